@@ -1,0 +1,12 @@
+/** Registers every environment family with the registry; called once by the package entry and the CLI. */
+const families: Array<() => void> = [
+  // one registrar per family, e.g. registerClassic
+];
+
+let done = false;
+/** Register all families (idempotent). */
+export function registerAll(): void {
+  if (done) return;
+  done = true;
+  for (const f of families) f();
+}

@@ -1,0 +1,346 @@
+import { Rng } from './rng.js';
+
+/** Element types a Box can hold. */
+export type BoxDtype = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32';
+/** The typed array behind each Box dtype. */
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+
+/** JSON description of a space (`toJSON`). */
+export type SpaceJSON =
+  | { type: 'Discrete'; n: number; start: number }
+  | { type: 'Box'; shape: number[]; dtype: BoxDtype; low: number[]; high: number[] }
+  | { type: 'MultiDiscrete'; nvec: number[]; start: number[] }
+  | { type: 'MultiBinary'; shape: number[] }
+  | { type: 'Text'; minLength: number; maxLength: number; charset: string }
+  | { type: 'Dict'; spaces: Record<string, SpaceJSON> }
+  | { type: 'Tuple'; spaces: SpaceJSON[] };
+
+/** Every space can sample (seeded), check membership and describe itself. */
+export interface Space<T> {
+  /** A random element; `mask` restricts the choice where the space supports it. */
+  sample(rng: Rng, mask?: unknown): T;
+  /** True when `x` is an element of this space. */
+  contains(x: unknown): x is T;
+  /** A plain JSON description. */
+  toJSON(): SpaceJSON;
+  /** Shape of one element ([] for scalars). */
+  readonly shape: readonly number[];
+}
+
+const CTORS = {
+  float32: Float32Array, float64: Float64Array, int8: Int8Array,
+  uint8: Uint8Array, int16: Int16Array, int32: Int32Array,
+} as const;
+const INT_RANGE: Record<string, [number, number]> = {
+  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
+};
+
+/** Allocate a typed array of `dtype` with `n` elements. */
+export function allocTyped(dtype: BoxDtype, n: number): TypedArray {
+  return new CTORS[dtype](n);
+}
+
+function prod(shape: readonly number[]): number {
+  let p = 1;
+  for (const d of shape) p *= d;
+  return p;
+}
+
+/** The integers {start, ..., start + n - 1}. */
+export class Discrete implements Space<number> {
+  readonly shape: readonly number[] = [];
+  constructor(readonly n: number, readonly start = 0) {
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`Discrete(n): n must be a positive integer, got ${String(n)}`);
+    if (!Number.isInteger(start)) throw new Error(`Discrete(n, start): start must be an integer, got ${String(start)}`);
+  }
+  /** Uniform over the space, or over the entries where `mask[i] === 1`; an all-zero mask returns `start`. */
+  sample(rng: Rng, mask?: ArrayLike<number>): number {
+    if (mask === undefined) return this.start + rng.int(0, this.n);
+    if (mask.length !== this.n) throw new Error(`Discrete.sample: mask has length ${mask.length}, expected ${this.n}`);
+    let valid = 0;
+    for (let i = 0; i < this.n; i++) if (mask[i]) valid++;
+    if (valid === 0) return this.start;
+    let k = rng.int(0, valid);
+    for (let i = 0; i < this.n; i++) if (mask[i] && k-- === 0) return this.start + i;
+    return this.start;
+  }
+  contains(x: unknown): x is number {
+    return typeof x === 'number' && Number.isInteger(x) && x >= this.start && x < this.start + this.n;
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'Discrete', n: this.n, start: this.start };
+  }
+}
+
+/** A (possibly unbounded) box in R^n or Z^n, stored as a typed array of `dtype`. */
+export class Box implements Space<TypedArray> {
+  readonly shape: readonly number[];
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+  readonly size: number;
+
+  constructor(low: number | ArrayLike<number>, high: number | ArrayLike<number>, shape?: readonly number[], readonly dtype: BoxDtype = 'float32') {
+    if (!(dtype in CTORS)) throw new Error(`Box: unknown dtype "${String(dtype)}"; use one of ${Object.keys(CTORS).join(', ')}`);
+    const inferred = shape ?? (typeof low !== 'number' ? [low.length] : typeof high !== 'number' ? [high.length] : [1]);
+    for (const d of inferred) if (!Number.isInteger(d) || d <= 0) throw new Error(`Box: shape must hold positive integers, got [${inferred.join(', ')}]`);
+    this.shape = [...inferred];
+    this.size = prod(this.shape);
+    this.low = broadcast(low, this.size, 'low');
+    this.high = broadcast(high, this.size, 'high');
+    for (let i = 0; i < this.size; i++) {
+      if (!(this.low[i]! <= this.high[i]!)) throw new Error(`Box: low[${i}]=${this.low[i]} exceeds high[${i}]=${this.high[i]}`);
+    }
+  }
+  /** Bounded dims uniform, half-bounded shifted exponential, unbounded standard normal (as Gymnasium). */
+  sample(rng: Rng): TypedArray {
+    const out = allocTyped(this.dtype, this.size);
+    const isInt = this.dtype !== 'float32' && this.dtype !== 'float64';
+    for (let i = 0; i < this.size; i++) {
+      const lo = this.low[i]!, hi = isInt ? this.high[i]! + 1 : this.high[i]!;
+      const loF = Number.isFinite(lo), hiF = Number.isFinite(hi);
+      let v: number;
+      if (loF && hiF) v = rng.uniform(lo, hi);
+      else if (loF) v = lo + rng.exponential();
+      else if (hiF) v = hi - rng.exponential();
+      else v = rng.normal();
+      if (isInt) {
+        v = Math.floor(v);
+        const [a, b] = INT_RANGE[this.dtype]!;
+        v = Math.min(Math.max(v, Math.max(a, lo)), Math.min(b, this.high[i]!));
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+  contains(x: unknown): x is TypedArray {
+    if (!ArrayBuffer.isView(x) || (x as TypedArray).length !== this.size) return false;
+    const a = x as TypedArray;
+    const isInt = this.dtype !== 'float32' && this.dtype !== 'float64';
+    if (isInt && (a instanceof Float32Array || a instanceof Float64Array)) return false;
+    for (let i = 0; i < this.size; i++) {
+      const v = a[i]!;
+      if (!(v >= this.low[i]! && v <= this.high[i]!)) return false;
+    }
+    return true;
+  }
+  /** True when every dimension has finite bounds on both sides. */
+  isBounded(): boolean {
+    for (let i = 0; i < this.size; i++) if (!Number.isFinite(this.low[i]!) || !Number.isFinite(this.high[i]!)) return false;
+    return true;
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'Box', shape: [...this.shape], dtype: this.dtype, low: Array.from(this.low), high: Array.from(this.high) };
+  }
+}
+
+function broadcast(v: number | ArrayLike<number>, n: number, name: string): Float64Array {
+  const out = new Float64Array(n);
+  if (typeof v === 'number') out.fill(v);
+  else {
+    if (v.length !== n) throw new Error(`Box: ${name} has ${v.length} values but the shape holds ${n}`);
+    for (let i = 0; i < n; i++) out[i] = v[i]!;
+  }
+  return out;
+}
+
+/** Several Discrete spaces side by side: element i in {start[i], ..., start[i] + nvec[i] - 1}. */
+export class MultiDiscrete implements Space<Int32Array> {
+  readonly shape: readonly number[];
+  readonly nvec: Int32Array;
+  readonly start: Int32Array;
+  constructor(nvec: ArrayLike<number>, start?: ArrayLike<number>) {
+    if (nvec.length === 0) throw new Error('MultiDiscrete: nvec must not be empty');
+    this.nvec = Int32Array.from(nvec as ArrayLike<number>);
+    for (const n of this.nvec) if (n <= 0) throw new Error(`MultiDiscrete: every nvec entry must be positive, got [${Array.from(this.nvec).join(', ')}]`);
+    this.start = start ? Int32Array.from(start as ArrayLike<number>) : new Int32Array(this.nvec.length);
+    if (this.start.length !== this.nvec.length) throw new Error('MultiDiscrete: start and nvec lengths differ');
+    this.shape = [this.nvec.length];
+  }
+  /** Uniform per component; `mask` is an array of per-component 0/1 masks (all-zero picks start). */
+  sample(rng: Rng, mask?: ArrayLike<ArrayLike<number>>): Int32Array {
+    const out = new Int32Array(this.nvec.length);
+    for (let i = 0; i < out.length; i++) {
+      const sub = new Discrete(this.nvec[i]!, this.start[i]!);
+      out[i] = sub.sample(rng, mask ? mask[i] : undefined);
+    }
+    return out;
+  }
+  contains(x: unknown): x is Int32Array {
+    if (!ArrayBuffer.isView(x) || (x as Int32Array).length !== this.nvec.length) return false;
+    const a = x as Int32Array;
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (!Number.isInteger(v) || v < this.start[i]! || v >= this.start[i]! + this.nvec[i]!) return false;
+    }
+    return true;
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'MultiDiscrete', nvec: Array.from(this.nvec), start: Array.from(this.start) };
+  }
+}
+
+/** Binary vectors of a given shape. */
+export class MultiBinary implements Space<Int8Array> {
+  readonly shape: readonly number[];
+  readonly size: number;
+  constructor(n: number | readonly number[]) {
+    this.shape = typeof n === 'number' ? [n] : [...n];
+    for (const d of this.shape) if (!Number.isInteger(d) || d <= 0) throw new Error(`MultiBinary: dimensions must be positive integers, got [${this.shape.join(', ')}]`);
+    this.size = prod(this.shape);
+  }
+  /** Fair coin per element; `mask` entries 0 or 1 fix the value, 2 leaves it random. */
+  sample(rng: Rng, mask?: ArrayLike<number>): Int8Array {
+    const out = new Int8Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      const m = mask ? mask[i]! : 2;
+      out[i] = m === 2 ? (rng.random() < 0.5 ? 1 : 0) : m;
+    }
+    return out;
+  }
+  contains(x: unknown): x is Int8Array {
+    if (!ArrayBuffer.isView(x) || (x as Int8Array).length !== this.size) return false;
+    for (const v of x as Int8Array) if (v !== 0 && v !== 1) return false;
+    return true;
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'MultiBinary', shape: [...this.shape] };
+  }
+}
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Strings of length minLength..maxLength over a charset. */
+export class Text implements Space<string> {
+  readonly shape: readonly number[] = [];
+  readonly charset: string;
+  constructor(readonly maxLength: number, readonly minLength = 1, charset = ALNUM) {
+    if (!Number.isInteger(maxLength) || maxLength < 0) throw new Error(`Text: maxLength must be a non-negative integer, got ${String(maxLength)}`);
+    if (!Number.isInteger(minLength) || minLength < 0 || minLength > maxLength) throw new Error(`Text: minLength must be in [0, maxLength], got ${String(minLength)}`);
+    this.charset = [...new Set(charset)].sort().join('');
+  }
+  sample(rng: Rng): string {
+    const len = rng.int(this.minLength, this.maxLength + 1);
+    let s = '';
+    for (let i = 0; i < len; i++) s += this.charset[rng.int(0, this.charset.length)];
+    return s;
+  }
+  contains(x: unknown): x is string {
+    if (typeof x !== 'string' || x.length < this.minLength || x.length > this.maxLength) return false;
+    for (const c of x) if (!this.charset.includes(c)) return false;
+    return true;
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'Text', minLength: this.minLength, maxLength: this.maxLength, charset: this.charset };
+  }
+}
+
+/** The element type of a space. */
+export type SpaceValue<S> = S extends Space<infer T> ? T : never;
+
+/** Named sub-spaces; elements are plain objects with exactly those keys. */
+export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>> implements Space<{ [K in keyof S]: SpaceValue<S[K]> }> {
+  readonly shape: readonly number[] = [];
+  constructor(readonly spaces: S) {
+    if (Object.keys(spaces).length === 0) throw new Error('Dict: needs at least one sub-space');
+  }
+  sample(rng: Rng, mask?: Record<string, unknown>): { [K in keyof S]: SpaceValue<S[K]> } {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(this.spaces)) out[k] = this.spaces[k]!.sample(rng, mask?.[k]);
+    return out as { [K in keyof S]: SpaceValue<S[K]> };
+  }
+  contains(x: unknown): x is { [K in keyof S]: SpaceValue<S[K]> } {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+    const keys = Object.keys(this.spaces);
+    const xk = Object.keys(x);
+    if (xk.length !== keys.length) return false;
+    for (const k of keys) if (!this.spaces[k]!.contains((x as Record<string, unknown>)[k])) return false;
+    return true;
+  }
+  toJSON(): SpaceJSON {
+    const spaces: Record<string, SpaceJSON> = {};
+    for (const k of Object.keys(this.spaces)) spaces[k] = this.spaces[k]!.toJSON();
+    return { type: 'Dict', spaces };
+  }
+}
+
+/** An ordered product of spaces; elements are arrays. */
+export class Tuple implements Space<unknown[]> {
+  readonly shape: readonly number[] = [];
+  constructor(readonly spaces: readonly Space<unknown>[]) {
+    if (spaces.length === 0) throw new Error('Tuple: needs at least one sub-space');
+  }
+  sample(rng: Rng, mask?: readonly unknown[]): unknown[] {
+    return this.spaces.map((s, i) => s.sample(rng, mask?.[i]));
+  }
+  contains(x: unknown): x is unknown[] {
+    return Array.isArray(x) && x.length === this.spaces.length && this.spaces.every((s, i) => s.contains(x[i]));
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'Tuple', spaces: this.spaces.map((s) => s.toJSON()) };
+  }
+}
+
+/** Number of floats in the flattened form of an element of `space` (Discrete one-hot, as Gymnasium). */
+export function flatdim(space: Space<unknown>): number {
+  if (space instanceof Discrete) return space.n;
+  if (space instanceof Box) return space.size;
+  if (space instanceof MultiDiscrete) return space.nvec.reduce((a, b) => a + b, 0);
+  if (space instanceof MultiBinary) return space.size;
+  if (space instanceof Dict) return (Object.values(space.spaces) as Space<unknown>[]).reduce((a, s) => a + flatdim(s), 0);
+  if (space instanceof Tuple) return space.spaces.reduce((a, s) => a + flatdim(s), 0);
+  throw new Error(`flatdim: ${space.toJSON().type} spaces cannot be flattened to a fixed-size vector`);
+}
+
+/** Flatten an element of `space` into `out` (or a new Float32Array) starting at `offset`; returns `out`. */
+export function flatten(space: Space<unknown>, x: unknown, out?: Float32Array, offset = 0): Float32Array {
+  const o = out ?? new Float32Array(flatdim(space));
+  writeFlat(space, x, o, offset);
+  return o;
+}
+
+function writeFlat(space: Space<unknown>, x: unknown, o: Float32Array, at: number): number {
+  if (space instanceof Discrete) {
+    o.fill(0, at, at + space.n);
+    o[at + (x as number) - space.start] = 1;
+    return at + space.n;
+  }
+  if (space instanceof Box || space instanceof MultiBinary) {
+    const a = x as ArrayLike<number>;
+    for (let i = 0; i < a.length; i++) o[at + i] = a[i]!;
+    return at + a.length;
+  }
+  if (space instanceof MultiDiscrete) {
+    const a = x as Int32Array;
+    for (let i = 0; i < a.length; i++) {
+      const n = space.nvec[i]!;
+      o.fill(0, at, at + n);
+      o[at + a[i]! - space.start[i]!] = 1;
+      at += n;
+    }
+    return at;
+  }
+  if (space instanceof Dict) {
+    for (const k of Object.keys(space.spaces)) at = writeFlat(space.spaces[k]!, (x as Record<string, unknown>)[k], o, at);
+    return at;
+  }
+  if (space instanceof Tuple) {
+    space.spaces.forEach((s, i) => { at = writeFlat(s, (x as unknown[])[i], o, at); });
+    return at;
+  }
+  throw new Error(`flatten: ${space.toJSON().type} spaces cannot be flattened`);
+}
+
+/** The Box that `flatten` maps `space` into. */
+export function flattenSpace(space: Space<unknown>): Box {
+  if (space instanceof Box) return new Box(space.low, space.high, [space.size], 'float32');
+  const n = flatdim(space);
+  if (space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary) return new Box(0, 1, [n], 'float32');
+  const lows: number[] = [], highs: number[] = [];
+  const parts: readonly Space<unknown>[] = space instanceof Dict ? Object.values(space.spaces) as Space<unknown>[] : space instanceof Tuple ? space.spaces : [];
+  for (const s of parts) {
+    const b = flattenSpace(s);
+    lows.push(...b.low);
+    highs.push(...b.high);
+  }
+  return new Box(lows, highs, [n], 'float32');
+}

@@ -1,0 +1,15 @@
+/** rxgym's public API. */
+export * from './core/spaces.js';
+export * from './core/env.js';
+export { Rng, type RngState } from './core/rng.js';
+export { register, make, specs, spec, parseId, type RegisterOptions, type MakeOptions } from './core/registry.js';
+export { Wrapper, unwrap } from './core/wrapper.js';
+export { TimeLimit } from './core/wrappers/time-limit.js';
+export { OrderEnforcing } from './core/wrappers/order-enforcing.js';
+export type { TransitionBatch, AnnotatedBatch, ObsBatch, ObsArray, BatchAnnotator, RewardComponentValues } from './stream/batch.js';
+export type { RunEvent, RunEventOf, TrainStats } from './stream/events.js';
+
+// The package entry, like src/cli, is a wiring point: importing 'rxgym' registers every env family.
+import { registerAll } from '../envs/index.js';
+registerAll();
+export { registerAll };

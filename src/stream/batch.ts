@@ -1,0 +1,58 @@
+import type { TypedArray } from '../core/spaces.js';
+
+/** One observation key laid out for a whole batch: `data` holds `count x prod(shape)` values. */
+export interface ObsArray { data: TypedArray; shape: readonly number[] }
+/** Batched observations by key; a non-Dict observation space uses the single key `obs`. */
+export type ObsBatch = Record<string, ObsArray>;
+
+/**
+ * One rollout: T steps of N envs, time-major (index t * N + i), typed arrays laid out once and reused.
+ * `nextObs` is the true successor (the final observation when an episode ended at that step).
+ */
+export interface TransitionBatch {
+  readonly numSteps: number;
+  readonly numEnvs: number;
+  obs: ObsBatch;
+  nextObs: ObsBatch;
+  /** Discrete: one action index per transition; continuous/MultiDiscrete: `actionDim` values per transition. */
+  actions: Float32Array | Int32Array;
+  actionDim: number;
+  /** The env's own (extrinsic) reward. */
+  rewards: Float32Array;
+  terminations: Uint8Array;
+  truncations: Uint8Array;
+  /** Global step counter at the first transition of this batch. */
+  globalStep: number;
+  /** Per-env episode index and step within the episode, for episodic bonuses. */
+  episodeIds: Int32Array;
+  episodeSteps: Int32Array;
+  /** Message line text per transition, where the env has one (dungeon). */
+  messages?: string[];
+  /** Compact `state()` before and after each transition, collected only when a source asks for them. */
+  prevStates?: unknown[];
+  nextStates?: unknown[];
+  /** `info.success` per transition where the env reports it (1, 0), else undefined. */
+  success?: Uint8Array;
+}
+
+/** Raw and scaled values of one reward component over a batch. */
+export interface RewardComponentValues { raw: Float32Array; scaled: Float32Array; group: 'extrinsic' | 'intrinsic' }
+
+/** A batch after the reward stack: every component, the weighted total, and totals per value-head group. */
+export interface AnnotatedBatch extends TransitionBatch {
+  components: Record<string, RewardComponentValues>;
+  /** The reward the agent learns from: sum of scaled components. */
+  total: Float32Array;
+  /** Sums of scaled components per group, for agents with separate value heads. */
+  groups: { extrinsic: Float32Array; intrinsic: Float32Array };
+  /** Which groups are episodic (bootstrap cut at episode ends) — RND's intrinsic group is not. */
+  episodic: { extrinsic: boolean; intrinsic: boolean };
+}
+
+/** What `annotate` needs: a reward stack, as defined in rewards/stack.ts. */
+export interface BatchAnnotator {
+  annotate(batch: TransitionBatch): AnnotatedBatch;
+  update?(batch: AnnotatedBatch): void | Promise<void>;
+  /** True when some source reads `prevStates`/`nextStates`. */
+  readonly needsStates?: boolean;
+}
