@@ -1,0 +1,250 @@
+import { merge, Subject, type Observable } from 'rxjs';
+import { RxgymError } from '../src/core/env.js';
+import type { AnnotatedBatch, BatchAnnotator, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
+import { makeNormalizer, type RewardNormalizer } from './normalize.js';
+import {
+  RewardConfigError, rewardSourceEntry, rewardSourceNames,
+  type NormalizeMode, type RewardComponentConfig, type RewardContext,
+} from './registry.js';
+import type { RewardEvent, RewardSource } from './source.js';
+
+export type { RewardComponentConfig, RewardContext } from './registry.js';
+
+/** The reward stack: named, weighted, normalised components summed into the reward the agent learns from. */
+export interface RewardStack extends BatchAnnotator {
+  annotate(batch: TransitionBatch): AnnotatedBatch;
+  update(batch: AnnotatedBatch): Promise<void>;
+  /** Sources' side-channel events plus one `info` event per annotated batch with every component's stats. */
+  readonly events$: Observable<RewardEvent>;
+  readonly needsStates: boolean;
+  /** Component names in config order. */
+  readonly componentNames: readonly string[];
+  /** The built sources by component name (for inspection and tests). */
+  readonly sources: ReadonlyMap<string, RewardSource>;
+  dispose(): void;
+}
+
+/** Per-component summary of an annotated batch, the shape of the `rewards` RunEvent. */
+export type ComponentSummary = Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>;
+
+const STACK_KEYS = ['source', 'name', 'weight', 'normalize', 'clip', 'decay', 'episodic', 'gamma', 'group'] as const;
+const NORMALIZE: readonly NormalizeMode[] = ['none', 'rms', 'minmax'];
+
+interface Component {
+  name: string;
+  source: RewardSource;
+  weight: number;
+  normalizer: RewardNormalizer;
+  clip: number | undefined;
+  decay: { beta: number; kappa: number } | undefined;
+  episodic: boolean;
+  group: 'extrinsic' | 'intrinsic';
+}
+
+/** Closest known name by edit distance, for "did you mean" hints. */
+function closest(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const n of names) {
+    const a = word.toLowerCase(), b = n.toLowerCase();
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+    }
+    const dist = d[a.length]![b.length]!;
+    if (dist < bestD) { bestD = dist; best = n; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Throws when `url` is not an absolute http(s) URL. */
+export function checkUrl(url: unknown, path: string): void {
+  let ok = false;
+  if (typeof url === 'string') {
+    try {
+      const u = new URL(url);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch { ok = false; }
+  }
+  if (!ok) throw new RewardConfigError(path, `${JSON.stringify(url)} is not an http(s) URL; use e.g. "http://127.0.0.1:8000/v1"`);
+}
+
+function isFiniteNum(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<string>): Component {
+  const at = `rewards[${i}]`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new RewardConfigError(at, `expected an object like { source: "count", weight: 0.1 }, got ${JSON.stringify(raw)}`);
+  }
+  const cfg = raw as RewardComponentConfig;
+  if (typeof cfg.source !== 'string') {
+    throw new RewardConfigError(`${at}.source`, `missing; name one of ${rewardSourceNames().join(', ')}`);
+  }
+  const entry = rewardSourceEntry(cfg.source);
+  if (!entry) {
+    const hint = closest(cfg.source, rewardSourceNames());
+    throw new RewardConfigError(`${at}.source`, `unknown reward source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${rewardSourceNames().join(', ')})`);
+  }
+  const info = entry.info;
+  if (info.options) {
+    for (const key of Object.keys(cfg)) {
+      if ((STACK_KEYS as readonly string[]).includes(key) || info.options.includes(key)) continue;
+      const hint = closest(key, [...STACK_KEYS, ...info.options]);
+      throw new RewardConfigError(`${at}.${key}`, `unknown option for source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (options: ${[...STACK_KEYS, ...info.options].join(', ')})`);
+    }
+  }
+  const d = info.defaults ?? {};
+  const full: RewardComponentConfig = { ...d, ...cfg };
+  const weight = full.weight ?? 1;
+  if (!isFiniteNum(weight)) throw new RewardConfigError(`${at}.weight`, `must be a finite number, got ${JSON.stringify(full.weight)}`);
+  if (weight < 0 && !info.allowNegativeWeight) {
+    throw new RewardConfigError(`${at}.weight`, `negative weight ${weight} is not allowed for source "${cfg.source}"; use a weight >= 0 (0 disables it)`);
+  }
+  const normalize = full.normalize ?? 'none';
+  if (!NORMALIZE.includes(normalize)) {
+    throw new RewardConfigError(`${at}.normalize`, `unknown normalisation ${JSON.stringify(normalize)}; use one of ${NORMALIZE.join(', ')}`);
+  }
+  if (full.clip !== undefined && !(isFiniteNum(full.clip) && full.clip > 0)) {
+    throw new RewardConfigError(`${at}.clip`, `must be a positive number (values are clipped to [-clip, clip]), got ${JSON.stringify(full.clip)}`);
+  }
+  const decay = full.decay;
+  if (decay !== undefined) {
+    if (typeof decay !== 'object' || decay === null) throw new RewardConfigError(`${at}.decay`, 'must be { beta, kappa }');
+    if (!(isFiniteNum(decay.beta) && decay.beta >= 0)) throw new RewardConfigError(`${at}.decay.beta`, `must be a number >= 0, got ${JSON.stringify(decay.beta)}`);
+    if (!(isFiniteNum(decay.kappa) && decay.kappa >= 0 && decay.kappa < 1)) throw new RewardConfigError(`${at}.decay.kappa`, `must be in [0, 1), got ${JSON.stringify(decay.kappa)}`);
+  }
+  if (full.episodic !== undefined && typeof full.episodic !== 'boolean') {
+    throw new RewardConfigError(`${at}.episodic`, `must be true or false, got ${JSON.stringify(full.episodic)}`);
+  }
+  const gamma = full.gamma ?? 0.99;
+  if (!(isFiniteNum(gamma) && gamma >= 0 && gamma < 1)) throw new RewardConfigError(`${at}.gamma`, `must be in [0, 1), got ${JSON.stringify(gamma)}`);
+  const name = full.name ?? cfg.source;
+  if (typeof name !== 'string' || name === '') throw new RewardConfigError(`${at}.name`, 'must be a non-empty string');
+  if (taken.has(name)) throw new RewardConfigError(`${at}.name`, `duplicate component name "${name}"; give one of them a distinct \`name:\``);
+  taken.add(name);
+
+  let source: RewardSource;
+  try {
+    source = entry.factory(full, ctx);
+  } catch (e) {
+    if (e instanceof RewardConfigError) throw new RewardConfigError(`${at}.${e.path}`, e.detail);
+    if (e instanceof RxgymError) throw new RewardConfigError(at, `source "${cfg.source}": ${e.message}`);
+    throw e;
+  }
+  const groupCfg = full.group;
+  if (groupCfg !== undefined && groupCfg !== 'extrinsic' && groupCfg !== 'intrinsic') {
+    throw new RewardConfigError(`${at}.group`, `must be "extrinsic" or "intrinsic", got ${JSON.stringify(groupCfg)}`);
+  }
+  const group = groupCfg ?? (source.kind === 'extrinsic' ? 'extrinsic' : 'intrinsic');
+  const episodic = full.episodic ?? true;
+  return {
+    name, source, weight, episodic, group,
+    normalizer: makeNormalizer(normalize, ctx.numEnvs, episodic, gamma),
+    clip: full.clip, decay,
+  };
+}
+
+class Stack implements RewardStack {
+  readonly events$: Observable<RewardEvent>;
+  readonly needsStates: boolean;
+  readonly componentNames: readonly string[];
+  readonly sources: ReadonlyMap<string, RewardSource>;
+  private readonly own = new Subject<RewardEvent>();
+  private readonly episodicGroups: { extrinsic: boolean; intrinsic: boolean };
+
+  constructor(private readonly comps: Component[]) {
+    this.componentNames = comps.map((c) => c.name);
+    this.sources = new Map(comps.map((c) => [c.name, c.source]));
+    this.needsStates = comps.some((c) => c.source.needsStates === true);
+    const side = comps.flatMap((c) => (c.source.events$ ? [c.source.events$] : []));
+    this.events$ = merge(this.own, ...side);
+    const ofGroup = (g: 'extrinsic' | 'intrinsic') => comps.filter((c) => c.group === g).every((c) => c.episodic);
+    this.episodicGroups = { extrinsic: ofGroup('extrinsic'), intrinsic: ofGroup('intrinsic') };
+  }
+
+  annotate(batch: TransitionBatch): AnnotatedBatch {
+    const n = batch.numSteps * batch.numEnvs;
+    const total = new Float32Array(n);
+    const groups = { extrinsic: new Float32Array(n), intrinsic: new Float32Array(n) };
+    const components: Record<string, RewardComponentValues> = {};
+    for (const c of this.comps) {
+      const raw = c.source.compute(batch);
+      if (raw.length !== n) {
+        throw new RxgymError(`reward source "${c.name}" returned ${raw.length} values for a batch of ${n} transitions; a source must return one value per transition`);
+      }
+      let bad = 0;
+      for (let k = 0; k < n; k++) if (!Number.isFinite(raw[k]!)) { raw[k] = 0; bad++; }
+      if (bad > 0) this.emit(c.name, 'error', { message: `${bad} non-finite values replaced by 0`, count: bad });
+      const scaled = c.normalizer.apply(raw, batch, new Float32Array(n));
+      for (let k = 0; k < n; k++) {
+        let v = scaled[k]!;
+        if (c.clip !== undefined) v = v > c.clip ? c.clip : v < -c.clip ? -c.clip : v;
+        let w = c.weight;
+        if (c.decay) w *= c.decay.beta * Math.pow(1 - c.decay.kappa, batch.globalStep + k);
+        v *= w;
+        scaled[k] = v;
+        total[k]! += v;
+        groups[c.group][k]! += v;
+      }
+      components[c.name] = { raw, scaled, group: c.group };
+    }
+    const out: AnnotatedBatch = { ...batch, components, total, groups, episodic: { ...this.episodicGroups } };
+    this.emit('stack', 'info', { step: batch.globalStep, components: summarizeComponents(out) });
+    return out;
+  }
+
+  async update(batch: AnnotatedBatch): Promise<void> {
+    for (const c of this.comps) if (c.source.update) await c.source.update(batch);
+  }
+
+  dispose(): void {
+    for (const c of this.comps) c.source.dispose?.();
+    this.own.complete();
+  }
+
+  private emit(source: string, kind: RewardEvent['kind'], data: Record<string, unknown>): void {
+    this.own.next({ source, kind, data, time: Date.now() });
+  }
+}
+
+/** Mean/std/min/max of every component of an annotated batch (raw and scaled means). */
+export function summarizeComponents(batch: AnnotatedBatch): ComponentSummary {
+  const out: ComponentSummary = {};
+  for (const [name, v] of Object.entries(batch.components)) {
+    const n = v.raw.length || 1;
+    let s = 0, s2 = 0, ss = 0, min = Infinity, max = -Infinity;
+    for (let k = 0; k < v.raw.length; k++) {
+      const r = v.raw[k]!;
+      s += r; s2 += r * r; ss += v.scaled[k]!;
+      if (r < min) min = r;
+      if (r > max) max = r;
+    }
+    const mean = s / n;
+    out[name] = { rawMean: mean, scaledMean: ss / n, rawStd: Math.sqrt(Math.max(0, s2 / n - mean * mean)), min, max };
+  }
+  return out;
+}
+
+/**
+ * Build the reward stack of a scenario's `rewards:` list (undefined: extrinsic only, weight 1).
+ * Every config error is thrown here, before training, naming its key path (`rewards[1].weight`).
+ */
+export function buildRewardStack(configs: RewardComponentConfig[] | undefined, ctx: RewardContext): RewardStack {
+  const list: unknown = configs ?? [{ source: 'extrinsic', weight: 1 }];
+  if (!Array.isArray(list)) throw new RewardConfigError('rewards', `must be a list of components like [{ source: extrinsic, weight: 1 }], got ${JSON.stringify(list)}`);
+  if (list.length === 0) throw new RewardConfigError('rewards', 'is empty; omit it for extrinsic-only or list at least one component');
+  if (ctx.llm?.baseUrl !== undefined) checkUrl(ctx.llm.baseUrl, 'llm.baseUrl');
+  const taken = new Set<string>();
+  const comps: Component[] = [];
+  try {
+    list.forEach((c, i) => comps.push(buildComponent(c, i, ctx, taken)));
+  } catch (e) {
+    for (const c of comps) c.source.dispose?.();
+    throw e;
+  }
+  return new Stack(comps);
+}
