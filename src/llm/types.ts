@@ -1,0 +1,72 @@
+/** Options of the LLM client; unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY / RXGYM_LLM_MODEL / RXGYM_LLM_CACHE. */
+export interface LlmOptions {
+  /** Server base URL, e.g. `http://127.0.0.1:8000/v1` (a bare host gets `/v1` appended). */
+  baseUrl?: string;
+  /** Model name sent with every request. */
+  model?: string;
+  /** Bearer token; optional for local servers. */
+  apiKey?: string;
+  /** Time limit of one HTTP attempt, in ms (default 60000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt for retryable failures (default 4). */
+  maxRetries?: number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Directory of the on-disk answer cache; `'off'` disables it (default RXGYM_LLM_CACHE or ~/.cache/rxgym/llm). */
+  cacheDir?: string;
+  /** First retry delay in ms; doubles per retry, capped at `retryMaxMs` (default 500). */
+  retryBaseMs?: number;
+  /** Upper bound of one retry delay in ms (default 10000). */
+  retryMaxMs?: number;
+  /** Seed of the Rng that draws the backoff jitter (default 0). */
+  seed?: number;
+}
+
+/** One chat message. */
+export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string }
+
+/** Per-call options of `chat`. */
+export interface ChatOptions {
+  temperature?: number;
+  maxTokens?: number;
+  /** Number of completions to sample (OpenAI `n`). */
+  n?: number;
+  /** Set false to bypass the cache for this call (the answer is still written to it). */
+  cache?: boolean;
+}
+
+/** What `chat` resolves to: one text per completion, and whether it came from the cache. */
+export interface ChatResult { texts: string[]; cached: boolean }
+
+/** What `embed` resolves to: one vector per input text. */
+export interface EmbedResult { vectors: number[][]; cached: boolean }
+
+/** Counters of a client since it was created. */
+export interface LlmStats {
+  /** Calls that went to the network (cache misses). */
+  requests: number;
+  /** Failed HTTP attempts (unreachable, time-out, HTTP error, malformed answer), retried or not. */
+  failures: number;
+  /** Attempts repeated after a retryable failure. */
+  retries: number;
+  /** Calls answered from the on-disk cache. */
+  cacheHits: number;
+  /** HTTP attempts running now. */
+  inFlight: number;
+  /** Calls waiting for a concurrency slot now. */
+  queued: number;
+}
+
+/** An OpenAI-compatible chat/embedding client. */
+export interface LlmClient {
+  /** The resolved base URL (ends without a slash). */
+  readonly baseUrl: string;
+  /** The resolved model name. */
+  readonly model: string;
+  /** POST /chat/completions; rejects with an `LlmError` after retries are exhausted. */
+  chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatResult>;
+  /** POST /embeddings; rejects with an `LlmError` after retries are exhausted. */
+  embed(texts: string[], opts?: { model?: string; cache?: boolean }): Promise<EmbedResult>;
+  /** A snapshot of the counters. */
+  stats(): LlmStats;
+}
