@@ -1,6 +1,9 @@
+import { registerClassic } from './classic/index.js';
+
 /** Registers every environment family with the registry; called once by the package entry and the CLI. */
 const families: Array<() => void> = [
   // one registrar per family, e.g. registerClassic
+  registerClassic,
 ];
 
 let done = false;

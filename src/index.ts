@@ -6,6 +6,8 @@ export { register, make, specs, spec, parseId, type RegisterOptions, type MakeOp
 export { Wrapper, unwrap } from './core/wrapper.js';
 export { TimeLimit } from './core/wrappers/time-limit.js';
 export { OrderEnforcing } from './core/wrappers/order-enforcing.js';
+export { SyncVectorEnv, makeVec, type VectorEnvOptions, type MakeVecOptions } from './core/vector.js';
+export type { VectorEnv, VectorStep, VecObs, VecInfo, AutoresetMode } from './core/vector-types.js';
 export type { TransitionBatch, AnnotatedBatch, ObsBatch, ObsArray, BatchAnnotator, RewardComponentValues } from './stream/batch.js';
 export type { RunEvent, RunEventOf, TrainStats } from './stream/events.js';
 

@@ -34,7 +34,12 @@ export interface Env<O = unknown, A = unknown> {
   readonly metadata: { renderModes: RenderMode[]; renderFps?: number };
   /** The render mode chosen at construction, if any. */
   readonly renderMode?: RenderMode;
+  /**
+   * Start an episode. Buffer rule: a typed-array observation may be a buffer the env owns and overwrites on the
+   * next `reset`/`step` (the classic envs do this so the hot path allocates nothing); copy it (`obs.slice()`) to keep it.
+   */
   reset(opts?: ResetOptions): ResetResult<O>;
+  /** Advance one step; the buffer rule of `reset` applies to `obs`. The result object itself is fresh each call. */
   step(action: A): StepResult<O>;
   render(): string | RgbFrame | undefined;
   /** Safe to call twice. */

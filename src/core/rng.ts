@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import seedrandom from 'seedrandom';
 
 /** Serialisable generator state, for checkpoints. */
@@ -83,6 +84,11 @@ export class Rng {
   /** Snapshot of the full state, restorable with `Rng.fromState`. */
   getState(): RngState {
     return { seed: this.seed, state: this.prng.state() };
+  }
+
+  /** A generator seeded from the OS entropy source, for envs reset without a seed (as Gymnasium does). */
+  static fromEntropy(): Rng {
+    return new Rng(randomInt(0, 2 ** 31 - 1));
   }
 
   /** Rebuild a generator from `getState()`. */

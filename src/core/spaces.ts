@@ -87,6 +87,8 @@ export class Box implements Space<TypedArray> {
     this.size = prod(this.shape);
     this.low = broadcast(low, this.size, 'low');
     this.high = broadcast(high, this.size, 'high');
+    // Bounds live in the element dtype, as Gymnasium's: a float32 observation equal to fround(4.8) is inside [.., 4.8].
+    if (dtype === 'float32') for (let i = 0; i < this.size; i++) { this.low[i] = Math.fround(this.low[i]!); this.high[i] = Math.fround(this.high[i]!); }
     for (let i = 0; i < this.size; i++) {
       if (!(this.low[i]! <= this.high[i]!)) throw new Error(`Box: low[${i}]=${this.low[i]} exceeds high[${i}]=${this.high[i]}`);
     }

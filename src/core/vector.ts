@@ -1,0 +1,220 @@
+import type { Env, Info, RenderMode, RgbFrame } from './env.js';
+import { RxgymError } from './env.js';
+import type { Space, TypedArray } from './spaces.js';
+import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReader, type ObsWriter } from './vector-batch.js';
+import { InfoBatch } from './vector-info.js';
+import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
+import { resetRequest, checkAutoresetMode, findAttr } from './vector-common.js';
+import { make, spec } from './registry.js';
+
+/** Options of the vector env constructors. */
+export interface VectorEnvOptions {
+  /** When sub-envs restart after an episode ends (default 'next-step', as Gymnasium). */
+  autoresetMode?: AutoresetMode;
+}
+
+/**
+ * N envs stepped one after the other in this thread, behind one batched interface with Gymnasium 1.x semantics:
+ * - 'next-step': the step after env i ends resets it instead of stepping (its action is ignored; reward 0, flags false).
+ * - 'same-step': an env that ends is reset at once; `infos.finalObs[i]`/`infos.finalInfo[i]` hold the last observation and info.
+ * - 'disabled': an ended env must be reset with `reset({ options: { resetMask } })` before it is stepped again.
+ * The returned `obs`, `rewards`, `terminations`, `truncations` and info columns are reused by the next call: copy what you keep.
+ */
+export class SyncVectorEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Space<unknown>;
+  readonly singleActionSpace: Space<unknown>;
+  readonly autoresetMode: AutoresetMode;
+  readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
+  /** The sub-envs, in order. */
+  readonly envs: Env<unknown, unknown>[];
+  private readonly obs: VecObs;
+  private readonly rewards: Float32Array;
+  private readonly terminations: Uint8Array;
+  private readonly truncations: Uint8Array;
+  /** 1 where the sub-env's episode ended and it awaits a reset. */
+  private readonly ended: Uint8Array;
+  private readonly info: InfoBatch;
+  private readonly write: ObsWriter;
+  private readonly readAction: ActionReader;
+  private readonly actionDim: number;
+  private readonly result: VectorStep;
+  private hasReset = false;
+  private closed = false;
+
+  constructor(envFns: Array<() => Env<unknown, unknown>>, options: VectorEnvOptions = {}) {
+    if (!Array.isArray(envFns) || envFns.length === 0) {
+      throw new RxgymError('SyncVectorEnv: envFns must be a non-empty array of functions that each build one env');
+    }
+    this.autoresetMode = checkAutoresetMode(options.autoresetMode);
+    this.envs = envFns.map((fn, i) => {
+      if (typeof fn !== 'function') throw new RxgymError(`SyncVectorEnv: envFns[${i}] is not a function; pass () => make(id)`);
+      return fn();
+    });
+    this.numEnvs = this.envs.length;
+    const first = this.envs[0]!;
+    this.singleObservationSpace = first.observationSpace;
+    this.singleActionSpace = first.actionSpace;
+    const sameObs = JSON.stringify(first.observationSpace.toJSON());
+    const sameAct = JSON.stringify(first.actionSpace.toJSON());
+    this.envs.forEach((e, i) => {
+      if (JSON.stringify(e.observationSpace.toJSON()) !== sameObs || JSON.stringify(e.actionSpace.toJSON()) !== sameAct) {
+        throw new RxgymError(`SyncVectorEnv: sub-env ${i} has different spaces from sub-env 0; all sub-envs must share observation and action spaces`);
+      }
+    });
+    this.metadata = { renderModes: [...first.metadata.renderModes], autoresetMode: this.autoresetMode };
+    const layout = obsLayout(this.singleObservationSpace);
+    this.obs = allocObs(layout, this.numEnvs);
+    this.write = obsWriter(layout, this.obs);
+    const ar = actionReader(this.singleActionSpace, this.numEnvs);
+    this.readAction = ar.read;
+    this.actionDim = ar.dim;
+    this.rewards = new Float32Array(this.numEnvs);
+    this.terminations = new Uint8Array(this.numEnvs);
+    this.truncations = new Uint8Array(this.numEnvs);
+    this.ended = new Uint8Array(this.numEnvs);
+    this.info = new InfoBatch(this.numEnvs);
+    this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
+  }
+
+  /** Reset all sub-envs (or those in `options.resetMask`); `seed` seeds sub-env i with `seed + i`. */
+  reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
+    this.assertOpen();
+    const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
+    this.info.begin();
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (mask && !mask[i]) continue;
+      const r = this.envs[i]!.reset({ seed: seed === undefined ? undefined : seed + i, options });
+      this.write(i, r.obs);
+      this.info.add(i, r.info);
+      this.ended[i] = 0;
+    }
+    this.info.end();
+    this.rewards.fill(0);
+    this.terminations.fill(0);
+    this.truncations.fill(0);
+    this.hasReset = true;
+    return { obs: this.obs, infos: this.info.infos };
+  }
+
+  /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
+  step(actions: TypedArray | ArrayLike<number>): VectorStep {
+    this.assertOpen();
+    if (!this.hasReset) throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
+    const want = this.numEnvs * this.actionDim;
+    if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
+      throw new RxgymError(
+        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ${actions == null ? String(actions) : `${actions.length}`}`,
+      );
+    }
+    const mode = this.autoresetMode;
+    this.info.begin();
+    for (let i = 0; i < this.numEnvs; i++) {
+      const env = this.envs[i]!;
+      if (this.ended[i]) {
+        if (mode === 'next-step') {
+          const r = env.reset();
+          this.write(i, r.obs);
+          this.info.add(i, r.info);
+          this.rewards[i] = 0;
+          this.terminations[i] = 0;
+          this.truncations[i] = 0;
+          this.ended[i] = 0;
+          continue;
+        }
+        throw new RxgymError(`vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { resetMask } }) with a 1 at index ${i} first`);
+      }
+      const r = env.step(this.readAction(actions, i));
+      this.rewards[i] = r.reward;
+      this.terminations[i] = r.terminated ? 1 : 0;
+      this.truncations[i] = r.truncated ? 1 : 0;
+      if ((r.terminated || r.truncated) && mode === 'same-step') {
+        const finalObs = copyObs(r.obs);
+        const finalInfo = r.info;
+        const rr = env.reset();
+        this.write(i, rr.obs);
+        this.info.add(i, rr.info);
+        this.info.set(i, 'finalObs', finalObs);
+        this.info.set(i, 'finalInfo', finalInfo);
+        continue;
+      }
+      if (r.terminated || r.truncated) this.ended[i] = 1;
+      this.write(i, r.obs);
+      this.info.add(i, r.info);
+    }
+    this.info.end();
+    return this.result;
+  }
+
+  /** Call `method` (or read the property) on every sub-env, looking through wrappers. */
+  call(method: string, ...args: unknown[]): unknown[] {
+    this.assertOpen();
+    return this.envs.map((e) => {
+      const { owner, value } = findAttr(e, method);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).apply(owner, args) : value;
+    });
+  }
+
+  /** The render output of sub-env `index` (default 0). */
+  render(index = 0): string | RgbFrame | undefined {
+    this.assertOpen();
+    const env = this.envs[index];
+    if (!env) throw new RxgymError(`vector env render: index ${index} out of range [0, ${this.numEnvs})`);
+    return env.render();
+  }
+
+  /** Close every sub-env; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const e of this.envs) e.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RxgymError('vector env used after close(); build a new one');
+  }
+}
+
+/** Options of `makeVec`. */
+export interface MakeVecOptions {
+  /** Number of sub-envs (default 1). */
+  numEnvs?: number;
+  /** 'sync' (default) steps in this thread; 'worker' spreads the envs over worker threads. */
+  vectorization?: 'sync' | 'worker';
+  autoresetMode?: AutoresetMode;
+  /** Env kwargs, merged over the registered ones for every sub-env. */
+  kwargs?: Record<string, unknown>;
+  /** Worker threads for 'worker' (default min(numEnvs, available cores)). */
+  numWorkers?: number;
+}
+
+const MAKEVEC_KEYS = new Set(['numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers']);
+
+/** Build `numEnvs` copies of a registered env as one vector env (each sub-env built by `make(id, kwargs)`). */
+export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
+  for (const k of Object.keys(opts)) {
+    if (!MAKEVEC_KEYS.has(k)) throw new RxgymError(`makeVec: unknown option "${k}"; known options: ${[...MAKEVEC_KEYS].join(', ')}`);
+  }
+  const numEnvs = opts.numEnvs ?? 1;
+  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RxgymError(`makeVec: numEnvs must be a positive integer, got ${String(numEnvs)}`);
+  const kwargs = opts.kwargs ?? {};
+  spec(id);
+  const vectorization = opts.vectorization ?? 'sync';
+  if (vectorization === 'sync') {
+    if (opts.numWorkers !== undefined) throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
+    return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs)), { autoresetMode: opts.autoresetMode });
+  }
+  if (vectorization === 'worker') return makeWorkerVec(id, numEnvs, kwargs, opts);
+  throw new RxgymError(`makeVec: unknown vectorization ${JSON.stringify(vectorization)}; use 'sync' or 'worker'`);
+}
+
+/** Hook set by worker-vector.ts so that this module does not load worker_threads unless asked to. */
+let makeWorkerVec: (id: string, numEnvs: number, kwargs: Record<string, unknown>, opts: MakeVecOptions) => VectorEnv = () => {
+  throw new RxgymError("makeVec: vectorization 'worker' is not available in this build");
+};
+/** Install the 'worker' vectorization (called by src/core/worker-vector.ts). */
+export function setWorkerVecFactory(f: typeof makeWorkerVec): void {
+  makeWorkerVec = f;
+}
+
+export type { Info };
