@@ -33,7 +33,16 @@ export interface TransitionBatch {
   nextStates?: unknown[];
   /** `info.success` per transition where the env reports it (1, 0), else undefined. */
   success?: Uint8Array;
+  /** Per-transition policy outputs recorded at acting time (e.g. PPO's `logProb`, `value`), each `T x N x k` values. */
+  extras?: Record<string, Float32Array>;
+  /** Discrete action masks seen when acting (`T x N x n`, 1 = allowed), where the env reports `info.actionMask`. */
+  actionMasks?: Uint8Array;
+  /** Episodes that ended inside this batch (extrinsic return, length, success), in the order they ended. */
+  episodes?: EpisodeSummary[];
 }
+
+/** One finished episode, as the rollout saw it. */
+export interface EpisodeSummary { envIndex: number; return: number; length: number; success?: boolean }
 
 /** Raw and scaled values of one reward component over a batch. */
 export interface RewardComponentValues { raw: Float32Array; scaled: Float32Array; group: 'extrinsic' | 'intrinsic' }

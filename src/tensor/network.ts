@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs';
+import { Box, Dict, Discrete, MultiBinary, flatdim, type Space, type TypedArray } from '../core/spaces.js';
+import { RxgymError } from '../core/env.js';
+import type { Rng } from '../core/rng.js';
+import type { ObsBatch } from '../stream/batch.js';
+import { applyDense, type DenseParams, type ParamStore } from './params.js';
+import { orthogonal } from './init.js';
+import { hashNgrams } from './ngram.js';
+
+/** One network config for every agent: MLP torso, glyph CNN for 2-D integer maps, n-gram encoder for message lines. */
+export interface NetworkConfig {
+  /** Hidden layer sizes of each MLP head (actor, critic, Q). */
+  hidden: number[];
+  activation: 'tanh' | 'relu';
+  /** Glyph-embedding CNN for 2-D integer observations (dungeon crops). */
+  glyph: { embedDim: number; channels: number[]; kernel: number; features: number };
+  /** Hashed character n-gram encoder for message lines (1-D uint8 keys named like "message"). */
+  message: { buckets: number; ngrams: number[]; features: number };
+}
+
+/** Defaults: CleanRL's 64x64 tanh MLP; a small CNN for crops. */
+export const DEFAULT_NETWORK: NetworkConfig = {
+  hidden: [64, 64],
+  activation: 'tanh',
+  glyph: { embedDim: 16, channels: [32, 32], kernel: 3, features: 128 },
+  message: { buckets: 256, ngrams: [2, 3], features: 64 },
+};
+
+/** Fill in missing fields of a partial network config. */
+export function resolveNetworkConfig(partial: Partial<NetworkConfig> | undefined, base: NetworkConfig = DEFAULT_NETWORK): NetworkConfig {
+  return {
+    hidden: partial?.hidden ?? base.hidden,
+    activation: partial?.activation ?? base.activation,
+    glyph: { ...base.glyph, ...(partial?.glyph ?? {}) },
+    message: { ...base.message, ...(partial?.message ?? {}) },
+  };
+}
+
+type Part =
+  | { kind: 'flat'; key: string; space: Space<unknown>; dim: number }
+  | { kind: 'glyph'; key: string; h: number; w: number; vocab: number }
+  | { kind: 'message'; key: string; length: number };
+
+function isIntBox(s: Space<unknown>): s is Box {
+  return s instanceof Box && s.dtype !== 'float32' && s.dtype !== 'float64';
+}
+
+function classify(key: string, space: Space<unknown>): Part {
+  if (isIntBox(space) && space.shape.length === 2) {
+    let hi = 0;
+    for (const x of space.high) hi = Math.max(hi, x);
+    if (!Number.isFinite(hi) || hi > 1 << 16) throw new RxgymError(`observation "${key}": a 2-D integer map needs a finite high (glyph id) <= 65536, got ${hi}`);
+    return { kind: 'glyph', key, h: space.shape[0]!, w: space.shape[1]!, vocab: hi + 1 };
+  }
+  if (space instanceof Box && space.dtype === 'uint8' && space.shape.length === 1 && /message/i.test(key)) {
+    return { kind: 'message', key, length: space.shape[0]! };
+  }
+  if (space instanceof Box || space instanceof Discrete || space instanceof MultiBinary) return { kind: 'flat', key, space, dim: flatdim(space) };
+  throw new RxgymError(`observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with FlattenObservation`);
+}
+
+function toFloat(data: TypedArray): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}
+
+function mlpAct(act: NetworkConfig['activation'], x: tf.Tensor): tf.Tensor {
+  return act === 'tanh' ? tf.tanh(x) : tf.relu(x);
+}
+
+/** An MLP with orthogonal init: hidden layers (gain sqrt 2) and an output layer with `outGain`. */
+export class Mlp {
+  private readonly layers: DenseParams[] = [];
+  constructor(store: ParamStore, name: string, inDim: number, hidden: number[], readonly outDim: number, outGain: number, private readonly act: NetworkConfig['activation'], rng: Rng) {
+    let d = inDim;
+    hidden.forEach((h, i) => {
+      this.layers.push(store.dense(`${name}/l${i}`, d, h, Math.SQRT2, rng));
+      d = h;
+    });
+    this.layers.push(store.dense(`${name}/out`, d, outDim, outGain, rng));
+  }
+
+  /** Forward pass on a [B, inDim] tensor. */
+  apply(x: tf.Tensor): tf.Tensor2D {
+    let h = x;
+    const last = this.layers.length - 1;
+    for (let i = 0; i < last; i++) h = mlpAct(this.act, applyDense(this.layers[i]!, h));
+    return applyDense(this.layers[last]!, h);
+  }
+}
+
+/**
+ * Turns observations into a feature vector: flat parts are concatenated as they are, 2-D integer maps go through
+ * a glyph-embedding CNN, message lines through hashed n-grams and a dense layer.
+ */
+export class ObsEncoder {
+  private readonly parts: Part[];
+  readonly featureDim: number;
+  private readonly glyphParams = new Map<string, { embed: tf.Variable; convs: { k: tf.Variable; b: tf.Variable }[]; out: DenseParams }>();
+  private readonly msgParams = new Map<string, DenseParams>();
+
+  constructor(space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng) {
+    this.parts = space instanceof Dict
+      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!))
+      : [classify('obs', space)];
+    let dim = 0;
+    for (const p of this.parts) {
+      if (p.kind === 'flat') dim += p.dim;
+      else if (p.kind === 'glyph') {
+        const g = cfg.glyph;
+        const embedVals = new Float32Array(p.vocab * g.embedDim);
+        for (let i = 0; i < embedVals.length; i++) embedVals[i] = rng.normal();
+        const embed = store.add(`${p.key}/embed`, [p.vocab, g.embedDim], embedVals);
+        const convs: { k: tf.Variable; b: tf.Variable }[] = [];
+        let cin = g.embedDim;
+        g.channels.forEach((cout, i) => {
+          const fan = g.kernel * g.kernel * cin;
+          convs.push({
+            k: store.add(`${p.key}/conv${i}/k`, [g.kernel, g.kernel, cin, cout], orthogonal(fan, cout, Math.SQRT2, rng)),
+            b: store.add(`${p.key}/conv${i}/b`, [cout], new Float32Array(cout)),
+          });
+          cin = cout;
+        });
+        const out = store.dense(`${p.key}/fc`, p.h * p.w * cin, g.features, Math.SQRT2, rng);
+        this.glyphParams.set(p.key, { embed, convs, out });
+        dim += g.features;
+      } else {
+        this.msgParams.set(p.key, store.dense(`${p.key}/fc`, cfg.message.buckets, cfg.message.features, Math.SQRT2, rng));
+        dim += cfg.message.features;
+      }
+    }
+    this.featureDim = dim;
+  }
+
+  /** True when the observation is a plain vector (no CNN, no message encoder). */
+  get isFlat(): boolean {
+    return this.parts.every((p) => p.kind === 'flat');
+  }
+
+  /** Upload `count` observations (rows `start..start+count` of the batch) as input tensors; the caller disposes them. */
+  toTensors(obs: ObsBatch, count: number, start = 0): tf.Tensor[] {
+    return this.parts.map((p) => {
+      const arr = obs[p.key];
+      if (!arr) throw new RxgymError(`observation batch lacks key "${p.key}"`);
+      if (p.kind === 'glyph') {
+        const n = p.h * p.w;
+        const ids = Int32Array.from(arr.data.subarray(start * n, (start + count) * n));
+        return tf.tensor3d(ids, [count, p.h, p.w], 'int32');
+      }
+      if (p.kind === 'message') {
+        const b = this.cfg.message.buckets;
+        const feats = new Float32Array(count * b);
+        for (let r = 0; r < count; r++) hashNgrams(arr.data, (start + r) * p.length, p.length, this.cfg.message.ngrams, b, feats, r * b);
+        return tf.tensor2d(feats, [count, b]);
+      }
+      if (p.space instanceof Discrete) {
+        const oh = new Float32Array(count * p.dim);
+        for (let r = 0; r < count; r++) oh[r * p.dim + (arr.data[start + r]! - p.space.start)] = 1;
+        return tf.tensor2d(oh, [count, p.dim]);
+      }
+      const slice = arr.data.subarray(start * p.dim, (start + count) * p.dim);
+      return tf.tensor2d(toFloat(slice as TypedArray), [count, p.dim]);
+    });
+  }
+
+  /** Rows `idx` of uploaded inputs. */
+  gather(inputs: tf.Tensor[], idx: tf.Tensor1D): tf.Tensor[] {
+    return inputs.map((x) => tf.gather(x, idx));
+  }
+
+  /** Features [B, featureDim] of uploaded inputs. */
+  encode(inputs: tf.Tensor[]): tf.Tensor2D {
+    const feats: tf.Tensor[] = this.parts.map((p, i) => {
+      const x = inputs[i]!;
+      if (p.kind === 'flat') return x;
+      if (p.kind === 'message') return tf.relu(applyDense(this.msgParams.get(p.key)!, x));
+      const g = this.glyphParams.get(p.key)!;
+      let h: tf.Tensor = tf.gather(g.embed, x as tf.Tensor3D); // [B, H, W, E]
+      for (const c of g.convs) h = tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, c.k as tf.Tensor4D, 1, 'same'), c.b));
+      return tf.relu(applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1])));
+    });
+    return (feats.length === 1 ? feats[0]! : tf.concat(feats, 1)) as tf.Tensor2D;
+  }
+}
