@@ -1,4 +1,5 @@
 import { ExtrinsicSource } from './extrinsic.js';
+import { registerIntrinsic } from './intrinsic/index.js';
 import { registerRewardSource } from './registry.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
@@ -14,6 +15,7 @@ function registerExtrinsic(): void {
 /** One registrar per reward family. */
 const families: Array<() => void> = [
   registerExtrinsic,
+  registerIntrinsic,
 ];
 
 let done = false;

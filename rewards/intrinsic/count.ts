@@ -1,0 +1,58 @@
+import type { TransitionBatch } from '../../src/stream/batch.js';
+import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
+import type { RewardSource } from '../source.js';
+import { EpisodeTracker } from './episode-tracker.js';
+import { hashRow, obsRows, resolveObsKey } from './obs.js';
+import { numOpt } from './options.js';
+
+/**
+ * Count-based bonus `1 / sqrt(N(s'))` over a hashed observation key (as E3B's MiniHack count baseline).
+ * Episodic (the default): N counts visits within the current episode of each env; global: over the
+ * whole run. `resolution` > 0 rounds continuous values before hashing.
+ */
+export class CountSource implements RewardSource {
+  readonly kind = 'intrinsic' as const;
+  private readonly key: string;
+  private readonly resolution: number;
+  private readonly episodic: boolean;
+  private readonly global = new Map<number, number>();
+  private readonly perEnv: Map<number, number>[];
+  private readonly tracker: EpisodeTracker;
+
+  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+    this.key = resolveObsKey(cfg, ctx.observationSpace).key;
+    this.resolution = numOpt(cfg, 'resolution', 0, { min: 0 });
+    this.episodic = cfg.episodic ?? true;
+    this.perEnv = Array.from({ length: ctx.numEnvs }, () => new Map<number, number>());
+    this.tracker = new EpisodeTracker(ctx.numEnvs);
+  }
+
+  compute(batch: TransitionBatch): Float32Array {
+    const { data, dim, rows } = obsRows(batch.nextObs, this.key);
+    const out = new Float32Array(rows);
+    for (let k = 0; k < rows; k++) {
+      let table = this.global;
+      if (this.episodic) {
+        table = this.perEnv[k % batch.numEnvs]!;
+        if (this.tracker.enter(batch, k)) table.clear();
+      }
+      const h = hashRow(data, k, dim, this.resolution);
+      const n = (table.get(h) ?? 0) + 1;
+      table.set(h, n);
+      out[k] = 1 / Math.sqrt(n);
+    }
+    return out;
+  }
+
+  /** Distinct states in the global table (or summed over envs' current episodes). */
+  distinctStates(): number {
+    return this.episodic ? this.perEnv.reduce((a, m) => a + m.size, 0) : this.global.size;
+  }
+}
+
+/** Registry info of `count`. */
+export const countInfo: RewardSourceInfo = {
+  defaults: { episodic: true, normalize: 'none' },
+  options: ['key', 'resolution'],
+  description: '1/sqrt(N) visit-count bonus over a hashed observation key, episodic or global',
+};

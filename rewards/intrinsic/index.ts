@@ -1,0 +1,15 @@
+import { registerRewardSource, type RewardComponentConfig } from '../registry.js';
+import { countInfo, CountSource } from './count.js';
+import { e3bInfo, E3BSource } from './e3b.js';
+import { novelDInfo, NovelDSource } from './noveld.js';
+import { rndInfo, RndSource } from './rnd.js';
+
+const nameOf = (cfg: RewardComponentConfig, def: string): string => (typeof cfg.name === 'string' ? cfg.name : def);
+
+/** Registers count, rnd, noveld and e3b. */
+export function registerIntrinsic(): void {
+  registerRewardSource('count', (cfg, ctx) => new CountSource(nameOf(cfg, 'count'), cfg, ctx), countInfo);
+  registerRewardSource('rnd', (cfg, ctx) => new RndSource(nameOf(cfg, 'rnd'), cfg, ctx), rndInfo);
+  registerRewardSource('noveld', (cfg, ctx) => new NovelDSource(nameOf(cfg, 'noveld'), cfg, ctx), novelDInfo);
+  registerRewardSource('e3b', (cfg, ctx) => new E3BSource(nameOf(cfg, 'e3b'), cfg, ctx), e3bInfo);
+}
