@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
+import { registerWatchCommand } from './watch.js';
 
 const program = new Command();
 program
@@ -12,6 +13,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 // Subcommands register themselves here, one module each.
+registerWatchCommand(program);
 
 async function main(): Promise<void> {
   try {

@@ -1,0 +1,113 @@
+import { fmtDuration, fmtInt, fmtNum, mean } from './format.js';
+import { sparkline } from './sparkline.js';
+import { recentMean, successRate, type ViewState } from './view-state.js';
+
+const B = '\x1b[1m';
+const DIM = '\x1b[2m';
+const R = '\x1b[0m';
+const GREEN = '\x1b[32m';
+const RED = '\x1b[31m';
+const YELLOW = '\x1b[33m';
+const CYAN = '\x1b[36m';
+
+/** Cut a plain string to `width` characters. */
+export function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Run status: env, step, SPS, episodes, return, success, pause state. */
+export function statusText(s: ViewState, extra: { paused: boolean; speed: string; mode: 'train' | 'play' }): string {
+  const rate = successRate(s);
+  const elapsed = (s.lastTime - s.startTime) / 1000;
+  const state = s.ended ? `${YELLOW}ended (${s.ended.reason})${R}` : extra.paused ? `${YELLOW}${B}PAUSED${R}` : `${GREEN}running${R}`;
+  return [
+    `${B}${s.env || '(starting)'}${R} ${DIM}${s.agent}${R}`,
+    `state    ${state}  ${DIM}${extra.mode}, ${extra.speed}${R}`,
+    `step     ${fmtInt(s.step)}  ${DIM}${fmtDuration(elapsed)}${R}`,
+    `SPS      ${fmtInt(s.sps)}`,
+    `episodes ${fmtInt(s.episodes)}  ${DIM}envs ${s.numEnvs} · viewing ${s.frameEnv}${R}`,
+    `return   ${fmtNum(recentMean(s.returns, s.window))} ${DIM}(last ${Math.min(s.returns.length, s.window)}; len ${fmtNum(mean(s.lengths), 1)})${R}`,
+    `success  ${rate === undefined ? '-' : `${(rate * 100).toFixed(1)}%`}${s.firstSuccessStep !== undefined ? ` ${DIM}first @${fmtInt(s.firstSuccessStep)}${R}` : ''}`,
+    `${CYAN}${sparkline(s.returnHistory, 34)}${R}`,
+  ].join('\n');
+}
+
+/** Latest training statistics (losses, entropy, KL, learning rate ...). */
+export function trainText(s: ViewState, width: number): string {
+  const entries = Object.entries(s.train);
+  if (entries.length === 0) return `${DIM}no update yet${R}`;
+  const order = ['policy_loss', 'policyLoss', 'value_loss', 'valueLoss', 'entropy', 'approx_kl', 'approxKl', 'kl', 'clipfrac', 'clipFrac', 'lr', 'learningRate'];
+  entries.sort((a, b) => rank(order, a[0]) - rank(order, b[0]) || a[0].localeCompare(b[0]));
+  const lines = [`${DIM}update @${fmtInt(s.trainStep)}${R}`];
+  for (const [k, v] of entries) lines.push(`${clip(k, Math.max(6, width - 12)).padEnd(Math.max(6, width - 12))}${fmtNum(v).padStart(10)}`);
+  if (s.lastEval) {
+    const e = s.lastEval;
+    lines.push(`eval ${fmtNum(e.meanReturn)}±${fmtNum(e.stdReturn)}${e.successRate !== undefined ? ` ${(e.successRate * 100).toFixed(0)}%` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function rank(order: string[], k: string): number {
+  const i = order.indexOf(k);
+  return i < 0 ? order.length : i;
+}
+
+/** Annotator queue and label counts per source. */
+export function annotatorText(s: ViewState): string {
+  const entries = Object.entries(s.annotators);
+  if (entries.length === 0) return `${DIM}no annotator in this run${R}`;
+  return entries
+    .map(([src, a]) => `${B}${src}${R} labelled ${fmtInt(a.labelled)} queued ${fmtInt(a.queued)} pending ${fmtInt(a.pending)}\n  cache ${fmtInt(a.cacheHits)} failures ${a.failures > 0 ? RED : ''}${fmtInt(a.failures)}${R}`)
+    .join('\n');
+}
+
+/** One sparkline per reward component (scaled mean per batch); `detailed` adds raw/scaled/std/min/max. */
+export function rewardsText(s: ViewState, width: number, detailed: boolean): string {
+  const names = Object.keys(s.rewardHistory);
+  if (names.length === 0) return `${DIM}no reward events yet${R}`;
+  const nameW = Math.min(14, Math.max(...names.map((n) => n.length)));
+  const lines: string[] = [];
+  for (const n of names) {
+    const h = s.rewardHistory[n]!;
+    const latest = s.rewardLatest[n];
+    const value = fmtNum(latest?.scaledMean ?? h[h.length - 1]).padStart(9);
+    const sparkW = Math.max(4, width - nameW - 11);
+    lines.push(`${clip(n, nameW).padEnd(nameW)} ${CYAN}${sparkline(h, sparkW).padEnd(sparkW)}${R}${value}`);
+    if (detailed && latest) {
+      lines.push(`${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The last `height` log lines: dungeon messages (with labels once known), labels as they arrive, run notes. */
+export function logText(s: ViewState, width: number, height: number): string {
+  const lines = s.log.slice(-height).map((l) => {
+    const tag = l.label !== undefined ? ` ${labelColour(l.label)}[${l.label}${l.model ? ` · ${l.model}` : ''}]${R}` : '';
+    const tagLen = l.label !== undefined ? l.label.length + (l.model ? l.model.length + 3 : 0) + 3 : 0;
+    const body = clip(l.text, Math.max(8, width - tagLen));
+    switch (l.kind) {
+      case 'label':
+        return `${DIM}label${R} ${clip(l.text, Math.max(8, width - tagLen - 6))}${tag}`;
+      case 'info':
+        return `${DIM}${clip(l.text, width)}${R}`;
+      case 'error':
+        return `${RED}${clip(l.text, width)}${R}`;
+      default:
+        return `${body}${tag}`;
+    }
+  });
+  return lines.join('\n');
+}
+
+function labelColour(label: string): string {
+  const l = label.toLowerCase();
+  if (l.startsWith('not') || l === '0' || l === 'unhelpful') return DIM;
+  if (l.startsWith('help') || l === '1' || l === 'good') return GREEN;
+  return YELLOW;
+}
+
+/** The key help line. */
+export function helpText(mode: 'train' | 'play'): string {
+  return ` ${B}space${R} pause/resume  ${B}n${R} step (paused)  ${B}+/-${R} ${mode === 'play' ? 'speed' : 'frame rate'}  ${B}tab${R} next env  ${B}r${R} reward panel  ${B}q${R} quit${mode === 'train' ? ' (checkpoint)' : ''}`;
+}
