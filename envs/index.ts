@@ -1,7 +1,9 @@
 import { registerClassic } from './classic/index.js';
+import { registerMujoco } from './mujoco/index.js';
 
 /** Registers every environment family with the registry; called once by the package entry and the CLI. */
 const families: Array<() => void> = [
+  registerMujoco,
   // one registrar per family, e.g. registerClassic
   registerClassic,
 ];

@@ -1,0 +1,33 @@
+import type { Env } from '../../src/core/env.js';
+import { register } from '../../src/core/registry.js';
+import { AntEnv } from './locomotion/ant.js';
+import { HalfCheetahEnv } from './locomotion/half-cheetah.js';
+import { HopperEnv } from './locomotion/hopper.js';
+import { HumanoidEnv } from './locomotion/humanoid.js';
+import { InvertedPendulumEnv } from './locomotion/inverted-pendulum.js';
+import { ReacherEnv } from './locomotion/reacher.js';
+import { SwimmerEnv } from './locomotion/swimmer.js';
+import { Walker2dEnv } from './locomotion/walker2d.js';
+
+type Ctor = new (kwargs: Record<string, unknown>) => Env<unknown, unknown>;
+
+/** Locomotion ids: [id, class, maxEpisodeSteps, rewardThreshold]. */
+const LOCOMOTION: Array<[string, Ctor, number, number | undefined]> = [
+  ['InvertedPendulum-v0', InvertedPendulumEnv as unknown as Ctor, 1000, 950],
+  ['Hopper-v0', HopperEnv as unknown as Ctor, 1000, 3800],
+  ['HalfCheetah-v0', HalfCheetahEnv as unknown as Ctor, 1000, 4800],
+  ['Ant-v0', AntEnv as unknown as Ctor, 1000, 6000],
+  ['Walker2d-v0', Walker2dEnv as unknown as Ctor, 1000, undefined],
+  ['Swimmer-v0', SwimmerEnv as unknown as Ctor, 1000, 360],
+  ['Reacher-v0', ReacherEnv as unknown as Ctor, 50, -3.75],
+  ['Humanoid-v0', HumanoidEnv as unknown as Ctor, 1000, undefined],
+];
+
+/** Register the MuJoCo family (locomotion, manipulation, behaviour tasks). */
+export function registerMujoco(): void {
+  for (const [id, C, maxEpisodeSteps, rewardThreshold] of LOCOMOTION) {
+    register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco' });
+  }
+}
+
+export { mujocoVersion, liveDataCount } from './loader.js';
