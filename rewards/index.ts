@@ -1,5 +1,6 @@
 import { ExtrinsicSource } from './extrinsic.js';
 import { registerIntrinsic } from './intrinsic/index.js';
+import { registerCode } from './code/index.js';
 import { registerRewardSource } from './registry.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
@@ -16,6 +17,7 @@ function registerExtrinsic(): void {
 const families: Array<() => void> = [
   registerExtrinsic,
   registerIntrinsic,
+  registerCode,
 ];
 
 let done = false;

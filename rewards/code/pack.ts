@@ -1,0 +1,181 @@
+/**
+ * Columnar packing of compact env states for the sandbox crossing: a state schema is inferred from one state;
+ * numbers and booleans go into one Float64Array (a memcpy across the isolate boundary), anything else
+ * (strings, nested non-numeric arrays) travels as JSON. Code for both sides is generated from the schema,
+ * so packing is a straight run of property reads and array stores.
+ */
+
+/** A node of an inferred state schema. */
+export type SchemaNode =
+  | { kind: 'num' }
+  | { kind: 'bool' }
+  | { kind: 'null' }
+  | { kind: 'numarr'; len: number }
+  | { kind: 'obj'; fields: Array<[string, SchemaNode]> }
+  | { kind: 'opaque' };
+
+/** A schema with its slot counts and generated packer. */
+export interface StateCodec {
+  schema: SchemaNode;
+  /** Float64 slots per state. */
+  width: number;
+  /** JSON-carried leaves per state. */
+  opaque: number;
+  /** Writes `state` at `buf[off..off+width)`, pushes its opaque leaves to `q`; false when the state does not fit the schema. */
+  pack: (state: unknown, buf: Float64Array, off: number, q: unknown[]) => boolean;
+  /** JavaScript source of `(b, o, q, qi) => state`, compiled inside the isolate. */
+  unpackSource: string;
+}
+
+const MAX_UNROLL = 16;
+
+/** Infer the schema of a plain-JSON state. */
+export function inferSchema(value: unknown): SchemaNode {
+  if (typeof value === 'number') return { kind: 'num' };
+  if (typeof value === 'boolean') return { kind: 'bool' };
+  if (value === null) return { kind: 'null' };
+  if (Array.isArray(value)) {
+    return value.every((x) => typeof x === 'number') ? { kind: 'numarr', len: value.length } : { kind: 'opaque' };
+  }
+  if (typeof value === 'object') {
+    return { kind: 'obj', fields: Object.keys(value as object).map((k) => [k, inferSchema((value as Record<string, unknown>)[k])]) };
+  }
+  return { kind: 'opaque' };
+}
+
+function slotsOf(node: SchemaNode): { width: number; opaque: number } {
+  switch (node.kind) {
+    case 'num':
+    case 'bool':
+      return { width: 1, opaque: 0 };
+    case 'null':
+      return { width: 0, opaque: 0 };
+    case 'numarr':
+      return { width: node.len, opaque: 0 };
+    case 'opaque':
+      return { width: 0, opaque: 1 };
+    case 'obj':
+      return node.fields.reduce((acc, [, f]) => {
+        const s = slotsOf(f);
+        return { width: acc.width + s.width, opaque: acc.opaque + s.opaque };
+      }, { width: 0, opaque: 0 });
+  }
+}
+
+/** Generate the host-side packer body for `node` read from variable `v`. */
+function genPack(node: SchemaNode, v: string, slot: { n: number }, vars: { n: number }, out: string[]): void {
+  switch (node.kind) {
+    case 'num':
+      out.push(`if (typeof ${v} !== 'number') return false; b[o + ${slot.n++}] = ${v};`);
+      return;
+    case 'bool':
+      out.push(`if (typeof ${v} !== 'boolean') return false; b[o + ${slot.n++}] = ${v} ? 1 : 0;`);
+      return;
+    case 'null':
+      out.push(`if (${v} !== null) return false;`);
+      return;
+    case 'opaque':
+      out.push(`if (${v} === undefined) return false; q.push(${v});`);
+      return;
+    case 'numarr': {
+      out.push(`if (!Array.isArray(${v}) || ${v}.length !== ${node.len}) return false;`);
+      out.push(`for (let i = 0; i < ${node.len}; i++) { const x = ${v}[i]; if (typeof x !== 'number') return false; b[o + ${slot.n} + i] = x; }`);
+      slot.n += node.len;
+      return;
+    }
+    case 'obj': {
+      out.push(`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`);
+      out.push(`{ let n = 0; for (const _k in ${v}) n++; if (n !== ${node.fields.length}) return false; }`);
+      for (const [key, child] of node.fields) {
+        const name = `v${vars.n++}`;
+        out.push(`const ${name} = ${v}[${JSON.stringify(key)}];`);
+        genPack(child, name, slot, vars, out);
+      }
+      return;
+    }
+  }
+}
+
+/** Generate the isolate-side expression rebuilding `node` from `b` at offset `o` and opaque list `q` at `qi`. */
+function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): string {
+  switch (node.kind) {
+    case 'num':
+      return `b[o + ${slot.n++}]`;
+    case 'bool':
+      return `b[o + ${slot.n++}] !== 0`;
+    case 'null':
+      return 'null';
+    case 'opaque':
+      return `q[qi + ${op.n++}]`;
+    case 'numarr': {
+      const start = slot.n;
+      slot.n += node.len;
+      if (node.len <= MAX_UNROLL) return `[${Array.from({ length: node.len }, (_, i) => `b[o + ${start + i}]`).join(', ')}]`;
+      return `__arr(b, o + ${start}, ${node.len})`;
+    }
+    case 'obj':
+      return `{ ${node.fields.map(([k, f]) => `${JSON.stringify(k)}: ${genUnpack(f, slot, op)}`).join(', ')} }`;
+  }
+}
+
+/** Build the codec of a schema. */
+export function makeCodec(schema: SchemaNode): StateCodec {
+  const { width, opaque } = slotsOf(schema);
+  const body: string[] = [];
+  genPack(schema, 's', { n: 0 }, { n: 0 }, body);
+  body.push('return true;');
+  // The packer is generated from key names quoted with JSON.stringify, never from state values.
+  const pack = new Function('s', 'b', 'o', 'q', body.join('\n')) as StateCodec['pack'];
+  const unpackSource = `(function (b, o, q, qi) { return ${genUnpack(schema, { n: 0 }, { n: 0 })}; })`;
+  return { schema, width, opaque, pack, unpackSource };
+}
+
+/** A batch of states packed for the crossing: unique states once, transitions as indices into them. */
+export interface PackedStates {
+  /** `unique x width` numbers, or empty when the JSON fallback is used. */
+  data: Float64Array;
+  /** JSON of the opaque leaves (`unique x opaque`), or of whole states in the fallback. */
+  json: string;
+  prevIdx: Int32Array;
+  nextIdx: Int32Array;
+  /** True when the states did not fit the codec and travel as JSON. */
+  fallback: boolean;
+}
+
+/**
+ * Pack the states of a batch. A rollout hands the same object as `next` of transition t and `prev` of t + numEnvs;
+ * that lag is detected once and such states are packed once (no hashing per state).
+ */
+export function packStates(codec: StateCodec | undefined, prev: readonly unknown[], next: readonly unknown[]): PackedStates {
+  const n = prev.length;
+  const prevIdx = new Int32Array(n);
+  const nextIdx = new Int32Array(n);
+  let lag = 0;
+  for (let l = 1; l < n; l++) {
+    if (prev[l] === next[0] && next[0] !== null && typeof next[0] === 'object') {
+      lag = l;
+      break;
+    }
+  }
+  const unique: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    nextIdx[i] = unique.length;
+    unique.push(next[i]);
+  }
+  for (let i = 0; i < n; i++) {
+    if (lag > 0 && i >= lag && prev[i] === next[i - lag]) {
+      prevIdx[i] = nextIdx[i - lag]!;
+    } else {
+      prevIdx[i] = unique.length;
+      unique.push(prev[i]);
+    }
+  }
+  if (codec) {
+    const data = new Float64Array(unique.length * codec.width);
+    const q: unknown[] = [];
+    let ok = true;
+    for (let u = 0; u < unique.length && ok; u++) ok = codec.pack(unique[u], data, u * codec.width, q);
+    if (ok) return { data, json: codec.opaque > 0 ? JSON.stringify(q) : '[]', prevIdx, nextIdx, fallback: false };
+  }
+  return { data: new Float64Array(0), json: JSON.stringify(unique), prevIdx, nextIdx, fallback: true };
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { Subject, type Observable } from 'rxjs';
+import { Discrete } from '../../src/core/spaces.js';
+import { RxgymError } from '../../src/core/env.js';
+import type { TransitionBatch } from '../../src/stream/batch.js';
+import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
+import type { RewardEvent, RewardSource } from '../source.js';
+import { RewardCodeError } from './errors.js';
+import { RewardSandbox, type RewardBatchResult, type SandboxOptions } from './sandbox.js';
+import { ComponentStats, type ComponentStat } from './stats.js';
+
+/** What happens when reward code fails on a transition: stop the run, score it 0, or score it 0 and leave it out of the statistics. */
+export type OnErrorPolicy = 'stop' | 'zero' | 'skip';
+
+/** Options of the `code` source in a scenario's `rewards:` list. */
+export interface CodeSourceOptions extends SandboxOptions {
+  /** Path of the reward module (.ts or .js). */
+  file?: string;
+  /** The module's source inline, instead of `file`. */
+  code?: string;
+  /** Default `stop`. */
+  onError?: OnErrorPolicy;
+  /** Whether actions reach the code as numbers (Discrete) rather than arrays; inferred from the action space. */
+  scalarActions?: boolean;
+}
+
+/** Option names of the `code` source, for the stack's validation. */
+export const CODE_SOURCE_OPTIONS = ['file', 'code', 'onError', 'timeLimitMs', 'memoryMb', 'maxAbs'] as const;
+
+/** Registry info of the `code` source. */
+export const CODE_SOURCE_INFO: RewardSourceInfo = {
+  options: CODE_SOURCE_OPTIONS,
+  description: 'a reward module (TypeScript/JavaScript) run in an isolated-vm sandbox on the env state()',
+};
+
+const POLICIES: readonly OnErrorPolicy[] = ['stop', 'zero', 'skip'];
+
+/** An LLM- or hand-written reward module as a reward source; reads `prevStates`/`nextStates`. */
+export class CodeRewardSource implements RewardSource {
+  readonly kind = 'code' as const;
+  readonly needsStates = true;
+  readonly events$: Observable<RewardEvent>;
+  private readonly subject = new Subject<RewardEvent>();
+  private readonly stats = new ComponentStats();
+  private errors = 0;
+  private transitions = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly sandbox: RewardSandbox,
+    private readonly onError: OnErrorPolicy = 'stop',
+    private readonly scalarActions?: boolean,
+  ) {
+    this.events$ = this.subject.asObservable();
+  }
+
+  /** Run the module on the batch; with `onError: stop` a failure throws the explained `RewardCodeError`. */
+  compute(batch: TransitionBatch): Float32Array {
+    if (!batch.prevStates || !batch.nextStates) {
+      throw new RxgymError(
+        `reward source "${this.name}" needs env states, but the batch has none: the env must implement state()/describeState() ` +
+          '(dungeon and MuJoCo envs do) and the rollout must collect them for sources with needsStates',
+      );
+    }
+    const res = this.sandbox.run({ ...batch, prevStates: batch.prevStates, nextStates: batch.nextStates, scalarActions: this.scalarActions });
+    this.transitions += res.total.length;
+    if (res.errorCount > 0) this.handleErrors(res);
+    const valid = this.onError === 'skip' && res.errorCount > 0 ? res.status.map((s) => (s === 0 ? 1 : 0)) : undefined;
+    const data: Record<string, ComponentStat> = { total: this.stats.add('total', res.total, valid) };
+    for (const [k, v] of Object.entries(res.components)) data[k] = this.stats.add(k, v, valid);
+    this.subject.next({ source: this.name, kind: 'info', data: { components: data, errors: res.errorCount, logs: res.logs }, time: Date.now() });
+    return Float32Array.from(res.total);
+  }
+
+  private handleErrors(res: RewardBatchResult): void {
+    this.errors += res.errorCount;
+    const err = res.error ?? new RewardCodeError('exception', `${this.sandbox.filename}: reward code failed on ${res.errorCount} transitions`);
+    if (this.onError === 'stop') {
+      throw new RewardCodeError(err.kind, `${err.message}\n(onError: stop — set onError: zero or skip in the reward config to score failures 0 and go on)`, err);
+    }
+    this.subject.next({
+      source: this.name,
+      kind: 'error',
+      data: { kind: err.kind, message: err.message, count: res.errorCount, policy: this.onError },
+      time: Date.now(),
+    });
+  }
+
+  /** Running statistics of `total` and every component since the start. */
+  componentStats(): Record<string, ComponentStat> {
+    return this.stats.snapshot();
+  }
+
+  /** Failed transitions and transitions seen since the start. */
+  errorRate(): { errors: number; transitions: number } {
+    return { errors: this.errors, transitions: this.transitions };
+  }
+
+  dispose(): void {
+    this.sandbox.dispose();
+    this.subject.complete();
+  }
+}
+
+function numberOption(cfg: RewardComponentConfig, key: string): number | undefined {
+  const v = cfg[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RewardConfigError(key, `must be a positive number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The `code` source factory: loads `file` (or inline `code`), compiles it in a sandbox, fails at build time when it cannot. */
+export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext): CodeRewardSource {
+  const file = cfg.file;
+  const code = cfg.code;
+  if (file !== undefined && typeof file !== 'string') throw new RewardConfigError('file', `must be a path, got ${JSON.stringify(file)}`);
+  if (code !== undefined && typeof code !== 'string') throw new RewardConfigError('code', 'must be the module source as a string');
+  if ((file === undefined) === (code === undefined)) {
+    throw new RewardConfigError('file', 'give exactly one of `file: path/to/reward.ts` or `code: "<module source>"`');
+  }
+  const onError = (cfg.onError ?? 'stop') as OnErrorPolicy;
+  if (!POLICIES.includes(onError)) throw new RewardConfigError('onError', `must be one of ${POLICIES.join(', ')}, got ${JSON.stringify(cfg.onError)}`);
+  let source: string;
+  if (file !== undefined) {
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new RewardConfigError('file', `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path is relative to the working directory`);
+    }
+  } else {
+    source = code as string;
+  }
+  const sandbox = RewardSandbox.compile(source, {
+    filename: file ?? 'inline-reward.ts',
+    timeLimitMs: numberOption(cfg, 'timeLimitMs'),
+    memoryMb: numberOption(cfg, 'memoryMb'),
+    maxAbs: numberOption(cfg, 'maxAbs'),
+  });
+  const name = typeof cfg.name === 'string' ? cfg.name : 'code';
+  return new CodeRewardSource(name, sandbox, onError, ctx.actionSpace instanceof Discrete);
+}
