@@ -42,6 +42,8 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   readonly renderMode?: RenderMode;
   /** Simulated seconds per env step (timestep x frameSkip). */
   readonly dt: number;
+  /** The MJCF text this env was compiled from. */
+  readonly mjcf: string;
   protected readonly mj: Mujoco;
   protected readonly id: string;
   protected readonly frameSkip: number;
@@ -60,6 +62,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     this.mj = mujoco();
     this.id = cfg.id;
     this.frameSkip = cfg.frameSkip;
+    this.mjcf = cfg.xml;
     this.needsRne = cfg.needsContactForces ?? false;
     this.clip = kwargs.clipActions === true;
     const seed = numOpt(cfg.id, kwargs, 'seed', 0);

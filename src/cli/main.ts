@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { registerWatchCommand } from './watch.js';
+import { registerMjcfCommand } from './mjcf.js';
 
 const program = new Command();
 program
@@ -13,6 +14,7 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 // Subcommands register themselves here, one module each.
+registerMjcfCommand(program);
 registerWatchCommand(program);
 
 async function main(): Promise<void> {

@@ -1,0 +1,33 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { RxgymError } from '../core/env.js';
+import { make } from '../core/registry.js';
+import { unwrap } from '../core/wrapper.js';
+import { registerAll } from '../../envs/index.js';
+
+/** The MJCF text of a MuJoCo env id (the env is built, read and closed). */
+export function mjcfOf(id: string): string {
+  registerAll();
+  const env = make(id, {}, { disableEnvChecker: true });
+  try {
+    const inner = unwrap(env) as unknown as { mjcf?: unknown };
+    if (typeof inner.mjcf !== 'string') throw new RxgymError(`env "${id}" is not a MuJoCo env; \`rxgym mjcf\` takes a MuJoCo id such as "Ant-v0"`);
+    return inner.mjcf;
+  } finally {
+    env.close();
+  }
+}
+
+/** `rxgym mjcf <id> [--out file]`: write an env's MuJoCo model (e.g. for native `mujoco-testspeed`). */
+export function registerMjcfCommand(program: Command): void {
+  program
+    .command('mjcf')
+    .description("write a MuJoCo env's MJCF model to stdout or a file (e.g. for native mujoco-testspeed)")
+    .argument('<id>', 'env id, e.g. Ant-v0')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action((id: string, opts: { out?: string }) => {
+      const xml = mjcfOf(id);
+      if (opts.out) writeFileSync(opts.out, xml);
+      else process.stdout.write(xml);
+    });
+}
