@@ -1,5 +1,5 @@
 import { ExtrinsicSource } from './extrinsic.js';
-import { registerIntrinsic } from './intrinsic/index.js';
+import { registerIntrinsic, registerOni } from './intrinsic/index.js';
 import { registerCode } from './code/index.js';
 import { registerRewardSource } from './registry.js';
 
@@ -17,6 +17,7 @@ function registerExtrinsic(): void {
 const families: Array<() => void> = [
   registerExtrinsic,
   registerIntrinsic,
+  registerOni,
   registerCode,
 ];
 

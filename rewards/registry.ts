@@ -1,20 +1,13 @@
 import { RxgymError } from '../src/core/env.js';
 import type { Space } from '../src/core/spaces.js';
+import type { LlmOptions } from '../src/llm/index.js';
 import type { RewardSource } from './source.js';
 
 /** How the stack normalises a component before weighting it. */
 export type NormalizeMode = 'none' | 'rms' | 'minmax';
 
-/** Options an LLM-backed source uses (same shape as src/llm `LlmOptions`). */
-export interface RewardLlmOptions {
-  baseUrl?: string;
-  model?: string;
-  apiKey?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  concurrency?: number;
-  cacheDir?: string;
-}
+/** Options an LLM-backed source uses (src/llm `LlmOptions`). */
+export type RewardLlmOptions = LlmOptions;
 
 /** One entry of a scenario's `rewards:` list. */
 export interface RewardComponentConfig {

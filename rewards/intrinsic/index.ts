@@ -3,6 +3,7 @@ import { countInfo, CountSource } from './count.js';
 import { e3bInfo, E3BSource } from './e3b.js';
 import { novelDInfo, NovelDSource } from './noveld.js';
 import { rndInfo, RndSource } from './rnd.js';
+import { oniInfo, OniSource } from './oni/oni.js';
 
 const nameOf = (cfg: RewardComponentConfig, def: string): string => (typeof cfg.name === 'string' ? cfg.name : def);
 
@@ -12,4 +13,9 @@ export function registerIntrinsic(): void {
   registerRewardSource('rnd', (cfg, ctx) => new RndSource(nameOf(cfg, 'rnd'), cfg, ctx), rndInfo);
   registerRewardSource('noveld', (cfg, ctx) => new NovelDSource(nameOf(cfg, 'noveld'), cfg, ctx), novelDInfo);
   registerRewardSource('e3b', (cfg, ctx) => new E3BSource(nameOf(cfg, 'e3b'), cfg, ctx), e3bInfo);
+}
+
+/** Registers ONI (retrieval / classification / ranking reward models). */
+export function registerOni(): void {
+  registerRewardSource('oni', (cfg, ctx) => new OniSource(nameOf(cfg, 'oni'), cfg, ctx), oniInfo);
 }
