@@ -2,6 +2,7 @@ import type { Env, EnvSpec } from './env.js';
 import { RxgymError } from './env.js';
 import { OrderEnforcing } from './wrappers/order-enforcing.js';
 import { TimeLimit } from './wrappers/time-limit.js';
+import { PassiveEnvChecker } from './checker/passive.js';
 
 /** What `register` takes. */
 export interface RegisterOptions {
@@ -26,8 +27,8 @@ const registry = new Map<string, EnvSpec>();
 
 /** A hook run by `make` around the raw env (the passive checker plugs in here). */
 type EnvHook = (env: Env<unknown, unknown>) => Env<unknown, unknown>;
-let passiveChecker: EnvHook | undefined;
-/** Install the wrapper `make` applies as passive checker (set by src/core/checker). */
+let passiveChecker: EnvHook | undefined = (env) => new PassiveEnvChecker(env);
+/** Replace the wrapper `make` applies as passive checker (default: PassiveEnvChecker from src/core/checker). */
 export function setPassiveChecker(hook: EnvHook): void {
   passiveChecker = hook;
 }

@@ -1,0 +1,103 @@
+import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import { RxgymError } from '../../src/core/env.js';
+import { Rng } from '../../src/core/rng.js';
+import { Box, type Space } from '../../src/core/spaces.js';
+import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
+import { fillCircle, newFrame, thickLine } from './raster.js';
+
+const ID = 'Pendulum-v1';
+const MAX_SPEED = 8, MAX_TORQUE = 2, DT = 0.05, M = 1, L = 1;
+const NO_INFO: Info = Object.freeze({});
+
+/** Angle wrapped into [-pi, pi) with Python's floored modulo, as Gymnasium's `angle_normalize`. */
+export function angleNormalize(x: number): number {
+  const t = 2 * Math.PI;
+  return ((((x + Math.PI) % t) + t) % t) - Math.PI;
+}
+
+/**
+ * Gymnasium's Pendulum-v1: swing a pendulum up with a torque in [-2, 2]. Reward -(theta^2 + 0.1 thetadot^2 + 0.001 u^2)
+ * with theta normalised to [-pi, pi); never terminates (TimeLimit 200 truncates). Kwargs: `g` (default 10), `renderMode`.
+ * The observation [cos theta, sin theta, thetadot] is a Float32Array the env overwrites on the next step/reset.
+ */
+export class PendulumEnv implements Env<Float32Array, Float32Array> {
+  readonly observationSpace = new Box([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED], [3], 'float32') as Space<Float32Array>;
+  readonly actionSpace = new Box(-MAX_TORQUE, MAX_TORQUE, [1], 'float32') as Space<Float32Array>;
+  readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 30 };
+  readonly renderMode?: RenderMode;
+  private readonly g: number;
+  private theta = 0;
+  private thetaDot = 0;
+  private lastU: number | undefined;
+  private readonly obs = new Float32Array(3);
+  private rng?: Rng;
+
+  constructor(kwargs: Record<string, unknown> = {}) {
+    checkKwargs(ID, kwargs, ['renderMode', 'g']);
+    this.renderMode = renderModeKwarg(ID, kwargs.renderMode, this.metadata.renderModes);
+    this.g = numberKwarg(ID, 'g', kwargs.g, 10);
+  }
+
+  /** `options.xInit`/`options.yInit` set the symmetric reset range of theta and thetadot (defaults pi and 1). */
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
+    else this.rng ??= Rng.fromEntropy();
+    const x = opts.options?.xInit ?? Math.PI, y = opts.options?.yInit ?? 1;
+    if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new RxgymError(`${ID}: reset options xInit/yInit must be finite numbers`);
+    }
+    this.theta = this.rng.uniform(-x, x);
+    this.thetaDot = this.rng.uniform(-y, y);
+    this.lastU = undefined;
+    this.writeObs();
+    return { obs: this.obs, info: NO_INFO };
+  }
+
+  step(action: Float32Array): StepResult<Float32Array> {
+    const a = action as ArrayLike<number> | number;
+    const raw = typeof a === 'number' ? a : a != null && a.length === 1 ? a[0]! : NaN;
+    if (Number.isNaN(raw)) {
+      throw new RxgymError(`${ID}: action must be a Float32Array of one torque in [-2, 2], got ${describe(action)}`);
+    }
+    if (this.rng === undefined) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    // Gymnasium clips the torque rather than rejecting it; so do we (ClipAction exists for agents that want it explicit).
+    const u = Math.min(Math.max(Math.fround(raw), -MAX_TORQUE), MAX_TORQUE);
+    this.lastU = u;
+    const th = this.theta, thDot = this.thetaDot;
+    const costs = angleNormalize(th) ** 2 + 0.1 * thDot * thDot + 0.001 * u * u;
+    let newThDot = thDot + ((3 * this.g) / (2 * L) * Math.sin(th) + (3.0 / (M * L * L)) * u) * DT;
+    newThDot = Math.min(Math.max(newThDot, -MAX_SPEED), MAX_SPEED);
+    this.theta = th + newThDot * DT;
+    this.thetaDot = newThDot;
+    this.writeObs();
+    return { obs: this.obs, reward: -costs, terminated: false, truncated: false, info: NO_INFO };
+  }
+
+  render(): string | RgbFrame | undefined {
+    if (this.renderMode === 'ansi') {
+      return `theta=${angleNormalize(this.theta).toFixed(3)} thetadot=${this.thetaDot.toFixed(3)} u=${this.lastU === undefined ? '-' : this.lastU.toFixed(3)}`;
+    }
+    if (this.renderMode === 'rgb_array') {
+      const S = 500, scale = S / 4.4, c = S / 2;
+      const f = newFrame(S, S, [255, 255, 255]);
+      const ex = c + Math.sin(this.theta) * scale, ey = c - Math.cos(this.theta) * scale;
+      thickLine(f, c, c, ex, ey, 0.2 * scale, [204, 77, 77]);
+      fillCircle(f, ex, ey, 0.1 * scale, [204, 77, 77]);
+      fillCircle(f, c, c, 0.05 * scale, [0, 0, 0]);
+      return f;
+    }
+    return undefined;
+  }
+
+  close(): void {}
+
+  private writeObs(): void {
+    this.obs[0] = Math.cos(this.theta);
+    this.obs[1] = Math.sin(this.theta);
+    this.obs[2] = this.thetaDot;
+  }
+}
+
+function describe(x: unknown): string {
+  return ArrayBuffer.isView(x) ? `${x.constructor.name}(${(x as Float32Array).length})` : JSON.stringify(x) ?? String(x);
+}

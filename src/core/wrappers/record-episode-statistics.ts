@@ -1,0 +1,67 @@
+import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
+import { Wrapper } from '../wrapper.js';
+import { checkOptions, numOption } from './options.js';
+
+/** Options of RecordEpisodeStatistics. */
+export interface RecordEpisodeStatisticsOptions {
+  /** How many finished episodes the queues keep (default 100). */
+  bufferLength?: number;
+  /** The info key the statistics go under (default 'episode'). */
+  statsKey?: string;
+}
+
+/** The statistics of one finished episode: return, length, wall-clock seconds. */
+export interface EpisodeStats { r: number; l: number; t: number }
+
+/**
+ * At the end of each episode adds `info[statsKey] = { r, l, t }` (return, length, seconds), as Gymnasium's wrapper,
+ * and keeps the last `bufferLength` episodes in `returnQueue`/`lengthQueue`/`timeQueue`.
+ */
+export class RecordEpisodeStatistics<O, A> extends Wrapper<O, A> {
+  readonly statsKey: string;
+  readonly bufferLength: number;
+  readonly returnQueue: number[] = [];
+  readonly lengthQueue: number[] = [];
+  readonly timeQueue: number[] = [];
+  private episodeReturn = 0;
+  private episodeLength = 0;
+  private episodeStart = 0;
+
+  constructor(env: Env<O, A>, opts: RecordEpisodeStatisticsOptions = {}) {
+    super(env);
+    checkOptions('RecordEpisodeStatistics', opts, ['bufferLength', 'statsKey']);
+    this.bufferLength = numOption('RecordEpisodeStatistics', 'bufferLength', opts.bufferLength, 100, 1);
+    this.statsKey = opts.statsKey ?? 'episode';
+  }
+
+  override reset(opts?: ResetOptions): ResetResult<O> {
+    this.episodeReturn = 0;
+    this.episodeLength = 0;
+    this.episodeStart = performance.now();
+    return this.env.reset(opts);
+  }
+
+  override step(action: A): StepResult<O> {
+    const r = this.env.step(action);
+    this.episodeReturn += r.reward;
+    this.episodeLength++;
+    if (r.terminated || r.truncated) {
+      const stats: EpisodeStats = {
+        r: this.episodeReturn,
+        l: this.episodeLength,
+        t: Math.round((performance.now() - this.episodeStart) * 1e3) / 1e6,
+      };
+      // A new info object: envs may hand out a shared (frozen) one.
+      r.info = { ...r.info, [this.statsKey]: stats };
+      push(this.returnQueue, stats.r, this.bufferLength);
+      push(this.lengthQueue, stats.l, this.bufferLength);
+      push(this.timeQueue, stats.t, this.bufferLength);
+    }
+    return r;
+  }
+}
+
+function push(q: number[], v: number, cap: number): void {
+  q.push(v);
+  if (q.length > cap) q.shift();
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Box, checkEnv, Discrete, make, Rng, type Env, type RenderMode, type ResetOptions } from '../../src/index.js';
+
+/** A deliberately broken env; each flag switches on one defect. */
+class BrokenEnv implements Env<Float32Array, number> {
+  readonly observationSpace = new Box(-1, 1, [2]) as never;
+  readonly actionSpace = new Discrete(2);
+  readonly metadata = { renderModes: ['ansi'] as RenderMode[] };
+  readonly renderMode: RenderMode = 'ansi';
+  private rng = new Rng(0);
+  private closed = false;
+  private calls = 0;
+  constructor(private readonly defect: string) {}
+  reset(opts: ResetOptions = {}) {
+    if (opts.seed !== undefined && this.defect !== 'ignores-seed') this.rng = new Rng(opts.seed);
+    if (this.defect === 'options' && opts.options) throw new Error('options not supported');
+    const v = this.defect === 'out-of-space' ? 5 : this.rng.uniform(-1, 1);
+    return { obs: new Float32Array([v, 0]), info: {} };
+  }
+  step(_a: number) {
+    this.calls++;
+    const r = { obs: new Float32Array([this.defect === 'nondeterministic' ? (this.calls % 7) / 10 : this.rng.uniform(-1, 1), 0]), reward: 1, terminated: false, truncated: false, info: {} };
+    if (this.defect === 'flags') (r as { terminated: unknown }).terminated = 0;
+    return r;
+  }
+  render() {
+    return this.defect === 'render' ? (42 as never) : 'ok';
+  }
+  close() {
+    if (this.defect === 'close' && this.closed) throw new Error('already closed');
+    this.closed = true;
+  }
+}
+
+const checks = (defect: string) => checkEnv(new BrokenEnv(defect)).map((f) => `${f.check}:${f.severity}`);
+
+describe('checkEnv', () => {
+  it('passes a correct env and the registered classic envs', () => {
+    expect(checkEnv(new BrokenEnv('none'))).toEqual([]);
+    expect(checkEnv(make('CartPole-v1'))).toEqual([]);
+  });
+
+  it('catches each deliberate defect', () => {
+    expect(checks('ignores-seed')).toContain('seed:error');
+    expect(checks('options')).toEqual(['options:error']);
+    expect(checks('out-of-space')).toContain('reset:error');
+    expect(checks('nondeterministic')).toContain('determinism:error');
+    expect(checks('flags')).toContain('step:error');
+    expect(checks('render')).toEqual(['render:error']);
+    expect(checks('close')).toEqual(['close:error']);
+  });
+
+  it('reports broken spaces without running the env', () => {
+    const env = new BrokenEnv('none');
+    (env as { actionSpace: unknown }).actionSpace = { n: 2 };
+    const f = checkEnv(env);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/actionSpace is not a Space/);
+  });
+
+  it('the passive checker in make() rejects a malformed step result with a clear error', async () => {
+    const { register } = await import('../../src/index.js');
+    register({ id: 'test/BrokenFlags-v0', entryPoint: () => new BrokenEnv('flags') as Env<unknown, unknown> });
+    const env = make('test/BrokenFlags-v0');
+    env.reset({ seed: 0 });
+    expect(() => env.step(0)).toThrow(/test\/BrokenFlags-v0: step\(\) terminated must be a boolean, got number 0/);
+  });
+});

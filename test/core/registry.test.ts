@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { make, parseId, spec, specs, TimeLimit, OrderEnforcing, PassiveEnvChecker, Wrapper } from '../../src/index.js';
+
+describe('registry', () => {
+  it('make applies PassiveEnvChecker, OrderEnforcing and TimeLimit around the raw env', () => {
+    const env = make('CartPole-v1');
+    expect(env).toBeInstanceOf(TimeLimit);
+    const inner = (env as Wrapper).env;
+    expect(inner).toBeInstanceOf(OrderEnforcing);
+    expect((inner as Wrapper).env).toBeInstanceOf(PassiveEnvChecker);
+    expect(make('CartPole-v1', {}, { maxEpisodeSteps: -1 })).toBeInstanceOf(OrderEnforcing);
+    expect(env.spec?.id).toBe('CartPole-v1');
+  });
+
+  it('unknown ids name the closest registered ids; wrong versions name the versions', () => {
+    expect(() => make('Nope-v0')).toThrow(/unknown env id "Nope-v0"; (did you mean|run `rxgym envs`)/);
+    expect(() => make('CartPol-v1')).toThrow(/unknown env id "CartPol-v1"; did you mean "CartPole-v1"/);
+    expect(() => make('CartPole-v0')).toThrow(/env "CartPole-v0" has no such version; registered versions: "CartPole-v1"/);
+    expect(() => make('bad id!')).toThrow(/malformed env id/);
+  });
+
+  it('parses ids and lists specs sorted', () => {
+    expect(parseId('ns/Name-v3')).toEqual({ namespace: 'ns', name: 'Name', version: 3 });
+    const ids = specs().map((s) => s.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+    expect(spec('Acrobot-v1').family).toBe('classic');
+  });
+});
