@@ -38,6 +38,7 @@ export const PRELUDE = String.raw`
     if (typeof v === 'string') return 'a string ' + stringify(v.length > 60 ? v.slice(0, 60) + '...' : v);
     if (v === undefined) return 'undefined (no return value?)';
     if (v === null) return 'null';
+    if (typeof v === 'object' && typeof v.then === 'function') return 'a Promise (a reward must be synchronous: drop async/await)';
     if (typeof v === 'object') {
       let keys = '';
       try { keys = Object.keys(v).slice(0, 6).join(', '); } catch (e) { keys = '?'; }
@@ -51,7 +52,7 @@ export const PRELUDE = String.raw`
       try { message = StringFn(e.message); name = StringFn(e.name); stack = StringFn(e.stack); } catch (x) { message = 'an unprintable error'; }
       return { message: message, name: name, stack: stack };
     }
-    return { message: 'threw a non-error value: ' + describe(e), name: 'Throw', stack: '' };
+    return { message: 'a non-error value: ' + describe(e), name: '', stack: '' };
   };
   const arr = function (b, o, n) { const a = new Array(n); for (let i = 0; i < n; i++) a[i] = b[o + i]; return a; };
   const rx = {

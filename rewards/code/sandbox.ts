@@ -136,6 +136,7 @@ export class RewardSandbox {
     const where = this.locate(err.stack ?? '');
     const at = where ? `${this.filename}:${where.line}:${where.column}` : this.filename;
     let message = `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message ?? String(err)}`;
+    if (/^Not supported$/.test(err.message ?? '')) message += ' (dynamic import() is not available: the sandbox has no modules)';
     if (NODE_NAMES.test(message)) message += ' (the sandbox has no Node.js or browser APIs: reward code sees only its arguments and Math)';
     const excerpt = where ? excerptAt(this.mod.source, where.line, where.column) : '';
     return new RewardCodeError('exception', `${at}: reward code threw ${context}: ${message}${excerpt}`, { ...where, transition });
@@ -232,9 +233,10 @@ export class RewardSandbox {
         at = undefined;
       }
     }
-    const crash = this.explainCrash(err, n, at);
-    if (!crash) throw err;
-    const status = new Uint8Array(n).fill(crash.kind === 'timeout' ? TransitionStatus.TimedOut : TransitionStatus.OutOfMemory);
+    // Anything else the isolate refuses (dynamic import()) also ends the call: blame the transition it was on.
+    const crash = this.explainCrash(err, n, at) ?? this.explainThrow(err as Error, `and aborted the batch of ${n}`, at);
+    const code = { timeout: TransitionStatus.TimedOut, memory: TransitionStatus.OutOfMemory }[crash.kind as string] ?? TransitionStatus.Threw;
+    const status = new Uint8Array(n).fill(code);
     const error = at !== undefined ? new RewardCodeError(crash.kind, `${crash.message}; it was${this.describeTransition(input, at)}`, { transition: at }) : crash;
     return { total: new Float64Array(n), status, components: {}, errorCount: n, error, logs: this.isolate.isDisposed ? [] : this.takeLogs() };
   }
