@@ -95,8 +95,8 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     const range = model.actuator_ctrlrange as Float64Array;
     const low = new Float64Array(nu), high = new Float64Array(nu);
     for (let i = 0; i < nu; i++) {
-      low[i] = cfg.actionLow ?? range[2 * i]!;
-      high[i] = cfg.actionHigh ?? range[2 * i + 1]!;
+      low[i] = cfg.actionLow ?? Math.round(range[2 * i]! * 1e6) / 1e6;
+      high[i] = cfg.actionHigh ?? Math.round(range[2 * i + 1]! * 1e6) / 1e6;
     }
     this.actionSpace = new Box(low, high, [nu], 'float32');
     this.observationSpace = new Box(-Infinity, Infinity, [typeof cfg.obsDim === 'number' ? cfg.obsDim : cfg.obsDim(model)], 'float32');

@@ -15,11 +15,12 @@ export interface JointState {
 /** Joints after the root joints, by name. */
 export function jointStates(m: MjModel, d: MjData, skipRoot: number): Record<string, JointState> {
   const names = namesOf(m, 'joint', m.njnt);
-  const qadr = m.jnt_qposadr as Int32Array, vadr = m.jnt_dofadr as Int32Array, lim = m.jnt_limited as Uint8Array, rng = m.jnt_range as Float64Array;
+  const qadr = m.jnt_qposadr as Int32Array, vadr = m.jnt_dofadr as Int32Array, rng = m.jnt_range as Float64Array;
+  // jnt_limited (mjtByte) has no typed view in the 3.14 bindings; unlimited joints have range (0, 0).
   const qpos = d.qpos as Float64Array, qvel = d.qvel as Float64Array;
   const out: Record<string, JointState> = {};
   for (let j = skipRoot; j < m.njnt; j++) {
-    out[names[j]!] = { position: qpos[qadr[j]!]!, velocity: qvel[vadr[j]!]!, range: lim[j] ? [rng[2 * j]!, rng[2 * j + 1]!] : null };
+    out[names[j]!] = { position: round(qpos[qadr[j]!]!), velocity: round(qvel[vadr[j]!]!), range: rng[2 * j]! < rng[2 * j + 1]! ? [round(rng[2 * j]!), round(rng[2 * j + 1]!)] : null };
   }
   return out;
 }
@@ -30,8 +31,8 @@ export function floorContacts(m: MjModel, d: MjData, geomNames: readonly string[
   const ids = geomNames.map((g) => nameToId(m, 'geom', g));
   const out: Record<string, boolean> = {};
   for (const g of geomNames) out[g] = false;
-  forEachContact(d, (g1, g2, dist) => {
-    if (dist > 0.005) return;
+  // MuJoCo lists a contact only while the geoms are within their contact margin: that counts as touching.
+  forEachContact(d, (g1, g2) => {
     const other = g1 === floorId ? g2 : g2 === floorId ? g1 : -1;
     const k = ids.indexOf(other);
     if (k >= 0) out[geomNames[k]!] = true;
