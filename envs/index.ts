@@ -1,8 +1,10 @@
 import { registerClassic } from './classic/index.js';
 import { registerMujoco } from './mujoco/index.js';
+import { registerDungeon } from './dungeon/register.js';
 
 /** Registers every environment family with the registry; called once by the package entry and the CLI. */
 const families: Array<() => void> = [
+  registerDungeon,
   registerMujoco,
   // one registrar per family, e.g. registerClassic
   registerClassic,

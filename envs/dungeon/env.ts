@@ -1,0 +1,123 @@
+import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type RgbFrame, RxgymError, type StepResult } from '../../src/core/env.js';
+import { Rng } from '../../src/core/rng.js';
+import { Discrete } from '../../src/core/spaces.js';
+import type { Space } from '../../src/core/spaces.js';
+import { ACTION_NAMES } from './actions.js';
+import { Game } from './game.js';
+import { DEFAULT_KEYS, type DungeonObs, ObsWriter } from './obs.js';
+import { playerAct } from './player.js';
+import { renderAnsi, renderRgb } from './render.js';
+import { Before, type LevelEvent, RewardFn } from './reward.js';
+import { type DungeonState, STATE_DTS, stateOf } from './state.js';
+import type { TaskSpec } from './tasks.js';
+import { endTurn } from './turn.js';
+
+/** Constructor options of every dungeon task (the `kwargs` of `make`). */
+export interface DungeonOptions {
+  /** Observation keys to compute (default: glyphs, chars, colors, glyphs_crop, chars_crop, blstats, message). */
+  observationKeys?: readonly string[];
+  /** Edge of the egocentric crops: odd, 1..21 (default 9). */
+  cropSize?: number;
+  renderMode?: RenderMode;
+  /** Reward added when an action takes no game time (default -0.01, as NLE and MiniHack). */
+  penaltyStep?: number;
+}
+
+const KNOWN_OPTS = ['observationKeys', 'cropSize', 'renderMode', 'penaltyStep', 'level'];
+
+/** A dungeon task as a Gymnasium-style env; observations and the step result are reused between steps. */
+export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<DungeonState> {
+  readonly observationSpace: Space<DungeonObs>;
+  readonly actionSpace: Discrete;
+  readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 10 };
+  readonly renderMode?: RenderMode;
+  game!: Game;
+  private readonly writer: ObsWriter;
+  private readonly reward: RewardFn;
+  private readonly penalty: number;
+  private seeder = new Rng(0);
+  private readonly before = new Before();
+  private readonly info: Info = { message: '', success: false };
+  private readonly result: StepResult<DungeonObs>;
+  private done = false;
+
+  constructor(readonly task: TaskSpec, opts: DungeonOptions & Record<string, unknown> = {}, events: readonly LevelEvent[] = []) {
+    for (const k of Object.keys(opts)) {
+      if (!KNOWN_OPTS.includes(k)) throw new RxgymError(`Dungeon-${task.name}: unknown option "${k}"; known options: ${KNOWN_OPTS.join(', ')}`);
+    }
+    if (opts.renderMode !== undefined && opts.renderMode !== 'ansi' && opts.renderMode !== 'rgb_array') {
+      throw new RxgymError(`Dungeon-${task.name}: renderMode must be "ansi" or "rgb_array", got ${JSON.stringify(opts.renderMode)}`);
+    }
+    this.renderMode = opts.renderMode;
+    this.writer = new ObsWriter(opts.observationKeys ?? DEFAULT_KEYS, opts.cropSize ?? 9);
+    this.observationSpace = this.writer.space;
+    this.actionSpace = new Discrete(task.actions.length);
+    this.reward = new RewardFn(task.reward, task.targetDepth ?? 0, events);
+    this.penalty = opts.penaltyStep ?? -0.01;
+    this.result = { obs: this.writer.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+  }
+
+  /** Names of the actions, index = action id. */
+  get actionNames(): string[] {
+    return this.task.actions.map((a) => ACTION_NAMES[a]!);
+  }
+
+  reset(opts: ResetOptions = {}): ResetResult<DungeonObs> {
+    if (opts.seed !== undefined) this.seeder = new Rng(opts.seed);
+    this.game = new Game(this.task.setup(), this.seeder.int(0, 2 ** 31 - 1));
+    this.game.say('Hello Agent, welcome to the dungeon!  You are a neutral human adventurer.');
+    this.game.begin();
+    this.game.lv.seenScored = this.game.lv.seen;
+    this.game.endStep();
+    this.reward.reset();
+    this.done = false;
+    this.info.message = this.game.msg;
+    this.info.success = false;
+    return { obs: this.writer.write(this.game, true), info: this.info };
+  }
+
+  step(action: number): StepResult<DungeonObs> {
+    const g = this.game;
+    if (!g) throw new RxgymError(`Dungeon-${this.task.name}: step() called before reset(); call env.reset({ seed }) first`);
+    if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= this.task.actions.length) {
+      throw new RxgymError(`Dungeon-${this.task.name}: unknown action id ${String(action)}; the action space is Discrete(${this.task.actions.length}): ${this.actionNames.map((n, i) => `${i}=${n}`).join(', ')}`);
+    }
+    const r = this.result;
+    g.msg = '';
+    g.ev.clear();
+    this.before.take(g);
+    let tookTime = false;
+    if (!this.done) {
+      tookTime = playerAct(g, this.task.actions[action]!);
+      if (tookTime && !g.dead) endTurn(g);
+    }
+    g.endStep();
+    const s = this.reward.score(g, this.before);
+    r.reward = s.reward + (tookTime || this.done ? 0 : this.penalty);
+    r.terminated = this.done || s.terminal || g.dead;
+    r.truncated = false;
+    this.done = r.terminated;
+    this.info.message = g.msg;
+    this.info.success = s.success;
+    this.writer.write(g, false);
+    return r;
+  }
+
+  render(): string | RgbFrame | undefined {
+    if (!this.game || this.renderMode === undefined) return undefined;
+    return this.renderMode === 'ansi' ? renderAnsi(this.game) : renderRgb(this.game);
+  }
+
+  state(): DungeonState {
+    if (!this.game) throw new RxgymError(`Dungeon-${this.task.name}: state() called before reset()`);
+    return stateOf(this.game, this.task.name);
+  }
+
+  describeState(): string {
+    return STATE_DTS;
+  }
+
+  close(): void {
+    this.done = true;
+  }
+}
