@@ -9,7 +9,6 @@
 export type SchemaNode =
   | { kind: 'num' }
   | { kind: 'bool' }
-  | { kind: 'null' }
   | { kind: 'numarr'; len: number }
   | { kind: 'obj'; fields: Array<[string, SchemaNode]> }
   | { kind: 'opaque' };
@@ -33,7 +32,8 @@ const MAX_UNROLL = 16;
 export function inferSchema(value: unknown): SchemaNode {
   if (typeof value === 'number') return { kind: 'num' };
   if (typeof value === 'boolean') return { kind: 'bool' };
-  if (value === null) return { kind: 'null' };
+  // null usually marks an optional field, so it travels as JSON rather than pinning the schema
+  if (value === null) return { kind: 'opaque' };
   if (Array.isArray(value)) {
     return value.every((x) => typeof x === 'number') ? { kind: 'numarr', len: value.length } : { kind: 'opaque' };
   }
@@ -48,8 +48,6 @@ function slotsOf(node: SchemaNode): { width: number; opaque: number } {
     case 'num':
     case 'bool':
       return { width: 1, opaque: 0 };
-    case 'null':
-      return { width: 0, opaque: 0 };
     case 'numarr':
       return { width: node.len, opaque: 0 };
     case 'opaque':
@@ -70,9 +68,6 @@ function genPack(node: SchemaNode, v: string, slot: { n: number }, vars: { n: nu
       return;
     case 'bool':
       out.push(`if (typeof ${v} !== 'boolean') return false; b[o + ${slot.n++}] = ${v} ? 1 : 0;`);
-      return;
-    case 'null':
-      out.push(`if (${v} !== null) return false;`);
       return;
     case 'opaque':
       out.push(`if (${v} === undefined) return false; q.push(${v});`);
@@ -103,8 +98,6 @@ function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): st
       return `b[o + ${slot.n++}]`;
     case 'bool':
       return `b[o + ${slot.n++}] !== 0`;
-    case 'null':
-      return 'null';
     case 'opaque':
       return `q[qi + ${op.n++}]`;
     case 'numarr': {
@@ -116,6 +109,31 @@ function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): st
     case 'obj':
       return `{ ${node.fields.map(([k, f]) => `${JSON.stringify(k)}: ${genUnpack(f, slot, op)}`).join(', ')} }`;
   }
+}
+
+/** The most specific schema both `a` and `b` fit: differing leaves, array lengths or key sets become opaque. */
+export function mergeSchema(a: SchemaNode, b: SchemaNode): SchemaNode {
+  if (a.kind === 'opaque' || b.kind === 'opaque') return { kind: 'opaque' };
+  if (a.kind === 'numarr' && b.kind === 'numarr') return a.len === b.len ? a : { kind: 'opaque' };
+  if (a.kind === 'obj' && b.kind === 'obj') {
+    if (a.fields.length !== b.fields.length) return { kind: 'opaque' };
+    const bf = new Map(b.fields);
+    const fields: Array<[string, SchemaNode]> = [];
+    for (const [k, af] of a.fields) {
+      const other = bf.get(k);
+      if (!other) return { kind: 'opaque' };
+      fields.push([k, mergeSchema(af, other)]);
+    }
+    return { kind: 'obj', fields };
+  }
+  return a.kind === b.kind ? a : { kind: 'opaque' };
+}
+
+/** The merged schema of several states. */
+export function inferSchemaOf(states: readonly unknown[]): SchemaNode {
+  let schema = inferSchema(states[0]);
+  for (let i = 1; i < states.length; i++) schema = mergeSchema(schema, inferSchema(states[i]));
+  return schema;
 }
 
 /** Build the codec of a schema. */
@@ -134,12 +152,14 @@ export function makeCodec(schema: SchemaNode): StateCodec {
 export interface PackedStates {
   /** `unique x width` numbers, or empty when the JSON fallback is used. */
   data: Float64Array;
-  /** JSON of the opaque leaves (`unique x opaque`), or of whole states in the fallback. */
+  /** JSON of the opaque leaves (`unique x opaque`), or of an array of each state's JSON in the fallback. */
   json: string;
   prevIdx: Int32Array;
   nextIdx: Int32Array;
   /** True when the states did not fit the codec and travel as JSON. */
   fallback: boolean;
+  /** The distinct state objects, in id order. */
+  unique: unknown[];
 }
 
 /**
@@ -175,7 +195,7 @@ export function packStates(codec: StateCodec | undefined, prev: readonly unknown
     const q: unknown[] = [];
     let ok = true;
     for (let u = 0; u < unique.length && ok; u++) ok = codec.pack(unique[u], data, u * codec.width, q);
-    if (ok) return { data, json: codec.opaque > 0 ? JSON.stringify(q) : '[]', prevIdx, nextIdx, fallback: false };
+    if (ok) return { data, json: codec.opaque > 0 ? JSON.stringify(q) : '[]', prevIdx, nextIdx, fallback: false, unique };
   }
-  return { data: new Float64Array(0), json: JSON.stringify(unique), prevIdx, nextIdx, fallback: true };
+  return { data: new Float64Array(0), json: JSON.stringify(unique.map((u) => JSON.stringify(u))), prevIdx, nextIdx, fallback: true, unique };
 }

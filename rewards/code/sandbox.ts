@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
 import { RxgymError } from '../../src/core/env.js';
 import { excerptAt, RewardCodeError, type RewardCodeErrorKind } from './errors.js';
-import { inferSchema, makeCodec, packStates, type StateCodec } from './pack.js';
+import { inferSchema, inferSchemaOf, makeCodec, mergeSchema, packStates, type StateCodec } from './pack.js';
 import { MODULE_PREFIX, MODULE_SUFFIX, PRELUDE, TransitionStatus } from './runtime.js';
 import { stripTypes, type StrippedModule } from './transpile.js';
 
@@ -183,10 +183,11 @@ export class RewardSandbox {
     this.ensureCodec(input.prevStates[0]);
     let packed = packStates(this.codec, input.prevStates, input.nextStates);
     if (packed.fallback) {
-      // The states changed shape: learn the new one for the next batch, send this one as JSON.
-      this.codec = undefined;
+      // The states did not fit the schema: widen it to every state of this batch (odd leaves travel as JSON) and retry.
+      this.codec = makeCodec(mergeSchema(this.codec!.schema, inferSchemaOf(packed.unique)));
       this.codecLoaded = false;
-      packed = { ...packed, json: JSON.stringify((JSON.parse(packed.json) as unknown[]).map((s) => JSON.stringify(s))) };
+      this.ensureCodec(undefined);
+      packed = packStates(this.codec, input.prevStates, input.nextStates);
     }
     const scalar = input.scalarActions ?? (input.actions instanceof Int32Array && input.actionDim === 1);
     let raw: RawResult;
