@@ -18,6 +18,11 @@ export function mjcfOf(id: string): string {
   }
 }
 
+/** The model without what MuJoCo 2.2 (Debian's native `mujoco-testspeed`) rejects: `<size memory>` only sizes the arena, dynamics are unchanged. */
+export function mujoco2Compatible(xml: string): string {
+  return xml.replace(/\s*<size\s+memory="[^"]*"\s*\/>/g, '');
+}
+
 /** `rxgym mjcf <id> [--out file]`: write an env's MuJoCo model (e.g. for native `mujoco-testspeed`). */
 export function registerMjcfCommand(program: Command): void {
   program
@@ -25,8 +30,9 @@ export function registerMjcfCommand(program: Command): void {
     .description("write a MuJoCo env's MJCF model to stdout or a file (e.g. for native mujoco-testspeed)")
     .argument('<id>', 'env id, e.g. Ant-v0')
     .option('-o, --out <file>', 'write to this file instead of stdout')
-    .action((id: string, opts: { out?: string }) => {
-      const xml = mjcfOf(id);
+    .option('--mujoco2', 'drop <size memory> so that MuJoCo 2.2 (Debian libmujoco-samples) loads the file; dynamics are unchanged')
+    .action((id: string, opts: { out?: string; mujoco2?: boolean }) => {
+      const xml = opts.mujoco2 ? mujoco2Compatible(mjcfOf(id)) : mjcfOf(id);
       if (opts.out) writeFileSync(opts.out, xml);
       else process.stdout.write(xml);
     });
