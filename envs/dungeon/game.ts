@@ -49,8 +49,8 @@ export class Game {
   depth = 1;
   maxDepthReached = 1;
   pos = 0;
-  hp = 14;
-  hpmax = 14;
+  hp = 16;
+  hpmax = 16;
   pw = 5;
   pwmax = 5;
   ulevel = 1;
