@@ -1,9 +1,11 @@
 import { registerClassic } from './classic/index.js';
 import { registerMujoco } from './mujoco/index.js';
 import { registerDungeon } from './dungeon/register.js';
+import { registerExplore } from './explore/index.js';
 
 /** Registers every environment family with the registry; called once by the package entry and the CLI. */
 const families: Array<() => void> = [
+  registerExplore,
   registerDungeon,
   registerMujoco,
   // one registrar per family, e.g. registerClassic

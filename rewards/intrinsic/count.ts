@@ -2,25 +2,28 @@ import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
 import type { RewardSource } from '../source.js';
 import { EpisodeTracker } from './episode-tracker.js';
-import { hashRow, obsRows, resolveObsKey } from './obs.js';
+import { fieldsOpt, hashRow, obsRows, resolveObsKey } from './obs.js';
 import { numOpt } from './options.js';
 
 /**
  * Count-based bonus `1 / sqrt(N(s'))` over a hashed observation key (as E3B's MiniHack count baseline).
  * Episodic (the default): N counts visits within the current episode of each env; global: over the
- * whole run. `resolution` > 0 rounds continuous values before hashing.
+ * whole run. `fields` hashes only some indices of the key; `resolution` > 0 rounds continuous values.
  */
 export class CountSource implements RewardSource {
   readonly kind = 'intrinsic' as const;
   private readonly key: string;
   private readonly resolution: number;
+  private readonly fields: number[] | undefined;
   private readonly episodic: boolean;
   private readonly global = new Map<number, number>();
   private readonly perEnv: Map<number, number>[];
   private readonly tracker: EpisodeTracker;
 
   constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
-    this.key = resolveObsKey(cfg, ctx.observationSpace).key;
+    const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
+    this.key = key;
+    this.fields = fieldsOpt(cfg, dim);
     this.resolution = numOpt(cfg, 'resolution', 0, { min: 0 });
     this.episodic = cfg.episodic ?? true;
     this.perEnv = Array.from({ length: ctx.numEnvs }, () => new Map<number, number>());
@@ -36,7 +39,7 @@ export class CountSource implements RewardSource {
         table = this.perEnv[k % batch.numEnvs]!;
         if (this.tracker.enter(batch, k)) table.clear();
       }
-      const h = hashRow(data, k, dim, this.resolution);
+      const h = hashRow(data, k, dim, this.resolution, this.fields);
       const n = (table.get(h) ?? 0) + 1;
       table.set(h, n);
       out[k] = 1 / Math.sqrt(n);
@@ -53,6 +56,6 @@ export class CountSource implements RewardSource {
 /** Registry info of `count`. */
 export const countInfo: RewardSourceInfo = {
   defaults: { episodic: true, normalize: 'none' },
-  options: ['key', 'resolution'],
+  options: ['key', 'fields', 'resolution'],
   description: '1/sqrt(N) visit-count bonus over a hashed observation key, episodic or global',
 };

@@ -2,7 +2,7 @@ import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
 import type { RewardSource } from '../source.js';
 import { EpisodeTracker } from './episode-tracker.js';
-import { hashRow, obsRows, resolveObsKey } from './obs.js';
+import { fieldsOpt, hashRow, obsRows, resolveObsKey } from './obs.js';
 import { numOpt } from './options.js';
 import { RND_OPTIONS, rndSettings } from './rnd.js';
 import { RndNets } from './rnd-nets.js';
@@ -10,14 +10,15 @@ import { RndNets } from './rnd-nets.js';
 /**
  * NovelD (Zhang et al. 2021): `max(nov(s') - alpha * nov(s), 0) * 1[N_ep(s') = 1]` with
  * `nov(x) = ||f^(x) - f(x)||_2` from an RND pair. alpha defaults to 0.5 (the NovelD paper; E3B's
- * BeBold code uses 0.1). The episode's first observation counts as visited. `resolution` > 0 rounds
- * continuous values before the episodic hash.
+ * BeBold code uses 0.1). The episode's first observation counts as visited. `fields` and `resolution`
+ * select and round the values of the episodic hash, as for `count`.
  */
 export class NovelDSource implements RewardSource {
   readonly kind = 'intrinsic' as const;
   private readonly key: string;
   readonly alpha: number;
   private readonly resolution: number;
+  private readonly fields: number[] | undefined;
   readonly nets: RndNets;
   private readonly seen: Set<number>[];
   private readonly tracker: EpisodeTracker;
@@ -27,6 +28,7 @@ export class NovelDSource implements RewardSource {
     this.key = key;
     this.alpha = numOpt(cfg, 'alpha', 0.5, { min: 0 });
     this.resolution = numOpt(cfg, 'resolution', 0, { min: 0 });
+    this.fields = fieldsOpt(cfg, dim);
     this.nets = new RndNets(rndSettings(cfg, ctx, dim));
     this.seen = Array.from({ length: ctx.numEnvs }, () => new Set<number>());
     this.tracker = new EpisodeTracker(ctx.numEnvs);
@@ -47,9 +49,9 @@ export class NovelDSource implements RewardSource {
       const seen = this.seen[k % batch.numEnvs]!;
       if (this.tracker.enter(batch, k)) {
         seen.clear();
-        if (batch.episodeSteps[k] === 0) seen.add(hashRow(cur.data, k, cur.dim, this.resolution));
+        if (batch.episodeSteps[k] === 0) seen.add(hashRow(cur.data, k, cur.dim, this.resolution, this.fields));
       }
-      const h = hashRow(nxt.data, k, nxt.dim, this.resolution);
+      const h = hashRow(nxt.data, k, nxt.dim, this.resolution, this.fields);
       const first = !seen.has(h);
       seen.add(h);
       out[k] = first ? Math.max(novNext[k]! - this.alpha * novCur[k]!, 0) : 0;
@@ -70,6 +72,6 @@ export class NovelDSource implements RewardSource {
 /** Registry info of `noveld`. */
 export const novelDInfo: RewardSourceInfo = {
   defaults: { normalize: 'none', episodic: true },
-  options: [...RND_OPTIONS, 'alpha', 'resolution'],
+  options: [...RND_OPTIONS, 'alpha', 'resolution', 'fields'],
   description: 'NovelD: clipped novelty difference on first visits within the episode',
 };

@@ -3,7 +3,7 @@ import type { ObsArray, ObsBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig } from '../registry.js';
 
 /** Observation keys tried, in order, when a Dict space is given and no `key` option. */
-const PREFERRED = ['glyphs', 'chars', 'pos', 'position', 'image', 'obs'];
+const PREFERRED = ['glyphs_crop', 'glyphs', 'chars', 'pos', 'position', 'image', 'obs'];
 
 function usable(space: Space<unknown>): boolean {
   return space instanceof Box || space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary;
@@ -12,7 +12,7 @@ function usable(space: Space<unknown>): boolean {
 /**
  * The observation key a source reads (`key` option): for a non-Dict space only `obs`; for a Dict,
  * one of its numeric keys (Box, Discrete, MultiDiscrete, MultiBinary), by default the first of
- * glyphs/chars/pos/position/image/obs present, else the first numeric key.
+ * glyphs_crop/glyphs/chars/pos/position/image/obs present, else the first numeric key.
  */
 export function resolveObsKey(cfg: RewardComponentConfig, space: Space<unknown>): { key: string; dim: number } {
   const want = cfg.key;
@@ -58,13 +58,15 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
 /**
- * A 52-bit hash of row `r` of `data` (two 32-bit FNV-style mixes), after optional rounding of each
- * value to a multiple of `resolution` (for continuous observations).
+ * A 52-bit hash of row `r` of `data` (two 32-bit FNV-style mixes) over all values or only the indices
+ * in `fields`, after optional rounding of each value to a multiple of `resolution` (continuous observations).
  */
-export function hashRow(data: ArrayLike<number>, r: number, dim: number, resolution = 0): number {
+export function hashRow(data: ArrayLike<number>, r: number, dim: number, resolution = 0, fields?: readonly number[]): number {
   let h1 = 0x811c9dc5, h2 = 0x9747b28c;
   const off = r * dim;
-  for (let j = 0; j < dim; j++) {
+  const m = fields ? fields.length : dim;
+  for (let q = 0; q < m; q++) {
+    const j = fields ? fields[q]! : q;
     let v = data[off + j]!;
     if (resolution > 0) v = Math.round(v / resolution);
     f32[0] = v;
@@ -74,4 +76,17 @@ export function hashRow(data: ArrayLike<number>, r: number, dim: number, resolut
     h2 ^= h2 >>> 15;
   }
   return (h1 >>> 0) * 0x100000 + ((h2 >>> 0) & 0xfffff);
+}
+
+/**
+ * The `fields` option: indices into one observation of `key` to hash (e.g. the dungeon's blstats
+ * x, y, depth = [0, 1, 12]), so counts ignore values that change every step.
+ */
+export function fieldsOpt(cfg: RewardComponentConfig, dim: number): number[] | undefined {
+  const v = cfg.fields;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => !Number.isInteger(x) || (x as number) < 0 || (x as number) >= dim)) {
+    throw new RewardConfigError('fields', `must be a non-empty list of indices in [0, ${dim - 1}] of the observation key, got ${JSON.stringify(v)}`);
+  }
+  return v as number[];
 }

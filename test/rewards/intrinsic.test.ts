@@ -49,6 +49,12 @@ describe('count', () => {
     const b = makeBatch({ obs: [[[0], [0]], [[0], [0]]], next: [[[5], [5]], [[5], [6]]], episodeIds: [[0, 0], [1, 1]] });
     expect(Array.from(s.compute(b))).toEqual([1, 1 / Math.sqrt(2), 1 / Math.sqrt(3), 1].map(Math.fround));
   });
+  it('hashes only the chosen fields', () => {
+    const s = new CountSource('count', { source: 'count', episodic: false, fields: [0, 2] }, ctx(1, 3));
+    const b = makeBatch({ obs: [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0]]], next: [[[1, 5, 2]], [[1, 6, 2]], [[1, 6, 3]]] });
+    expect(Array.from(s.compute(b))).toEqual([1, 1 / Math.sqrt(2), 1].map(Math.fround));
+    expect(() => buildRewardStack([{ source: 'count', fields: [3] }], ctx(1, 3))).toThrow(/^rewards\[0\]\.fields: must be a non-empty list of indices in \[0, 2\]/);
+  });
   it('rejects an observation key the env does not have or cannot be counted', () => {
     const space = new Dict({ pos: new Box(0, 9, [2]), message: new Text(80, 0) });
     expect(() => buildRewardStack([{ source: 'count', key: 'glyph' }], { ...ctx(1), observationSpace: space }))

@@ -1,0 +1,91 @@
+import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
+import { RxgymError } from '../../src/core/env.js';
+import { Rng } from '../../src/core/rng.js';
+import { Box, type TypedArray } from '../../src/core/spaces.js';
+import { checkKwargs, posKw } from './kwargs.js';
+
+const ID = 'Explore-Arena-v0';
+
+/**
+ * A continuous 2-D point mass in an open square arena `[-size, size]^2`, no reward: the action is a
+ * force in [-1, 1]^2, velocity decays by `damping` each step, walls stop the mass. Observation
+ * (x, y, vx, vy). `info.cell` is the index of the unit grid cell under the mass (`info.numCells` of them).
+ * The start is uniform in the central unit square, seeded by `reset({ seed })`.
+ */
+export class ExploreArena implements Env<TypedArray, TypedArray> {
+  readonly observationSpace: Box;
+  readonly actionSpace = new Box(-1, 1, [2]);
+  readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 20 };
+  readonly renderMode?: RenderMode;
+  readonly size: number;
+  readonly numCells: number;
+  private readonly dt: number;
+  private readonly damping: number;
+  private readonly obs = new Float32Array(4);
+  private readonly info: Info = { message: '', success: false, cell: 0, numCells: 0 };
+  private rng = new Rng(0);
+  private started = false;
+  private readonly side: number;
+
+  constructor(kwargs: Record<string, unknown> = {}) {
+    checkKwargs(ID, kwargs, ['size', 'dt', 'damping', 'renderMode']);
+    this.size = posKw(ID, kwargs, 'size', 10);
+    this.dt = posKw(ID, kwargs, 'dt', 0.1);
+    this.damping = posKw(ID, kwargs, 'damping', 0.1);
+    if (this.damping >= 1) throw new RxgymError(`${ID}: option damping must be < 1, got ${this.damping}`);
+    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi') throw new RxgymError(`${ID}: renderMode must be "ansi", got ${JSON.stringify(kwargs.renderMode)}`);
+    this.renderMode = kwargs.renderMode as RenderMode | undefined;
+    this.side = Math.ceil(2 * this.size);
+    this.numCells = this.side * this.side;
+    this.info.numCells = this.numCells;
+    const inf = Number.POSITIVE_INFINITY;
+    this.observationSpace = new Box([-this.size, -this.size, -inf, -inf], [this.size, this.size, inf, inf], [4]);
+  }
+
+  private cell(): number {
+    const cx = Math.min(this.side - 1, Math.floor(this.obs[0]! + this.size));
+    const cy = Math.min(this.side - 1, Math.floor(this.obs[1]! + this.size));
+    return cy * this.side + cx;
+  }
+
+  reset(opts: ResetOptions = {}): ResetResult<TypedArray> {
+    if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
+    this.obs[0] = this.rng.uniform(-0.5, 0.5);
+    this.obs[1] = this.rng.uniform(-0.5, 0.5);
+    this.obs[2] = 0;
+    this.obs[3] = 0;
+    this.started = true;
+    this.info.cell = this.cell();
+    return { obs: this.obs, info: this.info };
+  }
+
+  step(action: TypedArray): StepResult<TypedArray> {
+    if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    if (action.length !== 2) throw new RxgymError(`${ID}: action must have 2 values (force x, y), got ${action.length}`);
+    for (let j = 0; j < 2; j++) {
+      const f = Math.max(-1, Math.min(1, Number(action[j]) || 0));
+      let v = (this.obs[2 + j]! + f * this.dt) * (1 - this.damping);
+      let p = this.obs[j]! + v * this.dt * 10;
+      if (p > this.size) { p = this.size; v = 0; }
+      if (p < -this.size) { p = -this.size; v = 0; }
+      this.obs[j] = p;
+      this.obs[2 + j] = v;
+    }
+    this.info.cell = this.cell();
+    return { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+  }
+
+  render(): string | undefined {
+    if (this.renderMode !== 'ansi' || !this.started) return undefined;
+    const c = this.cell();
+    const rows: string[] = [];
+    for (let y = 0; y < this.side; y++) {
+      let row = '';
+      for (let x = 0; x < this.side; x++) row += y * this.side + x === c ? '@' : '.';
+      rows.push(row);
+    }
+    return rows.join('\n');
+  }
+
+  close(): void {}
+}

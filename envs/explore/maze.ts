@@ -1,0 +1,105 @@
+import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
+import { RxgymError } from '../../src/core/env.js';
+import { Box, Dict, Discrete, type Space } from '../../src/core/spaces.js';
+import { checkKwargs, intKw } from './kwargs.js';
+import { generateMaze } from './maze-gen.js';
+
+/** Observation of Explore-Maze-v0: grid position and the walls around the agent. */
+export type MazeObs = { pos: Int32Array; view: Uint8Array };
+
+const ID = 'Explore-Maze-v0';
+const MOVES = [[0, -1], [1, 0], [0, 1], [-1, 0]] as const;
+
+/**
+ * A large seeded maze with no reward at all: actions north/east/south/west, observation the grid
+ * position and a `view x view` window of walls. The maze is fixed by `mazeSeed` (the same maze every
+ * episode, so coverage is comparable); the agent starts in the top-left cell. `info.cell` is the grid
+ * index of the position, `info.numCells` the number of floor cells; bumping a wall says so.
+ */
+export class ExploreMaze implements Env<MazeObs, number> {
+  readonly observationSpace: Space<MazeObs>;
+  readonly actionSpace = new Discrete(4);
+  readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 10 };
+  readonly renderMode?: RenderMode;
+  readonly gridW: number;
+  readonly gridH: number;
+  readonly grid: Uint8Array;
+  readonly numCells: number;
+  private readonly half: number;
+  private readonly obs: MazeObs;
+  private readonly info: Info = { message: '', success: false, cell: 0, numCells: 0 };
+  private x = 1;
+  private y = 1;
+  private started = false;
+
+  constructor(kwargs: Record<string, unknown> = {}) {
+    checkKwargs(ID, kwargs, ['width', 'height', 'mazeSeed', 'view', 'renderMode']);
+    const w = intKw(ID, kwargs, 'width', 20, 2, 200);
+    const h = intKw(ID, kwargs, 'height', 20, 2, 200);
+    const view = intKw(ID, kwargs, 'view', 5, 1, 21);
+    if (view % 2 === 0) throw new RxgymError(`${ID}: option view must be odd (centred on the agent), got ${view}`);
+    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi') throw new RxgymError(`${ID}: renderMode must be "ansi", got ${JSON.stringify(kwargs.renderMode)}`);
+    this.renderMode = kwargs.renderMode as RenderMode | undefined;
+    this.gridW = 2 * w + 1;
+    this.gridH = 2 * h + 1;
+    this.grid = generateMaze(w, h, intKw(ID, kwargs, 'mazeSeed', 0, 0, 2 ** 31 - 1));
+    this.numCells = this.grid.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
+    this.info.numCells = this.numCells;
+    this.half = (view - 1) >> 1;
+    this.observationSpace = new Dict({
+      pos: new Box(0, Math.max(this.gridW, this.gridH) - 1, [2], 'int32'),
+      view: new Box(0, 1, [view, view], 'uint8'),
+    }) as unknown as Space<MazeObs>;
+    this.obs = { pos: new Int32Array(2), view: new Uint8Array(view * view) };
+  }
+
+  private wall(x: number, y: number): boolean {
+    return x < 0 || y < 0 || x >= this.gridW || y >= this.gridH || this.grid[y * this.gridW + x] === 1;
+  }
+
+  private write(): MazeObs {
+    this.obs.pos[0] = this.x;
+    this.obs.pos[1] = this.y;
+    const v = 2 * this.half + 1;
+    for (let dy = -this.half; dy <= this.half; dy++) {
+      for (let dx = -this.half; dx <= this.half; dx++) this.obs.view[(dy + this.half) * v + dx + this.half] = this.wall(this.x + dx, this.y + dy) ? 1 : 0;
+    }
+    this.info.cell = this.y * this.gridW + this.x;
+    return this.obs;
+  }
+
+  reset(_opts: ResetOptions = {}): ResetResult<MazeObs> {
+    this.x = 1;
+    this.y = 1;
+    this.started = true;
+    this.info.message = '';
+    return { obs: this.write(), info: this.info };
+  }
+
+  step(action: number): StepResult<MazeObs> {
+    if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    if (!this.actionSpace.contains(action)) throw new RxgymError(`${ID}: action must be 0..3 (north, east, south, west), got ${String(action)}`);
+    const [dx, dy] = MOVES[action]!;
+    if (this.wall(this.x + dx, this.y + dy)) {
+      this.info.message = 'You bump into a wall.';
+    } else {
+      this.x += dx;
+      this.y += dy;
+      this.info.message = '';
+    }
+    return { obs: this.write(), reward: 0, terminated: false, truncated: false, info: this.info };
+  }
+
+  render(): string | undefined {
+    if (this.renderMode !== 'ansi' || !this.started) return undefined;
+    const rows: string[] = [];
+    for (let y = 0; y < this.gridH; y++) {
+      let row = '';
+      for (let x = 0; x < this.gridW; x++) row += x === this.x && y === this.y ? '@' : this.grid[y * this.gridW + x] ? '#' : '.';
+      rows.push(row);
+    }
+    return rows.join('\n');
+  }
+
+  close(): void {}
+}
