@@ -87,7 +87,11 @@ export class PlayRun implements RunControl {
   }
 
   pause(): void {
+    if (this.paused || this.stopped) return;
     this.paused = true;
+    // Report the exact position now, so a paused screen shows where the loop stopped.
+    this.emitBatch(true);
+    this.emitFrame(true);
   }
   resume(): void {
     this.paused = false;

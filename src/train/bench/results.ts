@@ -1,0 +1,125 @@
+import type { RunEvent } from '../../stream/events.js';
+import type { BenchRun } from './matrix.js';
+
+/** One point of a run's learning curve. */
+export interface CurvePoint { step: number; return: number; success?: number }
+
+/** What one finished run contributes to the benchmark (written as result.json). */
+export interface RunResult {
+  key: string;
+  env: string;
+  rewards: string;
+  seed: number;
+  status: 'done' | 'failed';
+  error?: string;
+  steps: number;
+  wallSeconds: number;
+  sps: number;
+  episodes: number;
+  /** Final return / success: the last evaluation if the run evaluated, else the last 100 training episodes. */
+  return: number;
+  success?: number;
+  firstSuccessStep: number | null;
+  curve: CurvePoint[];
+}
+
+const WINDOW = 100;
+const CURVE_POINTS = 100;
+
+/** Fold a run's events into its result. */
+export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' | 'seed'>, events: readonly RunEvent[], wallSeconds: number): RunResult {
+  const returns: number[] = [];
+  const successes: boolean[] = [];
+  let firstSuccessStep: number | null = null;
+  let steps = 0;
+  let episodes = 0;
+  let lastEval: Extract<RunEvent, { type: 'eval' }> | undefined;
+  let error: string | undefined;
+  let t0: number | undefined;
+  let t1: number | undefined;
+  const curve: CurvePoint[] = [];
+  const recent = (): CurvePoint | undefined => {
+    if (returns.length === 0) return undefined;
+    const r = returns.slice(-20);
+    const s = successes.slice(-20);
+    return { step: steps, return: r.reduce((a, b) => a + b, 0) / r.length, success: s.length ? s.filter(Boolean).length / s.length : undefined };
+  };
+  for (const ev of events) {
+    switch (ev.type) {
+      case 'start':
+        t0 = ev.time;
+        break;
+      case 'episode':
+        episodes += 1;
+        steps = Math.max(steps, ev.step);
+        returns.push(ev.return);
+        if (returns.length > WINDOW) returns.shift();
+        if (ev.success !== undefined) {
+          successes.push(ev.success);
+          if (successes.length > WINDOW) successes.shift();
+          if (ev.success && firstSuccessStep === null) firstSuccessStep = ev.step;
+        }
+        break;
+      case 'batch': {
+        steps = Math.max(steps, ev.step);
+        const p = recent();
+        if (p) curve.push(p);
+        break;
+      }
+      case 'eval':
+        lastEval = ev;
+        break;
+      case 'error':
+        if (ev.fatal) error = ev.message;
+        break;
+      case 'end':
+        steps = Math.max(steps, ev.step);
+        t1 = ev.time;
+        if (ev.reason === 'error' && !error) error = 'run ended with an error';
+        break;
+      default:
+        break;
+    }
+  }
+  const runSeconds = t0 !== undefined && t1 !== undefined && t1 > t0 ? (t1 - t0) / 1000 : wallSeconds;
+  const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const trainSuccess = successes.length ? successes.filter(Boolean).length / successes.length : undefined;
+  return {
+    key: run.key,
+    env: run.env,
+    rewards: run.rewards,
+    seed: run.seed,
+    status: error ? 'failed' : 'done',
+    error,
+    steps,
+    wallSeconds,
+    sps: runSeconds > 0 ? steps / runSeconds : 0,
+    episodes,
+    return: lastEval ? lastEval.meanReturn : mean(returns),
+    success: lastEval?.successRate ?? trainSuccess,
+    firstSuccessStep,
+    curve: thin(curve, CURVE_POINTS),
+  };
+}
+
+/** At most `n` points, evenly picked, always keeping the last. */
+function thin<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
+  return out;
+}
+
+/** Parse a JSONL file's text into events, ignoring a torn last line. */
+export function parseEventsJsonl(text: string): RunEvent[] {
+  const out: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as RunEvent);
+    } catch {
+      // a line being written when the run was interrupted
+    }
+  }
+  return out;
+}

@@ -1,0 +1,263 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { RxgymError } from '../../core/env.js';
+import type { RunEvent } from '../../stream/events.js';
+import { writeAtomic } from './atomic.js';
+import { lineCharts } from './chart.js';
+import type { BenchPlan, BenchRun } from './matrix.js';
+import { toPng } from './png.js';
+import { curvePanels, summaryCsv, summaryMarkdown } from './report.js';
+import { parseEventsJsonl, resultFromEvents, type RunResult } from './results.js';
+import { toSvg } from './svg.js';
+
+/** How to start one run as a child process: it must write RunEvents as JSONL to `eventsPath`. */
+export type ChildCommand = (scenarioPath: string, runDir: string, eventsPath: string) => { cmd: string; args: string[] };
+
+/** Options of `runBench`. */
+export interface BenchOptions {
+  outDir: string;
+  jobs: number;
+  resume: boolean;
+  child: ChildCommand;
+  /** Redraw progress lines in place (a TTY), or print plain lines. */
+  tty?: boolean;
+  write?: (text: string) => void;
+  /** Progress refresh interval (ms). */
+  everyMs?: number;
+}
+
+/** What `runBench` returns. */
+export interface BenchOutcome { results: RunResult[]; interrupted: boolean; skipped: number; files: string[] }
+
+interface Active { run: BenchRun; child: ChildProcess; start: number; offset: number; step: number; ret?: number; success?: number; stderr: string; partial: string }
+
+const MANIFEST = 'bench.json';
+
+/** Refuse an output directory that holds something else; returns true when it holds this benchmark already. */
+export function checkOutDir(outDir: string, plan: BenchPlan, resume: boolean): boolean {
+  if (!existsSync(outDir)) return false;
+  const entries = readdirSync(outDir);
+  if (entries.length === 0) return false;
+  const manifestPath = join(outDir, MANIFEST);
+  if (!existsSync(manifestPath)) {
+    throw new RxgymError(`output directory "${outDir}" is not empty and holds no ${MANIFEST}; it is not an rxgym benchmark. Choose another --out (nothing was written).`);
+  }
+  let m: { name?: string; fingerprint?: string };
+  try {
+    m = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof m;
+  } catch {
+    throw new RxgymError(`output directory "${outDir}" has an unreadable ${MANIFEST}; choose another --out (nothing was written)`);
+  }
+  if (m.fingerprint !== plan.fingerprint) {
+    throw new RxgymError(
+      `output directory "${outDir}" holds another benchmark's results ("${m.name ?? '?'}", fingerprint ${m.fingerprint ?? '?'}; this one is "${plan.name}", ${plan.fingerprint}). ` +
+        'Choose another --out; nothing was overwritten.',
+    );
+  }
+  if (!resume) throw new RxgymError(`output directory "${outDir}" already holds results of this benchmark; pass --resume to finish it, or choose another --out`);
+  return true;
+}
+
+function readResult(runDir: string): RunResult | undefined {
+  const p = join(runDir, 'result.json');
+  if (!existsSync(p)) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as RunResult;
+  } catch {
+    return undefined;
+  }
+}
+
+function bar(frac: number, width: number): string {
+  const n = Math.max(0, Math.min(width, Math.round(frac * width)));
+  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}]`;
+}
+
+/**
+ * Run a benchmark matrix: up to `jobs` child processes at once, one result per run (result.json, written atomically
+ * when the run finishes), then summary.csv, summary.md and learning curves (SVG + PNG). `resume` skips finished runs;
+ * SIGINT stops the running children and keeps every finished run.
+ */
+export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<BenchOutcome> {
+  const write = opts.write ?? ((t: string) => void process.stdout.write(t));
+  checkOutDir(opts.outDir, plan, opts.resume);
+  mkdirSync(join(opts.outDir, 'runs'), { recursive: true });
+  writeAtomic(join(opts.outDir, MANIFEST), `${JSON.stringify({ name: plan.name, fingerprint: plan.fingerprint, envs: plan.envs, stacks: plan.stacks, seeds: plan.seeds, runs: plan.runs.map((r) => r.key) }, null, 2)}\n`);
+
+  const results = new Map<string, RunResult>();
+  const queue: BenchRun[] = [];
+  let skipped = 0;
+  for (const run of plan.runs) {
+    const dir = join(opts.outDir, 'runs', run.key);
+    const prev = readResult(dir);
+    if (prev && prev.status === 'done') {
+      results.set(run.key, prev);
+      skipped += 1;
+      continue;
+    }
+    queue.push(run);
+  }
+  if (skipped) write(`resuming: ${skipped} of ${plan.runs.length} runs already finished, ${queue.length} to go\n`);
+
+  const active = new Map<string, Active>();
+  let interrupted = false;
+  let linesDrawn = 0;
+  const t0 = Date.now();
+
+  const startRun = (run: BenchRun): void => {
+    const dir = join(opts.outDir, 'runs', run.key);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const scenarioPath = join(dir, 'scenario.yaml');
+    writeAtomic(scenarioPath, stringify(run.scenario));
+    const eventsPath = join(dir, 'events.jsonl');
+    const { cmd, args } = opts.child(scenarioPath, dir, eventsPath);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RXGYM_BENCH_CHILD: '1' } });
+    const a: Active = { run, child, start: Date.now(), offset: 0, step: 0, stderr: '', partial: '' };
+    child.stderr?.on('data', (d: Buffer) => {
+      a.stderr = (a.stderr + d.toString()).slice(-4000);
+    });
+    active.set(run.key, a);
+    if (!opts.tty) write(`start ${run.key}\n`);
+  };
+
+  const poll = (a: Active): void => {
+    const p = join(opts.outDir, 'runs', a.run.key, 'events.jsonl');
+    if (!existsSync(p)) return;
+    const fd = openSync(p, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= a.offset) return;
+      const buf = Buffer.alloc(size - a.offset);
+      readSync(fd, buf, 0, buf.length, a.offset);
+      a.offset = size;
+      const text = a.partial + buf.toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      a.partial = text.slice(cut + 1);
+      for (const ev of parseEventsJsonl(text.slice(0, cut + 1))) {
+        if (ev.type === 'batch' || ev.type === 'episode' || ev.type === 'end') a.step = Math.max(a.step, ev.step);
+        if (ev.type === 'episode') {
+          a.ret = a.ret === undefined ? ev.return : 0.95 * a.ret + 0.05 * ev.return;
+          if (ev.success !== undefined) a.success = a.success === undefined ? Number(ev.success) : 0.95 * a.success + 0.05 * Number(ev.success);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  const finishRun = (a: Active, code: number | null, signal: NodeJS.Signals | null): void => {
+    active.delete(a.run.key);
+    const dir = join(opts.outDir, 'runs', a.run.key);
+    const eventsPath = join(dir, 'events.jsonl');
+    const events: RunEvent[] = existsSync(eventsPath) ? parseEventsJsonl(readFileSync(eventsPath, 'utf8')) : [];
+    const wall = (Date.now() - a.start) / 1000;
+    if (interrupted && code !== 0) {
+      write(`${opts.tty ? '' : ''}interrupted ${a.run.key} (not counted; --resume reruns it)\n`);
+      return;
+    }
+    const result = resultFromEvents(a.run, events, wall);
+    const ended = events.some((e) => e.type === 'end');
+    if (code !== 0 || !ended) {
+      result.status = 'failed';
+      const lastLine = a.stderr.trim().split('\n').filter(Boolean).pop();
+      result.error = result.error ?? (lastLine || `exited with ${signal ?? `code ${code}`}`);
+    }
+    writeAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    results.set(a.run.key, result);
+    if (!opts.tty) write(`${result.status === 'done' ? 'done ' : 'FAILED'} ${a.run.key}: ${describe(result)}\n`);
+  };
+
+  const describe = (r: RunResult): string =>
+    r.status === 'failed'
+      ? `failed: ${r.error}`
+      : `return ${r.return.toFixed(3)}${r.success !== undefined ? `, success ${(r.success * 100).toFixed(0)}%` : ''}, ${Math.round(r.sps)} sps, ${r.wallSeconds.toFixed(0)} s`;
+
+  const render = (final = false): void => {
+    for (const a of active.values()) poll(a);
+    const total = plan.runs.length;
+    const doneSteps = [...results.values()].reduce((s, r) => s + (r.status === 'done' ? r.steps : 0), 0);
+    const activeSteps = [...active.values()].reduce((s, a) => s + Math.min(a.step, a.run.steps), 0);
+    const allSteps = plan.runs.reduce((s, r) => s + r.steps, 0);
+    const frac = allSteps > 0 ? (doneSteps + activeSteps) / allSteps : 0;
+    const elapsed = (Date.now() - t0) / 1000;
+    const overall = `overall ${bar(frac, 30)} ${(frac * 100).toFixed(0).padStart(3)}%  runs ${results.size}/${total} (${active.size} running)  ${elapsed.toFixed(0)} s`;
+    if (!opts.tty) {
+      write(`${overall}\n`);
+      return;
+    }
+    const lines: string[] = [];
+    for (const run of plan.runs) {
+      const r = results.get(run.key);
+      const a = active.get(run.key);
+      if (r) lines.push(`${r.status === 'done' ? 'done   ' : 'FAILED '} ${run.key.padEnd(40)} ${bar(1, 20)} ${describe(r)}`);
+      else if (a) {
+        const f = Math.min(1, a.step / run.steps);
+        lines.push(`running ${run.key.padEnd(40)} ${bar(f, 20)} ${(f * 100).toFixed(0).padStart(3)}%  return ${a.ret === undefined ? '-' : a.ret.toFixed(3)}${a.success !== undefined ? `  success ${(a.success * 100).toFixed(0)}%` : ''}`);
+      } else lines.push(`waiting ${run.key}`);
+    }
+    lines.push(overall);
+    // Redraw the block in place: move up over the previous block and clear each line.
+    let out = linesDrawn > 0 ? `\x1b[${linesDrawn}A` : '';
+    for (const l of lines) out += `\r\x1b[2K${l}\n`;
+    linesDrawn = final ? 0 : lines.length;
+    write(out);
+  };
+
+  const onSigint = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    queue.length = 0;
+    write('\ninterrupted: stopping running runs; finished runs are kept (--resume continues)\n');
+    for (const a of active.values()) a.child.kill('SIGINT');
+  };
+  process.on('SIGINT', onSigint);
+  const timer = setInterval(() => render(), opts.everyMs ?? (opts.tty ? 500 : 10_000));
+
+  try {
+    await new Promise<void>((resolve) => {
+      const pump = (): void => {
+        while (!interrupted && active.size < opts.jobs && queue.length > 0) {
+          const run = queue.shift()!;
+          startRun(run);
+          const a = active.get(run.key)!;
+          a.child.on('exit', (code, signal) => {
+            poll(a);
+            finishRun(a, code, signal);
+            pump();
+          });
+          a.child.on('error', (e) => {
+            a.stderr += `\n${e.message}`;
+          });
+        }
+        if (active.size === 0 && (queue.length === 0 || interrupted)) resolve();
+      };
+      pump();
+    });
+  } finally {
+    clearInterval(timer);
+    process.removeListener('SIGINT', onSigint);
+  }
+  render(true);
+  const finished = plan.runs.map((r) => results.get(r.key)).filter((r): r is RunResult => r !== undefined);
+  const files = writeReports(plan, finished, opts.outDir);
+  return { results: finished, interrupted, skipped, files };
+}
+
+/** Write summary.csv, summary.md, curves.svg and curves.png for the finished runs; returns their paths. */
+export function writeReports(plan: BenchPlan, results: readonly RunResult[], outDir: string): string[] {
+  const files = {
+    csv: join(outDir, 'summary.csv'),
+    md: join(outDir, 'summary.md'),
+    svg: join(outDir, 'curves.svg'),
+    png: join(outDir, 'curves.png'),
+  };
+  writeAtomic(files.csv, summaryCsv(results));
+  writeAtomic(files.md, summaryMarkdown(plan.name, results, plan.runs.length));
+  const drawing = lineCharts(curvePanels(results), { title: `${plan.name}: mean over seeds`, columns: Math.min(3, plan.envs.length) });
+  writeAtomic(files.svg, toSvg(drawing));
+  writeAtomic(files.png, toPng(drawing));
+  return Object.values(files);
+}
