@@ -8,6 +8,8 @@ import { InvertedPendulumEnv } from './locomotion/inverted-pendulum.js';
 import { ReacherEnv } from './locomotion/reacher.js';
 import { SwimmerEnv } from './locomotion/swimmer.js';
 import { Walker2dEnv } from './locomotion/walker2d.js';
+import { ManipEnv } from './manip/manip-env.js';
+import { MANIP_LIMITS, MANIP_TASKS } from './manip/tasks.js';
 
 type Ctor = new (kwargs: Record<string, unknown>) => Env<unknown, unknown>;
 
@@ -27,6 +29,9 @@ const LOCOMOTION: Array<[string, Ctor, number, number | undefined]> = [
 export function registerMujoco(): void {
   for (const [id, C, maxEpisodeSteps, rewardThreshold] of LOCOMOTION) {
     register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco' });
+  }
+  for (const task of MANIP_TASKS) {
+    register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco' });
   }
 }
 

@@ -24,6 +24,8 @@ export interface MujocoEnvConfig {
   /** The action box; default: the actuators' ctrlrange. */
   actionLow?: number;
   actionHigh?: number;
+  /** Action length when actions are not actuator controls (then `applyAction` maps them; ctrl is not copied). */
+  actionDim?: number;
 }
 
 /** Result of the env-specific part of a step. */
@@ -56,6 +58,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   private renderer: RayRenderer | undefined;
   private readonly needsRne: boolean;
   private readonly clip: boolean;
+  private readonly directCtrl: boolean;
 
   constructor(cfg: MujocoEnvConfig, protected readonly kwargs: Record<string, unknown> & MujocoCommonKwargs) {
     checkKwargs(cfg.id, kwargs, cfg.extraKeys ?? []);
@@ -91,7 +94,8 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     this.metadata = { renderModes: ['rgb_array'], renderFps: Math.round(1 / this.dt) };
     this.initQpos = Float64Array.from(this.data.qpos as Float64Array);
     this.initQvel = Float64Array.from(this.data.qvel as Float64Array);
-    const nu = model.nu;
+    const nu = cfg.actionDim ?? model.nu;
+    this.directCtrl = cfg.actionDim === undefined;
     const range = model.actuator_ctrlrange as Float64Array;
     const low = new Float64Array(nu), high = new Float64Array(nu);
     for (let i = 0; i < nu; i++) {
@@ -131,8 +135,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     const m = this.model, d = this.data;
     this.readAction(action);
     this.beforeStep();
-    const ctrl = d.ctrl as Float64Array;
-    ctrl.set(this.lastAction);
+    if (this.directCtrl) (d.ctrl as Float64Array).set(this.lastAction);
     this.applyAction(this.lastAction);
     for (let i = 0; i < this.frameSkip; i++) this.mj.mj_step(m, d);
     if (this.needsRne) this.mj.mj_rnePostConstraint(m, d);
