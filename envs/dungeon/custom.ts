@@ -84,7 +84,7 @@ export function makeCustom(kwargs: Record<string, unknown>): DungeonEnv {
   const events: LevelEvent[] = [];
   for (const e of spec.events) {
     if (e.kind === 'reach') events.push({ kind: 'reach', target: e.cell === 'stairs' ? stairs : cellOf(e.cell!, origin), value: e.value, repeatable: e.repeatable, terminal: e.terminal });
-    else if (e.kind === 'message') events.push({ kind: 'message', target: e.text!, value: e.value, repeatable: e.repeatable, terminal: e.terminal });
+    else if (e.kind === 'message') events.push({ kind: 'message', target: e.text!.toLowerCase(), value: e.value, repeatable: e.repeatable, terminal: e.terminal });
     else for (const id of e.ids!) events.push({ kind: e.kind, target: id, value: e.value, repeatable: e.repeatable, terminal: e.terminal });
   }
   const task: TaskSpec = {

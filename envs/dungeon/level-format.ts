@@ -108,8 +108,14 @@ function choices(c: Cur, text: string, at: number, lookup: (s: string) => number
   const names = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1).split(',').map((s) => s.trim()) : [text];
   return names.map((n) => {
     const id = lookup(n);
-    if (id === undefined) c.fail(`unknown ${kind} "${n}"; known ${kind}s: ${known()}`, at);
-    return id;
+    if (id !== undefined) return id;
+    // "apple at 1,1": a known name followed by something else is a syntax slip, not an unknown name.
+    const words = n.split(' ');
+    for (let k = words.length - 1; k > 0; k--) {
+      const head = words.slice(0, k).join(' ');
+      if (names.length === 1 && lookup(head) !== undefined) c.fail(`expected a position "@ x,y" or "@ random" after "${head}", got "${words.slice(k).join(' ')}"`, at + head.length + 1);
+    }
+    return c.fail(`unknown ${kind} "${n}"; known ${kind}s: ${known()}`, at);
   });
 }
 
@@ -245,9 +251,8 @@ export function parseLevel(text: string): LevelSpec {
     if (ifm) {
       chance = Number(ifm[1]) / 100;
       const kwAt = c.pos;
-      kw = c.word('an entity keyword after IF n%:');
+      kw = c.word('an entity keyword after IF n%:').replace(/:$/, '');
       if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER'].includes(kw)) c.fail(`IF n%: applies to OBJECT, MONSTER, DOOR or BOULDER, not "${kw}"`, kwAt);
-      c.eat(':');
     }
     switch (kw) {
       case 'LIT': {
@@ -276,7 +281,7 @@ export function parseLevel(text: string): LevelSpec {
         if (!ch || MAP_CHARS.has(ch)) c.fail(ch ? `"${ch}" is a built-in map character; pick another character for the legend` : 'expected a map character', p);
         c.pos++;
         c.expect('=', '"=" after the legend character');
-        const ekw = c.word('OBJECT, MONSTER, DOOR or BOULDER');
+        const ekw = c.word('OBJECT, MONSTER, DOOR or BOULDER').replace(/:$/, '');
         spec.legend.set(ch, entity(c, ekw, 0, 0, 1, true));
         break;
       }

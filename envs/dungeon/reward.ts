@@ -57,7 +57,7 @@ export class RewardFn {
       if (this.fired[k] && !e.repeatable) continue;
       let hit = false;
       if (e.kind === 'reach') hit = g.pos === e.target;
-      else if (e.kind === 'message') hit = g.msg !== '' && g.msg.includes(e.target as string);
+      else if (e.kind === 'message') hit = g.msg !== '' && g.msg.toLowerCase().includes(e.target as string);
       else if (e.kind === 'eat') hit = g.ev.ateKind === e.target;
       else if (e.kind === 'pickup') { for (let j = 0; j < g.ev.nPicked; j++) if (g.ev.picked[j] === e.target) hit = true; }
       else if (e.kind === 'kill') { for (let j = 0; j < g.ev.nKilled; j++) if (g.ev.killed[j] === e.target) hit = true; }

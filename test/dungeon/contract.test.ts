@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { checkEnv } from '../../src/core/checker/check-env.js';
+import { make, specs } from '../../src/core/registry.js';
+import { registerAll } from '../../envs/index.js';
+import { Rng } from '../../src/core/rng.js';
+import { isDescribed, type Env } from '../../src/core/env.js';
+import { unwrap } from '../../src/core/wrapper.js';
+import type { DungeonEnv } from '../../envs/dungeon/env.js';
+
+registerAll();
+const LEVEL = ['MAP', '-----', '|.>.|', '|...|', '-----', 'ENDMAP'].join('\n');
+const ids = specs().filter((s) => s.family === 'dungeon').map((s) => s.id);
+
+describe('every dungeon task passes checkEnv', () => {
+  it('registers the tasks of the issue', () => {
+    for (const id of ['Dungeon-Room-5x5-v0', 'Dungeon-Room-15x15-v0', 'Dungeon-Room-Random-5x5-v0', 'Dungeon-Room-Dark-15x15-v0', 'Dungeon-Room-Monster-5x5-v0',
+      'Dungeon-Corridor-R3-v0', 'Dungeon-Corridor-R5-v0', 'Dungeon-KeyRoom-S5-v0', 'Dungeon-KeyRoom-S15-v0', 'Dungeon-MazeWalk-9x9-v0',
+      'Dungeon-MazeWalk-15x15-v0', 'Dungeon-MazeWalk-45x19-v0', 'Dungeon-River-v0', 'Dungeon-Eat-v0', 'Dungeon-Gold-v0', 'Dungeon-Scout-v0',
+      'Dungeon-Score-v0', 'Dungeon-Staircase-v0', 'Dungeon-StaircaseLvl3-v0', 'Dungeon-StaircaseLvl4-v0', 'Dungeon-Oracle-v0', 'Dungeon-Custom-v0']) {
+      expect(ids).toContain(id);
+    }
+  });
+  for (const id of ids) {
+    it(id, () => {
+      const env = make(id, id === 'Dungeon-Custom-v0' ? { level: LEVEL } : {});
+      const findings = checkEnv(env);
+      expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    });
+  }
+});
+
+function hash(o: Record<string, ArrayLike<number>>): number {
+  let h = 2166136261;
+  for (const k of Object.keys(o).sort()) { const a = o[k]!; for (let i = 0; i < a.length; i++) h = Math.imul(h ^ (a[i]! & 0xffff), 16777619); }
+  return h >>> 0;
+}
+
+function run(env: Env<Record<string, ArrayLike<number>>, number>, seed: number, n: number): { obs: number[]; rewards: number[]; msgs: string[] } {
+  const obs: number[] = [hash(env.reset({ seed }).obs)];
+  const rng = new Rng(seed + 5);
+  const rewards: number[] = [], msgs: string[] = [];
+  for (let t = 0; t < n; t++) {
+    const r = env.step(env.actionSpace.sample(rng) as number);
+    obs.push(hash(r.obs));
+    rewards.push(r.reward);
+    msgs.push(r.info.message as string);
+    if (r.terminated || r.truncated) env.reset();
+  }
+  return { obs, rewards, msgs };
+}
+
+describe('determinism by seed', () => {
+  for (const id of ['Dungeon-Score-v0', 'Dungeon-Corridor-R5-v0', 'Dungeon-Room-Monster-15x15-v0', 'Dungeon-River-v0']) {
+    it(`${id}: same seed, same trajectory; other seed, other trajectory`, () => {
+      const keys = ['glyphs', 'blstats', 'message', 'inv_strs', 'glyphs_crop'];
+      const a = run(make(id, { observationKeys: keys }), 7, 300);
+      const b = run(make(id, { observationKeys: keys }), 7, 300);
+      const c = run(make(id, { observationKeys: keys }), 8, 300);
+      expect(b).toEqual(a);
+      expect(c.obs).not.toEqual(a.obs);
+    });
+  }
+});
+
+describe('observations, info and state', () => {
+  it('computes only the requested keys, with NLE shapes', () => {
+    const env = make('Dungeon-Room-15x15-v0', { observationKeys: ['glyphs_crop', 'blstats', 'message'], cropSize: 5 });
+    const { obs } = env.reset({ seed: 1 }) as { obs: Record<string, ArrayLike<number>> };
+    expect(Object.keys(obs).sort()).toEqual(['blstats', 'glyphs_crop', 'message']);
+    expect(obs.glyphs_crop!.length).toBe(25);
+    expect(obs.blstats!.length).toBe(27);
+    expect(obs.message!.length).toBe(256);
+  });
+  it('reuses the observation arrays between steps (no per-step allocation of observations)', () => {
+    const env = make('Dungeon-Room-15x15-v0', {});
+    const o1 = (env.reset({ seed: 1 }).obs as Record<string, unknown>).glyphs;
+    const o2 = (env.step(0).obs as Record<string, unknown>).glyphs;
+    expect(o2).toBe(o1);
+  });
+  it('blstats follow NLE order: x, y, ..., hp, hpmax, depth, gold, ..., time, hunger', () => {
+    const env = make('Dungeon-Score-v0', { observationKeys: ['blstats'] });
+    const b = env.reset({ seed: 3 }).obs as unknown as { blstats: Int32Array };
+    const g = (unwrap(env) as DungeonEnv).game;
+    expect(b.blstats[0]).toBe(g.pos % 79);
+    expect(b.blstats[1]).toBe(Math.floor(g.pos / 79));
+    expect(b.blstats[10]).toBe(g.hp);
+    expect(b.blstats[11]).toBe(g.hpmax);
+    expect(b.blstats[12]).toBe(1);
+    expect(b.blstats[20]).toBe(g.time);
+  });
+  it('sets info.message on every step and encodes it into the message array', () => {
+    const env = make('Dungeon-Room-5x5-v0', { observationKeys: ['message', 'chars'] });
+    env.reset({ seed: 0 });
+    let walls = 0;
+    for (let t = 0; t < 40; t++) {
+      const r = env.step(t % 4);
+      expect(typeof r.info.message).toBe('string');
+      const m = (r.obs as unknown as { message: Uint8Array }).message;
+      const text = Buffer.from(m.subarray(0, m.indexOf(0) < 0 ? 256 : m.indexOf(0))).toString('latin1');
+      expect(text).toBe(r.info.message);
+      if (r.info.message === "It's a wall.") { walls++; expect(r.reward).toBeCloseTo(-0.01); }
+      if (r.terminated) break;
+    }
+    expect(walls).toBeGreaterThan(0);
+  });
+  it('state() and describeState() give JSON for reward code', () => {
+    const env = make('Dungeon-Score-v0');
+    env.reset({ seed: 2 });
+    expect(isDescribed(unwrap(env))).toBe(true);
+    const d = unwrap(env) as DungeonEnv;
+    const s = d.state();
+    expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+    expect(s.player.hp).toBeGreaterThan(0);
+    expect(s.inventory.map((i) => i.text)).toContain('a +1 dagger (weapon in hand)');
+    expect(s.monsters.some((m) => m.attitude === 'tame')).toBe(true);
+    expect(d.describeState()).toContain('interface DungeonState');
+  });
+  it('produces varied messages over a random walk in the dungeon', () => {
+    const env = make('Dungeon-Score-v0', { observationKeys: ['blstats'] });
+    const seen = new Set<string>();
+    for (let s = 0; s < 6; s++) {
+      env.reset({ seed: s });
+      const rng = new Rng(s);
+      for (let t = 0; t < 600; t++) {
+        const r = env.step(rng.int(0, 24));
+        for (const part of (r.info.message as string).split('  ')) if (part) seen.add(part.replace(/\d+/g, 'N'));
+        if (r.terminated || r.truncated) break;
+      }
+    }
+    expect(seen.size).toBeGreaterThan(40);
+  });
+});
+
+describe('renderers', () => {
+  it('ansi: coloured map with status lines', () => {
+    const env = make('Dungeon-Room-5x5-v0', { renderMode: 'ansi' });
+    env.reset({ seed: 0 });
+    const s = env.render() as string;
+    expect(s).toContain('\x1b[');
+    expect(s).toContain('Dlvl:1');
+    expect(s).toContain('@');
+  });
+  it('rgb_array: 8x8 tiles, the player drawn', () => {
+    const env = make('Dungeon-Room-5x5-v0', { renderMode: 'rgb_array' });
+    env.reset({ seed: 0 });
+    const f = env.render() as { width: number; height: number; data: Uint8Array };
+    expect(f.width).toBe(79 * 8);
+    expect(f.height).toBe(21 * 8);
+    expect(f.data.length).toBe(f.width * f.height * 3);
+    expect(f.data.some((v) => v === 255)).toBe(true);
+  });
+});
