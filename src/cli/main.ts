@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { registerWatchCommand } from './watch.js';
 import { registerMjcfCommand } from './mjcf.js';
+import { registerRunCommand } from './run.js';
+import { registerRewardCommand } from './reward.js';
 
 const program = new Command();
 program
@@ -16,6 +18,8 @@ program
 // Subcommands register themselves here, one module each.
 registerMjcfCommand(program);
 registerWatchCommand(program);
+registerRewardCommand(program);
+registerRunCommand(program);
 
 async function main(): Promise<void> {
   try {

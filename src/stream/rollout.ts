@@ -127,6 +127,17 @@ export class Rollout {
     if (this.opts.needsStates) this.curStates = this.env.call('state');
   }
 
+  /** Counters a checkpoint must carry so that a resumed rollout continues the same numbering. */
+  getState(): { globalStep: number; episodeIds: number[] } {
+    return { globalStep: this.globalStep, episodeIds: [...this.epId] };
+  }
+
+  /** Restore `getState()` (after `reset`). */
+  setState(s: { globalStep: number; episodeIds: number[] }): void {
+    this.globalStep = s.globalStep;
+    if (s.episodeIds.length === this.numEnvs) this.epId.set(s.episodeIds);
+  }
+
   /** Take `steps` steps of every env and return the (reused) batch. */
   collect(req: CollectRequest = {}): TransitionBatch {
     const b = this.batch;
@@ -234,7 +245,7 @@ export class Rollout {
       const s = trigger$.subscribe({
         next: (req) => {
           try {
-            sub.next(this.collect(req ?? {}));
+            sub.next(this.collect(req ? req : {}));
           } catch (e) {
             sub.error(e);
           }

@@ -1,0 +1,328 @@
+import * as tf from '@tensorflow/tfjs';
+import { Box, Discrete, type Space } from '../src/core/spaces.js';
+import { Rng } from '../src/core/rng.js';
+import type { AnnotatedBatch, ObsBatch } from '../src/stream/batch.js';
+import type { TrainStats } from '../src/stream/events.js';
+import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
+import type { Agent, AgentContext, AgentDefinition } from '../src/train/agent.js';
+import type { ParamSchema } from '../src/train/schema.js';
+import { Adam } from '../src/tensor/adam.js';
+import { loadWeights, saveWeights } from '../src/tensor/io.js';
+import { Mlp, ObsEncoder, resolveNetworkConfig, type NetworkConfig } from '../src/tensor/network.js';
+import { ParamStore } from '../src/tensor/params.js';
+import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
+import { gaussianLogProb, sampleCategorical } from './distributions.js';
+import { bootRows, gae } from './gae.js';
+import { selectRows } from './obs-rows.js';
+
+/** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
+export const PPO_PARAMS: ParamSchema = {
+  numSteps: { kind: 'number', integer: true, positive: true, default: 128, doc: 'steps per env per rollout' },
+  lr: { kind: 'number', positive: true, default: 2.5e-4, doc: 'Adam learning rate' },
+  annealLr: { kind: 'boolean', default: true, doc: 'anneal the learning rate linearly to 0 over the budget' },
+  gamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount' },
+  gaeLambda: { kind: 'number', min: 0, max: 1, default: 0.95, doc: 'GAE lambda' },
+  numMinibatches: { kind: 'number', integer: true, positive: true, default: 4, doc: 'minibatches per epoch' },
+  updateEpochs: { kind: 'number', integer: true, positive: true, default: 4, doc: 'epochs per rollout' },
+  normAdv: { kind: 'boolean', default: true, doc: 'normalise advantages per minibatch' },
+  clipCoef: { kind: 'number', positive: true, default: 0.2, doc: 'surrogate clipping' },
+  clipVloss: { kind: 'boolean', default: true, doc: 'clip the value loss like the surrogate' },
+  entCoef: { kind: 'number', min: 0, default: 0.01, doc: 'entropy bonus' },
+  vfCoef: { kind: 'number', min: 0, default: 0.5, doc: 'value loss weight' },
+  maxGradNorm: { kind: 'number', positive: true, default: 0.5, doc: 'global gradient-norm clip' },
+  targetKl: { kind: 'number', min: 0, default: 0, doc: 'stop the epochs when approx KL exceeds this (0: off)' },
+  adamEps: { kind: 'number', positive: true, default: 1e-5, doc: 'Adam epsilon' },
+  actionBound: { kind: 'enum', values: ['clip', 'tanh'], default: 'clip', doc: 'continuous actions: clip samples to the Box, or squash with tanh' },
+  logStdInit: { kind: 'number', default: 0, doc: 'initial state-independent log-std (continuous)' },
+  valueHeads: { kind: 'enum', values: ['single', 'split'], default: 'single', doc: "'split': separate extrinsic/intrinsic value heads (RND)" },
+  intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
+  extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
+  intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
+  network: { kind: 'object', default: {}, doc: 'network config: hidden, activation, glyph, message' },
+};
+
+interface PpoHp {
+  numSteps: number; lr: number; annealLr: boolean; gamma: number; gaeLambda: number; numMinibatches: number; updateEpochs: number;
+  normAdv: boolean; clipCoef: number; clipVloss: boolean; entCoef: number; vfCoef: number; maxGradNorm: number; targetKl: number;
+  adamEps: number; actionBound: 'clip' | 'tanh'; logStdInit: number; valueHeads: 'single' | 'split'; intGamma: number;
+  extCoef: number; intCoef: number; network: Partial<NetworkConfig>;
+}
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Proximal Policy Optimisation, discrete (with action masks) and continuous (Gaussian, state-independent log-std). */
+export class PpoAgent implements Agent {
+  readonly type = 'ppo';
+  private rng: Rng;
+  private readonly store = new ParamStore('ppo');
+  private readonly encoder: ObsEncoder;
+  private readonly actor: Mlp;
+  private readonly critic: Mlp;
+  private readonly logStd: tf.Variable | undefined;
+  private logStdCache: Float32Array = new Float32Array(0);
+  private readonly adam: Adam;
+  private readonly discrete: boolean;
+  private readonly nActions: number;
+  private readonly actionStart: number;
+  private readonly low: Float64Array | undefined;
+  private readonly high: Float64Array | undefined;
+  private readonly heads: number;
+  private readonly id;
+
+  constructor(private readonly hp: PpoHp, private readonly ctx: AgentContext) {
+    this.rng = new Rng(ctx.seed);
+    const initRng = this.rng.fork();
+    const net = resolveNetworkConfig(hp.network);
+    const act = ctx.actionSpace;
+    this.discrete = act instanceof Discrete;
+    this.nActions = act instanceof Discrete ? act.n : (act as Box).size;
+    this.actionStart = act instanceof Discrete ? act.start : 0;
+    if (act instanceof Box) { this.low = act.low; this.high = act.high; }
+    this.heads = hp.valueHeads === 'split' ? 2 : 1;
+    this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng);
+    this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation, initRng);
+    this.critic = new Mlp(this.store, 'critic', this.encoder.featureDim, net.hidden, this.heads, 1, net.activation, initRng);
+    if (!this.discrete) {
+      this.logStd = this.store.add('logStd', [this.nActions], new Float32Array(this.nActions).fill(hp.logStdInit));
+      this.logStdCache = new Float32Array(this.nActions).fill(hp.logStdInit);
+    }
+    this.adam = new Adam(this.store.list(), { lr: hp.lr, eps: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+    this.id = identity('ppo', ctx.observationSpace, ctx.actionSpace);
+  }
+
+  /** Actor outputs and values for `count` observations, in one forward pass and one read. */
+  private forward(obs: ObsBatch, count: number): Float32Array {
+    const out = tf.tidy(() => {
+      const f = this.encoder.encode(this.encoder.toTensors(obs, count));
+      return tf.concat([this.actor.apply(f), this.critic.apply(f)], 1);
+    });
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    return data;
+  }
+
+  act(obs: ObsBatch, count: number, opts: ActOptions = {}): PolicyOutput {
+    const data = this.forward(obs, count);
+    const A = this.nActions;
+    const H = this.heads;
+    const stride = A + H;
+    const logProb = new Float32Array(count);
+    const value = new Float32Array(count * H);
+    const greedy = opts.deterministic === true;
+    for (let r = 0; r < count; r++) for (let h = 0; h < H; h++) value[r * H + h] = data[r * stride + A + h]!;
+    if (this.discrete) {
+      const actions = new Int32Array(count);
+      for (let r = 0; r < count; r++) {
+        const s = sampleCategorical(data, r * stride, A, this.rng, greedy, opts.actionMask, r * A);
+        actions[r] = s.action;
+        logProb[r] = s.logProb;
+      }
+      const envActions = this.actionStart === 0 ? actions : actions.map((a) => a + this.actionStart);
+      return { actions, envActions, extras: { logProb, value } };
+    }
+    const actions = new Float32Array(count * A);
+    const envActions = new Float32Array(count * A);
+    const ls = this.logStdCache;
+    for (let r = 0; r < count; r++) {
+      for (let d = 0; d < A; d++) {
+        const mean = data[r * stride + d]!;
+        const a = greedy ? mean : mean + Math.exp(ls[d]!) * this.rng.normal();
+        actions[r * A + d] = a;
+        const lo = this.low![d]!;
+        const hi = this.high![d]!;
+        envActions[r * A + d] = this.hp.actionBound === 'tanh' ? lo + ((Math.tanh(a) + 1) / 2) * (hi - lo) : Math.min(hi, Math.max(lo, a));
+      }
+      logProb[r] = gaussianLogProb(actions, r * A, data, r * stride, ls, A);
+    }
+    return { actions, envActions, extras: { logProb, value } };
+  }
+
+  /** Values of selected next observations (bootstrap targets), [rows, heads]. */
+  private bootValues(batch: AnnotatedBatch, rows: number[]): Float32Array {
+    const sub = selectRows(batch.nextObs, rows);
+    const data = this.forward(sub, rows.length);
+    const stride = this.nActions + this.heads;
+    const out = new Float32Array(rows.length * this.heads);
+    for (let r = 0; r < rows.length; r++) for (let h = 0; h < this.heads; h++) out[r * this.heads + h] = data[r * stride + this.nActions + h]!;
+    return out;
+  }
+
+  learn(batch: AnnotatedBatch): TrainStats {
+    const hp = this.hp;
+    const T = batch.numSteps;
+    const N = batch.numEnvs;
+    const B = T * N;
+    const H = this.heads;
+    const oldLogp = batch.extras?.logProb;
+    const oldV = batch.extras?.value;
+    if (!oldLogp || !oldV) throw new Error('ppo.learn: the batch lacks logProb/value extras; collect it with this agent as the policy');
+
+    // Advantages: one GAE per value head; truncated episodes bootstrap from V(final observation).
+    const groups = H === 2
+      ? [{ r: batch.groups.extrinsic, gamma: hp.gamma, episodic: batch.episodic.extrinsic, coef: hp.extCoef },
+         { r: batch.groups.intrinsic, gamma: hp.intGamma, episodic: batch.episodic.intrinsic, coef: hp.intCoef }]
+      : [{ r: batch.total, gamma: hp.gamma, episodic: true, coef: 1 }];
+    const rows = bootRows(T, N, batch.truncations, batch.terminations, groups.some((g) => g.episodic));
+    const bootSparse = this.bootValues(batch, rows);
+    const advantages = new Float32Array(B);
+    const returns = new Float32Array(B * H);
+    groups.forEach((g, h) => {
+      const values = new Float32Array(B);
+      const boot = new Float32Array(B);
+      for (let k = 0; k < B; k++) values[k] = oldV[k * H + h]!;
+      rows.forEach((k, j) => { boot[k] = bootSparse[j * H + h]!; });
+      const res = gae({ numSteps: T, numEnvs: N, rewards: g.r, values, bootValues: boot, terminations: batch.terminations, truncations: batch.truncations, gamma: g.gamma, lambda: hp.gaeLambda, episodic: g.episodic });
+      for (let k = 0; k < B; k++) {
+        advantages[k]! += g.coef * res.advantages[k]!;
+        returns[k * H + h] = res.returns[k]!;
+      }
+    });
+
+    // Learning-rate annealing: linear from lr to 0 over the step budget (CleanRL's frac).
+    const frac = hp.annealLr ? Math.max(0, 1 - batch.globalStep / this.ctx.totalSteps) : 1;
+    this.adam.lr = frac * hp.lr;
+
+    const mbSize = Math.floor(B / hp.numMinibatches);
+    const kept: tf.Scalar[][] = [];
+    let epochs = 0;
+    const inputs = this.encoder.toTensors(batch.obs, B);
+    const actsT = this.discrete ? tf.tensor1d(batch.actions as Int32Array, 'int32') : tf.tensor2d(batch.actions as Float32Array, [B, this.nActions]);
+    const maskT = this.discrete && batch.actionMasks ? tf.tensor2d(batch.actionMasks, [B, this.nActions], 'bool') : undefined;
+    const oldLogpT = tf.tensor1d(oldLogp);
+    const advT = tf.tensor1d(advantages);
+    const retT = tf.tensor2d(returns, [B, H]);
+    const oldVT = tf.tensor2d(oldV, [B, H]);
+    const perm = Array.from({ length: B }, (_, i) => i);
+    try {
+      for (let epoch = 0; epoch < hp.updateEpochs; epoch++) {
+        epochs++;
+        this.rng.shuffle(perm);
+        let lastKl: tf.Scalar | undefined;
+        for (let start = 0; start + mbSize <= B; start += mbSize) {
+          const idx = tf.tensor1d(perm.slice(start, start + mbSize), 'int32');
+          const aux: tf.Scalar[] = [];
+          const { loss, gradNorm } = this.adam.step(() => this.loss(inputs, idx, actsT, maskT, oldLogpT, advT, retT, oldVT, aux));
+          idx.dispose();
+          kept.push([loss, gradNorm, ...aux]);
+          lastKl = aux[3];
+        }
+        if (hp.targetKl > 0 && lastKl && lastKl.dataSync()[0]! > hp.targetKl) break;
+      }
+    } finally {
+      for (const t of [...inputs, actsT, oldLogpT, advT, retT, oldVT]) t.dispose();
+      maskT?.dispose();
+    }
+    // One read for every statistic of the update.
+    const width = kept[0]!.length;
+    const all = tf.tidy(() => tf.stack(kept.flat()));
+    const vals = all.dataSync();
+    all.dispose();
+    for (const row of kept) for (const t of row) t.dispose();
+    const mean = (j: number): number => {
+      let s = 0;
+      for (let r = 0; r < kept.length; r++) s += vals[r * width + j]!;
+      return s / kept.length;
+    };
+    if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
+    return {
+      loss: mean(0), gradNorm: mean(1), policyLoss: mean(2), valueLoss: mean(3), entropy: mean(4), approxKl: mean(5), clipFrac: mean(6),
+      lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H),
+    };
+  }
+
+  private loss(inputs: tf.Tensor[], idx: tf.Tensor1D, actsT: tf.Tensor, maskT: tf.Tensor | undefined, oldLogpT: tf.Tensor1D, advT: tf.Tensor1D, retT: tf.Tensor2D, oldVT: tf.Tensor2D, aux: tf.Scalar[]): tf.Scalar {
+    const hp = this.hp;
+    const f = this.encoder.encode(this.encoder.gather(inputs, idx));
+    const out = this.actor.apply(f);
+    const newV = this.critic.apply(f);
+    const acts = tf.gather(actsT, idx);
+    let newLogp: tf.Tensor1D;
+    let entropy: tf.Scalar;
+    if (this.discrete) {
+      const logits = maskT ? tf.where(tf.gather(maskT, idx) as tf.Tensor2D, out, tf.fill(out.shape, -1e9)) : out;
+      const logSm = tf.logSoftmax(logits);
+      newLogp = tf.sum(tf.mul(logSm, tf.oneHot(acts as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
+      entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logSm), logSm), 1)));
+    } else {
+      const ls = this.logStd!;
+      const z = tf.div(tf.sub(acts, out), tf.exp(ls));
+      newLogp = tf.sum(tf.sub(tf.sub(tf.mul(tf.square(z), -0.5), ls), HALF_LOG_2PI), 1) as tf.Tensor1D;
+      entropy = tf.sum(tf.add(ls, 0.5 + HALF_LOG_2PI)) as tf.Scalar;
+    }
+    const logRatio = tf.sub(newLogp, tf.gather(oldLogpT, idx));
+    const ratio = tf.exp(logRatio);
+    const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+    const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), hp.clipCoef), 'float32'));
+    let adv = tf.gather(advT, idx);
+    if (hp.normAdv) {
+      const m = tf.mean(adv);
+      const n = adv.shape[0]!;
+      const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(adv, m))), Math.max(1, n - 1)));
+      adv = tf.div(tf.sub(adv, m), tf.add(std, 1e-8));
+    }
+    const pg: tf.Scalar = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef))));
+    const ret = tf.gather(retT, idx);
+    let vLoss: tf.Scalar;
+    if (hp.clipVloss) {
+      const ov = tf.gather(oldVT, idx);
+      const vClipped = tf.add(ov, tf.clipByValue(tf.sub(newV, ov), -hp.clipCoef, hp.clipCoef));
+      vLoss = tf.mul(tf.mean(tf.maximum(tf.square(tf.sub(newV, ret)), tf.square(tf.sub(vClipped, ret)))), 0.5 * this.heads);
+    } else {
+      vLoss = tf.mul(tf.mean(tf.square(tf.sub(newV, ret))), 0.5 * this.heads);
+    }
+    aux.push(tf.keep(pg), tf.keep(vLoss), tf.keep(entropy), tf.keep(approxKl as tf.Scalar), tf.keep(clipFrac as tf.Scalar));
+    return tf.add(tf.sub(pg, tf.mul(entropy, hp.entCoef)), tf.mul(vLoss, hp.vfCoef)) as tf.Scalar;
+  }
+
+  save(dir: string): void {
+    saveWeights(dir, 'ppo', this.store.snapshot(), { ...this.id, hp: this.hp });
+    const opt = this.adam.snapshot('adam');
+    saveWeights(dir, 'ppo-optim', opt.entries, { t: opt.t });
+    saveAgentState(dir, 'ppo', { rng: this.rng.getState() });
+  }
+
+  load(dir: string): void {
+    const w = loadWeights(dir, 'ppo');
+    checkIdentity(dir, w.meta, this.id);
+    this.store.restore(w.entries);
+    const o = loadWeights(dir, 'ppo-optim');
+    this.adam.restore('adam', o.meta.t as number, o.entries);
+    this.rng = loadAgentState(dir, 'ppo').rng;
+    if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+    this.store.dispose();
+  }
+}
+
+/** 1 - Var(returns - values) / Var(returns), over the first value head. */
+function explainedVariance(values: Float32Array, returns: Float32Array, H: number): number {
+  const n = values.length / H;
+  let my = 0;
+  let md = 0;
+  for (let k = 0; k < n; k++) { my += returns[k * H]!; md += returns[k * H]! - values[k * H]!; }
+  my /= n; md /= n;
+  let vy = 0;
+  let vd = 0;
+  for (let k = 0; k < n; k++) {
+    vy += (returns[k * H]! - my) ** 2;
+    vd += (returns[k * H]! - values[k * H]! - md) ** 2;
+  }
+  return vy === 0 ? 0 : 1 - vd / vy;
+}
+
+/** Registration record of PPO. */
+export const ppoDefinition: AgentDefinition = {
+  type: 'ppo',
+  description: 'PPO (clipped surrogate, GAE, minibatch epochs), discrete with action masks or continuous Gaussian',
+  params: PPO_PARAMS,
+  rolloutSteps: (hp) => hp.numSteps as number,
+  unsupported(_obs: Space<unknown>, act: Space<unknown>) {
+    if (act instanceof Discrete) return undefined;
+    if (act instanceof Box && (act.dtype === 'float32' || act.dtype === 'float64')) return undefined;
+    return `ppo handles Discrete or float Box action spaces, not ${act.constructor.name}`;
+  },
+  create: (hp, ctx) => new PpoAgent(hp as unknown as PpoHp, ctx),
+};

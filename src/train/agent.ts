@@ -1,0 +1,60 @@
+import type { Space } from '../core/spaces.js';
+import { RxgymError } from '../core/env.js';
+import type { AnnotatedBatch } from '../stream/batch.js';
+import type { TrainStats } from '../stream/events.js';
+import type { Policy } from '../stream/policy.js';
+import { closestName, type ParamSchema } from './schema.js';
+
+/** What an agent is built for. */
+export interface AgentContext {
+  observationSpace: Space<unknown>;
+  actionSpace: Space<unknown>;
+  numEnvs: number;
+  seed: number;
+  /** The run's step budget (learning-rate annealing and exploration schedules use it). */
+  totalSteps: number;
+}
+
+/** A learning agent: a policy that learns from annotated batches and saves/loads everything it needs to resume. */
+export interface Agent extends Policy {
+  readonly type: string;
+  learn(batch: AnnotatedBatch): TrainStats | Promise<TrainStats>;
+  /** Write weights, optimizer state and RNG state into `dir` (which exists). */
+  save(dir: string): void;
+  /** Restore what `save` wrote; throws a clear error if it was written for another env or agent. */
+  load(dir: string): void;
+  dispose(): void;
+}
+
+/** How a kind of agent is registered: its hyper-parameters, rollout length, space checks and constructor. */
+export interface AgentDefinition {
+  type: string;
+  description: string;
+  params: ParamSchema;
+  /** Steps per env per rollout batch for these hyper-parameters. */
+  rolloutSteps(hp: Record<string, unknown>): number;
+  /** Why this agent cannot act in these spaces (undefined when it can). */
+  unsupported(observationSpace: Space<unknown>, actionSpace: Space<unknown>): string | undefined;
+  create(hp: Record<string, unknown>, ctx: AgentContext): Agent;
+}
+
+const defs = new Map<string, AgentDefinition>();
+
+/** Register an agent type (agents/index.ts does this for ppo, dqn, sac, random). */
+export function registerAgent(def: AgentDefinition): void {
+  defs.set(def.type, def);
+}
+
+/** Registered agent types. */
+export function agentTypes(): string[] {
+  return [...defs.keys()];
+}
+
+/** The definition of an agent type, or a clear error naming the known ones. */
+export function agentDefinition(type: string, path = 'agent.type'): AgentDefinition {
+  const d = defs.get(type);
+  if (d) return d;
+  if (defs.size === 0) throw new RxgymError('no agents are registered; call registerAgents() from agents/index.js (the rxgym package entry does this)');
+  const hint = closestName(type, [...defs.keys()]);
+  throw new RxgymError(`${path}: unknown agent "${type}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${[...defs.keys()].join(', ')})`);
+}

@@ -1,0 +1,57 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '../stream/events.js';
+import type { EventWriter } from '../stream/operators.js';
+
+/** Appends every event except frames as one JSON line to `<runDir>/events.jsonl`. */
+export class JsonlWriter implements EventWriter {
+  private readonly path: string;
+  private buffer: string[] = [];
+
+  constructor(runDir: string) {
+    this.path = join(runDir, 'events.jsonl');
+  }
+
+  write(e: RunEvent): void {
+    if (e.type === 'frame') return;
+    this.buffer.push(JSON.stringify(e));
+    if (this.buffer.length >= 64 || e.type === 'end' || e.type === 'checkpoint' || e.type === 'eval') this.flush();
+  }
+
+  /** Write buffered lines to disk. */
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    appendFileSync(this.path, `${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+  }
+}
+
+const CSV_COLUMNS = ['step', 'time', 'sps', 'episodes', 'returnMean', 'lengthMean', 'successRate', 'evalReturn', 'evalSuccess'] as const;
+
+/**
+ * One CSV row per rollout batch in `<runDir>/metrics.csv`: progress, recent episode means, the latest evaluation,
+ * then the train statistics (columns fixed by the first row; later new keys are left out).
+ */
+export class CsvWriter {
+  private readonly path: string;
+  private statKeys: string[] | undefined;
+
+  constructor(runDir: string) {
+    this.path = join(runDir, 'metrics.csv');
+    if (existsSync(this.path)) {
+      const header = readFileSync(this.path, 'utf8').split('\n', 1)[0]!.split(',');
+      this.statKeys = header.slice(CSV_COLUMNS.length);
+    }
+  }
+
+  /** Append a row. */
+  row(values: Record<(typeof CSV_COLUMNS)[number], number | undefined>, stats: Record<string, number>): void {
+    if (!this.statKeys) {
+      this.statKeys = Object.keys(stats).sort();
+      appendFileSync(this.path, `${[...CSV_COLUMNS, ...this.statKeys].join(',')}\n`);
+    }
+    const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(Math.round(x * 1e6) / 1e6));
+    const cells = [...CSV_COLUMNS.map((c) => fmt(values[c])), ...this.statKeys.map((k) => fmt(stats[k]))];
+    appendFileSync(this.path, `${cells.join(',')}\n`);
+  }
+}
