@@ -5,6 +5,7 @@ import { registerWatchCommand } from './watch.js';
 import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
 import { registerRewardCommand } from './reward.js';
+import { registerRewardCommand } from './reward.js';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ program
 // Subcommands register themselves here, one module each.
 registerMjcfCommand(program);
 registerWatchCommand(program);
+registerRewardCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
 

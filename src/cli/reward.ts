@@ -1,0 +1,170 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { RxgymError, type Env } from '../core/env.js';
+import { make } from '../core/registry.js';
+import { createLlmClient } from '../llm/client.js';
+import type { LlmClient, LlmOptions } from '../llm/types.js';
+import { registerAll } from '../../envs/index.js';
+import { checkRewardCode, formatCheckReport, type CheckReport } from '../../rewards/code/check.js';
+import { rewardDeclarations } from '../../rewards/code/declarations.js';
+import { generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
+
+/** Write a file atomically (temp file + rename), creating its directory. */
+export function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function withEnv<T>(id: string, fn: (env: Env<unknown, unknown>) => T): T {
+  registerAll();
+  const env = make(id);
+  try {
+    return fn(env);
+  } finally {
+    env.close();
+  }
+}
+
+function readModule(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RxgymError(`cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new RxgymError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  return v;
+}
+
+/** `rxgym reward types <id>`: the declarations reward code for `id` is written against. */
+export function rewardTypes(id: string): string {
+  return withEnv(id, (env) => rewardDeclarations(id, env));
+}
+
+/** `rxgym reward check`: the report, its text and the exit code (0 fit, 1 unfit). */
+export function rewardCheck(file: string, opts: { env: string; steps?: string; fuzz?: string; seed?: string }): { report: CheckReport; text: string; exitCode: number } {
+  if (!opts.env) throw new RxgymError('reward check needs --env <id>: the env whose transitions the code is run on');
+  const source = readModule(file);
+  const report = withEnv(opts.env, (env) =>
+    checkRewardCode(source, env, opts.env, {
+      filename: file,
+      steps: intOption('steps', opts.steps, 512, 1),
+      fuzz: intOption('fuzz', opts.fuzz, 256, 0),
+      seed: intOption('seed', opts.seed, 0, 0),
+    }),
+  );
+  return { report, text: formatCheckReport(report), exitCode: report.fit ? 0 : 1 };
+}
+
+/** LLM flags shared by `generate` and `refine`. */
+export interface LlmFlags { llmUrl?: string; llmModel?: string; llmKey?: string; llmCache?: string; llmTimeout?: string }
+
+/** The client of the LLM flags (falling back to OPENAI_BASE_URL etc.); a clear error when no server is configured. */
+export function clientFromFlags(flags: LlmFlags): LlmClient {
+  const opts: LlmOptions = { baseUrl: flags.llmUrl, model: flags.llmModel, apiKey: flags.llmKey, cacheDir: flags.llmCache };
+  if (flags.llmTimeout !== undefined) opts.timeoutMs = intOption('llm-timeout', flags.llmTimeout, 60_000, 1);
+  return createLlmClient(opts);
+}
+
+/** Options of `rxgym reward generate`. */
+export interface GenerateFlags extends LlmFlags { env: string; task: string; out: string; samples?: string; repairRounds?: string; temperature?: string; seed?: string; runDir?: string }
+
+/** `rxgym reward generate`: write the best fit candidate to `out`, and every candidate with its conversation next to it. */
+export async function rewardGenerate(flags: GenerateFlags, log: (line: string) => void = () => undefined): Promise<GenerateResult> {
+  if (!flags.env) throw new RxgymError('reward generate needs --env <id>');
+  if (!flags.task?.trim()) throw new RxgymError('reward generate needs --task "<what the agent should do>"');
+  if (!flags.out) throw new RxgymError('reward generate needs --out <file.ts> for the chosen reward module');
+  const llm = clientFromFlags(flags);
+  const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new RxgymError(`--temperature must be in [0, 2], got "${flags.temperature}"`);
+  registerAll();
+  const env = make(flags.env);
+  let result: GenerateResult;
+  try {
+    result = await generateRewards({
+      envId: flags.env, env, task: flags.task, llm, temperature,
+      samples: intOption('samples', flags.samples, 4, 1),
+      repairRounds: intOption('repair-rounds', flags.repairRounds, 2, 0),
+      seed: intOption('seed', flags.seed, 0, 0),
+      log,
+    });
+  } finally {
+    env.close();
+  }
+  const dir = flags.runDir ?? flags.out.replace(/\.[jt]s$/, '') + '.candidates';
+  for (const c of result.candidates) {
+    if (c.code) writeAtomic(join(dir, `candidate-${c.index}.ts`), c.code);
+    writeAtomic(join(dir, `candidate-${c.index}.json`), JSON.stringify({ index: c.index, fit: c.fit, repairs: c.repairs, problem: c.problem, report: c.report, conversation: c.conversation }, null, 2));
+  }
+  writeAtomic(join(dir, 'summary.json'), JSON.stringify({
+    env: flags.env, task: flags.task, model: llm.model, best: result.best?.index ?? null,
+    candidates: result.candidates.map((c) => ({ index: c.index, fit: c.fit, repairs: c.repairs, warnings: c.report?.warnings ?? [], problem: c.problem })),
+    llm: llm.stats(),
+  }, null, 2));
+  if (!result.best) {
+    throw new RxgymError(
+      `no fit reward among ${result.candidates.length} candidate(s) after repairs; see ${dir}/ for each candidate's code, check report and conversation` +
+        (result.candidates[0]?.problem ? `\nfirst problem: ${result.candidates[0].problem.split('\n')[0]}` : ''),
+    );
+  }
+  writeAtomic(flags.out, `// Generated by rxgym reward generate for ${flags.env}: ${flags.task.replace(/\n/g, ' ')}\n// model ${llm.model}, candidate ${result.best.index} of ${result.candidates.length}\n${result.best.code}`);
+  log(`wrote ${flags.out} (candidate ${result.best.index}); all candidates in ${dir}/`);
+  return result;
+}
+
+function llmFlags(cmd: Command): Command {
+  return cmd
+    .option('--llm-url <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL)')
+    .option('--llm-model <name>', 'model name (default RXGYM_LLM_MODEL or gpt-4o-mini)')
+    .option('--llm-key <key>', 'API key (default OPENAI_API_KEY)')
+    .option('--llm-cache <dir>', "answer cache directory, 'off' to disable (default RXGYM_LLM_CACHE or ~/.cache/rxgym/llm)")
+    .option('--llm-timeout <ms>', 'time limit of one request');
+}
+
+/** `rxgym reward types|check|generate|refine`. */
+export function registerRewardCommand(program: Command): void {
+  const reward = program.command('reward').description('LLM-written reward code: declarations, sandbox check, generation (Text2Reward) and refinement (Eureka)');
+  reward
+    .command('types')
+    .description('print the declarations reward code is written against (describeState(), Action, StepInfo, the signature)')
+    .argument('<id>', 'env id, e.g. Dungeon-KeyRoom-S5-v0')
+    .action((id: string) => {
+      process.stdout.write(rewardTypes(id));
+    });
+  reward
+    .command('check')
+    .description('compile a reward module and run it on real and fuzzed transitions; exit 0 when fit, 1 when not')
+    .argument('<file>', 'reward module (.ts or .js)')
+    .requiredOption('--env <id>', 'env whose transitions to use')
+    .option('--steps <n>', 'real transitions from a random policy', '512')
+    .option('--fuzz <n>', 'fuzzed transitions', '256')
+    .option('--seed <n>', 'seed of the policy and the fuzzing', '0')
+    .option('--json', 'print the report as JSON')
+    .action((file: string, opts: { env: string; steps?: string; fuzz?: string; seed?: string; json?: boolean }) => {
+      const { report, text, exitCode } = rewardCheck(file, opts);
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
+      process.exitCode = exitCode;
+    });
+  llmFlags(
+    reward
+      .command('generate')
+      .description('ask an LLM for K reward modules from the env description and a task; check and repair them; write the best')
+      .requiredOption('--env <id>', 'env id')
+      .requiredOption('--task <words>', 'what the agent should do')
+      .requiredOption('--out <file>', 'where to write the chosen module')
+      .option('--samples <k>', 'candidates to sample', '4')
+      .option('--repair-rounds <n>', 'repair rounds per failed candidate', '2')
+      .option('--temperature <t>', 'sampling temperature', '0.8')
+      .option('--seed <n>', 'seed of the check transitions', '0')
+      .option('--run-dir <dir>', 'where to write every candidate and conversation (default <out>.candidates/)'),
+  ).action(async (flags: GenerateFlags) => {
+    await rewardGenerate(flags, (line) => process.stderr.write(`${line}\n`));
+  });
+}
