@@ -100,15 +100,15 @@ export function drawer(): string {
         <joint name="drawer" type="slide" axis="0 -1 0" range="0 0.15" damping="3" armature="0.01"/>
         <geom name="drawer_front" type="box" pos="0 -0.115 0" size="0.105 0.005 0.045" rgba="0.8 0.55 0.3 1" density="300"/>
         <geom name="drawer_bottom" type="box" pos="0 0 -0.04" size="0.1 0.11 0.004" density="300" rgba="0.7 0.5 0.3 1"/>
-        <geom name="drawer_handle" type="capsule" fromto="-0.04 -0.145 0 0.04 -0.145 0" size="0.01" rgba="0.2 0.2 0.2 1" density="300"/>
-        <geom name="handle_left" type="capsule" fromto="-0.04 -0.12 0 -0.04 -0.145 0" size="0.006" rgba="0.2 0.2 0.2 1" density="300"/>
-        <geom name="handle_right" type="capsule" fromto="0.04 -0.12 0 0.04 -0.145 0" size="0.006" rgba="0.2 0.2 0.2 1" density="300"/>
-        <site name="handle" pos="0 -0.145 0" size="0.005"/>
+        <geom name="drawer_handle" type="capsule" fromto="-0.04 -0.18 0 0.04 -0.18 0" size="0.01" rgba="0.2 0.2 0.2 1" density="300"/>
+        <geom name="handle_left" type="capsule" fromto="-0.04 -0.12 0 -0.04 -0.18 0" size="0.006" rgba="0.2 0.2 0.2 1" density="300"/>
+        <geom name="handle_right" type="capsule" fromto="0.04 -0.12 0 0.04 -0.18 0" size="0.006" rgba="0.2 0.2 0.2 1" density="300"/>
+        <site name="handle" pos="0 -0.18 0" size="0.005"/>
       </body>
     </body>`;
 }
 
-/** A door on a vertical hinge at its left edge, opening toward the gripper (range 0..1.2 rad), with a vertical bar handle. */
+/** A door on a vertical hinge at its left edge, opening toward the gripper (range 0..1.2 rad), with a horizontal bar handle. */
 export function door(): string {
   return `<body name="frame" pos="0 0.2 0">
       <geom name="frame_post" type="box" pos="-0.13 0 0.12" size="0.01 0.02 0.12" rgba="0.45 0.5 0.6 1"/>
@@ -116,10 +116,10 @@ export function door(): string {
       <body name="door" pos="-0.12 0 0.12">
         <joint name="door" type="hinge" axis="0 0 -1" range="0 1.2" damping="0.5" armature="0.01"/>
         <geom name="door_panel" type="box" pos="0.12 0 0" size="0.11 0.008 0.11" rgba="0.8 0.55 0.3 1" density="200"/>
-        <geom name="door_handle" type="capsule" fromto="0.2 -0.05 -0.04 0.2 -0.05 0.04" size="0.01" rgba="0.2 0.2 0.2 1" density="200"/>
-        <geom name="door_handle_a" type="capsule" fromto="0.2 -0.008 0.04 0.2 -0.05 0.04" size="0.006" rgba="0.2 0.2 0.2 1" density="200"/>
-        <geom name="door_handle_b" type="capsule" fromto="0.2 -0.008 -0.04 0.2 -0.05 -0.04" size="0.006" rgba="0.2 0.2 0.2 1" density="200"/>
-        <site name="handle" pos="0.2 -0.05 0" size="0.005"/>
+        <geom name="door_handle" type="capsule" fromto="0.15 -0.068 0.04 0.21 -0.068 0.04" size="0.01" rgba="0.2 0.2 0.2 1" density="200"/>
+        <geom name="door_handle_a" type="capsule" fromto="0.15 -0.008 0.04 0.15 -0.068 0.04" size="0.006" rgba="0.2 0.2 0.2 1" density="200"/>
+        <geom name="door_handle_b" type="capsule" fromto="0.21 -0.008 0.04 0.21 -0.068 0.04" size="0.006" rgba="0.2 0.2 0.2 1" density="200"/>
+        <site name="handle" pos="0.18 -0.068 0.04" size="0.005"/>
       </body>
     </body>`;
 }
@@ -139,7 +139,7 @@ export function button(): string {
 /** A faucet: a fixed spout post with a lever turning about the vertical axis (0..pi/2 rad). */
 export function faucet(): string {
   return `<body name="faucet_base" pos="0 0.1 0">
-      <geom name="faucet_post" type="cylinder" pos="0 0 0.06" size="0.02 0.06" rgba="0.6 0.6 0.65 1"/>
+      <geom name="faucet_post" type="cylinder" pos="0 0 0.06" size="0.02 0.06" rgba="0.6 0.6 0.65 1" contype="0" conaffinity="0"/>
       <body name="faucet" pos="0 0 0.13">
         <joint name="faucet" type="hinge" axis="0 0 1" range="0 1.5708" damping="0.2" frictionloss="0.02" armature="0.005"/>
         <geom name="faucet_hub" type="cylinder" size="0.025 0.012" rgba="0.3 0.3 0.8 1" density="300"/>

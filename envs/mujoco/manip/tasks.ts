@@ -159,7 +159,7 @@ export const MANIP_TASKS: ManipTask[] = [
   fixtureTask('Manip-DrawerClose-v0', 'drawer', drawer(), 'a drawer sliding toward -y out of a cabinet, 0 (closed) .. 0.15 m (open); its handle bar faces the gripper',
     'push the open drawer closed', 'drawer closed to within 0.055 m (fixture.position <= 0.055; Meta-World drawer-close)',
     (rng) => rng.uniform(0.12, 0.15), (s) => 1 - s.fixture!.openFraction, (s) => s.fixture!.position <= 0.055),
-  fixtureTask('Manip-DoorOpen-v0', 'door', door(), 'a door on a vertical hinge that swings toward the gripper, 0 (closed) .. 1.2 rad; a vertical bar handle on its front',
+  fixtureTask('Manip-DoorOpen-v0', 'door', door(), 'a door on a vertical hinge that swings toward the gripper, 0 (closed) .. 1.2 rad; a horizontal bar handle on its front',
     'pull the door open by its handle', 'door angle >= 90% of its range (fixture.openFraction >= 0.9, ManiSkill OpenCabinetDoor)',
     () => 0, (s) => s.fixture!.openFraction, (s) => s.fixture!.openFraction >= 0.9),
   fixtureTask('Manip-ButtonPress-v0', 'button', button(), 'a red push button on a box, pressed downward 0 .. 0.02 m, spring-returned',

@@ -44,7 +44,7 @@ function pick(s: ManipState, m: { phase: number; t: number }, obj: string, targe
 
 function handle(s: ManipState, m: { phase: number; t: number }, pull: V3): Float32Array {
   const h = s.fixture!.handlePos;
-  if (m.phase === 0) { const t: V3 = [h[0], h[1] - 0.04, h[2]]; if (near(s.gripper.pos, t, 0.008)) m.phase = 1; return toward(s.gripper.pos, t, -1); }
+  if (m.phase === 0) { const t: V3 = [h[0], h[1], h[2] + 0.08]; if (near(s.gripper.pos, t, 0.008)) m.phase = 1; return toward(s.gripper.pos, t, -1); }
   if (m.phase === 1) { if (near(s.gripper.pos, h, 0.006)) { m.phase = 2; } return toward(s.gripper.pos, h, -1); }
   if (m.phase === 2) { m.t++; if (m.t > 15) m.phase = 3; return toward(s.gripper.pos, h, 1); }
   return toward(s.gripper.pos, [h[0] + pull[0], h[1] + pull[1], h[2] + pull[2]], 1);
