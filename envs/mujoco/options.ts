@@ -7,7 +7,7 @@ export interface MujocoCommonKwargs {
   /** Frame size in pixels (default 128 x 128). */
   width?: number;
   height?: number;
-  /** A camera name of the model, or 'free' (default: the model's "track" camera when it has one, else 'free'). */
+  /** A camera name of the model, or 'free' (default: the model's "track" or "front" camera when it has one, else 'free'). */
   camera?: string;
   /** Clip out-of-range actions to the action space instead of raising (default false: out-of-range is an error). */
   clipActions?: boolean;

@@ -15,8 +15,11 @@ export function resolveCamera(model: MjModel, id: string, camera: string | undef
   const names = namesOf(model, 'camera', model.ncam);
   const free = (): CameraChoice => ({ kind: 'free', azimuth: 90, elevation: -25, distance: 0, trackBody: model.nbody > 1 ? 1 : 0 });
   if (camera === undefined) {
-    const t = names.indexOf('track');
-    return t >= 0 ? { kind: 'named', id: t, name: 'track' } : free();
+    for (const dflt of ['track', 'front']) {
+      const t = names.indexOf(dflt);
+      if (t >= 0) return { kind: 'named', id: t, name: dflt };
+    }
+    return free();
   }
   if (camera === 'free') return free();
   const idx = names.indexOf(camera);

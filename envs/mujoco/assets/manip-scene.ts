@@ -30,7 +30,7 @@ export function manipScene(name: string, parts: SceneParts): string {
   </default>
   <worldbody>
     <light name="sun" directional="true" pos="0 0 3" dir="0.3 0.4 -1"/>
-    <camera name="front" pos="0 -1.1 0.6" xyaxes="1 0 0 0 0.5 0.87"/>
+    <camera name="front" pos="0 -0.55 0.6" xyaxes="1 0 0 0 0.707 0.707"/>
     <camera name="top" pos="0 0 1.4" xyaxes="1 0 0 0 1 0"/>
     <camera name="side" pos="1.1 0 0.5" xyaxes="0 1 0 -0.4 0 0.92"/>
     <geom name="floor" type="plane" pos="0 0 -0.75" size="3 3 0.1" rgba="0.55 0.6 0.65 1"/>
