@@ -2,9 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { registerWatchCommand } from './watch.js';
+import { registerBenchCommand } from './bench.js';
 import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
-import { registerRewardCommand } from './reward.js';
 import { registerRewardCommand } from './reward.js';
 
 const program = new Command();
@@ -19,7 +19,7 @@ program
 // Subcommands register themselves here, one module each.
 registerMjcfCommand(program);
 registerWatchCommand(program);
-registerRewardCommand(program);
+registerBenchCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
 

@@ -1,12 +1,76 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { make } from '../core/registry.js';
+import { Dict, type Space, type TypedArray } from '../core/spaces.js';
 import { makeVec } from '../core/vector.js';
+import type { VecObs, VectorEnv } from '../core/vector-types.js';
 import type { RenderMode } from '../core/env.js';
+import type { ObsBatch } from '../stream/batch.js';
+import { agentDefinition } from '../train/agent.js';
+import { latestCheckpoint } from '../train/checkpoint.js';
+import { setRewardStackFactory, startRun } from '../train/run.js';
+import { loadScenario } from '../train/scenario.js';
+import { initBackend } from '../tensor/backend.js';
 import { registerAll } from '../../envs/index.js';
+import { registerAgents } from '../../agents/index.js';
+import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { PlayRun, randomPolicy, type PlayPolicy } from '../viz/play.js';
-import { precheckScreen, watch } from '../viz/watch.js';
+import { summaryLines } from '../viz/plain.js';
+import { isInteractive, precheckScreen, watch } from '../viz/watch.js';
+
+/** Register envs, agents and reward sources, and give training runs the reward stack builder (idempotent). */
+export function wireTraining(): void {
+  registerAll();
+  registerAgents();
+  registerAllSources();
+  setRewardStackFactory((configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as RewardContext));
+}
+
+/** A run directory name that does not exist yet: `<base>-<yyyymmdd-hhmmss>`. */
+function freshRunDir(base: string): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let dir = `${base}-${t}`;
+  for (let k = 2; existsSync(dir); k++) dir = `${base}-${t}-${k}`;
+  return dir;
+}
+
+/** Batched vector observations as the ObsBatch a policy reads (the rollout's layout). */
+function toObsBatch(obs: VecObs, space: Space<unknown>, n: number): ObsBatch {
+  const entries: [string, TypedArray, Space<unknown> | undefined][] = ArrayBuffer.isView(obs)
+    ? [['obs', obs, space]]
+    : Object.keys(obs).sort().map((k) => [k, (obs as Record<string, TypedArray>)[k]!, space instanceof Dict ? space.spaces[k] : undefined]);
+  const out: ObsBatch = {};
+  for (const [key, data, sp] of entries) {
+    const dim = data.length / n;
+    out[key] = { data, shape: sp && sp.shape.length > 0 ? sp.shape.slice() : dim === 1 ? [] : [dim] };
+  }
+  return out;
+}
+
+/** The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against `envId`. */
+async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string }> {
+  const runDir = existsSync(join(dir, 'run.json')) ? dir : existsSync(join(dir, '..', '..', 'run.json')) ? join(dir, '..', '..') : undefined;
+  if (!runDir) throw new RxgymError(`--policy: "${dir}" is not a run directory (no run.json); give the directory a training run wrote (e.g. runs/demo-...)`);
+  const ck = existsSync(join(dir, 'meta.json')) ? { dir, meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { envId: string; agentType: string; step: number } } : latestCheckpoint(runDir);
+  if (!ck) throw new RxgymError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
+  if (ck.meta.envId !== envId) throw new RxgymError(`--policy: the checkpoint in ${ck.dir} is for ${ck.meta.envId}, not ${envId}; pass --env ${ck.meta.envId}`);
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
+  await initBackend();
+  const def = agentDefinition(run.scenario.agent.type);
+  return {
+    agent: `${run.scenario.agent.type} @${ck.meta.step}`,
+    policy: (v) => {
+      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps });
+      agent.load(join(ck.dir, 'agent'));
+      return (obs) => {
+        const out = agent.act(toObsBatch(obs, v.singleObservationSpace, v.numEnvs), v.numEnvs, { deterministic: false });
+        return out.envActions ?? out.actions;
+      };
+    },
+  };
+}
 
 /** Options of `rxgym watch`. */
 interface WatchCliOptions {
@@ -64,20 +128,37 @@ async function playMode(o: WatchCliOptions): Promise<void> {
   const maxSteps = o.steps === undefined ? undefined : int('steps', o.steps, 1);
   const stepsPerSecond = positive('sps', o.sps);
   const userKwargs = parseKwargs(o.kwargs);
-  let policy: PlayPolicy | undefined;
+  let fromCheckpoint: ((v: VectorEnv) => PlayPolicy) | undefined;
   let agent = 'random';
   if (o.policy !== 'random') {
     if (!existsSync(o.policy) || !statSync(o.policy).isDirectory()) {
-      throw new RxgymError(`--policy: checkpoint directory "${o.policy}" does not exist; give a run's checkpoint directory or "random"`);
+      throw new RxgymError(`--policy: checkpoint directory "${o.policy}" does not exist; give a run's directory (or one of its checkpoints) or "random"`);
     }
-    throw new RxgymError(`--policy ${o.policy}: playing a checkpoint is not available in this build yet; use --policy random`);
+    wireTraining();
+    const ck = await checkpointPolicy(o.policy, id);
+    fromCheckpoint = ck.policy;
+    agent = ck.agent;
   }
   const renderMode = pickRenderMode(id, userKwargs);
   precheckScreen({ mode: 'play', plain: o.plain });
   const vec = makeVec(id, { numEnvs, kwargs: { ...userKwargs, renderMode }, autoresetMode: 'same-step' });
-  policy ??= randomPolicy(vec, seed + 7919);
+  const policy = fromCheckpoint ? fromCheckpoint(vec) : randomPolicy(vec, seed + 7919);
   const run = new PlayRun(vec, policy, { envId: id, agent, seed, maxSteps, stepsPerSecond });
   await watch(run, { mode: 'play', plain: o.plain, everyMs: int('every', o.every, 10), stepsPerSecond });
+}
+
+async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
+  wireTraining();
+  const scenario = loadScenario(file);
+  if (o.resume && o.runDir === undefined) throw new RxgymError('--resume needs --run-dir <the run directory to continue>');
+  precheckScreen({ mode: 'train', plain: o.plain });
+  const runDir = o.runDir ?? freshRunDir(scenario.output.dir);
+  const handle = startRun(scenario, { runDir, resume: o.resume, quiet: true });
+  const tty = !o.plain && isInteractive();
+  const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: int('every', o.every, 10) });
+  const summary = await handle.done;
+  if (tty) for (const l of summaryLines(state)) process.stdout.write(`${l}\n`);
+  process.stdout.write(`run directory: ${summary.runDir} (play it: rxgym watch --env ${summary.envId} --policy ${summary.runDir})\n`);
 }
 
 /** Register `rxgym watch`. */
@@ -102,6 +183,6 @@ export function registerWatchCommand(program: Command): void {
       if (scenario !== undefined && o.env !== undefined) throw new RxgymError('give either a scenario file or --env <id>, not both');
       if (scenario === undefined && o.env === undefined) throw new RxgymError('nothing to watch: give a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> [--policy random|<checkpoint dir>]');
       if (o.env !== undefined) return playMode(o);
-      throw new RxgymError('training a scenario live needs the training loop (src/train/run.ts), which is not in this build yet');
+      return trainMode(scenario!, o);
     });
 }
