@@ -25,21 +25,33 @@ export class InfoBatch {
 
   /** Record env i's info. */
   add(i: number, info: Info): void {
-    for (const key in info) {
-      const v = info[key];
-      if (v === undefined) continue;
-      const e = this.entry(key, v);
-      const col = e.values;
-      if (col instanceof Float64Array) col[i] = v as number;
-      else if (col instanceof Uint8Array) col[i] = v ? 1 : 0;
-      else col[i] = v;
-      e.mask[i] = 1;
-    }
+    for (const key in info) this.set(i, key, info[key]);
   }
 
-  /** Set one value directly (used for `finalObs`/`finalInfo`). */
+  /** Set env i's value of one key (undefined values are skipped). */
   set(i: number, key: string, v: unknown): void {
-    this.add(i, { [key]: v });
+    if (v === undefined) return;
+    const e = this.entry(key, v);
+    const col = e.values;
+    if (col instanceof Float64Array) col[i] = v as number;
+    else if (col instanceof Uint8Array) col[i] = v ? 1 : 0;
+    else col[i] = v;
+    e.mask[i] = 1;
+  }
+
+  /** Merge a batch of infos built for envs offset..offset+n-1 (a worker's slice) into this one. */
+  merge(offset: number, infos: VecInfo): void {
+    for (const key in infos) {
+      if (key.startsWith('_')) continue;
+      const mask = infos[`_${key}`] as Uint8Array | undefined;
+      const col = infos[key]!;
+      if (!mask) continue;
+      for (let j = 0; j < mask.length; j++) {
+        if (!mask[j]) continue;
+        // Boolean columns travel as 0/1 bytes; turn them back into booleans so the merged column is boolean too.
+        this.set(offset + j, key, col instanceof Uint8Array ? col[j] === 1 : col[j]);
+      }
+    }
   }
 
   /** Finish the batch: drop the keys no env set in it. */

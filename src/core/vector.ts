@@ -6,11 +6,17 @@ import { InfoBatch } from './vector-info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
 import { resetRequest, checkAutoresetMode, findAttr } from './vector-common.js';
 import { make, spec } from './registry.js';
+import { WorkerVectorEnv } from './worker-vector.js';
 
 /** Options of the vector env constructors. */
 export interface VectorEnvOptions {
   /** When sub-envs restart after an episode ends (default 'next-step', as Gymnasium). */
   autoresetMode?: AutoresetMode;
+  /**
+   * Internal (WorkerVectorEnv): write into these buffers instead of allocating, e.g. views of SharedArrayBuffers.
+   * Their sizes must match numEnvs and the observation layout.
+   */
+  buffers?: { obs: VecObs; rewards: Float32Array; terminations: Uint8Array; truncations: Uint8Array };
 }
 
 /**
@@ -64,14 +70,14 @@ export class SyncVectorEnv implements VectorEnv {
     });
     this.metadata = { renderModes: [...first.metadata.renderModes], autoresetMode: this.autoresetMode };
     const layout = obsLayout(this.singleObservationSpace);
-    this.obs = allocObs(layout, this.numEnvs);
+    this.obs = options.buffers?.obs ?? allocObs(layout, this.numEnvs);
     this.write = obsWriter(layout, this.obs);
     const ar = actionReader(this.singleActionSpace, this.numEnvs);
     this.readAction = ar.read;
     this.actionDim = ar.dim;
-    this.rewards = new Float32Array(this.numEnvs);
-    this.terminations = new Uint8Array(this.numEnvs);
-    this.truncations = new Uint8Array(this.numEnvs);
+    this.rewards = options.buffers?.rewards ?? new Float32Array(this.numEnvs);
+    this.terminations = options.buffers?.terminations ?? new Uint8Array(this.numEnvs);
+    this.truncations = options.buffers?.truncations ?? new Uint8Array(this.numEnvs);
     this.ended = new Uint8Array(this.numEnvs);
     this.info = new InfoBatch(this.numEnvs);
     this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
@@ -204,17 +210,10 @@ export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
     if (opts.numWorkers !== undefined) throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
     return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs)), { autoresetMode: opts.autoresetMode });
   }
-  if (vectorization === 'worker') return makeWorkerVec(id, numEnvs, kwargs, opts);
+  if (vectorization === 'worker') {
+    return new WorkerVectorEnv(id, { numEnvs, numWorkers: opts.numWorkers, autoresetMode: opts.autoresetMode, kwargs });
+  }
   throw new RxgymError(`makeVec: unknown vectorization ${JSON.stringify(vectorization)}; use 'sync' or 'worker'`);
-}
-
-/** Hook set by worker-vector.ts so that this module does not load worker_threads unless asked to. */
-let makeWorkerVec: (id: string, numEnvs: number, kwargs: Record<string, unknown>, opts: MakeVecOptions) => VectorEnv = () => {
-  throw new RxgymError("makeVec: vectorization 'worker' is not available in this build");
-};
-/** Install the 'worker' vectorization (called by src/core/worker-vector.ts). */
-export function setWorkerVecFactory(f: typeof makeWorkerVec): void {
-  makeWorkerVec = f;
 }
 
 export type { Info };

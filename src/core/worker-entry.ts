@@ -1,0 +1,105 @@
+/**
+ * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/worker-entry.js). It builds envs lo..hi-1
+ * by id, steps them as a SyncVectorEnv writing straight into the shared buffers, and answers commands posted through
+ * the shared control array. Like src/cli, it is a wiring point: it imports the package entry to register the families.
+ */
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { TypedArray } from './spaces.js';
+import type { SyncVectorEnv } from './vector.js';
+import type { VecInfo, VecObs } from './vector-types.js';
+import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import { allocTypedOver } from './worker-views.js';
+import { isDictLayout } from './vector-batch.js';
+
+const init = workerData as WorkerInit;
+const ctl = new Int32Array(init.ctl);
+const port = init.port;
+const n = init.hi - init.lo;
+
+function sliceOf(spec: SharedArraySpec, size: number): TypedArray {
+  return allocTypedOver(spec.kind, spec.sab).subarray(init.lo * size, init.hi * size);
+}
+
+function obsViews(): VecObs {
+  const l = init.layout;
+  if (!isDictLayout(l)) return sliceOf(init.obs as SharedArraySpec, l.size);
+  const out: Record<string, TypedArray> = {};
+  const specs = init.obs as Record<string, SharedArraySpec>;
+  for (const [k, kl] of Object.entries(l)) out[k] = sliceOf(specs[k]!, kl.size);
+  return out;
+}
+
+function reply(r: WorkerReply): void {
+  port.postMessage(r);
+  Atomics.store(ctl, CTL.HAS_MSG, 1);
+}
+
+function sendInfos(infos: VecInfo): void {
+  for (const _ in infos) {
+    reply({ ok: true, value: infos });
+    return;
+  }
+}
+
+function receive(): unknown {
+  return receiveMessageOnPort(port)?.message;
+}
+
+function done(): void {
+  Atomics.store(ctl, CTL.STATE, STATE.DONE);
+  Atomics.notify(ctl, CTL.STATE);
+}
+
+function fail(e: unknown): void {
+  Atomics.store(ctl, CTL.STATUS, STATUS.ERROR);
+  reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
+}
+
+async function main(): Promise<void> {
+  let venv: SyncVectorEnv | undefined;
+  let actions: Float64Array | undefined;
+  try {
+    // Loaded here, not statically, so that a module that fails to load is reported to the main thread (which is
+    // blocked waiting on Atomics and would otherwise only see a time-out).
+    const { make } = await import('../index.js');
+    const { SyncVectorEnv } = await import('./vector.js');
+    for (const m of init.imports) await import(m);
+    const buffers = {
+      obs: obsViews(),
+      rewards: new Float32Array(init.rewards).subarray(init.lo, init.hi),
+      terminations: new Uint8Array(init.terminations).subarray(init.lo, init.hi),
+      truncations: new Uint8Array(init.truncations).subarray(init.lo, init.hi),
+    };
+    actions = new Float64Array(init.actions).subarray(init.lo * init.actionDim, init.hi * init.actionDim);
+    venv = new SyncVectorEnv(Array.from({ length: n }, () => () => make(init.id, init.kwargs)), { autoresetMode: init.autoresetMode, buffers });
+  } catch (e) {
+    fail(e);
+  }
+  done();
+  if (!venv || !actions) return;
+  for (;;) {
+    while (Atomics.load(ctl, CTL.STATE) !== STATE.REQUEST) Atomics.wait(ctl, CTL.STATE, Atomics.load(ctl, CTL.STATE));
+    const cmd = Atomics.load(ctl, CTL.CMD);
+    try {
+      if (cmd === CMD.STEP) sendInfos(venv.step(actions).infos);
+      else if (cmd === CMD.RESET) sendInfos(venv.reset(receive() as Parameters<SyncVectorEnv['reset']>[0]).infos);
+      else if (cmd === CMD.CALL) {
+        const m = receive() as { method: string; args: unknown[] };
+        reply({ ok: true, value: venv.call(m.method, ...m.args) });
+      } else if (cmd === CMD.RENDER) {
+        const m = receive() as { index: number };
+        reply({ ok: true, value: venv.render(m.index) });
+      } else if (cmd === CMD.CLOSE) {
+        venv.close();
+        done();
+        port.close();
+        return;
+      }
+    } catch (e) {
+      fail(e);
+    }
+    done();
+  }
+}
+
+void main();

@@ -1,0 +1,39 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { ArrayKind, ObsLayout } from './vector-batch.js';
+import type { AutoresetMode } from './vector-types.js';
+
+/** Slots of each worker's shared control array (Int32Array over a SharedArrayBuffer). */
+export const CTL = { STATE: 0, CMD: 1, STATUS: 2, HAS_MSG: 3, LENGTH: 4 } as const;
+/** Values of CTL.STATE: the main thread sets REQUEST, the worker answers DONE, the main thread returns it to IDLE. */
+export const STATE = { IDLE: 0, REQUEST: 1, DONE: 2 } as const;
+/** Commands (CTL.CMD). STEP reads actions from shared memory; RESET/CALL/RENDER read their arguments from the port. */
+export const CMD = { READY: 0, STEP: 1, RESET: 2, CALL: 3, RENDER: 4, CLOSE: 5 } as const;
+/** Values of CTL.STATUS. */
+export const STATUS = { OK: 0, ERROR: 1 } as const;
+
+/** A shared buffer and the element kind to view it as. */
+export interface SharedArraySpec { kind: ArrayKind; sab: SharedArrayBuffer }
+
+/** What a worker receives as workerData (the port travels in the transfer list). */
+export interface WorkerInit {
+  id: string;
+  kwargs: Record<string, unknown>;
+  autoresetMode: AutoresetMode;
+  /** This worker's envs are lo..hi-1 of the batch. */
+  lo: number;
+  hi: number;
+  layout: ObsLayout;
+  actionDim: number;
+  /** Modules imported before the envs are built (custom registrations). */
+  imports: string[];
+  obs: SharedArraySpec | Record<string, SharedArraySpec>;
+  rewards: SharedArrayBuffer;
+  terminations: SharedArrayBuffer;
+  truncations: SharedArrayBuffer;
+  actions: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** A worker's answer on the port: a value, or the message of the error it hit. */
+export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };

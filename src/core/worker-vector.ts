@@ -1,0 +1,274 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { RenderMode, RgbFrame } from './env.js';
+import { RxgymError } from './env.js';
+import { make } from './registry.js';
+import type { Space, TypedArray } from './spaces.js';
+import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './vector-batch.js';
+import { checkAutoresetMode, resetRequest } from './vector-common.js';
+import { InfoBatch } from './vector-info.js';
+import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
+import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import { allocShared } from './worker-views.js';
+
+/** Options of WorkerVectorEnv. */
+export interface WorkerVectorEnvOptions {
+  numEnvs: number;
+  /** Worker threads (default min(numEnvs, available cores)); envs are split into contiguous blocks. */
+  numWorkers?: number;
+  autoresetMode?: AutoresetMode;
+  /** Env kwargs for every sub-env. */
+  kwargs?: Record<string, unknown>;
+  /** Module specifiers (absolute paths or file URLs) each worker imports before building envs, for custom `register` calls. */
+  imports?: string[];
+  /** How long to wait for a worker to answer (default 120 s) before failing. */
+  timeoutMs?: number;
+}
+
+interface Slot { worker: Worker; ctl: Int32Array; port: MessagePort; lo: number; hi: number }
+
+/**
+ * N envs spread over worker threads, with observations, rewards, flags and actions in SharedArrayBuffers.
+ * Same semantics and, for the same seed, the same observations, rewards and flags as SyncVectorEnv; calls are
+ * synchronous (the main thread waits on Atomics). Sub-envs are built by id in each worker from the compiled
+ * package (dist/), so envs registered at run time must be registered by a module listed in `imports`.
+ * The returned buffers are reused by the next call: copy what you keep.
+ */
+export class WorkerVectorEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly numWorkers: number;
+  readonly singleObservationSpace: Space<unknown>;
+  readonly singleActionSpace: Space<unknown>;
+  readonly autoresetMode: AutoresetMode;
+  readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
+  private readonly slots: Slot[] = [];
+  private readonly obs: VecObs;
+  private readonly rewards: Float32Array;
+  private readonly terminations: Uint8Array;
+  private readonly truncations: Uint8Array;
+  private readonly actions: Float64Array;
+  private readonly actionDim: number;
+  private readonly ended: Uint8Array;
+  private readonly info: InfoBatch;
+  private readonly result: VectorStep;
+  private readonly timeoutMs: number;
+  private hasReset = false;
+  private closed = false;
+
+  constructor(readonly id: string, opts: WorkerVectorEnvOptions) {
+    const numEnvs = opts?.numEnvs;
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RxgymError(`WorkerVectorEnv: numEnvs must be a positive integer, got ${String(numEnvs)}`);
+    this.numEnvs = numEnvs;
+    const numWorkers = opts.numWorkers ?? Math.min(numEnvs, availableParallelism());
+    if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) {
+      throw new RxgymError(`WorkerVectorEnv: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${String(numWorkers)}`);
+    }
+    this.numWorkers = numWorkers;
+    this.autoresetMode = checkAutoresetMode(opts.autoresetMode);
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
+    const kwargs = opts.kwargs ?? {};
+    // Build one env here for the spaces (and to fail fast, with the registry's message, on a bad id or kwargs).
+    const probe = make(id, kwargs);
+    this.singleObservationSpace = probe.observationSpace;
+    this.singleActionSpace = probe.actionSpace;
+    this.metadata = { renderModes: [...probe.metadata.renderModes], autoresetMode: this.autoresetMode };
+    probe.close();
+
+    const layout = obsLayout(this.singleObservationSpace);
+    const sabs = new Map<TypedArray, SharedArrayBuffer>();
+    const alloc = (kind: ArrayKind, n: number) => {
+      const a = allocShared(kind, n);
+      sabs.set(a, a.buffer as SharedArrayBuffer);
+      return a;
+    };
+    this.obs = allocObs(layout, numEnvs, alloc);
+    const spec = (a: TypedArray, kind: ArrayKind): SharedArraySpec => ({ kind, sab: sabs.get(a)! });
+    const obsSpecs: WorkerInit['obs'] = isDictLayout(layout)
+      ? Object.fromEntries(Object.entries(layout).map(([k, l]) => [k, spec((this.obs as Record<string, TypedArray>)[k]!, l.kind)]))
+      : spec(this.obs as TypedArray, layout.kind);
+    this.actionDim = actionReader(this.singleActionSpace, 1).dim;
+    this.rewards = alloc('float32', numEnvs) as Float32Array;
+    this.terminations = alloc('uint8', numEnvs) as Uint8Array;
+    this.truncations = alloc('uint8', numEnvs) as Uint8Array;
+    this.actions = alloc('float64', numEnvs * this.actionDim) as Float64Array;
+    this.ended = new Uint8Array(numEnvs);
+    this.info = new InfoBatch(numEnvs);
+    this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
+
+    const url = workerEntryUrl();
+    try {
+      for (let w = 0; w < numWorkers; w++) {
+        const lo = Math.floor((w * numEnvs) / numWorkers), hi = Math.floor(((w + 1) * numEnvs) / numWorkers);
+        const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
+        const { port1, port2 } = new MessageChannel();
+        const init: WorkerInit = {
+          id, kwargs, autoresetMode: this.autoresetMode, lo, hi, layout, actionDim: this.actionDim,
+          imports: opts.imports ?? [], obs: obsSpecs,
+          rewards: sabs.get(this.rewards)!, terminations: sabs.get(this.terminations)!, truncations: sabs.get(this.truncations)!,
+          actions: sabs.get(this.actions)!, ctl: ctl.buffer as SharedArrayBuffer, port: port2,
+        };
+        const worker = new Worker(url, { workerData: init, transferList: [port2] });
+        worker.unref();
+        this.slots.push({ worker, ctl, port: port1, lo, hi });
+      }
+      // The workers signal once their envs are built; collect() raises the first construction error.
+      this.collect(this.slots, 'start');
+    } catch (e) {
+      this.terminateAll();
+      throw e;
+    }
+  }
+
+  /** Reset all sub-envs (or those in `options.resetMask`); `seed` seeds sub-env i with `seed + i`. */
+  reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
+    this.assertOpen();
+    const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
+    const active: Slot[] = [];
+    for (const s of this.slots) {
+      let local: Uint8Array | undefined;
+      if (mask) {
+        local = mask.slice(s.lo, s.hi);
+        if (!local.some((v) => v === 1)) continue;
+      }
+      s.port.postMessage({
+        seed: seed === undefined ? undefined : seed + s.lo,
+        options: local ? { ...(options ?? {}), resetMask: local } : options,
+      });
+      active.push(s);
+    }
+    this.info.begin();
+    this.dispatch(active, CMD.RESET);
+    this.collect(active, 'reset');
+    this.info.end();
+    for (let i = 0; i < this.numEnvs; i++) if (!mask || mask[i]) this.ended[i] = 0;
+    this.hasReset = true;
+    return { obs: this.obs, infos: this.info.infos };
+  }
+
+  /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
+  step(actions: TypedArray | ArrayLike<number>): VectorStep {
+    this.assertOpen();
+    if (!this.hasReset) throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
+    const want = this.numEnvs * this.actionDim;
+    if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
+      throw new RxgymError(
+        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ${actions == null ? String(actions) : `${actions.length}`}`,
+      );
+    }
+    if (this.autoresetMode === 'disabled') {
+      for (let i = 0; i < this.numEnvs; i++) {
+        if (this.ended[i]) throw new RxgymError(`vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { resetMask } }) with a 1 at index ${i} first`);
+      }
+    }
+    for (let k = 0; k < want; k++) this.actions[k] = actions[k]!;
+    this.info.begin();
+    this.dispatch(this.slots, CMD.STEP);
+    this.collect(this.slots, 'step');
+    this.info.end();
+    if (this.autoresetMode === 'disabled') {
+      for (let i = 0; i < this.numEnvs; i++) this.ended[i] = this.terminations[i]! | this.truncations[i]!;
+    }
+    return this.result;
+  }
+
+  /** Call `method` (or read the property) on every sub-env; arguments and results cross threads by structured clone. */
+  call(method: string, ...args: unknown[]): unknown[] {
+    this.assertOpen();
+    for (const s of this.slots) s.port.postMessage({ method, args });
+    this.dispatch(this.slots, CMD.CALL);
+    return this.collect(this.slots, 'call').flatMap((v) => v as unknown[]);
+  }
+
+  /** The render output of sub-env `index` (default 0). */
+  render(index = 0): string | RgbFrame | undefined {
+    this.assertOpen();
+    const s = this.slots.find((x) => index >= x.lo && index < x.hi);
+    if (!Number.isInteger(index) || !s) throw new RxgymError(`vector env render: index ${index} out of range [0, ${this.numEnvs})`);
+    s.port.postMessage({ index: index - s.lo });
+    this.dispatch([s], CMD.RENDER);
+    return this.collect([s], 'render')[0] as string | RgbFrame | undefined;
+  }
+
+  /** Close the sub-envs and stop the workers; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.dispatch(this.slots, CMD.CLOSE);
+      this.collect(this.slots, 'close');
+    } finally {
+      this.terminateAll();
+    }
+  }
+
+  private dispatch(slots: Slot[], cmd: number): void {
+    for (const s of slots) {
+      Atomics.store(s.ctl, CTL.CMD, cmd);
+      Atomics.store(s.ctl, CTL.STATUS, STATUS.OK);
+      Atomics.store(s.ctl, CTL.HAS_MSG, 0);
+      Atomics.store(s.ctl, CTL.STATE, STATE.REQUEST);
+      Atomics.notify(s.ctl, CTL.STATE);
+    }
+  }
+
+  /** Wait for every slot, merge infos, return the reply values; throws the first worker error after all have answered. */
+  private collect(slots: Slot[], what: string): unknown[] {
+    const values: unknown[] = [];
+    let error: string | undefined;
+    for (const s of slots) {
+      const deadline = Date.now() + this.timeoutMs;
+      while (Atomics.load(s.ctl, CTL.STATE) !== STATE.DONE) {
+        if (Date.now() > deadline) {
+          this.closed = true;
+          this.terminateAll();
+          throw new RxgymError(`WorkerVectorEnv(${this.id}): worker for envs ${s.lo}..${s.hi - 1} did not answer ${what} within ${this.timeoutMs} ms; the workers were stopped`);
+        }
+        Atomics.wait(s.ctl, CTL.STATE, Atomics.load(s.ctl, CTL.STATE), 50);
+      }
+      Atomics.store(s.ctl, CTL.STATE, STATE.IDLE);
+      if (!Atomics.load(s.ctl, CTL.HAS_MSG)) continue;
+      const reply = receiveMessageOnPort(s.port)?.message as WorkerReply | undefined;
+      if (!reply) {
+        error ??= `worker for envs ${s.lo}..${s.hi - 1} signalled a reply that did not arrive`;
+      } else if (!reply.ok) {
+        error ??= reply.message;
+      } else if (what === 'step' || what === 'reset') {
+        this.info.merge(s.lo, reply.value as VecInfo);
+      } else {
+        values.push(reply.value);
+      }
+    }
+    if (error !== undefined) {
+      if (what === 'start') {
+        this.closed = true;
+        this.terminateAll();
+      }
+      throw new RxgymError(error);
+    }
+    return values;
+  }
+
+  private terminateAll(): void {
+    for (const s of this.slots) {
+      s.port.close();
+      void s.worker.terminate();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RxgymError('vector env used after close(); build a new one');
+  }
+}
+
+/** The compiled worker script: next to this file when running from dist/, else dist/ of the package root. */
+function workerEntryUrl(): URL {
+  const here = new URL(import.meta.url);
+  if (here.pathname.endsWith('.js')) return new URL('./worker-entry.js', here);
+  const dist = new URL('../../dist/src/core/worker-entry.js', here);
+  if (!existsSync(fileURLToPath(dist))) {
+    throw new RxgymError(`WorkerVectorEnv needs the compiled worker script ${fileURLToPath(dist)}; run \`npm run build\` first`);
+  }
+  return dist;
+}
