@@ -59,6 +59,7 @@ function range(values: ArrayLike<number>, mask?: Uint8Array): RangeStat {
 }
 
 function runPhase(sandbox: RewardSandbox, input: CollectedTransitions, logs: string[]): CheckPhase {
+  sandbox.run(input); // warm-up: the timing below is of a JIT-compiled call with the state codec in place
   const t0 = process.hrtime.bigint();
   const res = sandbox.run(input);
   const us = Number(process.hrtime.bigint() - t0) / 1e3 / Math.max(1, input.prevStates.length);
@@ -77,10 +78,11 @@ function runPhase(sandbox: RewardSandbox, input: CollectedTransitions, logs: str
 function warningsOf(real: CheckPhase, fuzz: CheckPhase | undefined): string[] {
   const w: string[] = [];
   if (fuzz?.error) w.push(`would break on perturbed states (${fuzz.errors}/${fuzz.transitions} fuzzed transitions fail): ${fuzz.error.message}`);
-  if (real.total.count > 1 && real.total.std < 1e-12) w.push(`the total is constant (${real.total.mean}) on ${real.total.count} real transitions: it gives the agent no signal`);
+  const flat = (r: RangeStat): boolean => r.count > 1 && r.std <= 1e-6 * Math.max(1e-6, Math.abs(r.mean));
+  if (flat(real.total)) w.push(`the total is constant (${real.total.mean}) on ${real.total.count} real transitions: it gives the agent no signal`);
   const comps = Object.entries(real.components);
   for (const [name, r] of comps) {
-    if (r.count > 1 && r.std < 1e-12) w.push(`component "${name}" is constant (${r.mean}): rescale it, change its temperature, or drop it`);
+    if (flat(r)) w.push(`component "${name}" is constant (${r.mean}): rescale it, change its temperature, or drop it`);
     if (r.count < real.transitions - real.errors) w.push(`component "${name}" is missing or not a number on ${real.transitions - real.errors - r.count} transitions`);
   }
   const scales = comps.map(([name, r]) => [name, Math.max(Math.abs(r.min), Math.abs(r.max))] as const).filter(([, s]) => s > 0 && Number.isFinite(s));
