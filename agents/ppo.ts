@@ -183,94 +183,107 @@ export class PpoAgent implements Agent {
     this.adam.lr = frac * hp.lr;
 
     const mbSize = Math.floor(B / hp.numMinibatches);
-    const kept: tf.Scalar[][] = [];
-    let epochs = 0;
-    const inputs = this.encoder.toTensors(batch.obs, B);
-    const actsT = this.discrete ? tf.tensor1d(batch.actions as Int32Array, 'int32') : tf.tensor2d(batch.actions as Float32Array, [B, this.nActions]);
-    const maskT = this.discrete && batch.actionMasks ? tf.tensor2d(batch.actionMasks, [B, this.nActions], 'bool') : undefined;
-    const oldLogpT = tf.tensor1d(oldLogp);
-    const advT = tf.tensor1d(advantages);
-    const retT = tf.tensor2d(returns, [B, H]);
-    const oldVT = tf.tensor2d(oldV, [B, H]);
+    const A = this.nActions;
+    const actDim = this.discrete ? 1 : A;
     const perm = Array.from({ length: B }, (_, i) => i);
-    try {
-      for (let epoch = 0; epoch < hp.updateEpochs; epoch++) {
-        epochs++;
-        this.rng.shuffle(perm);
-        let lastKl: tf.Scalar | undefined;
-        for (let start = 0; start + mbSize <= B; start += mbSize) {
-          const idx = tf.tensor1d(perm.slice(start, start + mbSize), 'int32');
-          const aux: tf.Scalar[] = [];
-          const { loss, gradNorm } = this.adam.step(() => this.loss(inputs, idx, actsT, maskT, oldLogpT, advT, retT, oldVT, aux));
-          idx.dispose();
-          kept.push([loss, gradNorm, ...aux]);
-          lastKl = aux[3];
+    const mbObs: ObsBatch = {};
+    const mbActs = this.discrete ? new Int32Array(mbSize) : new Float32Array(mbSize * A);
+    const mbMask = this.discrete && batch.actionMasks ? new Uint8Array(mbSize * A) : undefined;
+    const mbLogp = new Float32Array(mbSize);
+    const mbAdv = new Float32Array(mbSize);
+    const mbRet = new Float32Array(mbSize * H);
+    const mbV = new Float32Array(mbSize * H);
+    const sums = new Float64Array(8);
+    let steps = 0;
+    let epochs = 0;
+    for (let epoch = 0; epoch < hp.updateEpochs; epoch++) {
+      epochs++;
+      this.rng.shuffle(perm);
+      let klSum = 0;
+      let klCount = 0;
+      for (let start = 0; start + mbSize <= B; start += mbSize) {
+        // Minibatch rows are gathered on the host and uploaded once: cheaper than backend gathers for small nets.
+        const rowsIdx = perm.slice(start, start + mbSize);
+        selectRows(batch.obs, rowsIdx, mbObs);
+        let am = 0;
+        for (let r = 0; r < mbSize; r++) {
+          const k = rowsIdx[r]!;
+          if (this.discrete) (mbActs as Int32Array)[r] = batch.actions[k]!;
+          else (mbActs as Float32Array).set(batch.actions.subarray(k * A, (k + 1) * A), r * A);
+          if (mbMask) mbMask.set(batch.actionMasks!.subarray(k * A, (k + 1) * A), r * A);
+          mbLogp[r] = oldLogp[k]!;
+          mbAdv[r] = advantages[k]!;
+          am += advantages[k]!;
+          for (let h = 0; h < H; h++) { mbRet[r * H + h] = returns[k * H + h]!; mbV[r * H + h] = oldV[k * H + h]!; }
         }
-        if (hp.targetKl > 0 && lastKl && lastKl.dataSync()[0]! > hp.targetKl) break;
+        if (hp.normAdv) {
+          am /= mbSize;
+          let v = 0;
+          for (let r = 0; r < mbSize; r++) v += (mbAdv[r]! - am) ** 2;
+          const sd = Math.sqrt(v / Math.max(1, mbSize - 1));
+          for (let r = 0; r < mbSize; r++) mbAdv[r] = (mbAdv[r]! - am) / (sd + 1e-8);
+        }
+        const aux: tf.Scalar[] = [];
+        const inputs = this.encoder.toTensors(mbObs, mbSize);
+        const acts = this.discrete ? tf.tensor1d(mbActs as Int32Array, 'int32') : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
+        const mask = mbMask ? tf.tensor2d(mbMask, [mbSize, A], 'bool') : undefined;
+        const t = { inputs, acts, mask, oldLogp: tf.tensor1d(mbLogp), adv: tf.tensor1d(mbAdv), ret: tf.tensor2d(mbRet, [mbSize, H]), oldV: tf.tensor2d(mbV, [mbSize, H]) };
+        let res;
+        try {
+          res = this.adam.step(() => this.loss(t, aux), aux);
+        } finally {
+          tf.dispose([...inputs, acts, t.oldLogp, t.adv, t.ret, t.oldV]);
+          mask?.dispose();
+        }
+        steps++;
+        sums[0]! += res.loss;
+        sums[1]! += res.gradNorm;
+        for (let j = 0; j < res.aux.length; j++) sums[2 + j]! += res.aux[j]!;
+        klSum += res.aux[3]!;
+        klCount++;
       }
-    } finally {
-      for (const t of [...inputs, actsT, oldLogpT, advT, retT, oldVT]) t.dispose();
-      maskT?.dispose();
+      if (hp.targetKl > 0 && klCount > 0 && klSum / klCount > hp.targetKl) break;
     }
-    // One read for every statistic of the update.
-    const width = kept[0]!.length;
-    const all = tf.tidy(() => tf.stack(kept.flat()));
-    const vals = all.dataSync();
-    all.dispose();
-    for (const row of kept) for (const t of row) t.dispose();
-    const mean = (j: number): number => {
-      let s = 0;
-      for (let r = 0; r < kept.length; r++) s += vals[r * width + j]!;
-      return s / kept.length;
-    };
     if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
+    const mean = (j: number): number => sums[j]! / Math.max(1, steps);
     return {
       loss: mean(0), gradNorm: mean(1), policyLoss: mean(2), valueLoss: mean(3), entropy: mean(4), approxKl: mean(5), clipFrac: mean(6),
       lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H),
     };
   }
 
-  private loss(inputs: tf.Tensor[], idx: tf.Tensor1D, actsT: tf.Tensor, maskT: tf.Tensor | undefined, oldLogpT: tf.Tensor1D, advT: tf.Tensor1D, retT: tf.Tensor2D, oldVT: tf.Tensor2D, aux: tf.Scalar[]): tf.Scalar {
+  private loss(t: { inputs: tf.Tensor[]; acts: tf.Tensor; mask: tf.Tensor | undefined; oldLogp: tf.Tensor1D; adv: tf.Tensor1D; ret: tf.Tensor2D; oldV: tf.Tensor2D }, aux: tf.Scalar[]): tf.Scalar {
     const hp = this.hp;
-    const f = this.encoder.encode(this.encoder.gather(inputs, idx));
+    const f = this.encoder.encode(t.inputs);
     const out = this.actor.apply(f);
     const newV = this.critic.apply(f);
-    const acts = tf.gather(actsT, idx);
     let newLogp: tf.Tensor1D;
     let entropy: tf.Scalar;
     if (this.discrete) {
-      const logits = maskT ? tf.where(tf.gather(maskT, idx) as tf.Tensor2D, out, tf.fill(out.shape, -1e9)) : out;
+      const logits = t.mask ? tf.where(t.mask as tf.Tensor2D, out, tf.fill(out.shape, -1e9)) : out;
       const logSm = tf.logSoftmax(logits);
-      newLogp = tf.sum(tf.mul(logSm, tf.oneHot(acts as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
+      newLogp = tf.sum(tf.mul(logSm, tf.oneHot(t.acts as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
       entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logSm), logSm), 1)));
     } else {
       const ls = this.logStd!;
-      const z = tf.div(tf.sub(acts, out), tf.exp(ls));
+      const z = tf.div(tf.sub(t.acts, out), tf.exp(ls));
       newLogp = tf.sum(tf.sub(tf.sub(tf.mul(tf.square(z), -0.5), ls), HALF_LOG_2PI), 1) as tf.Tensor1D;
       entropy = tf.sum(tf.add(ls, 0.5 + HALF_LOG_2PI)) as tf.Scalar;
     }
-    const logRatio = tf.sub(newLogp, tf.gather(oldLogpT, idx));
+    const logRatio = tf.sub(newLogp, t.oldLogp);
     const ratio = tf.exp(logRatio);
-    const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-    const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), hp.clipCoef), 'float32'));
-    let adv = tf.gather(advT, idx);
-    if (hp.normAdv) {
-      const m = tf.mean(adv);
-      const n = adv.shape[0]!;
-      const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(adv, m))), Math.max(1, n - 1)));
-      adv = tf.div(tf.sub(adv, m), tf.add(std, 1e-8));
-    }
-    const pg: tf.Scalar = tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef))));
-    const ret = tf.gather(retT, idx);
+    const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
+    const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), hp.clipCoef), 'float32')) as tf.Scalar;
+    const negAdv = tf.neg(t.adv);
+    const pg: tf.Scalar = tf.mean(tf.maximum(tf.mul(negAdv, ratio), tf.mul(negAdv, tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef))));
     let vLoss: tf.Scalar;
     if (hp.clipVloss) {
-      const ov = tf.gather(oldVT, idx);
-      const vClipped = tf.add(ov, tf.clipByValue(tf.sub(newV, ov), -hp.clipCoef, hp.clipCoef));
-      vLoss = tf.mul(tf.mean(tf.maximum(tf.square(tf.sub(newV, ret)), tf.square(tf.sub(vClipped, ret)))), 0.5 * this.heads);
+      const vClipped = tf.add(t.oldV, tf.clipByValue(tf.sub(newV, t.oldV), -hp.clipCoef, hp.clipCoef));
+      vLoss = tf.mul(tf.mean(tf.maximum(tf.square(tf.sub(newV, t.ret)), tf.square(tf.sub(vClipped, t.ret)))), 0.5 * this.heads);
     } else {
-      vLoss = tf.mul(tf.mean(tf.square(tf.sub(newV, ret))), 0.5 * this.heads);
+      vLoss = tf.mul(tf.mean(tf.square(tf.sub(newV, t.ret))), 0.5 * this.heads);
     }
-    aux.push(tf.keep(pg), tf.keep(vLoss), tf.keep(entropy), tf.keep(approxKl as tf.Scalar), tf.keep(clipFrac as tf.Scalar));
+    aux.push(tf.keep(pg), tf.keep(vLoss), tf.keep(entropy), tf.keep(approxKl), tf.keep(clipFrac));
     return tf.add(tf.sub(pg, tf.mul(entropy, hp.entCoef)), tf.mul(vLoss, hp.vfCoef)) as tf.Scalar;
   }
 
