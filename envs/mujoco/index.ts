@@ -9,6 +9,7 @@ import { ReacherEnv } from './locomotion/reacher.js';
 import { SwimmerEnv } from './locomotion/swimmer.js';
 import { Walker2dEnv } from './locomotion/walker2d.js';
 import { ManipEnv } from './manip/manip-env.js';
+import { AntWalkBackwardEnv, HalfCheetahHeadstandEnv, HopperBackflipEnv, HumanoidArmsUpEnv, HumanoidKneelEnv } from './behaviour/tasks.js';
 import { MANIP_LIMITS, MANIP_TASKS } from './manip/tasks.js';
 
 type Ctor = new (kwargs: Record<string, unknown>) => Env<unknown, unknown>;
@@ -23,6 +24,12 @@ const LOCOMOTION: Array<[string, Ctor, number, number | undefined]> = [
   ['Swimmer-v0', SwimmerEnv as unknown as Ctor, 1000, 360],
   ['Reacher-v0', ReacherEnv as unknown as Ctor, 50, -3.75],
   ['Humanoid-v0', HumanoidEnv as unknown as Ctor, 1000, undefined],
+  // reward-free behaviour tasks (evaluation-only success)
+  ['Hopper-Backflip-v0', HopperBackflipEnv as unknown as Ctor, 1000, undefined],
+  ['Ant-WalkBackward-v0', AntWalkBackwardEnv as unknown as Ctor, 1000, undefined],
+  ['HalfCheetah-Headstand-v0', HalfCheetahHeadstandEnv as unknown as Ctor, 1000, undefined],
+  ['Humanoid-Kneel-v0', HumanoidKneelEnv as unknown as Ctor, 1000, undefined],
+  ['Humanoid-ArmsUp-v0', HumanoidArmsUpEnv as unknown as Ctor, 1000, undefined],
 ];
 
 /** Register the MuJoCo family (locomotion, manipulation, behaviour tasks). */

@@ -11,7 +11,7 @@ export const HALF_CHEETAH: PlanarConfig = {
 
 /** HalfCheetah-v0: obs 17 (qpos[1:] + qvel), action Box(-1, 1, 6), dt 0.05 s, never terminates. */
 export class HalfCheetahEnv extends PlanarRunnerEnv {
-  constructor(kwargs: Record<string, unknown> = {}) {
-    super(HALF_CHEETAH, kwargs);
+  constructor(kwargs: Record<string, unknown> = {}, id = 'HalfCheetah-v0') {
+    super({ ...HALF_CHEETAH, id }, kwargs);
   }
 }

@@ -12,7 +12,7 @@ export const HOPPER: PlanarConfig = {
 
 /** Hopper-v0: obs 11 (qpos[1:] + clip(qvel, ±10)), action Box(-1, 1, 3), dt 0.008 s. */
 export class HopperEnv extends PlanarRunnerEnv {
-  constructor(kwargs: Record<string, unknown> = {}) {
-    super(HOPPER, kwargs);
+  constructor(kwargs: Record<string, unknown> = {}, id = 'Hopper-v0') {
+    super({ ...HOPPER, id }, kwargs);
   }
 }

@@ -12,7 +12,7 @@ export const WALKER2D: PlanarConfig = {
 
 /** Walker2d-v0: obs 17 (qpos[1:] + clip(qvel, ±10)), action Box(-1, 1, 6), dt 0.008 s. */
 export class Walker2dEnv extends PlanarRunnerEnv {
-  constructor(kwargs: Record<string, unknown> = {}) {
-    super(WALKER2D, kwargs);
+  constructor(kwargs: Record<string, unknown> = {}, id = 'Walker2d-v0') {
+    super({ ...WALKER2D, id }, kwargs);
   }
 }
