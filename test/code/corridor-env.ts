@@ -1,23 +1,23 @@
 import type { DescribedEnv, Env, Info, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
 import { register, specs } from '../../src/core/registry.js';
-import { Box, Discrete } from '../../src/core/spaces.js';
+import { Box, Discrete, type TypedArray } from '../../src/core/spaces.js';
 
 /** The state of the test corridor. */
 export interface CorridorState { pos: number; goal: number; visited: number[] }
 
 /** A 10-cell corridor for reward-code tests: action 0 steps left, 1 right; success at the goal cell 9. */
-export class CorridorEnv implements Env<Float32Array, number>, DescribedEnv<CorridorState> {
+export class CorridorEnv implements Env<TypedArray, number>, DescribedEnv<CorridorState> {
   readonly observationSpace = new Box(0, 9, [1]);
   readonly actionSpace = new Discrete(2);
   readonly metadata = { renderModes: [] };
   private pos = 0;
   private visited: number[] = [];
-  reset(_opts?: ResetOptions): ResetResult<Float32Array> {
+  reset(_opts?: ResetOptions): ResetResult<TypedArray> {
     this.pos = 0;
     this.visited = [0];
     return { obs: Float32Array.of(0), info: {} };
   }
-  step(action: number): StepResult<Float32Array> {
+  step(action: number): StepResult<TypedArray> {
     this.pos = Math.max(0, Math.min(9, this.pos + (action === 1 ? 1 : -1)));
     if (!this.visited.includes(this.pos)) this.visited.push(this.pos);
     const success = this.pos === 9;
