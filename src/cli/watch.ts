@@ -141,7 +141,8 @@ async function playMode(o: WatchCliOptions): Promise<void> {
   }
   const renderMode = pickRenderMode(id, userKwargs);
   precheckScreen({ mode: 'play', plain: o.plain });
-  const vec = makeVec(id, { numEnvs, kwargs: { ...userKwargs, renderMode }, autoresetMode: 'same-step' });
+  // next-step autoreset: the step that ends an episode reports that episode's own info (success, last message).
+  const vec = makeVec(id, { numEnvs, kwargs: { ...userKwargs, renderMode }, autoresetMode: 'next-step' });
   const policy = fromCheckpoint ? fromCheckpoint(vec) : randomPolicy(vec, seed + 7919);
   const run = new PlayRun(vec, policy, { envId: id, agent, seed, maxSteps, stepsPerSecond });
   await watch(run, { mode: 'play', plain: o.plain, everyMs: int('every', o.every, 10), stepsPerSecond });

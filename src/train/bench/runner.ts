@@ -155,7 +155,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     const events: RunEvent[] = existsSync(eventsPath) ? parseEventsJsonl(readFileSync(eventsPath, 'utf8')) : [];
     const wall = (Date.now() - a.start) / 1000;
     if (interrupted && code !== 0) {
-      write(`${opts.tty ? '' : ''}interrupted ${a.run.key} (not counted; --resume reruns it)\n`);
+      write(`interrupted ${a.run.key} (not counted; --resume reruns it)\n`);
       return;
     }
     const result = resultFromEvents(a.run, events, wall);
@@ -178,10 +178,10 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
   const render = (final = false): void => {
     for (const a of active.values()) poll(a);
     const total = plan.runs.length;
-    const doneSteps = [...results.values()].reduce((s, r) => s + (r.status === 'done' ? r.steps : 0), 0);
+    const doneSteps = plan.runs.reduce((s, r) => s + (results.get(r.key)?.status === 'done' ? r.steps : 0), 0);
     const activeSteps = [...active.values()].reduce((s, a) => s + Math.min(a.step, a.run.steps), 0);
     const allSteps = plan.runs.reduce((s, r) => s + r.steps, 0);
-    const frac = allSteps > 0 ? (doneSteps + activeSteps) / allSteps : 0;
+    const frac = allSteps > 0 ? Math.min(1, (doneSteps + activeSteps) / allSteps) : 0;
     const elapsed = (Date.now() - t0) / 1000;
     const overall = `overall ${bar(frac, 30)} ${(frac * 100).toFixed(0).padStart(3)}%  runs ${results.size}/${total} (${active.size} running)  ${elapsed.toFixed(0)} s`;
     if (!opts.tty) {
