@@ -9,6 +9,11 @@ import { registerAll } from '../../envs/index.js';
 import { checkRewardCode, formatCheckReport, type CheckReport } from '../../rewards/code/check.js';
 import { rewardDeclarations } from '../../rewards/code/declarations.js';
 import { generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
+import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
+import { startRunTrainer, type TrainFn } from '../../rewards/code/train.js';
+import { registerAllSources } from '../../rewards/index.js';
+import { registerAgents } from '../../agents/index.js';
+import { loadScenario } from '../train/scenario.js';
 
 /** Write a file atomically (temp file + rename), creating its directory. */
 export function writeAtomic(path: string, text: string): void {
@@ -119,6 +124,50 @@ export async function rewardGenerate(flags: GenerateFlags, log: (line: string) =
   return result;
 }
 
+/** Options of `rxgym reward refine`. */
+export interface RefineFlags extends LlmFlags {
+  env: string; task: string; runDir?: string; iterations?: string; samples?: string; repairRounds?: string;
+  trainSteps?: string; temperature?: string; seed?: string; scenario?: string;
+}
+
+/** The base scenario of refinement: env settings, agent and evaluation of a scenario file (its rewards and budget are replaced). */
+function baseScenario(file: string | undefined, envId: string): Record<string, unknown> {
+  if (!file) return {};
+  const s = loadScenario(file);
+  if (s.env.id !== envId) throw new RxgymError(`--scenario ${file} is for env "${s.env.id}", but --env is "${envId}"`);
+  return { env: s.env, agent: { type: s.agent.type, ...s.agent.params }, eval: s.eval };
+}
+
+/** `rxgym reward refine`: the Eureka loop; every candidate, its code, training run, statistics and the conversation go to the run directory. */
+export async function rewardRefine(flags: RefineFlags, log: (line: string) => void = () => undefined, train?: TrainFn): Promise<RefineResult> {
+  if (!flags.env) throw new RxgymError('reward refine needs --env <id>');
+  if (!flags.task?.trim()) throw new RxgymError('reward refine needs --task "<what the agent should do>"');
+  const llm = clientFromFlags(flags);
+  registerAll();
+  registerAgents();
+  registerAllSources();
+  const trainer = train ?? startRunTrainer(baseScenario(flags.scenario, flags.env));
+  const runDir = flags.runDir ?? join('runs', `refine-${flags.env}-${Date.now().toString(36)}`);
+  const env = make(flags.env);
+  try {
+    const res = await refineRewards({
+      envId: flags.env, env, task: flags.task, llm, train: trainer, runDir,
+      iterations: intOption('iterations', flags.iterations, 3, 1),
+      samples: intOption('samples', flags.samples, 4, 1),
+      repairRounds: intOption('repair-rounds', flags.repairRounds, 2, 0),
+      trainSteps: intOption('train-steps', flags.trainSteps, 20_000, 1),
+      seed: intOption('seed', flags.seed, 0, 0),
+      temperature: flags.temperature === undefined ? undefined : Number(flags.temperature),
+      log,
+    });
+    if (!res.best) throw new RxgymError(`no candidate could be trained in ${res.candidates.length} attempt(s); see ${runDir}/refine.json and each candidate's conversation.json`);
+    log(`best: iteration ${res.best.iteration}, candidate ${res.best.index}, success rate ${res.best.feedback!.successRate}; written to ${res.bestFile}`);
+    return res;
+  } finally {
+    env.close();
+  }
+}
+
 function llmFlags(cmd: Command): Command {
   return cmd
     .option('--llm-url <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL)')
@@ -166,5 +215,22 @@ export function registerRewardCommand(program: Command): void {
       .option('--run-dir <dir>', 'where to write every candidate and conversation (default <out>.candidates/)'),
   ).action(async (flags: GenerateFlags) => {
     await rewardGenerate(flags, (line) => process.stderr.write(`${line}\n`));
+  });
+  llmFlags(
+    reward
+      .command('refine')
+      .description('the Eureka loop: sample reward modules, train each briefly, reflect component statistics and success back, keep the best')
+      .requiredOption('--env <id>', 'env id')
+      .requiredOption('--task <words>', 'what the agent should do')
+      .option('--iterations <n>', 'rounds of sample -> train -> reflect', '3')
+      .option('--samples <k>', 'candidates per round', '4')
+      .option('--train-steps <n>', 'training steps per candidate', '20000')
+      .option('--repair-rounds <n>', 'repair rounds per failed candidate', '2')
+      .option('--temperature <t>', 'sampling temperature', '0.8')
+      .option('--seed <n>', 'training and check seed', '0')
+      .option('--scenario <file>', 'base scenario (env settings, agent, eval) for the training runs')
+      .option('--run-dir <dir>', 'where everything is written (default runs/refine-<env>-<time>)'),
+  ).action(async (flags: RefineFlags) => {
+    await rewardRefine(flags, (line) => process.stderr.write(`${line}\n`));
   });
 }
