@@ -9,6 +9,7 @@ export type Mujoco = MainModule;
 const mj: Mujoco = await loadMujoco();
 let fsReady = false;
 let liveData = 0;
+let liveArenaBytes = 0;
 
 /** The process-wide MuJoCo module. */
 export function mujoco(): Mujoco {
@@ -52,27 +53,26 @@ export function createData(model: MjModel, what: string): MjData {
   try {
     const d = new mj.MjData(model);
     liveData++;
+    liveArenaBytes += model.narena;
+    arenaOf.set(d, model.narena);
     return d;
   } catch (err) {
-    const heapMb = Math.round(heapBytes() / 2 ** 20);
+    const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
     throw new RxgymError(
-      `${what}: cannot allocate MuJoCo data (${(model.narena / 2 ** 20).toFixed(1)} MiB arena each; WASM heap at ${heapMb} MiB of 2048 MiB, ` +
-        `${liveData} MjData alive in this process): ${mujocoMessage(err)}. Use fewer envs per process, close unused envs, ` +
+      `${what}: cannot allocate MuJoCo data (${mib(model.narena)} MiB arena each; ${liveData} MjData alive in this process hold ` +
+        `${mib(liveArenaBytes)} MiB of the 2048 MiB WASM heap): ${mujocoMessage(err)}. Use fewer envs per process, close unused envs, ` +
         `or spread envs over workers (vectorization: 'worker')`,
     );
   }
 }
 
+const arenaOf = new WeakMap<MjData, number>();
+
 /** Free an MjData made by `createData`. */
 export function deleteData(d: MjData): void {
+  liveArenaBytes -= arenaOf.get(d) ?? 0;
   d.delete();
   liveData--;
-}
-
-/** Current size of the WASM heap in bytes. */
-export function heapBytes(): number {
-  const heap = (mj as unknown as { HEAPU8?: Uint8Array }).HEAPU8;
-  return heap ? heap.buffer.byteLength : 0;
 }
 
 /** MuJoCo's own error text, without the "MuJoCo Error:" prefixes and blank lines. */

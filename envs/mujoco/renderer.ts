@@ -46,6 +46,7 @@ export class RayRenderer {
   private readonly isPlane: Uint8Array;
   private readonly pnt = [0, 0, 0];
   private readonly extent: number;
+  private freeDistance = 0;
 
   constructor(private readonly model: MjModel, readonly width: number, readonly height: number, private readonly camera: CameraChoice) {
     const mj = mujoco();
@@ -142,7 +143,8 @@ export class RayRenderer {
     const c = this.camera;
     const com = data.subtree_com as Float64Array;
     const look = [com[3 * c.trackBody]!, com[3 * c.trackBody + 1]!, com[3 * c.trackBody + 2]!];
-    const dist = c.distance > 0 ? c.distance : Math.max(1, 2 * this.extent);
+    if (this.freeDistance === 0) this.freeDistance = c.distance > 0 ? c.distance : this.sceneRadius(data, look) * 2.2;
+    const dist = this.freeDistance;
     const az = (c.azimuth * Math.PI) / 180, el = (c.elevation * Math.PI) / 180;
     // view direction from azimuth/elevation as MuJoCo's free camera
     const fwd = [Math.cos(el) * Math.cos(az), Math.cos(el) * Math.sin(az), Math.sin(el)];
@@ -152,6 +154,17 @@ export class RayRenderer {
     const right = [fwd[1]! / rl, -fwd[0]! / rl, 0];
     const up = [right[1]! * fwd[2]! - right[2]! * fwd[1]!, right[2]! * fwd[0]! - right[0]! * fwd[2]!, right[0]! * fwd[1]! - right[1]! * fwd[0]!];
     return { right, up, back, eye };
+  }
+
+  /** Radius of the non-plane geoms around `look` (planes would make it the whole floor), at least 0.3 m, at most 3 m. */
+  private sceneRadius(data: MjData, look: number[]): number {
+    const gx = data.geom_xpos as Float64Array, rb = this.model.geom_rbound as Float64Array;
+    let r = 0.3;
+    for (let g = 0; g < this.model.ngeom; g++) {
+      if (this.isPlane[g]) continue;
+      r = Math.max(r, Math.hypot(gx[3 * g]! - look[0]!, gx[3 * g + 1]! - look[1]!, gx[3 * g + 2]! - look[2]!) + rb[g]!);
+    }
+    return Math.min(r, Math.max(3, 0.5 * this.extent));
   }
 
   /** Free the WASM buffers (idempotent). */
