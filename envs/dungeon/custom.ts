@@ -44,7 +44,7 @@ export function customLevel(spec: LevelSpec): { make: LevelMaker; origin: Placed
   const h = spec.rows.length, w = Math.max(...spec.rows.map((r) => r.length));
   const o: Placed = { ox: Math.floor((COLS - w) / 2), oy: Math.floor((ROWS - h) / 2) };
   const make: LevelMaker = (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const free: number[] = [];
     const legendAt: Array<[Entity, number]> = [];
     spec.rows.forEach((row, y) => {

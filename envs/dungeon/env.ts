@@ -64,7 +64,9 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
 
   reset(opts: ResetOptions = {}): ResetResult<DungeonObs> {
     if (opts.seed !== undefined) this.seeder = new Rng(opts.seed);
-    this.game = new Game(this.task.setup(), this.seeder.int(0, 2 ** 31 - 1));
+    const old = this.game as Game | undefined;
+    this.game = new Game(this.task.setup(), this.seeder.int(0, 2 ** 31 - 1), old);
+    old?.release();
     this.game.say('Hello Agent, welcome to the dungeon!  You are a neutral human adventurer.');
     this.game.begin();
     this.game.lv.seenScored = this.game.lv.seen;

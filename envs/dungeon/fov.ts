@@ -2,7 +2,6 @@ import { COLS, NCELLS, ROWS, opaque } from './consts.js';
 import type { Level } from './level.js';
 
 const mark = new Uint8Array(NCELLS);
-const buf = new Int16Array(NCELLS);
 let count = 0;
 
 // Octant transforms for recursive shadowcasting: (xx, xy, yx, yy).
@@ -17,7 +16,13 @@ function blocks(lv: Level, i: number): boolean {
 
 function see(lv: Level, i: number, dist2: number): void {
   // A cell in line of sight is seen when lit, or when adjacent (NetHack's dark-room rule).
-  if (!mark[i] && (lv.lit[i] || dist2 <= 2)) { mark[i] = 1; buf[count++] = i; }
+  if (!mark[i] && (lv.lit[i] || dist2 <= 2)) {
+    mark[i] = 1;
+    count++;
+    const x = i % COLS, y = (i / COLS) | 0;
+    if (x < minX) minX = x; else if (x > maxX) maxX = x;
+    if (y < minY) minY = y; else if (y > maxY) maxY = y;
+  }
 }
 
 function cast(lv: Level, cx: number, cy: number, row: number, start: number, end: number, xx: number, xy: number, yx: number, yy: number): void {
@@ -49,32 +54,77 @@ function cast(lv: Level, cx: number, cy: number, row: number, start: number, end
   }
 }
 
-/** The sorted cells visible from `pos` (cached per level; identical views share one array). */
+let minX = 0, maxX = 0, minY = 0, maxY = 0;
+
+/** The sorted cells visible from `pos` (cached per sight layout; identical views share one array). */
 export function viewFrom(lv: Level, pos: number): Int16Array {
-  const cached = lv.visCache[pos];
+  const cache = lv.sight();
+  const cached = cache.views[pos];
   if (cached) return cached;
   count = 0;
   const cx = pos % COLS, cy = (pos / COLS) | 0;
+  minX = maxX = cx; minY = maxY = cy;
   see(lv, pos, 0);
   for (const [xx, xy, yx, yy] of OCT) cast(lv, cx, cy, 1, 1, 0, xx, xy, yx, yy);
-  const out = buf.slice(0, count).sort();
-  let h = 2166136261;
-  for (let k = 0; k < count; k++) { mark[out[k]!] = 0; h = Math.imul(h ^ out[k]!, 16777619); }
+  // Collect in index order by scanning the bounding box (cheaper than sorting).
+  const out = new Int16Array(count);
+  let k = 0, h = 2166136261;
+  for (let y = minY; y <= maxY; y++) {
+    for (let i = y * COLS + minX, e = y * COLS + maxX; i <= e; i++) {
+      if (!mark[i]) continue;
+      mark[i] = 0;
+      out[k++] = i;
+      h = Math.imul(h ^ i, 16777619);
+    }
+  }
   h = (h ^ count) >>> 0;
-  const bucket = lv.visDedupe.get(h);
+  const bucket = cache.dedupe.get(h);
   let shared: Int16Array | undefined;
   if (bucket) {
     for (const b of bucket) {
       if (b.length !== out.length) continue;
       let same = true;
-      for (let k = 0; k < b.length; k++) if (b[k] !== out[k]) { same = false; break; }
+      for (let j = 0; j < b.length; j++) if (b[j] !== out[j]) { same = false; break; }
       if (same) { shared = b; break; }
     }
   }
   if (!shared) {
     shared = out;
-    if (bucket) bucket.push(out); else lv.visDedupe.set(h, [out]);
+    if (bucket) bucket.push(out); else cache.dedupe.set(h, [out]);
   }
-  lv.visCache[pos] = shared;
+  cache.views[pos] = shared;
   return shared;
+}
+
+/** Fields of view computed for one sight layout (what blocks sight and what is lit). */
+export interface SightCache {
+  views: Array<Int16Array | undefined>;
+  dedupe: Map<number, Int16Array[]>;
+  layout: Uint8Array;
+}
+
+const SHARED = new Map<number, SightCache[]>();
+let sharedCount = 0;
+
+/**
+ * The sight cache for a layout, shared by every level with the same walls, doors, boulders and lighting
+ * (fixed-map tasks rebuild the same room each episode; their views are then computed once).
+ */
+export function sightCacheFor(layout: Uint8Array): SightCache {
+  let h = 2166136261;
+  for (let i = 0; i < layout.length; i++) h = Math.imul(h ^ layout[i]!, 16777619);
+  h >>>= 0;
+  const bucket = SHARED.get(h);
+  if (bucket) {
+    for (const c of bucket) {
+      let same = true;
+      for (let i = 0; i < layout.length; i++) if (c.layout[i] !== layout[i]) { same = false; break; }
+      if (same) return c;
+    }
+  }
+  if (sharedCount >= 256) { SHARED.clear(); sharedCount = 0; }
+  const c: SightCache = { views: new Array<Int16Array | undefined>(NCELLS), dedupe: new Map(), layout: layout.slice() };
+  if (bucket) bucket.push(c); else SHARED.set(h, [c]);
+  sharedCount++;
+  return c;
 }

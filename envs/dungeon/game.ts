@@ -80,15 +80,20 @@ export class Game {
   readonly ev = new StepEvents();
 
   /** Displayed glyph per cell: what the player sees now or remembers. */
-  readonly disp = new Int16Array(NCELLS);
-  readonly dchars = new Uint8Array(NCELLS).fill(32);
-  readonly dcolors = new Uint8Array(NCELLS);
+  readonly disp: Int16Array;
+  readonly dchars: Uint8Array;
+  readonly dcolors: Uint8Array;
   /** 1 where the cell is in view now. */
-  readonly inView = new Uint8Array(NCELLS);
+  readonly inView: Uint8Array;
   private view: Int16Array | null = null;
   private levelSeed = 0;
 
-  constructor(readonly setup: GameSetup, seed: number) {
+  /** `screen` lends the display arrays of a finished game (they are fully rewritten on entering a level). */
+  constructor(readonly setup: GameSetup, seed: number, screen?: Game) {
+    this.disp = screen?.disp ?? new Int16Array(NCELLS);
+    this.dchars = screen?.dchars ?? new Uint8Array(NCELLS).fill(32);
+    this.dcolors = screen?.dcolors ?? new Uint8Array(NCELLS);
+    this.inView = screen?.inView ?? new Uint8Array(NCELLS);
     this.rng = new Rng(seed);
     this.levelSeed = this.rng.int(0, 2 ** 31 - 1);
   }
@@ -195,7 +200,8 @@ export class Game {
     }
     this.inView.fill(0);
     this.view = null;
-    for (let i = 0; i < NCELLS; i++) this.setDisp(i, lv.mem[i]!);
+    if (lv.seen === 0) { this.disp.fill(0); this.dchars.fill(32); this.dcolors.fill(0); }
+    else for (let i = 0; i < NCELLS; i++) this.setDisp(i, lv.mem[i]!);
     this.updateView();
     this.refresh(pos);
   }
@@ -221,6 +227,12 @@ export class Game {
       if (this.wielded === o) this.wielded = null;
     }
     this.invDirty = true;
+  }
+
+  /** Recycle this game's levels (the game must not be used afterwards). */
+  release(): void {
+    for (const lv of this.levels) lv?.release();
+    this.levels = [];
   }
 
   /** Remember recent messages (called once per step). */

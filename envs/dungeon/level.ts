@@ -1,6 +1,11 @@
-import { COLS, NCELLS, T } from './consts.js';
+import { COLS, NCELLS, T, opaque } from './consts.js';
+import { type SightCache, sightCacheFor } from './fov.js';
 import { G, OBJ_OFF, MON_OFF, PET_OFF } from './glyphs.js';
 import { BOULDER } from './items.js';
+
+const scratchLayout = new Uint8Array(NCELLS);
+const POOL: Level[] = [];
+const OPAQUE = Uint8Array.from({ length: 16 }, (_, t) => (opaque(t) ? 1 : 0));
 
 /** An object lying on the floor or carried. */
 export interface Obj {
@@ -55,12 +60,26 @@ export class Level {
   seenScored = 0;
   up = -1;
   down = -1;
-  /** Cached field of view per player cell; cleared when sight lines change. */
-  visCache: Array<Int16Array | undefined> = new Array<Int16Array | undefined>(NCELLS);
-  /** Identical view sets share one array, so an unchanged view is detected by reference. */
-  visDedupe = new Map<number, Int16Array[]>();
+  private sightCache: SightCache | null = null;
 
-  constructor(readonly depth: number) {}
+  constructor(public depth: number) {}
+
+  /** A cleared level from the pool (levels of finished episodes are recycled), or a new one. */
+  static create(depth: number): Level {
+    const lv = POOL.pop();
+    if (!lv) return new Level(depth);
+    lv.depth = depth;
+    return lv;
+  }
+
+  /** Clear this level and return it to the pool; it must not be used afterwards. */
+  release(): void {
+    this.terrain.fill(0); this.lit.fill(0); this.tglyph.fill(0); this.boulder.fill(0); this.mem.fill(0);
+    this.objs.fill(null); this.monAt.fill(null);
+    this.monsters = []; this.deadCount = 0; this.fountains = 0; this.seen = 0; this.seenScored = 0;
+    this.up = -1; this.down = -1; this.sightCache = null;
+    if (POOL.length < 16) POOL.push(this);
+  }
 
   /** Set terrain of a cell (call `finishTerrain` after bulk edits). */
   set(i: number, t: T): void {
@@ -82,15 +101,29 @@ export class Level {
 
   /** Forget cached fields of view (after any change to what blocks sight or to lighting). */
   invalidateView(): void {
-    this.visCache = new Array<Int16Array | undefined>(NCELLS);
-    this.visDedupe.clear();
+    this.sightCache = null;
+  }
+
+  /** The field-of-view cache of the current sight layout (looked up again after any change). */
+  sight(): SightCache {
+    if (this.sightCache) return this.sightCache;
+    const layout = scratchLayout;
+    const ter = this.terrain, bo = this.boulder, lit = this.lit;
+    for (let i = 0; i < NCELLS; i++) layout[i] = (OPAQUE[ter[i]!]! | bo[i]!) | (lit[i]! << 1);
+    this.sightCache = sightCacheFor(layout);
+    return this.sightCache;
+  }
+
+  private wallish(j: number): boolean {
+    if (j < 0 || j >= NCELLS) return false;
+    const t = this.terrain[j]!;
+    return t === T.WALL || (t >= T.DOORWAY && t <= T.DOOR_LOCKED);
   }
 
   private vertical(i: number): boolean {
     const x = i % COLS;
-    const wallish = (j: number): boolean => j >= 0 && j < NCELLS && (this.terrain[j] === T.WALL || (this.terrain[j]! >= T.DOORWAY && this.terrain[j]! <= T.DOOR_LOCKED));
-    const ud = wallish(i - COLS) || wallish(i + COLS);
-    const lr = (x > 0 && wallish(i - 1)) || (x < COLS - 1 && wallish(i + 1));
+    const ud = this.wallish(i - COLS) || this.wallish(i + COLS);
+    const lr = (x > 0 && this.wallish(i - 1)) || (x < COLS - 1 && this.wallish(i + 1));
     return ud && !lr;
   }
 

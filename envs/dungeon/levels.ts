@@ -20,7 +20,7 @@ function pickOther(r: Room, rng: Rng, not: number): number {
 /** Room-NxN: a single room; reach the down stairs. */
 export function roomLevel(size: number, opts: { randomStart: boolean; dark: boolean; monsters: number }): LevelMaker {
   return (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const r = centred(size, size, !opts.dark);
     carveRoom(lv, r);
     const start = opts.randomStart ? roomCell(r, rng) : r.ly * COLS + r.lx;
@@ -36,7 +36,7 @@ export function roomLevel(size: number, opts: { randomStart: boolean; dark: bool
 /** MazeWalk-WxH: a maze; reach the down stairs. */
 export function mazeLevel(w: number, h: number): LevelMaker {
   return (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const cells = carveMaze(lv, rng, w, h);
     const start = cells[rng.int(0, cells.length)]!;
     let down = start;
@@ -51,7 +51,7 @@ export function mazeLevel(w: number, h: number): LevelMaker {
 /** Corridor-R: R rooms joined by corridors; start in one, stairs in another. */
 export function corridorLevel(nRooms: number): LevelMaker {
   return (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const rooms = placeRooms(lv, rng, nRooms, () => true);
     joinAll(lv, rng, rooms, { lockedChance: 0, closedChance: 0.2 });
     const a = rng.int(0, rooms.length);
@@ -69,7 +69,7 @@ export function corridorLevel(nRooms: number): LevelMaker {
 /** KeyRoom-S: an SxS room with a key and a locked closet holding the stairs. */
 export function keyRoomLevel(size: number): LevelMaker {
   return (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const w = size, h = Math.min(size, 15);
     const r = { ...centred(w, h, true), lx: Math.floor((COLS - w) / 2) - 2 };
     r.hx = r.lx + w - 1;
@@ -94,7 +94,7 @@ export function keyRoomLevel(size: number): LevelMaker {
 /** River: a lit field split by a two-cell-wide river; boulders pushed into the water make a ford. */
 export function riverLevel(): LevelMaker {
   return (depth, rng) => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const r = centred(36, 9, true);
     carveRoom(lv, r);
     const x0 = r.lx + 18;
@@ -130,7 +130,7 @@ export interface DungeonOptions {
 export function dungeonLevels(opts: DungeonOptions): { make: LevelMaker; oracleDepth: number } {
   const state = { oracleDepth: 0 };
   const make = (depth: number, rng: Rng): LevelBuild => {
-    const lv = new Level(depth);
+    const lv = Level.create(depth);
     const fixed: Room[] = [];
     const isOracle = depth === state.oracleDepth;
     if (isOracle) fixed.push(centred(11, 9, true));

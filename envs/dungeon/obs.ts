@@ -73,9 +73,9 @@ export class ObsWriter {
     if (h.colors) o.colors!.set(g.dcolors);
     if (h.blstats) this.blstats(g, o.blstats as Int32Array);
     if (h.message && (full || g.msg !== this.lastMsg)) this.message(g.msg, o.message as Uint8Array);
-    if (h.glyphs_crop) this.cropOf(g, g.disp, o.glyphs_crop!, 0);
-    if (h.chars_crop) this.cropOf(g, g.dchars, o.chars_crop!, 32);
-    if (h.colors_crop) this.cropOf(g, g.dcolors, o.colors_crop!, 0);
+    if (h.glyphs_crop) this.cropOf(g, g.disp, o.glyphs_crop as Int16Array, 0);
+    if (h.chars_crop) this.cropBytes(g, g.dchars, o.chars_crop as Uint8Array, 32);
+    if (h.colors_crop) this.cropBytes(g, g.dcolors, o.colors_crop as Uint8Array, 0);
     if (full || g.invDirty) { this.inventory(g); g.invDirty = false; }
     return o;
   }
@@ -96,18 +96,32 @@ export class ObsWriter {
     this.lastMsg = s;
   }
 
-  private cropOf(g: Game, src: ArrayLike<number>, dst: TypedArray, pad: number): void {
+  // Two monomorphic copies (int16 glyphs, uint8 chars/colours) keep the element access fast.
+  private cropOf(g: Game, src: Int16Array, dst: Int16Array, pad: number): void {
     const c = this.crop, hf = this.half;
     const py = (g.pos / COLS) | 0, px = g.pos % COLS;
+    const x0 = px - hf, x1 = px + hf;
+    const inside = x0 >= 0 && x1 < COLS;
     let k = 0;
-    for (let dy = -hf; dy <= hf; dy++) {
-      const y = py + dy;
-      if (y < 0 || y >= ROWS) { for (let j = 0; j < c; j++) dst[k++] = pad; continue; }
+    for (let y = py - hf; y <= py + hf; y++) {
+      if (y < 0 || y >= ROWS) { dst.fill(pad, k, k + c); k += c; continue; }
       const row = y * COLS;
-      for (let dx = -hf; dx <= hf; dx++) {
-        const x = px + dx;
-        dst[k++] = x < 0 || x >= COLS ? pad : src[row + x]!;
-      }
+      if (inside) { for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!; continue; }
+      for (let x = x0; x <= x1; x++) dst[k++] = x < 0 || x >= COLS ? pad : src[row + x]!;
+    }
+  }
+
+  private cropBytes(g: Game, src: Uint8Array, dst: Uint8Array, pad: number): void {
+    const c = this.crop, hf = this.half;
+    const py = (g.pos / COLS) | 0, px = g.pos % COLS;
+    const x0 = px - hf, x1 = px + hf;
+    const inside = x0 >= 0 && x1 < COLS;
+    let k = 0;
+    for (let y = py - hf; y <= py + hf; y++) {
+      if (y < 0 || y >= ROWS) { dst.fill(pad, k, k + c); k += c; continue; }
+      const row = y * COLS;
+      if (inside) { for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!; continue; }
+      for (let x = x0; x <= x1; x++) dst[k++] = x < 0 || x >= COLS ? pad : src[row + x]!;
     }
   }
 

@@ -1,0 +1,59 @@
+/**
+ * Dungeon speed: steps/s of a random agent (actions drawn up front) through `make` (passive checker,
+ * OrderEnforcing, TimeLimit), resetting on episode end. Targets (issue 3): Room-15x15 with
+ * ['glyphs_crop', 'blstats', 'message'] >= 1,000,000 steps/s; all observation keys >= 200,000; Score-v0
+ * (monsters, items, levels) with crops >= 200,000. NLE's published figure is ~20,000 steps/s.
+ * Run: npx vitest bench --run --config test/vitest.config.ts test/bench/dungeon.bench.ts
+ */
+import { afterAll, bench, describe } from 'vitest';
+import { make } from '../../src/core/registry.js';
+import { Rng } from '../../src/core/rng.js';
+import type { Env } from '../../src/core/env.js';
+import type { Discrete } from '../../src/core/spaces.js';
+import { registerAll } from '../../envs/index.js';
+import { OBS_KEYS } from '../../envs/dungeon/obs.js';
+
+registerAll();
+
+const STEPS = 20_000;
+const CASES: Array<[string, string, Record<string, unknown>]> = [
+  ['Room-15x15, glyphs_crop+blstats+message', 'Dungeon-Room-15x15-v0', { observationKeys: ['glyphs_crop', 'blstats', 'message'] }],
+  ['Room-15x15, all keys', 'Dungeon-Room-15x15-v0', { observationKeys: [...OBS_KEYS] }],
+  ['Score, glyphs_crop+chars_crop+blstats+message', 'Dungeon-Score-v0', { observationKeys: ['glyphs_crop', 'chars_crop', 'blstats', 'message'] }],
+  ['Score, all keys', 'Dungeon-Score-v0', { observationKeys: [...OBS_KEYS] }],
+  ['MazeWalk-45x19, glyphs_crop+blstats+message', 'Dungeon-MazeWalk-45x19-v0', { observationKeys: ['glyphs_crop', 'blstats', 'message'] }],
+];
+
+function runner(id: string, kwargs: Record<string, unknown>): () => void {
+  const env = make(id, kwargs) as Env<unknown, number>;
+  const n = (env.actionSpace as Discrete).n;
+  const rng = new Rng(0);
+  const actions = Int32Array.from({ length: 1 << 16 }, () => rng.int(0, n));
+  let k = 0;
+  env.reset({ seed: 0 });
+  return () => {
+    for (let t = 0; t < STEPS; t++) {
+      const r = env.step(actions[k++ & 0xffff]!);
+      if (r.terminated || r.truncated) env.reset();
+    }
+  };
+}
+
+const report: string[] = [];
+afterAll(() => {
+  // A plain timed loop as well, so the figure is steps/s rather than iterations/s.
+  for (const [name, id, kw] of CASES) {
+    const run = runner(id, kw);
+    run();
+    const reps = 10;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    const sps = (reps * STEPS) / ((performance.now() - t0) / 1000);
+    report.push(`${name.padEnd(50)} ${Math.round(sps).toLocaleString('en-US')} steps/s`);
+  }
+  console.log(`dungeon steps/s (one core, ${STEPS} steps per iteration):\n${report.join('\n')}`);
+}, 600_000);
+
+describe(`dungeon: ${STEPS} random steps per iteration`, () => {
+  for (const [name, id, kw] of CASES) bench(name, runner(id, kw), { time: 1000 });
+});
