@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
+import { registerInfoCommand } from './info.js';
+import { registerEnvsCommand } from './envs.js';
+import { registerCheckCommand } from './check.js';
 import { registerWatchCommand } from './watch.js';
 import { registerBenchCommand } from './bench.js';
 import { registerMjcfCommand } from './mjcf.js';
@@ -17,6 +20,9 @@ program
   .configureOutput({ outputError: (str, write) => write(str) });
 
 // Subcommands register themselves here, one module each.
+registerInfoCommand(program);
+registerEnvsCommand(program);
+registerCheckCommand(program);
 registerMjcfCommand(program);
 registerWatchCommand(program);
 registerBenchCommand(program);
@@ -31,11 +37,13 @@ async function main(): Promise<void> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
       process.exit(2);
     }
-    if (err instanceof RxgymError || (err instanceof Error && process.env.RXGYM_DEBUG !== '1')) {
-      process.stderr.write(`rxgym: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
-    throw err;
+    // Errors print as one clean line; RXGYM_DEBUG=1 adds the stack for bug reports.
+    const debug = process.env.RXGYM_DEBUG === '1';
+    const msg = err instanceof Error ? err.message : String(err);
+    const hint = err instanceof RxgymError || debug ? '' : ' (set RXGYM_DEBUG=1 to see the stack)';
+    process.stderr.write(`rxgym: ${msg}${hint}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
   }
 }
 
