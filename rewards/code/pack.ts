@@ -22,7 +22,7 @@ export interface StateCodec {
   opaque: number;
   /** Writes `state` at `buf[off..off+width)`, pushes its opaque leaves to `q`; false when the state does not fit the schema. */
   pack: (state: unknown, buf: Float64Array, off: number, q: unknown[]) => boolean;
-  /** JavaScript source of `(b, o, q, qi) => state`, compiled inside the isolate. */
+  /** JavaScript source of `(b, o, q, qx, qi) => state` (q: opaque values, qx: their ids per slot), compiled inside the isolate. */
   unpackSource: string;
 }
 
@@ -35,7 +35,8 @@ export function inferSchema(value: unknown): SchemaNode {
   // null usually marks an optional field, so it travels as JSON rather than pinning the schema
   if (value === null) return { kind: 'opaque' };
   if (Array.isArray(value)) {
-    return value.every((x) => typeof x === 'number') ? { kind: 'numarr', len: value.length } : { kind: 'opaque' };
+    // an empty list says nothing about its elements, so it cannot fix the schema
+    return value.length > 0 && value.every((x) => typeof x === 'number') ? { kind: 'numarr', len: value.length } : { kind: 'opaque' };
   }
   if (typeof value === 'object') {
     return { kind: 'obj', fields: Object.keys(value as object).map((k) => [k, inferSchema((value as Record<string, unknown>)[k])]) };
@@ -80,7 +81,7 @@ function genPack(node: SchemaNode, v: string, slot: { n: number }, vars: { n: nu
     }
     case 'obj': {
       out.push(`if (${v} === null || typeof ${v} !== 'object' || Array.isArray(${v})) return false;`);
-      out.push(`{ let n = 0; for (const _k in ${v}) n++; if (n !== ${node.fields.length}) return false; }`);
+      out.push(`if (Object.keys(${v}).length !== ${node.fields.length}) return false;`);
       for (const [key, child] of node.fields) {
         const name = `v${vars.n++}`;
         out.push(`const ${name} = ${v}[${JSON.stringify(key)}];`);
@@ -99,7 +100,7 @@ function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): st
     case 'bool':
       return `b[o + ${slot.n++}] !== 0`;
     case 'opaque':
-      return `q[qi + ${op.n++}]`;
+      return `q[qx[qi + ${op.n++}]]`;
     case 'numarr': {
       const start = slot.n;
       slot.n += node.len;
@@ -144,7 +145,7 @@ export function makeCodec(schema: SchemaNode): StateCodec {
   body.push('return true;');
   // The packer is generated from key names quoted with JSON.stringify, never from state values.
   const pack = new Function('s', 'b', 'o', 'q', body.join('\n')) as StateCodec['pack'];
-  const unpackSource = `(function (b, o, q, qi) { return ${genUnpack(schema, { n: 0 }, { n: 0 })}; })`;
+  const unpackSource = `(function (b, o, q, qx, qi) { return ${genUnpack(schema, { n: 0 }, { n: 0 })}; })`;
   return { schema, width, opaque, pack, unpackSource };
 }
 
@@ -152,8 +153,10 @@ export function makeCodec(schema: SchemaNode): StateCodec {
 export interface PackedStates {
   /** `unique x width` numbers, or empty when the JSON fallback is used. */
   data: Float64Array;
-  /** JSON of the opaque leaves (`unique x opaque`), or of an array of each state's JSON in the fallback. */
+  /** JSON of the distinct opaque values, or of an array of each state's JSON in the fallback. */
   json: string;
+  /** Per state and opaque slot, the index of its value in `json`'s array. */
+  opaqueIds: Int32Array;
   prevIdx: Int32Array;
   nextIdx: Int32Array;
   /** True when the states did not fit the codec and travel as JSON. */
@@ -195,7 +198,45 @@ export function packStates(codec: StateCodec | undefined, prev: readonly unknown
     const q: unknown[] = [];
     let ok = true;
     for (let u = 0; u < unique.length && ok; u++) ok = codec.pack(unique[u], data, u * codec.width, q);
-    if (ok) return { data, json: codec.opaque > 0 ? JSON.stringify(q) : '[]', prevIdx, nextIdx, fallback: false, unique };
+    if (ok) {
+      const { json, ids } = shareOpaque(q, codec.opaque, lag, n);
+      return { data, json, opaqueIds: ids, prevIdx, nextIdx, fallback: false, unique };
+    }
   }
-  return { data: new Float64Array(0), json: JSON.stringify(unique.map((u) => JSON.stringify(u))), prevIdx, nextIdx, fallback: true, unique };
+  return { data: new Float64Array(0), json: JSON.stringify(unique.map((u) => JSON.stringify(u))), opaqueIds: new Int32Array(0), prevIdx, nextIdx, fallback: true, unique };
+}
+
+/** Structural equality of plain JSON values, exiting at the first difference. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/**
+ * Serialise opaque leaves once per distinct value along each env's trajectory: a slot equal to the same slot of
+ * the env's previous state (`lag` states earlier among the first `n`) reuses its value instead of new JSON.
+ */
+function shareOpaque(q: readonly unknown[], slots: number, lag: number, n: number): { json: string; ids: Int32Array } {
+  const ids = new Int32Array(q.length);
+  const parts: string[] = [];
+  for (let i = 0; i < q.length; i++) {
+    const u = (i / slots) | 0;
+    if (lag > 0 && u >= lag && u < n && sameJson(q[i], q[i - lag * slots])) {
+      ids[i] = ids[i - lag * slots]!;
+    } else {
+      ids[i] = parts.length;
+      parts.push(JSON.stringify(q[i]) ?? 'null');
+    }
+  }
+  return { json: `[${parts.join(',')}]`, ids };
 }

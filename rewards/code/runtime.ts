@@ -68,7 +68,7 @@ export const PRELUDE = String.raw`
     },
     setUnpack: function (make, w, q) { unpack = make(arr); width = w; opaque = q; },
     logs: function () { const out = logs.slice(); logs.length = 0; return out; },
-    run: function (data, json, fallback, prevIdx, nextIdx, actions, actionDim, scalarAction, rewards, terms, truncs, success, steps, messagesJson, maxAbs) {
+    run: function (data, json, qx, fallback, prevIdx, nextIdx, actions, actionDim, scalarAction, rewards, terms, truncs, success, steps, messagesJson, maxAbs) {
       const n = prevIdx.length;
       const total = new F64(n), status = new U8(n);
       const comps = {}, names = [];
@@ -77,7 +77,7 @@ export const PRELUDE = String.raw`
       let errors = 0, first = null;
       const state = fallback
         ? function (id) { return parse(q[id]); }
-        : function (id) { return unpack(data, id * width, q, id * opaque); };
+        : function (id) { return unpack(data, id * width, q, qx, id * opaque); };
       for (let k = 0; k < n; k++) {
         progress[0] = k;
         const prev = state(prevIdx[k]), next = state(nextIdx[k]);

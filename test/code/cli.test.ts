@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rewardCheck } from '../../src/cli/reward.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+// `npm test` builds dist/ first (pretest); straight `vitest` runs fall back to transpiling the sources on the fly.
+const ENTRY = existsSync(join(ROOT, 'dist/src/cli/reward.js')) ? ['dist/src/cli/main.js'] : ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts'];
 const cli = (args: string[]): { out: string; err: string; code: number | null } => {
-  const r = spawnSync(process.execPath, ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts', ...args], {
+  const r = spawnSync(process.execPath, [...ENTRY, ...args], {
     cwd: ROOT, encoding: 'utf8', timeout: 80_000, env: { ...process.env, OPENAI_BASE_URL: '', OPENAI_API_KEY: '' },
   });
   return { out: r.stdout, err: r.stderr, code: r.status };

@@ -80,6 +80,31 @@ describe('reward sandbox: correct results', () => {
     expect(Array.from(sb.run(batch(3)).total)).toEqual([1, 2, 3]);
   });
 
+  it('carries nested lists, nullable fields and strings exactly, for two envs interleaved as a rollout lays them out', () => {
+    // 2 envs x 6 steps, time-major; next of (t, i) is the same object as prev of (t + 1, i)
+    const mk = (t: number, i: number) => ({
+      player: { x: t, y: i },
+      inventory: t >= 3 && i === 0 ? [{ name: 'a key', qty: 1 }] : [],
+      stairs: { down: t >= 4 ? [t, i] as [number, number] : null },
+      message: t === 2 ? 'You see a key.' : '',
+      history: t >= 2 ? ['You see a key.'] : [],
+    });
+    const traj = [0, 1].map((i) => Array.from({ length: 7 }, (_, t) => mk(t, i)));
+    const prev: unknown[] = [], next: unknown[] = [];
+    for (let t = 0; t < 6; t++) for (let i = 0; i < 2; i++) { prev.push(traj[i]![t]); next.push(traj[i]![t + 1]); }
+    const code = `export function reward(p: any, a: number, n: any) {
+      return JSON.stringify(n) === JSON.stringify(p) ? -1 : n.inventory.length * 100 + (n.stairs.down ? n.stairs.down[0] * 10 + n.stairs.down[1] : 0) + n.history.length * 1000 + (n.message ? 5 : 0);
+    }`;
+    const expected = next.map((s) => {
+      const n = s as ReturnType<typeof mk>;
+      return n.inventory.length * 100 + (n.stairs.down ? n.stairs.down[0] * 10 + n.stairs.down[1] : 0) + n.history.length * 1000 + (n.message ? 5 : 0);
+    });
+    const sb = compile(code);
+    const input = { prevStates: prev, nextStates: next, actions: new Int32Array(12), actionDim: 1 };
+    expect(Array.from(sb.run(input).total)).toEqual(expected);
+    expect(Array.from(sb.run(input).total)).toEqual(expected); // second call: the widened schema, no fallback
+  });
+
   it('gives each use of a state its own copy, so mutation by the code cannot leak into the next transition', () => {
     const res = compile('export function reward(p: any, a: any, n: any) { const r = p.x; n.x = 1000; return r; }').run(batch(4));
     expect(Array.from(res.total)).toEqual([0, 1, 2, 3]);
