@@ -85,6 +85,8 @@ export class Game {
   readonly dcolors: Uint8Array;
   /** 1 where the cell is in view now. */
   readonly inView: Uint8Array;
+  /** Bumped on every change of `disp`, so observers can skip unchanged frames. */
+  version = 0;
   private view: Int16Array | null = null;
   private levelSeed = 0;
 
@@ -141,6 +143,8 @@ export class Game {
   }
 
   private setDisp(i: number, g: number): void {
+    if (this.disp[i] === g) return;
+    this.version++;
     this.disp[i] = g;
     this.dchars[i] = GLYPH_CHAR[g]!;
     this.dcolors[i] = GLYPH_COLOR[g]!;
@@ -200,6 +204,7 @@ export class Game {
     }
     this.inView.fill(0);
     this.view = null;
+    this.version++;
     if (lv.seen === 0) { this.disp.fill(0); this.dchars.fill(32); this.dcolors.fill(0); }
     else for (let i = 0; i < NCELLS; i++) this.setDisp(i, lv.mem[i]!);
     this.updateView();

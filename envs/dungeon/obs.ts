@@ -32,6 +32,9 @@ export class ObsWriter {
   private readonly has: Record<ObsKey, boolean>;
   private lastMsg = '';
   private lastMsgLen = 0;
+  private lastVersion = -1;
+  private lastPos = -1;
+  private lastGame: Game | null = null;
   private readonly half: number;
 
   constructor(keys: readonly string[], readonly crop: number) {
@@ -68,14 +71,22 @@ export class ObsWriter {
   /** Write the observation of `g`; `full` rewrites everything (after reset). */
   write(g: Game, full: boolean): DungeonObs {
     const o = this.obs, h = this.has;
-    if (h.glyphs) o.glyphs!.set(g.disp);
-    if (h.chars) o.chars!.set(g.dchars);
-    if (h.colors) o.colors!.set(g.dcolors);
+    // The maps only change when the display changed; the crops also when the player moved.
+    const mapChanged = full || g.version !== this.lastVersion || g !== this.lastGame;
+    const cropChanged = mapChanged || g.pos !== this.lastPos;
+    this.lastVersion = g.version; this.lastPos = g.pos; this.lastGame = g;
+    if (mapChanged) {
+      if (h.glyphs) o.glyphs!.set(g.disp);
+      if (h.chars) o.chars!.set(g.dchars);
+      if (h.colors) o.colors!.set(g.dcolors);
+    }
     if (h.blstats) this.blstats(g, o.blstats as Int32Array);
     if (h.message && (full || g.msg !== this.lastMsg)) this.message(g.msg, o.message as Uint8Array);
-    if (h.glyphs_crop) this.cropOf(g, g.disp, o.glyphs_crop as Int16Array, 0);
-    if (h.chars_crop) this.cropBytes(g, g.dchars, o.chars_crop as Uint8Array, 32);
-    if (h.colors_crop) this.cropBytes(g, g.dcolors, o.colors_crop as Uint8Array, 0);
+    if (cropChanged) {
+      if (h.glyphs_crop) this.cropOf(g, g.disp, o.glyphs_crop as Int16Array, 0);
+      if (h.chars_crop) this.cropBytes(g, g.dchars, o.chars_crop as Uint8Array, 32);
+      if (h.colors_crop) this.cropBytes(g, g.dcolors, o.colors_crop as Uint8Array, 0);
+    }
     if (full || g.invDirty) { this.inventory(g); g.invDirty = false; }
     return o;
   }
