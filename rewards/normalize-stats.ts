@@ -20,6 +20,15 @@ export class RunningMeanStd {
     this.count = tot;
   }
 
+  /** Plain state for checkpoints. */
+  state(): { mean: number; var: number; count: number } {
+    return { mean: this.mean, var: this.var, count: this.count };
+  }
+  /** Restore `state()`. */
+  restore(s: { mean: number; var: number; count: number }): void {
+    this.mean = s.mean; this.var = s.var; this.count = s.count;
+  }
+
   /** Standard deviation (with a small floor). */
   get std(): number {
     return Math.sqrt(this.var + 1e-8);
@@ -52,6 +61,15 @@ export class RunningMeanStdVec {
       this.var[j] = (this.var[j]! * this.count + v[j]! + (delta * delta * this.count * rows) / tot) / tot;
     }
     this.count = tot;
+  }
+
+  /** Plain state for checkpoints. */
+  state(): { mean: number[]; var: number[]; count: number } {
+    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
+  }
+  /** Restore `state()`. */
+  restore(s: { mean: number[]; var: number[]; count: number }): void {
+    this.mean.set(s.mean); this.var.set(s.var); this.count = s.count;
   }
 
   /** `(x - mean) / std` clipped to `[-clip, clip]`, written into `out`. */

@@ -6,8 +6,11 @@ import { RunningMeanStd } from './normalize-stats.js';
 export interface RewardNormalizer {
   /** Update the statistics with `raw` and write the normalised values into `out`. */
   apply(raw: Float32Array, batch: TransitionBatch, out: Float32Array): Float32Array;
-  /** Current statistics, for events and checkpoints. */
+  /** Current statistics, for events. */
   stats(): Record<string, number>;
+  /** Plain state for checkpoints, and its restore. */
+  state(): unknown;
+  restore(s: unknown): void;
 }
 
 /** No normalisation. */
@@ -19,6 +22,10 @@ class IdentityNormalizer implements RewardNormalizer {
   stats(): Record<string, number> {
     return {};
   }
+  state(): unknown {
+    return {};
+  }
+  restore(): void {}
 }
 
 /**
@@ -52,6 +59,14 @@ export class RmsNormalizer implements RewardNormalizer {
   stats(): Record<string, number> {
     return { returnStd: this.rms.std, returnMean: this.rms.mean };
   }
+  state(): unknown {
+    return { ret: Array.from(this.ret), rms: this.rms.state() };
+  }
+  restore(s: unknown): void {
+    const st = s as { ret: number[]; rms: { mean: number; var: number; count: number } };
+    this.ret.set(st.ret);
+    this.rms.restore(st.rms);
+  }
 }
 
 /** `(r - min) / (max - min)` with the running min and max of all raw values seen (0 while max = min). */
@@ -70,6 +85,14 @@ export class MinMaxNormalizer implements RewardNormalizer {
   }
   stats(): Record<string, number> {
     return { min: this.min, max: this.max };
+  }
+  state(): unknown {
+    return { min: Number.isFinite(this.min) ? this.min : null, max: Number.isFinite(this.max) ? this.max : null };
+  }
+  restore(s: unknown): void {
+    const st = s as { min: number | null; max: number | null };
+    this.min = st.min ?? Infinity;
+    this.max = st.max ?? -Infinity;
   }
 }
 

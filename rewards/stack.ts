@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { merge, Subject, type Observable } from 'rxjs';
 import { RxgymError } from '../src/core/env.js';
 import type { AnnotatedBatch, BatchAnnotator, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
@@ -21,7 +23,19 @@ export interface RewardStack extends BatchAnnotator {
   readonly componentNames: readonly string[];
   /** The built sources by component name (for inspection and tests). */
   readonly sources: ReadonlyMap<string, RewardSource>;
+  /** Write every component's learned state (normaliser, counts, networks, labels) to `dir/stack.json`, atomically. */
+  save(dir: string): void;
+  /** Restore what `save` wrote; throws when the components differ. */
+  load(dir: string): void;
   dispose(): void;
+}
+
+/** A source whose learned state goes into checkpoints (count, rnd, noveld, e3b, oni implement it). */
+export interface CheckpointableSource { saveState(): unknown; loadState(state: unknown): void }
+
+function checkpointable(s: RewardSource): s is RewardSource & CheckpointableSource {
+  const c = s as unknown as Partial<CheckpointableSource>;
+  return typeof c.saveState === 'function' && typeof c.loadState === 'function';
 }
 
 /** Per-component summary of an annotated batch, the shape of the `rewards` RunEvent. */
@@ -199,6 +213,32 @@ class Stack implements RewardStack {
 
   async update(batch: AnnotatedBatch): Promise<void> {
     for (const c of this.comps) if (c.source.update) await c.source.update(batch);
+  }
+
+  save(dir: string): void {
+    const components: Record<string, { normalizer: unknown; source?: unknown }> = {};
+    for (const c of this.comps) {
+      components[c.name] = { normalizer: c.normalizer.state(), ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}) };
+    }
+    const path = join(dir, 'stack.json');
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, components }));
+    renameSync(tmp, path);
+  }
+
+  load(dir: string): void {
+    const path = join(dir, 'stack.json');
+    if (!existsSync(path)) throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { components: Record<string, { normalizer: unknown; source?: unknown }> };
+    const names = Object.keys(saved.components).sort().join(', ');
+    if (names !== [...this.componentNames].sort().join(', ')) {
+      throw new RxgymError(`reward stack checkpoint ${path} holds components [${names}] but the scenario has [${this.componentNames.join(', ')}]; resume with the same rewards: list`);
+    }
+    for (const c of this.comps) {
+      const s = saved.components[c.name]!;
+      c.normalizer.restore(s.normalizer);
+      if (s.source !== undefined && checkpointable(c.source)) c.source.loadState(s.source);
+    }
   }
 
   dispose(): void {

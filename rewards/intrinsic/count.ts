@@ -47,6 +47,19 @@ export class CountSource implements RewardSource {
     return out;
   }
 
+  /** Plain state for checkpoints. */
+  saveState(): unknown {
+    return { global: [...this.global], perEnv: this.perEnv.map((m) => [...m]), tracker: this.tracker.state() };
+  }
+  /** Restore `saveState()`. */
+  loadState(s: unknown): void {
+    const st = s as { global: [number, number][]; perEnv: [number, number][][]; tracker: number[] };
+    this.global.clear();
+    for (const [k, v] of st.global) this.global.set(k, v);
+    st.perEnv.forEach((e, i) => { const m = this.perEnv[i]; if (m) { m.clear(); for (const [k, v] of e) m.set(k, v); } });
+    this.tracker.restore(st.tracker);
+  }
+
   /** Distinct states in the global table (or summed over envs' current episodes). */
   distinctStates(): number {
     return this.episodic ? this.perEnv.reduce((a, m) => a + m.size, 0) : this.global.size;

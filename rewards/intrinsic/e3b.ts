@@ -106,6 +106,19 @@ export class E3BSource implements RewardSource {
     }
   }
 
+  /** Plain state for checkpoints (weights, per-env inverses; Adam's moments restart). */
+  saveState(): unknown {
+    return { encoder: this.encoder.weights(), inverse: this.inverse.weights(), bonus: this.bonus.map((b) => b.state()), tracker: this.tracker.state() };
+  }
+  /** Restore `saveState()`. */
+  loadState(s: unknown): void {
+    const st = s as { encoder: number[][]; inverse: number[][]; bonus: number[][]; tracker: number[] };
+    this.encoder.setWeights(st.encoder);
+    this.inverse.setWeights(st.inverse);
+    st.bonus.forEach((b, i) => this.bonus[i]?.restore(b));
+    this.tracker.restore(st.tracker);
+  }
+
   /** Inverse-dynamics loss of the last minibatch. */
   get loss(): number {
     return this.lastLoss;

@@ -17,6 +17,15 @@ export class EllipticalBonus {
     for (let j = 0; j < this.dim; j++) this.inv[j * this.dim + j] = 1 / this.ridge;
   }
 
+  /** Plain state for checkpoints. */
+  state(): number[] {
+    return Array.from(this.inv);
+  }
+  /** Restore `state()`. */
+  restore(s: number[]): void {
+    this.inv.set(s);
+  }
+
   /** Bonus `b = phi^T C^-1 phi` of `phi` (at `off` in `data`), then fold phi into `C^-1`. */
   step(data: ArrayLike<number>, off = 0): number {
     const d = this.dim, inv = this.inv, u = this.u;

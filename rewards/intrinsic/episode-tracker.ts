@@ -9,6 +9,14 @@ export class EpisodeTracker {
   constructor(numEnvs: number) {
     this.ids = new Int32Array(numEnvs).fill(-1);
   }
+  /** Plain state for checkpoints. */
+  state(): number[] {
+    return Array.from(this.ids);
+  }
+  /** Restore `state()`. */
+  restore(s: number[]): void {
+    this.ids.set(s);
+  }
   /** True when the transition at `k` of `batch` opens a new episode for its env. */
   enter(batch: TransitionBatch, k: number): boolean {
     const i = k % batch.numEnvs;

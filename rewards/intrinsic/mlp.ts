@@ -38,9 +38,20 @@ export class Mlp {
     return h;
   }
 
-  /** Copy of every weight, for checkpoints. */
-  weights(): Float32Array[] {
-    return this.vars.map((v) => v.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+  /** Copy of every weight as plain arrays, for checkpoints. */
+  weights(): number[][] {
+    return this.vars.map((v) => Array.from(v.dataSync()));
+  }
+
+  /** Restore weights written by `weights()`. */
+  setWeights(ws: number[][]): void {
+    if (ws.length !== this.vars.length) throw new Error(`checkpoint has ${ws.length} weight tensors, the network ${this.vars.length}`);
+    this.vars.forEach((v, i) => {
+      if (ws[i]!.length !== v.size) throw new Error(`checkpoint weight ${i} has ${ws[i]!.length} values, the network ${v.size}`);
+      const t = tf.tensor(Float32Array.from(ws[i]!), v.shape);
+      v.assign(t);
+      t.dispose();
+    });
   }
 
   dispose(): void {

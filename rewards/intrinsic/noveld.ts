@@ -64,6 +64,16 @@ export class NovelDSource implements RewardSource {
     this.nets.train(data, rows);
   }
 
+  saveState(): unknown {
+    return { nets: this.nets.saveState(), seen: this.seen.map((s) => [...s]), tracker: this.tracker.state() };
+  }
+  loadState(s: unknown): void {
+    const st = s as { nets: unknown; seen: number[][]; tracker: number[] };
+    this.nets.loadState(st.nets);
+    st.seen.forEach((e, i) => { const set = this.seen[i]; if (set) { set.clear(); for (const h of e) set.add(h); } });
+    this.tracker.restore(st.tracker);
+  }
+
   dispose(): void {
     this.nets.dispose();
   }

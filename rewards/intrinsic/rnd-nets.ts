@@ -76,6 +76,18 @@ export class RndNets {
     }
   }
 
+  /** Plain state for checkpoints (weights and observation statistics; Adam's moments restart). */
+  saveState(): unknown {
+    return { target: this.target.weights(), predictor: this.predictor.weights(), obs: this.obsStats.state() };
+  }
+  /** Restore `saveState()`. */
+  loadState(s: unknown): void {
+    const st = s as { target: number[][]; predictor: number[][]; obs: { mean: number[]; var: number[]; count: number } };
+    this.target.setWeights(st.target);
+    this.predictor.setWeights(st.predictor);
+    this.obsStats.restore(st.obs);
+  }
+
   /** Loss of the last predictor minibatch. */
   get loss(): number {
     return this.lastLoss;

@@ -56,6 +56,13 @@ export class RndSource implements RewardSource {
     this.nets.train(data, rows);
   }
 
+  saveState(): unknown {
+    return this.nets.saveState();
+  }
+  loadState(s: unknown): void {
+    this.nets.loadState(s);
+  }
+
   dispose(): void {
     this.nets.dispose();
   }

@@ -25,6 +25,9 @@ export interface OniRewardModel {
   transform?(values: Float32Array, mask: Uint8Array): void;
   /** Training statistics. */
   stats(): Record<string, number>;
+  /** Plain state for checkpoints (labels and weights), and its restore. */
+  saveState(): unknown;
+  loadState(s: unknown): void;
   dispose(): void;
 }
 
@@ -50,6 +53,13 @@ export class RetrievalModel implements OniRewardModel {
   }
   stats(): Record<string, number> {
     return { labels: this.table.size };
+  }
+  saveState(): unknown {
+    return { table: [...this.table] };
+  }
+  loadState(s: unknown): void {
+    this.table.clear();
+    for (const [k, v] of (s as { table: [string, number][] }).table) this.table.set(k, v);
   }
   dispose(): void {}
 }
@@ -116,6 +126,17 @@ export class ClassificationModel implements OniRewardModel {
   }
   stats(): Record<string, number> {
     return { labels: this.msgs.length, loss: this.lastLoss };
+  }
+  saveState(): unknown {
+    return { msgs: this.msgs, ys: this.ys, net: this.net.weights() };
+  }
+  loadState(s: unknown): void {
+    const st = s as { msgs: string[]; ys: number[]; net: number[][] };
+    this.msgs.length = 0;
+    this.index.clear();
+    st.msgs.forEach((m, i) => { this.index.set(m, i); this.msgs.push(m); });
+    this.ys = [...st.ys];
+    this.net.setWeights(st.net);
   }
   dispose(): void {
     this.net.dispose();
@@ -196,6 +217,16 @@ export class RankingModel implements OniRewardModel {
   }
   stats(): Record<string, number> {
     return { pairs: this.pairs.length, loss: this.lastLoss, mean: this.rms.mean, std: this.rms.std };
+  }
+  saveState(): unknown {
+    return { pairs: this.pairs, net: this.net.weights(), rms: this.rms.state() };
+  }
+  loadState(s: unknown): void {
+    const st = s as { pairs: { a: string; b: string; y: number }[]; net: number[][]; rms: { mean: number; var: number; count: number } };
+    this.pairs.length = 0;
+    this.pairs.push(...st.pairs);
+    this.net.setWeights(st.net);
+    this.rms.restore(st.rms);
   }
   dispose(): void {
     this.net.dispose();

@@ -136,6 +136,22 @@ export class OniSource implements RewardSource {
     this.samples = [];
   }
 
+  /** Plain state for checkpoints: the reward model (labels, weights) and the messages already submitted. */
+  saveState(): unknown {
+    return { model: this.model.saveState(), submitted: this.seenList, epCounts: this.epCounts.map((m) => [...m]), tracker: this.tracker.state() };
+  }
+  /** Restore `saveState()`; messages submitted before but never labelled are not asked again. */
+  loadState(s: unknown): void {
+    const st = s as { model: unknown; submitted: string[]; epCounts: [string, number][][]; tracker: number[] };
+    this.model.loadState(st.model);
+    this.seenList.length = 0;
+    this.submitted.clear();
+    for (const m of st.submitted) { this.seenList.push(m); this.submitted.add(m); }
+    st.epCounts.forEach((e, i) => { const m = this.epCounts[i]; if (m) { m.clear(); for (const [k, v] of e) m.set(k, v); } });
+    this.tracker.restore(st.tracker);
+    this.cache.clear();
+  }
+
   private emit(kind: RewardEvent['kind'], data: Record<string, unknown>): void {
     this.events.next({ source: this.name, kind, data, time: Date.now() });
   }
