@@ -37,7 +37,10 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   private readonly penalty: number;
   private seeder = new Rng(0);
   private readonly before = new Before();
-  private readonly info: Info = { message: '', success: false };
+  // The step info is reused between steps; reset has its own, and a terminal step gets a fresh one, so a
+  // vector env's finalInfo survives the reset that follows it.
+  private info: Info = { message: '', success: false };
+  private readonly resetInfo: Info = { message: '', success: false };
   private readonly result: StepResult<DungeonObs>;
   private done = false;
 
@@ -73,9 +76,9 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
     this.game.endStep();
     this.reward.reset();
     this.done = false;
-    this.info.message = this.game.msg;
-    this.info.success = false;
-    return { obs: this.writer.write(this.game, true), info: this.info };
+    this.resetInfo.message = this.game.msg;
+    this.resetInfo.success = false;
+    return { obs: this.writer.write(this.game, true), info: this.resetInfo };
   }
 
   step(action: number): StepResult<DungeonObs> {
@@ -98,6 +101,7 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
     r.reward = s.reward + (tookTime || this.done ? 0 : this.penalty);
     r.terminated = this.done || s.terminal || g.dead;
     r.truncated = false;
+    if (r.terminated && !this.done) { this.info = { message: '', success: false }; r.info = this.info; }
     this.done = r.terminated;
     this.info.message = g.msg;
     this.info.success = s.success;

@@ -150,3 +150,20 @@ describe('renderers', () => {
     expect(f.data.some((v) => v === 255)).toBe(true);
   });
 });
+
+describe('vector envs', () => {
+  it("same-step autoreset keeps the terminal step's info.success and message in finalInfo", async () => {
+    const { makeVec } = await import('../../src/core/vector.js');
+    const level = ['MAP', '----', '|@>|', '----', 'ENDMAP', 'ACTIONS: east west'].join('\n');
+    const venv = makeVec('Dungeon-Custom-v0', { numEnvs: 2, autoresetMode: 'same-step', kwargs: { level } });
+    venv.reset({ seed: 0 });
+    const r = venv.step(Int32Array.from([0, 1]));
+    expect(Array.from(r.terminations)).toEqual([1, 0]);
+    const final = (r.infos.finalInfo as unknown[])[0] as { success: boolean; message: string };
+    expect(final.success).toBe(true);
+    expect(final.message).toBe('There is a staircase down here.');
+    expect((r.infos.message as unknown[])[0]).toContain('welcome');
+    expect((r.infos.message as unknown[])[1]).toBe("It's a wall.");
+    venv.close();
+  });
+});
