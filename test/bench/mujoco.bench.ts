@@ -98,7 +98,7 @@ afterAll(() => {
   lines.push(memoryReport());
   lines.push(workerReport());
   process.stdout.write(`\n${lines.join('\n')}\n`);
-});
+}, 3_600_000);
 
 /** RSS over many Hopper steps that read the contact list every step (leak-free pattern). */
 function memoryReport(): string {
