@@ -154,6 +154,7 @@ async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   if (o.resume && o.runDir === undefined) throw new RxgymError('--resume needs --run-dir <the run directory to continue>');
   precheckScreen({ mode: 'train', plain: o.plain });
   const runDir = o.runDir ?? freshRunDir(scenario.output.dir);
+  await initBackend(); // logs its choice now, before a full-screen layout takes the terminal
   const handle = startRun(scenario, { runDir, resume: o.resume, quiet: true });
   const tty = !o.plain && isInteractive();
   const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: int('every', o.every, 10) });

@@ -79,6 +79,14 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   const help = blessed.box({ parent: screen, height: 1, tags: false });
   const small = blessed.box({ parent: screen, top: 'center', left: 'center', width: '90%', height: 3, border: { type: 'line' }, hidden: true });
 
+  let dirty = true;
+  // Anything written to stderr while the screen is up (warnings, library logs) goes to the message log instead.
+  const stderrWrite = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    for (const line of String(chunk).split('\n')) if (line.trim()) state.log.push({ kind: 'info', text: line.trim() });
+    dirty = true;
+    return true;
+  }) as typeof process.stderr.write;
   let paused = false;
   let rewardBig = false;
   let quitting = false;
@@ -93,7 +101,7 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
       const sps = PLAY_SPS[playLevel]!;
       return sps === Infinity ? 'full speed' : `${sps} steps/s`;
     }
-    return `frames every ${FRAME_MS[frameLevel]} ms`;
+    return `${+(1000 / FRAME_MS[frameLevel]!).toFixed(1)} frames/s`;
   };
   const frameEvery = (): number => {
     const ms = FRAME_MS[frameLevel]!;
@@ -161,7 +169,6 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     screen.render();
   };
 
-  let dirty = true;
   const sub = control.events$.subscribe({
     next: (ev) => {
       reduceView(state, ev);
@@ -248,6 +255,7 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     sub.unsubscribe();
     control.requestFrames(null);
     restore();
+    process.stderr.write = stderrWrite;
     process.removeListener('exit', restore);
   }
   return state;
