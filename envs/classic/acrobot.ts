@@ -16,7 +16,7 @@ const NO_INFO: Info = Object.freeze({});
  * Gymnasium's Acrobot-v1 (Sutton 1996, "book" dynamics): two links, torque -1/0/+1 on the joint between them
  * (actions 0/1/2); one RK4 step of 0.2 s. -1 per step, 0 on the step that swings the tip above the bar
  * (-cos(t1) - cos(t1 + t2) > 1), which terminates. The observation [cos t1, sin t1, cos t2, sin t2, dt1, dt2] is a
- * Float32Array the env overwrites on the next step/reset.
+ * Float32Array the env overwrites on the next step/reset, and `step` returns one result object it reuses.
  */
 export class AcrobotEnv implements Env<Float32Array, number> {
   readonly observationSpace = new Box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2], [6], 'float32') as Space<Float32Array>;
@@ -62,7 +62,20 @@ export class AcrobotEnv implements Env<Float32Array, number> {
     s[3] = Math.min(Math.max(s[3]!, -MAX_VEL_2), MAX_VEL_2);
     const terminated = -Math.cos(s[0]!) - Math.cos(s[1]! + s[0]!) > 1.0;
     this.writeObs();
-    return { obs: this.obs, reward: terminated ? 0 : -1, terminated, truncated: false, info: NO_INFO };
+    return this.finish(terminated ? 0 : -1, terminated);
+  }
+
+  /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
+  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+
+  private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
+    const r = this.result;
+    r.obs = this.obs;
+    r.reward = reward;
+    r.terminated = terminated;
+    r.truncated = false;
+    r.info = NO_INFO;
+    return r;
   }
 
   render(): string | RgbFrame | undefined {

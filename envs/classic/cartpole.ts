@@ -18,7 +18,8 @@ const NO_INFO: Info = Object.freeze({});
  * Gymnasium's CartPole-v1 (Barto, Sutton & Anderson 1983): push a cart left (0) or right (1) to keep a pole upright.
  * Euler integration at 50 Hz; +1 per step including the one where the pole falls; terminates when |x| > 2.4 or
  * |theta| > 12 degrees. Kwargs: `renderMode` ('ansi' | 'rgb_array'), `suttonBartoReward` (0 per step, -1 on failure).
- * The observation is a Float32Array the env overwrites on the next step/reset (copy it to keep it).
+ * The observation is a Float32Array the env overwrites on the next step/reset (copy it to keep it), and `step`
+ * returns one result object it reuses: read or copy its fields before the next call.
  */
 export class CartPoleEnv implements Env<Float32Array, number> {
   readonly observationSpace: Space<Float32Array> = new Box([X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity].map((v) => -v), [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity], [4], 'float32') as Space<Float32Array>;
@@ -32,6 +33,8 @@ export class CartPoleEnv implements Env<Float32Array, number> {
   private rng?: Rng;
   private stepsBeyondTerminated = -1;
   private frame?: RgbFrame;
+  /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
+  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['renderMode', 'suttonBartoReward']);
@@ -81,7 +84,13 @@ export class CartPoleEnv implements Env<Float32Array, number> {
       reward = this.suttonBarto ? -1 : 0;
     }
     this.writeObs();
-    return { obs: this.obs, reward, terminated, truncated: false, info: NO_INFO };
+    const r = this.result;
+    r.obs = this.obs;
+    r.reward = reward;
+    r.terminated = terminated;
+    r.truncated = false;
+    r.info = NO_INFO;
+    return r;
   }
 
   render(): string | RgbFrame | undefined {

@@ -13,7 +13,8 @@ const NO_INFO: Info = Object.freeze({});
 /**
  * Gymnasium's MountainCar-v0 (Moore 1990): accelerate left (0), not at all (1) or right (2) to drive an underpowered car
  * up the right hill. -1 per step; terminates when position >= 0.5 and velocity >= `goalVelocity` (kwarg, default 0).
- * The observation [position, velocity] is a Float32Array the env overwrites on the next step/reset.
+ * The observation [position, velocity] is a Float32Array the env overwrites on the next step/reset,
+ * and `step` returns one result object it reuses (read or copy before the next call).
  */
 export class MountainCarEnv implements Env<Float32Array, number> {
   readonly observationSpace = new Box([MIN_POS, -MAX_SPEED], [MAX_POS, MAX_SPEED], [2], 'float32') as Space<Float32Array>;
@@ -56,7 +57,20 @@ export class MountainCarEnv implements Env<Float32Array, number> {
     this.velocity = v;
     const terminated = p >= GOAL_POS && v >= this.goalVelocity;
     this.writeObs();
-    return { obs: this.obs, reward: -1, terminated, truncated: false, info: NO_INFO };
+    return this.finish(-1, terminated);
+  }
+
+  /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
+  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+
+  private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
+    const r = this.result;
+    r.obs = this.obs;
+    r.reward = reward;
+    r.terminated = terminated;
+    r.truncated = false;
+    r.info = NO_INFO;
+    return r;
   }
 
   render(): string | RgbFrame | undefined {

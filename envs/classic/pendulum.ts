@@ -18,7 +18,8 @@ export function angleNormalize(x: number): number {
 /**
  * Gymnasium's Pendulum-v1: swing a pendulum up with a torque in [-2, 2]. Reward -(theta^2 + 0.1 thetadot^2 + 0.001 u^2)
  * with theta normalised to [-pi, pi); never terminates (TimeLimit 200 truncates). Kwargs: `g` (default 10), `renderMode`.
- * The observation [cos theta, sin theta, thetadot] is a Float32Array the env overwrites on the next step/reset.
+ * The observation [cos theta, sin theta, thetadot] is a Float32Array the env overwrites on the next step/reset,
+ * and `step` returns one result object it reuses (read or copy before the next call).
  */
 export class PendulumEnv implements Env<Float32Array, Float32Array> {
   readonly observationSpace = new Box([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED], [3], 'float32') as Space<Float32Array>;
@@ -70,7 +71,20 @@ export class PendulumEnv implements Env<Float32Array, Float32Array> {
     this.theta = th + newThDot * DT;
     this.thetaDot = newThDot;
     this.writeObs();
-    return { obs: this.obs, reward: -costs, terminated: false, truncated: false, info: NO_INFO };
+    return this.finish(-costs, false);
+  }
+
+  /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
+  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+
+  private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
+    const r = this.result;
+    r.obs = this.obs;
+    r.reward = reward;
+    r.terminated = terminated;
+    r.truncated = false;
+    r.info = NO_INFO;
+    return r;
   }
 
   render(): string | RgbFrame | undefined {

@@ -39,7 +39,11 @@ export interface Env<O = unknown, A = unknown> {
    * next `reset`/`step` (the classic envs do this so the hot path allocates nothing); copy it (`obs.slice()`) to keep it.
    */
   reset(opts?: ResetOptions): ResetResult<O>;
-  /** Advance one step; the buffer rule of `reset` applies to `obs`. The result object itself is fresh each call. */
+  /**
+   * Advance one step. The buffer rule of `reset` applies to `obs`, and the result object itself may be reused by the
+   * env (the classic envs do): read or copy its fields before the next call. Wrappers may rewrite its fields in place
+   * (envs that reuse it rewrite all five every step) but must not add keys to `info`: make a new info object instead.
+   */
   step(action: A): StepResult<O>;
   render(): string | RgbFrame | undefined;
   /** Safe to call twice. */
