@@ -94,7 +94,7 @@ export class OniSource implements RewardSource {
       return out;
     }
     const fresh: OniItem[] = [];
-    const unknown: string[] = [];
+    const unknown = new Set<string>();
     const mask = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const m = msgs[k] ?? '';
@@ -109,12 +109,13 @@ export class OniSource implements RewardSource {
         }
         this.seenList.push(m);
       }
-      if (!this.cache.has(m) && !unknown.includes(m)) unknown.push(m);
+      if (!this.cache.has(m)) unknown.add(m);
     }
     if (fresh.length > 0) this.annotator.submit(fresh);
-    if (unknown.length > 0) {
-      const r = this.model.predict(unknown);
-      unknown.forEach((m, j) => this.cache.set(m, r[j]!));
+    if (unknown.size > 0) {
+      const list = [...unknown];
+      const r = this.model.predict(list);
+      list.forEach((m, j) => this.cache.set(m, r[j]!));
     }
     for (let k = 0; k < n; k++) if (mask[k]) out[k] = this.cache.get(msgs[k]!)!;
     this.model.transform?.(out, mask);
