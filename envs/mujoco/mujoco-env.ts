@@ -113,6 +113,35 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     return this._model;
   }
 
+  /**
+   * Cached typed views over MjData arrays. A view detaches (length 0) when the WASM heap grows (any
+   * allocation, e.g. another env's MjData), so each accessor re-reads the view exactly then.
+   */
+  private views: Record<string, Float64Array> = {};
+  private view(name: 'qpos' | 'qvel' | 'ctrl' | 'xpos' | 'cfrc_ext'): Float64Array {
+    const v = this.views[name];
+    if (v !== undefined && v.length > 0) return v;
+    const fresh = this.data[name] as Float64Array;
+    this.views[name] = fresh;
+    return fresh;
+  }
+  /** Joint positions (live view). */
+  protected get qpos(): Float64Array {
+    return this.view('qpos');
+  }
+  /** Joint velocities (live view). */
+  protected get qvel(): Float64Array {
+    return this.view('qvel');
+  }
+  /** Body positions, 3 per body (live view). */
+  protected get xpos(): Float64Array {
+    return this.view('xpos');
+  }
+  /** External contact wrenches, 6 per body (live view; valid after mj_rnePostConstraint). */
+  protected get cfrcExt(): Float64Array {
+    return this.view('cfrc_ext');
+  }
+
   /** The simulation data (throws after close). */
   get data(): MjData {
     if (!this._data) throw new RxgymError(`${this.id}: env is closed; create a new one with make()`);
@@ -135,7 +164,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     const m = this.model, d = this.data;
     this.readAction(action);
     this.beforeStep();
-    if (this.directCtrl) (d.ctrl as Float64Array).set(this.lastAction);
+    if (this.directCtrl) this.view('ctrl').set(this.lastAction);
     this.applyAction(this.lastAction);
     for (let i = 0; i < this.frameSkip; i++) this.mj.mj_step(m, d);
     if (this.needsRne) this.mj.mj_rnePostConstraint(m, d);
@@ -155,6 +184,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     this.renderer = undefined;
     if (this._data) deleteData(this._data);
     this._data = undefined;
+    this.views = {};
     this._model?.delete();
     this._model = undefined;
   }
@@ -182,8 +212,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
 
   /** Set qpos = init + U(-s, s) and qvel = init + U(-s, s) (or N(0, s) when `normalVel`). */
   protected setNoisyState(scale: number, normalVel = false): void {
-    const d = this.data;
-    const qpos = d.qpos as Float64Array, qvel = d.qvel as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel;
     for (let i = 0; i < qpos.length; i++) qpos[i] = this.initQpos[i]! + this.rng.uniform(-scale, scale);
     for (let i = 0; i < qvel.length; i++) qvel[i] = this.initQvel[i]! + (normalVel ? scale * this.rng.normal() : this.rng.uniform(-scale, scale));
   }

@@ -7,7 +7,28 @@ import { make } from '../../src/core/registry.js';
 
 registerMujoco();
 
-// Its own file (own process): this test drives the WASM heap to its 2 GiB limit.
+// Its own file (own process): these tests grow the WASM heap, up to its 2 GiB limit.
+describe('WASM heap growth', () => {
+  it('envs keep producing the same trajectory when another allocation grows the heap mid-episode', () => {
+    const run = (grow: boolean): number[] => {
+      const env = make('Ant-v0');
+      const out: number[] = [...(env.reset({ seed: 9 }).obs as Float32Array)];
+      for (let i = 0; i < 30; i++) {
+        if (grow && i === 10) {
+          const m = compileModel('<mujoco><size memory="150M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>', 'grow');
+          const d = createData(m, 'grow'); // detaches every cached typed view over the old heap
+          deleteData(d);
+          m.delete();
+        }
+        out.push(...(env.step(Float32Array.from({ length: 8 }, (_, k) => Math.sin(i + k))).obs as Float32Array));
+      }
+      env.close();
+      return out;
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+});
+
 describe('WASM memory exhaustion', () => {
   it('more MjData than the 2 GiB heap holds is a clear error, and the process keeps simulating', () => {
     const m = compileModel('<mujoco><size memory="300M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>', 'big-arena');

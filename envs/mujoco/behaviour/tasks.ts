@@ -25,7 +25,7 @@ export class HopperBackflipEnv extends HopperEnv implements BehaviourTask {
     return `Hopper-Backflip-v0: make the one-legged hopper perform a backflip — jump, rotate backwards a full turn (torso.pitch increases by 2*pi; pitch > 0 is leaning backwards) and land on its foot with the torso high again. ${NOTE} Success: pitch has reached 2*pi - 0.3 rad at some step, and now the torso is above 0.7 m with |pitch - 2*pi| < 0.5.`;
   }
   evaluate(): boolean {
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     if (q[2]! >= 2 * Math.PI - 0.3) this.flipped = true;
     return this.flipped && q[1]! > 0.7 && Math.abs(q[2]! - 2 * Math.PI) < 0.5;
   }
@@ -46,7 +46,7 @@ export class AntWalkBackwardEnv extends AntEnv implements BehaviourTask {
     return `Ant-WalkBackward-v0: make the ant walk backwards, i.e. move its torso in the -x direction (torso.linVel[0] < 0) while staying upright (torso.upright near 1, torso z in [0.2, 1.0]; leaving that range ends the episode). ${NOTE} Success: the torso is at least 1 m behind its start (torso.pos[0] <= -1).`;
   }
   evaluate(): boolean {
-    return (this.data.qpos as Float64Array)[0]! <= this.initQpos[0]! - 1;
+    return (this.qpos)[0]! <= this.initQpos[0]! - 1;
   }
   protected override afterStep(action: Float64Array): StepOutcome {
     return rewardFree(super.afterStep(action), this.evaluate());
@@ -63,7 +63,7 @@ export class HalfCheetahHeadstandEnv extends HalfCheetahEnv implements Behaviour
     return `HalfCheetah-Headstand-v0: make the half cheetah do a headstand — tip forward onto its front leg/head so that the torso points nose-down close to vertical (torso.pitch between 1.2 and 1.9 rad; pitch > 0 is nose down) with the torso centre above 0.45 m, and hold it. ${NOTE} Success: that pose held for 20 consecutive steps (1 s).`;
   }
   evaluate(): boolean {
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     const z = 0.7 + q[1]!; // rootz is relative to the 0.7 m start height
     this.held = q[2]! >= 1.2 && q[2]! <= 1.9 && z > 0.45 ? this.held + 1 : 0;
     return this.held >= 20;

@@ -30,25 +30,25 @@ export class AntEnv extends MujocoEnv<SpatialState> {
   }
 
   protected override beforeStep(): void {
-    const xpos = this.data.xpos as Float64Array;
+    const xpos = this.xpos;
     this.xyBefore = [xpos[3 * this.torso]!, xpos[3 * this.torso + 1]!];
   }
 
   /** Healthy: finite state and torso z in [0.2, 1.0]. */
   isHealthy(): boolean {
-    const qpos = this.data.qpos as Float64Array, qvel = this.data.qvel as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel;
     for (const v of qpos) if (!Number.isFinite(v)) return false;
     for (const v of qvel) if (!Number.isFinite(v)) return false;
     return qpos[2]! >= this.healthyZ[0] && qpos[2]! <= this.healthyZ[1];
   }
 
   protected afterStep(action: Float64Array): StepOutcome {
-    const xpos = this.data.xpos as Float64Array;
+    const xpos = this.xpos;
     const x = xpos[3 * this.torso]!, y = xpos[3 * this.torso + 1]!;
     const vx = (x - this.xyBefore[0]) / this.dt, vy = (y - this.xyBefore[1]) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
-    const cfrc = this.data.cfrc_ext as Float64Array;
+    const cfrc = this.cfrcExt;
     let contact = 0;
     for (let i = 6; i < cfrc.length; i++) {
       const c = Math.max(-1, Math.min(1, cfrc[i]!));
@@ -65,7 +65,7 @@ export class AntEnv extends MujocoEnv<SpatialState> {
   }
 
   protected observe(): Float32Array {
-    const qpos = this.data.qpos as Float64Array, qvel = this.data.qvel as Float64Array, cfrc = this.data.cfrc_ext as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel, cfrc = this.cfrcExt;
     const out = new Float32Array(105);
     let k = 0;
     for (let i = 2; i < qpos.length; i++) out[k++] = qpos[i]!;

@@ -37,7 +37,7 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
 
   /** Healthy: torso z = qpos[2] in (1.0, 2.0). */
   isHealthy(): boolean {
-    const z = (this.data.qpos as Float64Array)[2]!;
+    const z = (this.qpos)[2]!;
     return z > 1.0 && z < 2.0;
   }
 
@@ -46,14 +46,14 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
     const vx = (com[0] - this.comXBefore) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
-    const cfrc = this.data.cfrc_ext as Float64Array;
+    const cfrc = this.cfrcExt;
     let contact = 0;
     for (let i = 0; i < cfrc.length; i++) contact += cfrc[i]! * cfrc[i]!;
     const contactCost = Math.min(5e-7 * contact, 10);
     const healthy = this.isHealthy();
     const survive = healthy ? 5 : 0;
     const reward = 1.25 * vx + survive - 0.1 * ctrl - contactCost;
-    const qpos = this.data.qpos as Float64Array;
+    const qpos = this.qpos;
     return {
       reward,
       terminated: this.terminateWhenUnhealthy && !healthy,

@@ -26,7 +26,7 @@ export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   }
 
   protected afterStep(): StepOutcome {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     let finite = true;
     for (const x of [q[0]!, q[1]!, v[0]!, v[1]!]) if (!Number.isFinite(x)) finite = false;
     const terminated = !finite || Math.abs(q[1]!) > 0.2;
@@ -34,12 +34,12 @@ export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   }
 
   protected observe(): Float32Array {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     return Float32Array.of(q[0]!, q[1]!, v[0]!, v[1]!);
   }
 
   state(): InvertedPendulumState {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     return { cart: { x: round(q[0]!), vx: round(v[0]!) }, pole: { angle: round(q[1]!), angularVelocity: round(v[1]!) }, action: Array.from(this.lastAction, round), dt: this.dt };
   }
 

@@ -56,14 +56,14 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   }
 
   protected override beforeStep(): void {
-    this.xBefore = (this.data.qpos as Float64Array)[0]!;
+    this.xBefore = (this.qpos)[0]!;
   }
 
   /** True when the runner is within Gymnasium's healthy ranges (always true without a healthy range). */
   isHealthy(): boolean {
     const c = this.cfg;
     if (!c.healthyZ) return true;
-    const qpos = this.data.qpos as Float64Array, qvel = this.data.qvel as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel;
     const z = qpos[1]!, angle = qpos[2]!;
     if (!(z > c.healthyZ[0] && z < c.healthyZ[1])) return false;
     if (c.healthyAngle && !(angle > c.healthyAngle[0] && angle < c.healthyAngle[1])) return false;
@@ -77,7 +77,7 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
 
   protected afterStep(action: Float64Array): StepOutcome {
     const c = this.cfg;
-    const x = (this.data.qpos as Float64Array)[0]!;
+    const x = (this.qpos)[0]!;
     const vx = (x - this.xBefore) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
@@ -85,13 +85,13 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
     const forward = c.forwardRewardWeight * vx;
     const survive = healthy ? c.healthyReward : 0;
     const ctrlCost = c.ctrlCostWeight * ctrl;
-    const info: Info = { x_position: x, z_distance_from_origin: (this.data.qpos as Float64Array)[1]! - this.initQpos[1]!, x_velocity: vx, reward_forward: forward, reward_ctrl: -ctrlCost };
+    const info: Info = { x_position: x, z_distance_from_origin: (this.qpos)[1]! - this.initQpos[1]!, x_velocity: vx, reward_forward: forward, reward_ctrl: -ctrlCost };
     if (c.healthyZ) info.reward_survive = survive;
     return { reward: forward + survive - ctrlCost, terminated: c.healthyZ !== undefined && this.terminateWhenUnhealthy && !healthy, info };
   }
 
   protected observe(): Float32Array {
-    const qpos = this.data.qpos as Float64Array, qvel = this.data.qvel as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel;
     const out = new Float32Array(this.observationSpace.size);
     let k = 0;
     for (let i = 1; i < qpos.length; i++) out[k++] = qpos[i]!;
@@ -101,7 +101,7 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   }
 
   state(): PlanarState {
-    const qpos = this.data.qpos as Float64Array, qvel = this.data.qvel as Float64Array;
+    const qpos = this.qpos, qvel = this.qvel;
     return {
       torso: { x: round(qpos[0]!), z: round(qpos[1]!), pitch: round(qpos[2]!), vx: round(qvel[0]!), vz: round(qvel[1]!), pitchRate: round(qvel[2]!) },
       joints: jointStates(this.model, this.data, 3),

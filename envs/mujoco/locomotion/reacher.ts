@@ -26,7 +26,7 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
   }
 
   protected resetModel(): void {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     for (let i = 0; i < 2; i++) q[i] = this.initQpos[i]! + this.rng.uniform(-0.1, 0.1);
     let gx = 0, gy = 0;
     do {
@@ -41,7 +41,7 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
   }
 
   private delta(): [number, number, number] {
-    const x = this.data.xpos as Float64Array, a = 3 * this.tip, b = 3 * this.target;
+    const x = this.xpos, a = 3 * this.tip, b = 3 * this.target;
     return [x[a]! - x[b]!, x[a + 1]! - x[b + 1]!, x[a + 2]! - x[b + 2]!];
   }
 
@@ -53,13 +53,13 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
   }
 
   protected observe(): Float32Array {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     const d = this.delta();
     return Float32Array.of(Math.cos(q[0]!), Math.cos(q[1]!), Math.sin(q[0]!), Math.sin(q[1]!), q[2]!, q[3]!, v[0]!, v[1]!, d[0], d[1]);
   }
 
   state(): ReacherState {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array, x = this.data.xpos as Float64Array;
+    const q = this.qpos, v = this.qvel, x = this.xpos;
     const p = (b: number): [number, number, number] => [round(x[3 * b]!), round(x[3 * b + 1]!), round(x[3 * b + 2]!)];
     return {
       arm: { shoulder: round(q[0]!), elbow: round(q[1]!), shoulderVel: round(v[0]!), elbowVel: round(v[1]!) },

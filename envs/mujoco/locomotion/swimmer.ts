@@ -27,12 +27,12 @@ export class SwimmerEnv extends MujocoEnv<SwimmerState> {
   }
 
   protected override beforeStep(): void {
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     this.xyBefore = [q[0]!, q[1]!];
   }
 
   protected afterStep(action: Float64Array): StepOutcome {
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     const vx = (q[0]! - this.xyBefore[0]) / this.dt, vy = (q[1]! - this.xyBefore[1]) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
@@ -44,12 +44,12 @@ export class SwimmerEnv extends MujocoEnv<SwimmerState> {
   }
 
   protected observe(): Float32Array {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     return Float32Array.of(q[2]!, q[3]!, q[4]!, v[0]!, v[1]!, v[2]!, v[3]!, v[4]!);
   }
 
   state(): SwimmerState {
-    const q = this.data.qpos as Float64Array, v = this.data.qvel as Float64Array;
+    const q = this.qpos, v = this.qvel;
     return {
       head: { x: round(q[0]!), y: round(q[1]!), heading: round(q[2]!), vx: round(v[0]!), vy: round(v[1]!), turnRate: round(v[2]!) },
       joints: jointStates(this.model, this.data, 3),

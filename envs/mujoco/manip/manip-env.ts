@@ -95,14 +95,14 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   /** Set a free object's position (quat reset to identity) — for task reset code. */
   placeObject(i: number, pos: V3): void {
-    const q = this.data.qpos as Float64Array, o = this.objIds[i]!.qadr;
+    const q = this.qpos, o = this.objIds[i]!.qadr;
     q.set([pos[0], pos[1], pos[2], 1, 0, 0, 0], o);
   }
 
   /** Set the fixture joint position — for task reset code. */
   setFixture(v: number): void {
     if (!this.fixtureIds) throw new RxgymError(`${this.id}: task has no fixture`);
-    (this.data.qpos as Float64Array)[this.fixtureIds.qadr] = v;
+    (this.qpos)[this.fixtureIds.qadr] = v;
   }
 
   /** Current tool-centre-point position. */
@@ -116,7 +116,7 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     mp[k] = this.rng.uniform(-0.05, 0.05);
     mp[k + 1] = -0.15 + this.rng.uniform(-0.03, 0.03);
     mp[k + 2] = 0.25 + TCP_OFFSET - 0.05;
-    (this.data.qpos as Float64Array).set([mp[k]!, mp[k + 1]!, mp[k + 2]!, 1, 0, 0, 0], this.handQ);
+    (this.qpos).set([mp[k]!, mp[k + 1]!, mp[k + 2]!, 1, 0, 0, 0], this.handQ);
     this.goal = this.task.reset(this, this.rng);
     if (this.goal) {
       const gm = (this.model.body_mocapid as Int32Array)[nameToId(this.model, 'body', 'goal')]!;
@@ -145,7 +145,7 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   protected override applyAction(a: Float64Array): void {
     const mp = this.data.mocap_pos as Float64Array, k = 3 * this.handMocap;
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     for (let i = 0; i < 3; i++) {
       const lo = WORKSPACE.low[i]! + (i === 2 ? TCP_OFFSET : 0), hi = WORKSPACE.high[i]! + (i === 2 ? TCP_OFFSET : 0);
       // the target never runs more than 3 cm ahead of a hand that contacts are holding back
@@ -177,7 +177,7 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     const out = new Float64Array(18);
     out.set(this.tcp(), 0);
     out[3] = this.openness();
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     if (this.fixtureIds) {
       const sx = this.data.site_xpos as Float64Array, k = 3 * this.fixtureIds.site;
       out.set([sx[k]!, sx[k + 1]!, sx[k + 2]!, 1, 0, 0, 0], 4);
@@ -190,7 +190,7 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   /** 1 = fully open, 0 = fully closed (finger joints). */
   private openness(): number {
-    const q = this.data.qpos as Float64Array;
+    const q = this.qpos;
     const l = q[this.fingerQ[0]]!, r = q[this.fingerQ[1]]!;
     return Math.min(1, Math.max(0, 1 - (l + r) / (2 * FINGER_TRAVEL)));
   }
