@@ -73,8 +73,10 @@ export class Game {
   lastDir = 0;
   /** Message text of the current step ('' when none). */
   msg = '';
-  /** Messages of recent steps, newest last (for state()). */
-  history: string[] = [];
+  /** Messages of recent steps: a ring of 8 (see `recentMessages`). */
+  private readonly ring: string[] = ['', '', '', '', '', '', '', ''];
+  private ringNext = 0;
+  private ringCount = 0;
   /** Set when the inventory changed this step (observation arrays refresh only then). */
   invDirty = true;
   readonly ev = new StepEvents();
@@ -242,10 +244,17 @@ export class Game {
 
   /** Remember recent messages (called once per step). */
   endStep(): void {
-    if (this.msg !== '') {
-      this.history.push(this.msg);
-      if (this.history.length > 8) this.history.shift();
-    }
+    if (this.msg === '') return;
+    this.ring[this.ringNext] = this.msg;
+    this.ringNext = (this.ringNext + 1) & 7;
+    if (this.ringCount < 8) this.ringCount++;
+  }
+
+  /** The last (up to 8) non-empty messages, oldest first. */
+  recentMessages(): string[] {
+    const out: string[] = [];
+    for (let k = this.ringCount; k > 0; k--) out.push(this.ring[(this.ringNext - k + 8) & 7]!);
+    return out;
   }
 }
 

@@ -124,7 +124,8 @@ export class Level {
     const x = i % COLS;
     const ud = this.wallish(i - COLS) || this.wallish(i + COLS);
     const lr = (x > 0 && this.wallish(i - 1)) || (x < COLS - 1 && this.wallish(i + 1));
-    return ud && !lr;
+    const both = this.wallish(i - COLS) && this.wallish(i + COLS);
+    return both || (ud && !lr);
   }
 
   /** The glyph of a cell's terrain when seen. */

@@ -67,6 +67,6 @@ export function stateOf(g: Game, task: string): DungeonState {
     stairs: { down: lv.down >= 0 && lv.mem[lv.down] !== 0 ? xy(lv.down) : null, up: lv.up >= 0 && lv.mem[lv.up] !== 0 ? xy(lv.up) : null },
     seenCells: lv.seen,
     message: g.msg,
-    messages: [...g.history],
+    messages: g.recentMessages(),
   };
 }
