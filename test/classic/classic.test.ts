@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Box, checkEnv, Discrete, make, spec, type Env, type RgbFrame } from '../../src/index.js';
+import { Box, checkEnv, Discrete, make, spec, type Env, type RgbFrame } from '../core/support/core.js';
 
 const ids = ['CartPole-v1', 'MountainCar-v0', 'Pendulum-v1', 'Acrobot-v1'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Box, checkEnv, Discrete, make, Rng, type Env, type RenderMode, type ResetOptions } from '../../src/index.js';
+import { Box, checkEnv, Discrete, make, Rng, type Env, type RenderMode, type ResetOptions } from './support/core.js';
 
 /** A deliberately broken env; each flag switches on one defect. */
 class BrokenEnv implements Env<Float32Array, number> {
@@ -59,7 +59,7 @@ describe('checkEnv', () => {
   });
 
   it('the passive checker in make() rejects a malformed step result with a clear error', async () => {
-    const { register } = await import('../../src/index.js');
+    const { register } = await import('./support/core.js');
     register({ id: 'test/BrokenFlags-v0', entryPoint: () => new BrokenEnv('flags') as Env<unknown, unknown> });
     const env = make('test/BrokenFlags-v0');
     env.reset({ seed: 0 });

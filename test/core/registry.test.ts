@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { make, parseId, spec, specs, TimeLimit, OrderEnforcing, PassiveEnvChecker, Wrapper } from '../../src/index.js';
+import { make, parseId, spec, specs, TimeLimit, OrderEnforcing, PassiveEnvChecker, Wrapper } from './support/core.js';
 
 describe('registry', () => {
   it('make applies PassiveEnvChecker, OrderEnforcing and TimeLimit around the raw env', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { make, makeVec, SyncVectorEnv, RxgymError, type Env } from '../../src/index.js';
+import { make, makeVec, SyncVectorEnv, RxgymError, type Env } from './support/core.js';
 import { CounterEnv } from './support/toy-envs.js';
 
 const counters = (n: number) => Array.from({ length: n }, () => () => new CounterEnv() as Env<unknown, unknown>);

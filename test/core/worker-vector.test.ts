@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Box, Discrete, makeVec, Rng, WorkerVectorEnv, type AutoresetMode, type VectorEnv } from '../../src/index.js';
+import { Box, Discrete, makeVec, Rng, WorkerVectorEnv, type AutoresetMode, type VectorEnv } from './support/core.js';
 
 const opened: VectorEnv[] = [];
 afterAll(() => opened.forEach((v) => v.close()));

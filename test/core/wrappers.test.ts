@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Box, ClipAction, Dict, Discrete, FlattenObservation, FrameStackObservation, make, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, TransformObservation, TransformReward, type Env, type EpisodeStats,
-} from '../../src/index.js';
+} from './support/core.js';
 import { CounterEnv } from './support/toy-envs.js';
 
 describe('wrappers', () => {
