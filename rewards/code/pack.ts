@@ -157,6 +157,10 @@ export interface PackedStates {
   json: string;
   /** Per state and opaque slot, the index of its value in `json`'s array. */
   opaqueIds: Int32Array;
+  /** Per distinct value: 0 plain JSON, 1 a list of ids into `strings`. */
+  opaqueKinds: Uint8Array;
+  /** JSON array of the interned strings. */
+  strings: string;
   prevIdx: Int32Array;
   nextIdx: Int32Array;
   /** True when the states did not fit the codec and travel as JSON. */
@@ -199,11 +203,11 @@ export function packStates(codec: StateCodec | undefined, prev: readonly unknown
     let ok = true;
     for (let u = 0; u < unique.length && ok; u++) ok = codec.pack(unique[u], data, u * codec.width, q);
     if (ok) {
-      const { json, ids } = shareOpaque(q, codec.opaque, lag, n);
-      return { data, json, opaqueIds: ids, prevIdx, nextIdx, fallback: false, unique };
+      const { json, ids, kinds, strings } = shareOpaque(q, codec.opaque, lag, n);
+      return { data, json, opaqueIds: ids, opaqueKinds: kinds, strings, prevIdx, nextIdx, fallback: false, unique };
     }
   }
-  return { data: new Float64Array(0), json: JSON.stringify(unique.map((u) => JSON.stringify(u))), opaqueIds: new Int32Array(0), prevIdx, nextIdx, fallback: true, unique };
+  return { data: new Float64Array(0), json: JSON.stringify(unique.map((u) => JSON.stringify(u))), opaqueIds: new Int32Array(0), opaqueKinds: new Uint8Array(0), strings: '[]', prevIdx, nextIdx, fallback: true, unique };
 }
 
 /** Structural equality of plain JSON values, exiting at the first difference. */
@@ -222,21 +226,51 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Distinct opaque values as JSON, the id of each slot's value, and string interning for lists of strings. */
+interface SharedOpaque { json: string; ids: Int32Array; kinds: Uint8Array; strings: string }
+
+function isStringList(v: unknown): v is string[] {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+}
+
 /**
  * Serialise opaque leaves once per distinct value along each env's trajectory: a slot equal to the same slot of
  * the env's previous state (`lag` states earlier among the first `n`) reuses its value instead of new JSON.
+ * Lists of strings (message histories) travel as ids into one string table (kind 1), since they share most entries.
  */
-function shareOpaque(q: readonly unknown[], slots: number, lag: number, n: number): { json: string; ids: Int32Array } {
+function shareOpaque(q: readonly unknown[], slots: number, lag: number, n: number): SharedOpaque {
   const ids = new Int32Array(q.length);
   const parts: string[] = [];
+  const kinds: number[] = [];
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
   for (let i = 0; i < q.length; i++) {
     const u = (i / slots) | 0;
-    if (lag > 0 && u >= lag && u < n && sameJson(q[i], q[i - lag * slots])) {
+    const v = q[i];
+    if (lag > 0 && u >= lag && u < n && sameJson(v, q[i - lag * slots])) {
       ids[i] = ids[i - lag * slots]!;
+      continue;
+    }
+    ids[i] = parts.length;
+    if (isStringList(v)) {
+      const refs = new Array<number>(v.length);
+      for (let j = 0; j < v.length; j++) {
+        let id = stringIds.get(v[j]!);
+        if (id === undefined) {
+          id = strings.length;
+          strings.push(v[j]!);
+          stringIds.set(v[j]!, id);
+        }
+        refs[j] = id;
+      }
+      parts.push(`[${refs.join(',')}]`);
+      kinds.push(1);
     } else {
-      ids[i] = parts.length;
-      parts.push(JSON.stringify(q[i]) ?? 'null');
+      parts.push(JSON.stringify(v) ?? 'null');
+      kinds.push(0);
     }
   }
-  return { json: `[${parts.join(',')}]`, ids };
+  return { json: `[${parts.join(',')}]`, ids, kinds: Uint8Array.from(kinds), strings: JSON.stringify(strings) };
 }

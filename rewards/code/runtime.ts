@@ -68,11 +68,20 @@ export const PRELUDE = String.raw`
     },
     setUnpack: function (make, w, q) { unpack = make(arr); width = w; opaque = q; },
     logs: function () { const out = logs.slice(); logs.length = 0; return out; },
-    run: function (data, json, qx, fallback, prevIdx, nextIdx, actions, actionDim, scalarAction, rewards, terms, truncs, success, steps, messagesJson, maxAbs) {
+    run: function (data, json, qx, qk, strJson, fallback, prevIdx, nextIdx, actions, actionDim, scalarAction, rewards, terms, truncs, success, steps, messagesJson, maxAbs) {
       const n = prevIdx.length;
       const total = new F64(n), status = new U8(n);
       const comps = {}, names = [];
       const q = parse(json);
+      if (!fallback && qk.length > 0) {
+        const S = parse(strJson);
+        for (let i = 0; i < qk.length; i++) {
+          if (qk[i] !== 1) continue;
+          const refs = q[i], list = new Array(refs.length);
+          for (let j = 0; j < refs.length; j++) list[j] = S[refs[j]];
+          q[i] = list;
+        }
+      }
       const messages = messagesJson ? parse(messagesJson) : null;
       let errors = 0, first = null;
       const state = fallback

@@ -195,7 +195,7 @@ export class RewardSandbox {
       raw = this.runRef.applySync(
         undefined,
         [
-          packed.data, packed.json, packed.opaqueIds, packed.fallback, packed.prevIdx, packed.nextIdx, input.actions, input.actionDim, scalar,
+          packed.data, packed.json, packed.opaqueIds, packed.opaqueKinds, packed.strings, packed.fallback, packed.prevIdx, packed.nextIdx, input.actions, input.actionDim, scalar,
           input.rewards, input.terminations, input.truncations, input.success, input.episodeSteps,
           input.messages ? JSON.stringify(input.messages) : null, this.maxAbs,
         ],
