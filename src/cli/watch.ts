@@ -151,6 +151,8 @@ async function playMode(o: WatchCliOptions): Promise<void> {
 async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   wireTraining();
   const scenario = loadScenario(file);
+  // The world panel shows the env's render() output; ask for it unless the scenario chose a mode itself.
+  if (scenario.env.kwargs.renderMode === undefined) scenario.env.kwargs.renderMode = pickRenderMode(scenario.env.id, scenario.env.kwargs);
   if (o.resume && o.runDir === undefined) throw new RxgymError('--resume needs --run-dir <the run directory to continue>');
   precheckScreen({ mode: 'train', plain: o.plain });
   const runDir = o.runDir ?? freshRunDir(scenario.output.dir);

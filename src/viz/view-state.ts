@@ -133,7 +133,8 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
       const { labelled, queued, cacheHits, failures, pending } = ev;
       state.annotators[ev.source] = { labelled, queued, cacheHits, failures, pending };
       for (const s of ev.samples ?? []) {
-        const label = String(s.label);
+        // Binary annotators label 1 / 0; say what that means.
+        const label = s.label === 1 || s.label === '1' ? 'helpful' : s.label === 0 || s.label === '0' ? 'not helpful' : String(s.label);
         state.labels.set(s.message, { label, model: s.model });
         pushLog(state, { kind: 'label', text: s.message, label, model: s.model });
       }
