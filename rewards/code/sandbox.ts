@@ -11,7 +11,7 @@ export interface SandboxOptions {
   filename?: string;
   /** Heap limit of the isolate in MB (default 64, at least 8). */
   memoryMb?: number;
-  /** Time limit of one batched call in ms (default 1000). */
+  /** Time limit of one batched call in ms (default 5000: a whole batch of transitions, with room for a loaded machine). */
   timeLimitMs?: number;
   /** Largest accepted |reward|; beyond it a result counts as an error (default 1e6). */
   maxAbs?: number;
@@ -82,7 +82,7 @@ export class RewardSandbox {
   private constructor(private readonly mod: StrippedModule, opts: SandboxOptions) {
     this.filename = mod.filename;
     this.memoryMb = opts.memoryMb ?? 64;
-    this.timeLimitMs = opts.timeLimitMs ?? 1000;
+    this.timeLimitMs = opts.timeLimitMs ?? 5000;
     this.maxAbs = opts.maxAbs ?? 1e6;
     if (!(this.memoryMb >= 8)) throw new RxgymError(`sandbox memoryMb must be at least 8, got ${String(opts.memoryMb)}`);
     if (!(this.timeLimitMs > 0)) throw new RxgymError(`sandbox timeLimitMs must be positive, got ${String(opts.timeLimitMs)}`);

@@ -221,6 +221,10 @@ describe('reward sandbox: bad input is contained and explained', () => {
     expect(res.error!.message).toContain('5 |   return next.inner!.y;');
   });
 
+  it('stops an endless loop in top-level code at load time', () => {
+    expect(() => compile('let i = 0;\nwhile (true) { i++; }\nexport function reward() { return i; }', { timeLimitMs: 100 })).toThrow(/ran past its time limit of 100 ms while loading/);
+  });
+
   it('explains a throw at module load time', () => {
     expect(() => compile('const table = (undefined as any).rows;\nexport function reward() { return 1; }')).toThrow(/reward\.ts:1:.*while loading the module.*reading 'rows'/s);
   });
