@@ -6,6 +6,7 @@ export const HALF_CHEETAH: PlanarConfig = {
   id: 'HalfCheetah-v0', xml: HALF_CHEETAH_XML, frameSkip: 5,
   forwardRewardWeight: 1, ctrlCostWeight: 0.1, healthyReward: 0,
   resetNoise: 0.1, normalVelNoise: true, feet: ['bfoot', 'ffoot'],
+  pitchSign: 'positive = nose down (head lower than tail)',
   summary: 'a planar two-legged cheetah (torso, head, back and front legs; 6 actuators) that should run forward; it never falls over terminally',
 };
 

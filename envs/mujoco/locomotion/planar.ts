@@ -5,7 +5,7 @@ import { floorContacts, jointStates, round, type JointState } from './body-state
 
 /** State of a planar runner (Hopper, Walker2d, HalfCheetah) for reward code. */
 export interface PlanarState {
-  /** Torso x (forward, m), z (height, m) and pitch (rad, positive = nose down for Hopper/Walker, nose up for HalfCheetah). */
+  /** Torso x (forward, m), z (height, m) and pitch (rad; sign per env, see describeState). */
   torso: { x: number; z: number; pitch: number; vx: number; vz: number; pitchRate: number };
   /** Non-root joints by name. */
   joints: Record<string, JointState>;
@@ -37,6 +37,8 @@ export interface PlanarConfig {
   obsVelClip?: number;
   feet: readonly string[];
   summary: string;
+  /** What a positive pitch means for this body (its root hinge axis). */
+  pitchSign: string;
 }
 
 /** A planar runner following Gymnasium v5 (obs = qpos[1:] + qvel, reward = forward velocity + healthy - control cost). */
@@ -124,8 +126,8 @@ interface JointState {
 interface State {
   torso: {
     x: number;         // forward position of the torso (m); starts near 0
-    z: number;         // height of the torso (m)${this.cfg.healthyZ ? `; healthy in (${this.cfg.healthyZ.join(', ')})` : ''}
-    pitch: number;     // torso rotation about the y axis (rad); 0 = initial posture${this.cfg.healthyAngle ? `; healthy in (${this.cfg.healthyAngle.join(', ')})` : ''}
+    z: number;         // height of the torso (m)${this.cfg.healthyZ ? `; healthy when ${Number.isFinite(this.cfg.healthyZ[1]) ? `in (${this.cfg.healthyZ.join(', ')})` : `> ${this.cfg.healthyZ[0]}`}` : ''}
+    pitch: number;     // torso rotation (rad); 0 = initial posture, ${this.cfg.pitchSign}${this.cfg.healthyAngle ? `; healthy in (${this.cfg.healthyAngle.join(', ')})` : ''}
     vx: number;        // forward velocity (m/s)
     vz: number;        // vertical velocity (m/s)
     pitchRate: number; // rad/s

@@ -7,6 +7,7 @@ export const WALKER2D: PlanarConfig = {
   forwardRewardWeight: 1, ctrlCostWeight: 1e-3, healthyReward: 1,
   healthyZ: [0.8, 2.0], healthyAngle: [-1, 1],
   resetNoise: 5e-3, normalVelNoise: false, obsVelClip: 10, feet: ['foot_geom', 'foot_left_geom'],
+  pitchSign: 'positive = leaning backward',
   summary: 'a planar biped (torso and two 3-segment legs; 6 actuators) that should walk forward without falling',
 };
 
