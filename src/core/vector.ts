@@ -87,6 +87,7 @@ export class SyncVectorEnv implements VectorEnv {
   reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
     this.assertOpen();
     const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
+    if (mask && !this.hasReset) throw new RxgymError('vector env reset: the first reset must reset every sub-env; call reset() without resetMask first');
     this.info.begin();
     for (let i = 0; i < this.numEnvs; i++) {
       if (mask && !mask[i]) continue;

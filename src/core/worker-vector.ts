@@ -125,6 +125,7 @@ export class WorkerVectorEnv implements VectorEnv {
   reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
     this.assertOpen();
     const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
+    if (mask && !this.hasReset) throw new RxgymError('vector env reset: the first reset must reset every sub-env; call reset() without resetMask first');
     const active: Slot[] = [];
     for (const s of this.slots) {
       let local: Uint8Array | undefined;

@@ -91,6 +91,7 @@ describe('SyncVectorEnv', () => {
 
   it("'disabled' refuses to step an ended env until reset with resetMask", () => {
     const venv = new SyncVectorEnv(counters(2), { autoresetMode: 'disabled' });
+    expect(() => venv.reset({ options: { resetMask: [true, false] } })).toThrow(/first reset must reset every sub-env/);
     venv.reset({ seed: 4 });
     let ended = -1;
     for (let t = 0; t < 10 && ended < 0; t++) {
