@@ -3,7 +3,7 @@ import { die, MonName, monName, playerAttack, hurt, dice } from './combat.js';
 import { COLS, DX, DY, T } from './consts.js';
 import { eat, objName, quaff, read, zap } from './effects.js';
 import { freeNear, type Game } from './game.js';
-import { GOLD, KEY, OBJECTS } from './items.js';
+import { GOLD, OBJECTS } from './items.js';
 import type { Level, Monster, Obj } from './level.js';
 
 const AUTOPICKUP = new Set(['gold', 'potion', 'scroll', 'wand', 'amulet']);
@@ -25,8 +25,8 @@ export function playerAct(g: Game, a: number): boolean {
     case Act.DROP: return drop(g);
     case Act.EAT: return doEat(g);
     case Act.QUAFF: return doQuaff(g);
-    case Act.READ: return withItem(g, 'scroll', 'read', (o) => read(g, o));
-    case Act.ZAP: return withItem(g, 'wand', 'zap', (o) => zap(g, o));
+    case Act.READ: return withItem(g, 'scroll', 'read', read);
+    case Act.ZAP: return withItem(g, 'wand', 'zap', zap);
     case Act.WIELD: return wield(g);
     case Act.WEAR: return wear(g);
     case Act.OPEN: return openClose(g, true);
@@ -166,14 +166,14 @@ function doEat(g: Game): boolean {
       if (OBJECTS[o.kind]!.cls === 'food') { g.say(`There is ${objName(o)} here; you eat it.`); eat(g, o, g.pos); return true; }
     }
   }
-  const o = g.inv.find((x) => OBJECTS[x.kind]!.cls === 'food');
+  const o = firstOf(g, 'food');
   if (!o) { g.say("You don't have anything to eat."); return false; }
   eat(g, o, -1);
   return true;
 }
 
 function doQuaff(g: Game): boolean {
-  const o = g.inv.find((x) => OBJECTS[x.kind]!.cls === 'potion');
+  const o = firstOf(g, 'potion');
   if (o) { quaff(g, o); return true; }
   if (g.lv.terrain[g.pos] === T.FOUNTAIN) {
     const r = g.rng.random();
@@ -187,15 +187,22 @@ function doQuaff(g: Game): boolean {
   return false;
 }
 
-function withItem(g: Game, cls: string, verb: string, use: (o: Obj) => void): boolean {
-  const o = g.inv.find((x) => OBJECTS[x.kind]!.cls === cls);
+/** The first inventory item of a class (other than `skip`); a plain loop, as closures would allocate per action. */
+function firstOf(g: Game, cls: string, skip: Obj | null = null): Obj | undefined {
+  for (const x of g.inv) if (x !== skip && OBJECTS[x.kind]!.cls === cls) return x;
+  return undefined;
+}
+
+// Item users take (g, o) rather than closing over g: a closure here would allocate on every action.
+function withItem(g: Game, cls: string, verb: string, use: (g: Game, o: Obj) => void): boolean {
+  const o = firstOf(g, cls);
   if (!o) { g.say(`You don't have anything to ${verb}.`); return false; }
-  use(o);
+  use(g, o);
   return true;
 }
 
 function wield(g: Game): boolean {
-  const o = g.inv.find((x) => OBJECTS[x.kind]!.cls === 'weapon' && x !== g.wielded);
+  const o = firstOf(g, 'weapon', g.wielded);
   if (!o) { g.say(g.wielded ? `You are already wielding ${objName(g.wielded)}.` : "You don't have anything to wield."); return false; }
   g.wielded = o;
   g.invDirty = true;
@@ -265,7 +272,7 @@ function kick(g: Game): boolean {
 }
 
 function apply(g: Game): boolean {
-  const key = g.inv.find((o) => o.kind === KEY);
+  const key = firstOf(g, 'tool');
   if (!key) { g.say(g.inv.length ? "Sorry, I don't know how to use that." : "You don't have anything to use or apply."); return false; }
   const lv = g.lv;
   for (let d = 0; d < 4; d++) {

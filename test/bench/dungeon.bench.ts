@@ -11,10 +11,12 @@
  * Run: npm run build && npx vitest bench --run --config test/vitest.config.ts test/bench/dungeon.bench.ts
  */
 import { existsSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, bench, describe } from 'vitest';
 import { make } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Env } from '../../src/core/env.js';
+import { unwrap } from '../../src/core/wrapper.js';
 import type { Discrete } from '../../src/core/spaces.js';
 import { registerAll } from '../../envs/index.js';
 import { OBS_KEYS } from '../../envs/dungeon/obs.js';
@@ -47,6 +49,31 @@ function runner(id: string, kwargs: Record<string, unknown>, mk: MakeFn = make):
   };
 }
 
+/** Garbage collections during 1M random steps in a 15x15 room that never ends (zero means no per-step allocation). */
+async function allocationCheck(builds: Array<[string, MakeFn]>): Promise<string[]> {
+  const row = `|${'.'.repeat(15)}|`;
+  const level = ['MAP', '-'.repeat(17), ...Array<string>(15).fill(row), '-'.repeat(17), 'ENDMAP', 'REWARD: kill newt value 1'].join('\n');
+  let gcs = 0;
+  const obs = new PerformanceObserver((l) => { gcs += l.getEntries().length; });
+  obs.observe({ entryTypes: ['gc'] });
+  const out: string[] = [];
+  for (const [build, mk] of builds) {
+    const env = mk('Dungeon-Custom-v0', { level, observationKeys: ['glyphs_crop', 'blstats', 'message'] }) as Env<unknown, number>;
+    env.reset({ seed: 0 });
+    (unwrap(env) as unknown as { game: { nutrition: number } }).game.nutrition = 1e9;
+    const rng = new Rng(1);
+    const actions = Int32Array.from({ length: 1 << 16 }, () => rng.int(0, 8));
+    for (let t = 0; t < 100_000; t++) env.step(actions[t & 0xffff]!);
+    await new Promise((r) => setTimeout(r, 20));
+    const before = gcs;
+    for (let t = 0; t < 1_000_000; t++) env.step(actions[t & 0xffff]!);
+    await new Promise((r) => setTimeout(r, 20));
+    out.push(`${build.padEnd(7)}garbage collections during 1,000,000 steps (no reset): ${gcs - before}`);
+  }
+  obs.disconnect();
+  return out;
+}
+
 const DIST = new URL('../../dist/src/index.js', import.meta.url);
 
 const report: string[] = [];
@@ -67,6 +94,7 @@ afterAll(async () => {
     const fmt = (x: number): string => Math.round(x).toLocaleString('en-US').padStart(10);
     report.push(`${build.padEnd(7)}${name.padEnd(50)} ${fmt((reps * STEPS) / wall)} steps/s wall  ${fmt((reps * STEPS) / cpu)} steps per CPU-second`);
   }
+  report.push(...(await allocationCheck(builds)));
   console.log(`dungeon steps/s (one core, ${STEPS} steps per iteration):\n${report.join('\n')}`);
 }, 600_000);
 
