@@ -50,17 +50,18 @@ function toObsBatch(obs: VecObs, space: Space<unknown>, n: number): ObsBatch {
 }
 
 /** The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against `envId`. */
-async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string }> {
+async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string; envKwargs: Record<string, unknown> }> {
   const runDir = existsSync(join(dir, 'run.json')) ? dir : existsSync(join(dir, '..', '..', 'run.json')) ? join(dir, '..', '..') : undefined;
   if (!runDir) throw new RxgymError(`--policy: "${dir}" is not a run directory (no run.json); give the directory a training run wrote (e.g. runs/demo-...)`);
   const ck = existsSync(join(dir, 'meta.json')) ? { dir, meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { envId: string; agentType: string; step: number } } : latestCheckpoint(runDir);
   if (!ck) throw new RxgymError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
   if (ck.meta.envId !== envId) throw new RxgymError(`--policy: the checkpoint in ${ck.dir} is for ${ck.meta.envId}, not ${envId}; pass --env ${ck.meta.envId}`);
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
   await initBackend();
   const def = agentDefinition(run.scenario.agent.type);
   return {
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
+    envKwargs: run.scenario.env.kwargs ?? {},
     policy: (v) => {
       const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps });
       agent.load(join(ck.dir, 'agent'));
@@ -127,7 +128,7 @@ async function playMode(o: WatchCliOptions): Promise<void> {
   const numEnvs = int('num-envs', o.numEnvs, 1);
   const maxSteps = o.steps === undefined ? undefined : int('steps', o.steps, 1);
   const stepsPerSecond = positive('sps', o.sps);
-  const userKwargs = parseKwargs(o.kwargs);
+  let userKwargs = parseKwargs(o.kwargs);
   let fromCheckpoint: ((v: VectorEnv) => PlayPolicy) | undefined;
   let agent = 'random';
   if (o.policy !== 'random') {
@@ -138,6 +139,8 @@ async function playMode(o: WatchCliOptions): Promise<void> {
     const ck = await checkpointPolicy(o.policy, id);
     fromCheckpoint = ck.policy;
     agent = ck.agent;
+    // The env as the run trained it (e.g. a custom level), with --kwargs on top.
+    userKwargs = { ...ck.envKwargs, ...userKwargs };
   }
   const renderMode = pickRenderMode(id, userKwargs);
   precheckScreen({ mode: 'play', plain: o.plain });

@@ -165,7 +165,7 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     const [rw] = inner(rewards);
     rewards.setLabel(rewardBig ? ' rewards (detail; r to close) ' : ' rewards (r: detail) ');
     rewards.setContent(rewardsText(state, rw, rewardBig));
-    help.setContent(quitting ? ' \x1b[33mstopping: writing the checkpoint…\x1b[0m' : helpText(opts.mode));
+    help.setContent(quitting ? ' \x1b[33mstopping: writing the checkpoint…\x1b[0m' : state.ended ? ' run finished: press q to exit' : helpText(opts.mode));
     screen.render();
   };
 
@@ -243,10 +243,7 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     await Promise.race([control.done.then(() => undefined, () => undefined), finished]);
     if (!quitting) {
       // The run ended by itself: leave the final screen up until the user presses q.
-      dirty = true;
       draw();
-      help.setContent(' run finished — press q to exit');
-      screen.render();
       await new Promise<void>((resolve) => screen.key(['q', 'C-c', 'enter', 'escape'], () => resolve()));
     }
     await control.done.catch(() => undefined);

@@ -8,7 +8,7 @@ const run = (args: string): { out: string; err: string; code: number | null } =>
 };
 
 describe('rxgym watch without a terminal', () => {
-  it('prints plain progress lines and a summary, no escape codes', () => {
+  it('prints plain progress lines and a summary, no escape codes', { timeout: 240_000 }, () => {
     const r = run('watch --env CartPole-v1 --num-envs 4 --sps max --steps 3000 --every 20');
     expect(r.code).toBe(0);
     expect(r.out).not.toMatch(/\x1b/);
@@ -17,7 +17,7 @@ describe('rxgym watch without a terminal', () => {
     expect(r.out).toMatch(/^done: budget after 12,000 steps, \d+ episodes/m);
   });
 
-  it('rejects bad input with one clear line', () => {
+  it('rejects bad input with one clear line', { timeout: 240_000 }, () => {
     let r = run('watch');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/nothing to watch: give a scenario file/);
