@@ -63,10 +63,6 @@ function toFloat(data: TypedArray): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
-function mlpAct(act: NetworkConfig['activation'], x: tf.Tensor): tf.Tensor {
-  return act === 'tanh' ? tf.tanh(x) : tf.relu(x);
-}
-
 /** An MLP with orthogonal init: hidden layers (gain sqrt 2) and an output layer with `outGain`. */
 export class Mlp {
   private readonly layers: DenseParams[] = [];
@@ -83,7 +79,7 @@ export class Mlp {
   apply(x: tf.Tensor): tf.Tensor2D {
     let h = x;
     const last = this.layers.length - 1;
-    for (let i = 0; i < last; i++) h = mlpAct(this.act, applyDense(this.layers[i]!, h));
+    for (let i = 0; i < last; i++) h = this.act === 'relu' ? applyDense(this.layers[i]!, h, 'relu') : tf.tanh(applyDense(this.layers[i]!, h));
     return applyDense(this.layers[last]!, h);
   }
 }
@@ -172,11 +168,11 @@ export class ObsEncoder {
     const feats: tf.Tensor[] = this.parts.map((p, i) => {
       const x = inputs[i]!;
       if (p.kind === 'flat') return x;
-      if (p.kind === 'message') return tf.relu(applyDense(this.msgParams.get(p.key)!, x));
+      if (p.kind === 'message') return applyDense(this.msgParams.get(p.key)!, x, 'relu');
       const g = this.glyphParams.get(p.key)!;
       let h: tf.Tensor = tf.gather(g.embed, x as tf.Tensor3D); // [B, H, W, E]
-      for (const c of g.convs) h = tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, c.k as tf.Tensor4D, 1, 'same'), c.b));
-      return tf.relu(applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1])));
+      for (const c of g.convs) h = tf.fused.conv2d({ x: h as tf.Tensor4D, filter: c.k as tf.Tensor4D, strides: 1, pad: 'same', bias: c.b, activation: 'relu' });
+      return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
     });
     return (feats.length === 1 ? feats[0]! : tf.concat(feats, 1)) as tf.Tensor2D;
   }

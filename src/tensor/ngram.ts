@@ -6,6 +6,7 @@
 export function hashNgrams(bytes: ArrayLike<number>, start: number, length: number, ngrams: readonly number[], buckets: number, out: Float32Array, offset: number): void {
   let end = start;
   while (end < start + length && bytes[end] !== 0) end++;
+  if (end === start) return; // empty line: all zeros
   let total = 0;
   for (const n of ngrams) {
     for (let i = start - 1; i + n <= end + 1; i++) {
@@ -20,7 +21,6 @@ export function hashNgrams(bytes: ArrayLike<number>, start: number, length: numb
       total++;
     }
   }
-  if (end === start) return; // empty line: all zeros
   const s = 1 / Math.sqrt(total);
   for (let b = 0; b < buckets; b++) out[offset + b]! *= s;
 }

@@ -83,7 +83,10 @@ export class ParamStore {
 
 let uid = 0;
 
-/** x W + b. */
-export function applyDense(p: DenseParams, x: tf.Tensor): tf.Tensor2D {
-  return tf.add(tf.matMul(x as tf.Tensor2D, p.W as tf.Tensor2D), p.b) as tf.Tensor2D;
+/**
+ * act(x W + b) as one fused kernel (bias and relu folded into the matmul: fewer intermediate tensors, which is
+ * what small networks pay for); other activations are applied by the caller.
+ */
+export function applyDense(p: DenseParams, x: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+  return tf.fused.matMul({ a: x as tf.Tensor2D, b: p.W as tf.Tensor2D, bias: p.b, activation }) as tf.Tensor2D;
 }

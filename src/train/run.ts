@@ -253,7 +253,7 @@ class Run implements RunHandle {
         tap(() => { this.profile.annotateMs += performance.now() - this.batchT0; }),
         learn(this.agent),
       ).subscribe({ next: (lb) => this.afterBatch(lb), error: (e) => this.fail(e) });
-      if (this.rollout.globalStep >= s.budget.steps) await this.finish('budget');
+      if (this.budgetSpent()) await this.finish('budget');
       else this.next();
     } catch (e) {
       this.fail(e);
@@ -277,7 +277,7 @@ class Run implements RunHandle {
       const after = step + ro.steps * ro.numEnvs;
       const req: CollectRequest = {};
       // At a checkpoint boundary the episodes are cut and the envs reseeded, so a resumed run sees the same stream.
-      if (every > 0 && Math.floor(after / every) > Math.floor(step / every) && after < this.s.budget.steps) {
+      if (every > 0 && Math.floor(after / every) > Math.floor(step / every) && after + ro.steps * ro.numEnvs <= this.s.budget.steps) {
         req.cutAndReseed = segmentSeed(this.seed, this.segment + 1);
       }
       this.batchT0 = performance.now();
@@ -350,9 +350,9 @@ class Run implements RunHandle {
     const stats: TrainStats = { ...lb.stats, rolloutMs: this.profile.rolloutMs, learnMs: this.profile.learnMs };
     this.emit({ type: 'train', step, stats: lb.stats, time: now });
     const ev = this.s.eval.every;
-    if (ev > 0 && Math.floor(step / ev) > Math.floor(before / ev) && step < this.s.budget.steps) this.runEval(step);
+    if (ev > 0 && Math.floor(step / ev) > Math.floor(before / ev) && !this.budgetSpent()) this.runEval(step);
     const ck = this.s.checkpoint.every;
-    if (ck > 0 && Math.floor(step / ck) > Math.floor(before / ck) && step < this.s.budget.steps) {
+    if (ck > 0 && Math.floor(step / ck) > Math.floor(before / ck) && !this.budgetSpent()) {
       this.segment += 1;
       this.checkpoint(step);
     }
@@ -360,8 +360,14 @@ class Run implements RunHandle {
     this.csv.row({ step, time: elapsed, sps, episodes: this.episodes, returnMean: mean(this.recent), lengthMean: undefined, successRate, evalReturn: this.lastEval?.meanReturn, evalSuccess: this.lastEval?.successRate }, stats);
     this.progress.update({ step, total: this.s.budget.steps, sps, returnMean: mean(this.recent), successRate, evalReturn: this.lastEval?.meanReturn });
     this.inFlight = false;
-    if (step >= this.s.budget.steps) void this.finish('budget');
+    if (this.budgetSpent()) void this.finish('budget');
     else this.next();
+  }
+
+  /** True when another whole batch would exceed the budget (a run never takes more steps than its budget). */
+  private budgetSpent(): boolean {
+    const ro = this.rollout!;
+    return ro.globalStep + ro.steps * ro.numEnvs > this.s.budget.steps;
   }
 
   private checkpoint(step: number): void {

@@ -22,9 +22,11 @@ export interface Scenario {
   output: { dir: string };
   /** A success criterion reported in the summary (e.g. `{ metric: evalReturn, atLeast: 475 }`). */
   target?: { metric: 'evalReturn' | 'successRate'; atLeast: number };
+  /** Settings of `rxgym bench` (reward-stack variants, seeds), validated by the bench command. */
+  bench?: Record<string, unknown>;
 }
 
-const TOP = ['name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output', 'target'];
+const TOP = ['name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output', 'target', 'bench'];
 
 function obj(path: string, v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
@@ -140,7 +142,8 @@ export function validateScenario(raw: unknown, defaultName = 'run'): Scenario {
       atLeast: checkParam('target.atLeast', t.atLeast, { kind: 'number', default: 0, doc: '' }) as number,
     };
   }
-  return { name, env, agent: { type, params }, rewards, llm, budget, seeds, eval: ev, checkpoint, output, target };
+  const bench = root.bench === undefined ? undefined : obj('bench', root.bench);
+  return { name, env, agent: { type, params }, rewards, llm, budget, seeds, eval: ev, checkpoint, output, target, ...(bench ? { bench } : {}) };
 }
 
 /** Load and validate a scenario from a YAML/JSON file or an object. */

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAll } from '../../envs/index.js';
+import { registerAgents } from '../../agents/index.js';
+import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
+import { setBackendLogger } from '../../src/tensor/backend.js';
+import { startRun, type RewardStackFactory } from '../../src/train/run.js';
+import { validateScenario } from '../../src/train/scenario.js';
+import type { RunEvent } from '../../src/stream/events.js';
+
+const stackFactory: RewardStackFactory = (configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext);
+
+beforeAll(() => {
+  registerAll();
+  registerAgents();
+  registerAllSources();
+  setBackendLogger(() => {});
+});
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'rxgym-run-'));
+const small = (over: Record<string, unknown> = {}) => validateScenario({
+  name: 'small',
+  env: { id: 'CartPole-v1', numEnvs: 2 },
+  agent: { type: 'ppo', numSteps: 32, numMinibatches: 2, updateEpochs: 2 },
+  budget: { steps: 1024 },
+  seed: 3,
+  eval: { every: 512, episodes: 2 },
+  checkpoint: { every: 512 },
+  ...over,
+});
+
+function bytes(dir: string): Buffer {
+  const ptr = readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8').trim();
+  return readFileSync(join(dir, 'checkpoints', ptr, 'agent', 'ppo.bin'));
+}
+
+describe('startRun', () => {
+  it('trains, emits the event stream, writes metrics, evaluations and checkpoints', async () => {
+    const dir = join(tmp(), 'r');
+    const run = startRun(small(), { runDir: dir, quiet: true, rewardStack: stackFactory });
+    const events: RunEvent[] = [];
+    run.events$.subscribe((e) => events.push(e));
+    const sum = await run.done;
+    expect(sum.steps).toBe(1024);
+    expect(sum.reason).toBe('budget');
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['start', 'episode', 'batch', 'rewards', 'train', 'eval', 'checkpoint', 'end']) expect(types.has(t as RunEvent['type']), t).toBe(true);
+    expect(events.filter((e) => e.type === 'batch')).toHaveLength(16);
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!).type).toBe('end');
+    const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]!.startsWith('step,time,sps')).toBe(true);
+    expect(csv).toHaveLength(17);
+    expect(existsSync(join(dir, 'summary.json'))).toBe(true);
+    expect(sum.lastEval?.step).toBe(1024);
+  });
+
+  it('a resumed run matches an uninterrupted one', async () => {
+    const a = join(tmp(), 'a');
+    await startRun(small(), { runDir: a, quiet: true }).done;
+    const b = join(tmp(), 'b');
+    const first = startRun(small(), { runDir: b, quiet: true });
+    first.events$.subscribe((e) => { if (e.type === 'checkpoint' && e.step === 512) void first.stop(); });
+    const partial = await first.done;
+    expect(partial.reason).toBe('stopped');
+    expect(partial.steps).toBe(512);
+    const second = startRun(small(), { runDir: b, quiet: true, resume: true });
+    const sum = await second.done;
+    expect(sum.steps).toBe(1024);
+    expect(bytes(b).equals(bytes(a))).toBe(true);
+    const evA = readFileSync(join(a, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l).meanReturn);
+    const evB = readFileSync(join(b, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l).meanReturn);
+    expect(evB).toEqual(evA);
+  });
+
+  it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
+    const dir = join(tmp(), 'p');
+    const run = startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, kwargs: { renderMode: 'ansi' } } }), { runDir: dir, quiet: true });
+    const batches: number[] = [];
+    let frames = 0;
+    run.events$.subscribe((e) => { if (e.type === 'batch') batches.push(e.step); if (e.type === 'frame') frames++; });
+    run.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = batches.length;
+    expect(frames).toBe(0);
+    run.requestFrames({ envIndex: 1, everyMs: 0 });
+    run.stepOnce();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(batches.length).toBe(before + 1);
+    expect(frames).toBeGreaterThan(0);
+    run.requestFrames(null);
+    const f0 = frames;
+    run.resume();
+    await run.done;
+    expect(frames).toBe(f0);
+    expect(() => run.requestFrames({ envIndex: 5, everyMs: 10 })).toThrow('envIndex must be in [0, 2)');
+  });
+});
+
+describe('startRun bad input', () => {
+  it('a run directory holding a run is not overwritten', async () => {
+    const dir = join(tmp(), 'x');
+    await startRun(small({ budget: { steps: 128 }, eval: { episodes: 1 } }), { runDir: dir, quiet: true }).done;
+    const before = readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]);
+    expect(() => startRun(small(), { runDir: dir, quiet: true })).toThrow(/already holds run .*--resume/);
+    expect(() => startRun(small({ agent: { type: 'ppo', lr: 0.01, numSteps: 32 } }), { runDir: dir, quiet: true, resume: true })).toThrow(/holds a different run/);
+    expect(() => startRun(small({ env: { id: 'Acrobot-v1', numEnvs: 2 } }), { runDir: dir, quiet: true, resume: true })).toThrow(/holds a different run/);
+    expect(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs])).toEqual(before);
+    expect(() => startRun(small(), { runDir: join(tmp(), 'none'), quiet: true, resume: true })).toThrow('nothing to resume');
+  });
+
+  it('an agent that cannot act in the env is refused', () => {
+    expect(() => startRun(small({ agent: { type: 'sac' } }), { runDir: join(tmp(), 's'), quiet: true })).toThrow(/agent.type: sac needs a continuous \(Box\) action space/);
+    expect(() => startRun(small({ env: { id: 'Pendulum-v1', numEnvs: 2 }, agent: { type: 'dqn' } }), { runDir: join(tmp(), 'd'), quiet: true })).toThrow(/agent.type: dqn needs a Discrete action space/);
+    expect(() => startRun(small({ env: { id: 'CartPole-v9', numEnvs: 2 } }), { runDir: join(tmp(), 'e'), quiet: true })).toThrow(/CartPole/);
+  });
+
+  it('a checkpoint written by another agent or env is refused by load', async () => {
+    const { PpoAgent, PPO_PARAMS } = await import('../../agents/ppo.js');
+    const { resolveParams } = await import('../../src/train/schema.js');
+    const { make } = await import('../../src/core/registry.js');
+    const { initBackend } = await import('../../src/tensor/backend.js');
+    await initBackend();
+    const hp = resolveParams('agent', {}, PPO_PARAMS) as never;
+    const cp = make('CartPole-v1');
+    const ac = make('Acrobot-v1');
+    const a = new PpoAgent(hp, { observationSpace: cp.observationSpace, actionSpace: cp.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
+    const b = new PpoAgent(hp, { observationSpace: ac.observationSpace, actionSpace: ac.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
+    const dir = tmp();
+    a.save(dir);
+    expect(() => b.load(dir)).toThrow(/trained on another env/);
+    const { RandomAgent } = await import('../../agents/random.js');
+    const r = new RandomAgent({ observationSpace: cp.observationSpace, actionSpace: cp.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
+    expect(() => r.load(dir)).toThrow(/no random-agent checkpoint/);
+    const rd = tmp();
+    r.save(rd);
+    expect(() => a.load(rd)).toThrow(/no saved weights/);
+    a.dispose();
+    b.dispose();
+  });
+});
