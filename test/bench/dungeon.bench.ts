@@ -16,7 +16,6 @@ import { afterAll, bench, describe } from 'vitest';
 import { make } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Env } from '../../src/core/env.js';
-import { unwrap } from '../../src/core/wrapper.js';
 import type { Discrete } from '../../src/core/spaces.js';
 import { registerAll } from '../../envs/index.js';
 import { OBS_KEYS } from '../../envs/dungeon/obs.js';
@@ -60,7 +59,9 @@ async function allocationCheck(builds: Array<[string, MakeFn]>): Promise<string[
   for (const [build, mk] of builds) {
     const env = mk('Dungeon-Custom-v0', { level, observationKeys: ['glyphs_crop', 'blstats', 'message'] }) as Env<unknown, number>;
     env.reset({ seed: 0 });
-    (unwrap(env) as unknown as { game: { nutrition: number } }).game.nutrition = 1e9;
+    // The env's own `unwrapped` (the dist build has its own Wrapper class, so `unwrap` from src cannot see through it).
+    const inner = ((env as unknown as { unwrapped?: unknown }).unwrapped ?? env) as { game: { nutrition: number } };
+    inner.game.nutrition = 1e9;
     const rng = new Rng(1);
     const actions = Int32Array.from({ length: 1 << 16 }, () => rng.int(0, 8));
     for (let t = 0; t < 100_000; t++) env.step(actions[t & 0xffff]!);
