@@ -48,6 +48,14 @@ function actionNamesOf(env: Env<unknown, unknown>): string[] | undefined {
   return Array.isArray(names) && names.every((n) => typeof n === 'string') ? names : undefined;
 }
 
+/** The env's own task description (`describeTask()`, as reward-free behaviour tasks have), if any. */
+export function taskDescriptionOf(env: Env<unknown, unknown>): string | undefined {
+  const inner = unwrap(env) as { describeTask?: unknown };
+  if (typeof inner.describeTask !== 'function') return undefined;
+  const text: unknown = (inner.describeTask as () => unknown).call(inner);
+  return typeof text === 'string' && text.trim() ? text.trim() : undefined;
+}
+
 /** The per-step information every reward receives. */
 export const STEP_INFO_DTS = `/** Per-step information. */
 interface StepInfo {
@@ -73,7 +81,9 @@ export function rewardDeclarations(id: string, env: Env<unknown, unknown>): stri
   const dts = describedEnv(env, id).describeState().trim();
   const name = stateTypeName(dts);
   const alias = name && name !== 'State' ? `\ntype State = ${name};` : name ? '' : '\ntype State = unknown;';
+  const task = taskDescriptionOf(env);
   return [
+    ...(task ? [`// Task (describeTask()): ${task}`, ''] : []),
     `// ${id}: the state reward code reads (describeState()).`,
     dts + alias,
     '',

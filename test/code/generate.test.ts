@@ -104,6 +104,11 @@ describe('reward generate against a scripted OpenAI server', () => {
     expect(existsSync(join(dir, 'reward.ts'))).toBe(false);
   });
 
+  it('needs --task when the env has no describeTask() of its own', async () => {
+    await expect(rewardGenerate({ ...flags(), task: undefined })).rejects.toThrow(/--task "<what the agent should do>" is needed: env "Test-Corridor-v0" has no describeTask\(\)/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('says how to point at a server when none is configured', async () => {
     const saved = { ...process.env };
     delete process.env.OPENAI_BASE_URL;
