@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './tmux.js';
 
 const run = (args: string): { out: string; err: string; code: number | null } => {
-  const r = spawnSync('bash', ['-c', `${CLI} ${args}`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('bash', ['-c', `${CLI} ${args}`], { cwd: ROOT, encoding: 'utf8', timeout: 200_000 });
   return { out: r.stdout, err: r.stderr, code: r.status };
 };
 
