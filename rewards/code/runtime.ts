@@ -132,7 +132,9 @@ export const PRELUDE = String.raw`
         status[k] = code; errors++;
         if (!first) first = { index: k, kind: code === 2 ? 'non-number' : code === 3 ? 'non-finite' : 'too-large', message: code === 2 ? describe(r) : StringFn(t), name: '', stack: '' };
       }
-      return { total: total, status: status, comps: comps, names: names, errors: errors, first: first };
+      const out = logs.slice();
+      logs.length = 0;
+      return { total: total, status: status, comps: comps, names: names, errors: errors, first: first, logs: out };
     },
   };
   Object.freeze(rx);

@@ -49,7 +49,7 @@ export interface RewardBatchResult {
 }
 
 interface RawFirst { index: number; kind: string; message: string; name: string; stack: string }
-interface RawResult { total: Float64Array; status: Uint8Array; comps: Record<string, Float64Array>; names: string[]; errors: number; first: RawFirst | null }
+interface RawResult { total: Float64Array; status: Uint8Array; comps: Record<string, Float64Array>; names: string[]; errors: number; first: RawFirst | null; logs: string[] }
 
 const INTERNAL_FILE = 'reward.js';
 const NODE_NAMES = /\b(require|process|module|import|fetch|setTimeout|setInterval|setImmediate|Buffer|fs|global|Date|XMLHttpRequest|WebSocket) is not defined/;
@@ -204,7 +204,7 @@ export class RewardSandbox {
     } catch (err) {
       return this.failedCall(err, input, n);
     }
-    const result: RewardBatchResult = { total: raw.total, status: raw.status, components: {}, errorCount: raw.errors, logs: this.takeLogs() };
+    const result: RewardBatchResult = { total: raw.total, status: raw.status, components: {}, errorCount: raw.errors, logs: raw.logs };
     for (const name of raw.names) result.components[name] = raw.comps[name]!;
     if (raw.first) result.error = this.explainFirst(raw.first, input);
     return result;
