@@ -22,9 +22,9 @@ export function statusText(s: ViewState, extra: { paused: boolean; speed: string
   const state = s.ended ? `${YELLOW}ended (${s.ended.reason})${R}` : extra.paused ? `${YELLOW}${B}PAUSED${R}` : `${GREEN}running${R}`;
   return [
     `${B}${s.env || '(starting)'}${R} ${DIM}${s.agent}${R}`,
-    `state    ${state}  ${DIM}${extra.mode}, ${extra.speed}${R}`,
+    `state    ${state}  ${DIM}${extra.mode}${R}`,
     `step     ${fmtInt(s.step)}  ${DIM}${fmtDuration(elapsed)}${R}`,
-    `SPS      ${fmtInt(s.sps)}`,
+    `SPS      ${fmtInt(s.sps)}  ${DIM}${extra.speed}${R}`,
     `episodes ${fmtInt(s.episodes)}  ${DIM}envs ${s.numEnvs} · viewing ${s.frameEnv}${R}`,
     `return   ${fmtNum(recentMean(s.returns, s.window))} ${DIM}(last ${Math.min(s.returns.length, s.window)}; len ${fmtNum(mean(s.lengths), 1)})${R}`,
     `success  ${rate === undefined ? '-' : `${(rate * 100).toFixed(1)}%`}${s.firstSuccessStep !== undefined ? ` ${DIM}first @${fmtInt(s.firstSuccessStep)}${R}` : ''}`,
