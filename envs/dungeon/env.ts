@@ -68,7 +68,7 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   reset(opts: ResetOptions = {}): ResetResult<DungeonObs> {
     if (opts.seed !== undefined) this.seeder = new Rng(opts.seed);
     const old = this.game as Game | undefined;
-    this.game = new Game(this.task.setup(), this.seeder.int(0, 2 ** 31 - 1), old);
+    this.game = new Game(this.task.setup(), this.seeder, old);
     old?.release();
     this.game.say('Hello Agent, welcome to the dungeon!  You are a neutral human adventurer.');
     this.game.begin();

@@ -92,18 +92,21 @@ export class Game {
   private view: Int16Array | null = null;
   private levelSeed = 0;
 
-  /** `screen` lends the display arrays of a finished game (they are fully rewritten on entering a level). */
-  constructor(readonly setup: GameSetup, seed: number, screen?: Game) {
+  /** `rng` is the env's generator (the episode continues its stream); `screen` lends a finished game's display arrays. */
+  constructor(readonly setup: GameSetup, rng: Rng, screen?: Game) {
     this.disp = screen?.disp ?? new Int16Array(NCELLS);
     this.dchars = screen?.dchars ?? new Uint8Array(NCELLS).fill(32);
     this.dcolors = screen?.dcolors ?? new Uint8Array(NCELLS);
     this.inView = screen?.inView ?? new Uint8Array(NCELLS);
-    this.rng = new Rng(seed);
+    this.rng = rng;
     this.levelSeed = this.rng.int(0, 2 ** 31 - 1);
   }
 
   /** The level at `depth`, generated on first visit from a seed fixed at reset. */
   levelAt(depth: number): LevelBuild {
+    // Depth 1 is built first thing in the episode, so the game's own stream is history-free there; deeper
+    // levels get their own generator so they do not depend on how the player got to them.
+    if (depth === 1 && this.levels.length === 0) return this.setup.makeLevel(depth, this.rng);
     const seed = (Math.imul(this.levelSeed ^ 0x5bd1e995, 31) + depth * 7919) >>> 1;
     return this.setup.makeLevel(depth, new Rng(seed));
   }
