@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { make } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import type { TypedArray } from '../../src/core/spaces.js';
-import { registerAll } from '../../envs/index.js';
+import { registerExplore } from '../../envs/explore/index.js';
 import { ExploreArena } from '../../envs/explore/arena.js';
 import { ExploreMaze } from '../../envs/explore/maze.js';
 import { ExplorationTracker } from '../../envs/explore/metrics.js';
 import { makeBatch } from '../rewards/batch.js';
 
-registerAll();
+registerExplore();
 
 describe('Explore-Maze-v0', () => {
   it('is a perfect maze: every floor cell reachable from the start; same maze for the same mazeSeed', () => {

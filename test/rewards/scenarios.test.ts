@@ -5,10 +5,12 @@ import { make } from '../../src/core/registry.js';
 import { planBench } from '../../src/train/bench/matrix.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import { registerAgents } from '../../agents/index.js';
-import { registerAll } from '../../envs/index.js';
+import { registerDungeon } from '../../envs/dungeon/register.js';
+import { registerExplore } from '../../envs/explore/index.js';
 import { buildRewardStack, registerAllSources, type RewardComponentConfig } from '../../rewards/index.js';
 
-registerAll();
+registerDungeon();
+registerExplore();
 registerAgents();
 registerAllSources();
 
