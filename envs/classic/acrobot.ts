@@ -1,4 +1,4 @@
-import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
@@ -18,7 +18,7 @@ const NO_INFO: Info = Object.freeze({});
  * (-cos(t1) - cos(t1 + t2) > 1), which terminates. The observation [cos t1, sin t1, cos t2, sin t2, dt1, dt2] is a
  * Float32Array the env overwrites on the next step/reset, and `step` returns one result object it reuses.
  */
-export class AcrobotEnv implements Env<Float32Array, number> {
+export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array, number> {
   readonly observationSpace = new Box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2], [6], 'float32') as Space<Float32Array>;
   readonly actionSpace = new Discrete(3);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 15 };
@@ -99,6 +99,25 @@ export class AcrobotEnv implements Env<Float32Array, number> {
     return undefined;
   }
 
+  /** The physical state as plain JSON, for reward code. */
+  state(): AcrobotState {
+    const s = this.s;
+    return { theta1: s[0]!, theta2: s[1]!, angularVelocity1: s[2]!, angularVelocity2: s[3]!, tipHeight: -Math.cos(s[0]!) - Math.cos(s[0]! + s[1]!) };
+  }
+
+  /** A .d.ts-style description of `state()` for prompts. */
+  describeState(): string {
+    return `// Acrobot-v1: two 1 m links hanging from a fixed joint; only the middle joint is driven (torque -1, 0, +1 for actions 0, 1, 2).
+// The episode succeeds when the free end swings above the bar: tipHeight > 1 (tipHeight is -2 hanging straight down).
+interface State {
+  theta1: number;            // first link's angle from hanging down (rad, in [-pi, pi])
+  theta2: number;            // second link's angle relative to the first (rad, in [-pi, pi])
+  angularVelocity1: number;  // rad/s, in [-4 pi, 4 pi]
+  angularVelocity2: number;  // rad/s, in [-9 pi, 9 pi]
+  tipHeight: number;         // -cos(theta1) - cos(theta1 + theta2), in [-2, 2]
+}`;
+  }
+
   close(): void {}
 
   private writeObs(): void {
@@ -138,3 +157,6 @@ function wrap(x: number, m: number, M: number): number {
   while (x < m) x += diff;
   return x;
 }
+
+/** Acrobot's state for reward code. */
+export interface AcrobotState { theta1: number; theta2: number; angularVelocity1: number; angularVelocity2: number; tipHeight: number }

@@ -1,4 +1,4 @@
-import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
@@ -21,14 +21,14 @@ const NO_INFO: Info = Object.freeze({});
  * The observation is a Float32Array the env overwrites on the next step/reset (copy it to keep it), and `step`
  * returns one result object it reuses: read or copy its fields before the next call.
  */
-export class CartPoleEnv implements Env<Float32Array, number> {
+export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Array, number> {
   readonly observationSpace: Space<Float32Array> = new Box([X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity].map((v) => -v), [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity], [4], 'float32') as Space<Float32Array>;
   readonly actionSpace = new Discrete(2);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 50 };
   readonly renderMode?: RenderMode;
   private readonly suttonBarto: boolean;
   /** x, x_dot, theta, theta_dot in float64, as Gymnasium keeps them. */
-  private readonly state = new Float64Array(4);
+  private readonly s = new Float64Array(4);
   private readonly obs = new Float32Array(4);
   private rng?: Rng;
   private stepsBeyondTerminated = -1;
@@ -49,7 +49,7 @@ export class CartPoleEnv implements Env<Float32Array, number> {
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
     const [lo, hi] = resetBounds(ID, opts.options, -0.05, 0.05);
-    for (let i = 0; i < 4; i++) this.state[i] = this.rng.uniform(lo, hi);
+    for (let i = 0; i < 4; i++) this.s[i] = this.rng.uniform(lo, hi);
     this.stepsBeyondTerminated = -1;
     this.writeObs();
     return { obs: this.obs, info: NO_INFO };
@@ -60,7 +60,7 @@ export class CartPoleEnv implements Env<Float32Array, number> {
       throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(2); use 0 (push left) or 1 (push right)`);
     }
     if (this.rng === undefined) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
-    const s = this.state;
+    const s = this.s;
     let x = s[0]!, xDot = s[1]!, theta = s[2]!, thetaDot = s[3]!;
     const force = action === 1 ? FORCE_MAG : -FORCE_MAG;
     const cos = Math.cos(theta), sin = Math.sin(theta);
@@ -99,22 +99,38 @@ export class CartPoleEnv implements Env<Float32Array, number> {
     return undefined;
   }
 
+  /** The physical state as plain JSON, for reward code. */
+  state(): CartPoleState {
+    const s = this.s;
+    return { cart: { x: s[0]!, velocity: s[1]! }, pole: { angle: s[2]!, angularVelocity: s[3]! } };
+  }
+
+  /** A .d.ts-style description of `state()` for prompts. */
+  describeState(): string {
+    return `// CartPole-v1: a cart on a 1-D track (|x| <= 2.4 m) carrying a 1 m pole hinged at its top; actions push left (0) or right (1) with 10 N.
+// Units: metres, radians, seconds; 0.02 s per step. The episode fails when |pole.angle| > 0.2095 rad (12 degrees) or |cart.x| > 2.4.
+interface State {
+  cart: { x: number; velocity: number };              // position (m, 0 = centre), velocity (m/s)
+  pole: { angle: number; angularVelocity: number };   // angle from upright (rad, positive = leaning right), rad/s
+}`;
+  }
+
   close(): void {
     this.frame = undefined;
   }
 
   private writeObs(): void {
-    for (let i = 0; i < 4; i++) this.obs[i] = this.state[i]!;
+    for (let i = 0; i < 4; i++) this.obs[i] = this.s[i]!;
   }
 
   private ansi(): string {
     const w = 49;
-    const cart = Math.round(((this.state[0]! + X_THRESHOLD) / (2 * X_THRESHOLD)) * (w - 1));
+    const cart = Math.round(((this.s[0]! + X_THRESHOLD) / (2 * X_THRESHOLD)) * (w - 1));
     const track = Array.from({ length: w }, (_, i) => (i === cart ? '#' : '-')).join('');
-    const th = this.state[2]!;
+    const th = this.s[2]!;
     const pole = th > 0.035 ? '/' : th < -0.035 ? '\\' : '|';
     const top = ' '.repeat(Math.max(0, Math.min(w - 1, cart))) + pole;
-    return `${top}\n${track}\nx=${this.state[0]!.toFixed(3)} theta=${th.toFixed(3)}`;
+    return `${top}\n${track}\nx=${this.s[0]!.toFixed(3)} theta=${th.toFixed(3)}`;
   }
 
   private rgb(): RgbFrame {
@@ -123,12 +139,15 @@ export class CartPoleEnv implements Env<Float32Array, number> {
     clear(f, [255, 255, 255]);
     const scale = W / (X_THRESHOLD * 2);
     const poleLen = scale * (2 * LENGTH), cartW = 50, cartH = 30, cartY = H - 100;
-    const cx = this.state[0]! * scale + W / 2;
+    const cx = this.s[0]! * scale + W / 2;
     thickLine(f, 0, cartY, W, cartY, 1, [0, 0, 0]);
     fillPolygon(f, [[cx - cartW / 2, cartY - cartH / 2], [cx + cartW / 2, cartY - cartH / 2], [cx + cartW / 2, cartY + cartH / 2], [cx - cartW / 2, cartY + cartH / 2]], [0, 0, 0]);
-    const axleY = cartY - cartH / 4, th = this.state[2]!;
+    const axleY = cartY - cartH / 4, th = this.s[2]!;
     thickLine(f, cx, axleY, cx + Math.sin(th) * poleLen, axleY - Math.cos(th) * poleLen, 10, [202, 152, 101]);
     fillCircle(f, cx, axleY, 5, [129, 132, 203]);
     return { width: W, height: H, data: f.data.slice() };
   }
 }
+
+/** CartPole's state for reward code. */
+export interface CartPoleState { cart: { x: number; velocity: number }; pole: { angle: number; angularVelocity: number } }

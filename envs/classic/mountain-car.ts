@@ -1,4 +1,4 @@
-import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
@@ -16,7 +16,7 @@ const NO_INFO: Info = Object.freeze({});
  * The observation [position, velocity] is a Float32Array the env overwrites on the next step/reset,
  * and `step` returns one result object it reuses (read or copy before the next call).
  */
-export class MountainCarEnv implements Env<Float32Array, number> {
+export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float32Array, number> {
   readonly observationSpace = new Box([MIN_POS, -MAX_SPEED], [MAX_POS, MAX_SPEED], [2], 'float32') as Space<Float32Array>;
   readonly actionSpace = new Discrete(3);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 30 };
@@ -79,6 +79,22 @@ export class MountainCarEnv implements Env<Float32Array, number> {
     return undefined;
   }
 
+  /** The physical state as plain JSON, for reward code. */
+  state(): MountainCarState {
+    return { position: this.position, velocity: this.velocity, goalPosition: GOAL_POS };
+  }
+
+  /** A .d.ts-style description of `state()` for prompts. */
+  describeState(): string {
+    return `// MountainCar-v0: an underpowered car in a valley (height = sin(3 * position)); actions accelerate left (0), none (1), right (2).
+// It must rock back and forth to build momentum; the episode succeeds when position >= 0.5 (the flag on the right hill).
+interface State {
+  position: number;       // in [-1.2, 0.6]; the valley bottom is near -0.52
+  velocity: number;       // in [-0.07, 0.07], positive = moving right
+  goalPosition: number;   // 0.5
+}`;
+  }
+
   close(): void {}
 
   private writeObs(): void {
@@ -115,3 +131,6 @@ export class MountainCarEnv implements Env<Float32Array, number> {
     return f;
   }
 }
+
+/** MountainCar's state for reward code. */
+export interface MountainCarState { position: number; velocity: number; goalPosition: number }

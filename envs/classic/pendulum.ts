@@ -1,4 +1,4 @@
-import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type Space } from '../../src/core/spaces.js';
@@ -21,7 +21,7 @@ export function angleNormalize(x: number): number {
  * The observation [cos theta, sin theta, thetadot] is a Float32Array the env overwrites on the next step/reset,
  * and `step` returns one result object it reuses (read or copy before the next call).
  */
-export class PendulumEnv implements Env<Float32Array, Float32Array> {
+export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Array, Float32Array> {
   readonly observationSpace = new Box([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED], [3], 'float32') as Space<Float32Array>;
   readonly actionSpace = new Box(-MAX_TORQUE, MAX_TORQUE, [1], 'float32') as Space<Float32Array>;
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 30 };
@@ -103,6 +103,21 @@ export class PendulumEnv implements Env<Float32Array, Float32Array> {
     return undefined;
   }
 
+  /** The physical state as plain JSON, for reward code. */
+  state(): PendulumState {
+    return { angle: angleNormalize(this.theta), angularVelocity: this.thetaDot, torque: this.lastU ?? 0 };
+  }
+
+  /** A .d.ts-style description of `state()` for prompts. */
+  describeState(): string {
+    return `// Pendulum-v1: a 1 m pendulum on a motorised hinge; the action is a torque in [-2, 2] N m. The goal is to swing it up and hold it upright.
+interface State {
+  angle: number;            // from upright, in [-pi, pi) rad (0 = upright, +-pi = hanging down)
+  angularVelocity: number;  // rad/s, in [-8, 8]
+  torque: number;           // the last torque applied (0 before the first step)
+}`;
+  }
+
   close(): void {}
 
   private writeObs(): void {
@@ -115,3 +130,6 @@ export class PendulumEnv implements Env<Float32Array, Float32Array> {
 function describe(x: unknown): string {
   return ArrayBuffer.isView(x) ? `${x.constructor.name}(${(x as Float32Array).length})` : JSON.stringify(x) ?? String(x);
 }
+
+/** Pendulum's state for reward code. */
+export interface PendulumState { angle: number; angularVelocity: number; torque: number }

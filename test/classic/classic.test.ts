@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Box, checkEnv, Discrete, make, spec, type Env, type RgbFrame } from '../core/support/core.js';
+import { Box, checkEnv, Discrete, isDescribed, make, spec, unwrap, type Env, type RgbFrame } from '../core/support/core.js';
 
 const ids = ['CartPole-v1', 'MountainCar-v0', 'Pendulum-v1', 'Acrobot-v1'];
 
@@ -142,5 +142,21 @@ describe('classic-control envs', () => {
     env.reset({ seed: 0 });
     expect(() => env.step(2)).toThrow(/action 2 is outside the action space Discrete\(2\)/);
     expect(() => env.step(0.5)).toThrow(/outside the action space/);
+  });
+
+  it('describe their state for reward code (plain JSON matching the observation)', () => {
+    for (const id of ids) {
+      const env = make<Float32Array, unknown>(id);
+      const inner = unwrap(env);
+      expect(isDescribed(inner)).toBe(true);
+      if (!isDescribed(inner)) continue;
+      env.reset({ seed: 0 });
+      const st = inner.state();
+      expect(JSON.parse(JSON.stringify(st))).toEqual(st);
+      expect(inner.describeState()).toMatch(/interface State \{/);
+    }
+    const mc = make<Float32Array, number>('MountainCar-v0');
+    const { obs } = mc.reset({ seed: 1 });
+    expect((unwrap(mc) as unknown as { state(): { position: number } }).state().position).toBeCloseTo(obs[0]!, 6);
   });
 });
