@@ -93,10 +93,20 @@ export function registerBenchCommand(program: Command): void {
     .option('--num-envs <n>', 'envs in the vector envs', '8')
     .option('--workers <n>', 'worker threads of the worker vector env', '2')
     .option('--seed <n>', 'seed', '0')
+    .option('--kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"observationKeys":["glyphs_crop","blstats","message"]}\'')
     .option('--json', 'print JSON: { "id", "stepsPerSecond": { "raw", "sync", "worker" }, ... }')
-    .action((id: string, o: { steps: string; numEnvs: string; workers: string; seed: string; json?: boolean }) => {
+    .action((id: string, o: { steps: string; numEnvs: string; workers: string; seed: string; kwargs?: string; json?: boolean }) => {
       registerAll();
-      const r = measureEnvThroughput(id, { steps: posInt('steps', o.steps), numEnvs: posInt('num-envs', o.numEnvs), numWorkers: posInt('workers', o.workers), seed: Number(o.seed) });
+      let kwargs: Record<string, unknown> = {};
+      if (o.kwargs !== undefined) {
+        try {
+          kwargs = JSON.parse(o.kwargs) as Record<string, unknown>;
+        } catch {
+          kwargs = [] as unknown as Record<string, unknown>;
+        }
+        if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) throw new RxgymError(`--kwargs: expected a JSON object such as '{"cropSize": 9}', got ${JSON.stringify(o.kwargs)}`);
+      }
+      const r = measureEnvThroughput(id, { steps: posInt('steps', o.steps), numEnvs: posInt('num-envs', o.numEnvs), numWorkers: posInt('workers', o.workers), seed: Number(o.seed), kwargs });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
         return;
