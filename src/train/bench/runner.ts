@@ -162,8 +162,11 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     const ended = events.some((e) => e.type === 'end');
     if (code !== 0 || !ended) {
       result.status = 'failed';
-      const lastLine = a.stderr.trim().split('\n').filter(Boolean).pop();
-      result.error = result.error ?? (lastLine || `exited with ${signal ?? `code ${code}`}`);
+      // Keep what the child said; name its most telling line (an error message rather than Node's version footer).
+      writeAtomic(join(dir, 'stderr.log'), a.stderr);
+      const lines = a.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+      const telling = lines.find((l) => /^rxgym:|Error\b/.test(l)) ?? lines[0];
+      result.error = result.error ?? (telling ? `${telling} (see ${join(dir, 'stderr.log')})` : `exited with ${signal ?? `code ${code}`}`);
     }
     writeAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     results.set(a.run.key, result);
