@@ -88,6 +88,13 @@ describe('ONI with the rubric annotator', () => {
       expect(a2.components.oni!.raw.length).toBe(4);
       st.dispose();
     }
+    const st = buildRewardStack([{ source: 'oni', annotator: 'rubric' }], ctx(1));
+    const seen: { kind: string; data: Record<string, unknown> }[] = [];
+    st.events$.subscribe((e) => seen.push(e));
+    await st.update(st.annotate(msgBatch([['You kill the newt!'], ['You miss the newt.']])));
+    expect(seen.find((e) => e.kind === 'annotation')?.data).toMatchObject({ annotator: 'rubric', model: 'retrieval', labelled: 2, queued: 0, failures: 0 });
+    expect(seen.find((e) => e.kind === 'info')?.data.components).toHaveProperty('oni');
+    st.dispose();
     expect(() => buildRewardStack([{ source: 'oni', model: 'regression' }], ctx())).toThrow(/^rewards\[0\]\.model: unknown value "regression"; use one of retrieval, classification, ranking/);
     expect(() => buildRewardStack([{ source: 'oni', llm: { baseUrl: 'localhost:8000' } }], ctx())).toThrow(/^rewards\[0\]\.llm\.baseUrl: "localhost:8000" is not an http\(s\) URL/);
   });
