@@ -96,7 +96,8 @@ function fmtSummary(s: RunSummary): string {
 }
 
 /** `rxgym run`: train a scenario (or an env/agent pair) for every seed. */
-async function runCommand(file: string | undefined, o: RunCliOptions): Promise<void> {
+async function runCommand(file: string | undefined, o: RunCliOptions, cmd: Command): Promise<void> {
+  if (!file && !o.env) cmd.error('rxgym run: give a scenario file or --env <id> (e.g. rxgym run --env CartPole-v1 --agent ppo --steps 200000 --seed 1)', { exitCode: 2 });
   wireTraining();
   const scenario = buildScenario(file, o);
   spec(scenario.env.id);
@@ -141,5 +142,5 @@ export function registerRunCommand(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summaries as JSON')
     .addHelpText('after', `\nAgents: ${agentTypes().join(', ') || 'ppo, dqn, sac, random'}\nExamples:\n  rxgym run scenarios/cartpole-ppo.yaml\n  rxgym run --env CartPole-v1 --agent ppo --steps 200000 --seed 1`)
-    .action(runCommand);
+    .action((file: string | undefined, o: RunCliOptions, cmd: Command) => runCommand(file, o, cmd));
 }

@@ -16,6 +16,8 @@ export interface CheckpointMeta {
   time: number;
   /** Run-level counters carried across a resume. */
   counters: Record<string, number>;
+  /** Per-env episode numbering of the rollout. */
+  episodeIds: number[];
 }
 
 const KEEP = 2;

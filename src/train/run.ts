@@ -240,7 +240,7 @@ class Run implements RunHandle {
         if (this.stack.load && existsSync(join(ck.dir, 'rewards'))) this.stack.load(join(ck.dir, 'rewards'));
         this.segment = ck.meta.segment;
         this.rollout.reset(segmentSeed(this.seed, this.segment));
-        this.rollout.setState({ globalStep: ck.meta.step, episodeIds: (ck.meta.counters.episodeIds as unknown as number[]) ?? [] });
+        this.rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
         this.episodes = ck.meta.counters.episodes ?? 0;
         this.lastCheckpointStep = ck.meta.step;
       }
@@ -375,7 +375,7 @@ class Run implements RunHandle {
     const dir = writeCheckpoint(this.runDir, {
       format: 'rxgym-checkpoint/1', runId: this.runId, envId: this.s.env.id, agentType: this.s.agent.type, step,
       segment: this.segment, seed: this.seed, time: Date.now(),
-      counters: { episodes: this.episodes, episodeIds: this.rollout!.getState().episodeIds as unknown as number },
+      counters: { episodes: this.episodes }, episodeIds: this.rollout!.getState().episodeIds,
     }, (d) => {
       this.agent!.save(d);
       if (this.stack.save) { mkdirSync(join(d, '..', 'rewards'), { recursive: true }); this.stack.save(join(d, '..', 'rewards')); }
