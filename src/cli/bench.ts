@@ -29,7 +29,7 @@ function readYaml(file: string): unknown {
 
 const fmt = (x: number | null): string => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
-async function benchMatrix(file: string, o: { out?: string; jobs: string; resume?: boolean; every?: string }): Promise<void> {
+async function benchMatrix(file: string, o: { out?: string; jobs: string; resume?: boolean; every?: string; list?: boolean }): Promise<void> {
   wireTraining();
   const name = basename(file).replace(/\.(ya?ml|json)$/, '');
   const plan = planBench(readYaml(file), name);
@@ -42,6 +42,10 @@ async function benchMatrix(file: string, o: { out?: string; jobs: string; resume
     }
   }
   const outDir = o.out ?? join('runs', `bench-${plan.name}`);
+  if (o.list) {
+    process.stdout.write(`${plan.name}: ${plan.runs.length} runs (all scenarios valid), ${plan.runs[0]!.steps.toLocaleString('en-US')} steps each\n${plan.runs.map((r) => `  ${r.key}`).join('\n')}\n`);
+    return;
+  }
   const jobs = posInt('jobs', o.jobs);
   const tty = Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
   const main = process.argv[1]!;
@@ -83,6 +87,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--jobs <n>', 'runs in parallel (child processes)', '2')
     .option('--resume', 'skip the runs that already finished in --out')
     .option('--every <ms>', 'progress refresh interval')
+    .option('--list', 'validate every run and list them, without running')
     .action(benchMatrix);
 
   bench
