@@ -16,8 +16,11 @@ const stacks = {
   none: [{ source: 'extrinsic', weight: 0 }],
   count: [{ source: 'extrinsic', weight: 0 }, { source: 'count', weight: 1, fields: [0, 1], resolution: 1, episodic: false }],
   rnd: [{ source: 'extrinsic', weight: 0 }, { source: 'rnd', weight: 1 }],
+  noveld: [{ source: 'extrinsic', weight: 0 }, { source: 'noveld', weight: 1, resolution: 1, fields: [0, 1], normalize: 'rms' }],
+  e3b: [{ source: 'extrinsic', weight: 0 }, { source: 'e3b', weight: 1 }],
 };
-for (const seed of [1, 2]) for (const [name, cfg] of Object.entries(stacks)) {
+const only = (process.env.STACKS ?? 'none,count,rnd').split(',');
+for (const seed of (process.env.SEEDS ?? '1,2').split(',').map(Number)) for (const [name, cfg] of Object.entries(stacks).filter(([n]) => only.includes(n))) {
   const t0 = Date.now();
   const env = makeVec('Explore-Arena-v0', { numEnvs: N, autoresetMode: 'same-step' });
   const def = agentDefinition('ppo');
