@@ -59,6 +59,47 @@ function classify(key: string, space: Space<unknown>): Part {
   throw new RxgymError(`observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with FlattenObservation`);
 }
 
+/**
+ * relu(conv2d(x, k, stride 1, 'same') + b) as im2col: pad, the kh*kw shifted slices concatenated on channels, one
+ * matMul with k reshaped to [kh*kw*C, O]. Same result as tf.conv2d, but built only from ops whose gradients every
+ * backend has (the wasm backend lacks Conv2DBackpropFilter). x [B,H,W,C], k [kh,kw,C,O], b [O] -> [B,H,W,O].
+ */
+export function convSameRelu(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, H, W, C] = x.shape;
+    const [kh, kw, kc, O] = k.shape;
+    if (kc !== C) throw new RxgymError(`conv kernel expects ${kc} input channels but the input has ${C}`);
+    // TF 'same' at stride 1: total padding k-1, the smaller half before.
+    const top = Math.floor((kh - 1) / 2);
+    const left = Math.floor((kw - 1) / 2);
+    const padded = tf.pad(x, [[0, 0], [top, kh - 1 - top], [left, kw - 1 - left], [0, 0]]);
+    const cols: tf.Tensor4D[] = [];
+    for (let dy = 0; dy < kh; dy++) for (let dx = 0; dx < kw; dx++) cols.push(tf.slice(padded, [0, dy, dx, 0], [B, H, W, C]));
+    // Channel order (dy, dx, c) matches the row order of k reshaped from [kh, kw, C, O].
+    const patches = tf.reshape(cols.length === 1 ? cols[0]! : tf.concat(cols, 3), [B * H * W, kh * kw * C]);
+    const y = tf.relu(tf.add(tf.matMul(patches, tf.reshape(k, [kh * kw * C, O])), b));
+    return tf.reshape(y, [B, H, W, O]);
+  });
+}
+
+/**
+ * Embedding lookup table[ids] -> [...ids.shape, E] whose gradient is a scatterND sum (duplicate ids add up) instead of
+ * tf.gather's UnsortedSegmentSum, which the wasm backend does not register.
+ */
+export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
+  const [V, E] = table.shape;
+  const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const t = args[0] as tf.Tensor2D;
+    const save = args[1] as tf.GradSaveFunc;
+    save([tf.reshape(ids, [-1, 1])]);
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0]!, tf.reshape(dy, [-1, E]), [V, E])],
+    };
+  });
+  return lookup(table);
+}
+
 function toFloat(data: TypedArray): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
@@ -170,8 +211,8 @@ export class ObsEncoder {
       if (p.kind === 'flat') return x;
       if (p.kind === 'message') return applyDense(this.msgParams.get(p.key)!, x, 'relu');
       const g = this.glyphParams.get(p.key)!;
-      let h: tf.Tensor = tf.gather(g.embed, x as tf.Tensor3D); // [B, H, W, E]
-      for (const c of g.convs) h = tf.fused.conv2d({ x: h as tf.Tensor4D, filter: c.k as tf.Tensor4D, strides: 1, pad: 'same', bias: c.b, activation: 'relu' });
+      let h: tf.Tensor = embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
+      for (const c of g.convs) h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
       return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
     });
     return (feats.length === 1 ? feats[0]! : tf.concat(feats, 1)) as tf.Tensor2D;
