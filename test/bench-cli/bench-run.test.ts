@@ -44,7 +44,7 @@ describe('rxgym bench', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 env\(s\) x 2 reward stack\(s\) x 2 seed\(s\) = 4 runs, 2 at a time/);
     expect(r.out).toMatch(/^done {2}CartPole-v1__scaled__s2: return [\d.]+/m);
-    expect(r.out).toMatch(/\| CartPole-v1 \| extrinsic \| 2 \| n\/a \| [\d.]+ ± [\d.]+ \| never \(0\/2\) \| [\d,]+ \|/);
+    expect(r.out).toMatch(/\| CartPole-v1 \| extrinsic \| 2 \| n\/a \| [\d.]+ ± [\d.]+ \| n\/a \| [\d,]+ \|/);
     for (const f of ['summary.csv', 'summary.md', 'curves.svg', 'curves.png', 'bench.json']) expect(existsSync(join(out, f))).toBe(true);
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);

@@ -61,7 +61,7 @@ export function planBench(doc: unknown, defaultName: string): BenchPlan {
   for (const k of Object.keys(bench)) if (!known.has(k)) throw err(`bench.${k}`, `unknown key; known keys: ${[...known].join(', ')}`);
   const base: Record<string, unknown> = { ...doc };
   delete base.bench;
-  const name = bench.name === undefined ? defaultName : bench.name;
+  const name = bench.name ?? (typeof doc.name === 'string' ? doc.name : defaultName);
   if (typeof name !== 'string' || !name) throw err('bench.name', `expected a non-empty string, got ${JSON.stringify(name)}`);
 
   let envs: string[];

@@ -49,7 +49,8 @@ export function summaryMarkdown(name: string, results: readonly RunResult[], tot
     const succ = meanStd(done.map((r) => r.success ?? NaN));
     const ret = meanStd(done.map((r) => r.return));
     const firsts = done.map((r) => r.firstSuccessStep).filter((x): x is number => x !== null);
-    const first = firsts.length ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${done.length})` : `never (0/${done.length})`;
+    const reportsSuccess = done.some((r) => r.success !== undefined);
+    const first = firsts.length ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${done.length})` : reportsSuccess ? `never (0/${done.length})` : 'n/a';
     const sps = meanStd(done.map((r) => r.sps));
     const failed = g.runs.length - done.length;
     lines.push(`| ${g.env} | ${g.rewards} | ${done.length}${failed ? ` (+${failed} failed)` : ''} | ${pm(succ, 2)} | ${pm(ret, 3)} | ${first} | ${sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a'} |`);
