@@ -6,9 +6,7 @@ export function selectRows(obs: ObsBatch, rows: ArrayLike<number>, out?: ObsBatc
   const res: ObsBatch = out ?? {};
   for (const key of Object.keys(obs)) {
     const src = obs[key]!;
-    const total = src.data.length;
     const dim = src.shape.reduce((a, b) => a * b, 1);
-    void total;
     let dst = res[key]?.data;
     if (!dst || dst.length !== rows.length * dim) dst = new (src.data.constructor as new (n: number) => TypedArray)(rows.length * dim);
     for (let r = 0; r < rows.length; r++) {
