@@ -137,7 +137,8 @@ export class SyncVectorEnv implements VectorEnv {
       this.truncations[i] = r.truncated ? 1 : 0;
       if ((r.terminated || r.truncated) && mode === 'same-step') {
         const finalObs = copyObs(r.obs);
-        const finalInfo = r.info;
+        // a copy: envs may reuse their info object, and the reset below would overwrite it
+        const finalInfo = { ...r.info };
         const rr = env.reset();
         this.write(i, rr.obs);
         this.info.add(i, rr.info);
