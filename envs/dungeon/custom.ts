@@ -75,7 +75,7 @@ export function customLevel(spec: LevelSpec): { make: LevelMaker; origin: Placed
 export function makeCustom(kwargs: Record<string, unknown>): DungeonEnv {
   const { level, ...opts } = kwargs;
   if (typeof level !== 'string') {
-    throw new RxgymError('Dungeon-Custom-v0 needs a level text: make("Dungeon-Custom-v0", { level: "MAP\\n...\\nENDMAP" }); the format is described in envs/dungeon/LEVELS.md');
+    throw new RxgymError('Dungeon-Custom-v0 needs a level text: make("Dungeon-Custom-v0", { level: "MAP\\n...\\nENDMAP" }); the format is described under "Dungeon text levels" in README.md');
   }
   const spec = parseLevel(level);
   const { make, origin } = customLevel(spec);

@@ -214,9 +214,9 @@ function reward(c: Cur, w: number, h: number): EventSpec {
   return ev;
 }
 
-/** Parse a level text (see LEVELS.md); throws LevelSyntaxError with line and column on any mistake. */
+/** Parse a level text (see "Dungeon text levels" in README.md); throws LevelSyntaxError with line and column on any mistake. */
 export function parseLevel(text: string): LevelSpec {
-  if (typeof text !== 'string') throw new RxgymError('the level must be a string of level text (see envs/dungeon/LEVELS.md)');
+  if (typeof text !== 'string') throw new RxgymError('the level must be a string of level text (see "Dungeon text levels" in README.md)');
   const lines = text.split(/\r?\n/);
   const spec: LevelSpec = { rows: [], lit: true, start: 'random', entities: [], events: [], actions: [...NAV_ACTIONS], pet: false, legend: new Map() };
   let k = 0;

@@ -7,11 +7,13 @@ import { OBJECTS } from '../../envs/dungeon/items.js';
 import { Rng } from '../../src/core/rng.js';
 import { explore } from './explorer.js';
 
-const doc = readFileSync(new URL('../../envs/dungeon/LEVELS.md', import.meta.url), 'utf8');
-const examples = doc.slice(doc.indexOf('## Examples')).split('```').filter((_, i) => i % 2 === 1).map((b) => b.replace(/^\n/, ''));
+// The level format is documented in README.md ("Dungeon text levels"); its examples must parse and run.
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const doc = readme.slice(readme.indexOf('### Dungeon text levels'), readme.indexOf('### MuJoCo worlds'));
+const examples = doc.slice(doc.indexOf('#### Examples')).split('```').filter((_, i) => i % 2 === 1).map((b) => b.replace(/^\n/, ''));
 
 describe('text level format', () => {
-  it('LEVELS.md has four examples and each one parses and runs', () => {
+  it('the README\'s level format section has four examples and each one parses and runs', () => {
     expect(examples.length).toBe(4);
     for (const text of examples) {
       const env = makeCustom({ level: text, observationKeys: ['chars', 'message'] });
