@@ -1,7 +1,8 @@
-import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
+import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, renderModeKwarg } from './kwargs.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
@@ -10,7 +11,6 @@ const ID = 'Acrobot-v1';
 const DT = 0.2, L1 = 1, M1 = 1, M2 = 1, LC1 = 0.5, LC2 = 0.5, I1 = 1, I2 = 1, G = 9.8;
 const MAX_VEL_1 = 4 * Math.PI, MAX_VEL_2 = 9 * Math.PI;
 const TORQUES = [-1, 0, 1] as const;
-const NO_INFO: Info = Object.freeze({});
 
 /**
  * Gymnasium's Acrobot-v1 (Sutton 1996, "book" dynamics): two links, torque -1/0/+1 on the joint between them
@@ -66,16 +66,10 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   }
 
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
-  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+  private readonly result = new ReusedStep(this.obs);
 
   private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
-    const r = this.result;
-    r.obs = this.obs;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = false;
-    r.info = NO_INFO;
-    return r;
+    return this.result.set(this.obs, reward, terminated);
   }
 
   render(): string | RgbFrame | undefined {

@@ -1,7 +1,8 @@
-import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
+import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, renderModeKwarg } from './kwargs.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
@@ -12,7 +13,6 @@ const LENGTH = 0.5; // half the pole's length
 const POLEMASS_LENGTH = MASSPOLE * LENGTH, FORCE_MAG = 10.0, TAU = 0.02;
 const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360, X_THRESHOLD = 2.4;
 /** Shared, frozen: CartPole has no per-step info; wrappers that add keys make their own object. */
-const NO_INFO: Info = Object.freeze({});
 
 /**
  * Gymnasium's CartPole-v1 (Barto, Sutton & Anderson 1983): push a cart left (0) or right (1) to keep a pole upright.
@@ -34,7 +34,7 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   private stepsBeyondTerminated = -1;
   private frame?: RgbFrame;
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
-  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+  private readonly result = new ReusedStep(this.obs);
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['renderMode', 'suttonBartoReward']);
@@ -84,13 +84,7 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
       reward = this.suttonBarto ? -1 : 0;
     }
     this.writeObs();
-    const r = this.result;
-    r.obs = this.obs;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = false;
-    r.info = NO_INFO;
-    return r;
+    return this.result.set(this.obs, reward, terminated);
   }
 
   render(): string | RgbFrame | undefined {

@@ -1,14 +1,14 @@
-import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
+import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 
 const ID = 'MountainCar-v0';
 const MIN_POS = -1.2, MAX_POS = 0.6, MAX_SPEED = 0.07, GOAL_POS = 0.5, FORCE = 0.001, GRAVITY = 0.0025;
-const NO_INFO: Info = Object.freeze({});
 
 /**
  * Gymnasium's MountainCar-v0 (Moore 1990): accelerate left (0), not at all (1) or right (2) to drive an underpowered car
@@ -61,16 +61,10 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   }
 
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
-  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+  private readonly result = new ReusedStep(this.obs);
 
   private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
-    const r = this.result;
-    r.obs = this.obs;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = false;
-    r.info = NO_INFO;
-    return r;
+    return this.result.set(this.obs, reward, terminated);
   }
 
   render(): string | RgbFrame | undefined {

@@ -1,13 +1,13 @@
-import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type Space } from '../../src/core/spaces.js';
+import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 
 const ID = 'Pendulum-v1';
 const MAX_SPEED = 8, MAX_TORQUE = 2, DT = 0.05, M = 1, L = 1;
-const NO_INFO: Info = Object.freeze({});
 
 /** Angle wrapped into [-pi, pi) with Python's floored modulo, as Gymnasium's `angle_normalize`. */
 export function angleNormalize(x: number): number {
@@ -75,16 +75,10 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
   }
 
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
-  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: NO_INFO };
+  private readonly result = new ReusedStep(this.obs);
 
   private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
-    const r = this.result;
-    r.obs = this.obs;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = false;
-    r.info = NO_INFO;
-    return r;
+    return this.result.set(this.obs, reward, terminated);
   }
 
   render(): string | RgbFrame | undefined {
