@@ -194,9 +194,11 @@ export interface MakeVecOptions {
   kwargs?: Record<string, unknown>;
   /** Worker threads for 'worker' (default min(numEnvs, available cores)). */
   numWorkers?: number;
+  /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). 'sync' only for now. */
+  maxEpisodeSteps?: number;
 }
 
-const MAKEVEC_KEYS = new Set(['numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers']);
+const MAKEVEC_KEYS = new Set(['numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers', 'maxEpisodeSteps']);
 
 /** Build `numEnvs` copies of a registered env as one vector env (each sub-env built by `make(id, kwargs)`). */
 export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
@@ -206,13 +208,21 @@ export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
   const numEnvs = opts.numEnvs ?? 1;
   if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RxgymError(`makeVec: numEnvs must be a positive integer, got ${String(numEnvs)}`);
   const kwargs = opts.kwargs ?? {};
+  const maxEpisodeSteps = opts.maxEpisodeSteps;
+  if (maxEpisodeSteps !== undefined && maxEpisodeSteps !== -1 && !(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) {
+    throw new RxgymError(`makeVec: maxEpisodeSteps must be a positive integer or -1 (no limit), got ${String(maxEpisodeSteps)}`);
+  }
   spec(id);
   const vectorization = opts.vectorization ?? 'sync';
   if (vectorization === 'sync') {
     if (opts.numWorkers !== undefined) throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
-    return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs)), { autoresetMode: opts.autoresetMode });
+    const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
+    return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs, makeOpts)), { autoresetMode: opts.autoresetMode });
   }
   if (vectorization === 'worker') {
+    if (maxEpisodeSteps !== undefined) {
+      throw new RxgymError("makeVec: maxEpisodeSteps is not supported with vectorization 'worker' yet (the workers build envs with the registered limit); use vectorization 'sync'");
+    }
     return new WorkerVectorEnv(id, { numEnvs, numWorkers: opts.numWorkers, autoresetMode: opts.autoresetMode, kwargs });
   }
   throw new RxgymError(`makeVec: unknown vectorization ${JSON.stringify(vectorization)}; use 'sync' or 'worker'`);

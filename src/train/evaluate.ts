@@ -17,10 +17,12 @@ function rowsOf(obs: unknown): Record<string, ArrayLike<number>> {
 
 /**
  * Deterministic evaluation: one episode per seed (env i reset with seeds[i]), all envs stepped in lock-step with
- * one batched `act` per step. Greedy actions unless `deterministic` is false.
+ * one batched `act` per step. Greedy actions unless `deterministic` is false. `maxEpisodeSteps` overrides the env's
+ * registered episode limit (-1: none), as in training.
  */
-export function evaluate(envId: string, kwargs: Record<string, unknown>, policy: Policy, seeds: number[], deterministic = true, maxSteps = 100_000): EvalResult {
-  const envs: Env[] = seeds.map(() => make(envId, kwargs));
+export function evaluate(envId: string, kwargs: Record<string, unknown>, policy: Policy, seeds: number[], deterministic = true, maxSteps = 100_000, maxEpisodeSteps?: number): EvalResult {
+  const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
+  const envs: Env[] = seeds.map(() => make(envId, kwargs, makeOpts));
   const cur = envs.map((e, i) => e.reset({ seed: seeds[i]! }));
   const returns = seeds.map(() => 0);
   const lengths = seeds.map(() => 0);

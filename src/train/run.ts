@@ -135,7 +135,11 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
     runId = `${scenario.name}-s${seed}-${Date.now().toString(36)}`;
   }
 
-  const vec: VectorEnv = makeVec(scenario.env.id, { numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step', kwargs: scenario.env.kwargs });
+  if (scenario.env.vectorization === 'worker' && scenario.env.maxEpisodeSteps !== undefined) {
+    throw new RxgymError("env.maxEpisodeSteps: not supported with env.vectorization 'worker' yet; use vectorization 'sync' (the default) or drop maxEpisodeSteps");
+  }
+  const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
+  const vec: VectorEnv = makeVec(scenario.env.id, { numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step', kwargs: scenario.env.kwargs, ...limit });
   let stack: RunRewardStack;
   try {
     const why = def.unsupported(vec.singleObservationSpace, vec.singleActionSpace);
@@ -319,7 +323,7 @@ class Run implements RunHandle {
     const ev = this.s.eval;
     if (ev.episodes === 0) return undefined;
     const t = performance.now();
-    const r = evaluate(this.s.env.id, this.s.env.kwargs, this.agent!, ev.seeds, ev.deterministic);
+    const r = evaluate(this.s.env.id, this.s.env.kwargs, this.agent!, ev.seeds, ev.deterministic, undefined, this.s.env.maxEpisodeSteps);
     this.profile.evalMs += performance.now() - t;
     this.lastEval = { step, meanReturn: r.meanReturn, stdReturn: r.stdReturn, ...(r.successRate !== undefined ? { successRate: r.successRate } : {}) };
     this.bestEval = Math.max(this.bestEval ?? -Infinity, r.meanReturn);

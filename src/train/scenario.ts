@@ -7,7 +7,8 @@ import { ScenarioError, checkParam, closestName, resolveParams, show } from './s
 /** A validated scenario: env, agent and hyper-parameters, reward stack, budget, seeds, evaluation, output. */
 export interface Scenario {
   name: string;
-  env: { id: string; kwargs: Record<string, unknown>; numEnvs: number; vectorization: 'sync' | 'worker' };
+  /** `maxEpisodeSteps` (absent: the env's registered limit; -1: no limit) is passed to `make` for training and evaluation envs. */
+  env: { id: string; kwargs: Record<string, unknown>; numEnvs: number; vectorization: 'sync' | 'worker'; maxEpisodeSteps?: number };
   /** Agent type and its complete hyper-parameter table (defaults filled in). */
   agent: { type: string; params: Record<string, unknown> };
   /** The reward stack's component list, passed to `buildRewardStack` (validated there); undefined = extrinsic only. */
@@ -75,14 +76,22 @@ export function validateScenario(raw: unknown, defaultName = 'run'): Scenario {
   const name = root.name === undefined ? defaultName : String(root.name);
   if (root.env === undefined) throw new ScenarioError('env', 'missing; give at least { id: CartPole-v1 }');
   const envRaw = typeof root.env === 'string' ? { id: root.env } : obj('env', root.env);
-  onlyKeys('env', envRaw, ['id', 'kwargs', 'numEnvs', 'vectorization']);
+  onlyKeys('env', envRaw, ['id', 'kwargs', 'numEnvs', 'vectorization', 'maxEpisodeSteps']);
   if (typeof envRaw.id !== 'string' || envRaw.id === '') throw new ScenarioError('env.id', `expected an env id like "CartPole-v1", got ${show(envRaw.id)}`);
-  const env = {
+  const env: Scenario['env'] = {
     id: envRaw.id,
     kwargs: envRaw.kwargs === undefined ? {} : obj('env.kwargs', envRaw.kwargs),
     numEnvs: posInt('env.numEnvs', envRaw.numEnvs, 8),
     vectorization: (envRaw.vectorization === undefined ? 'sync' : checkParam('env.vectorization', envRaw.vectorization, { kind: 'enum', values: ['sync', 'worker'], default: 'sync', doc: '' })) as 'sync' | 'worker',
   };
+  if (envRaw.maxEpisodeSteps !== undefined) {
+    const m = envRaw.maxEpisodeSteps;
+    if (m !== -1 && !(typeof m === 'number' && Number.isInteger(m) && m > 0)) {
+      throw new ScenarioError('env.maxEpisodeSteps', `expected a positive integer (or -1 for no episode limit), got ${show(m)}`);
+    }
+    // only set when given, so that scenarios without it keep their run fingerprint (--resume)
+    env.maxEpisodeSteps = m;
+  }
 
   if (root.agent === undefined) throw new ScenarioError('agent', `missing; give e.g. { type: ppo } (known agents: ${agentTypes().join(', ')})`);
   const agentRaw = typeof root.agent === 'string' ? { type: root.agent } : { ...obj('agent', root.agent) };

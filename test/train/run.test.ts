@@ -75,6 +75,24 @@ describe('startRun', () => {
     expect(evB).toEqual(evA);
   });
 
+  it('env.maxEpisodeSteps cuts training and evaluation episodes at the limit', async () => {
+    // Pendulum never terminates and is registered with a 200-step limit: with 7, every episode lasts exactly 7 steps.
+    const s = small({ env: { id: 'Pendulum-v1', numEnvs: 2, maxEpisodeSteps: 7 }, agent: { type: 'random' }, budget: { steps: 256 }, eval: { every: 0, episodes: 2 }, checkpoint: { every: 0 } });
+    const run = startRun(s, { runDir: join(tmp(), 'limit'), quiet: true });
+    const events: RunEvent[] = [];
+    run.events$.subscribe((e) => events.push(e));
+    const sum = await run.done;
+    const lengths = events.flatMap((e) => (e.type === 'episode' ? [e.length] : []));
+    expect(lengths.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(lengths)).toEqual(new Set([7]));
+    const { evaluate } = await import('../../src/train/evaluate.js');
+    const policy = { act: (_b: unknown, n: number) => ({ actions: new Float32Array(n) }) } as unknown as Parameters<typeof evaluate>[2];
+    expect(evaluate('Pendulum-v1', {}, policy, [1, 2], true, undefined, 7).lengths).toEqual([7, 7]);
+    expect(evaluate('Pendulum-v1', {}, policy, [1], true).lengths).toEqual([200]);
+    expect(sum.reason).toBe('budget');
+    expect(() => startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, vectorization: 'worker', maxEpisodeSteps: 7 } }), { runDir: join(tmp(), 'w'), quiet: true })).toThrow(/env.maxEpisodeSteps: not supported with env.vectorization 'worker'/);
+  });
+
   it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
     const dir = join(tmp(), 'p');
     const run = startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, kwargs: { renderMode: 'ansi' } } }), { runDir: dir, quiet: true });

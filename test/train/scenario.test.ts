@@ -30,6 +30,16 @@ describe('scenario validation', () => {
     expect(() => validateScenario({ ...ok, rewards: [{ weight: 1 }] })).toThrow('rewards[0].source: expected a reward source name');
   });
 
+  it('env.maxEpisodeSteps: a positive integer or -1, absent by default', () => {
+    expect(validateScenario(ok).env).not.toHaveProperty('maxEpisodeSteps');
+    expect(validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: 60 } }).env.maxEpisodeSteps).toBe(60);
+    expect(validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: -1 } }).env.maxEpisodeSteps).toBe(-1);
+    for (const bad of [0, -2, 2.5, '60']) {
+      expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: bad } })).toThrow(`env.maxEpisodeSteps: expected a positive integer (or -1 for no episode limit), got ${JSON.stringify(bad)}`);
+    }
+    expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeStep: 60 } })).toThrow('env.maxEpisodeStep: unknown key; did you mean "maxEpisodeSteps"?');
+  });
+
   it('rejects unknown agents, hyper-parameters and keys with a hint', () => {
     expect(() => validateScenario({ ...ok, agent: { type: 'ppp' } })).toThrow('agent.type: unknown agent "ppp"; did you mean "ppo"?');
     expect(() => validateScenario({ ...ok, agent: { type: 'ppo', learningRate: 1e-3 } })).toThrow(/agent\.learningRate: unknown hyper-parameter/);
