@@ -1,7 +1,7 @@
 import { ANT_XML } from '../assets/ant.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
 import { boolOpt, numOpt } from '../options.js';
-import { bodyId, floorContacts, jointStates, massCenter, quatToEuler, round, uprightness, vec } from './body-state.js';
+import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
 const FEET = ['front_left_leg_ankle_geom', 'front_right_leg_ankle_geom', 'back_leg_ankle_geom', 'right_back_leg_ankle_geom'] as const;
@@ -76,16 +76,8 @@ export class AntEnv extends MujocoEnv<SpatialState> {
 
   state(): SpatialState {
     const m = this.model, d = this.data;
-    const qpos = d.qpos as Float64Array, qvel = d.qvel as Float64Array;
     return {
-      torso: {
-        pos: vec(qpos, 0, 3) as [number, number, number],
-        quat: vec(qpos, 3, 7) as [number, number, number, number],
-        euler: quatToEuler(qpos, 3).map(round) as [number, number, number],
-        upright: round(uprightness(d, this.torso)),
-        linVel: vec(qvel, 0, 3) as [number, number, number],
-        angVel: vec(qvel, 3, 6) as [number, number, number],
-      },
+      torso: freeTorso(d, this.torso),
       com: massCenter(m, d).map(round) as [number, number, number],
       joints: jointStates(m, d, 1),
       footContacts: floorContacts(m, d, FEET),

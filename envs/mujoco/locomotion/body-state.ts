@@ -1,6 +1,7 @@
 import type { MjData, MjModel } from '@mujoco/mujoco';
 import { forEachContact } from '../contacts.js';
 import { namesOf, nameToId } from '../loader.js';
+import type { SpatialState } from './spatial-state.js';
 
 /** One actuated or passive joint as seen by reward code. */
 export interface JointState {
@@ -85,3 +86,16 @@ export function quatToEuler(q: ArrayLike<number>, o = 0): [number, number, numbe
   return [roll, pitch, yaw];
 }
 
+
+/** Pose and velocity of a torso on a free root joint (qpos[0..7], qvel[0..6]), as reward code reads it. */
+export function freeTorso(d: MjData, torso: number): SpatialState['torso'] {
+  const qpos = d.qpos as Float64Array, qvel = d.qvel as Float64Array;
+  return {
+    pos: vec(qpos, 0, 3) as [number, number, number],
+    quat: vec(qpos, 3, 7) as [number, number, number, number],
+    euler: quatToEuler(qpos, 3).map(round) as [number, number, number],
+    upright: round(uprightness(d, torso)),
+    linVel: vec(qvel, 0, 3) as [number, number, number],
+    angVel: vec(qvel, 3, 6) as [number, number, number],
+  };
+}

@@ -1,7 +1,7 @@
 import { HUMANOID_XML } from '../assets/humanoid.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
 import { boolOpt, numOpt } from '../options.js';
-import { bodyId, floorContacts, jointStates, massCenter, quatToEuler, round, uprightness, vec } from './body-state.js';
+import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
 const CONTACT_GEOMS = ['right_foot', 'left_foot', 'right_shin1', 'left_shin1', 'right_hand', 'left_hand', 'butt', 'head'] as const;
@@ -79,21 +79,14 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
 
   state(): SpatialState {
     const m = this.model, d = this.data;
-    const qpos = d.qpos as Float64Array, qvel = d.qvel as Float64Array, gx = d.geom_xpos as Float64Array;
+    const gx = d.geom_xpos as Float64Array;
     const points: Record<string, [number, number, number]> = {};
     POINTS.forEach((p, i) => {
       const g = this.pointGeoms[i]!;
       points[p] = [round(gx[3 * g]!), round(gx[3 * g + 1]!), round(gx[3 * g + 2]!)];
     });
     return {
-      torso: {
-        pos: vec(qpos, 0, 3) as [number, number, number],
-        quat: vec(qpos, 3, 7) as [number, number, number, number],
-        euler: quatToEuler(qpos, 3).map(round) as [number, number, number],
-        upright: round(uprightness(d, this.torso)),
-        linVel: vec(qvel, 0, 3) as [number, number, number],
-        angVel: vec(qvel, 3, 6) as [number, number, number],
-      },
+      torso: freeTorso(d, this.torso),
       com: massCenter(m, d).map(round) as [number, number, number],
       joints: jointStates(m, d, 1),
       footContacts: floorContacts(m, d, CONTACT_GEOMS),
