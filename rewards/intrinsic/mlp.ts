@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../src/core/rng.js';
+import { matMul2d } from '../../src/tensor/matmul.js';
 
 /** Output activation of the last layer. */
 export type OutAct = 'linear' | 'relu';
@@ -32,7 +33,7 @@ export class Mlp {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     this.layers.forEach((l, i) => {
-      h = tf.add(tf.matMul(h, l.w), l.b);
+      h = tf.add(matMul2d(h as tf.Tensor2D, l.w as tf.Tensor2D), l.b);
       if (i + 1 < this.layers.length || this.outAct === 'relu') h = tf.relu(h);
     });
     return h;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng.js';
 import { RxgymError } from '../core/env.js';
 import { orthogonal } from './init.js';
+import { denseForward } from './matmul.js';
 
 /** A named float32 array with its shape: the portable form of one weight. */
 export interface WeightEntry { name: string; shape: number[]; data: Float32Array }
@@ -85,8 +86,9 @@ let uid = 0;
 
 /**
  * act(x W + b) as one fused kernel (bias and relu folded into the matmul: fewer intermediate tensors, which is
- * what small networks pay for); other activations are applied by the caller.
+ * what small networks pay for); other activations are applied by the caller. The gradient avoids tfjs's slow
+ * transposed matMul kernels (src/tensor/matmul.ts).
  */
 export function applyDense(p: DenseParams, x: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
-  return tf.fused.matMul({ a: x as tf.Tensor2D, b: p.W as tf.Tensor2D, bias: p.b, activation }) as tf.Tensor2D;
+  return denseForward(x as tf.Tensor2D, p.W as tf.Tensor2D, p.b as tf.Tensor1D, activation);
 }
