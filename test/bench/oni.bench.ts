@@ -3,7 +3,7 @@
  * least 0.9x its steps/s with the rubric annotator. Each bench runs a random agent on
  * Dungeon-StaircaseLvl3-v0 (8 envs x 64 steps per batch, 16 batches per sample) through rollout -> reward stack
  * (extrinsic + ONI retrieval, so the reward model's training cost does not mask the annotator's) -> stack.update, yielding to the event loop between batches as
- * a trainer does. Run: npx vitest bench --run --config test/vitest.config.ts test/bench/oni.bench.ts
+ * a trainer does. The slow server is a separate process (test/support/openai-server-process.ts). Run: npx vitest bench --run --config test/vitest.config.ts test/bench/oni.bench.ts
  */
 import { afterAll, bench, describe } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
@@ -14,7 +14,7 @@ import type { Policy } from '../../src/stream/policy.js';
 import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
 import { registerAll } from '../../envs/index.js';
 import { buildRewardStack, registerAllSources, type RewardStack } from '../../rewards/index.js';
-import { startOpenAiServer } from '../support/openai-server.js';
+import { startOpenAiServerProcess } from '../support/openai-server-process.js';
 
 registerAll();
 registerAllSources();
@@ -45,7 +45,8 @@ async function run(s: { rollout: Rollout; stack: RewardStack }): Promise<void> {
   }
 }
 
-const server = await startOpenAiServer(() => ({ delayMs: 500, text: '<reasoning>judged</reasoning><label>NOT HELPFUL</label>' }));
+// The server runs in its own process, as a real LLM server does: its CPU time is not charged to the agent.
+const server = await startOpenAiServerProcess(500, '<reasoning>judged</reasoning><label>NOT HELPFUL</label>');
 const rubric = setup((ctx) => buildRewardStack([{ source: 'extrinsic' }, { source: 'oni', model: 'retrieval', annotator: 'rubric' }], ctx));
 const llm = setup((ctx) => buildRewardStack([{ source: 'extrinsic' }, { source: 'oni', model: 'retrieval', annotator: 'llm', llm: { baseUrl: server.url, cacheDir: 'off' } }], ctx));
 afterAll(async () => { rubric.stack.dispose(); llm.stack.dispose(); await server.close(); });
