@@ -59,27 +59,54 @@ function classify(key: string, space: Space<unknown>): Part {
   throw new RxgymError(`observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with FlattenObservation`);
 }
 
+/** TF 'same' padding at stride 1 for a kh x kw kernel: total k-1, the smaller half before. */
+function samePads(kh: number, kw: number): [[number, number], [number, number], [number, number], [number, number]] {
+  const top = Math.floor((kh - 1) / 2);
+  const left = Math.floor((kw - 1) / 2);
+  return [[0, 0], [top, kh - 1 - top], [left, kw - 1 - left], [0, 0]];
+}
+
 /**
- * relu(conv2d(x, k, stride 1, 'same') + b) as im2col: pad, the kh*kw shifted slices concatenated on channels, one
- * matMul with k reshaped to [kh*kw*C, O]. Same result as tf.conv2d, but built only from ops whose gradients every
- * backend has (the wasm backend lacks Conv2DBackpropFilter). x [B,H,W,C], k [kh,kw,C,O], b [O] -> [B,H,W,O].
+ * relu(conv2d(x, k, stride 1, 'same') + b), x [B,H,W,C], k [kh,kw,C,O], b [O] -> [B,H,W,O], with a hand-written
+ * gradient made only of forward convolutions, because the wasm backend lacks Conv2DBackpropFilter and its
+ * Conv2DBackpropInput and transposed matMuls are naive loops (~10x slower than XNNPACK's conv2d and plain matMul):
+ * - forward: one tf.conv2d (XNNPACK on wasm) + bias + relu;
+ * - dz = dy * (y > 0); db = sum of dz over B, H, W;
+ * - dx = conv2d(dz, k flipped in space with in/out channels swapped), padding mirrored ("full" correlation);
+ * - dk[i,j,c,o] = sum_{b,h,w} xpad[b,h+i,w+j,c] dz[b,h,w,o]: a 'valid' conv2d whose batch is C and whose channels
+ *   are B (input xpad transposed to [C,Hp,Wp,B], filter dz transposed to [H,W,B,O]), output [C,kh,kw,O].
+ * Same values and gradients as tf.conv2d's (checked against tf.grads on the cpu backend in test/tensor/conv.test.ts).
  */
 export function convSameRelu(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [B, H, W, C] = x.shape;
-    const [kh, kw, kc, O] = k.shape;
-    if (kc !== C) throw new RxgymError(`conv kernel expects ${kc} input channels but the input has ${C}`);
-    // TF 'same' at stride 1: total padding k-1, the smaller half before.
-    const top = Math.floor((kh - 1) / 2);
-    const left = Math.floor((kw - 1) / 2);
-    const padded = tf.pad(x, [[0, 0], [top, kh - 1 - top], [left, kw - 1 - left], [0, 0]]);
-    const cols: tf.Tensor4D[] = [];
-    for (let dy = 0; dy < kh; dy++) for (let dx = 0; dx < kw; dx++) cols.push(tf.slice(padded, [0, dy, dx, 0], [B, H, W, C]));
-    // Channel order (dy, dx, c) matches the row order of k reshaped from [kh, kw, C, O].
-    const patches = tf.reshape(cols.length === 1 ? cols[0]! : tf.concat(cols, 3), [B * H * W, kh * kw * C]);
-    const y = tf.relu(tf.add(tf.matMul(patches, tf.reshape(k, [kh * kw * C, O])), b));
-    return tf.reshape(y, [B, H, W, O]);
+  const C = x.shape[3];
+  const [kh, kw, kc] = k.shape;
+  if (kc !== C) throw new RxgymError(`conv kernel expects ${kc} input channels but the input has ${C}`);
+  const pads = samePads(kh, kw);
+  // The input gradient's padding is the mirror image: what was after comes before.
+  const backPads: typeof pads = [[0, 0], [pads[1][1], pads[1][0]], [pads[2][1], pads[2][0]], [0, 0]];
+  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xx = args[0] as tf.Tensor4D;
+    const kk = args[1] as tf.Tensor4D;
+    const bb = args[2] as tf.Tensor1D;
+    const save = args[3] as tf.GradSaveFunc;
+    const y = tf.tidy(() => tf.relu(tf.add(tf.conv2d(xx, kk, 1, pads), bb)) as tf.Tensor4D);
+    save([xx, kk, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sk, sy] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const dz = tf.mul(dy, tf.step(sy)) as tf.Tensor4D;
+        const db = tf.sum(dz, [0, 1, 2]);
+        const kFlip = tf.transpose(tf.reverse(sk, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [kh,kw,O,C]
+        const dx = tf.conv2d(dz, kFlip, 1, backPads);
+        const xPadT = tf.transpose(tf.pad(sx, pads), [3, 1, 2, 0]) as tf.Tensor4D; // [C,Hp,Wp,B]
+        const dzT = tf.transpose(dz, [1, 2, 0, 3]) as tf.Tensor4D; // [H,W,B,O]
+        const dk = tf.transpose(tf.conv2d(xPadT, dzT, 1, 'valid'), [1, 2, 0, 3]); // [kh,kw,C,O]
+        return [dx, dk, db];
+      },
+    };
   });
+  return conv(x, k, b) as tf.Tensor4D;
 }
 
 /**

@@ -21,7 +21,32 @@ const CASES: { name: string; x: [number, number, number, number]; k: [number, nu
   { name: '2x2 (uneven same padding)', x: [2, 4, 6, 3], k: [2, 2, 3, 5] },
   { name: '5x3 kernel on a 7x5 map', x: [2, 7, 5, 4], k: [5, 3, 4, 6] },
   { name: '1x1 kernel', x: [1, 3, 3, 2], k: [1, 1, 2, 4] },
+  { name: '4x4 kernel (even), 1 input channel', x: [3, 6, 5, 1], k: [4, 4, 1, 7] },
+  { name: '4x2 kernel, 9x9 map, 16->32 channels', x: [2, 9, 9, 16], k: [4, 2, 16, 32] },
 ];
+
+const size = (shape: number[]): number => shape.reduce((a, v) => a * v, 1);
+
+/** Value and gradients (x, k, b) of sum(conv(x, k, b) * w) on the current backend, as plain arrays. */
+function valueAndGrads(conv: typeof reference, c: (typeof CASES)[number], seed: number): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(size(c.x), seed), c.x);
+    const k = tf.tensor4d(values(size(c.k), seed + 1), c.k);
+    const b = tf.tensor1d(values(c.k[3], seed + 2));
+    const w = tf.tensor4d(values(c.x[0] * c.x[1] * c.x[2] * c.k[3], seed + 3), [c.x[0], c.x[1], c.x[2], c.k[3]]);
+    const f = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(conv(xx as tf.Tensor4D, kk as tf.Tensor4D, bb as tf.Tensor1D), w));
+    const out = conv(x, k, b);
+    const grads = tf.grads(f)([x, k, b]);
+    return [out, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
 
 describe('convSameRelu (im2col conv)', () => {
   beforeAll(() => {
@@ -45,19 +70,32 @@ describe('convSameRelu (im2col conv)', () => {
     });
   });
 
-  it('has the same kernel gradient as tf.conv2d on the cpu backend', async () => {
-    await tf.setBackend('cpu');
-    const c = CASES[0]!;
-    const x = tf.tensor4d(values(c.x.reduce((a, v) => a * v, 1), 1), c.x);
-    const k = tf.tensor4d(values(c.k.reduce((a, v) => a * v, 1), 2), c.k);
-    const b = tf.tensor1d(values(c.k[3], 3));
-    const w = tf.tensor4d(values(c.x[0] * c.x[1] * c.x[2] * c.k[3], 4), [c.x[0], c.x[1], c.x[2], c.k[3]]);
-    const loss = (f: typeof reference) => (kk: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(x, kk as tf.Tensor4D, bb as tf.Tensor1D), w));
-    const [gkWant, gbWant] = tf.grads(loss(reference))([k, b]);
-    const [gkGot, gbGot] = tf.grads(loss(convSameRelu))([k, b]);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gkGot!, gkWant!))).dataSync()[0]!)).toBeLessThan(1e-4);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(gbGot!, gbWant!))).dataSync()[0]!)).toBeLessThan(1e-4);
-    tf.dispose([x, k, b, w, gkWant!, gbWant!, gkGot!, gbGot!]);
+  it('has the same value and x, k, b gradients as tf.conv2d (tf.grads on the cpu backend) within 1e-4, on cpu and on wasm', async () => {
+    for (const [i, c] of CASES.entries()) {
+      await tf.setBackend('cpu');
+      const want = valueAndGrads(reference, c, 50 + 10 * i);
+      // Not trivially zero: some outputs positive, some clipped by the relu.
+      const pos = want[0]!.filter((v) => v > 0).length;
+      expect(pos, c.name).toBeGreaterThan(0);
+      expect(pos, c.name).toBeLessThan(want[0]!.length);
+      for (const backend of ['cpu', 'wasm']) {
+        expect(await tf.setBackend(backend)).toBe(true);
+        const got = valueAndGrads(convSameRelu, c, 50 + 10 * i);
+        ['value', 'dx', 'dk', 'db'].forEach((what, j) => expect(maxAbsDiff(got[j]!, want[j]!), `${c.name} ${backend} ${what}`).toBeLessThan(1e-4));
+      }
+    }
+  });
+
+  it('is deterministic and leaks no tensors on wasm: gradients bit-identical across calls, numTensors flat', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const c = CASES[5]!;
+    const first = valueAndGrads(convSameRelu, c, 7);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const again = valueAndGrads(convSameRelu, c, 7);
+      again.forEach((a, j) => expect(Array.from(a)).toEqual(Array.from(first[j]!)));
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('embedLookup: same value and table gradient (repeated ids add up) as tf.gather, on cpu and on wasm', async () => {
