@@ -14,7 +14,18 @@ export type RunEvent =
   | { type: 'checkpoint'; step: number; dir: string; time: number }
   | { type: 'frame'; step: number; envIndex: number; frame: string | { width: number; height: number; data: Uint8Array }; messages?: string[]; time: number }
   | { type: 'error'; source: string; message: string; fatal: boolean; time: number }
-  | { type: 'end'; step: number; reason: 'budget' | 'stopped' | 'error'; summary?: Record<string, number>; time: number };
+  | { type: 'end'; step: number; reason: 'budget' | 'stopped' | 'error'; summary?: Record<string, number>; time: number }
+  | { type: 'phase'; phase: RunPhase; step: number; budget: number; rewards: string[]; from?: string; time: number };
+
+/**
+ * The phases of a run with a `pretrain:` section (URLB): reward-free pre-training, then fine-tuning on the task reward.
+ * In such a run every event also carries `phase` (see `PhaseTagged`), and a `phase` event opens each phase; the step
+ * counter restarts at 0 for the fine-tuning phase. Runs without pre-training carry no phase.
+ */
+export type RunPhase = 'pretrain' | 'finetune';
+
+/** A RunEvent as a run with pre-training writes it: tagged with its phase. */
+export type PhaseTagged<E extends RunEvent = RunEvent> = E & { phase?: RunPhase };
 
 /** The event with a given `type`. */
 export type RunEventOf<K extends RunEvent['type']> = Extract<RunEvent, { type: K }>;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Subject, tap, type Observable, type Subscription } from 'rxjs';
 import { RxgymError } from '../core/env.js';
@@ -6,15 +6,16 @@ import type { Space } from '../core/spaces.js';
 import { makeVec } from '../core/vector.js';
 import type { VectorEnv } from '../core/vector-types.js';
 import type { AnnotatedBatch, BatchAnnotator } from '../stream/batch.js';
-import type { RunEvent, TrainStats } from '../stream/events.js';
+import type { PhaseTagged, RunEvent, RunPhase, TrainStats } from '../stream/events.js';
 import { extrinsicAnnotator } from '../stream/extrinsic.js';
 import { annotate, learn, logTo, type LearnedBatch } from '../stream/operators.js';
 import { Rollout, type CollectRequest } from '../stream/rollout.js';
 import { initBackend } from '../tensor/backend.js';
 import { writeFileAtomic } from '../tensor/io.js';
 import { agentDefinition, type Agent } from './agent.js';
-import { latestCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { latestCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { evaluate, type EvalResult } from './evaluate.js';
+import { definedMetrics, explorationFactory, type ExplorationFactory, type RunExplorationTracker } from './exploration.js';
 import { CsvWriter, JsonlWriter } from './metrics.js';
 import { Progress } from './progress.js';
 import type { Scenario } from './scenario.js';
@@ -54,6 +55,26 @@ export interface StartRunOptions {
   seed?: number;
   /** Overrides the installed reward stack factory. */
   rewardStack?: RewardStackFactory;
+  /** Overrides the installed exploration tracker factory (envs/explore installs one); false: no `explore` events. */
+  exploration?: ExplorationFactory | false;
+}
+
+/** What the reward-free pre-training phase of a run with `pretrain:` did. */
+export interface PretrainSummary {
+  /** Pre-training env steps taken (the section's `steps` when complete). */
+  steps: number;
+  complete: boolean;
+  /** Names of the pre-training reward components. */
+  rewards: string[];
+  wallSeconds: number;
+  stepsPerSecond: number;
+  episodes: number;
+  /** Mean extrinsic return of the last 100 pre-training episodes (the agent never saw it). */
+  returnMean?: number;
+  /** The pre-training checkpoint the fine-tuning phase starts from. */
+  checkpoint?: string;
+  /** Exploration metrics of the pre-training phase. */
+  explore?: Record<string, number>;
 }
 
 /** What a finished run reports. */
@@ -74,6 +95,10 @@ export interface RunSummary {
   lastEval?: { step: number; meanReturn: number; stdReturn: number; successRate?: number };
   bestEvalReturn?: number;
   targetMet?: boolean;
+  /** Exploration metrics at the end (unique cells, coverage, max depth, distinct messages ...), for envs that report them. */
+  explore?: Record<string, number>;
+  /** Runs with `pretrain:`: the pre-training phase (`steps` above and everything else count the fine-tuning phase). */
+  pretrain?: PretrainSummary;
   /** Milliseconds spent collecting rollouts, annotating, learning and evaluating in this process. */
   profile: { rolloutMs: number; annotateMs: number; learnMs: number; evalMs: number };
 }
@@ -97,7 +122,38 @@ export interface RunHandle {
 
 /** The identity of a run: what must match for `--resume` (budget, eval and output may change). */
 function fingerprint(s: Scenario, seed: number): Record<string, unknown> {
-  return { env: s.env, agent: s.agent, rewards: s.rewards ?? null, seed };
+  return { env: s.env, agent: s.agent, rewards: s.rewards ?? null, seed, ...(s.pretrain ? { pretrain: s.pretrain } : {}) };
+}
+
+/** The env seed of the pre-training phase: its own stream, so fine-tuning sees the same envs as a run from scratch. */
+function pretrainSeed(seed: number): number {
+  return (seed + 777_767_777) % 2_000_000_000;
+}
+
+/** Component names of a reward list (`name`, else `source`). */
+function componentNames(rewards: Record<string, unknown>[] | undefined): string[] {
+  return rewards ? rewards.map((c) => String(c.name ?? c.source)) : ['extrinsic'];
+}
+
+/**
+ * Load only the network weights saved in `from` into a fresh `agent` (URLB fine-tuning): the fresh agent's own save
+ * provides its optimizer moments, RNG, counters and empty replay buffer, and the saved weight files (the `<name>.json` +
+ * `<name>.bin` pairs of saveWeights, target networks included) replace its weights. Optimizer (`*-optim.*`), agent
+ * state (`*-state.json`) and replay (`*-replay*`) files are left behind.
+ */
+function loadWeightsOnly(agent: Agent, from: string, scratch: string): void {
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  try {
+    agent.save(scratch);
+    for (const f of readdirSync(from)) {
+      if (/-optim\.|-state\.json$|-replay/.test(f)) continue;
+      copyFileSync(join(from, f), join(scratch, f));
+    }
+    agent.load(scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function segmentSeed(seed: number, k: number): number {
@@ -141,6 +197,7 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
   const vec: VectorEnv = makeVec(scenario.env.id, { numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step', kwargs: scenario.env.kwargs, ...limit });
   let stack: RunRewardStack;
+  let pretrainStack: RunRewardStack | undefined;
   try {
     const why = def.unsupported(vec.singleObservationSpace, vec.singleActionSpace);
     if (why) throw new RxgymError(`agent.type: ${why} (env ${scenario.env.id} has action space ${JSON.stringify(vec.singleActionSpace.toJSON())}); pick an agent for this env`);
@@ -148,6 +205,20 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
     if (!factory && scenario.rewards) throw new RxgymError('rewards: this build has no reward stack wired; run through the rxgym CLI or pass opts.rewardStack');
     const ctx: RunRewardContext = { envId: scenario.env.id, observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: vec.numEnvs, seed, runDir, llm: scenario.llm };
     stack = factory ? factory(scenario.rewards as Record<string, unknown>[] | undefined, ctx) : extrinsicAnnotator();
+    if (scenario.pretrain) {
+      if (!factory) {
+        stack.dispose?.();
+        throw new RxgymError('pretrain.rewards: this build has no reward stack wired; run through the rxgym CLI or pass opts.rewardStack');
+      }
+      // Built (and so validated) before anything is written; errors name the key path under pretrain.rewards.
+      try {
+        pretrainStack = factory(scenario.pretrain.rewards, ctx);
+      } catch (e) {
+        stack.dispose?.();
+        if (e instanceof Error && /^rewards\[/.test(e.message)) throw new RxgymError(`pretrain.${e.message}`);
+        throw e;
+      }
+    }
   } catch (e) {
     vec.close();
     throw e;
@@ -156,7 +227,7 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   if (!existsSync(runJsonPath)) {
     writeFileAtomic(runJsonPath, JSON.stringify({ runId, name: scenario.name, fingerprint: fp, scenario, created: new Date().toISOString() }, null, 1));
   }
-  return new Run(scenario, opts, runDir, runId, seed, vec, stack);
+  return new Run(scenario, opts, runDir, runId, seed, vec, stack, pretrainStack);
 }
 
 class Run implements RunHandle {
@@ -177,8 +248,8 @@ class Run implements RunHandle {
   private rollout: Rollout | undefined;
   private pipeline: Subscription | undefined;
   private readonly jsonl: JsonlWriter;
-  private readonly csv: CsvWriter;
-  private readonly progress: Progress;
+  private csv: CsvWriter;
+  private progress: Progress;
   private readonly recent: number[] = [];
   private readonly recentSuccess: number[] = [];
   private episodes = 0;
@@ -190,9 +261,21 @@ class Run implements RunHandle {
   private t0 = 0;
   private batchT0 = 0;
   private readonly profile = { rolloutMs: 0, annotateMs: 0, learnMs: 0, evalMs: 0 };
-  private readonly stackSub: Subscription | undefined;
+  private stackSub: Subscription | undefined;
+  /** The reward stack of the current phase (the pre-training stack while pre-training, else the scenario's). */
+  private stack: RunRewardStack;
+  private readonly disposed = new Set<RunRewardStack>();
+  /** Runs with `pretrain:` only: the current phase (every event is tagged with it). */
+  private phase: RunPhase | undefined;
+  /** Step budget of the current phase. */
+  private budget: number;
+  private started = false;
+  private tracker: RunExplorationTracker | undefined;
+  private pretrainInfo: PretrainSummary | undefined;
 
-  constructor(private readonly s: Scenario, private readonly opts: StartRunOptions, readonly runDir: string, readonly runId: string, private readonly seed: number, private readonly vec: VectorEnv, private readonly stack: RunRewardStack) {
+  constructor(private readonly s: Scenario, private readonly opts: StartRunOptions, readonly runDir: string, readonly runId: string, private readonly seed: number, private readonly vec: VectorEnv, private readonly finetuneStack: RunRewardStack, private readonly pretrainStack?: RunRewardStack) {
+    this.stack = finetuneStack;
+    this.budget = s.budget.steps;
     this.events$ = this.subject.asObservable();
     this.done = new Promise<RunSummary>((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
     this.done.catch(() => undefined);
@@ -200,12 +283,13 @@ class Run implements RunHandle {
     this.csv = new CsvWriter(runDir);
     this.progress = new Progress(`${s.name} seed ${seed}`, opts.quiet === true);
     this.subject.pipe(logTo(this.jsonl)).subscribe();
-    this.stackSub = stack.events$?.subscribe((e) => this.onStackEvent(e));
     void this.main();
   }
 
   private emit(e: RunEvent): void {
-    if (!this.finished) this.subject.next(e);
+    if (this.finished) return;
+    if (this.phase) (e as PhaseTagged).phase = this.phase;
+    this.subject.next(e);
   }
 
   private onStackEvent(e: StackEvent): void {
@@ -216,52 +300,178 @@ class Run implements RunHandle {
       const n = (k: string): number => (typeof e.data[k] === 'number' ? (e.data[k] as number) : 0);
       const samples = Array.isArray(e.data.samples) ? (e.data.samples as { message: string; label: string | number; model: string }[]) : undefined;
       this.emit({ type: 'annotation', source: e.source, labelled: n('labelled'), queued: n('queued'), cacheHits: n('cacheHits'), failures: n('failures'), pending: n('pending'), ...(samples ? { samples } : {}), time: now });
+    } else if (e.kind === 'info' && e.data.parts !== null && typeof e.data.parts === 'object') {
+      // A source's reward split into named parts (the code source's `components`): kept for this batch's `rewards`
+      // event and metrics.csv row as `<source>/<part>`. Parts are raw (the stack scales only the source's total).
+      for (const [part, st] of Object.entries(e.data.parts as Record<string, { count?: number; mean?: number; std?: number; min?: number; max?: number }>)) {
+        if (!st || !st.count || typeof st.mean !== 'number') continue;
+        const mean = st.mean;
+        this.rewardParts[`${e.source}/${part}`] = { rawMean: mean, scaledMean: mean, rawStd: st.std ?? 0, min: st.min ?? mean, max: st.max ?? mean };
+      }
     }
   }
+
+  /** Parts of reward sources reported while the current batch was annotated (`onStackEvent`), until its `rewards` event. */
+  private rewardParts: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }> = {};
 
   private async main(): Promise<void> {
     try {
       await initBackend();
       const s = this.s;
-      const def = agentDefinition(s.agent.type);
-      const T = def.rolloutSteps(s.agent.params);
-      this.agent = def.create(s.agent.params, {
-        observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
-        numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: s.budget.steps,
-      });
-      this.rollout = new Rollout(this.vec, this.agent, T, {
-        seed: segmentSeed(this.seed, 0),
-        needsStates: this.stack.needsStates === true,
-        onStep: (t) => this.maybeFrame(t),
-      });
-      if (this.opts.resume) {
-        const ck = latestCheckpoint(this.runDir);
-        if (!ck) throw new RxgymError(`nothing to resume in ${this.runDir}: no checkpoint yet; delete the directory to start over`);
-        if (ck.meta.envId !== s.env.id || ck.meta.agentType !== s.agent.type) {
-          throw new RxgymError(`the checkpoint in ${ck.dir} is for ${ck.meta.agentType} on ${ck.meta.envId}, this run is ${s.agent.type} on ${s.env.id}`);
-        }
-        this.agent.load(join(ck.dir, 'agent'));
-        if (this.stack.load && existsSync(join(ck.dir, 'rewards'))) this.stack.load(join(ck.dir, 'rewards'));
-        this.segment = ck.meta.segment;
-        this.rollout.reset(segmentSeed(this.seed, this.segment));
-        this.rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
-        this.episodes = ck.meta.counters.episodes ?? 0;
-        this.lastCheckpointStep = ck.meta.step;
+      const ck = this.opts.resume ? latestCheckpoint(this.runDir) : undefined;
+      if (this.opts.resume && !ck && !s.pretrain) throw new RxgymError(`nothing to resume in ${this.runDir}: no checkpoint yet; delete the directory to start over`);
+      if (ck && (ck.meta.envId !== s.env.id || ck.meta.agentType !== s.agent.type)) {
+        throw new RxgymError(`the checkpoint in ${ck.dir} is for ${ck.meta.agentType} on ${ck.meta.envId}, this run is ${s.agent.type} on ${s.env.id}`);
       }
-      this.startStep = this.rollout.globalStep;
-      this.t0 = performance.now();
-      this.emit({ type: 'start', runId: this.runId, env: s.env.id, agent: s.agent.type, numEnvs: this.vec.numEnvs, seed: this.seed, config: s, time: Date.now() });
-      this.pipeline = this.rollout.batches(this.tick$).pipe(
-        tap(() => { this.profile.rolloutMs += performance.now() - this.batchT0; this.batchT0 = performance.now(); }),
-        annotate(this.stack),
-        tap(() => { this.profile.annotateMs += performance.now() - this.batchT0; }),
-        learn(this.agent),
-      ).subscribe({ next: (lb) => this.afterBatch(lb), error: (e) => this.fail(e) });
-      if (this.budgetSpent()) await this.finish('budget');
-      else this.next();
+      if (!s.pretrain) {
+        await this.beginPhase(undefined, ck ? { resume: ck } : {});
+        return;
+      }
+      // URLB: reward-free pre-training, then fine-tuning from its weights. A resumed run continues the fine-tuning phase
+      // from its checkpoint, or starts it from a finished pre-training; an unfinished pre-training starts over.
+      const done = this.readPretrain();
+      if (ck || done) {
+        this.pretrainInfo = done;
+        await this.beginPhase('finetune', ck ? { resume: ck } : { weights: join(done!.checkpoint!, 'agent') });
+      } else {
+        await this.beginPhase('pretrain', {});
+      }
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** The finished pre-training of this run directory (its summary and checkpoint), if any. */
+  private readPretrain(): PretrainSummary | undefined {
+    const p = join(this.runDir, 'pretrain', 'summary.json');
+    if (!existsSync(p)) return undefined;
+    const info = JSON.parse(readFileSync(p, 'utf8')) as PretrainSummary;
+    return info.complete && info.checkpoint && existsSync(join(info.checkpoint, 'agent')) ? info : undefined;
+  }
+
+  /**
+   * Build the agent, rollout, reward stack subscription and pipeline of a phase (`undefined`: a run without pre-training)
+   * and ask for its first batch. `from.resume`: continue a checkpoint; `from.weights`: a fresh agent with these weights.
+   */
+  private async beginPhase(phase: RunPhase | undefined, from: { resume?: { dir: string; meta: CheckpointMeta }; weights?: string }): Promise<void> {
+    const s = this.s;
+    const pre = phase === 'pretrain';
+    this.phase = phase;
+    this.stack = pre ? this.pretrainStack! : this.finetuneStack;
+    this.budget = pre ? s.pretrain!.steps : s.budget.steps;
+    if (pre) {
+      const dir = join(this.runDir, 'pretrain');
+      mkdirSync(dir, { recursive: true });
+      rmSync(join(dir, 'metrics.csv'), { force: true });
+      this.csv = new CsvWriter(dir);
+      this.progress = new Progress(`${s.name} seed ${this.seed} pretrain`, this.opts.quiet === true);
+    } else if (phase === 'finetune') {
+      this.csv = new CsvWriter(this.runDir);
+      this.progress = new Progress(`${s.name} seed ${this.seed}`, this.opts.quiet === true);
+    }
+    const def = agentDefinition(s.agent.type);
+    const T = def.rolloutSteps(s.agent.params);
+    this.agent = def.create(s.agent.params, {
+      observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
+      numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: this.budget,
+    });
+    if (from.weights) {
+      loadWeightsOnly(this.agent, from.weights, join(this.runDir, 'pretrain', '.finetune-init'));
+      // the summary's profile counts the fine-tuning phase, like its steps and wall time
+      for (const k of Object.keys(this.profile) as (keyof typeof this.profile)[]) this.profile[k] = 0;
+    }
+    this.rollout = new Rollout(this.vec, this.agent, T, {
+      seed: pre ? pretrainSeed(this.seed) : segmentSeed(this.seed, 0),
+      needsStates: this.stack.needsStates === true,
+      onStep: (t) => {
+        this.tracker?.afterStep?.(this.rollout!.batch, t);
+        this.maybeFrame(t);
+      },
+    });
+    const ck = from.resume;
+    if (ck) {
+      this.agent.load(join(ck.dir, 'agent'));
+      if (this.stack.load && existsSync(join(ck.dir, 'rewards'))) this.stack.load(join(ck.dir, 'rewards'));
+      this.segment = ck.meta.segment;
+      this.rollout.reset(segmentSeed(this.seed, this.segment));
+      this.rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
+      this.episodes = ck.meta.counters.episodes ?? 0;
+      this.lastCheckpointStep = ck.meta.step;
+    }
+    const factory = this.opts.exploration === false ? undefined : (this.opts.exploration ?? explorationFactory());
+    this.tracker = factory?.(s.env.id, this.vec);
+    this.stackSub = this.stack.events$?.subscribe((e) => this.onStackEvent(e));
+    this.startStep = this.rollout.globalStep;
+    this.t0 = performance.now();
+    if (!this.started) {
+      this.started = true;
+      this.emit({ type: 'start', runId: this.runId, env: s.env.id, agent: s.agent.type, numEnvs: this.vec.numEnvs, seed: this.seed, config: s, time: Date.now() });
+    }
+    if (phase) {
+      const names = componentNames(pre ? s.pretrain!.rewards : s.rewards);
+      this.emit({ type: 'phase', phase, step: this.rollout.globalStep, budget: this.budget, rewards: names, ...(from.weights ? { from: from.weights } : {}), time: Date.now() });
+    }
+    this.pipeline = this.rollout.batches(this.tick$).pipe(
+      tap(() => { this.profile.rolloutMs += performance.now() - this.batchT0; this.batchT0 = performance.now(); }),
+      annotate(this.stack),
+      tap(() => { this.profile.annotateMs += performance.now() - this.batchT0; }),
+      learn(this.agent),
+    ).subscribe({ next: (lb) => this.afterBatch(lb), error: (e) => this.fail(e) });
+    if (this.budgetSpent()) {
+      if (pre) this.endPretrain();
+      else await this.finish('budget');
+    } else this.next();
+  }
+
+  /**
+   * End the pre-training phase: write its checkpoint (`<runDir>/pretrain/checkpoints/step-N`) and summary, drop its
+   * agent, optimizer and reward stack, and start fine-tuning from the checkpoint's weights.
+   */
+  private endPretrain(): void {
+    const step = this.rollout!.globalStep;
+    const dir = writeCheckpoint(join(this.runDir, 'pretrain'), {
+      format: 'rxgym-checkpoint/1', runId: this.runId, envId: this.s.env.id, agentType: this.s.agent.type, step,
+      segment: 0, seed: this.seed, time: Date.now(), counters: { episodes: this.episodes }, episodeIds: this.rollout!.getState().episodeIds,
+    }, (d) => {
+      this.agent!.save(d);
+      if (this.stack.save) { mkdirSync(join(d, '..', 'rewards'), { recursive: true }); this.stack.save(join(d, '..', 'rewards')); }
+    });
+    this.emit({ type: 'checkpoint', step, dir, time: Date.now() });
+    const info = this.pretrainSummary(true, dir);
+    if (info.explore) this.emit({ type: 'explore', step, metrics: info.explore, time: Date.now() });
+    writeFileAtomic(join(this.runDir, 'pretrain', 'summary.json'), JSON.stringify(info, null, 1));
+    this.pretrainInfo = info;
+    this.progress.finish({ step, total: this.budget, sps: info.stepsPerSecond, returnMean: info.returnMean });
+    this.pipeline?.unsubscribe();
+    this.stackSub?.unsubscribe();
+    this.agent?.dispose();
+    this.agent = undefined;
+    this.disposeStack(this.stack);
+    this.episodes = 0;
+    this.recent.length = 0;
+    this.recentSuccess.length = 0;
+    this.segment = 0;
+    this.lastCheckpointStep = -1;
+    setImmediate(() => {
+      if (this.finished) return;
+      this.beginPhase('finetune', { weights: join(dir, 'agent') }).catch((e) => this.fail(e));
+    });
+  }
+
+  private pretrainSummary(complete: boolean, checkpoint?: string): PretrainSummary {
+    const step = this.rollout?.globalStep ?? 0;
+    const wall = (performance.now() - this.t0) / 1000;
+    const explore = this.tracker ? definedMetrics(this.tracker.metrics()) : undefined;
+    return {
+      steps: step, complete, rewards: componentNames(this.s.pretrain?.rewards), wallSeconds: wall, stepsPerSecond: step / Math.max(1e-9, wall),
+      episodes: this.episodes, returnMean: mean(this.recent), ...(checkpoint ? { checkpoint } : {}), ...(explore ? { explore } : {}),
+    };
+  }
+
+  private disposeStack(st: RunRewardStack | undefined): void {
+    if (!st || this.disposed.has(st)) return;
+    this.disposed.add(st);
+    st.dispose?.();
   }
 
   /** Ask for the next batch (asynchronously, so that pause/stop and other callbacks get a turn). */
@@ -281,7 +491,7 @@ class Run implements RunHandle {
       const after = step + ro.steps * ro.numEnvs;
       const req: CollectRequest = {};
       // At a checkpoint boundary the episodes are cut and the envs reseeded, so a resumed run sees the same stream.
-      if (every > 0 && Math.floor(after / every) > Math.floor(step / every) && after + ro.steps * ro.numEnvs <= this.s.budget.steps) {
+      if (this.phase !== 'pretrain' && every > 0 && Math.floor(after / every) > Math.floor(step / every) && after + ro.steps * ro.numEnvs <= this.budget) {
         req.cutAndReseed = segmentSeed(this.seed, this.segment + 1);
       }
       this.batchT0 = performance.now();
@@ -316,6 +526,7 @@ class Run implements RunHandle {
       const m = sr / n;
       components[name] = { rawMean: m, scaledMean: ss / n, rawStd: Math.sqrt(Math.max(0, sq / n - m * m)), min: mn, max: mx };
     }
+    Object.assign(components, this.rewardParts);
     return { type: 'rewards', step: this.rollout!.globalStep, components, time: Date.now() };
   }
 
@@ -352,26 +563,36 @@ class Run implements RunHandle {
     this.emit({ type: 'batch', step, steps: step - before, sps, time: now });
     this.emit(this.rewardSummary(lb.batch));
     const stats: TrainStats = { ...lb.stats, rolloutMs: this.profile.rolloutMs, learnMs: this.profile.learnMs };
+    for (const k in this.rewardParts) stats[`reward.${k}`] = this.rewardParts[k]!.rawMean;
+    this.rewardParts = {};
     this.emit({ type: 'train', step, stats: lb.stats, time: now });
+    if (this.tracker) {
+      const metrics = definedMetrics(this.tracker.observe(lb.batch));
+      this.emit({ type: 'explore', step, metrics, time: now });
+      for (const k in metrics) stats[`explore.${k}`] = metrics[k]!;
+    }
+    const pre = this.phase === 'pretrain';
     const ev = this.s.eval.every;
-    if (ev > 0 && Math.floor(step / ev) > Math.floor(before / ev) && !this.budgetSpent()) this.runEval(step);
+    if (!pre && ev > 0 && Math.floor(step / ev) > Math.floor(before / ev) && !this.budgetSpent()) this.runEval(step);
     const ck = this.s.checkpoint.every;
-    if (ck > 0 && Math.floor(step / ck) > Math.floor(before / ck) && !this.budgetSpent()) {
+    if (!pre && ck > 0 && Math.floor(step / ck) > Math.floor(before / ck) && !this.budgetSpent()) {
       this.segment += 1;
       this.checkpoint(step);
     }
     const successRate = mean(this.recentSuccess);
     this.csv.row({ step, time: elapsed, sps, episodes: this.episodes, returnMean: mean(this.recent), lengthMean: undefined, successRate, evalReturn: this.lastEval?.meanReturn, evalSuccess: this.lastEval?.successRate }, stats);
-    this.progress.update({ step, total: this.s.budget.steps, sps, returnMean: mean(this.recent), successRate, evalReturn: this.lastEval?.meanReturn });
+    this.progress.update({ step, total: this.budget, sps, returnMean: mean(this.recent), successRate, evalReturn: this.lastEval?.meanReturn });
     this.inFlight = false;
-    if (this.budgetSpent()) void this.finish('budget');
-    else this.next();
+    if (this.budgetSpent()) {
+      if (pre && !this.stopping) this.endPretrain();
+      else void this.finish(pre ? 'stopped' : 'budget');
+    } else this.next();
   }
 
   /** True when another whole batch would exceed the budget (a run never takes more steps than its budget). */
   private budgetSpent(): boolean {
     const ro = this.rollout!;
-    return ro.globalStep + ro.steps * ro.numEnvs > this.s.budget.steps;
+    return ro.globalStep + ro.steps * ro.numEnvs > this.budget;
   }
 
   private checkpoint(step: number): void {
@@ -389,7 +610,8 @@ class Run implements RunHandle {
   }
 
   private summary(reason: RunSummary['reason']): RunSummary {
-    const step = this.rollout?.globalStep ?? 0;
+    const pre = this.phase === 'pretrain';
+    const step = pre ? 0 : this.rollout?.globalStep ?? 0;
     const wall = (performance.now() - this.t0) / 1000;
     const target = this.s.target;
     let targetMet: boolean | undefined;
@@ -401,19 +623,25 @@ class Run implements RunHandle {
       runId: this.runId, runDir: this.runDir, envId: this.s.env.id, agent: this.s.agent.type, seed: this.seed, steps: step, reason,
       wallSeconds: wall, stepsPerSecond: (step - this.startStep) / Math.max(1e-9, wall), episodes: this.episodes,
       returnMean: mean(this.recent), successRate: mean(this.recentSuccess), lastEval: this.lastEval, bestEvalReturn: this.bestEval,
-      ...(targetMet !== undefined ? { targetMet } : {}), profile: { ...this.profile },
+      ...(targetMet !== undefined ? { targetMet } : {}),
+      ...(this.tracker && !pre ? { explore: definedMetrics(this.tracker.metrics()) } : {}),
+      ...(this.pretrainInfo ? { pretrain: this.pretrainInfo } : pre ? { pretrain: this.pretrainSummary(false) } : {}),
+      profile: { ...this.profile },
     };
   }
 
   private async finish(reason: 'budget' | 'stopped'): Promise<void> {
     if (this.finished) return;
     try {
+      const pre = this.phase === 'pretrain';
       const step = this.rollout!.globalStep;
-      if (reason === 'budget') this.runEval(step);
-      this.checkpoint(step);
+      if (reason === 'budget' && !pre) this.runEval(step);
+      // A stopped pre-training writes no checkpoint: a resumed run starts it over.
+      if (!pre) this.checkpoint(step);
+      if (this.tracker) this.emit({ type: 'explore', step, metrics: definedMetrics(this.tracker.metrics()), time: Date.now() });
       const sum = this.summary(reason);
       writeFileAtomic(join(this.runDir, 'summary.json'), JSON.stringify(sum, null, 1));
-      this.progress.finish({ step, total: this.s.budget.steps, sps: sum.stepsPerSecond, returnMean: sum.returnMean, successRate: sum.successRate, evalReturn: sum.lastEval?.meanReturn });
+      this.progress.finish({ step, total: this.budget, sps: sum.stepsPerSecond, returnMean: sum.returnMean, successRate: sum.successRate, evalReturn: sum.lastEval?.meanReturn });
       this.emit({ type: 'end', step, reason, summary: { steps: step, wallSeconds: sum.wallSeconds, stepsPerSecond: sum.stepsPerSecond, ...(sum.lastEval ? { evalReturn: sum.lastEval.meanReturn } : {}) }, time: Date.now() });
       this.close();
       this.resolveDone(sum);
@@ -439,7 +667,8 @@ class Run implements RunHandle {
     this.subject.complete();
     this.tick$.complete();
     this.agent?.dispose();
-    this.stack.dispose?.();
+    this.disposeStack(this.pretrainStack);
+    this.disposeStack(this.finetuneStack);
     this.vec.close();
     for (const w of this.stopWaiters) w();
   }

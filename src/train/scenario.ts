@@ -25,9 +25,37 @@ export interface Scenario {
   target?: { metric: 'evalReturn' | 'successRate'; atLeast: number };
   /** Settings of `rxgym bench` (reward-stack variants, seeds), validated by the bench command. */
   bench?: Record<string, unknown>;
+  /**
+   * URLB's protocol: first `steps` env steps of reward-free pre-training on `rewards` (intrinsic components only), then the
+   * run proper (its `rewards`, `budget`, evaluation) fine-tunes from the pre-trained weights. `budget` counts fine-tuning steps.
+   */
+  pretrain?: { steps: number; rewards: Record<string, unknown>[] };
 }
 
-const TOP = ['name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output', 'target', 'bench'];
+const TOP = ['name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output', 'target', 'bench', 'pretrain'];
+
+/**
+ * Validate a `pretrain:` section at `path`: `{ steps: positive integer, rewards: [intrinsic components...] }`.
+ * Pre-training is reward-free, so an extrinsic component is refused unless its weight is 0.
+ */
+function checkPretrain(path: string, v: unknown): { steps: number; rewards: Record<string, unknown>[] } {
+  const p = obj(path, v);
+  onlyKeys(path, p, ['steps', 'rewards']);
+  if (p.steps === undefined) throw new ScenarioError(`${path}.steps`, 'missing; the number of reward-free pre-training env steps');
+  const steps = posInt(`${path}.steps`, p.steps, 1);
+  if (!Array.isArray(p.rewards) || p.rewards.length === 0) {
+    throw new ScenarioError(`${path}.rewards`, `expected a non-empty list of intrinsic reward components like [{ source: rnd }], got ${show(p.rewards)}`);
+  }
+  const rewards = p.rewards.map((c, i) => {
+    const o = obj(`${path}.rewards[${i}]`, c);
+    if (typeof o.source !== 'string') throw new ScenarioError(`${path}.rewards[${i}].source`, `expected a reward source name, got ${show(o.source)}`);
+    if (o.source === 'extrinsic' && o.weight !== 0) {
+      throw new ScenarioError(`${path}.rewards[${i}].source`, 'pre-training is reward-free: drop the extrinsic component (or give it weight 0); the task reward belongs in the scenario\'s own rewards, used when fine-tuning');
+    }
+    return o;
+  });
+  return { steps, rewards };
+}
 
 function obj(path: string, v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
@@ -102,13 +130,24 @@ export function validateScenario(raw: unknown, defaultName = 'run'): Scenario {
   const params = resolveParams('agent', given, def.params);
 
   let rewards: Record<string, unknown>[] | undefined;
+  let pretrain = root.pretrain === undefined ? undefined : checkPretrain('pretrain', root.pretrain);
   if (root.rewards !== undefined) {
     if (!Array.isArray(root.rewards)) throw new ScenarioError('rewards', `expected a list of reward components like [{ source: extrinsic, weight: 1 }], got ${show(root.rewards)}`);
-    rewards = root.rewards.map((c, i) => {
+    rewards = [];
+    root.rewards.forEach((c, i) => {
       const o = obj(`rewards[${i}]`, c);
+      // A `{ pretrain: {...} }` entry lets a bench reward stack carry its own pre-training (bench stacks are reward lists).
+      if (o.source === undefined && 'pretrain' in o) {
+        onlyKeys(`rewards[${i}]`, o, ['pretrain']);
+        if (pretrain) throw new ScenarioError(`rewards[${i}].pretrain`, 'pre-training is given twice (top-level pretrain: and in the rewards list); keep one');
+        pretrain = checkPretrain(`rewards[${i}].pretrain`, o.pretrain);
+        return;
+      }
       if (typeof o.source !== 'string') throw new ScenarioError(`rewards[${i}].source`, `expected a reward source name, got ${show(o.source)}`);
-      return o;
+      rewards!.push(o);
     });
+    // a list holding only the pre-training entry leaves the task reward at its default (extrinsic only)
+    if (rewards.length === 0 && root.rewards.length > 0) rewards = undefined;
   }
   const llm = root.llm === undefined ? undefined : obj('llm', root.llm);
 
@@ -152,7 +191,7 @@ export function validateScenario(raw: unknown, defaultName = 'run'): Scenario {
     };
   }
   const bench = root.bench === undefined ? undefined : obj('bench', root.bench);
-  return { name, env, agent: { type, params }, rewards, llm, budget, seeds, eval: ev, checkpoint, output, target, ...(bench ? { bench } : {}) };
+  return { name, env, agent: { type, params }, rewards, llm, budget, seeds, eval: ev, checkpoint, output, target, ...(bench ? { bench } : {}), ...(pretrain ? { pretrain } : {}) };
 }
 
 /** Load and validate a scenario from a YAML/JSON file or an object. */

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../stream/events.js';
+import type { PhaseTagged, RunEvent } from '../../stream/events.js';
 import type { BenchRun } from './matrix.js';
 
 /** One point of a run's learning curve. */
@@ -21,6 +21,13 @@ export interface RunResult {
   success?: number;
   firstSuccessStep: number | null;
   curve: CurvePoint[];
+  /** Final exploration metrics (unique cells, coverage, max depth, distinct messages ...), for envs that report them. */
+  explore?: Record<string, number>;
+  /**
+   * Runs with reward-free pre-training (URLB): its env steps and final exploration metrics. Everything else in the result
+   * (steps, SPS, returns, success, curve, first success) counts the fine-tuning phase only, so it compares with a run from scratch.
+   */
+  pretrain?: { steps: number; explore?: Record<string, number> };
 }
 
 const WINDOW = 100;
@@ -38,6 +45,8 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
   let t0: number | undefined;
   let t1: number | undefined;
   const curve: CurvePoint[] = [];
+  let explore: Record<string, number> | undefined;
+  let pretrain: RunResult['pretrain'];
   const recent = (): CurvePoint | undefined => {
     if (returns.length === 0) return undefined;
     const r = returns.slice(-20);
@@ -45,9 +54,29 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
     return { step: steps, return: r.reduce((a, b) => a + b, 0) / r.length, success: s.length ? s.filter(Boolean).length / s.length : undefined };
   };
   for (const ev of events) {
+    if ((ev as PhaseTagged).phase === 'pretrain') {
+      // pre-training: only its length and exploration; a fatal error still fails the run
+      pretrain ??= { steps: 0 };
+      if (ev.type === 'batch' || ev.type === 'end' || ev.type === 'checkpoint') pretrain.steps = Math.max(pretrain.steps, ev.step);
+      if (ev.type === 'explore') pretrain.explore = ev.metrics;
+      if (ev.type === 'start') t0 = ev.time;
+      if (ev.type === 'error' && ev.fatal) error = ev.message;
+      if (ev.type === 'end') {
+        t1 = ev.time;
+        if (ev.reason === 'error' && !error) error = 'run ended with an error';
+      }
+      continue;
+    }
     switch (ev.type) {
       case 'start':
         t0 = ev.time;
+        break;
+      case 'phase':
+        // the fine-tuning phase's own clock, for its SPS
+        if (ev.phase === 'finetune') t0 = ev.time;
+        break;
+      case 'explore':
+        explore = ev.metrics;
         break;
       case 'episode':
         episodes += 1;
@@ -99,6 +128,8 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
     success: lastEval?.successRate ?? trainSuccess,
     firstSuccessStep,
     curve: thin(curve, CURVE_POINTS),
+    ...(explore ? { explore } : {}),
+    ...(pretrain ? { pretrain } : {}),
   };
 }
 
