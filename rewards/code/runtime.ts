@@ -1,11 +1,15 @@
+import { LAYOUT_FIELDS } from './arena.js';
+
 /** Outcome of one transition in the sandbox. */
 export const TransitionStatus = { Ok: 0, Threw: 1, NonNumber: 2, NonFinite: 3, TooLarge: 4, TimedOut: 5, OutOfMemory: 6 } as const;
 
 /**
  * The script that runs first in every reward isolate. It removes what a reward must not depend on (clock,
  * randomness, WebAssembly, shared memory, eval), captures the builtins the batch runner needs before user code
- * can touch them, and defines the frozen `__rx` entry points: `load` (the module), `setUnpack` (the state codec)
- * and `run` (one batch: one crossing in, one out).
+ * can touch them, and defines the frozen `__rx` entry points: `load` (the module), `setUnpack` (the state codec),
+ * `setArena` (the shared buffer, arena.ts) and `run` (one batch: one call in, one small result out; the batch and
+ * its rewards travel through the arena). `run` keeps the string and shape tables of the value tape between
+ * batches; the host sends only what is new (or `reset` to start them over).
  */
 export const PRELUDE = String.raw`
 (function () {
@@ -14,8 +18,9 @@ export const PRELUDE = String.raw`
   for (const name of ['Date', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry', 'WeakRef', 'Intl', 'eval']) {
     try { delete g[name]; } catch (e) { /* non-configurable: leave it */ }
   }
-  const F64 = Float64Array, U8 = Uint8Array, I32 = Int32Array;
-  const parse = JSON.parse, stringify = JSON.stringify, abs = Math.abs, StringFn = String;
+  const F64 = Float64Array, U8 = Uint8Array, I32 = Int32Array, F32 = Float32Array, Fn = Function;
+  let F = null, I = null, Fl = null, U = null;
+  const stringify = JSON.stringify, abs = Math.abs, StringFn = String;
   const logs = [];
   const log = function () {
     if (logs.length >= 50) return;
@@ -54,7 +59,35 @@ export const PRELUDE = String.raw`
     }
     return { message: 'a non-error value: ' + describe(e), name: '', stack: '' };
   };
-  const arr = function (b, o, n) { const a = new Array(n); for (let i = 0; i < n; i++) a[i] = b[o + i]; return a; };
+  const arr = function (b, o, n) { const a = []; for (let i = 0; i < n; i++) a[i] = b[o + i]; return a; };
+  // The value tape (pack.ts OpaqueTape): interned strings and object shapes persist across batches.
+  const S = [], shapes = [];
+  let T = null, P = 0;
+  const d = function () {
+    switch (T[P++]) {
+      case 0: return null;
+      case 1: return false;
+      case 2: return true;
+      case 3: return T[P++];
+      case 4: return S[T[P++]];
+      case 5: {
+        const n = T[P++], a = [];
+        for (let i = 0; i < n; i++) a[i] = d();
+        return a;
+      }
+      case 6: return shapes[T[P++]](d);
+      default: return undefined;
+    }
+  };
+  // One object literal per shape: fast to build, and its properties are defined (no setters run), as JSON.parse does.
+  const makeShape = function (keys) {
+    let body = 'return {';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      body += (i ? ', ' : ' ') + (k === '__proto__' ? '["__proto__"]' : stringify(k)) + ': d()';
+    }
+    return new Fn('d', body + ' };');
+  };
   const rx = {
     progress: progress,
     load: function (factory) {
@@ -68,42 +101,56 @@ export const PRELUDE = String.raw`
     },
     setUnpack: function (make, w, q) { unpack = make(arr); width = w; opaque = q; },
     logs: function () { const out = logs.slice(); logs.length = 0; return out; },
-    run: function (data, json, qx, qk, strJson, fallback, prevIdx, nextIdx, actions, actionDim, scalarAction, rewards, terms, truncs, success, steps, messagesJson, maxAbs) {
-      const n = prevIdx.length;
-      const total = new F64(n), status = new U8(n);
-      const comps = {}, names = [];
-      const q = parse(json);
-      if (!fallback && qk.length > 0) {
-        const S = parse(strJson);
-        for (let i = 0; i < qk.length; i++) {
-          if (qk[i] !== 1) continue;
-          const refs = q[i], list = new Array(refs.length);
-          for (let j = 0; j < refs.length; j++) list[j] = S[refs[j]];
-          q[i] = list;
-        }
+    setArena: function (sab) { F = new F64(sab); I = new I32(sab); Fl = new F32(sab); U = new U8(sab); },
+    // One batch. L: the layout (arena.ts LAYOUT_FIELDS); the batch itself is in the arena.
+    run: function (L, freshStrings, freshShapes, reset, actionDim, scalarAction, maxAbs) {
+      const ${LAYOUT_FIELDS.map((f, i) => `${f} = L[${i}]`).join(', ')};
+      if (reset) { S.length = 0; shapes.length = 0; }
+      for (let i = 0; i < freshStrings.length; i++) S[S.length] = freshStrings[i];
+      for (let i = 0; i < freshShapes.length; ) {
+        const m = freshShapes[i++], keys = [];
+        for (let j = 0; j < m; j++) keys[j] = S[freshShapes[i++]];
+        shapes[shapes.length] = makeShape(keys);
       }
-      const messages = messagesJson ? parse(messagesJson) : null;
+      // Opaque values are decoded when a state first needs them and kept while the env's next states share them
+      // (one cache entry per env and slot), so they die young instead of living through the whole batch.
+      T = F;
+      const cacheId = new I32(lag * opaque), cacheVal = [];
+      for (let i = 0; i < lag * opaque; i++) { cacheId[i] = -1; cacheVal[i] = null; }
+      let base = 0;
+      const q = function (id, slot) {
+        const c = base + slot;
+        if (cacheId[c] === id) return cacheVal[c];
+        P = tapeOff + I[startsOff + id];
+        const v = d();
+        cacheId[c] = id; cacheVal[c] = v;
+        return v;
+      };
+      const A = actFloat === 1 ? Fl : I;
+      const names = [];
+      for (let k = 0; k < n; k++) { F[totalOff + k] = 0; U[statusOff + k] = 0; }
       let errors = 0, first = null;
-      const state = fallback
-        ? function (id) { return parse(q[id]); }
-        : function (id) { return unpack(data, id * width, q, qx, id * opaque); };
       for (let k = 0; k < n; k++) {
         progress[0] = k;
-        const prev = state(prevIdx[k]), next = state(nextIdx[k]);
-        const action = scalarAction ? actions[k] : arr(actions, k * actionDim, actionDim);
+        // each use of a state gets its own object (the code may mutate it); only opaque values are shared
+        const pi = I[prevOff + k], ni = I[nextOff + k];
+        base = (k % lag) * opaque;
+        const prev = unpack(F, dataOff + pi * width, q, I, qxOff + pi * opaque), next = unpack(F, dataOff + ni * width, q, I, qxOff + ni * opaque);
+        const action = scalarAction ? A[actOff + k] : arr(A, actOff + k * actionDim, actionDim);
+        const m = msgOff >= 0 ? I[msgOff + k] : -1;
         const info = {
-          reward: rewards ? rewards[k] : 0,
-          terminated: terms ? terms[k] === 1 : false,
-          truncated: truncs ? truncs[k] === 1 : false,
-          success: success ? success[k] === 1 : false,
-          step: steps ? steps[k] : 0,
-          message: messages ? messages[k] : '',
+          reward: rewardsOff >= 0 ? Fl[rewardsOff + k] : 0,
+          terminated: termsOff >= 0 ? U[termsOff + k] === 1 : false,
+          truncated: truncsOff >= 0 ? U[truncsOff + k] === 1 : false,
+          success: successOff >= 0 ? U[successOff + k] === 1 : false,
+          step: stepsOff >= 0 ? I[stepsOff + k] : 0,
+          message: m >= 0 ? S[m] : '',
         };
         let r;
         try {
           r = reward(prev, action, next, info);
         } catch (e) {
-          status[k] = 1; errors++;
+          U[statusOff + k] = 1; errors++;
           if (!first) { first = errorInfo(e); first.index = k; first.kind = 'exception'; }
           continue;
         }
@@ -113,14 +160,16 @@ export const PRELUDE = String.raw`
           const c = r.components;
           if (c !== null && typeof c === 'object') {
             for (const key in c) {
-              let col = comps[key];
-              if (col === undefined) {
-                if (names.length >= 64) continue;
-                col = comps[key] = new F64(n).fill(NaN);
-                names.push(key);
+              let col = -1;
+              for (let j = 0; j < names.length; j++) if (names[j] === key) { col = j; break; }
+              if (col < 0) {
+                if (names.length >= maxComps) continue;
+                col = names.length;
+                names[col] = key;
+                for (let j = compOff + col * n, e = j + n; j < e; j++) F[j] = NaN;
               }
               const v = c[key];
-              col[k] = typeof v === 'number' ? v : typeof v === 'boolean' ? +v : NaN;
+              F[compOff + col * n + k] = typeof v === 'number' ? v : typeof v === 'boolean' ? +v : NaN;
             }
           }
         }
@@ -128,13 +177,14 @@ export const PRELUDE = String.raw`
         if (typeof t !== 'number') code = 2;
         else if (t !== t || t === Infinity || t === -Infinity) code = 3;
         else if (abs(t) > maxAbs) code = 4;
-        if (code === 0) { total[k] = t; continue; }
-        status[k] = code; errors++;
+        if (code === 0) { F[totalOff + k] = t; continue; }
+        U[statusOff + k] = code; errors++;
         if (!first) first = { index: k, kind: code === 2 ? 'non-number' : code === 3 ? 'non-finite' : 'too-large', message: code === 2 ? describe(r) : StringFn(t), name: '', stack: '' };
       }
+      T = null;
       const out = logs.slice();
       logs.length = 0;
-      return { total: total, status: status, comps: comps, names: names, errors: errors, first: first, logs: out };
+      return { names: names, errors: errors, first: first, logs: out };
     },
   };
   Object.freeze(rx);

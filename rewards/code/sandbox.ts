@@ -1,7 +1,8 @@
 import ivm from 'isolated-vm';
+import { Arena, MAX_COMPONENTS, type LayoutField } from './arena.js';
 import { RxgymError } from '../../src/core/env.js';
 import { excerptAt, RewardCodeError, type RewardCodeErrorKind } from './errors.js';
-import { inferSchema, inferSchemaOf, makeCodec, mergeSchema, packStates, type StateCodec } from './pack.js';
+import { inferSchema, inferSchemaOf, makeCodec, mergeSchema, StatePacker, type PackedStates, type StateCodec } from './pack.js';
 import { MODULE_PREFIX, MODULE_SUFFIX, PRELUDE, TransitionStatus } from './runtime.js';
 import { stripTypes, type StrippedModule } from './transpile.js';
 
@@ -49,7 +50,7 @@ export interface RewardBatchResult {
 }
 
 interface RawFirst { index: number; kind: string; message: string; name: string; stack: string }
-interface RawResult { total: Float64Array; status: Uint8Array; comps: Record<string, Float64Array>; names: string[]; errors: number; first: RawFirst | null; logs: string[] }
+interface RawResult { names: string[]; errors: number; first: RawFirst | null; logs: string[] }
 
 const INTERNAL_FILE = 'reward.js';
 const NODE_NAMES = /\b(require|process|module|import|fetch|setTimeout|setInterval|setImmediate|Buffer|fs|global|Date|XMLHttpRequest|WebSocket) is not defined/;
@@ -77,6 +78,9 @@ export class RewardSandbox {
   private progress!: ivm.Reference<Int32Array>;
   private codec?: StateCodec;
   private codecLoaded = false;
+  private readonly packer = new StatePacker();
+  private readonly arena = new Arena();
+  private setArenaRef!: ivm.Reference<(sab: SharedArrayBuffer) => void>;
   private disposed = false;
 
   private constructor(private readonly mod: StrippedModule, opts: SandboxOptions) {
@@ -119,7 +123,11 @@ export class RewardSandbox {
     this.runRef = this.context.evalSync('__rx.run', { reference: true }) as ivm.Reference<(...args: unknown[]) => RawResult>;
     this.logsRef = this.context.evalSync('__rx.logs', { reference: true }) as ivm.Reference<() => string[]>;
     this.progress = this.context.evalSync('__rx.progress', { reference: true }) as ivm.Reference<Int32Array>;
+    this.setArenaRef = this.context.evalSync('__rx.setArena', { reference: true }) as ivm.Reference<(sab: SharedArrayBuffer) => void>;
     this.codecLoaded = false;
+    // a new isolate has neither the tables of the value tape nor the arena
+    this.packer?.tape.invalidate();
+    if (this.arena) this.arena.sent = false;
   }
 
   /** Position in the author's source of the first frame in the reward module of a stack trace. */
@@ -180,34 +188,114 @@ export class RewardSandbox {
     }
     if (this.isolate.isDisposed) this.boot();
     if (n === 0) return { total: new Float64Array(0), status: new Uint8Array(0), components: {}, errorCount: 0, logs: [] };
-    this.ensureCodec(input.prevStates[0]);
-    let packed = packStates(this.codec, input.prevStates, input.nextStates);
-    if (packed.fallback) {
-      // The states did not fit the schema: widen it to every state of this batch (odd leaves travel as JSON) and retry.
-      this.codec = makeCodec(mergeSchema(this.codec!.schema, inferSchemaOf(packed.unique)));
-      this.codecLoaded = false;
-      this.ensureCodec(undefined);
-      packed = packStates(this.codec, input.prevStates, input.nextStates);
-    }
+    const packed = this.pack(input);
     const scalar = input.scalarActions ?? (input.actions instanceof Int32Array && input.actionDim === 1);
+    const tape = this.packer.tape;
+    const arena = this.lay(input, packed, n);
     let raw: RawResult;
     try {
+      if (!arena.sent) {
+        this.setArenaRef.applySync(undefined, [arena.sab], { arguments: { copy: true }, timeout: this.timeLimitMs });
+        arena.sent = true;
+      }
       raw = this.runRef.applySync(
         undefined,
-        [
-          packed.data, packed.json, packed.opaqueIds, packed.opaqueKinds, packed.strings, packed.fallback, packed.prevIdx, packed.nextIdx, input.actions, input.actionDim, scalar,
-          input.rewards, input.terminations, input.truncations, input.success, input.episodeSteps,
-          input.messages ? JSON.stringify(input.messages) : null, this.maxAbs,
-        ],
+        [arena.layout, tape.freshStrings, Int32Array.from(tape.freshShapes), tape.reset, input.actionDim, scalar, this.maxAbs],
         { arguments: { copy: true }, result: { copy: true }, timeout: this.timeLimitMs },
       );
     } catch (err) {
+      // the isolate may hold only part of this batch's strings and shapes: start the tables over
+      tape.invalidate();
       return this.failedCall(err, input, n);
     }
-    const result: RewardBatchResult = { total: raw.total, status: raw.status, components: {}, errorCount: raw.errors, logs: raw.logs };
-    for (const name of raw.names) result.components[name] = raw.comps[name]!;
+    tape.delivered();
+    const totalOff = arena.get('totalOff'), compOff = arena.get('compOff'), statusOff = arena.get('statusOff');
+    const result: RewardBatchResult = {
+      total: arena.f64.slice(totalOff, totalOff + n),
+      status: arena.u8.slice(statusOff, statusOff + n),
+      components: {},
+      errorCount: raw.errors,
+      logs: raw.logs,
+    };
+    raw.names.forEach((name, c) => (result.components[name] = arena.f64.slice(compOff + c * n, compOff + (c + 1) * n)));
     if (raw.first) result.error = this.explainFirst(raw.first, input);
     return result;
+  }
+
+  /** Write the batch into the arena (growing it when needed) and fill in its layout. */
+  private lay(input: RewardBatchInput, packed: PackedStates, n: number): Arena {
+    const a = this.arena;
+    const d = input.actionDim;
+    const actFloat = !(input.actions instanceof Int32Array);
+    a.begin();
+    a.set('n', n);
+    a.set('values', packed.values);
+    const dataOff = a.reserve(packed.data.length, 8);
+    const tapeOff = a.reserve(packed.tape.length, 8);
+    a.set('dataOff', dataOff);
+    a.set('tapeOff', tapeOff);
+    a.set('totalOff', a.reserve(n, 8));
+    a.set('compOff', a.reserve(n * MAX_COMPONENTS, 8));
+    a.set('maxComps', MAX_COMPONENTS);
+    const qxOff = a.reserve(packed.opaqueIds.length, 4);
+    const startsOff = a.reserve(packed.starts.length, 4);
+    const prevOff = a.reserve(n, 4), nextOff = a.reserve(n, 4);
+    const stepsOff = input.episodeSteps ? a.reserve(n, 4) : -1;
+    const msgOff = input.messages ? a.reserve(n, 4) : -1;
+    const actOff = a.reserve(n * d, 4);
+    const rewardsOff = input.rewards ? a.reserve(n, 4) : -1;
+    const termsOff = input.terminations ? a.reserve(n, 1) : -1;
+    const truncsOff = input.truncations ? a.reserve(n, 1) : -1;
+    const successOff = input.success ? a.reserve(n, 1) : -1;
+    a.set('statusOff', a.reserve(n, 1));
+    a.commit();
+    a.f64.set(packed.data, dataOff);
+    a.f64.set(packed.tape, tapeOff);
+    a.i32.set(packed.opaqueIds, qxOff);
+    a.i32.set(packed.starts, startsOff);
+    a.i32.set(packed.prevIdx, prevOff);
+    a.i32.set(packed.nextIdx, nextOff);
+    const fields: Array<[LayoutField, number]> = [
+      ['qxOff', qxOff], ['prevOff', prevOff], ['nextOff', nextOff], ['stepsOff', stepsOff], ['msgOff', msgOff], ['actOff', actOff],
+      ['actFloat', actFloat ? 1 : 0], ['rewardsOff', rewardsOff], ['termsOff', termsOff], ['truncsOff', truncsOff], ['successOff', successOff],
+      ['startsOff', startsOff], ['lag', packed.lag],
+    ];
+    for (const [k, v] of fields) a.set(k, v);
+    if (input.episodeSteps) a.i32.set(input.episodeSteps.subarray(0, n), stepsOff);
+    if (input.messages) {
+      const tape = this.packer.tape;
+      for (let k = 0; k < n; k++) {
+        const m = input.messages[k];
+        a.i32[msgOff + k] = typeof m === 'string' && m !== '' ? tape.str(m) : -1;
+      }
+    }
+    (actFloat ? a.f32 : a.i32).set(input.actions.subarray(0, n * d), actOff);
+    if (input.rewards) a.f32.set(input.rewards.subarray(0, n), rewardsOff);
+    if (input.terminations) a.u8.set(input.terminations.subarray(0, n), termsOff);
+    if (input.truncations) a.u8.set(input.truncations.subarray(0, n), truncsOff);
+    if (input.success) a.u8.set(input.success.subarray(0, n), successOff);
+    return a;
+  }
+
+  /** Pack the batch's states with the current codec; states that do not fit widen the schema to the whole batch. */
+  private pack(input: RewardBatchInput): PackedStates {
+    this.ensureCodec(input.prevStates[0]);
+    let packed = this.packer.pack(this.codec!, input.prevStates, input.nextStates);
+    if (!packed.ok) {
+      // Widen the schema to every state of this batch (differing leaves go onto the tape) and retry.
+      this.codec = makeCodec(mergeSchema(this.codec!.schema, inferSchemaOf(packed.unique)));
+      this.codecLoaded = false;
+      this.ensureCodec(undefined);
+      packed = this.packer.pack(this.codec, input.prevStates, input.nextStates);
+    }
+    if (!packed.ok) {
+      // Not even the widened schema fits (a state that is not an object?): carry whole states on the tape.
+      this.codec = makeCodec({ kind: 'opaque' });
+      this.codecLoaded = false;
+      this.ensureCodec(undefined);
+      packed = this.packer.pack(this.codec, input.prevStates, input.nextStates);
+    }
+    return packed;
   }
 
   private explainFirst(first: RawFirst, input: RewardBatchInput): RewardCodeError {
