@@ -67,8 +67,14 @@ export class CodeRewardSource implements RewardSource {
     if (res.errorCount > 0) this.handleErrors(res);
     const valid = this.onError === 'skip' && res.errorCount > 0 ? res.status.map((s) => (s === 0 ? 1 : 0)) : undefined;
     const data: Record<string, ComponentStat> = { total: this.stats.add('total', res.total, valid) };
-    for (const [k, v] of Object.entries(res.components)) data[k] = this.stats.add(k, v, valid);
-    this.subject.next({ source: this.name, kind: 'info', data: { components: data, errors: res.errorCount, logs: res.logs }, time: Date.now() });
+    // `parts`: this batch's statistics of each returned component (not `total`), which the run logs and plots as
+    // `<source name>/<component>` (see src/train/run.ts onStackEvent)
+    const parts: Record<string, ComponentStat> = {};
+    for (const [k, v] of Object.entries(res.components)) {
+      data[k] = this.stats.add(k, v, valid);
+      if (data[k].count > 0) parts[k] = data[k];
+    }
+    this.subject.next({ source: this.name, kind: 'info', data: { components: data, parts, errors: res.errorCount, logs: res.logs }, time: Date.now() });
     return Float32Array.from(res.total);
   }
 

@@ -61,20 +61,38 @@ export function annotatorText(s: ViewState): string {
     .join('\n');
 }
 
-/** One sparkline per reward component (scaled mean per batch); `detailed` adds raw/scaled/std/min/max. */
+/** The component a reward part `source/part` belongs to (reward code's `components`), if it is one. */
+function partOf(s: ViewState, name: string): { parent: string; part: string } | undefined {
+  const i = name.indexOf('/');
+  return i > 0 && s.rewardHistory[name.slice(0, i)] ? { parent: name.slice(0, i), part: name.slice(i + 1) } : undefined;
+}
+
+/**
+ * One sparkline per reward component (scaled mean per batch); the parts a source reports (reward code's
+ * `components`, named `source/part`) follow their component, indented, with their raw mean. `detailed` adds
+ * raw/scaled/std/min/max.
+ */
 export function rewardsText(s: ViewState, width: number, detailed: boolean): string {
-  const names = Object.keys(s.rewardHistory);
-  if (names.length === 0) return `${DIM}no reward events yet${R}`;
-  const nameW = Math.min(14, Math.max(...names.map((n) => n.length)));
+  const all = Object.keys(s.rewardHistory);
+  if (all.length === 0) return `${DIM}no reward events yet${R}`;
+  const names = all.filter((n) => !partOf(s, n)).flatMap((n) => [n, ...all.filter((p) => partOf(s, p)?.parent === n)]);
+  const label = (n: string): string => {
+    const p = partOf(s, n);
+    return p ? ` ${p.part}` : n;
+  };
+  const nameW = Math.min(14, Math.max(...names.map((n) => label(n).length)));
   const lines: string[] = [];
   for (const n of names) {
     const h = s.rewardHistory[n]!;
     const latest = s.rewardLatest[n];
     const value = fmtNum(latest?.scaledMean ?? h[h.length - 1]).padStart(9);
     const sparkW = Math.max(4, width - nameW - 11);
-    lines.push(`${clip(n, nameW).padEnd(nameW)} ${CYAN}${sparkline(h, sparkW).padEnd(sparkW)}${R}${value}`);
+    lines.push(`${clip(label(n), nameW).padEnd(nameW)} ${CYAN}${sparkline(h, sparkW).padEnd(sparkW)}${R}${value}`);
     if (detailed && latest) {
-      lines.push(`${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`);
+      const p = partOf(s, n);
+      lines.push(p
+        ? `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] part of ${p.parent} (unscaled)${R}`
+        : `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`);
     }
   }
   return lines.join('\n');
