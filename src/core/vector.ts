@@ -194,7 +194,7 @@ export interface MakeVecOptions {
   kwargs?: Record<string, unknown>;
   /** Worker threads for 'worker' (default min(numEnvs, available cores)). */
   numWorkers?: number;
-  /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). 'sync' only for now. */
+  /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). */
   maxEpisodeSteps?: number;
 }
 
@@ -220,10 +220,7 @@ export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
     return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs, makeOpts)), { autoresetMode: opts.autoresetMode });
   }
   if (vectorization === 'worker') {
-    if (maxEpisodeSteps !== undefined) {
-      throw new RxgymError("makeVec: maxEpisodeSteps is not supported with vectorization 'worker' yet (the workers build envs with the registered limit); use vectorization 'sync'");
-    }
-    return new WorkerVectorEnv(id, { numEnvs, numWorkers: opts.numWorkers, autoresetMode: opts.autoresetMode, kwargs });
+    return new WorkerVectorEnv(id, { numEnvs, numWorkers: opts.numWorkers, autoresetMode: opts.autoresetMode, kwargs, maxEpisodeSteps });
   }
   throw new RxgymError(`makeVec: unknown vectorization ${JSON.stringify(vectorization)}; use 'sync' or 'worker'`);
 }

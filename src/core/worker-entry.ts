@@ -7,6 +7,7 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { TypedArray } from './spaces.js';
 import type { SyncVectorEnv } from './vector.js';
 import type { VecInfo, VecObs } from './vector-types.js';
+import { InfoTableWriter } from './worker-infos.js';
 import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocTypedOver } from './worker-views.js';
 import { isDictLayout } from './vector-batch.js';
@@ -15,6 +16,7 @@ const init = workerData as WorkerInit;
 const ctl = new Int32Array(init.ctl);
 const port = init.port;
 const n = init.hi - init.lo;
+const infoTable = new InfoTableWriter(init.infos, n);
 
 function sliceOf(spec: SharedArraySpec, size: number): TypedArray {
   return allocTypedOver(spec.kind, spec.sab).subarray(init.lo * size, init.hi * size);
@@ -34,15 +36,30 @@ function reply(r: WorkerReply): void {
   Atomics.store(ctl, CTL.HAS_MSG, 1);
 }
 
+/** Numbers and booleans go through the shared table; a message only when there is something else (or a new key). */
 function sendInfos(infos: VecInfo): void {
-  for (const _ in infos) {
-    reply({ ok: true, value: infos });
-    return;
-  }
+  const rest = infoTable.write(infos);
+  if (!rest) return;
+  reply({ ok: true, value: rest });
+  infoTable.posted();
 }
 
 function receive(): unknown {
   return receiveMessageOnPort(port)?.message;
+}
+
+/**
+ * Return once the main thread has set STATE to REQUEST. No polling before the sleep: with as many workers as cores,
+ * a polling worker holds the core the main thread needs to take its answer and send the next request.
+ */
+function awaitRequest(): void {
+  for (;;) {
+    // Sleep only on the value just checked: re-reading it for Atomics.wait could read REQUEST, set between the two
+    // reads, and then sleep through the one notify that announced it (the worker would never wake).
+    const state = Atomics.load(ctl, CTL.STATE);
+    if (state === STATE.REQUEST) return;
+    Atomics.wait(ctl, CTL.STATE, state);
+  }
 }
 
 function done(): void {
@@ -71,14 +88,15 @@ async function main(): Promise<void> {
       truncations: new Uint8Array(init.truncations).subarray(init.lo, init.hi),
     };
     actions = new Float64Array(init.actions).subarray(init.lo * init.actionDim, init.hi * init.actionDim);
-    venv = new SyncVectorEnv(Array.from({ length: n }, () => () => make(init.id, init.kwargs)), { autoresetMode: init.autoresetMode, buffers });
+    const makeOpts = init.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: init.maxEpisodeSteps };
+    venv = new SyncVectorEnv(Array.from({ length: n }, () => () => make(init.id, init.kwargs, makeOpts)), { autoresetMode: init.autoresetMode, buffers });
   } catch (e) {
     fail(e);
   }
   done();
   if (!venv || !actions) return;
   for (;;) {
-    while (Atomics.load(ctl, CTL.STATE) !== STATE.REQUEST) Atomics.wait(ctl, CTL.STATE, Atomics.load(ctl, CTL.STATE));
+    awaitRequest();
     const cmd = Atomics.load(ctl, CTL.CMD);
     try {
       if (cmd === CMD.STEP) sendInfos(venv.step(actions).infos);

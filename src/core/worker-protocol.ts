@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ArrayKind, ObsLayout } from './vector-batch.js';
 import type { AutoresetMode } from './vector-types.js';
+import type { InfoTable } from './worker-infos.js';
 
 /** Slots of each worker's shared control array (Int32Array over a SharedArrayBuffer). */
 export const CTL = { STATE: 0, CMD: 1, STATUS: 2, HAS_MSG: 3, LENGTH: 4 } as const;
@@ -18,6 +19,8 @@ export interface SharedArraySpec { kind: ArrayKind; sab: SharedArrayBuffer }
 export interface WorkerInit {
   id: string;
   kwargs: Record<string, unknown>;
+  /** Episode limit passed to `make` (absent: the registered one; -1: none). */
+  maxEpisodeSteps?: number;
   autoresetMode: AutoresetMode;
   /** This worker's envs are lo..hi-1 of the batch. */
   lo: number;
@@ -32,8 +35,13 @@ export interface WorkerInit {
   truncations: SharedArrayBuffer;
   actions: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
+  /** Where the worker writes the number and boolean columns of its infos. */
+  infos: InfoTable;
   port: MessagePort;
 }
 
-/** A worker's answer on the port: a value, or the message of the error it hit. */
+/**
+ * A worker's answer on the port: a value, or the message of the error it hit. After a step or reset the value is
+ * the InfoReply that completes its shared info table, and it is posted only when there is one.
+ */
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };

@@ -10,6 +10,7 @@ import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from 
 import { checkAutoresetMode, resetRequest } from './vector-common.js';
 import { InfoBatch } from './vector-info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
+import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
 import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocShared } from './worker-views.js';
 
@@ -21,16 +22,19 @@ export interface WorkerVectorEnvOptions {
   autoresetMode?: AutoresetMode;
   /** Env kwargs for every sub-env. */
   kwargs?: Record<string, unknown>;
+  /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). */
+  maxEpisodeSteps?: number;
   /** Module specifiers (absolute paths or file URLs) each worker imports before building envs, for custom `register` calls. */
   imports?: string[];
   /** How long to wait for a worker to answer (default 120 s) before failing. */
   timeoutMs?: number;
 }
 
-interface Slot { worker: Worker; ctl: Int32Array; port: MessagePort; lo: number; hi: number }
+interface Slot { worker: Worker; ctl: Int32Array; port: MessagePort; infos: InfoTableReader; lo: number; hi: number }
 
 /**
- * N envs spread over worker threads, with observations, rewards, flags and actions in SharedArrayBuffers.
+ * N envs spread over worker threads, with observations, rewards, flags, actions and number/boolean infos in
+ * SharedArrayBuffers (other infos, and new info keys, cross by message).
  * Same semantics and, for the same seed, the same observations, rewards and flags as SyncVectorEnv; calls are
  * synchronous (the main thread waits on Atomics). Sub-envs are built by id in each worker from the compiled
  * package (dist/), so envs registered at run time must be registered by a module listed in `imports`.
@@ -69,8 +73,9 @@ export class WorkerVectorEnv implements VectorEnv {
     this.autoresetMode = checkAutoresetMode(opts.autoresetMode);
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     const kwargs = opts.kwargs ?? {};
-    // Build one env here for the spaces (and to fail fast, with the registry's message, on a bad id or kwargs).
-    const probe = make(id, kwargs);
+    const maxEpisodeSteps = opts.maxEpisodeSteps;
+    // Build one env here for the spaces (and to fail fast, with the registry's message, on a bad id, kwargs or limit).
+    const probe = make(id, kwargs, maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps });
     this.singleObservationSpace = probe.observationSpace;
     this.singleActionSpace = probe.actionSpace;
     this.metadata = { renderModes: [...probe.metadata.renderModes], autoresetMode: this.autoresetMode };
@@ -103,15 +108,16 @@ export class WorkerVectorEnv implements VectorEnv {
         const lo = Math.floor((w * numEnvs) / numWorkers), hi = Math.floor(((w + 1) * numEnvs) / numWorkers);
         const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
         const { port1, port2 } = new MessageChannel();
+        const infos = allocInfoTable(hi - lo);
         const init: WorkerInit = {
-          id, kwargs, autoresetMode: this.autoresetMode, lo, hi, layout, actionDim: this.actionDim,
+          id, kwargs, maxEpisodeSteps, autoresetMode: this.autoresetMode, lo, hi, layout, actionDim: this.actionDim,
           imports: opts.imports ?? [], obs: obsSpecs,
           rewards: sabs.get(this.rewards)!, terminations: sabs.get(this.terminations)!, truncations: sabs.get(this.truncations)!,
-          actions: sabs.get(this.actions)!, ctl: ctl.buffer as SharedArrayBuffer, port: port2,
+          actions: sabs.get(this.actions)!, ctl: ctl.buffer as SharedArrayBuffer, infos, port: port2,
         };
         const worker = new Worker(url, { workerData: init, transferList: [port2] });
         worker.unref();
-        this.slots.push({ worker, ctl, port: port1, lo, hi });
+        this.slots.push({ worker, ctl, port: port1, infos: new InfoTableReader(infos, hi - lo), lo, hi });
       }
       // The workers signal once their envs are built; collect() raises the first construction error.
       this.collect(this.slots, 'start');
@@ -219,27 +225,23 @@ export class WorkerVectorEnv implements VectorEnv {
     const values: unknown[] = [];
     let error: string | undefined;
     for (const s of slots) {
-      const deadline = Date.now() + this.timeoutMs;
-      while (Atomics.load(s.ctl, CTL.STATE) !== STATE.DONE) {
-        if (Date.now() > deadline) {
-          this.closed = true;
-          this.terminateAll();
-          throw new RxgymError(`WorkerVectorEnv(${this.id}): worker for envs ${s.lo}..${s.hi - 1} did not answer ${what} within ${this.timeoutMs} ms; the workers were stopped`);
-        }
-        Atomics.wait(s.ctl, CTL.STATE, Atomics.load(s.ctl, CTL.STATE), 50);
-      }
+      this.awaitDone(s, what);
       Atomics.store(s.ctl, CTL.STATE, STATE.IDLE);
-      if (!Atomics.load(s.ctl, CTL.HAS_MSG)) continue;
-      const reply = receiveMessageOnPort(s.port)?.message as WorkerReply | undefined;
-      if (!reply) {
-        error ??= `worker for envs ${s.lo}..${s.hi - 1} signalled a reply that did not arrive`;
-      } else if (!reply.ok) {
-        error ??= reply.message;
-      } else if (what === 'step' || what === 'reset') {
-        this.info.merge(s.lo, reply.value as VecInfo);
-      } else {
-        values.push(reply.value);
+      let reply: WorkerReply | undefined;
+      if (Atomics.load(s.ctl, CTL.HAS_MSG)) {
+        reply = receiveMessageOnPort(s.port)?.message as WorkerReply | undefined;
+        if (!reply) {
+          error ??= `worker for envs ${s.lo}..${s.hi - 1} signalled a reply that did not arrive`;
+          continue;
+        }
+        if (!reply.ok) {
+          error ??= reply.message;
+          continue;
+        }
       }
+      const value = reply?.ok ? reply.value : undefined;
+      if (what === 'step' || what === 'reset') s.infos.merge(this.info, s.lo, value as InfoReply | undefined);
+      else if (reply) values.push(value);
     }
     if (error !== undefined) {
       if (what === 'start') {
@@ -249,6 +251,22 @@ export class WorkerVectorEnv implements VectorEnv {
       throw new RxgymError(error);
     }
     return values;
+  }
+
+  /** Wait until the worker of `s` has answered (STATE DONE), or fail after timeoutMs. */
+  private awaitDone(s: Slot, what: string): void {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      // Sleep only on the value just checked (re-reading it could read DONE and sleep through its notify).
+      const state = Atomics.load(s.ctl, CTL.STATE);
+      if (state === STATE.DONE) return;
+      if (Date.now() > deadline) {
+        this.closed = true;
+        this.terminateAll();
+        throw new RxgymError(`WorkerVectorEnv(${this.id}): worker for envs ${s.lo}..${s.hi - 1} did not answer ${what} within ${this.timeoutMs} ms; the workers were stopped`);
+      }
+      Atomics.wait(s.ctl, CTL.STATE, state, 50);
+    }
   }
 
   private terminateAll(): void {

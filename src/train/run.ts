@@ -191,9 +191,6 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
     runId = `${scenario.name}-s${seed}-${Date.now().toString(36)}`;
   }
 
-  if (scenario.env.vectorization === 'worker' && scenario.env.maxEpisodeSteps !== undefined) {
-    throw new RxgymError("env.maxEpisodeSteps: not supported with env.vectorization 'worker' yet; use vectorization 'sync' (the default) or drop maxEpisodeSteps");
-  }
   const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
   const vec: VectorEnv = makeVec(scenario.env.id, { numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step', kwargs: scenario.env.kwargs, ...limit });
   let stack: RunRewardStack;

@@ -90,7 +90,6 @@ describe('startRun', () => {
     expect(evaluate('Pendulum-v1', {}, policy, [1, 2], true, undefined, 7).lengths).toEqual([7, 7]);
     expect(evaluate('Pendulum-v1', {}, policy, [1], true).lengths).toEqual([200]);
     expect(sum.reason).toBe('budget');
-    expect(() => startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, vectorization: 'worker', maxEpisodeSteps: 7 } }), { runDir: join(tmp(), 'w'), quiet: true })).toThrow(/env.maxEpisodeSteps: not supported with env.vectorization 'worker'/);
   });
 
   it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
