@@ -134,7 +134,7 @@ describe('convSameRelu (im2col conv)', () => {
     expect(names).toContain('3x3x8x16');
     expect(names).toContain('3x3x16x8');
     const rng = new Rng(5);
-    const ids = Int32Array.from({ length: 4 * 25 }, () => rng.int(41));
+    const ids = Int32Array.from({ length: 4 * 25 }, () => rng.int(0, 41));
     const x = tf.tensor3d(ids, [4, 5, 5], 'int32');
     const opt = tf.train.sgd(0.01);
     const losses: number[] = [];
