@@ -111,7 +111,8 @@ export function convSameRelu(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf
 
 /**
  * Embedding lookup table[ids] -> [...ids.shape, E] whose gradient is a scatterND sum (duplicate ids add up) instead of
- * tf.gather's UnsortedSegmentSum, which the wasm backend does not register.
+ * tf.gather's UnsortedSegmentSum, which the wasm backend does not register. The lookup itself is a gatherND (row
+ * copies): on wasm it is ~25x faster than GatherV2 (256 x 9x9 ids, E 16: ~0.5 ms vs ~13 ms CPU), same values.
  */
 export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   const [V, E] = table.shape;
@@ -120,7 +121,7 @@ export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
     const save = args[1] as tf.GradSaveFunc;
     save([tf.reshape(ids, [-1, 1])]);
     return {
-      value: tf.gather(t, ids),
+      value: tf.gatherND(t, tf.expandDims(ids, -1)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0]!, tf.reshape(dy, [-1, E]), [V, E])],
     };
   });
