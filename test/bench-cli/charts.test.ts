@@ -50,6 +50,15 @@ describe('bench results and reports', () => {
     expect(md).toMatch(/\| E-v0 \| oni \| 2 \| 0\.[56]\d ± 0\.\d\d \| [\d.]+ ± [\d.]+ \| 1,000 \(2\/2\) \| 1,000 \|/);
   });
 
+  it('adds an exploration table when runs tracked exploration', () => {
+    const rs = results();
+    expect(summaryMarkdown('t', rs, 4)).not.toContain('## Exploration');
+    rs.forEach((r, i) => { r.explore = { uniqueCells: 10 + i, maxDepth: 1, distinctMessages: 4 }; });
+    const md = summaryMarkdown('t', rs, 4);
+    expect(md).toContain('## Exploration (whole run)');
+    expect(md).toMatch(/\| E-v0 \| ext \| 10\.5 ± 0\.7 \| n\/a \| 1\.0 ± 0\.0 \| 4\.0 ± 0\.0 \|/);
+  });
+
   it('draws the learning curves as SVG and as a PNG rasterised by our own code', () => {
     const drawing = lineCharts(curvePanels(results()), { title: 'test' });
     const svg = toSvg(drawing);

@@ -55,7 +55,23 @@ export function summaryMarkdown(name: string, results: readonly RunResult[], tot
     const failed = g.runs.length - done.length;
     lines.push(`| ${g.env} | ${g.rewards} | ${done.length}${failed ? ` (+${failed} failed)` : ''} | ${pm(succ, 2)} | ${pm(ret, 3)} | ${first} | ${sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a'} |`);
   }
+  lines.push(...exploreTable(results));
   return `${lines.join('\n')}\n`;
+}
+
+/** The exploration table (runs that tracked exploration): unique cells, coverage, depth, distinct messages, over the seeds. */
+function exploreTable(results: readonly RunResult[]): string[] {
+  const tracked = groups(results).map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) })).filter((x) => x.runs.length > 0);
+  if (tracked.length === 0) return [];
+  const cell = (runs: RunResult[], key: string, digits: number): string => {
+    const v = meanStd(runs.map((r) => r.explore?.[key] ?? NaN).filter((x) => Number.isFinite(x)));
+    return v.n ? pm(v, digits) : 'n/a';
+  };
+  const out = ['', '## Exploration (whole run)', '', '| env | rewards | unique cells | coverage | max depth | distinct messages |', '|---|---|---|---|---|---|'];
+  for (const { g, runs } of tracked) {
+    out.push(`| ${g.env} | ${g.rewards} | ${cell(runs, 'uniqueCells', 1)} | ${cell(runs, 'coverage', 3)} | ${cell(runs, 'maxDepth', 1)} | ${cell(runs, 'distinctMessages', 1)} |`);
+  }
+  return out;
 }
 
 /** Learning-curve panels: per env, the mean over seeds of each stack's curve (return, and success when reported). */
