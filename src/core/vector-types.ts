@@ -39,6 +39,11 @@ export interface VectorEnv {
   call(method: string, ...args: unknown[]): unknown[];
   render(index?: number): string | RgbFrame | undefined;
   close(): void;
+  /**
+   * With 'same-step' autoreset, also put each ending sub-env's `state()` (read before its reset) into
+   * `finalInfo.state`, for consumers that need the true last state of an episode (reward code). Off by default.
+   */
+  captureFinalState?(on: boolean): void;
 }
 
 export type { Info };

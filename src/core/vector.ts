@@ -40,6 +40,7 @@ export class SyncVectorEnv implements VectorEnv {
   private readonly truncations: Uint8Array;
   /** 1 where the sub-env's episode ended and it awaits a reset. */
   private readonly ended: Uint8Array;
+  private finalState = false;
   private readonly info: InfoBatch;
   private readonly write: ObsWriter;
   private readonly readAction: ActionReader;
@@ -138,7 +139,8 @@ export class SyncVectorEnv implements VectorEnv {
       if ((r.terminated || r.truncated) && mode === 'same-step') {
         const finalObs = copyObs(r.obs);
         // a copy: envs may reuse their info object, and the reset below would overwrite it
-        const finalInfo = { ...r.info };
+        const finalInfo: Info = { ...r.info };
+        if (this.finalState) finalInfo.state = this.stateOf(i);
         const rr = env.reset();
         this.write(i, rr.obs);
         this.info.add(i, rr.info);
@@ -161,6 +163,17 @@ export class SyncVectorEnv implements VectorEnv {
       const { owner, value } = findAttr(e, method);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).apply(owner, args) : value;
     });
+  }
+
+  /** See VectorEnv.captureFinalState: `finalInfo.state` holds the ending sub-env's state() in 'same-step' mode. */
+  captureFinalState(on: boolean): void {
+    this.finalState = on;
+  }
+
+  private stateOf(i: number): unknown {
+    const { owner, value } = findAttr(this.envs[i]!, 'state');
+    if (typeof value !== 'function') throw new RxgymError(`vector env: sub-env ${i} has no state() method, so its final state cannot be captured`);
+    return (value as () => unknown).call(owner);
   }
 
   /** The render output of sub-env `index` (default 0). */

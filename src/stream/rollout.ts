@@ -79,6 +79,8 @@ export class Rollout {
     }
     if (!Number.isInteger(steps) || steps < 1) throw new RxgymError(`rollout steps must be a positive integer, got ${steps}`);
     this.numEnvs = env.numEnvs;
+    // reward code reads the state after the last step of an episode, which the same-step reset would replace
+    if (opts.needsStates) env.captureFinalState?.(true);
     const first = env.reset({ seed: opts.seed ?? 0 });
     this.layout = layoutOf(env.singleObservationSpace, first.obs, this.numEnvs);
     const rows = steps * this.numEnvs;

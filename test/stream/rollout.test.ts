@@ -71,6 +71,29 @@ describe('rollout', () => {
     c.vec.close();
   });
 
+  it('with needsStates, the next state of the last step of an episode is the state before the reset', () => {
+    const N = 2;
+    const vec = makeVec('Dungeon-Room-15x15-v0', { numEnvs: N, autoresetMode: 'same-step', maxEpisodeSteps: 6 });
+    const agent = new RandomAgent({ observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: N, seed: 3, totalSteps: 1 });
+    const r = new Rollout(vec, agent, 30, { seed: 4, needsStates: true });
+    const b = r.collect();
+    let ends = 0;
+    let lateEnds = 0;
+    for (let k = 0; k < 30 * N; k++) {
+      const prev = b.prevStates![k] as { time: number };
+      const next = b.nextStates![k] as { time: number };
+      // game time never runs backwards within a transition; a reset state (time 1) in place of the final one would
+      expect(next.time).toBeGreaterThanOrEqual(prev.time);
+      if (b.terminations[k] || b.truncations[k]) {
+        ends++;
+        if (next.time > 1) lateEnds++;
+      }
+    }
+    expect(ends).toBeGreaterThan(4);
+    expect(lateEnds).toBeGreaterThan(2); // a reset state in its place would always say time 1
+    vec.close();
+  });
+
   it('refuses a vector env that is not in same-step autoreset mode', () => {
     const vec = makeVec('CartPole-v1', { numEnvs: 1 });
     const agent = new RandomAgent({ observationSpace: new Box(-1, 1, [4]), actionSpace: new Discrete(2), numEnvs: 1, seed: 1, totalSteps: 1 });
