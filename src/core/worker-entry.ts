@@ -8,7 +8,7 @@ import type { TypedArray } from './spaces.js';
 import type { SyncVectorEnv } from './vector.js';
 import type { VecInfo, VecObs } from './vector-types.js';
 import { InfoTableWriter } from './worker-infos.js';
-import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocTypedOver } from './worker-views.js';
 import { isDictLayout } from './vector-batch.js';
 
@@ -103,7 +103,10 @@ async function main(): Promise<void> {
       else if (cmd === CMD.RESET) sendInfos(venv.reset(receive() as Parameters<SyncVectorEnv['reset']>[0]).infos);
       else if (cmd === CMD.CALL) {
         const m = receive() as { method: string; args: unknown[] };
-        reply({ ok: true, value: venv.call(m.method, ...m.args) });
+        if (m.method === CAPTURE_FINAL_STATE) {
+          venv.captureFinalState(m.args[0] === true);
+          reply({ ok: true, value: [] });
+        } else reply({ ok: true, value: venv.call(m.method, ...m.args) });
       } else if (cmd === CMD.RENDER) {
         const m = receive() as { index: number };
         reply({ ok: true, value: venv.render(m.index) });

@@ -45,3 +45,6 @@ export interface WorkerInit {
  * the InfoReply that completes its shared info table, and it is posted only when there is one.
  */
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** The CALL method name that switches final-state capture on or off in a worker (not an env method). */
+export const CAPTURE_FINAL_STATE = '__rxgym_captureFinalState';

@@ -11,7 +11,7 @@ import { checkAutoresetMode, resetRequest } from './vector-common.js';
 import { InfoBatch } from './vector-info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
-import { CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocShared } from './worker-views.js';
 
 /** Options of WorkerVectorEnv. */
@@ -186,6 +186,14 @@ export class WorkerVectorEnv implements VectorEnv {
     for (const s of this.slots) s.port.postMessage({ method, args });
     this.dispatch(this.slots, CMD.CALL);
     return this.collect(this.slots, 'call').flatMap((v) => v as unknown[]);
+  }
+
+  /** See VectorEnv.captureFinalState: each worker's vector env puts the ending env's state() into finalInfo.state. */
+  captureFinalState(on: boolean): void {
+    this.assertOpen();
+    for (const s of this.slots) s.port.postMessage({ method: CAPTURE_FINAL_STATE, args: [on] });
+    this.dispatch(this.slots, CMD.CALL);
+    this.collect(this.slots, 'call');
   }
 
   /** The render output of sub-env `index` (default 0). */

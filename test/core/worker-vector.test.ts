@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Box, Discrete, makeVec, register, Rng, RxgymError, WorkerVectorEnv, type AutoresetMode, type VecInfo, type VectorEnv } from './support/core.js';
 import { registerInfoToy } from './support/info-toy-env.mjs';
+import { registerDungeon } from '../../envs/dungeon/register.js';
 
 registerInfoToy({ Box, Discrete, Rng, RxgymError, register });
+registerDungeon();
 /** Registers InfoToy-v0 inside the workers. */
 const infoToyWorker = new URL('./support/info-toy-worker.mjs', import.meta.url).href;
 
@@ -128,6 +130,29 @@ describe('WorkerVectorEnv', () => {
     // Pendulum is registered with a 200-step limit; -1 lifts it.
     for (let t = 0; t < 250; t++) expect(unlimited.step(new Float32Array(2)).truncations.some((v) => v === 1)).toBe(false);
     expect(() => makeVec('Pendulum-v1', { numEnvs: 2, vectorization: 'worker', maxEpisodeSteps: 0 })).toThrow(/maxEpisodeSteps must be a positive integer or -1/);
+  });
+
+  it('captureFinalState: finalInfo.state holds the state before the reset, as in SyncVectorEnv', () => {
+    const opts = { numEnvs: 2, autoresetMode: 'same-step' as const, maxEpisodeSteps: 4 };
+    const sync = makeVec('Dungeon-Room-5x5-v0', opts);
+    const worker = makeVec('Dungeon-Room-5x5-v0', { ...opts, vectorization: 'worker', numWorkers: 2 });
+    opened.push(sync, worker);
+    const finals = (venv: VectorEnv): unknown[] => {
+      venv.captureFinalState?.(true);
+      venv.reset({ seed: 3 });
+      const out: unknown[] = [];
+      const rng = new Rng(9);
+      for (let t = 0; t < 9; t++) {
+        const r = venv.step(Int32Array.from({ length: 2 }, () => rng.int(0, 4)));
+        const fi = r.infos.finalInfo as ({ state?: { time: number } } | undefined)[] | undefined;
+        if (fi) out.push(fi.map((x) => x?.state ?? null));
+      }
+      return out;
+    };
+    const a = finals(sync);
+    expect(a).toHaveLength(2); // steps 4 and 8 end both episodes
+    expect((a[0] as ({ time: number } | null)[])[0]!.time).toBeGreaterThan(1);
+    expect(finals(worker)).toEqual(a);
   });
 
   it('runs tens of thousands of tiny steps without stalling, also when the main thread pauses between steps', () => {
