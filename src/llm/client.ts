@@ -4,6 +4,7 @@ import { DiskCache, requestKey } from './cache.js';
 import { resolveLlmOptions, type ResolvedLlmOptions } from './config.js';
 import { LLM_CONFIG_HINT, LlmError } from './errors.js';
 import { Limiter } from './limiter.js';
+import { PostError, postText } from './http.js';
 import { httpErrorDetail, parseChatCompletion, parseEmbeddings, parseJsonBody } from './protocol.js';
 import type { ChatMessage, ChatOptions, ChatResult, EmbedResult, LlmClient, LlmOptions, LlmStats } from './types.js';
 
@@ -112,40 +113,29 @@ class HttpLlmClient implements LlmClient {
 
   private async postOnce<T>(path: string, body: unknown, parse: (json: unknown, url: string) => T): Promise<T> {
     const url = this.baseUrl + path;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
     this.counters.inFlight++;
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (this.opts.apiKey) headers.authorization = `Bearer ${this.opts.apiKey}`;
-      let res: Response;
+      let res: { status: number; text: string };
       try {
-        res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal });
+        res = await postText(url, headers, JSON.stringify(body), this.opts.timeoutMs);
       } catch (err) {
-        if (controller.signal.aborted) {
-          throw new LlmError('timeout', `LLM server at ${url} did not answer within ${this.opts.timeoutMs} ms`, { retryable: true });
-        }
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const why = cause?.code ?? cause?.message ?? (err as Error).message;
-        throw new LlmError('unreachable', `cannot reach the LLM server at ${url} (${why}); ${LLM_CONFIG_HINT}`, { retryable: true });
+        const e = err instanceof PostError ? err : new PostError('unreachable', String(err));
+        if (e.kind === 'timeout') throw new LlmError('timeout', `LLM server at ${url} did not answer within ${this.opts.timeoutMs} ms`, { retryable: true });
+        if (e.kind === 'broken') throw new LlmError('unreachable', `LLM server at ${url} broke off its answer (connection closed)`, { retryable: true });
+        throw new LlmError('unreachable', `cannot reach the LLM server at ${url} (${e.message}); ${LLM_CONFIG_HINT}`, { retryable: true });
       }
-      let text: string;
-      try {
-        text = await res.text();
-      } catch {
-        const kind = controller.signal.aborted ? 'timeout' : 'unreachable';
-        throw new LlmError(kind, `LLM server at ${url} broke off its answer (${kind === 'timeout' ? `over ${this.opts.timeoutMs} ms` : 'connection closed'})`, { retryable: true });
-      }
-      if (!res.ok) {
-        const hint = res.status === 401 || res.status === 403 ? ' (check OPENAI_API_KEY)' : res.status === 404 ? ' (check the base URL and model name)' : '';
-        throw new LlmError('http', `LLM server at ${url} answered HTTP ${res.status}: ${httpErrorDetail(text)}${hint}`, {
-          retryable: retryableStatus(res.status),
-          status: res.status,
+      const { status, text } = res;
+      if (status < 200 || status >= 300) {
+        const hint = status === 401 || status === 403 ? ' (check OPENAI_API_KEY)' : status === 404 ? ' (check the base URL and model name)' : '';
+        throw new LlmError('http', `LLM server at ${url} answered HTTP ${status}: ${httpErrorDetail(text)}${hint}`, {
+          retryable: retryableStatus(status),
+          status,
         });
       }
       return parse(parseJsonBody(text, url), url);
     } finally {
-      clearTimeout(timer);
       this.counters.inFlight--;
     }
   }
