@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RewardSandbox } from '../../rewards/code/index.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxCompiler } from './sandboxes.js';
 import { inferSchemaOf, makeCodec, StatePacker } from '../../rewards/code/pack.js';
 
-const open: RewardSandbox[] = [];
-const compile = (code: string, opts: Parameters<typeof RewardSandbox.compile>[1] = {}): RewardSandbox => {
-  const sb = RewardSandbox.compile(code, opts);
-  open.push(sb);
-  return sb;
-};
-afterEach(() => {
-  while (open.length) open.pop()!.dispose();
-});
+const compile = sandboxCompiler();
 
 /** A serialiser that tells apart what JSON would blur: NaN, -0, undefined, key order, arrays vs objects. */
 function ser(v: unknown): string {

@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RewardSandbox, RewardCodeError, TransitionStatus, type RewardBatchInput } from '../../rewards/code/index.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxCompiler } from './sandboxes.js';
+import { RewardCodeError, TransitionStatus, type RewardBatchInput } from '../../rewards/code/index.js';
 
-const open: RewardSandbox[] = [];
-const compile = (code: string, opts: Parameters<typeof RewardSandbox.compile>[1] = {}): RewardSandbox => {
-  const sb = RewardSandbox.compile(code, opts);
-  open.push(sb);
-  return sb;
-};
-afterEach(() => {
-  while (open.length) open.pop()!.dispose();
-});
+const compile = sandboxCompiler();
 
 interface S { x: number; goal: number; pos: [number, number]; carrying: boolean; tag: string }
 /** n transitions along a line; next of t is prev of t + 1 (the same object, as a rollout hands them). */

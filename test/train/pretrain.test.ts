@@ -1,27 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
-import { setBackendLogger } from '../../src/tensor/backend.js';
+import { describe, expect, it } from 'vitest';
+import { setupTraining, stackFactory, tmpDir } from '../support/train-setup.js';
 import { loadWeights } from '../../src/tensor/io.js';
-import { startRun, type RewardStackFactory } from '../../src/train/run.js';
+import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import { parseEventsJsonl, resultFromEvents } from '../../src/train/bench/results.js';
 import type { PhaseTagged, RunEvent } from '../../src/stream/events.js';
 
-const stackFactory: RewardStackFactory = (configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext);
+setupTraining();
 
-beforeAll(() => {
-  registerAll();
-  registerAgents();
-  registerAllSources();
-  setBackendLogger(() => {});
-});
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'rxgym-pretrain-'));
+const tmp = (): string => tmpDir('pretrain');
 
 /** PPO on the 9x9 dungeon maze from blstats: 2048 reward-free steps on an episodic count bonus, then 1024 on the task. */
 const urlb = (over: Record<string, unknown> = {}) => validateScenario({

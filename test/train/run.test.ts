@@ -1,25 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
-import { setBackendLogger } from '../../src/tensor/backend.js';
-import { startRun, type RewardStackFactory } from '../../src/train/run.js';
+import { describe, expect, it } from 'vitest';
+import { setupTraining, stackFactory, tmpDir } from '../support/train-setup.js';
+import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import type { RunEvent } from '../../src/stream/events.js';
 
-const stackFactory: RewardStackFactory = (configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext);
+setupTraining();
 
-beforeAll(() => {
-  registerAll();
-  registerAgents();
-  registerAllSources();
-  setBackendLogger(() => {});
-});
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'rxgym-run-'));
+const tmp = (): string => tmpDir('run');
 const small = (over: Record<string, unknown> = {}) => validateScenario({
   name: 'small',
   env: { id: 'CartPole-v1', numEnvs: 2 },
