@@ -3,7 +3,7 @@
 // Overhead = (sandbox time - the same function run in plain JS on the host) / 4096, 150 interleaved rounds.
 // Run: npm run build && node test/bench/code-overhead.mjs
 import { readFileSync } from 'node:fs';
-import ts from 'typescript';
+import { inProcessReward, runInProcess } from './code-baseline.mjs';
 const { registerAll } = await import(new URL('../../dist/envs/index.js', import.meta.url).href);
 const { make } = await import(new URL('../../dist/src/core/registry.js', import.meta.url).href);
 const { collectTransitions } = await import(new URL('../../dist/rewards/code/transitions.js', import.meta.url).href);
@@ -14,12 +14,8 @@ for (const [id, file] of [['Manip-Reach-v0', 'scenarios/rewards/manip-reach.ts']
   const env = make(id); const b = collectTransitions(env, id, { steps: N, seed: 0 }); env.close();
   const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
   const sb = RewardSandbox.compile(source, { filename: file });
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const ex = {}; new Function('exports', js)(ex); const fn = ex.reward;
-  const inProc = () => { const out = new Float64Array(N); const d = b.actionDim;
-    for (let k = 0; k < N; k++) { const action = b.scalarActions ? b.actions[k] : Array.from(b.actions.subarray(k * d, (k + 1) * d));
-      const info = { reward: b.rewards[k], terminated: b.terminations[k] === 1, truncated: b.truncations[k] === 1, success: b.success[k] === 1, step: b.episodeSteps[k], message: b.messages[k] };
-      const r = fn(b.prevStates[k], action, b.nextStates[k], info); out[k] = typeof r === 'number' ? r : r.total; } return out; };
+  const fn = inProcessReward(source);
+  const inProc = () => runInProcess(fn, b, N);
   const sbT = [], ipT = [];
   for (let r = 0; r < 170; r++) {
     let t = performance.now(); sb.run(b); const a = performance.now() - t;

@@ -16,40 +16,18 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { bench, describe } from 'vitest';
+import { inProcessReward, runInProcess } from './code-baseline.mjs';
 import { make } from '../../src/core/registry.js';
 import { registerAll } from '../../envs/index.js';
 import { RewardSandbox } from '../../rewards/code/sandbox.js';
-import { collectTransitions, type CollectedTransitions } from '../../rewards/code/transitions.js';
+import { collectTransitions } from '../../rewards/code/transitions.js';
 import { registerAgents } from '../../agents/index.js';
 import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { loadScenario } from '../../src/train/scenario.js';
 import { startRun } from '../../src/train/run.js';
 
 const N = 4096;
-type RewardFn = (prev: unknown, action: unknown, next: unknown, info: unknown) => number | { total: number };
-
-function inProcess(source: string): RewardFn {
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const exports: { reward?: RewardFn } = {};
-  new Function('exports', js)(exports);
-  return exports.reward!;
-}
-
-/** The in-process baseline does the same per-transition work as the sandbox runner, minus isolation and copying. */
-function runInProcess(fn: RewardFn, b: CollectedTransitions): Float64Array {
-  const out = new Float64Array(N);
-  const d = b.actionDim;
-  for (let k = 0; k < N; k++) {
-    const action = b.scalarActions ? b.actions[k] : Array.from(b.actions.subarray(k * d, (k + 1) * d));
-    const info = { reward: b.rewards![k], terminated: b.terminations![k] === 1, truncated: b.truncations![k] === 1, success: b.success![k] === 1, step: b.episodeSteps![k], message: b.messages![k] };
-    const r = fn(b.prevStates[k], action, b.nextStates[k], info);
-    out[k] = typeof r === 'number' ? r : r.total;
-  }
-  return out;
-}
-
 registerAll();
 const cases = [
   { id: 'Manip-Reach-v0', file: 'scenarios/rewards/manip-reach.ts' },
@@ -59,7 +37,7 @@ const cases = [
   const batch = collectTransitions(env, id, { steps: N, seed: 0 });
   env.close();
   const source = readFileSync(file, 'utf8');
-  return { id, batch, sandbox: RewardSandbox.compile(source, { filename: file }), fn: inProcess(source) };
+  return { id, batch, sandbox: RewardSandbox.compile(source, { filename: file }), fn: inProcessReward(source) };
 });
 
 const ROUNDS = 150;
@@ -74,7 +52,7 @@ function overhead(c: (typeof cases)[number]): string {
     const ts = performance.now() - t;
     const tw = Number(iso.wallTime - w0) / 1e6;
     t = performance.now();
-    runInProcess(c.fn, c.batch);
+    runInProcess(c.fn, c.batch, N);
     const ti = performance.now() - t;
     if (r < 20) continue; // warm-up
     sb.push(ts); ip.push(ti); inside.push(tw);
@@ -98,7 +76,7 @@ for (const c of cases) {
       if (r.errorCount) throw r.error;
     }, { time: 3000 });
     bench('in-process, no sandbox (baseline)', () => {
-      runInProcess(c.fn, c.batch);
+      runInProcess(c.fn, c.batch, N);
     }, { time: 3000 });
     let reported = false;
     bench(`overhead report (${ROUNDS} interleaved rounds, printed)`, () => {
