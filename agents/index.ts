@@ -1,4 +1,4 @@
-import { registerAgent } from '../src/train/agent.js';
+import { registerAgent } from '../src/core/agent.js';
 import { ppoDefinition } from './ppo.js';
 import { randomDefinition } from './random.js';
 import { dqnDefinition } from './dqn.js';

@@ -2,7 +2,7 @@ import { Box, Discrete, MultiDiscrete, type Space } from '../src/core/spaces.js'
 import { Rng } from '../src/core/rng.js';
 import type { ObsBatch } from '../src/stream/batch.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
-import type { Agent, AgentContext, AgentDefinition } from '../src/train/agent.js';
+import type { Agent, AgentContext, AgentDefinition } from '../src/core/agent.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { writeFileAtomic } from '../src/tensor/io.js';
 import { readFileSync, existsSync } from 'node:fs';

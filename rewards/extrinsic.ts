@@ -1,5 +1,5 @@
 import type { TransitionBatch } from '../src/stream/batch.js';
-import type { RewardSource } from './source.js';
+import type { RewardSource } from '../src/core/reward.js';
 
 /** The env's own reward, passed through unchanged (the stack weights and normalises it). */
 export class ExtrinsicSource implements RewardSource {

@@ -1,7 +1,7 @@
 import { RxgymError } from '../src/core/env.js';
 import type { Space } from '../src/core/spaces.js';
 import type { LlmOptions } from '../src/llm/index.js';
-import type { RewardSource } from './source.js';
+import type { RewardSource } from '../src/core/reward.js';
 
 /** How the stack normalises a component before weighting it. */
 export type NormalizeMode = 'none' | 'rms' | 'minmax';

@@ -8,7 +8,7 @@ import {
   RewardConfigError, rewardSourceEntry, rewardSourceNames,
   type NormalizeMode, type RewardComponentConfig, type RewardContext,
 } from './registry.js';
-import type { RewardEvent, RewardSource } from './source.js';
+import type { RewardEvent, RewardSource } from '../src/core/reward.js';
 
 export type { RewardComponentConfig, RewardContext } from './registry.js';
 

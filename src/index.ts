@@ -6,9 +6,9 @@ export { register, make, specs, spec, parseId, type RegisterOptions, type MakeOp
 export { Wrapper, unwrap } from './core/wrapper.js';
 export { TimeLimit } from './core/wrappers/time-limit.js';
 export { OrderEnforcing } from './core/wrappers/order-enforcing.js';
-export { SyncVectorEnv, makeVec, type VectorEnvOptions, type MakeVecOptions } from './core/vector.js';
-export type { VectorEnv, VectorStep, VecObs, VecInfo, AutoresetMode } from './core/vector-types.js';
-export { WorkerVectorEnv, type WorkerVectorEnvOptions } from './core/worker-vector.js';
+export { SyncVectorEnv, makeVec, type VectorEnvOptions, type MakeVecOptions } from './core/vector/sync.js';
+export type { VectorEnv, VectorStep, VecObs, VecInfo, AutoresetMode } from './core/vector/types.js';
+export { WorkerVectorEnv, type WorkerVectorEnvOptions } from './core/vector/worker.js';
 export * from './core/wrappers/index.js';
 export { checkEnv, type CheckFinding, type CheckEnvOptions } from './core/checker/check-env.js';
 export { PassiveEnvChecker } from './core/checker/passive.js';
@@ -23,7 +23,7 @@ export type { Policy, PolicyOutput, ActOptions } from './stream/policy.js';
 export { initBackend, setBackendLogger } from './tensor/backend.js';
 export { startRun, setRewardStackFactory, type RunHandle, type RunSummary, type StartRunOptions } from './train/run.js';
 export { loadScenario, validateScenario, type Scenario } from './train/scenario.js';
-export { registerAgent, agentTypes, type Agent, type AgentContext, type AgentDefinition } from './train/agent.js';
+export { registerAgent, agentTypes, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
 export { evaluate, type EvalResult } from './train/evaluate.js';
 
 // The package entry, like src/cli, is a wiring point: importing 'rxgym' registers every env family.

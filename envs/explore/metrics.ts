@@ -1,7 +1,7 @@
 import { unwrap } from '../../src/core/wrapper.js';
 import { Box, Dict, type Space } from '../../src/core/spaces.js';
-import { SyncVectorEnv } from '../../src/core/vector.js';
-import type { VectorEnv } from '../../src/core/vector-types.js';
+import { SyncVectorEnv } from '../../src/core/vector/sync.js';
+import type { VectorEnv } from '../../src/core/vector/types.js';
 import type { RunEventOf } from '../../src/stream/events.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { COLS as GAME_COLS } from '../dungeon/consts.js';

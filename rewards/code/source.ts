@@ -4,7 +4,7 @@ import { Discrete } from '../../src/core/spaces.js';
 import { RxgymError } from '../../src/core/env.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
-import type { RewardEvent, RewardSource } from '../source.js';
+import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
 import { RewardCodeError } from './errors.js';
 import { RewardSandbox, type RewardBatchResult, type SandboxOptions } from './sandbox.js';
 import { ComponentStats, type ComponentStat } from './stats.js';

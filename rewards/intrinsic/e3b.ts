@@ -3,7 +3,7 @@ import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
-import type { RewardSource } from '../source.js';
+import type { RewardSource } from '../../src/core/reward.js';
 import { EllipticalBonus } from './elliptical.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import { gatherRows, minibatches, Mlp } from './mlp.js';

@@ -1,6 +1,6 @@
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
-import type { RewardSource } from '../source.js';
+import type { RewardSource } from '../../src/core/reward.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import { fieldsOpt, hashRow, obsRows, resolveObsKey } from './obs.js';
 import { numOpt } from './options.js';

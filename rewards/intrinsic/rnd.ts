@@ -1,6 +1,6 @@
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
-import type { RewardSource } from '../source.js';
+import type { RewardSource } from '../../src/core/reward.js';
 import { obsRows, resolveObsKey } from './obs.js';
 import { numOpt, sizesOpt } from './options.js';
 import { RndNets, type RndSettings } from './rnd-nets.js';

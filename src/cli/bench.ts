@@ -5,9 +5,9 @@ import { parseDocument } from 'yaml';
 import { RxgymError } from '../core/env.js';
 import { loadScenario, validateScenario } from '../train/scenario.js';
 import { startRun } from '../train/run.js';
-import { measureEnvThroughput } from '../train/bench/env-throughput.js';
-import { planBench } from '../train/bench/matrix.js';
-import { runBench } from '../train/bench/runner.js';
+import { measureEnvThroughput } from '../bench/env-throughput.js';
+import { planBench } from '../bench/matrix.js';
+import { runBench } from '../bench/runner.js';
 import { registerAll } from '../../envs/index.js';
 import { wireTraining } from './watch.js';
 

@@ -10,7 +10,7 @@ import { checkRewardCode, formatCheckReport, type CheckReport } from '../../rewa
 import { rewardDeclarations, taskDescriptionOf } from '../../rewards/code/declarations.js';
 import { generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
-import { startRunTrainer, type TrainFn } from '../../rewards/code/train.js';
+import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
 import { registerAllSources } from '../../rewards/index.js';
 import { registerAgents } from '../../agents/index.js';
 import { loadScenario } from '../train/scenario.js';

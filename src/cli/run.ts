@@ -5,7 +5,7 @@ import { spec } from '../core/registry.js';
 import { registerAll } from '../../envs/index.js';
 import { registerAgents } from '../../agents/index.js';
 import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
-import { agentTypes } from '../train/agent.js';
+import { agentTypes } from '../core/agent.js';
 import { setRewardStackFactory, startRun, type RunSummary } from '../train/run.js';
 import { loadScenario, validateScenario, type Scenario } from '../train/scenario.js';
 

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { Dict, type Space, type TypedArray } from '../core/spaces.js';
 import { RxgymError, type Info } from '../core/env.js';
-import type { VecInfo, VecObs, VectorEnv } from '../core/vector-types.js';
+import type { VecInfo, VecObs, VectorEnv } from '../core/vector/types.js';
 import type { EpisodeSummary, ObsBatch, TransitionBatch } from './batch.js';
 import type { Policy } from './policy.js';
 

@@ -1,4 +1,4 @@
-import type { VectorEnv } from '../core/vector-types.js';
+import type { VectorEnv } from '../core/vector/types.js';
 import type { TransitionBatch } from '../stream/batch.js';
 
 /** What a run needs of an exploration tracker (envs/explore `ExplorationTracker`, structurally). */

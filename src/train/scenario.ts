@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { RxgymError } from '../core/env.js';
-import { agentDefinition, agentTypes } from './agent.js';
-import { ScenarioError, checkParam, closestName, resolveParams, show } from './schema.js';
+import { agentDefinition, agentTypes } from '../core/agent.js';
+import { ScenarioError, checkParam, closestName, resolveParams, show } from '../core/params.js';
 
 /** A validated scenario: env, agent and hyper-parameters, reward stack, budget, seeds, evaluation, output. */
 export interface Scenario {

@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { Rng } from '../core/rng.js';
 import type { TypedArray } from '../core/spaces.js';
-import type { VecInfo, VecObs, VectorEnv } from '../core/vector-types.js';
+import type { VecInfo, VecObs, VectorEnv } from '../core/vector/types.js';
 import type { RunEvent } from '../stream/events.js';
 import type { FrameRequest, RunControl } from './control.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { planBench } from '../../src/train/bench/matrix.js';
-import { checkOutDir } from '../../src/train/bench/runner.js';
+import { planBench } from '../../src/bench/matrix.js';
+import { checkOutDir } from '../../src/bench/runner.js';
 import { CLI, ROOT } from '../viz/tmux.js';
 
 // Real child processes: `rxgym bench` starts one `rxgym bench run-one` per run (a random agent keeps it fast).

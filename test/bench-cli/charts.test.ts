@@ -1,10 +1,10 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { lineCharts, PALETTE } from '../../src/train/bench/chart.js';
-import { toPng } from '../../src/train/bench/png.js';
-import { toSvg } from '../../src/train/bench/svg.js';
-import { curvePanels, meanStd, summaryCsv, summaryMarkdown } from '../../src/train/bench/report.js';
-import { resultFromEvents, type RunResult } from '../../src/train/bench/results.js';
+import { lineCharts, PALETTE } from '../../src/bench/chart.js';
+import { toPng } from '../../src/bench/png.js';
+import { toSvg } from '../../src/bench/svg.js';
+import { curvePanels, meanStd, summaryCsv, summaryMarkdown } from '../../src/bench/report.js';
+import { resultFromEvents, type RunResult } from '../../src/bench/results.js';
 import type { RunEvent } from '../../src/stream/events.js';
 
 /** A run's event stream: episodes whose return rises with the step, success from `succeedFrom` on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planBench } from '../../src/train/bench/matrix.js';
+import { planBench } from '../../src/bench/matrix.js';
 
 const base = {
   env: { id: 'CartPole-v1', numEnvs: 2 },

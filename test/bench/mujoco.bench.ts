@@ -20,7 +20,7 @@ import { make } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Box, TypedArray } from '../../src/core/spaces.js';
 import { unwrap } from '../../src/core/wrapper.js';
-import { WorkerVectorEnv } from '../../src/core/worker-vector.js';
+import { WorkerVectorEnv } from '../../src/core/vector/worker.js';
 import type { MujocoEnv } from '../../envs/mujoco/mujoco-env.js';
 import { mujoco } from '../../envs/mujoco/loader.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, bench, describe } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { makeVec } from '../../src/core/vector.js';
+import { makeVec } from '../../src/core/vector/sync.js';
 import type { Discrete } from '../../src/core/spaces.js';
 import { Rollout } from '../../src/stream/rollout.js';
 import type { Policy } from '../../src/stream/policy.js';

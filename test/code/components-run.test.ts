@@ -6,7 +6,7 @@ import { registerAgents } from '../../agents/index.js';
 import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import type { RunEvent, RunEventOf } from '../../src/stream/events.js';
 import { setBackendLogger } from '../../src/tensor/backend.js';
-import { parseEventsJsonl } from '../../src/train/bench/results.js';
+import { parseEventsJsonl } from '../../src/bench/results.js';
 import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import { rewardsText } from '../../src/viz/panels.js';

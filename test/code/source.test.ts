@@ -7,7 +7,7 @@ import type { TransitionBatch } from '../../src/stream/batch.js';
 import { buildRewardStack, registerAllSources } from '../../rewards/index.js';
 import { createCodeSource, RewardCodeError } from '../../rewards/code/index.js';
 import type { RewardContext } from '../../rewards/registry.js';
-import type { RewardEvent } from '../../rewards/source.js';
+import type { RewardEvent } from '../../src/core/reward.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-code-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

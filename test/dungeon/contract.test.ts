@@ -153,7 +153,7 @@ describe('renderers', () => {
 
 describe('vector envs', () => {
   it("same-step autoreset keeps the terminal step's info.success and message in finalInfo", async () => {
-    const { makeVec } = await import('../../src/core/vector.js');
+    const { makeVec } = await import('../../src/core/vector/sync.js');
     const level = ['MAP', '----', '|@>|', '----', 'ENDMAP', 'ACTIONS: east west'].join('\n');
     const venv = makeVec('Dungeon-Custom-v0', { numEnvs: 2, autoresetMode: 'same-step', kwargs: { level } });
     venv.reset({ seed: 0 });

@@ -7,13 +7,13 @@ import { registerAgents } from '../../agents/index.js';
 import { dungeonStepReader, explorationFor, ExplorationTracker } from '../../envs/explore/metrics.js';
 import { DungeonEnv } from '../../envs/dungeon/env.js';
 import { unwrap } from '../../src/core/wrapper.js';
-import { makeVec, SyncVectorEnv } from '../../src/core/vector.js';
+import { makeVec, SyncVectorEnv } from '../../src/core/vector/sync.js';
 import { Rollout } from '../../src/stream/rollout.js';
 import type { RunEvent } from '../../src/stream/events.js';
 import { setBackendLogger } from '../../src/tensor/backend.js';
 import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
-import { parseEventsJsonl, resultFromEvents } from '../../src/train/bench/results.js';
+import { parseEventsJsonl, resultFromEvents } from '../../src/bench/results.js';
 
 beforeAll(() => {
   registerAll();

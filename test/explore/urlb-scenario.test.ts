@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { make } from '../../src/core/registry.js';
-import { planBench } from '../../src/train/bench/matrix.js';
+import { planBench } from '../../src/bench/matrix.js';
 import { loadScenario, validateScenario } from '../../src/train/scenario.js';
 import { registerAgents } from '../../agents/index.js';
 import { registerDungeon } from '../../envs/dungeon/register.js';

@@ -1,7 +1,7 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerAll } from '../../envs/index.js';
-import { makeVec } from '../../src/core/vector.js';
+import { makeVec } from '../../src/core/vector/sync.js';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import { Rollout, rollout } from '../../src/stream/rollout.js';
 import { annotate, learn, logTo } from '../../src/stream/operators.js';

@@ -6,7 +6,7 @@ import { extrinsicAnnotator } from '../../src/stream/extrinsic.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { PpoAgent, PPO_PARAMS } from '../../agents/ppo.js';
 import { DqnAgent, DQN_PARAMS } from '../../agents/dqn.js';
-import { resolveParams } from '../../src/train/schema.js';
+import { resolveParams } from '../../src/core/params.js';
 
 function batch(T: number, N: number): TransitionBatch {
   const n = T * N;

@@ -5,7 +5,7 @@ import { setupTraining, stackFactory, tmpDir } from '../support/train-setup.js';
 import { loadWeights } from '../../src/tensor/io.js';
 import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
-import { parseEventsJsonl, resultFromEvents } from '../../src/train/bench/results.js';
+import { parseEventsJsonl, resultFromEvents } from '../../src/bench/results.js';
 import type { PhaseTagged, RunEvent } from '../../src/stream/events.js';
 
 setupTraining();

@@ -125,7 +125,7 @@ describe('startRun bad input', () => {
 
   it('a checkpoint written by another agent or env is refused by load', async () => {
     const { PpoAgent, PPO_PARAMS } = await import('../../agents/ppo.js');
-    const { resolveParams } = await import('../../src/train/schema.js');
+    const { resolveParams } = await import('../../src/core/params.js');
     const { make } = await import('../../src/core/registry.js');
     const { initBackend } = await import('../../src/tensor/backend.js');
     await initBackend();

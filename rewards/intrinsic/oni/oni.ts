@@ -3,7 +3,7 @@ import { Rng } from '../../../src/core/rng.js';
 import { createLlmClient, type LlmClient, type LlmOptions } from '../../../src/llm/index.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../../registry.js';
-import type { RewardEvent, RewardSource } from '../../source.js';
+import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
 import { checkUrl } from '../../stack.js';
 import { EpisodeTracker } from '../episode-tracker.js';
 import { enumOpt, numOpt, sizesOpt, strOpt } from '../options.js';

@@ -3,7 +3,7 @@ import { make } from '../registry.js';
 import { Rng } from '../rng.js';
 import { unwrap } from '../wrapper.js';
 import { setWarningHandler } from '../warn.js';
-import { copyObs } from '../vector-batch.js';
+import { copyObs } from '../vector/layout.js';
 import { checkResetResult, checkStepResult, renderProblem } from './passive.js';
 import { deepEqual, describeValue, spaceProblems } from './space-checks.js';
 

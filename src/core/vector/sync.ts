@@ -1,12 +1,12 @@
-import type { Env, Info, RenderMode, RgbFrame } from './env.js';
-import { RxgymError } from './env.js';
-import type { Space, TypedArray } from './spaces.js';
-import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReader, type ObsWriter } from './vector-batch.js';
-import { InfoBatch } from './vector-info.js';
-import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
-import { resetRequest, checkAutoresetMode, findAttr } from './vector-common.js';
-import { make, spec } from './registry.js';
-import { WorkerVectorEnv } from './worker-vector.js';
+import type { Env, Info, RenderMode, RgbFrame } from '../env.js';
+import { RxgymError } from '../env.js';
+import type { Space, TypedArray } from '../spaces.js';
+import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReader, type ObsWriter } from './layout.js';
+import { InfoBatch } from './info.js';
+import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
+import { resetRequest, checkAutoresetMode, findAttr } from './common.js';
+import { make, spec } from '../registry.js';
+import { WorkerVectorEnv } from './worker.js';
 
 /** Options of the vector env constructors. */
 export interface VectorEnvOptions {

@@ -1,5 +1,5 @@
-import type { Info } from './env.js';
-import type { VecInfo } from './vector-types.js';
+import type { Info } from '../env.js';
+import type { VecInfo } from './types.js';
 
 type Column = Float64Array | Uint8Array | unknown[];
 interface Entry { values: Column; mask: Uint8Array; stamp: number }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RxgymError } from '../../core/env.js';
+import { RxgymError } from '../core/env.js';
 
 /** One cell of the benchmark matrix: an env, a named reward stack and a seed. */
 export interface BenchRun {

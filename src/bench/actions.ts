@@ -1,5 +1,5 @@
-import type { Rng } from '../../core/rng.js';
-import type { Space } from '../../core/spaces.js';
+import type { Rng } from '../core/rng.js';
+import type { Space } from '../core/spaces.js';
 
 /** `count` actions of `space` sampled with `rng`, laid out flat (count x actionDim) for a vector step. */
 export function sampleFlatActions(space: Space<unknown>, count: number, rng: Rng): Float64Array {

@@ -1,5 +1,5 @@
-import type { InfoBatch } from './vector-info.js';
-import type { VecInfo } from './vector-types.js';
+import type { InfoBatch } from './info.js';
+import type { VecInfo } from './types.js';
 
 /**
  * Rows of a worker's shared info table. A number or boolean info key takes the next free row the first time the

@@ -1,16 +1,16 @@
 /**
- * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/worker-entry.js). It builds envs lo..hi-1
+ * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/vector/worker-entry.js). It builds envs lo..hi-1
  * by id, steps them as a SyncVectorEnv writing straight into the shared buffers, and answers commands posted through
  * the shared control array. Like src/cli, it is a wiring point: it imports the package entry to register the families.
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { TypedArray } from './spaces.js';
-import type { SyncVectorEnv } from './vector.js';
-import type { VecInfo, VecObs } from './vector-types.js';
+import type { TypedArray } from '../spaces.js';
+import type { SyncVectorEnv } from './sync.js';
+import type { VecInfo, VecObs } from './types.js';
 import { InfoTableWriter } from './worker-infos.js';
 import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocTypedOver } from './worker-views.js';
-import { isDictLayout } from './vector-batch.js';
+import { isDictLayout } from './layout.js';
 
 const init = workerData as WorkerInit;
 const ctl = new Int32Array(init.ctl);
@@ -78,8 +78,8 @@ async function main(): Promise<void> {
   try {
     // Loaded here, not statically, so that a module that fails to load is reported to the main thread (which is
     // blocked waiting on Atomics and would otherwise only see a time-out).
-    const { make } = await import('../index.js');
-    const { SyncVectorEnv } = await import('./vector.js');
+    const { make } = await import('../../index.js');
+    const { SyncVectorEnv } = await import('./sync.js');
     for (const m of init.imports) await import(m);
     const buffers = {
       obs: obsViews(),

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { TransitionBatch } from '../src/stream/batch.js';
+import type { TransitionBatch } from '../stream/batch.js';
 
 /** Kinds of reward models. */
 export type RewardKind = 'extrinsic' | 'code' | 'vlm' | 'intrinsic' | 'process';

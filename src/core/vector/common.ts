@@ -1,7 +1,7 @@
-import type { Env } from './env.js';
-import { RxgymError } from './env.js';
-import { Wrapper } from './wrapper.js';
-import type { AutoresetMode } from './vector-types.js';
+import type { Env } from '../env.js';
+import { RxgymError } from '../env.js';
+import { Wrapper } from '../wrapper.js';
+import type { AutoresetMode } from './types.js';
 
 const MODES: readonly AutoresetMode[] = ['next-step', 'same-step', 'disabled'];
 

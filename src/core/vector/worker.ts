@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { RenderMode, RgbFrame } from './env.js';
-import { RxgymError } from './env.js';
-import { make } from './registry.js';
-import type { Space, TypedArray } from './spaces.js';
-import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './vector-batch.js';
-import { checkAutoresetMode, resetRequest } from './vector-common.js';
-import { InfoBatch } from './vector-info.js';
-import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './vector-types.js';
+import type { RenderMode, RgbFrame } from '../env.js';
+import { RxgymError } from '../env.js';
+import { make } from '../registry.js';
+import type { Space, TypedArray } from '../spaces.js';
+import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './layout.js';
+import { checkAutoresetMode, resetRequest } from './common.js';
+import { InfoBatch } from './info.js';
+import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
 import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
 import { allocShared } from './worker-views.js';
@@ -293,7 +293,7 @@ export class WorkerVectorEnv implements VectorEnv {
 function workerEntryUrl(): URL {
   const here = new URL(import.meta.url);
   if (here.pathname.endsWith('.js')) return new URL('./worker-entry.js', here);
-  const dist = new URL('../../dist/src/core/worker-entry.js', here);
+  const dist = new URL('../../../dist/src/core/vector/worker-entry.js', here);
   if (!existsSync(fileURLToPath(dist))) {
     throw new RxgymError(`WorkerVectorEnv needs the compiled worker script ${fileURLToPath(dist)}; run \`npm run build\` first`);
   }

@@ -1,6 +1,6 @@
-import { RxgymError } from './env.js';
-import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, allocTyped, type Space, type TypedArray } from './spaces.js';
-import type { VecObs } from './vector-types.js';
+import { RxgymError } from '../env.js';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, allocTyped, type Space, type TypedArray } from '../spaces.js';
+import type { VecObs } from './types.js';
 
 /** Allocates typed arrays; WorkerVectorEnv passes one that places them in SharedArrayBuffers. */
 export type ArrayAllocator = (kind: ArrayKind, n: number) => TypedArray;

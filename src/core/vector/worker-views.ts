@@ -1,5 +1,5 @@
-import type { ArrayKind } from './vector-batch.js';
-import type { TypedArray } from './spaces.js';
+import type { ArrayKind } from './layout.js';
+import type { TypedArray } from '../spaces.js';
 
 const BYTES: Record<ArrayKind, number> = { float32: 4, float64: 8, int8: 1, uint8: 1, int16: 2, int32: 4 };
 

@@ -1,8 +1,8 @@
-import { RxgymError } from '../../core/env.js';
-import { make } from '../../core/registry.js';
-import { Rng } from '../../core/rng.js';
-import { makeVec } from '../../core/vector.js';
-import type { VectorEnv } from '../../core/vector-types.js';
+import { RxgymError } from '../core/env.js';
+import { make } from '../core/registry.js';
+import { Rng } from '../core/rng.js';
+import { makeVec } from '../core/vector/sync.js';
+import type { VectorEnv } from '../core/vector/types.js';
 import { sampleFlatActions } from './actions.js';
 
 /** What `rxgym bench env` reports (also its `--json` output). */

@@ -1,5 +1,5 @@
-import type { Info, RenderMode, RgbFrame } from './env.js';
-import type { Space, TypedArray } from './spaces.js';
+import type { Info, RenderMode, RgbFrame } from '../env.js';
+import type { Space, TypedArray } from '../spaces.js';
 
 /** Gymnasium's autoreset modes: reset on the step after an episode ends (default), within the same step, or never. */
 export type AutoresetMode = 'next-step' | 'same-step' | 'disabled';

@@ -1,4 +1,4 @@
-import { RxgymError } from '../core/env.js';
+import { RxgymError } from './env.js';
 
 /** One hyper-parameter's type, default and one-line doc; validation errors quote the key path. */
 export type ParamSpec =

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ArrayKind, ObsLayout } from './vector-batch.js';
-import type { AutoresetMode } from './vector-types.js';
+import type { ArrayKind, ObsLayout } from './layout.js';
+import type { AutoresetMode } from './types.js';
 import type { InfoTable } from './worker-infos.js';
 
 /** Slots of each worker's shared control array (Int32Array over a SharedArrayBuffer). */

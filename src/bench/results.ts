@@ -1,4 +1,4 @@
-import type { PhaseTagged, RunEvent } from '../../stream/events.js';
+import type { PhaseTagged, RunEvent } from '../stream/events.js';
 import type { BenchRun } from './matrix.js';
 
 /** One point of a run's learning curve. */

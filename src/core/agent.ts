@@ -1,9 +1,9 @@
-import type { Space } from '../core/spaces.js';
-import { RxgymError } from '../core/env.js';
+import type { Space } from './spaces.js';
+import { RxgymError } from './env.js';
 import type { AnnotatedBatch } from '../stream/batch.js';
 import type { TrainStats } from '../stream/events.js';
 import type { Policy } from '../stream/policy.js';
-import { closestName, type ParamSchema } from './schema.js';
+import { closestName, type ParamSchema } from './params.js';
 
 /** What an agent is built for. */
 export interface AgentContext {

@@ -1,9 +1,9 @@
-import { loadScenario } from '../../src/train/scenario.js';
-import { startRun } from '../../src/train/run.js';
-import type { RunEvent } from '../../src/stream/events.js';
-import { buildRewardStack, type RewardComponentConfig } from '../stack.js';
-import type { RewardContext } from '../registry.js';
-import type { TrainFeedback } from './prompt.js';
+import { loadScenario } from './scenario.js';
+import { startRun } from './run.js';
+import type { RunEvent } from '../stream/events.js';
+import { buildRewardStack, type RewardComponentConfig } from '../../rewards/stack.js';
+import type { RewardContext } from '../../rewards/registry.js';
+import type { TrainFeedback } from '../../rewards/code/prompt.js';
 
 /** What a trainer is asked: train on the reward module at `file`, writing the run into `dir`. */
 export interface TrainRequest { file: string; dir: string; envId: string; steps: number; seed: number }
