@@ -1,0 +1,56 @@
+/**
+ * What an env can do beyond the Env contract, declared by the env instead of guessed by the kernel or the application
+ * from its id, its observation key names or its class. Plain JSON, so a worker can send it to the main thread.
+ */
+export interface EnvCapabilities {
+  /** Observation keys whose arrays hold text (character codes of a message line), encoded by the text encoder. */
+  readonly textKeys?: readonly string[];
+  /** How an exploration tracker reads the agent's cell from a transition. */
+  readonly exploration?: ExplorationCell;
+  /**
+   * The layout does not depend on the reset seed by design (a fixed maze): the env checker then skips its
+   * "different seeds give different first observations" check.
+   */
+  readonly fixedLayout?: boolean;
+}
+
+/**
+ * Where an env's exploration cell is read:
+ * - `grid`: integer coordinates at `x`, `y` (and `depth`) of the flat observation key `key` (cell = depth x level
+ *   size + y x width + x); `cells` is the number of reachable cells when it is known (coverage).
+ * - `box`: a grid of `resolution`-sized squares over the first two entries of observation key `key`, clamped to
+ *   `[low, high]` of the space where it is finite.
+ * - `live`: the env computes its own cell after every step (`ExplorationCellSource`), for observations that do not
+ *   carry the position; only in-process vector envs can read it.
+ */
+export type ExplorationCell =
+  | { readonly kind: 'grid'; readonly key: string; readonly x: number; readonly y: number; readonly depth?: number;
+      readonly width: number; readonly cells?: number }
+  | { readonly kind: 'box'; readonly key: string; readonly resolution: number }
+  | { readonly kind: 'live' };
+
+/** An env whose `exploration` capability is `live`: its current cell and depth, read right after a step. */
+export interface ExplorationCellSource {
+  explorationCell(): { cell: number; depth: number };
+}
+
+/** An env that declares capabilities. */
+export interface CapableEnv {
+  readonly capabilities: EnvCapabilities;
+}
+
+/** The capabilities `env` declares (none when it declares nothing); looks through wrappers' `unwrapped`. */
+export function capabilitiesOf(env: unknown): EnvCapabilities {
+  let e = env as { capabilities?: EnvCapabilities; unwrapped?: unknown } | undefined;
+  for (let i = 0; i < 64 && e; i++) {
+    if (e.capabilities) return e.capabilities;
+    if (!e.unwrapped || e.unwrapped === e) break;
+    e = e.unwrapped as typeof e;
+  }
+  return {};
+}
+
+/** True when `env` computes its own exploration cell. */
+export function isExplorationCellSource(env: unknown): env is ExplorationCellSource {
+  return typeof (env as Partial<ExplorationCellSource> | undefined)?.explorationCell === 'function';
+}
