@@ -1,11 +1,11 @@
 import type { Rng } from '../../src/core/rng.js';
 import { RxgymError } from '../../src/core/env.js';
-import { COLS, ROWS, T } from './consts.js';
+import { COLS, ROWS, T } from './engine/consts.js';
 import { DungeonEnv } from './env.js';
-import type { LevelMaker } from './game.js';
-import { mkObj, Level } from './level.js';
+import type { LevelMaker } from './engine/game.js';
+import { mkObj, Level } from './engine/level.js';
 import { type Entity, type LevelSpec, MAP_CHARS, parseLevel, type Place } from './level-format.js';
-import { mkMonster, randomMonsterKind, randomObject } from './populate.js';
+import { mkMonster, randomMonsterKind, randomObject } from './engine/populate.js';
 import type { LevelEvent } from './reward.js';
 import type { TaskSpec } from './tasks.js';
 

@@ -2,15 +2,15 @@ import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOpti
 import { Rng } from '../../src/core/rng.js';
 import { Discrete } from '../../src/core/spaces.js';
 import type { Space } from '../../src/core/spaces.js';
-import { ACTION_NAMES } from './actions.js';
-import { Game } from './game.js';
+import { ACTION_NAMES } from './engine/actions.js';
+import { Game } from './engine/game.js';
 import { DEFAULT_KEYS, type DungeonObs, ObsWriter } from './obs.js';
-import { playerAct } from './player.js';
+import { playerAct } from './engine/player.js';
 import { renderAnsi, renderRgb } from './render.js';
 import { Before, type LevelEvent, RewardFn } from './reward.js';
 import { type DungeonState, STATE_DTS, stateOf } from './state.js';
 import type { TaskSpec } from './tasks.js';
-import { endTurn } from './turn.js';
+import { endTurn } from './engine/turn.js';
 
 /** Constructor options of every dungeon task (the `kwargs` of `make`). */
 export interface DungeonOptions {

@@ -1,8 +1,8 @@
 import { RxgymError } from '../../src/core/env.js';
-import { ACTION_NAMES, NAV_ACTIONS } from './actions.js';
-import { MONSTER_ID } from './bestiary.js';
-import { T } from './consts.js';
-import { OBJECT_ALIASES, OBJECT_ID, type ObjClass } from './items.js';
+import { ACTION_NAMES, NAV_ACTIONS } from './engine/actions.js';
+import { MONSTER_ID } from './engine/bestiary.js';
+import { T } from './engine/consts.js';
+import { OBJECT_ALIASES, OBJECT_ID, type ObjClass } from './engine/items.js';
 
 /** A malformed level text: names the line, the column and what was expected. */
 export class LevelSyntaxError extends RxgymError {

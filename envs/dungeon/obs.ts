@@ -1,11 +1,11 @@
 import { RxgymError } from '../../src/core/env.js';
 import { Box, Dict, type Space, type TypedArray } from '../../src/core/spaces.js';
-import { COLS, ROWS } from './consts.js';
-import { objName } from './effects.js';
-import type { Game } from './game.js';
-import type { Obj } from './level.js';
-import { NUM_GLYPHS, OBJ_OFF } from './glyphs.js';
-import { OBJECTS, OCLASS_NUM } from './items.js';
+import { COLS, ROWS } from './engine/consts.js';
+import { objName } from './engine/effects.js';
+import type { Game } from './engine/game.js';
+import type { Obj } from './engine/level.js';
+import { NUM_GLYPHS, OBJ_OFF } from './engine/glyphs.js';
+import { OBJECTS, OCLASS_NUM } from './engine/items.js';
 
 /** Every observation key the dungeon can produce. */
 export const OBS_KEYS = [

@@ -1,7 +1,7 @@
 import type { RgbFrame } from '../../src/core/env.js';
-import { COLS, NCELLS, ROWS } from './consts.js';
-import { type Game, HUNGER_NAMES } from './game.js';
-import { GLYPH_CHAR, GLYPH_COLOR } from './glyphs.js';
+import { COLS, NCELLS, ROWS } from './engine/consts.js';
+import { type Game, HUNGER_NAMES } from './engine/game.js';
+import { GLYPH_CHAR, GLYPH_COLOR } from './engine/glyphs.js';
 import { drawTile, TILE } from './tiles.js';
 
 // ANSI SGR codes for NetHack's 16 colours (black drawn as dark grey so dark floor stays visible).

@@ -1,6 +1,6 @@
-import { MONSTERS } from './bestiary.js';
-import { COLS, T } from './consts.js';
-import type { Game } from './game.js';
+import { MONSTERS } from './engine/bestiary.js';
+import { COLS, T } from './engine/consts.js';
+import type { Game } from './engine/game.js';
 import type { RewardKind } from './tasks.js';
 
 /** A reward event of a text level (MiniHack's RewardManager events). */

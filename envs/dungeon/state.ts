@@ -1,8 +1,8 @@
-import { MONSTERS } from './bestiary.js';
-import { COLS, NCELLS } from './consts.js';
-import { objName } from './effects.js';
-import { type Game, HUNGER_NAMES } from './game.js';
-import { OBJECTS } from './items.js';
+import { MONSTERS } from './engine/bestiary.js';
+import { COLS, NCELLS } from './engine/consts.js';
+import { objName } from './engine/effects.js';
+import { type Game, HUNGER_NAMES } from './engine/game.js';
+import { OBJECTS } from './engine/items.js';
 import { invString } from './obs.js';
 
 /** Compact plain-JSON state of a dungeon game, for reward code. */

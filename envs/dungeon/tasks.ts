@@ -1,7 +1,7 @@
 import type { Rng } from '../../src/core/rng.js';
-import { ALL_ACTIONS, NAV_ACTIONS, Act } from './actions.js';
-import type { GameSetup, LevelMaker } from './game.js';
-import { corridorLevel, dungeonLevels, keyRoomLevel, mazeLevel, riverLevel, roomLevel, scatter } from './levels.js';
+import { ALL_ACTIONS, NAV_ACTIONS, Act } from './engine/actions.js';
+import type { GameSetup, LevelMaker } from './engine/game.js';
+import { corridorLevel, dungeonLevels, keyRoomLevel, mazeLevel, riverLevel, roomLevel, scatter } from './engine/levels.js';
 
 /** How a task pays: the sparse goals and the NLE-style dense measures. */
 export type RewardKind = 'stairs' | 'descend' | 'depth' | 'gold' | 'eat' | 'scout' | 'score' | 'oracle' | 'custom';
@@ -28,7 +28,7 @@ function simple(make: LevelMaker, extra: Partial<GameSetup> = {}): () => GameSet
   return () => ({ makeLevel: make, pet: false, spawnRate: 0, kit: false, ...extra });
 }
 
-function dungeon(opts: { maxDepth: number; oracle: boolean; richness: number; decorate?: (lv: import('./level.js').Level, rng: Rng, start: number) => void }): () => GameSetup {
+function dungeon(opts: { maxDepth: number; oracle: boolean; richness: number; decorate?: (lv: import('./engine/level.js').Level, rng: Rng, start: number) => void }): () => GameSetup {
   return () => {
     const d = dungeonLevels({
       maxDepth: opts.maxDepth, richness: opts.richness,

@@ -1,4 +1,4 @@
-import { GLYPH_CHAR, GLYPH_COLOR, PET_OFF, PLAYER_GLYPH } from './glyphs.js';
+import { GLYPH_CHAR, GLYPH_COLOR, PET_OFF, PLAYER_GLYPH } from './engine/glyphs.js';
 
 /** Tile edge in pixels. */
 export const TILE = 8;

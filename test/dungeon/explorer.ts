@@ -1,9 +1,9 @@
-import { Act } from '../../envs/dungeon/actions.js';
-import { COLS, DX, DY, NCELLS, T } from '../../envs/dungeon/consts.js';
+import { Act } from '../../envs/dungeon/engine/actions.js';
+import { COLS, DX, DY, NCELLS, T } from '../../envs/dungeon/engine/consts.js';
 import type { DungeonEnv } from '../../envs/dungeon/env.js';
-import { G, MON_OFF, OBJ_OFF, PET_OFF, PLAYER_GLYPH } from '../../envs/dungeon/glyphs.js';
-import { BOULDER, KEY, OBJECTS } from '../../envs/dungeon/items.js';
-import { MONSTER_ID } from '../../envs/dungeon/bestiary.js';
+import { G, MON_OFF, OBJ_OFF, PET_OFF, PLAYER_GLYPH } from '../../envs/dungeon/engine/glyphs.js';
+import { BOULDER, KEY, OBJECTS } from '../../envs/dungeon/engine/items.js';
+import { MONSTER_ID } from '../../envs/dungeon/engine/bestiary.js';
 import { Rng } from '../../src/core/rng.js';
 
 const ORACLE_GLYPH = MON_OFF + MONSTER_ID.get('Oracle')!;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCustom } from '../../envs/dungeon/custom.js';
 import type { DungeonEnv } from '../../envs/dungeon/env.js';
 import { parseLevel } from '../../envs/dungeon/level-format.js';
-import { OBJECTS } from '../../envs/dungeon/items.js';
+import { OBJECTS } from '../../envs/dungeon/engine/items.js';
 import { Rng } from '../../src/core/rng.js';
 import { explore } from './explorer.js';
 

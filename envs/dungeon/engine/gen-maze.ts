@@ -1,4 +1,4 @@
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import { COLS, ROWS, T } from './consts.js';
 import type { Level } from './level.js';
 

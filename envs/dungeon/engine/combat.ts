@@ -1,4 +1,4 @@
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import { MONSTERS } from './bestiary.js';
 import type { Game } from './game.js';
 import { CORPSE, OBJECTS } from './items.js';

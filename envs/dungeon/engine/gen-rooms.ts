@@ -1,4 +1,4 @@
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import { COLS, NCELLS, ROWS, T } from './consts.js';
 import type { Level } from './level.js';
 

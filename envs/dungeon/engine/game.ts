@@ -1,4 +1,4 @@
-import { Rng } from '../../src/core/rng.js';
+import { Rng } from '../../../src/core/rng.js';
 import { COLS, NCELLS, T } from './consts.js';
 import { viewFrom } from './fov.js';
 import { GLYPH_CHAR, GLYPH_COLOR, PLAYER_GLYPH } from './glyphs.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import { MONSTERS } from './bestiary.js';
 import { dice } from './combat.js';
 import { COLS, NCELLS, T } from './consts.js';
