@@ -1,15 +1,8 @@
-import type { Rng } from '../../../src/core/rng.js';
 import { MONSTERS } from './bestiary.js';
+import { dice } from './dice.js';
 import type { Game } from './game.js';
 import { CORPSE, OBJECTS } from './items.js';
 import { mkObj, type Monster } from './level.js';
-
-/** NetHack's d(n, s): the sum of n rolls of an s-sided die. */
-export function dice(rng: Rng, n: number, s: number): number {
-  let t = 0;
-  for (let k = 0; k < n; k++) t += rng.int(1, s + 1);
-  return t;
-}
 
 /** "the newt" / "your kitten". */
 export function monName(m: Monster): string {

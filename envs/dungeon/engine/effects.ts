@@ -1,5 +1,6 @@
 import { MONSTERS } from './bestiary.js';
-import { dice, gainExp, hurt, killMonster, monName, MonName } from './combat.js';
+import { gainExp, hurt, killMonster, monName, MonName } from './combat.js';
+import { dice } from './dice.js';
 import { COLS, DX, DY, NCELLS, T, opaque } from './consts.js';
 import type { Game } from './game.js';
 import { Hunger } from './game.js';

@@ -1,5 +1,5 @@
 import { COLS, NCELLS, T, opaque } from './consts.js';
-import { type SightCache, sightCacheFor } from './fov.js';
+import { type SightCache, sightCacheFor } from './sight-cache.js';
 import { G, OBJ_OFF, MON_OFF, PET_OFF } from './glyphs.js';
 import { BOULDER } from './items.js';
 

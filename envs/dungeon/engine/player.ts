@@ -1,5 +1,6 @@
 import { Act } from './actions.js';
-import { die, MonName, monName, playerAttack, hurt, dice } from './combat.js';
+import { die, MonName, monName, playerAttack, hurt } from './combat.js';
+import { dice } from './dice.js';
 import { COLS, DX, DY, T } from './consts.js';
 import { eat, objName, quaff, read, zap } from './effects.js';
 import { freeNear, type Game } from './game.js';

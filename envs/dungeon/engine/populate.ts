@@ -1,6 +1,6 @@
 import type { Rng } from '../../../src/core/rng.js';
 import { MONSTERS } from './bestiary.js';
-import { dice } from './combat.js';
+import { dice } from './dice.js';
 import { COLS, NCELLS, T } from './consts.js';
 import { OBJECTS, type ObjClass } from './items.js';
 import { type Level, type Monster, type Obj, mkObj } from './level.js';
