@@ -219,6 +219,13 @@ export class DqnAgent implements Agent {
     saveAgentState(dir, 'dqn', { rng: this.rng.getState(), actSteps: this.actSteps, learnSteps: this.learnSteps, updates: this.updates, hasBuffer: this.buffer !== undefined });
   }
 
+  loadWeights(dir: string): void {
+    const w = loadWeights(dir, 'dqn');
+    checkIdentity(dir, w.meta, this.id);
+    this.online.store.restore(w.entries);
+    this.target.store.restore(loadWeights(dir, 'dqn-target').entries);
+  }
+
   load(dir: string): void {
     const w = loadWeights(dir, 'dqn');
     checkIdentity(dir, w.meta, this.id);

@@ -1,4 +1,4 @@
-import { registerAgent } from '../src/core/agent.js';
+import type { AgentRegistry } from '../src/core/agent.js';
 import { ppoDefinition } from './ppo.js';
 import { randomDefinition } from './random.js';
 import { dqnDefinition } from './dqn.js';
@@ -12,7 +12,7 @@ export { SacAgent, SAC_PARAMS } from './sac.js';
 /** One definition per agent type. */
 const definitions = [ppoDefinition, dqnDefinition, sacDefinition, randomDefinition];
 
-/** Register every agent type with src/train (idempotent). */
-export function registerAgents(): void {
-  for (const d of definitions) registerAgent(d);
+/** Register every built-in agent type into `agents`. */
+export function registerAgents(agents: AgentRegistry): void {
+  for (const d of definitions) agents.register(d);
 }

@@ -294,6 +294,13 @@ export class PpoAgent implements Agent {
     saveAgentState(dir, 'ppo', { rng: this.rng.getState() });
   }
 
+  loadWeights(dir: string): void {
+    const w = loadWeights(dir, 'ppo');
+    checkIdentity(dir, w.meta, this.id);
+    this.store.restore(w.entries);
+    if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
+  }
+
   load(dir: string): void {
     const w = loadWeights(dir, 'ppo');
     checkIdentity(dir, w.meta, this.id);

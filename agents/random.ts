@@ -45,6 +45,12 @@ export class RandomAgent implements Agent {
     saveAgentState(dir, 'random', { rng: this.rng.getState() });
   }
 
+  loadWeights(dir: string): void {
+    const p = join(dir, 'random.json');
+    if (!existsSync(p)) throw new RxgymError(`no random-agent checkpoint in ${dir}: it was written by another agent`);
+    checkIdentity(dir, JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>, this.id);
+  }
+
   load(dir: string): void {
     const p = join(dir, 'random.json');
     if (!existsSync(p)) throw new RxgymError(`no random-agent checkpoint in ${dir}: it was written by another agent`);

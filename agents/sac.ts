@@ -268,6 +268,18 @@ export class SacAgent implements Agent {
     });
   }
 
+  loadWeights(dir: string): void {
+    const w = loadWeights(dir, 'sac-actor');
+    checkIdentity(dir, w.meta, this.id);
+    this.actorStore.restore(w.entries);
+    const q = loadWeights(dir, 'sac-q').entries;
+    this.q1.store.restore(q);
+    this.q2.store.restore(q);
+    const qt = loadWeights(dir, 'sac-qt').entries;
+    this.q1t.store.restore(qt);
+    this.q2t.store.restore(qt);
+  }
+
   load(dir: string): void {
     const w = loadWeights(dir, 'sac-actor');
     checkIdentity(dir, w.meta, this.id);

@@ -1,21 +1,21 @@
+import { envRegistry, type EnvRegistry } from '../src/core/registry.js';
 import { registerClassic } from './classic/index.js';
 import { registerMujoco } from './mujoco/index.js';
 import { registerDungeon } from './dungeon/register.js';
 import { registerExplore } from './explore/index.js';
 
-/** Registers every environment family with the registry; called once by the package entry and the CLI. */
-const families: Array<() => void> = [
+/** One registrar per env family, each registering its ids into the registry it is given. */
+const families: Array<(envs: EnvRegistry) => void> = [
   registerExplore,
   registerDungeon,
   registerMujoco,
-  // one registrar per family, e.g. registerClassic
   registerClassic,
 ];
 
-let done = false;
-/** Register all families (idempotent). */
-export function registerAll(): void {
-  if (done) return;
-  done = true;
-  for (const f of families) f();
+const registered = new WeakSet<EnvRegistry>();
+/** Register every built-in env family into `envs` (default: the global registry behind `make`); idempotent. */
+export function registerAll(envs: EnvRegistry = envRegistry): void {
+  if (registered.has(envs)) return;
+  registered.add(envs);
+  for (const f of families) f(envs);
 }

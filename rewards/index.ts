@@ -1,30 +1,29 @@
+import type { RewardRegistry } from '../src/core/reward.js';
 import { ExtrinsicSource } from './extrinsic.js';
 import { registerIntrinsic, registerOni } from './intrinsic/index.js';
 import { registerCode } from './code/index.js';
-import { registerRewardSource } from './registry.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
-export { registerRewardSource, rewardSourceNames, RewardConfigError, type RewardComponentConfig, type RewardContext } from './registry.js';
+export {
+  RewardConfigError, RewardRegistry, type RewardComponentConfig, type RewardContext,
+} from '../src/core/reward.js';
 
 /** Registers the extrinsic source. */
-function registerExtrinsic(): void {
-  registerRewardSource('extrinsic', (cfg) => new ExtrinsicSource(typeof cfg.name === 'string' ? cfg.name : 'extrinsic'), {
+function registerExtrinsic(sources: RewardRegistry): void {
+  sources.register('extrinsic', (cfg) => new ExtrinsicSource(typeof cfg.name === 'string' ? cfg.name : 'extrinsic'), {
     options: [], allowNegativeWeight: true, description: "the env's own reward",
   });
 }
 
 /** One registrar per reward family. */
-const families: Array<() => void> = [
+const families: Array<(sources: RewardRegistry) => void> = [
   registerExtrinsic,
   registerIntrinsic,
   registerOni,
   registerCode,
 ];
 
-let done = false;
-/** Register every reward source family (idempotent). */
-export function registerAllSources(): void {
-  if (done) return;
-  done = true;
-  for (const f of families) f();
+/** Register every built-in reward source family into `sources`. */
+export function registerAllSources(sources: RewardRegistry): void {
+  for (const f of families) f(sources);
 }

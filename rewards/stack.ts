@@ -2,15 +2,15 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { merge, Subject, type Observable } from 'rxjs';
 import { RxgymError } from '../src/core/env.js';
-import type { AnnotatedBatch, BatchAnnotator, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
+import type { AnnotatedBatch, BatchAnnotator, PartStats, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
 import { makeNormalizer, type RewardNormalizer } from './normalize.js';
+import { closestName } from '../src/core/params.js';
 import {
-  RewardConfigError, rewardSourceEntry, rewardSourceNames,
-  type NormalizeMode, type RewardComponentConfig, type RewardContext,
-} from './registry.js';
-import type { RewardEvent, RewardSource } from '../src/core/reward.js';
+  RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
+  type RewardRegistry, type RewardSource,
+} from '../src/core/reward.js';
 
-export type { RewardComponentConfig, RewardContext } from './registry.js';
+export type { RewardComponentConfig, RewardContext } from '../src/core/reward.js';
 
 /** The reward stack: named, weighted, normalised components summed into the reward the agent learns from. */
 export interface RewardStack extends BatchAnnotator {
@@ -55,24 +55,6 @@ interface Component {
   group: 'extrinsic' | 'intrinsic';
 }
 
-/** Closest known name by edit distance, for "did you mean" hints. */
-function closest(word: string, names: readonly string[]): string | undefined {
-  let best: string | undefined, bestD = Infinity;
-  for (const n of names) {
-    const a = word.toLowerCase(), b = n.toLowerCase();
-    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      }
-    }
-    const dist = d[a.length]![b.length]!;
-    if (dist < bestD) { bestD = dist; best = n; }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 /** Throws when `url` is not an absolute http(s) URL. */
 export function checkUrl(url: unknown, path: string): void {
   let ok = false;
@@ -89,25 +71,25 @@ function isFiniteNum(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
-function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<string>): Component {
+function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<string>, sources: RewardRegistry): Component {
   const at = `rewards[${i}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new RewardConfigError(at, `expected an object like { source: "count", weight: 0.1 }, got ${JSON.stringify(raw)}`);
   }
   const cfg = raw as RewardComponentConfig;
   if (typeof cfg.source !== 'string') {
-    throw new RewardConfigError(`${at}.source`, `missing; name one of ${rewardSourceNames().join(', ')}`);
+    throw new RewardConfigError(`${at}.source`, `missing; name one of ${sources.names().join(', ')}`);
   }
-  const entry = rewardSourceEntry(cfg.source);
+  const entry = sources.entry(cfg.source);
   if (!entry) {
-    const hint = closest(cfg.source, rewardSourceNames());
-    throw new RewardConfigError(`${at}.source`, `unknown reward source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${rewardSourceNames().join(', ')})`);
+    const hint = closestName(cfg.source, sources.names());
+    throw new RewardConfigError(`${at}.source`, `unknown reward source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${sources.names().join(', ')})`);
   }
   const info = entry.info;
   if (info.options) {
     for (const key of Object.keys(cfg)) {
       if ((STACK_KEYS as readonly string[]).includes(key) || info.options.includes(key)) continue;
-      const hint = closest(key, [...STACK_KEYS, ...info.options]);
+      const hint = closestName(key, [...STACK_KEYS, ...info.options]);
       throw new RewardConfigError(`${at}.${key}`, `unknown option for source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (options: ${[...STACK_KEYS, ...info.options].join(', ')})`);
     }
   }
@@ -185,6 +167,7 @@ class Stack implements RewardStack {
     const total = new Float32Array(n);
     const groups = { extrinsic: new Float32Array(n), intrinsic: new Float32Array(n) };
     const components: Record<string, RewardComponentValues> = {};
+    const parts: Record<string, PartStats> = {};
     for (const c of this.comps) {
       const raw = c.source.compute(batch);
       if (raw.length !== n) {
@@ -205,8 +188,13 @@ class Stack implements RewardStack {
         groups[c.group][k]! += v;
       }
       components[c.name] = { raw, scaled, group: c.group };
+      const sourceParts = c.source.parts?.();
+      if (sourceParts) for (const [part, st] of Object.entries(sourceParts)) parts[`${c.name}/${part}`] = st;
     }
-    const out: AnnotatedBatch = { ...batch, components, total, groups, episodic: { ...this.episodicGroups } };
+    const out: AnnotatedBatch = {
+      ...batch, components, total, groups, episodic: { ...this.episodicGroups },
+      ...(Object.keys(parts).length > 0 ? { parts } : {}),
+    };
     this.emit('stack', 'info', { step: batch.globalStep, components: summarizeComponents(out) });
     return out;
   }
@@ -273,7 +261,7 @@ export function summarizeComponents(batch: AnnotatedBatch): ComponentSummary {
  * Build the reward stack of a scenario's `rewards:` list (undefined: extrinsic only, weight 1).
  * Every config error is thrown here, before training, naming its key path (`rewards[1].weight`).
  */
-export function buildRewardStack(configs: RewardComponentConfig[] | undefined, ctx: RewardContext): RewardStack {
+export function buildRewardStack(configs: RewardComponentConfig[] | undefined, ctx: RewardContext, sources: RewardRegistry): RewardStack {
   const list: unknown = configs ?? [{ source: 'extrinsic', weight: 1 }];
   if (!Array.isArray(list)) throw new RewardConfigError('rewards', `must be a list of components like [{ source: extrinsic, weight: 1 }], got ${JSON.stringify(list)}`);
   if (list.length === 0) throw new RewardConfigError('rewards', 'is empty; omit it for extrinsic-only or list at least one component');
@@ -281,7 +269,7 @@ export function buildRewardStack(configs: RewardComponentConfig[] | undefined, c
   const taken = new Set<string>();
   const comps: Component[] = [];
   try {
-    list.forEach((c, i) => comps.push(buildComponent(c, i, ctx, taken)));
+    list.forEach((c, i) => comps.push(buildComponent(c, i, ctx, taken, sources)));
   } catch (e) {
     for (const c of comps) c.source.dispose?.();
     throw e;

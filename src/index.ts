@@ -21,17 +21,29 @@ export { rollout, Rollout, type RolloutOptions, type CollectRequest } from './st
 export { annotate, learn, logTo, type EventWriter, type LearnedBatch } from './stream/operators.js';
 export type { Policy, PolicyOutput, ActOptions } from './stream/policy.js';
 export { initBackend, setBackendLogger } from './tensor/backend.js';
-export { startRun, setRewardStackFactory, type RunHandle, type RunSummary, type StartRunOptions } from './train/run.js';
+export { startRun, type RunHandle, type RunSummary, type StartRunOptions, type PretrainSummary } from './train/run.js';
 export { loadScenario, validateScenario, type Scenario } from './train/scenario.js';
-export { registerAgent, agentTypes, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
 export { evaluate, type EvalResult } from './train/evaluate.js';
+export { builtinRegistry } from './train/builtins.js';
 
-// The package entry, like src/cli, is a wiring point: importing 'rxgym' registers every env family.
-import { registerAll } from '../envs/index.js';
-registerAll();
-export { registerAll };
+// The composition root: one registry of envs, agents and reward sources, passed to startRun and the bench runner.
+export { EnvRegistry, envRegistry, createRegistry, type Registry } from './core/registry.js';
+export { AgentRegistry, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
+export { resolveParams, ScenarioError, type ParamSchema, type ParamSpec } from './core/params.js';
+export {
+  RewardRegistry, RewardConfigError, type RewardSource, type RewardEvent, type RewardKind, type RewardContext,
+  type RewardComponentConfig, type RewardSourceFactory, type RewardSourceInfo,
+} from './core/reward.js';
+export type { EnvCapabilities, ExplorationCell } from './core/capabilities.js';
+export { writeFileAtomic } from './core/atomic.js';
+export { ExplorationTracker, explorationFor } from './stream/exploration.js';
+export { everySteps } from './stream/operators.js';
 
-// Agents register the same way (ppo, dqn, sac, random).
-import { registerAgents } from '../agents/index.js';
-registerAgents();
-export { registerAgents };
+// The plug-ins' registrars and builders, for a library user composing a registry of their own.
+export { registerAll } from '../envs/index.js';
+export { registerAgents } from '../agents/index.js';
+export { registerAllSources, buildRewardStack, type RewardStack } from '../rewards/index.js';
+
+// Importing 'rxgym' registers every built-in env family in the default env registry, so `make(id)` works at once.
+import { registerAll as registerEnvFamilies } from '../envs/index.js';
+registerEnvFamilies();

@@ -1,5 +1,5 @@
 import type { Env } from '../../src/core/env.js';
-import { register } from '../../src/core/registry.js';
+import type { EnvRegistry } from '../../src/core/registry.js';
 import { AntEnv } from './locomotion/ant.js';
 import { HalfCheetahEnv } from './locomotion/half-cheetah.js';
 import { HopperEnv } from './locomotion/hopper.js';
@@ -33,12 +33,12 @@ const LOCOMOTION: Array<[string, Ctor, number, number | undefined]> = [
 ];
 
 /** Register the MuJoCo family (locomotion, manipulation, behaviour tasks). */
-export function registerMujoco(): void {
+export function registerMujoco(envs: EnvRegistry): void {
   for (const [id, C, maxEpisodeSteps, rewardThreshold] of LOCOMOTION) {
-    register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco' });
+    envs.register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco' });
   }
   for (const task of MANIP_TASKS) {
-    register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco' });
+    envs.register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco' });
   }
 }
 

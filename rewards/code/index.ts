@@ -1,5 +1,5 @@
 /** LLM-written reward code: the sandbox, the `code` reward source, generation and refinement. */
-import { registerRewardSource } from '../registry.js';
+import type { RewardRegistry } from '../../src/core/reward.js';
 import { CODE_SOURCE_INFO, createCodeSource } from './source.js';
 
 export { RewardSandbox, type SandboxOptions, type RewardBatchInput, type RewardBatchResult } from './sandbox.js';
@@ -8,6 +8,6 @@ export { CodeRewardSource, createCodeSource, type OnErrorPolicy, type CodeSource
 export { TransitionStatus } from './runtime.js';
 
 /** Registers the `code` reward source. */
-export function registerCode(): void {
-  registerRewardSource('code', createCodeSource, CODE_SOURCE_INFO);
+export function registerCode(sources: RewardRegistry): void {
+  sources.register('code', createCodeSource, CODE_SOURCE_INFO);
 }

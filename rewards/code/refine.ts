@@ -5,7 +5,7 @@ import type { ChatMessage, LlmClient } from '../../src/llm/types.js';
 import { rewardDeclarations } from './declarations.js';
 import { generateRewards, type Candidate } from './generate.js';
 import { initialMessages, reflectionMessage, type TrainFeedback } from './prompt.js';
-import type { TrainFn } from '../../src/train/code-trainer.js';
+import type { TrainFn } from './train-fn.js';
 
 /** Options of the Eureka loop. */
 export interface RefineOptions {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Subject, type Observable } from 'rxjs';
 import { Discrete } from '../../src/core/spaces.js';
 import { RxgymError } from '../../src/core/env.js';
-import type { TransitionBatch } from '../../src/stream/batch.js';
+import type { PartStats, TransitionBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
 import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
 import { RewardCodeError } from './errors.js';
@@ -54,6 +54,13 @@ export class CodeRewardSource implements RewardSource {
     this.events$ = this.subject.asObservable();
   }
 
+  private lastParts: Record<string, PartStats> | undefined;
+
+  /** Statistics of the components the module returned on the last batch. */
+  parts(): Record<string, PartStats> | undefined {
+    return this.lastParts;
+  }
+
   /** Run the module on the batch; with `onError: stop` a failure throws the explained `RewardCodeError`. */
   compute(batch: TransitionBatch): Float32Array {
     if (!batch.prevStates || !batch.nextStates) {
@@ -67,12 +74,17 @@ export class CodeRewardSource implements RewardSource {
     if (res.errorCount > 0) this.handleErrors(res);
     const valid = this.onError === 'skip' && res.errorCount > 0 ? res.status.map((s) => (s === 0 ? 1 : 0)) : undefined;
     const data: Record<string, ComponentStat> = { total: this.stats.add('total', res.total, valid) };
-    // `parts`: this batch's statistics of each returned component (not `total`), which the run logs and plots as
-    // `<source name>/<component>` (see src/train/run.ts onStackEvent)
+    // `parts`: this batch's statistics of each returned component (not `total`), which the stack puts in the
+    // annotated batch and the run logs and plots as `<source name>/<component>`
     const parts: Record<string, ComponentStat> = {};
+    this.lastParts = {};
     for (const [k, v] of Object.entries(res.components)) {
       data[k] = this.stats.add(k, v, valid);
-      if (data[k].count > 0) parts[k] = data[k];
+      if (data[k].count > 0) {
+        parts[k] = data[k];
+        const st = data[k];
+        this.lastParts[k] = { rawMean: st.mean, scaledMean: st.mean, rawStd: st.std ?? 0, min: st.min ?? st.mean, max: st.max ?? st.mean };
+      }
     }
     this.subject.next({ source: this.name, kind: 'info', data: { components: data, parts, errors: res.errorCount, logs: res.logs }, time: Date.now() });
     return Float32Array.from(res.total);

@@ -36,7 +36,7 @@ async function benchMatrix(file: string, o: { out?: string; jobs: string; resume
   // Validate every run's scenario up front: a typo fails now, not in the tenth child process.
   for (const run of plan.runs) {
     try {
-      validateScenario(run.scenario, run.key);
+      validateScenario(run.scenario, wireTraining(), run.key);
     } catch (e) {
       throw new RxgymError(`${file} (run ${run.key}): ${(e as Error).message}`);
     }
@@ -69,9 +69,9 @@ async function benchMatrix(file: string, o: { out?: string; jobs: string; resume
 }
 
 async function runOne(file: string, o: { runDir: string }): Promise<void> {
-  wireTraining();
-  const scenario = loadScenario(file);
-  const handle = startRun(scenario, { runDir: o.runDir, quiet: true });
+  const registry = wireTraining();
+  const scenario = loadScenario(file, registry);
+  const handle = startRun(scenario, { registry, runDir: o.runDir, quiet: true });
   process.on('SIGINT', () => void handle.stop());
   process.on('SIGTERM', () => void handle.stop());
   await handle.done;

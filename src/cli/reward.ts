@@ -11,8 +11,7 @@ import { rewardDeclarations, taskDescriptionOf } from '../../rewards/code/declar
 import { generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
 import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
-import { registerAllSources } from '../../rewards/index.js';
-import { registerAgents } from '../../agents/index.js';
+import { cliRegistry } from './registry.js';
 import { loadScenario } from '../train/scenario.js';
 
 /** Write a file atomically (temp file + rename), creating its directory. */
@@ -141,7 +140,7 @@ export interface RefineFlags extends LlmFlags {
 /** The base scenario of refinement: env settings, agent and evaluation of a scenario file (its rewards and budget are replaced). */
 function baseScenario(file: string | undefined, envId: string): Record<string, unknown> {
   if (!file) return {};
-  const s = loadScenario(file);
+  const s = loadScenario(file, cliRegistry());
   if (s.env.id !== envId) throw new RxgymError(`--scenario ${file} is for env "${s.env.id}", but --env is "${envId}"`);
   return { env: s.env, agent: { type: s.agent.type, ...s.agent.params }, eval: s.eval };
 }
@@ -151,10 +150,8 @@ export async function rewardRefine(flags: RefineFlags, log: (line: string) => vo
   if (!flags.env) throw new RxgymError('reward refine needs --env <id>');
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
-  registerAll();
-  registerAgents();
-  registerAllSources();
-  const trainer = train ?? startRunTrainer(baseScenario(flags.scenario, flags.env));
+  const registry = cliRegistry();
+  const trainer = train ?? startRunTrainer(baseScenario(flags.scenario, flags.env), registry);
   const runDir = flags.runDir ?? join('runs', `refine-${flags.env}-${Date.now().toString(36)}`);
   const env = make(flags.env);
   try {

@@ -2,22 +2,14 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { RxgymError } from '../core/env.js';
 import { spec } from '../core/registry.js';
-import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
-import { agentTypes } from '../core/agent.js';
-import { setRewardStackFactory, startRun, type RunSummary } from '../train/run.js';
+import type { Registry } from '../core/registry.js';
+import { cliRegistry } from './registry.js';
+import { startRun, type RunSummary } from '../train/run.js';
 import { loadScenario, validateScenario, type Scenario } from '../train/scenario.js';
 
-let wired = false;
-/** Register envs, agents and reward sources, and give src/train the reward stack factory (idempotent). */
-export function wireTraining(): void {
-  if (wired) return;
-  wired = true;
-  registerAll();
-  registerAgents();
-  registerAllSources();
-  setRewardStackFactory((configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext));
+/** Build the CLI's registry of envs, agents and reward sources (the composition root); idempotent. */
+export function wireTraining(): Registry {
+  return cliRegistry();
 }
 
 interface RunCliOptions {
@@ -57,7 +49,7 @@ function parseValue(text: string): unknown {
 function buildScenario(file: string | undefined, o: RunCliOptions): Scenario {
   let raw: Record<string, unknown>;
   if (file) {
-    raw = JSON.parse(JSON.stringify(loadScenario(file))) as Record<string, unknown>;
+    raw = JSON.parse(JSON.stringify(loadScenario(file, cliRegistry()))) as Record<string, unknown>;
     // Re-express the loaded scenario in file form so that flags can override it and it is validated again.
     const s = raw as unknown as Scenario;
     raw = { ...raw, agent: { type: s.agent.type, ...s.agent.params } };
@@ -86,7 +78,7 @@ function buildScenario(file: string | undefined, o: RunCliOptions): Scenario {
     agent[p.slice(0, eq)] = parseValue(p.slice(eq + 1));
   }
   if (o.out) raw.output = { dir: o.out };
-  return validateScenario(raw, String(raw.name ?? 'run'));
+  return validateScenario(raw, cliRegistry(), String(raw.name ?? 'run'));
 }
 
 function fmtSummary(s: RunSummary): string {
@@ -98,13 +90,13 @@ function fmtSummary(s: RunSummary): string {
 /** `rxgym run`: train a scenario (or an env/agent pair) for every seed. */
 async function runCommand(file: string | undefined, o: RunCliOptions, cmd: Command): Promise<void> {
   if (!file && !o.env) cmd.error('rxgym run: give a scenario file or --env <id> (e.g. rxgym run --env CartPole-v1 --agent ppo --steps 200000 --seed 1)', { exitCode: 2 });
-  wireTraining();
+  const registry = wireTraining();
   const scenario = buildScenario(file, o);
   spec(scenario.env.id);
   const summaries: RunSummary[] = [];
   for (const seed of scenario.seeds) {
     const runDir = scenario.seeds.length > 1 ? join(scenario.output.dir, `seed-${seed}`) : scenario.output.dir;
-    const run = startRun(scenario, { runDir, seed, resume: o.resume === true, quiet: o.quiet === true || o.json === true });
+    const run = startRun(scenario, { registry, runDir, seed, resume: o.resume === true, quiet: o.quiet === true || o.json === true });
     const onSigint = (): void => {
       process.stderr.write('\nrxgym: stopping (writing a checkpoint; resume with --resume)\n');
       void run.stop();
@@ -141,6 +133,6 @@ export function registerRunCommand(program: Command): void {
     .option('--resume', 'continue the run in the run directory from its latest checkpoint')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summaries as JSON')
-    .addHelpText('after', `\nAgents: ${agentTypes().join(', ') || 'ppo, dqn, sac, random'}\nExamples:\n  rxgym run scenarios/cartpole-ppo.yaml\n  rxgym run --env CartPole-v1 --agent ppo --steps 200000 --seed 1`)
+    .addHelpText('after', `\nAgents: ${cliRegistry().agents.types().join(', ') || 'ppo, dqn, sac, random'}\nExamples:\n  rxgym run scenarios/cartpole-ppo.yaml\n  rxgym run --env CartPole-v1 --agent ppo --steps 200000 --seed 1`)
     .action((file: string | undefined, o: RunCliOptions, cmd: Command) => runCommand(file, o, cmd));
 }

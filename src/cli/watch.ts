@@ -8,24 +8,19 @@ import { makeVec } from '../core/vector/sync.js';
 import type { VecObs, VectorEnv } from '../core/vector/types.js';
 import type { RenderMode } from '../core/env.js';
 import type { ObsBatch } from '../stream/batch.js';
-import { agentDefinition } from '../core/agent.js';
+import type { Registry } from '../core/registry.js';
+import { cliRegistry } from './registry.js';
 import { latestCheckpoint } from '../train/checkpoint.js';
-import { setRewardStackFactory, startRun } from '../train/run.js';
+import { startRun } from '../train/run.js';
 import { loadScenario } from '../train/scenario.js';
 import { initBackend } from '../tensor/backend.js';
-import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { PlayRun, randomPolicy, type PlayPolicy } from '../viz/play.js';
 import { summaryLines } from '../viz/plain.js';
 import { isInteractive, precheckScreen, watch } from '../viz/watch.js';
 
-/** Register envs, agents and reward sources, and give training runs the reward stack builder (idempotent). */
-export function wireTraining(): void {
-  registerAll();
-  registerAgents();
-  registerAllSources();
-  setRewardStackFactory((configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as RewardContext));
+/** The CLI's registry of envs, agents and reward sources (the composition root). */
+export function wireTraining(): Registry {
+  return cliRegistry();
 }
 
 /** A run directory name that does not exist yet: `<base>-<yyyymmdd-hhmmss>`. */
@@ -58,7 +53,7 @@ async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (
   if (ck.meta.envId !== envId) throw new RxgymError(`--policy: the checkpoint in ${ck.dir} is for ${ck.meta.envId}, not ${envId}; pass --env ${ck.meta.envId}`);
   const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
   await initBackend();
-  const def = agentDefinition(run.scenario.agent.type);
+  const def = cliRegistry().agents.get(run.scenario.agent.type);
   return {
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
     envKwargs: run.scenario.env.kwargs ?? {},
@@ -152,15 +147,15 @@ async function playMode(o: WatchCliOptions): Promise<void> {
 }
 
 async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
-  wireTraining();
-  const scenario = loadScenario(file);
+  const registry = wireTraining();
+  const scenario = loadScenario(file, registry);
   // The world panel shows the env's render() output; ask for it unless the scenario chose a mode itself.
   if (scenario.env.kwargs.renderMode === undefined) scenario.env.kwargs.renderMode = pickRenderMode(scenario.env.id, scenario.env.kwargs);
   if (o.resume && o.runDir === undefined) throw new RxgymError('--resume needs --run-dir <the run directory to continue>');
   precheckScreen({ mode: 'train', plain: o.plain });
   const runDir = o.runDir ?? freshRunDir(scenario.output.dir);
   await initBackend(); // logs its choice now, before a full-screen layout takes the terminal
-  const handle = startRun(scenario, { runDir, resume: o.resume, quiet: true });
+  const handle = startRun(scenario, { registry, runDir, resume: o.resume, quiet: true });
   const tty = !o.plain && isInteractive();
   const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: int('every', o.every, 10) });
   const summary = await handle.done;
@@ -186,7 +181,7 @@ export function registerWatchCommand(program: Command): void {
     .option('--run-dir <dir>', 'run directory when training (default runs/<scenario>-<time>)')
     .option('--resume', 'resume the run in --run-dir from its last checkpoint')
     .action(async (scenario: string | undefined, o: WatchCliOptions) => {
-      registerAll();
+      wireTraining();
       if (scenario !== undefined && o.env !== undefined) throw new RxgymError('give either a scenario file or --env <id>, not both');
       if (scenario === undefined && o.env === undefined) throw new RxgymError('nothing to watch: give a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> [--policy random|<checkpoint dir>]');
       if (o.env !== undefined) return playMode(o);

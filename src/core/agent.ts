@@ -23,6 +23,9 @@ export interface Agent extends Policy {
   save(dir: string): void;
   /** Restore what `save` wrote; throws a clear error if it was written for another env or agent. */
   load(dir: string): void;
+  /** Load only the network weights of what `save` wrote (fine-tuning from pre-trained weights): optimizer, RNG,
+   * counters and replay stay as they are. */
+  loadWeights(dir: string): void;
   dispose(): void;
 }
 
@@ -38,23 +41,27 @@ export interface AgentDefinition {
   create(hp: Record<string, unknown>, ctx: AgentContext): Agent;
 }
 
-const defs = new Map<string, AgentDefinition>();
+/** The agent types of a registry: every kind of agent a run can be given, by `type`. */
+export class AgentRegistry {
+  private readonly defs = new Map<string, AgentDefinition>();
 
-/** Register an agent type (agents/index.ts does this for ppo, dqn, sac, random). */
-export function registerAgent(def: AgentDefinition): void {
-  defs.set(def.type, def);
-}
+  /** Register an agent type (re-registering a type replaces it). */
+  register(def: AgentDefinition): void {
+    this.defs.set(def.type, def);
+  }
 
-/** Registered agent types. */
-export function agentTypes(): string[] {
-  return [...defs.keys()];
-}
+  /** Registered agent types, in registration order. */
+  types(): string[] {
+    return [...this.defs.keys()];
+  }
 
-/** The definition of an agent type, or a clear error naming the known ones. */
-export function agentDefinition(type: string, path = 'agent.type'): AgentDefinition {
-  const d = defs.get(type);
-  if (d) return d;
-  if (defs.size === 0) throw new RxgymError('no agents are registered; call registerAgents() from agents/index.js (the rxgym package entry does this)');
-  const hint = closestName(type, [...defs.keys()]);
-  throw new RxgymError(`${path}: unknown agent "${type}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${[...defs.keys()].join(', ')})`);
+  /** The definition of an agent type, or a clear error naming the known ones (`path` is the scenario key). */
+  get(type: string, path = 'agent.type'): AgentDefinition {
+    const d = this.defs.get(type);
+    if (d) return d;
+    const known = this.types();
+    if (known.length === 0) throw new RxgymError('no agents are registered in this registry; build it with builtinRegistry() or register agent definitions');
+    const hint = closestName(type, known);
+    throw new RxgymError(`${path}: unknown agent "${type}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${known.join(', ')})`);
+  }
 }

@@ -1,4 +1,7 @@
 import { RxgymError } from './env.js';
+import { closestName } from './names.js';
+
+export { closestName } from './names.js';
 
 /** One hyper-parameter's type, default and one-line doc; validation errors quote the key path. */
 export type ParamSpec =
@@ -63,27 +66,6 @@ export function checkParam(path: string, v: unknown, spec: ParamSpec): unknown {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
       return v;
   }
-}
-
-/** Closest name by edit distance (for "did you mean"). */
-export function closestName(word: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const n of names) {
-    const a = word.toLowerCase();
-    const b = n.toLowerCase();
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const cur = [i];
-      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-    if (prev[b.length]! < bestD) {
-      bestD = prev[b.length]!;
-      best = n;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /**

@@ -3,6 +3,9 @@ import { RxgymError } from './env.js';
 import { OrderEnforcing } from './wrappers/order-enforcing.js';
 import { TimeLimit } from './wrappers/time-limit.js';
 import { PassiveEnvChecker } from './checker/passive.js';
+import { closestNames } from './names.js';
+import { AgentRegistry } from './agent.js';
+import { RewardRegistry } from './reward.js';
 
 /** What `register` takes. */
 export interface RegisterOptions {
@@ -23,7 +26,6 @@ export interface MakeOptions {
 }
 
 const ID_RE = /^(?:([\w:-]+)\/)?([\w:.-]+?)(?:-v(\d+))?$/;
-const registry = new Map<string, EnvSpec>();
 
 /** A hook run by `make` around the raw env (the passive checker plugs in here). */
 type EnvHook = (env: Env<unknown, unknown>) => Env<unknown, unknown>;
@@ -40,77 +42,104 @@ export function parseId(id: string): { namespace?: string; name: string; version
   return { namespace: m[1], name: m[2]!, version: m[3] === undefined ? undefined : Number(m[3]) };
 }
 
-/** Register an env id. Re-registering an id replaces it. */
-export function register(opts: RegisterOptions): void {
-  parseId(opts.id);
-  registry.set(opts.id, {
-    id: opts.id,
-    entryPoint: opts.entryPoint,
-    maxEpisodeSteps: opts.maxEpisodeSteps,
-    rewardThreshold: opts.rewardThreshold,
-    nondeterministic: opts.nondeterministic ?? false,
-    kwargs: { ...(opts.kwargs ?? {}) },
-    family: opts.family,
-  });
-}
+/** A set of registered env ids: `make(id)` builds them. `envRegistry` is the default one behind `register`/`make`. */
+export class EnvRegistry {
+  private readonly byId = new Map<string, EnvSpec>();
 
-/** All registered specs, sorted by id. */
-export function specs(): EnvSpec[] {
-  return [...registry.values()].sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/** The spec of `id`, or a clear error with the closest registered ids. */
-export function spec(id: string): EnvSpec {
-  const s = registry.get(id);
-  if (s) return s;
-  const { namespace, name } = parseId(id);
-  const sameName = specs().filter((x) => {
-    const p = parseId(x.id);
-    return p.name === name && p.namespace === namespace;
-  });
-  if (sameName.length > 0) {
-    throw new RxgymError(`env "${id}" has no such version; registered versions: ${sameName.map((x) => `"${x.id}"`).join(', ')}`);
+  /** True when `id` is registered. */
+  has(id: string): boolean {
+    return this.byId.has(id);
   }
-  const close = closest(id, specs().map((x) => x.id), 3);
-  const hint = close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '; run `rxgym envs` to list the registered ids';
-  throw new RxgymError(`unknown env id "${id}"${hint}`);
+
+  /** Register an env id. Re-registering an id replaces it. */
+  register(opts: RegisterOptions): void {
+    parseId(opts.id);
+    this.byId.set(opts.id, {
+      id: opts.id,
+      entryPoint: opts.entryPoint,
+      maxEpisodeSteps: opts.maxEpisodeSteps,
+      rewardThreshold: opts.rewardThreshold,
+      nondeterministic: opts.nondeterministic ?? false,
+      kwargs: { ...(opts.kwargs ?? {}) },
+      family: opts.family,
+    });
+  }
+
+  /** All registered specs, sorted by id. */
+  specs(): EnvSpec[] {
+    return [...this.byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The spec of `id`, or a clear error with the closest registered ids. */
+  spec(id: string): EnvSpec {
+    const s = this.byId.get(id);
+    if (s) return s;
+    const { namespace, name } = parseId(id);
+    const sameName = this.specs().filter((x) => {
+      const p = parseId(x.id);
+      return p.name === name && p.namespace === namespace;
+    });
+    if (sameName.length > 0) {
+      throw new RxgymError(`env "${id}" has no such version; registered versions: ${sameName.map((x) => `"${x.id}"`).join(', ')}`);
+    }
+    const close = closestNames(id, this.specs().map((x) => x.id), 3);
+    const hint = close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '; run `rxgym envs` to list the registered ids';
+    throw new RxgymError(`unknown env id "${id}"${hint}`);
+  }
+
+  /** Build an env: kwargs merged over the spec's, then the passive checker, OrderEnforcing and TimeLimit. */
+  make<O = unknown, A = unknown>(id: string, kwargs: Record<string, unknown> = {}, opts: MakeOptions = {}): Env<O, A> {
+    const s = this.spec(id);
+    const merged = { ...structuredClone(s.kwargs), ...kwargs };
+    let env = s.entryPoint(merged);
+    env.spec = { ...s, kwargs: merged };
+    if (passiveChecker && !opts.disableEnvChecker) env = passiveChecker(env);
+    env = new OrderEnforcing(env);
+    const limit = opts.maxEpisodeSteps ?? s.maxEpisodeSteps;
+    if (limit !== undefined && limit !== -1) env = new TimeLimit(env, limit);
+    return env as Env<O, A>;
+  }
 }
 
-/** Build an env: kwargs merged over the spec's, then the passive checker, OrderEnforcing and TimeLimit. */
+/** The default env registry (Gymnasium's global registry): what `register`, `make`, `spec` and `specs` use. */
+export const envRegistry = new EnvRegistry();
+
+/** Register an env id in the default registry. Re-registering an id replaces it. */
+export function register(opts: RegisterOptions): void {
+  envRegistry.register(opts);
+}
+
+/** All specs of the default registry, sorted by id. */
+export function specs(): EnvSpec[] {
+  return envRegistry.specs();
+}
+
+/** The spec of `id` in the default registry, or a clear error with the closest registered ids. */
+export function spec(id: string): EnvSpec {
+  return envRegistry.spec(id);
+}
+
+/** Build an env of the default registry (see `EnvRegistry.make`). */
 export function make<O = unknown, A = unknown>(id: string, kwargs: Record<string, unknown> = {}, opts: MakeOptions = {}): Env<O, A> {
-  const s = spec(id);
-  const merged = { ...structuredClone(s.kwargs), ...kwargs };
-  let env = s.entryPoint(merged);
-  env.spec = { ...s, kwargs: merged };
-  if (passiveChecker && !opts.disableEnvChecker) env = passiveChecker(env);
-  env = new OrderEnforcing(env);
-  const limit = opts.maxEpisodeSteps ?? s.maxEpisodeSteps;
-  if (limit !== undefined && limit !== -1) env = new TimeLimit(env, limit);
-  return env as Env<O, A>;
+  return envRegistry.make<O, A>(id, kwargs, opts);
 }
 
 /** The `k` registered ids nearest to `id` by edit distance (case-insensitive). */
 export function closest(id: string, ids: string[], k: number): string[] {
-  const a = id.toLowerCase();
-  return ids
-    .map((x) => ({ x, d: editDistance(a, x.toLowerCase()) }))
-    .filter(({ d, x }) => d <= Math.max(3, Math.floor(x.length / 3)))
-    .sort((p, q) => p.d - q.d || p.x.localeCompare(q.x))
-    .slice(0, k)
-    .map(({ x }) => x);
+  return closestNames(id, ids, k);
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const t = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = t;
-    }
-  }
-  return prev[b.length]!;
+/**
+ * The composition root's one object: every env id, agent type and reward source a run can name. Built once by the
+ * application (the CLI, a library user: `builtinRegistry()`) and passed explicitly to `startRun` and the bench runner.
+ */
+export interface Registry {
+  readonly envs: EnvRegistry;
+  readonly agents: AgentRegistry;
+  readonly rewards: RewardRegistry;
+}
+
+/** An empty registry (envs default to the global env registry, which env workers rebuild from the families). */
+export function createRegistry(envs: EnvRegistry = envRegistry): Registry {
+  return { envs, agents: new AgentRegistry(), rewards: new RewardRegistry() };
 }

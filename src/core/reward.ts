@@ -1,5 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { TransitionBatch } from '../stream/batch.js';
+import type { PartStats, TransitionBatch } from '../stream/batch.js';
+import type { LlmOptions } from '../llm/index.js';
+import { RxgymError } from './env.js';
+import type { Space } from './spaces.js';
 
 /** Kinds of reward models. */
 export type RewardKind = 'extrinsic' | 'code' | 'vlm' | 'intrinsic' | 'process';
@@ -22,7 +25,83 @@ export interface RewardSource {
   update?(batch: TransitionBatch): void | Promise<void>;
   /** Asynchronous side channel (annotations, model updates). */
   readonly events$?: Observable<RewardEvent>;
+  /** Statistics of the named parts of the values the last `compute` returned (a code source's components). */
+  parts?(): Record<string, PartStats> | undefined;
   /** True when the source reads `prevStates`/`nextStates`. */
   readonly needsStates?: boolean;
   dispose?(): void;
+}
+
+/** How the stack normalises a component before weighting it. */
+export type NormalizeMode = 'none' | 'rms' | 'minmax';
+
+/** Options an LLM-backed source uses (src/llm `LlmOptions`). */
+export type RewardLlmOptions = LlmOptions;
+
+/** One entry of a scenario's `rewards:` list. */
+export interface RewardComponentConfig {
+  source: string;
+  weight?: number;
+  normalize?: NormalizeMode;
+  clip?: number;
+  decay?: { beta: number; kappa: number };
+  episodic?: boolean;
+  [option: string]: unknown;
+}
+
+/** What every source factory may read about the run. */
+export interface RewardContext {
+  envId: string;
+  observationSpace: Space<unknown>;
+  actionSpace: Space<unknown>;
+  numEnvs: number;
+  seed: number;
+  runDir?: string;
+  llm?: RewardLlmOptions;
+}
+
+/** A factory building one source from its (validated, defaults-filled) config. */
+export type RewardSourceFactory = (cfg: RewardComponentConfig, ctx: RewardContext) => RewardSource;
+
+/** What the stack knows about a source besides its factory. */
+export interface RewardSourceInfo {
+  /** Defaults of the stack-level keys (RND: `normalize: 'rms', episodic: false`). */
+  defaults?: Partial<Pick<RewardComponentConfig, 'weight' | 'normalize' | 'clip' | 'decay' | 'episodic'>>;
+  /** Source-specific option names it accepts; any other key is an error. Omit to accept anything. */
+  options?: readonly string[];
+  /** Whether a negative weight makes sense (penalties); default false. */
+  allowNegativeWeight?: boolean;
+  /** One line for listings. */
+  description?: string;
+}
+
+/** A configuration error at `path` (e.g. `rewards[2].model`); the stack prefixes the list index. */
+export class RewardConfigError extends RxgymError {
+  constructor(readonly path: string, readonly detail: string) {
+    super(`${path}: ${detail}`);
+    this.name = 'RewardConfigError';
+  }
+}
+
+/** A registered reward source: its factory and what the stack knows about it. */
+export interface RewardSourceEntry { factory: RewardSourceFactory; info: RewardSourceInfo }
+
+/** The reward sources of a registry, by the name a scenario's `source:` key uses. */
+export class RewardRegistry {
+  private readonly entries = new Map<string, RewardSourceEntry>();
+
+  /** Register a reward source under `name` (re-registering the same name replaces it). */
+  register(name: string, factory: RewardSourceFactory, info: RewardSourceInfo = {}): void {
+    this.entries.set(name, { factory, info });
+  }
+
+  /** The registered source names, sorted. */
+  names(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** Factory and info of `name`, or undefined. */
+  entry(name: string): RewardSourceEntry | undefined {
+    return this.entries.get(name);
+  }
 }

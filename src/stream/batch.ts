@@ -56,7 +56,15 @@ export interface AnnotatedBatch extends TransitionBatch {
   groups: { extrinsic: Float32Array; intrinsic: Float32Array };
   /** Which groups are episodic (bootstrap cut at episode ends) — RND's intrinsic group is not. */
   episodic: { extrinsic: boolean; intrinsic: boolean };
+  /**
+   * Raw statistics of named parts of a component's values (a code source's `components`), keyed
+   * `<component>/<part>`: logged and plotted beside the components, not summed into the reward.
+   */
+  parts?: Record<string, PartStats>;
 }
+
+/** Statistics of one reward part over a batch (the shape of a `rewards` event entry). */
+export interface PartStats { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }
 
 /** What `annotate` needs: a reward stack, as defined in rewards/stack.ts. */
 export interface BatchAnnotator {

@@ -33,3 +33,16 @@ export interface EventWriter { write(event: RunEvent): void }
 export function logTo(writer: EventWriter): MonoTypeOperatorFunction<RunEvent> {
   return tap((e) => writer.write(e));
 }
+
+/** A point in a run: the global env step before and after one batch. */
+export interface StepSpan { readonly before: number; readonly step: number }
+
+/**
+ * Run `action` on the items whose span crosses a multiple of `n` env steps (evaluation, checkpoints), when `when`
+ * holds; `n <= 0` never runs it. The item passes on unchanged.
+ */
+export function everySteps<T extends StepSpan>(n: number, action: (x: T) => void, when: (x: T) => boolean = () => true): MonoTypeOperatorFunction<T> {
+  return tap((x) => {
+    if (n > 0 && Math.floor(x.step / n) > Math.floor(x.before / n) && when(x)) action(x);
+  });
+}

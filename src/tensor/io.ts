@@ -5,13 +5,8 @@ import type { WeightEntry } from './params.js';
 
 const FORMAT = 'rxgym-weights/1';
 
-/** Write a file atomically: a temp file in the same directory, then rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-let tmpCounter = 0;
+export { writeFileAtomic } from '../core/atomic.js';
+import { writeFileAtomic } from '../core/atomic.js';
 
 /**
  * Save weights as `<name>.json` (format, metadata, manifest of names/shapes/offsets) and `<name>.bin`

@@ -1,14 +1,12 @@
 import { loadScenario } from './scenario.js';
 import { startRun } from './run.js';
 import type { RunEvent } from '../stream/events.js';
-import { buildRewardStack, type RewardComponentConfig } from '../../rewards/stack.js';
-import type { RewardContext } from '../../rewards/registry.js';
-import type { TrainFeedback } from '../../rewards/code/prompt.js';
+import type { Registry } from '../core/registry.js';
+import { builtinRegistry } from './builtins.js';
 
-/** What a trainer is asked: train on the reward module at `file`, writing the run into `dir`. */
-export interface TrainRequest { file: string; dir: string; envId: string; steps: number; seed: number }
-/** Trains one candidate and summarises it for the reflection; `error` when training failed. */
-export type TrainFn = (req: TrainRequest) => Promise<TrainFeedback & { error?: string }>;
+import type { TrainFn } from '../../rewards/code/train-fn.js';
+
+export type { TrainFn, TrainRequest } from '../../rewards/code/train-fn.js';
 
 /** Eureka samples every component at ten points along training. */
 function subsample(xs: number[], points = 10): number[] {
@@ -19,9 +17,9 @@ function subsample(xs: number[], points = 10): number[] {
 /**
  * A trainer on rxgym's own training loop (`startRun`): the base scenario (env, agent, hyper-parameters) with
  * `rewards: [{ source: code, file, onError: zero, group: extrinsic }]` and the given budget. Agents and reward
- * sources must be registered by the caller (the CLI does).
+ * sources come from `registry`.
  */
-export function startRunTrainer(base: Record<string, unknown> = {}): TrainFn {
+export function startRunTrainer(base: Record<string, unknown> = {}, registry: Registry = builtinRegistry()): TrainFn {
   return async (req) => {
     const env = { numEnvs: 8, ...((base.env as Record<string, unknown> | undefined) ?? {}), id: req.envId };
     const scenario = loadScenario({
@@ -34,30 +32,24 @@ export function startRunTrainer(base: Record<string, unknown> = {}): TrainFn {
       seeds: [req.seed],
       output: { dir: req.dir },
       checkpoint: { every: 0 },
-    });
+    }, registry);
     const series: Record<string, number[]> = {};
     const totals: Record<string, { min: number; max: number; sum: number; n: number }> = {};
     let episodes = 0, successes = 0, returns = 0;
-    const handle = startRun(scenario, {
-      runDir: req.dir,
-      quiet: true,
-      rewardStack: (configs, ctx) => {
-        const stack = buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext);
-        stack.events$.subscribe((e) => {
-          if (e.kind !== 'info' || e.source !== 'code') return;
-          const comps = e.data.components as Record<string, { count: number; mean: number; min: number; max: number }> | undefined;
-          for (const [name, s] of Object.entries(comps ?? {})) {
-            if (!s.count) continue;
-            (series[name] ??= []).push(s.mean);
-            const t = (totals[name] ??= { min: Infinity, max: -Infinity, sum: 0, n: 0 });
-            t.min = Math.min(t.min, s.min);
-            t.max = Math.max(t.max, s.max);
-            t.sum += s.mean * s.count;
-            t.n += s.count;
-          }
-        });
-        return stack;
-      },
+    const handle = startRun(scenario, { registry: registry, runDir: req.dir, quiet: true });
+    // The code source's total is its component (`code`), its named parts are `code/<part>` in each batch's summary.
+    handle.events$.subscribe((e: RunEvent) => {
+      if (e.type !== 'rewards') return;
+      for (const [key, st] of Object.entries(e.components)) {
+        const name = key === 'code' ? 'total' : key.startsWith('code/') ? key.slice(5) : undefined;
+        if (name === undefined) continue;
+        (series[name] ??= []).push(st.rawMean);
+        const t = (totals[name] ??= { min: Infinity, max: -Infinity, sum: 0, n: 0 });
+        t.min = Math.min(t.min, st.min);
+        t.max = Math.max(t.max, st.max);
+        t.sum += st.rawMean;
+        t.n += 1;
+      }
     });
     handle.events$.subscribe((e: RunEvent) => {
       if (e.type !== 'episode') return;

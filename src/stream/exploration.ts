@@ -1,16 +1,13 @@
-import { unwrap } from '../../src/core/wrapper.js';
-import { Box, Dict, type Space } from '../../src/core/spaces.js';
-import { SyncVectorEnv } from '../../src/core/vector/sync.js';
-import type { VectorEnv } from '../../src/core/vector/types.js';
-import type { RunEventOf } from '../../src/stream/events.js';
-import type { TransitionBatch } from '../../src/stream/batch.js';
-import { COLS as GAME_COLS } from '../dungeon/consts.js';
-import { DungeonEnv } from '../dungeon/env.js';
+import { Box, Dict, type Space } from '../core/spaces.js';
+import { capabilitiesOf, isExplorationCellSource, type EnvCapabilities, type ExplorationCellSource } from '../core/capabilities.js';
+import { unwrap } from '../core/wrapper.js';
+import { SyncVectorEnv } from '../core/vector/sync.js';
+import type { VectorEnv } from '../core/vector/types.js';
+import type { RunEventOf } from './events.js';
+import type { TransitionBatch } from './batch.js';
 
-/** The dungeon's blstats indices (NLE order) of x, y and depth. */
-const BL_X = 0, BL_Y = 1, BL_DEPTH = 12;
-/** The dungeon map is 80 x 21 at most: cell `depth * LEVEL + y * 80 + x` is distinct for every (depth, x, y), and small. */
-const COLS = 80, LEVEL = 2048;
+/** Grid cells are `depth * LEVEL + y * width + x`: distinct for every (depth, x, y) of maps up to 2048 cells a level. */
+const LEVEL = 2048;
 /** Cells below this get their dense index from a typed array (grown by doubling), larger ones (hashes) from a Map. */
 const DENSE_MAX = 1 << 22;
 
@@ -41,27 +38,21 @@ export interface CellReader {
   depth: number;
 }
 
-function blstatsReader(): CellReader {
+/** Cells at integer coordinates of a flat observation key (the dungeon's blstats, the maze's position). */
+function gridReader(c: Extract<NonNullable<EnvCapabilities['exploration']>, { kind: 'grid' }>, dim: number): CellReader {
+  const { key, x, y, depth, width } = c;
   return {
-    mode: 'batch', numCells: undefined, depth: 0,
+    mode: 'batch', numCells: c.cells, depth: 0,
     cell(b, k) {
-      const d = b.nextObs.blstats!.data, o = k * 27;
-      this.depth = d[o + BL_DEPTH]!;
-      return this.depth * LEVEL + d[o + BL_Y]! * COLS + d[o + BL_X]!;
+      const d = b.nextObs[key]!.data, o = k * dim;
+      this.depth = depth === undefined ? 0 : d[o + depth]!;
+      return this.depth * LEVEL + d[o + y]! * width + d[o + x]!;
     },
   };
 }
 
-function posReader(pos: Box, numCells: number | undefined): CellReader {
-  const span = pos.high[0]! + 1;
-  return {
-    mode: 'batch', numCells, depth: 0,
-    cell: (b, k) => b.nextObs.pos!.data[2 * k + 1]! * span + b.nextObs.pos!.data[2 * k]!,
-  };
-}
-
 /** A grid of `resolution`-sized cells over the first two entries of a Box observation (finite bounds: counted cells). */
-function boxReader(space: Box, resolution: number): CellReader {
+function boxReader(space: Box, resolution: number, key = 'obs'): CellReader {
   const lo0 = Number.isFinite(space.low[0]!) ? space.low[0]! : 0;
   const lo1 = Number.isFinite(space.low[1]!) ? space.low[1]! : 0;
   const finite = Number.isFinite(space.high[0]! - space.low[0]!) && Number.isFinite(space.high[1]! - space.low[1]!);
@@ -71,7 +62,7 @@ function boxReader(space: Box, resolution: number): CellReader {
   return {
     mode: 'batch', numCells: finite ? side * sideY : undefined, depth: 0,
     cell(b, k) {
-      const d = b.nextObs.obs!.data;
+      const d = b.nextObs[key]!.data;
       const cx = Math.max(0, Math.min(side - 1, Math.floor((d[k * n]! - lo0) / resolution)));
       const cy = Math.max(0, Math.min(sideY - 1, Math.floor((d[k * n + 1]! - lo1) / resolution)));
       return cy * side + cx;
@@ -95,28 +86,20 @@ function hashReader(): CellReader {
   };
 }
 
-/**
- * The dungeon's live position of each sub-env of an in-process vector env (observations without blstats), read after
- * every vector step. The cell where an episode ends is not seen (the env has already been reset by then).
- */
-export function dungeonStepReader(envs: DungeonEnv[]): CellReader {
+/** Each sub-env's own cell, read right after every vector step (envs whose observation lacks the position). */
+export function liveCellReader(envs: readonly ExplorationCellSource[]): CellReader {
   return {
     mode: 'step', numCells: undefined, depth: 0,
     cell(_b, i) {
-      const g = envs[i]!.game;
-      this.depth = g.depth;
-      return g.depth * LEVEL + ((g.pos / GAME_COLS) | 0) * COLS + (g.pos % GAME_COLS);
+      const c = envs[i]!.explorationCell();
+      this.depth = c.depth;
+      return c.cell;
     },
   };
 }
 
-/** How to read a cell (and depth) from one transition's next observation, by observation space. */
+/** How to read a cell of an observation space without a declared capability: a Box grid, else a state hash. */
 function cellReader(space: Space<unknown>, resolution: number): CellReader {
-  if (space instanceof Dict) {
-    const spaces = space.spaces as Record<string, Space<unknown>>;
-    if ('blstats' in spaces) return blstatsReader();
-    if ('pos' in spaces && spaces.pos instanceof Box) return posReader(spaces.pos, undefined);
-  }
   if (space instanceof Box && space.size >= 2) return boxReader(space, resolution);
   return hashReader();
 }
@@ -251,25 +234,44 @@ export class ExplorationTracker {
   }
 }
 
+/** The capabilities of a vector env's sub-envs: declared by the vector env, else read from its first sub-env. */
+function vectorCapabilities(vec: VectorEnv): EnvCapabilities {
+  const declared = (vec as { capabilities?: EnvCapabilities }).capabilities;
+  if (declared) return declared;
+  return vec instanceof SyncVectorEnv && vec.envs.length > 0 ? capabilitiesOf(vec.envs[0]) : {};
+}
+
 /**
- * The tracker of a training run's vector env, or undefined for envs whose position rxgym cannot read cheaply:
- * - the dungeon (every `Dungeon-*`, custom levels and `Explore-Dungeon-v0`): (depth, x, y) from blstats, or, when the
- *   observation has no blstats and the vector env is in-process, from each sub-env's game after every step; messages;
- * - Explore-Maze-v0: the grid position, coverage of its floor cells (in-process vector env: the cell count is read from the env);
- * - Explore-Arena-v0: the unit grid cell of the position, coverage of its cells.
- * Other envs (classic control, MuJoCo) get none.
+ * The tracker of a training run's vector env, from the exploration cell its envs declare (`EnvCapabilities`), or
+ * undefined for envs that declare none (classic control, MuJoCo). A `live` cell needs an in-process vector env.
  */
-export function explorationFor(envId: string, vec: VectorEnv): ExplorationTracker | undefined {
+export function explorationFor(vec: VectorEnv): ExplorationTracker | undefined {
   const space = vec.singleObservationSpace;
-  const subEnvs = vec instanceof SyncVectorEnv ? vec.envs.map((e) => unwrap(e)) : undefined;
-  if (space instanceof Dict && 'blstats' in space.spaces) return new ExplorationTracker(space);
-  if (subEnvs && subEnvs.length > 0 && subEnvs.every((e) => e instanceof DungeonEnv)) return new ExplorationTracker(space, { reader: dungeonStepReader(subEnvs as DungeonEnv[]) });
-  if (/^Explore-Maze-/.test(envId) && space instanceof Dict && space.spaces.pos instanceof Box) {
-    const n = (subEnvs?.[0] as { numCells?: unknown } | undefined)?.numCells;
-    return new ExplorationTracker(space, { reader: posReader(space.spaces.pos, typeof n === 'number' ? n : undefined) });
+  const cell = vectorCapabilities(vec).exploration;
+  if (!cell) return undefined;
+  if (cell.kind === 'grid') {
+    const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : undefined;
+    if (!(sub instanceof Box)) return undefined;
+    return new ExplorationTracker(space, { reader: gridReader(cell, sub.size) });
   }
-  if (/^Explore-Arena-/.test(envId) && space instanceof Box) return new ExplorationTracker(space);
-  return undefined;
+  if (cell.kind === 'box') {
+    const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : space;
+    if (!(sub instanceof Box) || sub.size < 2) return undefined;
+    return new ExplorationTracker(space, { reader: boxReader(sub, cell.resolution, cell.key) });
+  }
+  const subEnvs = vec instanceof SyncVectorEnv ? vec.envs.map((e) => unwrap(e)) : undefined;
+  if (!subEnvs || subEnvs.length === 0 || !subEnvs.every(isExplorationCellSource)) return undefined;
+  return new ExplorationTracker(space, { reader: liveCellReader(subEnvs as unknown as ExplorationCellSource[]) });
+}
+
+/** The defined entries of a metrics record (for events, CSV columns and summaries). */
+export function definedMetrics(m: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k in m) {
+    const v = m[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** The `explore` RunEvent of the metrics at `step`. */

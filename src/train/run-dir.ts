@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
+import { RxgymError } from '../core/env.js';
+import type { Scenario } from './scenario.js';
+
+/** Files and folders a run directory may hold (anything else means the directory belongs to something else). */
+const RUN_ENTRIES = new Set([
+  'run.json', 'events.jsonl', 'metrics.csv', 'summary.json', 'checkpoints', 'pretrain', 'report.html', 'plots',
+]);
+
+/** The identity of a run: what must match for `--resume` (budget, eval and output may change). */
+export function fingerprint(s: Scenario, seed: number): Record<string, unknown> {
+  return { env: s.env, agent: s.agent, rewards: s.rewards ?? null, seed, ...(s.pretrain ? { pretrain: s.pretrain } : {}) };
+}
+
+/** A run directory: where a run's identity, events, metrics, checkpoints and summary live. */
+export interface RunDir {
+  readonly path: string;
+  readonly runId: string;
+  /** True when the directory already held this run (a resume). */
+  readonly existing: boolean;
+}
+
+/**
+ * Check that `path` can hold this run before anything is written: a new run needs a directory that is missing,
+ * empty or holds only run files of no run; `resume` needs the same run. Throws a clear error otherwise.
+ */
+export function checkRunDir(path: string, s: Scenario, seed: number, resume: boolean): RunDir {
+  const dir = resolve(path);
+  const runJson = join(dir, 'run.json');
+  const fp = fingerprint(s, seed);
+  if (existsSync(runJson)) {
+    let prev: { runId: string; fingerprint: unknown };
+    try {
+      prev = JSON.parse(readFileSync(runJson, 'utf8')) as { runId: string; fingerprint: unknown };
+    } catch {
+      throw new RxgymError(`${runJson} is not valid JSON: the run directory is damaged; choose another output directory (--out)`);
+    }
+    if (!resume) {
+      throw new RxgymError(`${dir} already holds run ${prev.runId}; pass --resume to continue it, or choose another output directory (--out); nothing was overwritten`);
+    }
+    if (JSON.stringify(prev.fingerprint) !== JSON.stringify(fp)) {
+      throw new RxgymError(`${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); --resume needs the same env, agent, hyper-parameters, rewards and seed; nothing was overwritten`);
+    }
+    return { path: dir, runId: prev.runId, existing: true };
+  }
+  if (resume) throw new RxgymError(`nothing to resume in ${dir} (no run.json); drop --resume to start a new run there`);
+  if (existsSync(dir)) {
+    const entries = readdirSync(dir).filter((f) => !f.startsWith('.'));
+    if (entries.includes('checkpoints')) throw new RxgymError(`${dir} holds checkpoints but no run.json; choose another output directory`);
+    const foreign = entries.filter((f) => !RUN_ENTRIES.has(f));
+    if (entries.length > 0) {
+      const what = foreign.length > 0 ? foreign.slice(0, 3).join(', ') : entries.slice(0, 3).join(', ');
+      throw new RxgymError(`${dir} is not empty and holds no run (${what}${entries.length > 3 ? ', ...' : ''}); choose an empty or new output directory (--out); nothing was written`);
+    }
+  }
+  return { path: dir, runId: `${s.name}-s${seed}-${Date.now().toString(36)}`, existing: false };
+}
+
+/** Create the directory and its `run.json` (a new run only). */
+export function createRunDir(d: RunDir, s: Scenario, seed: number): void {
+  mkdirSync(d.path, { recursive: true });
+  if (d.existing) return;
+  const record = { runId: d.runId, name: s.name, fingerprint: fingerprint(s, seed), scenario: s, created: new Date().toISOString() };
+  writeFileAtomic(join(d.path, 'run.json'), JSON.stringify(record, null, 1));
+}

@@ -1,0 +1,82 @@
+import type { RunEvent } from '../stream/events.js';
+
+/** How many recent training episodes the running means cover. */
+const WINDOW = 100;
+
+/** An evaluation's figures as the summary keeps them. */
+export interface EvalFigures { step: number; meanReturn: number; stdReturn: number; successRate?: number }
+
+/** The latest counters of one annotator (labels, failures), from its `annotation` events. */
+export type AnnotatorCounters = Omit<Extract<RunEvent, { type: 'annotation' }>, 'type' | 'source' | 'time' | 'samples'>;
+
+/**
+ * What a run's events add up to so far. `tally` folds one event in and returns a new value (the previous one is left
+ * as it was), so the summary, the metrics rows and the terminal view all read the same state.
+ */
+export interface RunTally {
+  readonly step: number;
+  readonly episodes: number;
+  /** Returns and successes (0/1) of the last `WINDOW` training episodes. */
+  readonly recentReturns: readonly number[];
+  readonly recentSuccess: readonly number[];
+  readonly sps: number;
+  readonly lastEval?: EvalFigures;
+  readonly bestEvalReturn?: number;
+  readonly explore?: Record<string, number>;
+  readonly annotators: Readonly<Record<string, AnnotatorCounters>>;
+  /** Non-fatal errors reported by reward sources and annotators. */
+  readonly errors: number;
+}
+
+/** The tally of a run that has seen nothing (or of a resumed run, with the episode count it had). */
+export function emptyTally(episodes = 0): RunTally {
+  return { step: 0, episodes, recentReturns: [], recentSuccess: [], sps: 0, annotators: {}, errors: 0 };
+}
+
+function pushWindow(xs: readonly number[], add: readonly number[]): readonly number[] {
+  if (add.length === 0) return xs;
+  const out = xs.concat(add);
+  return out.length > WINDOW ? out.slice(out.length - WINDOW) : out;
+}
+
+/** Fold one event into the tally. */
+export function tally(t: RunTally, e: RunEvent): RunTally {
+  switch (e.type) {
+    case 'episode':
+      return {
+        ...t,
+        episodes: t.episodes + 1,
+        recentReturns: pushWindow(t.recentReturns, [e.return]),
+        recentSuccess: e.success === undefined ? t.recentSuccess : pushWindow(t.recentSuccess, [e.success ? 1 : 0]),
+      };
+    case 'batch':
+      return { ...t, step: e.step, sps: e.sps };
+    case 'eval': {
+      const lastEval: EvalFigures = {
+        step: e.step, meanReturn: e.meanReturn, stdReturn: e.stdReturn,
+        ...(e.successRate !== undefined ? { successRate: e.successRate } : {}),
+      };
+      return { ...t, lastEval, bestEvalReturn: Math.max(t.bestEvalReturn ?? -Infinity, e.meanReturn) };
+    }
+    case 'explore':
+      return { ...t, explore: e.metrics };
+    case 'annotation': {
+      const { type: _t, source, time: _time, samples: _s, ...counters } = e;
+      return { ...t, annotators: { ...t.annotators, [source]: counters } };
+    }
+    case 'error':
+      return e.fatal ? t : { ...t, errors: t.errors + 1 };
+    default:
+      return t;
+  }
+}
+
+/** Mean of `xs`, undefined when empty. */
+export function mean(xs: readonly number[]): number | undefined {
+  return xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Mean return and success rate of the recent training episodes. */
+export function recentMeans(t: RunTally): { returnMean?: number; successRate?: number } {
+  return { returnMean: mean(t.recentReturns), successRate: mean(t.recentSuccess) };
+}
