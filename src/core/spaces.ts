@@ -1,4 +1,6 @@
+import { RxgymError } from './env.js';
 import { Rng } from './rng.js';
+import { formatList, formatNumber, formatValue, uniform } from './space-format.js';
 
 /** Element types a Box can hold. */
 export type BoxDtype = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32';
@@ -50,13 +52,19 @@ function prod(shape: readonly number[]): number {
 export class Discrete implements Space<number> {
   readonly shape: readonly number[] = [];
   constructor(readonly n: number, readonly start = 0) {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Discrete(n): n must be a positive integer, got ${String(n)}`);
-    if (!Number.isInteger(start)) throw new Error(`Discrete(n, start): start must be an integer, got ${String(start)}`);
+    const self = `Discrete(${formatValue(n)}, start=${formatValue(start)})`;
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new RxgymError(`${self}: n must be a positive integer, got ${formatValue(n)}`);
+    }
+    if (!Number.isInteger(start)) throw new RxgymError(`${self}: start must be an integer, got ${formatValue(start)}`);
   }
   /** Uniform over the space, or over the entries where `mask[i] === 1`; an all-zero mask returns `start`. */
   sample(rng: Rng, mask?: ArrayLike<number>): number {
     if (mask === undefined) return this.start + rng.int(0, this.n);
-    if (mask.length !== this.n) throw new Error(`Discrete.sample: mask has length ${mask.length}, expected ${this.n}`);
+    if (mask.length !== this.n) {
+      const got = `mask ${formatValue(mask)} has length ${mask.length}`;
+      throw new RxgymError(`${this}.sample: ${got}; pass one 0/1 per action (${this.n})`);
+    }
     let valid = 0;
     for (let i = 0; i < this.n; i++) if (mask[i]) valid++;
     if (valid === 0) return this.start;
@@ -70,6 +78,10 @@ export class Discrete implements Space<number> {
   toJSON(): SpaceJSON {
     return { type: 'Discrete', n: this.n, start: this.start };
   }
+  /** `Discrete(n)`, or `Discrete(n, start=s)`. */
+  toString(): string {
+    return this.start ? `Discrete(${this.n}, start=${this.start})` : `Discrete(${this.n})`;
+  }
 }
 
 /** A (possibly unbounded) box in R^n or Z^n, stored as a typed array of `dtype`. */
@@ -79,18 +91,34 @@ export class Box implements Space<TypedArray> {
   readonly high: Float64Array;
   readonly size: number;
 
-  constructor(low: number | ArrayLike<number>, high: number | ArrayLike<number>, shape?: readonly number[], readonly dtype: BoxDtype = 'float32') {
-    if (!(dtype in CTORS)) throw new Error(`Box: unknown dtype "${String(dtype)}"; use one of ${Object.keys(CTORS).join(', ')}`);
+  constructor(
+    low: number | ArrayLike<number>, high: number | ArrayLike<number>, shape?: readonly number[],
+    readonly dtype: BoxDtype = 'float32',
+  ) {
+    const shapeText = shape ? formatValue(shape) : 'shape inferred';
+    const self = `Box(${formatValue(low)}, ${formatValue(high)}, ${shapeText}, ${String(dtype)})`;
+    if (!(dtype in CTORS)) {
+      throw new RxgymError(`${self}: unknown dtype ${formatValue(dtype)}; use one of ${Object.keys(CTORS).join(', ')}`);
+    }
     const inferred = shape ?? (typeof low !== 'number' ? [low.length] : typeof high !== 'number' ? [high.length] : [1]);
-    for (const d of inferred) if (!Number.isInteger(d) || d <= 0) throw new Error(`Box: shape must hold positive integers, got [${inferred.join(', ')}]`);
+    for (const d of inferred) {
+      if (!Number.isInteger(d) || d <= 0) {
+        const got = `${formatValue(d)} in ${formatValue([...inferred])}`;
+        throw new RxgymError(`${self}: shape must hold positive integers, got ${got}`);
+      }
+    }
     this.shape = [...inferred];
     this.size = prod(this.shape);
-    this.low = broadcast(low, this.size, 'low');
-    this.high = broadcast(high, this.size, 'high');
+    this.low = broadcast(self, low, this.size, 'low');
+    this.high = broadcast(self, high, this.size, 'high');
     // Bounds live in the element dtype, as Gymnasium's: a float32 observation equal to fround(4.8) is inside [.., 4.8].
     if (dtype === 'float32') for (let i = 0; i < this.size; i++) { this.low[i] = Math.fround(this.low[i]!); this.high[i] = Math.fround(this.high[i]!); }
     for (let i = 0; i < this.size; i++) {
-      if (!(this.low[i]! <= this.high[i]!)) throw new Error(`Box: low[${i}]=${this.low[i]} exceeds high[${i}]=${this.high[i]}`);
+      if (!(this.low[i]! <= this.high[i]!)) {
+        const lo = formatNumber(this.low[i]!), hi = formatNumber(this.high[i]!);
+        const fix = 'every low must be <= its high (and not NaN)';
+        throw new RxgymError(`${self}: low[${i}]=${lo} exceeds high[${i}]=${hi}; ${fix}`);
+      }
     }
   }
   /** Bounded dims uniform, half-bounded shifted exponential, unbounded standard normal (as Gymnasium). */
@@ -133,13 +161,24 @@ export class Box implements Space<TypedArray> {
   toJSON(): SpaceJSON {
     return { type: 'Box', shape: [...this.shape], dtype: this.dtype, low: Array.from(this.low), high: Array.from(this.high) };
   }
+  /** `Box(low, high, [shape], dtype)`, the bounds as one number when every entry shares it. */
+  toString(): string {
+    const bound = (xs: Float64Array) => {
+      const u = uniform(xs);
+      return u === undefined ? formatList(xs) : formatNumber(u);
+    };
+    return `Box(${bound(this.low)}, ${bound(this.high)}, [${this.shape.join(', ')}], ${this.dtype})`;
+  }
 }
 
-function broadcast(v: number | ArrayLike<number>, n: number, name: string): Float64Array {
+function broadcast(self: string, v: number | ArrayLike<number>, n: number, name: string): Float64Array {
   const out = new Float64Array(n);
   if (typeof v === 'number') out.fill(v);
   else {
-    if (v.length !== n) throw new Error(`Box: ${name} has ${v.length} values but the shape holds ${n}`);
+    if (v.length !== n) {
+      const fix = `pass ${n} values or one number`;
+      throw new RxgymError(`${self}: ${name} has ${v.length} values but the shape holds ${n}; ${fix}`);
+    }
     for (let i = 0; i < n; i++) out[i] = v[i]!;
   }
   return out;
@@ -151,11 +190,19 @@ export class MultiDiscrete implements Space<Int32Array> {
   readonly nvec: Int32Array;
   readonly start: Int32Array;
   constructor(nvec: ArrayLike<number>, start?: ArrayLike<number>) {
-    if (nvec.length === 0) throw new Error('MultiDiscrete: nvec must not be empty');
+    const self = `MultiDiscrete(${formatValue(nvec)}${start ? `, start=${formatValue(start)}` : ''})`;
+    if (nvec.length === 0) throw new RxgymError(`${self}: nvec must not be empty; pass one size per component`);
     this.nvec = Int32Array.from(nvec as ArrayLike<number>);
-    for (const n of this.nvec) if (n <= 0) throw new Error(`MultiDiscrete: every nvec entry must be positive, got [${Array.from(this.nvec).join(', ')}]`);
+    for (let i = 0; i < this.nvec.length; i++) {
+      if (this.nvec[i]! <= 0) {
+        throw new RxgymError(`${self}: nvec[${i}] must be a positive integer, got ${formatValue(nvec[i])}`);
+      }
+    }
     this.start = start ? Int32Array.from(start as ArrayLike<number>) : new Int32Array(this.nvec.length);
-    if (this.start.length !== this.nvec.length) throw new Error('MultiDiscrete: start and nvec lengths differ');
+    if (this.start.length !== this.nvec.length) {
+      const got = `start has ${this.start.length} entries and nvec ${this.nvec.length}`;
+      throw new RxgymError(`${self}: ${got}; give one start per component`);
+    }
     this.shape = [this.nvec.length];
   }
   /** Uniform per component; `mask` is an array of per-component 0/1 masks (all-zero picks start). */
@@ -179,6 +226,11 @@ export class MultiDiscrete implements Space<Int32Array> {
   toJSON(): SpaceJSON {
     return { type: 'MultiDiscrete', nvec: Array.from(this.nvec), start: Array.from(this.start) };
   }
+  /** `MultiDiscrete([n0, n1, ...])`, with `start=[...]` when any start is not 0. */
+  toString(): string {
+    const start = this.start.some((v) => v !== 0) ? `, start=${formatList(this.start)}` : '';
+    return `MultiDiscrete(${formatList(this.nvec)}${start})`;
+  }
 }
 
 /** Binary vectors of a given shape. */
@@ -187,7 +239,12 @@ export class MultiBinary implements Space<Int8Array> {
   readonly size: number;
   constructor(n: number | readonly number[]) {
     this.shape = typeof n === 'number' ? [n] : [...n];
-    for (const d of this.shape) if (!Number.isInteger(d) || d <= 0) throw new Error(`MultiBinary: dimensions must be positive integers, got [${this.shape.join(', ')}]`);
+    for (const d of this.shape) {
+      if (!Number.isInteger(d) || d <= 0) {
+        const self = `MultiBinary(${formatValue(n)})`;
+        throw new RxgymError(`${self}: dimensions must be positive integers, got ${formatValue(d)}`);
+      }
+    }
     this.size = prod(this.shape);
   }
   /** Fair coin per element; `mask` entries 0 or 1 fix the value, 2 leaves it random. */
@@ -207,6 +264,10 @@ export class MultiBinary implements Space<Int8Array> {
   toJSON(): SpaceJSON {
     return { type: 'MultiBinary', shape: [...this.shape] };
   }
+  /** `MultiBinary([d0, d1, ...])`. */
+  toString(): string {
+    return `MultiBinary([${this.shape.join(', ')}])`;
+  }
 }
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -216,8 +277,14 @@ export class Text implements Space<string> {
   readonly shape: readonly number[] = [];
   readonly charset: string;
   constructor(readonly maxLength: number, readonly minLength = 1, charset = ALNUM) {
-    if (!Number.isInteger(maxLength) || maxLength < 0) throw new Error(`Text: maxLength must be a non-negative integer, got ${String(maxLength)}`);
-    if (!Number.isInteger(minLength) || minLength < 0 || minLength > maxLength) throw new Error(`Text: minLength must be in [0, maxLength], got ${String(minLength)}`);
+    const self = `Text(${formatValue(maxLength)}, minLength=${formatValue(minLength)})`;
+    if (!Number.isInteger(maxLength) || maxLength < 0) {
+      throw new RxgymError(`${self}: maxLength must be a non-negative integer, got ${formatValue(maxLength)}`);
+    }
+    if (!Number.isInteger(minLength) || minLength < 0 || minLength > maxLength) {
+      const want = `an integer in [0, maxLength=${maxLength}]`;
+      throw new RxgymError(`${self}: minLength must be ${want}, got ${formatValue(minLength)}`);
+    }
     this.charset = [...new Set(charset)].sort().join('');
   }
   sample(rng: Rng): string {
@@ -234,6 +301,10 @@ export class Text implements Space<string> {
   toJSON(): SpaceJSON {
     return { type: 'Text', minLength: this.minLength, maxLength: this.maxLength, charset: this.charset };
   }
+  /** `Text(min..max, charset of n)`. */
+  toString(): string {
+    return `Text(${this.minLength}..${this.maxLength}, charset of ${this.charset.length})`;
+  }
 }
 
 /** The element type of a space. */
@@ -243,7 +314,9 @@ export type SpaceValue<S> = S extends Space<infer T> ? T : never;
 export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>> implements Space<{ [K in keyof S]: SpaceValue<S[K]> }> {
   readonly shape: readonly number[] = [];
   constructor(readonly spaces: S) {
-    if (Object.keys(spaces).length === 0) throw new Error('Dict: needs at least one sub-space');
+    if (Object.keys(spaces).length === 0) {
+      throw new RxgymError('Dict{}: needs at least one sub-space, e.g. new Dict({ pos: new Box(...) })');
+    }
   }
   sample(rng: Rng, mask?: Record<string, unknown>): { [K in keyof S]: SpaceValue<S[K]> } {
     const out: Record<string, unknown> = {};
@@ -263,13 +336,19 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     for (const k of Object.keys(this.spaces)) spaces[k] = this.spaces[k]!.toJSON();
     return { type: 'Dict', spaces };
   }
+  /** `Dict{key: space, ...}`. */
+  toString(): string {
+    return `Dict{${Object.entries(this.spaces).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}}`;
+  }
 }
 
 /** An ordered product of spaces; elements are arrays. */
 export class Tuple implements Space<unknown[]> {
   readonly shape: readonly number[] = [];
   constructor(readonly spaces: readonly Space<unknown>[]) {
-    if (spaces.length === 0) throw new Error('Tuple: needs at least one sub-space');
+    if (spaces.length === 0) {
+      throw new RxgymError('Tuple(): needs at least one sub-space, e.g. new Tuple([new Discrete(2)])');
+    }
   }
   sample(rng: Rng, mask?: readonly unknown[]): unknown[] {
     return this.spaces.map((s, i) => s.sample(rng, mask?.[i]));
@@ -279,6 +358,10 @@ export class Tuple implements Space<unknown[]> {
   }
   toJSON(): SpaceJSON {
     return { type: 'Tuple', spaces: this.spaces.map((s) => s.toJSON()) };
+  }
+  /** `Tuple(space, ...)`. */
+  toString(): string {
+    return `Tuple(${this.spaces.map((s) => String(s)).join(', ')})`;
   }
 }
 
@@ -290,7 +373,8 @@ export function flatdim(space: Space<unknown>): number {
   if (space instanceof MultiBinary) return space.size;
   if (space instanceof Dict) return (Object.values(space.spaces) as Space<unknown>[]).reduce((a, s) => a + flatdim(s), 0);
   if (space instanceof Tuple) return space.spaces.reduce((a, s) => a + flatdim(s), 0);
-  throw new Error(`flatdim: ${space.toJSON().type} spaces cannot be flattened to a fixed-size vector`);
+  const why = `${space.toJSON().type} spaces cannot be flattened to a fixed-size vector`;
+  throw new RxgymError(`flatdim(${spaceName(space)}): ${why}; ${FLAT_FIX}`);
 }
 
 /** Flatten an element of `space` into `out` (or a new Float32Array) starting at `offset`; returns `out`. */
@@ -329,7 +413,16 @@ function writeFlat(space: Space<unknown>, x: unknown, o: Float32Array, at: numbe
     space.spaces.forEach((s, i) => { at = writeFlat(s, (x as unknown[])[i], o, at); });
     return at;
   }
-  throw new Error(`flatten: ${space.toJSON().type} spaces cannot be flattened`);
+  const why = `${space.toJSON().type} spaces cannot be flattened`;
+  throw new RxgymError(`flatten(${spaceName(space)}, ${formatValue(x)}): ${why}; ${FLAT_FIX}`);
+}
+
+const FLAT_FIX = 'encode it yourself (e.g. TransformObservation) or leave it out of the flattened part';
+
+/** A space's own description, or its JSON for spaces written outside rxgym (whose toString is Object's). */
+function spaceName(space: Space<unknown>): string {
+  const s = String(space);
+  return s === '[object Object]' ? JSON.stringify(space.toJSON()) : s;
 }
 
 /** The Box that `flatten` maps `space` into. */
