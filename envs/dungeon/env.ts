@@ -1,8 +1,10 @@
+import type { CapableEnv, EnvCapabilities, ExplorationCellSource } from '../../src/core/capabilities.js';
 import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type RgbFrame, RxgymError, type StepResult } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Discrete } from '../../src/core/spaces.js';
 import type { Space } from '../../src/core/spaces.js';
 import { ACTION_NAMES } from './engine/actions.js';
+import { COLS } from './engine/consts.js';
 import { Game } from './engine/game.js';
 import { DEFAULT_KEYS, type DungeonObs, ObsWriter } from './obs.js';
 import { playerAct } from './engine/player.js';
@@ -24,13 +26,29 @@ export interface DungeonOptions {
 }
 
 const KNOWN_OPTS = ['observationKeys', 'cropSize', 'renderMode', 'penaltyStep', 'level'];
+/** Observation keys that hold message text. */
+const TEXT_KEYS = ['message'];
+/** Exploration cells are `depth * LEVEL + y * 80 + x`, as blstats gives them (NLE's 80-column screen). */
+const LEVEL = 2048, SCREEN_COLS = 80;
+
+/** What a dungeon env declares: its text keys, and its exploration cell from blstats when observed, else live. */
+function dungeonCapabilities(keys: readonly string[]): EnvCapabilities {
+  return {
+    textKeys: TEXT_KEYS.filter((k) => keys.includes(k)),
+    exploration: keys.includes('blstats')
+      ? { kind: 'grid', key: 'blstats', x: 0, y: 1, depth: 12, width: SCREEN_COLS }
+      : { kind: 'live' },
+  };
+}
 
 /** A dungeon task as a Gymnasium-style env; observations and the step result are reused between steps. */
-export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<DungeonState> {
+export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<DungeonState>, CapableEnv,
+  ExplorationCellSource {
   readonly observationSpace: Space<DungeonObs>;
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 10 };
   readonly renderMode?: RenderMode;
+  readonly capabilities: EnvCapabilities;
   game!: Game;
   private readonly writer: ObsWriter;
   private readonly reward: RewardFn;
@@ -43,6 +61,9 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   private readonly resetInfo: Info = { message: '', success: false };
   private readonly result: StepResult<DungeonObs>;
   private done = false;
+  private closed = false;
+  /** Reused by `explorationCell()`, read right away by the exploration tracker. */
+  private readonly cell = { cell: 0, depth: 0 };
 
   constructor(readonly task: TaskSpec, opts: DungeonOptions & Record<string, unknown> = {}, events: readonly LevelEvent[] = []) {
     for (const k of Object.keys(opts)) {
@@ -52,7 +73,9 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
       throw new RxgymError(`Dungeon-${task.name}: renderMode must be "ansi" or "rgb_array", got ${JSON.stringify(opts.renderMode)}`);
     }
     this.renderMode = opts.renderMode;
-    this.writer = new ObsWriter(opts.observationKeys ?? DEFAULT_KEYS, opts.cropSize ?? 9);
+    const keys = opts.observationKeys ?? DEFAULT_KEYS;
+    this.writer = new ObsWriter(keys, opts.cropSize ?? 9);
+    this.capabilities = dungeonCapabilities(keys);
     this.observationSpace = this.writer.space;
     this.actionSpace = new Discrete(task.actions.length);
     this.reward = new RewardFn(task.reward, task.targetDepth ?? 0, events);
@@ -66,6 +89,7 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   }
 
   reset(opts: ResetOptions = {}): ResetResult<DungeonObs> {
+    this.assertOpen();
     if (opts.seed !== undefined) this.seeder = new Rng(opts.seed);
     const old = this.game as Game | undefined;
     this.game = new Game(this.task.setup(), this.seeder, old);
@@ -82,6 +106,7 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   }
 
   step(action: number): StepResult<DungeonObs> {
+    this.assertOpen();
     const g = this.game;
     if (!g) throw new RxgymError(`Dungeon-${this.task.name}: step() called before reset(); call env.reset({ seed }) first`);
     if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= this.task.actions.length) {
@@ -123,7 +148,21 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
     return STATE_DTS;
   }
 
+  /** The player's exploration cell and depth now (the `live` exploration capability); the object is reused. */
+  explorationCell(): { cell: number; depth: number } {
+    const g = this.game, c = this.cell;
+    c.depth = g.depth;
+    c.cell = g.depth * LEVEL + ((g.pos / COLS) | 0) * SCREEN_COLS + (g.pos % COLS);
+    return c;
+  }
+
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
   close(): void {
     this.done = true;
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RxgymError(`Dungeon-${this.task.name}: env is closed; create a new one with make()`);
   }
 }
