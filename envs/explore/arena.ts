@@ -1,3 +1,4 @@
+import type { CapableEnv, EnvCapabilities } from '../../src/core/capabilities.js';
 import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
@@ -12,13 +13,15 @@ const ID = 'Explore-Arena-v0';
  * (x, y, vx, vy). `info.cell` is the index of the unit grid cell under the mass (`info.numCells` of them).
  * The start is uniform in the central unit square, seeded by `reset({ seed })`.
  */
-export class ExploreArena implements Env<TypedArray, TypedArray> {
+export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv {
   readonly observationSpace: Box;
   readonly actionSpace = new Box(-1, 1, [2]);
   readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 20 };
   readonly renderMode?: RenderMode;
   readonly size: number;
   readonly numCells: number;
+  /** The cell is the unit square under the mass: a grid of resolution 1 over (x, y) of the observation. */
+  readonly capabilities: EnvCapabilities = { exploration: { kind: 'box', key: 'obs', resolution: 1 } };
   private readonly dt: number;
   private readonly damping: number;
   private readonly obs = new Float32Array(4);

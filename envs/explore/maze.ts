@@ -1,3 +1,4 @@
+import type { CapableEnv, EnvCapabilities } from '../../src/core/capabilities.js';
 import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Box, Dict, Discrete, type Space } from '../../src/core/spaces.js';
@@ -16,7 +17,7 @@ const MOVES = [[0, -1], [1, 0], [0, 1], [-1, 0]] as const;
  * episode, so coverage is comparable); the agent starts in the top-left cell. `info.cell` is the grid
  * index of the position, `info.numCells` the number of floor cells; bumping a wall says so.
  */
-export class ExploreMaze implements Env<MazeObs, number> {
+export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   readonly observationSpace: Space<MazeObs>;
   readonly actionSpace = new Discrete(4);
   readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 10 };
@@ -25,6 +26,8 @@ export class ExploreMaze implements Env<MazeObs, number> {
   readonly gridH: number;
   readonly grid: Uint8Array;
   readonly numCells: number;
+  /** The cell is the grid position (`pos`); the maze is fixed by `mazeSeed`, not by the reset seed. */
+  readonly capabilities: EnvCapabilities;
   private readonly half: number;
   private readonly obs: MazeObs;
   private readonly info: Info = { message: '', success: false, cell: 0, numCells: 0 };
@@ -51,6 +54,12 @@ export class ExploreMaze implements Env<MazeObs, number> {
       view: new Box(0, 1, [view, view], 'uint8'),
     }) as unknown as Space<MazeObs>;
     this.obs = { pos: new Int32Array(2), view: new Uint8Array(view * view) };
+    // Cells are y * width + x with width the bound of `pos` (the larger grid side), as the tracker always counted them.
+    const width = Math.max(this.gridW, this.gridH);
+    this.capabilities = {
+      exploration: { kind: 'grid', key: 'pos', x: 0, y: 1, width, cells: this.numCells },
+      fixedLayout: true,
+    };
   }
 
   private wall(x: number, y: number): boolean {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ExploreMaze } from '../../envs/explore/maze.js';
 import { Box, checkEnv, Discrete, make, Rng, type Env, type RenderMode, type ResetOptions } from './support/core.js';
 
 /** A deliberately broken env; each flag switches on one defect. */
@@ -48,6 +49,14 @@ describe('checkEnv', () => {
     expect(checks('flags')).toContain('step:error');
     expect(checks('render')).toEqual(['render:error']);
     expect(checks('close')).toEqual(['close:error']);
+  });
+
+  it('a fixed layout (declared capability) passes the seed check: Explore-Maze-v0 is the same maze for every seed', () => {
+    const maze = () => new ExploreMaze({ width: 5, height: 4, renderMode: 'ansi' });
+    expect(maze().capabilities.fixedLayout).toBe(true);
+    expect(checkEnv(maze())).toEqual([]);
+    const undeclared = Object.assign(maze(), { capabilities: {} });
+    expect(checkEnv(undeclared).map((f) => `${f.check}:${f.severity}`)).toEqual(['seed:warning']);
   });
 
   it('reports broken spaces without running the env', () => {

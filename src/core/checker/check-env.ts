@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../capabilities.js';
 import type { Env, RenderMode } from '../env.js';
 import { make } from '../registry.js';
 import { Rng } from '../rng.js';
@@ -20,9 +21,9 @@ export interface CheckEnvOptions { skipRenderCheck?: boolean; skipCloseCheck?: b
 
 /**
  * Gymnasium's check_env: spaces valid, reset/step results well formed and inside the spaces, reset seeding
- * deterministic (seed 123 twice equal, 456 different), reset options accepted, steps deterministic for a seed,
- * every declared render mode returns the right type (envs made by id are rebuilt with kwarg `renderMode`),
- * and close() twice is safe. Returns the findings (empty when the env passes); never throws for a broken env.
+ * deterministic (seed 123 twice equal; 456 different unless the env declares a `fixedLayout`), reset options accepted,
+ * steps deterministic for a seed, every declared render mode returns the right type (envs made by id are rebuilt
+ * with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when the env passes); never throws for a broken env.
  */
 export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {}): CheckFinding[] {
   const findings: CheckFinding[] = [];
@@ -57,6 +58,8 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
       const o4 = copyObs(env.reset().obs);
       if (!deepEqual(o1, o3)) add('seed', 'reset({ seed: 123 }) twice gave different observations; seed the env RNG in reset');
       if (!deepEqual(o2, o4)) add('seed', 'reset() after reset({ seed: 123 }) gave different observations; an unseeded reset must continue the seeded RNG');
+      // A fixed layout (declared as a capability) is the same for every seed by design.
+      if (capabilitiesOf(env).fixedLayout) return;
       const a = trajectory(env, 123), b = trajectory(env, 456);
       if (deepEqual(a, b)) add('seed', 'reset({ seed: 456 }) gave the same trajectory as seed 123; the env seems to ignore the seed', 'warning');
     });
