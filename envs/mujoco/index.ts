@@ -1,5 +1,5 @@
 import type { Env } from '../../src/core/env.js';
-import type { EnvRegistry } from '../../src/core/registry.js';
+import { envRegistry, type EnvRegistry } from '../../src/core/registry.js';
 import { AntEnv } from './locomotion/ant.js';
 import { HalfCheetahEnv } from './locomotion/half-cheetah.js';
 import { HopperEnv } from './locomotion/hopper.js';
@@ -32,13 +32,16 @@ const LOCOMOTION: Array<[string, Ctor, number, number | undefined]> = [
   ['Humanoid-ArmsUp-v0', HumanoidArmsUpEnv as unknown as Ctor, 1000, undefined],
 ];
 
+/** Where worker threads find this registrar: they import this module and call it with their env registry. */
+const source = { module: import.meta.url, export: 'registerMujoco' };
+
 /** Register the MuJoCo family (locomotion, manipulation, behaviour tasks). */
-export function registerMujoco(envs: EnvRegistry): void {
+export function registerMujoco(envs: EnvRegistry = envRegistry): void {
   for (const [id, C, maxEpisodeSteps, rewardThreshold] of LOCOMOTION) {
-    envs.register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco' });
+    envs.register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco', source });
   }
   for (const task of MANIP_TASKS) {
-    envs.register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco' });
+    envs.register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco', source });
   }
 }
 

@@ -1,6 +1,7 @@
 import { ScenarioError, checkParam, closestName, resolveParams, show } from '../core/params.js';
 import type { AgentDefinition } from '../core/agent.js';
 import type { Registry } from '../core/registry.js';
+import { builtinRegistry } from './builtins.js';
 import { RxgymError } from '../core/env.js';
 import { ErrorCollector, checkName, safeName, scenarioErrorList } from './scenario-errors.js';
 import { readScenarioFile } from './scenario-file.js';
@@ -38,11 +39,14 @@ export interface Scenario {
   pretrain?: { steps: number; rewards: Record<string, unknown>[] };
 }
 
-const TOP = ['name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output', 'target', 'bench', 'pretrain'];
+const TOP = [
+  'name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output',
+  'target', 'bench', 'pretrain',
+];
 
 function obj(path: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
-  return v as Record<string, unknown>;
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
 }
 
 /** Record every key of `o` (at `path`) that is not one of `keys`. */
@@ -50,24 +54,31 @@ function onlyKeys(c: ErrorCollector, path: string, o: Record<string, unknown>, k
   for (const k of Object.keys(o)) {
     if (keys.includes(k)) continue;
     const hint = closestName(k, keys);
-    c.add(path ? `${path}.${k}` : k, `unknown key${hint ? `; did you mean "${hint}"?` : ''} (known: ${keys.join(', ')})`);
+    const did = hint ? `; did you mean "${hint}"?` : '';
+    c.add(path ? `${path}.${k}` : k, `unknown key${did} (known: ${keys.join(', ')})`);
   }
 }
 
 const int = (path: string, v: unknown, dflt: number, min = 1): number =>
   v === undefined ? dflt : (checkParam(path, v, { kind: 'number', integer: true, min, default: dflt, doc: '' }) as number);
 const posInt = (path: string, v: unknown, dflt: number): number =>
-  v === undefined ? dflt : (checkParam(path, v, { kind: 'number', integer: true, positive: true, default: dflt, doc: '' }) as number);
+  v === undefined
+    ? dflt
+    : (checkParam(path, v, { kind: 'number', integer: true, positive: true, default: dflt, doc: '' }) as number);
 const seedList = (path: string, v: unknown): number[] =>
   checkParam(path, v, { kind: 'numbers', integer: true, default: [], doc: '' }) as number[];
 const positiveInts = (path: string, v: unknown): void =>
   void checkParam(path, v, { kind: 'numbers', integer: true, positive: true, default: [], doc: '' });
+const choice = <T extends string>(path: string, v: unknown, values: readonly T[]): T =>
+  checkParam(path, v, { kind: 'enum', values, default: values[0]!, doc: '' }) as T;
+
+type Pretrain = { steps: number; rewards: Record<string, unknown>[] };
 
 /**
  * Check a `pretrain:` section at `path`: `{ steps: positive integer, rewards: [intrinsic components...] }`.
  * Pre-training is reward-free, so an extrinsic component is refused unless its weight is 0.
  */
-function checkPretrain(c: ErrorCollector, path: string, v: unknown): { steps: number; rewards: Record<string, unknown>[] } | undefined {
+function checkPretrain(c: ErrorCollector, path: string, v: unknown): Pretrain | undefined {
   const p = c.check(() => obj(path, v), undefined);
   if (!p) return undefined;
   const before = c.list.length;
@@ -77,14 +88,17 @@ function checkPretrain(c: ErrorCollector, path: string, v: unknown): { steps: nu
   else steps = c.check(() => posInt(`${path}.steps`, p.steps, 1), 0);
   const rewards: Record<string, unknown>[] = [];
   if (!Array.isArray(p.rewards) || p.rewards.length === 0) {
-    c.add(`${path}.rewards`, `expected a non-empty list of intrinsic reward components like [{ source: rnd }], got ${show(p.rewards)}`);
+    const like = 'expected a non-empty list of intrinsic reward components like [{ source: rnd }]';
+    c.add(`${path}.rewards`, `${like}, got ${show(p.rewards)}`);
   } else {
     p.rewards.forEach((x, i) => {
-      const o = c.check(() => obj(`${path}.rewards[${i}]`, x), undefined);
+      const at = `${path}.rewards[${i}]`;
+      const o = c.check(() => obj(at, x), undefined);
       if (!o) return;
-      if (typeof o.source !== 'string') c.add(`${path}.rewards[${i}].source`, `expected a reward source name, got ${show(o.source)}`);
+      if (typeof o.source !== 'string') c.add(`${at}.source`, `expected a reward source name, got ${show(o.source)}`);
       else if (o.source === 'extrinsic' && o.weight !== 0) {
-        c.add(`${path}.rewards[${i}].source`, 'pre-training is reward-free: drop the extrinsic component (or give it weight 0); the task reward belongs in the scenario\'s own rewards, used when fine-tuning');
+        c.add(`${at}.source`, 'pre-training is reward-free: drop the extrinsic component (or give it weight 0); ' +
+          'the task reward belongs in the scenario\'s own rewards, used when fine-tuning');
       }
       rewards.push(o);
     });
@@ -97,23 +111,19 @@ function checkNetwork(c: ErrorCollector, path: string, v: unknown): void {
   if (!n) return;
   onlyKeys(c, path, n, ['hidden', 'activation', 'glyph', 'message']);
   if (n.hidden !== undefined) c.check(() => positiveInts(`${path}.hidden`, n.hidden), undefined);
-  if (n.activation !== undefined) c.check(() => checkParam(`${path}.activation`, n.activation, { kind: 'enum', values: ['tanh', 'relu'], default: 'tanh', doc: '' }), undefined);
-  if (n.glyph !== undefined) {
-    const g = c.check(() => obj(`${path}.glyph`, n.glyph), undefined);
-    if (g) {
-      onlyKeys(c, `${path}.glyph`, g, ['embedDim', 'channels', 'kernel', 'features']);
-      for (const k of ['embedDim', 'kernel', 'features']) if (g[k] !== undefined) c.check(() => posInt(`${path}.glyph.${k}`, g[k], 1), 0);
-      if (g.channels !== undefined) c.check(() => positiveInts(`${path}.glyph.channels`, g.channels), undefined);
+  if (n.activation !== undefined) c.check(() => choice(`${path}.activation`, n.activation, ['tanh', 'relu']), 'tanh');
+  const sub = (key: string, keys: string[], lists: string[]): void => {
+    const o = c.check(() => obj(`${path}.${key}`, n[key]), undefined);
+    if (!o) return;
+    onlyKeys(c, `${path}.${key}`, o, keys);
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      if (lists.includes(k)) c.check(() => positiveInts(`${path}.${key}.${k}`, o[k]), undefined);
+      else c.check(() => posInt(`${path}.${key}.${k}`, o[k], 1), 0);
     }
-  }
-  if (n.message !== undefined) {
-    const m = c.check(() => obj(`${path}.message`, n.message), undefined);
-    if (m) {
-      onlyKeys(c, `${path}.message`, m, ['buckets', 'ngrams', 'features']);
-      for (const k of ['buckets', 'features']) if (m[k] !== undefined) c.check(() => posInt(`${path}.message.${k}`, m[k], 1), 0);
-      if (m.ngrams !== undefined) c.check(() => positiveInts(`${path}.message.ngrams`, m.ngrams), undefined);
-    }
-  }
+  };
+  if (n.glyph !== undefined) sub('glyph', ['embedDim', 'channels', 'kernel', 'features'], ['channels']);
+  if (n.message !== undefined) sub('message', ['buckets', 'ngrams', 'features'], ['ngrams']);
 }
 
 function checkEnv(c: ErrorCollector, v: unknown): Scenario['env'] | undefined {
@@ -125,12 +135,16 @@ function checkEnv(c: ErrorCollector, v: unknown): Scenario['env'] | undefined {
   if (!e) return undefined;
   const before = c.list.length;
   onlyKeys(c, 'env', e, ['id', 'kwargs', 'numEnvs', 'vectorization', 'maxEpisodeSteps']);
-  if (typeof e.id !== 'string' || e.id === '') c.add('env.id', `expected an env id like "CartPole-v1", got ${show(e.id)}`);
+  if (typeof e.id !== 'string' || e.id === '') {
+    c.add('env.id', `expected an env id like "CartPole-v1", got ${show(e.id)}`);
+  }
   const env: Scenario['env'] = {
     id: String(e.id),
     kwargs: e.kwargs === undefined ? {} : c.check(() => obj('env.kwargs', e.kwargs), {}),
     numEnvs: c.check(() => posInt('env.numEnvs', e.numEnvs, 8), 8),
-    vectorization: e.vectorization === undefined ? 'sync' : c.check(() => checkParam('env.vectorization', e.vectorization, { kind: 'enum', values: ['sync', 'worker'], default: 'sync', doc: '' }) as 'sync' | 'worker', 'sync'),
+    vectorization: e.vectorization === undefined
+      ? 'sync'
+      : c.check(() => choice('env.vectorization', e.vectorization, ['sync', 'worker'] as const), 'sync'),
   };
   if (e.maxEpisodeSteps !== undefined) {
     const m = e.maxEpisodeSteps;
@@ -144,8 +158,10 @@ function checkEnv(c: ErrorCollector, v: unknown): Scenario['env'] | undefined {
   return c.list.length === before ? env : undefined;
 }
 
+type CheckedAgent = { agent: Scenario['agent']; def: AgentDefinition };
+
 /** The agent (type and complete hyper-parameters) and its definition; undefined when anything in it is wrong. */
-function checkAgent(c: ErrorCollector, v: unknown, registry: ScenarioRegistry): { agent: Scenario['agent']; def: AgentDefinition } | undefined {
+function checkAgent(c: ErrorCollector, v: unknown, registry: ScenarioRegistry): CheckedAgent | undefined {
   const known = registry.agents.types().join(', ');
   if (v === undefined) {
     c.add('agent', `missing; give e.g. { type: ppo } (known agents: ${known})`);
@@ -167,14 +183,17 @@ function checkAgent(c: ErrorCollector, v: unknown, registry: ScenarioRegistry): 
   }
   if (given.network !== undefined) checkNetwork(c, 'agent.network', given.network);
   if (!def) return undefined;
+  const schema = def.params;
   // One key at a time, so that every bad hyper-parameter is reported, not only the first.
-  for (const [k, x] of Object.entries(given)) c.check(() => resolveParams('agent', { [k]: x }, def.params), undefined);
+  for (const [k, x] of Object.entries(given)) c.check(() => resolveParams('agent', { [k]: x }, schema), undefined);
   if (c.list.length !== before) return undefined;
-  return { agent: { type: def.type, params: resolveParams('agent', given, def.params) }, def };
+  return { agent: { type: def.type, params: resolveParams('agent', given, schema) }, def };
 }
 
-/** The rewards list and a `{ pretrain }` entry in it (a bench reward stack's own pre-training). */
-function checkRewards(c: ErrorCollector, v: unknown): { rewards?: Record<string, unknown>[]; pretrain?: unknown; pretrainPath?: string } {
+type Listed = { rewards?: Record<string, unknown>[]; pretrain?: unknown; pretrainPath?: string };
+
+/** The rewards list, and a `{ pretrain }` entry in it (a bench reward stack's own pre-training). */
+function checkRewards(c: ErrorCollector, v: unknown): Listed {
   if (v === undefined) return {};
   if (!Array.isArray(v)) {
     c.add('rewards', `expected a list of reward components like [{ source: extrinsic, weight: 1 }], got ${show(v)}`);
@@ -188,30 +207,49 @@ function checkRewards(c: ErrorCollector, v: unknown): { rewards?: Record<string,
     if (!o) return;
     if (o.source === undefined && 'pretrain' in o) {
       onlyKeys(c, `rewards[${i}]`, o, ['pretrain']);
-      if (pretrainPath) c.add(`rewards[${i}].pretrain`, `pre-training is given twice (${pretrainPath} and here); keep one`);
+      const twice = `pre-training is given twice (${pretrainPath} and here); keep one`;
+      if (pretrainPath) c.add(`rewards[${i}].pretrain`, twice);
       else [pretrain, pretrainPath] = [o.pretrain, `rewards[${i}].pretrain`];
       return;
     }
-    if (typeof o.source !== 'string') c.add(`rewards[${i}].source`, `expected a reward source name, got ${show(o.source)}`);
-    else rewards.push(o);
+    if (typeof o.source === 'string') rewards.push(o);
+    else c.add(`rewards[${i}].source`, `expected a reward source name, got ${show(o.source)}`);
   });
   // a list holding only the pre-training entry leaves the task reward at its default (extrinsic only)
   return { rewards: rewards.length === 0 && v.length > 0 ? undefined : rewards, pretrain, pretrainPath };
+}
+
+function checkBudget(c: ErrorCollector, v: unknown): { steps: number } {
+  if (v === undefined) {
+    c.add('budget', 'missing; give e.g. { steps: 200000 }');
+    return { steps: 0 };
+  }
+  const b = typeof v === 'number' ? { steps: v } : c.check(() => obj('budget', v), undefined);
+  if (!b) return { steps: 0 };
+  onlyKeys(c, 'budget', b, ['steps']);
+  if (b.steps !== undefined) return { steps: c.check(() => posInt('budget.steps', b.steps, 0), 0) };
+  c.add('budget.steps', 'missing; the number of environment steps to train for');
+  return { steps: 0 };
 }
 
 function checkEval(c: ErrorCollector, v: unknown): Scenario['eval'] {
   const e = v === undefined ? {} : c.check(() => obj('eval', v), {});
   onlyKeys(c, 'eval', e, ['every', 'episodes', 'seeds', 'deterministic']);
   const episodes = c.check(() => posInt('eval.episodes', e.episodes, Array.isArray(e.seeds) ? e.seeds.length : 10), 10);
-  const seeds = e.seeds === undefined ? Array.from({ length: episodes }, (_, i) => 100_000 + i) : c.check(() => seedList('eval.seeds', e.seeds), []);
-  if (e.seeds !== undefined && Array.isArray(e.seeds) && seeds.length !== episodes) {
+  const seeds = e.seeds === undefined
+    ? Array.from({ length: episodes }, (_, i) => 100_000 + i)
+    : c.check(() => seedList('eval.seeds', e.seeds), []);
+  if (Array.isArray(e.seeds) && seeds.length !== episodes) {
     c.add('eval.seeds', `expected ${episodes} seeds (one per eval episode), got ${seeds.length}`);
   }
+  const bool = { kind: 'boolean', default: true, doc: '' } as const;
   return {
     every: c.check(() => int('eval.every', e.every, 0, 0), 0),
     episodes,
     seeds,
-    deterministic: e.deterministic === undefined ? true : c.check(() => checkParam('eval.deterministic', e.deterministic, { kind: 'boolean', default: true, doc: '' }) as boolean, true),
+    deterministic: e.deterministic === undefined
+      ? true
+      : c.check(() => checkParam('eval.deterministic', e.deterministic, bool) as boolean, true),
   };
 }
 
@@ -227,14 +265,24 @@ function checkSeeds(c: ErrorCollector, root: Record<string, unknown>): number[] 
   return seeds;
 }
 
+function checkTarget(c: ErrorCollector, v: unknown): Scenario['target'] {
+  if (v === undefined) return undefined;
+  const t = c.check(() => obj('target', v), {});
+  onlyKeys(c, 'target', t, ['metric', 'atLeast']);
+  const num = { kind: 'number', default: 0, doc: '' } as const;
+  return {
+    metric: c.check(() => choice('target.metric', t.metric, ['evalReturn', 'successRate'] as const), 'evalReturn'),
+    atLeast: c.check(() => checkParam('target.atLeast', t.atLeast, num) as number, 0),
+  };
+}
+
 /** Refuse a step budget at `path` smaller than one rollout batch: the run would train 0 steps. */
-function checkOneRollout(c: ErrorCollector, path: string, steps: number, def: AgentDefinition, params: Record<string, unknown>, numEnvs: number): void {
-  const perEnv = def.rolloutSteps(params);
+function checkOneRollout(c: ErrorCollector, path: string, steps: number, a: CheckedAgent, numEnvs: number): void {
+  const perEnv = a.def.rolloutSteps(a.agent.params);
   const batch = perEnv * numEnvs;
-  if (steps > 0 && steps < batch) {
-    c.add(path, `${steps} is less than one rollout (${perEnv} steps x ${numEnvs} envs = ${batch} env steps), so nothing would be trained; ` +
-      `give at least ${batch}, or lower agent.numSteps or env.numEnvs`);
-  }
+  if (steps <= 0 || steps >= batch) return;
+  c.add(path, `${steps} is less than one rollout (${perEnv} steps x ${numEnvs} envs = ${batch} env steps), ` +
+    `so nothing would be trained; give at least ${batch}, or lower agent.numSteps or env.numEnvs`);
 }
 
 /**
@@ -242,37 +290,30 @@ function checkOneRollout(c: ErrorCollector, path: string, steps: number, def: Ag
  * naming its key path (`agent.lr: expected a positive number, got "fast"`): one error is thrown as a ScenarioError,
  * several as ScenarioErrors.
  */
-export function validateScenario(raw: unknown, registry: ScenarioRegistry, defaultName = 'run'): Scenario {
+export function validateScenario(raw: unknown, registry: ScenarioRegistry = builtinRegistry(), defaultName = 'run'): Scenario {
   const root = obj('scenario', raw);
   const c = new ErrorCollector();
   onlyKeys(c, '', root, TOP);
   const name = root.name === undefined ? safeName(defaultName) : c.check(() => checkName('name', root.name), 'run');
   const env = checkEnv(c, root.env);
   const agent = checkAgent(c, root.agent, registry);
-
   const listed = checkRewards(c, root.rewards);
   let pretrain = root.pretrain === undefined ? undefined : checkPretrain(c, 'pretrain', root.pretrain);
+  let pretrainPath = 'pretrain';
   if (listed.pretrainPath) {
-    if (root.pretrain !== undefined) c.add(listed.pretrainPath, 'pre-training is given twice (top-level pretrain: and in the rewards list); keep one');
-    else pretrain = checkPretrain(c, listed.pretrainPath, listed.pretrain);
-  }
-  const llm = root.llm === undefined ? undefined : c.check(() => obj('llm', root.llm), undefined);
-
-  let budget = { steps: 0 };
-  if (root.budget === undefined) c.add('budget', 'missing; give e.g. { steps: 200000 }');
-  else {
-    const b = typeof root.budget === 'number' ? { steps: root.budget } : c.check(() => obj('budget', root.budget), undefined);
-    if (b) {
-      onlyKeys(c, 'budget', b, ['steps']);
-      if (b.steps === undefined) c.add('budget.steps', 'missing; the number of environment steps to train for');
-      else budget = { steps: c.check(() => posInt('budget.steps', b.steps, 0), 0) };
+    if (root.pretrain !== undefined) {
+      c.add(listed.pretrainPath, 'pre-training is given twice (top-level pretrain: and in the rewards list); keep one');
+    } else {
+      pretrainPath = listed.pretrainPath;
+      pretrain = checkPretrain(c, pretrainPath, listed.pretrain);
     }
   }
+  const llm = root.llm === undefined ? undefined : c.check(() => obj('llm', root.llm), undefined);
+  const budget = checkBudget(c, root.budget);
   if (agent && env) {
-    checkOneRollout(c, 'budget.steps', budget.steps, agent.def, agent.agent.params, env.numEnvs);
-    if (pretrain) checkOneRollout(c, listed.pretrainPath && !root.pretrain ? `${listed.pretrainPath}.steps` : 'pretrain.steps', pretrain.steps, agent.def, agent.agent.params, env.numEnvs);
+    checkOneRollout(c, 'budget.steps', budget.steps, agent, env.numEnvs);
+    if (pretrain) checkOneRollout(c, `${pretrainPath}.steps`, pretrain.steps, agent, env.numEnvs);
   }
-
   const seeds = checkSeeds(c, root);
   const ev = checkEval(c, root.eval);
   const ck = root.checkpoint === undefined ? {} : c.check(() => obj('checkpoint', root.checkpoint), {});
@@ -280,28 +321,21 @@ export function validateScenario(raw: unknown, registry: ScenarioRegistry, defau
   const checkpoint = { every: c.check(() => int('checkpoint.every', ck.every, 0, 0), 0) };
   const out = root.output === undefined ? {} : c.check(() => obj('output', root.output), {});
   onlyKeys(c, 'output', out, ['dir']);
-  if (out.dir !== undefined && typeof out.dir !== 'string') c.add('output.dir', `expected a directory path, got ${show(out.dir)}`);
-  const output = { dir: typeof out.dir === 'string' ? out.dir : `runs/${name}` };
-
-  let target: Scenario['target'];
-  if (root.target !== undefined) {
-    const t = c.check(() => obj('target', root.target), {});
-    onlyKeys(c, 'target', t, ['metric', 'atLeast']);
-    target = {
-      metric: c.check(() => checkParam('target.metric', t.metric, { kind: 'enum', values: ['evalReturn', 'successRate'], default: 'evalReturn', doc: '' }) as 'evalReturn' | 'successRate', 'evalReturn'),
-      atLeast: c.check(() => checkParam('target.atLeast', t.atLeast, { kind: 'number', default: 0, doc: '' }) as number, 0),
-    };
+  if (out.dir !== undefined && typeof out.dir !== 'string') {
+    c.add('output.dir', `expected a directory path, got ${show(out.dir)}`);
   }
+  const output = { dir: typeof out.dir === 'string' ? out.dir : `runs/${name}` };
+  const target = checkTarget(c, root.target);
   const bench = root.bench === undefined ? undefined : c.check(() => obj('bench', root.bench), undefined);
   c.throwIfAny();
   return {
-    name, env: env!, agent: agent!.agent, rewards: listed.rewards, llm, budget, seeds, eval: ev, checkpoint, output, target,
-    ...(bench ? { bench } : {}), ...(pretrain ? { pretrain } : {}),
+    name, env: env!, agent: agent!.agent, rewards: listed.rewards, llm, budget, seeds, eval: ev, checkpoint, output,
+    target, ...(bench ? { bench } : {}), ...(pretrain ? { pretrain } : {}),
   };
 }
 
 /** Load and validate a scenario from a YAML/JSON file or an object; every error names the file. */
-export function loadScenario(source: string | Record<string, unknown>, registry: ScenarioRegistry): Scenario {
+export function loadScenario(source: string | Record<string, unknown>, registry: ScenarioRegistry = builtinRegistry()): Scenario {
   if (typeof source !== 'string') return validateScenario(source, registry);
   const doc = readScenarioFile(source);
   const base = source.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/, '');

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { bench, describe } from 'vitest';
 import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
 import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
 import { Box, Dict } from '../../src/core/spaces.js';
 import { Rng } from '../../src/core/rng.js';
@@ -14,7 +13,6 @@ import { startRun } from '../../src/train/run.js';
 import { loadScenario } from '../../src/train/scenario.js';
 
 registerAll();
-registerAgents();
 setBackendLogger(() => {});
 
 // PPO end to end on CartPole-v1, 8 envs, wasm backend (scenarios/cartpole-ppo.yaml settings), 32 rollouts.

@@ -22,10 +22,10 @@ import { make } from '../../src/core/registry.js';
 import { registerAll } from '../../envs/index.js';
 import { RewardSandbox } from '../../rewards/code/sandbox.js';
 import { collectTransitions } from '../../rewards/code/transitions.js';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
+import { type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { loadScenario } from '../../src/train/scenario.js';
 import { startRun } from '../../src/train/run.js';
+import { testRegistry, buildRewardStack } from '../support/registry.js';
 
 const N = 4096;
 registerAll();
@@ -92,9 +92,6 @@ for (const c of cases) {
  * and with the hand-written code reward (sandboxed, states collected every step). Ratio of the `hz` columns = ratio
  * of steps/s (target: code >= 0.8 x dense).
  */
-
-registerAgents();
-registerAllSources();
 const TRAIN_STEPS = 4096;
 async function train(dense: boolean): Promise<void> {
   const scenario = loadScenario({
@@ -108,7 +105,7 @@ async function train(dense: boolean): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'rxgym-bench-'));
   const handle = startRun(scenario, {
     runDir, quiet: true,
-    rewardStack: (configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext),
+    registry: testRegistry,
   });
   const summary = await handle.done;
   if (summary.reason !== 'budget') throw new Error(`run ended with ${summary.reason}`);

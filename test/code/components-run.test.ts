@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAgents } from '../../agents/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
+import { type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import type { RunEvent, RunEventOf } from '../../src/stream/events.js';
 import { setBackendLogger } from '../../src/tensor/backend.js';
 import { parseEventsJsonl } from '../../src/bench/results.js';
@@ -12,13 +11,12 @@ import { validateScenario } from '../../src/train/scenario.js';
 import { rewardsText } from '../../src/viz/panels.js';
 import { initialView, reduceView } from '../../src/viz/view-state.js';
 import { registerCorridor } from './corridor-env.js';
+import { testRegistry, buildRewardStack } from '../support/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-code-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   registerCorridor();
-  registerAgents();
-  registerAllSources();
   setBackendLogger(() => {});
 });
 
@@ -47,7 +45,7 @@ describe('reward code components in a training run', () => {
     });
     const handle = startRun(scenario, {
       runDir, quiet: true,
-      rewardStack: (configs, ctx) => buildRewardStack(configs as RewardComponentConfig[] | undefined, ctx as unknown as RewardContext),
+      registry: testRegistry,
     });
     const summary = await handle.done;
     expect(summary.reason).toBe('budget');

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
-import { buildRewardStack, registerAllSources } from '../../rewards/index.js';
 import { createCodeSource, RewardCodeError } from '../../rewards/code/index.js';
 import type { RewardContext } from '../../rewards/registry.js';
 import type { RewardEvent } from '../../src/core/reward.js';
+import { buildRewardStack } from '../support/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-code-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +38,6 @@ const FLAKY = 'export function reward(p: any, a: number, n: any) {\n  if (n.x ==
 
 describe('code reward source', () => {
   it('runs a module file through the reward stack and asks for states', () => {
-    registerAllSources();
     const file = join(dir, 'r.ts');
     writeFileSync(file, 'export function reward(p: { x: number }, a: number, n: { x: number }) { return n.x - p.x + a; }');
     const stack = buildRewardStack([{ source: 'code', file, weight: 2 }], ctx);
@@ -50,7 +49,6 @@ describe('code reward source', () => {
   });
 
   it('fails at build time with the key path for a missing file, a syntax error or a bad policy', () => {
-    registerAllSources();
     expect(() => buildRewardStack([{ source: 'code', file: join(dir, 'nope.ts') }], ctx)).toThrow(/rewards\[0\]\.file: cannot read reward module .*ENOENT/);
     expect(() => buildRewardStack([{ source: 'code', code: 'export function reward( {' }], ctx)).toThrow(/rewards\[0\]: .*syntax error/);
     expect(() => buildRewardStack([{ source: 'code', code: FLAKY, onError: 'ignore' }], ctx)).toThrow(/rewards\[0\]\.onError: must be one of stop, zero, skip/);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerAll } from '../../envs/index.js';
-import { registerAgents } from '../../agents/index.js';
-import { dungeonStepReader, explorationFor, ExplorationTracker } from '../../envs/explore/metrics.js';
+import { explorationFor, ExplorationTracker, liveCellReader } from '../../src/stream/exploration.js';
+import type { ExplorationCellSource } from '../../src/core/capabilities.js';
 import { DungeonEnv } from '../../envs/dungeon/env.js';
 import { unwrap } from '../../src/core/wrapper.js';
 import { makeVec, SyncVectorEnv } from '../../src/core/vector/sync.js';
@@ -17,7 +17,6 @@ import { parseEventsJsonl, resultFromEvents } from '../../src/bench/results.js';
 
 beforeAll(() => {
   registerAll();
-  registerAgents();
   setBackendLogger(() => {});
 });
 
@@ -64,8 +63,8 @@ describe('exploration metrics in training runs', () => {
 
   it('the live-game reader agrees with blstats (up to the cells where episodes end and the very first start)', () => {
     const vec = makeVec('Dungeon-MazeWalk-9x9-v0', { numEnvs: 3, autoresetMode: 'same-step', kwargs: { observationKeys: ['blstats', 'glyphs_crop'] } }) as SyncVectorEnv;
-    const byObs = explorationFor('Dungeon-MazeWalk-9x9-v0', vec)!;
-    const live = new ExplorationTracker(vec.singleObservationSpace, { reader: dungeonStepReader(vec.envs.map((e) => unwrap(e) as DungeonEnv)) });
+    const byObs = explorationFor(vec)!;
+    const live = new ExplorationTracker(vec.singleObservationSpace, { reader: liveCellReader(vec.envs.map((e) => unwrap(e) as unknown as ExplorationCellSource)) });
     let s = 7;
     const policy = { act: (_o: unknown, n: number) => ({ actions: Int32Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) % 8) }) };
     const ro = new Rollout(vec, policy as never, 64, { seed: 3, onStep: (t) => live.afterStep(ro.batch, t) });

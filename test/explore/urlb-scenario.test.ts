@@ -4,15 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { make } from '../../src/core/registry.js';
 import { planBench } from '../../src/bench/matrix.js';
 import { loadScenario, validateScenario } from '../../src/train/scenario.js';
-import { registerAgents } from '../../agents/index.js';
 import { registerDungeon } from '../../envs/dungeon/register.js';
 import { registerExplore } from '../../envs/explore/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig } from '../../rewards/index.js';
+import { type RewardComponentConfig } from '../../rewards/index.js';
+import { buildRewardStack } from '../support/registry.js';
 
 registerDungeon();
 registerExplore();
-registerAgents();
-registerAllSources();
 
 describe('scenarios/urlb-maze.yaml', () => {
   it('runs pre-training then fine-tuning by itself, and benches scratch against pre-train + fine-tune', () => {

@@ -4,15 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { make } from '../../src/core/registry.js';
 import { planBench } from '../../src/bench/matrix.js';
 import { validateScenario } from '../../src/train/scenario.js';
-import { registerAgents } from '../../agents/index.js';
 import { registerDungeon } from '../../envs/dungeon/register.js';
 import { registerExplore } from '../../envs/explore/index.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig } from '../../rewards/index.js';
+import { type RewardComponentConfig } from '../../rewards/index.js';
+import { buildRewardStack } from '../support/registry.js';
 
 registerDungeon();
 registerExplore();
-registerAgents();
-registerAllSources();
 
 describe('intrinsic-reward scenarios', () => {
   for (const file of ['sparse-dungeon', 'explore-maze', 'explore-arena']) {

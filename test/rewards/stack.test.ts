@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Box, Discrete } from '../../src/core/spaces.js';
-import { buildRewardStack, registerAllSources, registerRewardSource, type RewardContext } from '../../rewards/index.js';
+import { type RewardContext } from '../../rewards/index.js';
 import { RewardConfigError } from '../../rewards/registry.js';
 import { scalarBatch } from './batch.js';
-
-registerAllSources();
+import { testRegistry, buildRewardStack } from '../support/registry.js';
 const ctx: RewardContext = { envId: 'Test-v0', observationSpace: new Box(-10, 10, [1]), actionSpace: new Discrete(4), numEnvs: 2, seed: 0 };
 
 // a deterministic source returning the observation value, to exercise the stack
-registerRewardSource('echo', (cfg) => ({
+testRegistry.rewards.register('echo', (cfg) => ({
   name: String(cfg.name ?? 'echo'), kind: 'intrinsic',
   compute: (b) => Float32Array.from(b.nextObs.obs!.data),
 }), { options: [], defaults: { episodic: false } });

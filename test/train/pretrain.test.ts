@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setupTraining, stackFactory, tmpDir } from '../support/train-setup.js';
+import { setupTraining, tmpDir } from '../support/train-setup.js';
 import { loadWeights } from '../../src/tensor/io.js';
 import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import { parseEventsJsonl, resultFromEvents } from '../../src/bench/results.js';
 import type { PhaseTagged, RunEvent } from '../../src/stream/events.js';
+import { testRegistry } from '../support/registry.js';
 
 setupTraining();
 
@@ -34,7 +35,7 @@ function weights(agentDir: string): Map<string, Float32Array> {
 describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
   it('runs both phases, checkpoints the pre-training, and fine-tunes from exactly its weights with a fresh optimizer', async () => {
     const dir = join(tmp(), 'r');
-    const run = startRun(urlb(), { runDir: dir, quiet: true, rewardStack: stackFactory });
+    const run = startRun(urlb(), { runDir: dir, quiet: true, registry: testRegistry });
     const events: PhaseTagged[] = [];
     run.events$.subscribe((e) => events.push(e));
     // the agent's weights and Adam step count when the fine-tuning phase starts (before its first update)
@@ -91,7 +92,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(atFinetune!.adamT).toBe(0);
     // ... and differs from a fresh agent of the same seed (pre-training changed the weights)
     const scratchDir = join(tmp(), 's');
-    const scratch = startRun(urlb({ pretrain: undefined, budget: { steps: 256 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } }), { runDir: scratchDir, quiet: true, rewardStack: stackFactory });
+    const scratch = startRun(urlb({ pretrain: undefined, budget: { steps: 256 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } }), { runDir: scratchDir, quiet: true, registry: testRegistry });
     let fresh: Map<string, Float32Array> | undefined;
     scratch.events$.subscribe((e) => {
       if (e.type === 'start') {
@@ -124,7 +125,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(result.curve.every((p) => p.step <= 1024)).toBe(true);
 
     // a resumed run whose pre-training finished does not pre-train again
-    const again = startRun(urlb({ budget: { steps: 1536 } }), { runDir: dir, quiet: true, resume: true, rewardStack: stackFactory });
+    const again = startRun(urlb({ budget: { steps: 1536 } }), { runDir: dir, quiet: true, resume: true, registry: testRegistry });
     const later: PhaseTagged[] = [];
     again.events$.subscribe((e) => later.push(e));
     const sum2 = await again.done;
@@ -136,7 +137,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
   it('stop() during pre-training writes no checkpoint; --resume starts the pre-training over', async () => {
     const dir = join(tmp(), 'stop');
     const s = urlb({ pretrain: { steps: 1024, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] }, budget: { steps: 512 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } });
-    const run = startRun(s, { runDir: dir, quiet: true, rewardStack: stackFactory });
+    const run = startRun(s, { runDir: dir, quiet: true, registry: testRegistry });
     run.events$.subscribe((e) => { if (e.type === 'batch' && e.step === 512) void run.stop(); });
     const sum = await run.done;
     expect(sum.reason).toBe('stopped');
@@ -144,7 +145,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(sum.pretrain).toMatchObject({ steps: 512, complete: false });
     expect(existsSync(join(dir, 'checkpoints'))).toBe(false);
     expect(existsSync(join(dir, 'pretrain', 'checkpoints'))).toBe(false);
-    const again = startRun(s, { runDir: dir, quiet: true, resume: true, rewardStack: stackFactory });
+    const again = startRun(s, { runDir: dir, quiet: true, resume: true, registry: testRegistry });
     const phases: string[] = [];
     again.events$.subscribe((e) => { if (e.type === 'phase') phases.push(e.phase); });
     const sum2 = await again.done;
@@ -176,7 +177,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
 
   it('a pretrain stack the reward registry refuses fails before anything is written, naming pretrain.rewards', () => {
     const dir = join(tmp(), 'bad');
-    expect(() => startRun(urlb({ pretrain: { steps: 256, rewards: [{ source: 'rnd2' }] } }), { runDir: dir, quiet: true, rewardStack: stackFactory })).toThrow(/^pretrain\.rewards\[0\]\.source: unknown reward source "rnd2"/);
+    expect(() => startRun(urlb({ pretrain: { steps: 256, rewards: [{ source: 'rnd2' }] } }), { runDir: dir, quiet: true, registry: testRegistry })).toThrow(/^pretrain\.rewards\[0\]\.source: unknown reward source "rnd2"/);
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setupTraining, stackFactory, tmpDir } from '../support/train-setup.js';
+import { setupTraining, tmpDir } from '../support/train-setup.js';
 import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import type { RunEvent } from '../../src/stream/events.js';
+import { testRegistry } from '../support/registry.js';
 
 setupTraining();
 
@@ -28,7 +29,7 @@ function bytes(dir: string): Buffer {
 describe('startRun', () => {
   it('trains, emits the event stream, writes metrics, evaluations and checkpoints', async () => {
     const dir = join(tmp(), 'r');
-    const run = startRun(small(), { runDir: dir, quiet: true, rewardStack: stackFactory });
+    const run = startRun(small(), { runDir: dir, quiet: true, registry: testRegistry });
     const events: RunEvent[] = [];
     run.events$.subscribe((e) => events.push(e));
     const sum = await run.done;
