@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RxgymError } from '../core/env.js';
+import { ScenarioError } from '../core/params.js';
+import { ErrorCollector, checkName } from '../train/scenario-errors.js';
 
 /** One cell of the benchmark matrix: an env, a named reward stack and a seed. */
 export interface BenchRun {
@@ -18,10 +20,6 @@ export interface BenchRun {
 export interface BenchPlan { name: string; fingerprint: string; runs: BenchRun[]; envs: string[]; stacks: string[]; seeds: number[] }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function err(path: string, detail: string): RxgymError {
-  return new RxgymError(`${path}: ${detail}`);
-}
 
 /** The scenario's env id (`env: Id` or `env: { id: Id }`). */
 function envIdOf(s: Record<string, unknown>): string | undefined {
@@ -51,53 +49,73 @@ const safe = (x: string): string => x.replace(/[^\w.-]+/g, '_');
 /**
  * Expand a bench file: a scenario with a `bench:` section
  * `{ name?, envs?: [id...], rewards?: { <stack name>: [component...] }, seeds: [n...] }`.
- * Missing `envs`/`rewards` mean the scenario's own env / reward stack. Every error names its key path.
+ * Missing `envs`/`rewards` mean the scenario's own env / reward stack.
+ * Every error is reported, each naming its key path.
  */
 export function planBench(doc: unknown, defaultName: string): BenchPlan {
-  if (!isObj(doc)) throw err('(top level)', 'expected a scenario mapping with a `bench:` section');
+  if (!isObj(doc)) throw new RxgymError('(top level): expected a scenario mapping with a `bench:` section');
+  const c = new ErrorCollector();
   const bench = doc.bench;
-  if (!isObj(bench)) throw err('bench', 'missing: a bench file is a scenario with `bench: { envs: [...], rewards: { name: [...] }, seeds: [...] }`');
+  if (!isObj(bench)) {
+    const like = '`bench: { envs: [...], rewards: { name: [...] }, seeds: [...] }`';
+    throw new ScenarioError('bench', `missing: a bench file is a scenario with ${like}`);
+  }
   const known = new Set(['name', 'envs', 'rewards', 'seeds']);
-  for (const k of Object.keys(bench)) if (!known.has(k)) throw err(`bench.${k}`, `unknown key; known keys: ${[...known].join(', ')}`);
+  for (const k of Object.keys(bench)) {
+    if (!known.has(k)) c.add(`bench.${k}`, `unknown key; known keys: ${[...known].join(', ')}`);
+  }
   const base: Record<string, unknown> = { ...doc };
   delete base.bench;
-  const name = bench.name ?? (typeof doc.name === 'string' ? doc.name : defaultName);
-  if (typeof name !== 'string' || !name) throw err('bench.name', `expected a non-empty string, got ${JSON.stringify(name)}`);
+  // The name names the output directory (runs/bench-<name>): the same safe characters as a scenario name.
+  const name = bench.name !== undefined
+    ? c.check(() => checkName('bench.name', bench.name), defaultName)
+    : doc.name !== undefined ? c.check(() => checkName('name', doc.name), defaultName) : defaultName;
 
-  let envs: string[];
+  let envs: string[] = [];
   if (bench.envs === undefined) {
     const id = envIdOf(base);
-    if (!id) throw err('bench.envs', 'missing, and the scenario has no env id to default to');
-    envs = [id];
+    if (!id) c.add('bench.envs', 'missing, and the scenario has no env id to default to');
+    else envs = [id];
+  } else if (!Array.isArray(bench.envs) || bench.envs.length === 0) {
+    c.add('bench.envs', `expected a non-empty list of env ids, got ${JSON.stringify(bench.envs)}`);
   } else {
-    if (!Array.isArray(bench.envs) || bench.envs.length === 0) throw err('bench.envs', `expected a non-empty list of env ids, got ${JSON.stringify(bench.envs)}`);
-    envs = bench.envs.map((e, i) => {
-      if (typeof e !== 'string' || !e) throw err(`bench.envs[${i}]`, `expected an env id, got ${JSON.stringify(e)}`);
-      return e;
+    bench.envs.forEach((e, i) => {
+      if (typeof e !== 'string' || !e) c.add(`bench.envs[${i}]`, `expected an env id, got ${JSON.stringify(e)}`);
+      else envs.push(e);
     });
   }
 
   const stacks: Record<string, unknown> = {};
   if (bench.rewards === undefined) stacks[base.rewards === undefined ? 'extrinsic' : 'scenario'] = base.rewards;
-  else {
-    if (!isObj(bench.rewards) || Object.keys(bench.rewards).length === 0) throw err('bench.rewards', 'expected a mapping of stack name to a reward component list');
+  else if (!isObj(bench.rewards) || Object.keys(bench.rewards).length === 0) {
+    c.add('bench.rewards', 'expected a mapping of stack name to a reward component list');
+  } else {
     for (const [k, v] of Object.entries(bench.rewards)) {
-      if (!Array.isArray(v)) throw err(`bench.rewards.${k}`, `expected a list of reward components (e.g. [{ source: extrinsic }]), got ${JSON.stringify(v)}`);
-      stacks[k] = v;
+      const like = 'expected a list of reward components (e.g. [{ source: extrinsic }])';
+      if (Array.isArray(v)) stacks[k] = v;
+      else c.add(`bench.rewards.${k}`, `${like}, got ${JSON.stringify(v)}`);
     }
   }
 
-  if (!Array.isArray(bench.seeds) || bench.seeds.length === 0) throw err('bench.seeds', `expected a non-empty list of integer seeds, got ${JSON.stringify(bench.seeds)}`);
-  const seeds = bench.seeds.map((s, i) => {
-    if (!Number.isInteger(s) || (s as number) < 0) throw err(`bench.seeds[${i}]`, `expected a non-negative integer, got ${JSON.stringify(s)}`);
-    return s as number;
-  });
-  if (new Set(seeds).size !== seeds.length) throw err('bench.seeds', 'seeds repeat');
+  const seeds: number[] = [];
+  if (!Array.isArray(bench.seeds) || bench.seeds.length === 0) {
+    c.add('bench.seeds', `expected a non-empty list of integer seeds, got ${JSON.stringify(bench.seeds)}`);
+  } else {
+    bench.seeds.forEach((s, i) => {
+      if (Number.isInteger(s) && (s as number) >= 0) seeds.push(s as number);
+      else c.add(`bench.seeds[${i}]`, `expected a non-negative integer, got ${JSON.stringify(s)}`);
+    });
+    if (new Set(seeds).size !== seeds.length) c.add('bench.seeds', 'seeds repeat');
+  }
 
   const steps = budgetOf(base);
-  if (steps === undefined || !(steps > 0)) throw err('budget', 'the scenario needs a step budget (budget.steps) for a benchmark');
+  if (steps === undefined || !(steps > 0)) {
+    c.add('budget', 'the scenario needs a step budget (budget.steps) for a benchmark');
+  }
+  c.throwIfAny();
 
   const runs: BenchRun[] = [];
+  const keys = new Map<string, string>();
   for (const env of envs) {
     for (const [stack, rewards] of Object.entries(stacks)) {
       for (const seed of seeds) {
@@ -106,10 +124,18 @@ export function planBench(doc: unknown, defaultName: string): BenchPlan {
         else scenario.rewards = rewards;
         scenario.seed = seed;
         if ('seeds' in scenario) delete scenario.seeds;
-        runs.push({ key: `${safe(env)}__${safe(stack)}__s${seed}`, env, rewards: stack, seed, scenario, steps });
+        const key = `${safe(env)}__${safe(stack)}__s${seed}`;
+        const other = keys.get(key);
+        if (other !== undefined && other !== `${env}/${stack}` && seed === seeds[0]) {
+          const why = `${other} and ${env}/${stack} would share the run directory runs/${key}`;
+          c.add('bench', `${why}; rename a reward stack`);
+        }
+        keys.set(key, `${env}/${stack}`);
+        runs.push({ key, env, rewards: stack, seed, scenario, steps: steps! });
       }
     }
   }
+  c.throwIfAny();
   const fingerprint = createHash('sha256').update(JSON.stringify({ name, base, envs, stacks, seeds })).digest('hex').slice(0, 16);
   return { name, fingerprint, runs, envs, stacks: Object.keys(stacks), seeds };
 }

@@ -22,10 +22,11 @@ function notText(bytes: Buffer): string | undefined {
  */
 export function readScenarioFile(file: string, what = 'scenario'): unknown {
   if (!existsSync(file)) throw new RxgymError(`${what} file ${file} does not exist`);
-  if (statSync(file).isDirectory()) throw new RxgymError(`${what} file ${file} is a directory; give a YAML file such as scenarios/cartpole-ppo.yaml`);
+  const example = 'a YAML file such as scenarios/cartpole-ppo.yaml';
+  if (statSync(file).isDirectory()) throw new RxgymError(`${what} file ${file} is a directory; give ${example}`);
   const bytes = readFileSync(file);
   const why = notText(bytes);
-  if (why) throw new RxgymError(`${file} is not a text file (${why}); a ${what} is a YAML file such as scenarios/cartpole-ppo.yaml`);
+  if (why) throw new RxgymError(`${file} is not a text file (${why}); a ${what} is ${example}`);
   const doc = parseDocument(bytes.toString('utf8'), { prettyErrors: true });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
@@ -33,7 +34,8 @@ export function readScenarioFile(file: string, what = 'scenario'): unknown {
       return `${what}${e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : ''}`;
     });
     if (lines.length === 1) throw new RxgymError(`${file} does not parse as YAML: ${lines[0]}`);
-    throw new RxgymError(`${file} does not parse as YAML (${lines.length} errors):\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    const all = lines.map((l) => `  ${l}`).join('\n');
+    throw new RxgymError(`${file} does not parse as YAML (${lines.length} errors):\n${all}`);
   }
   return doc.toJS();
 }

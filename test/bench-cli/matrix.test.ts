@@ -36,4 +36,20 @@ describe('bench matrix', () => {
     expect(() => planBench({ ...base, bench: { seeds: [1], rewards: { a: 'extrinsic' } } }, 'x')).toThrow(/bench\.rewards\.a: expected a list/);
     expect(() => planBench({ ...base, budget: undefined, bench: { seeds: [1] } }, 'x')).toThrow(/budget: the scenario needs a step budget/);
   });
+
+  it('a bench name names a directory: no path separators or ".."; every error is reported at once', () => {
+    for (const name of ['../../../../tmp/x', 'a/b', '..']) {
+      const inBench = () => planBench({ ...base, bench: { name, seeds: [1] } }, 'x');
+      expect(inBench, name).toThrow(/^bench\.name: expected a name of letters, digits/);
+      const top = () => planBench({ ...base, name, bench: { seeds: [1] } }, 'x');
+      expect(top, name).toThrow(/^name: expected a name of letters, digits/);
+    }
+    expect(planBench({ ...base, bench: { name: 'ok-1', seeds: [1] } }, 'x').name).toBe('ok-1');
+    expect(() => planBench({ ...base, bench: { seeds: [1, 'two'], envs: [3], env: 1 } }, 'x')).toThrow(
+      new RegExp('^3 errors:\n {2}bench\\.env: unknown key.*\n {2}bench\\.envs\\[0\\]: expected an env id.*\n' +
+        ' {2}bench\\.seeds\\[1\\]: expected a non-negative integer'),
+    );
+    const clash = () => planBench({ ...base, bench: { seeds: [1], rewards: { 'a b': [], a_b: [] } } }, 'x');
+    expect(clash).toThrow(/CartPole-v1\/a b and CartPole-v1\/a_b would share the run directory/);
+  });
 });

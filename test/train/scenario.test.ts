@@ -1,13 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerAgents } from '../../agents/index.js';
-import { loadScenario, validateScenario } from '../../src/train/scenario.js';
+import { createRegistry } from '../../src/core/registry.js';
+import { ScenarioErrors, loadScenario as load, validateScenario as validate } from '../../src/train/scenario.js';
 
-beforeAll(() => registerAgents());
+const registry = createRegistry();
+registerAgents(registry.agents);
+const validateScenario = (raw: unknown, name?: string) => validate(raw, registry, name);
+const loadScenario = (file: string) => load(file, registry);
 
-const ok = { env: { id: 'CartPole-v1' }, agent: { type: 'ppo' }, budget: { steps: 1000 } };
+// 2048 steps: two rollouts of PPO's default 128 steps x 8 envs
+const ok = { env: { id: 'CartPole-v1' }, agent: { type: 'ppo' }, budget: { steps: 2048 } };
 
 describe('scenario validation', () => {
   it('fills defaults', () => {
@@ -58,7 +63,7 @@ describe('scenario validation', () => {
     expect(s.agent.params.lr).toBe(0.001);
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'env: { id: CartPole-v1\nagent: [ppo\n');
-    expect(() => loadScenario(bad)).toThrow(/does not parse as YAML.*line/);
+    expect(() => loadScenario(bad)).toThrow(/does not parse as YAML[^]*\(line 2, column 1\)/);
     const wrong = join(dir, 'wrong.yaml');
     writeFileSync(wrong, 'env: CartPole-v1\nagent: { type: ppo, lr: fast }\nbudget: 100\n');
     expect(() => loadScenario(wrong)).toThrow(`agent.lr: expected a positive number, got "fast" (in ${wrong})`);
@@ -70,5 +75,81 @@ describe('scenario validation', () => {
     const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(() => loadScenario(join('scenarios', f)), f).not.toThrow();
+  });
+
+  it('reports every error at once, one line each with its key path', () => {
+    const bad = {
+      env: { id: 'CartPole-v1', numEnvs: 0, kwarg: {} },
+      agent: { type: 'ppo', lr: 'fast', gamma: 2, entcoef: 0.1 },
+      budget: { steps: -1 },
+      eval: { episodes: 0 },
+      budgett: 5,
+    };
+    let err: unknown;
+    try {
+      validateScenario(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioErrors);
+    const lines = (err as Error).message.split('\n');
+    expect(lines[0]).toBe('8 errors:');
+    const paths = ['budgett', 'env.kwarg', 'env.numEnvs', 'agent.lr', 'agent.gamma', 'agent.entcoef', 'budget.steps'];
+    for (const p of [...paths, 'eval.episodes']) {
+      expect(lines.filter((l) => l.startsWith(`  ${p}: `)), p).toHaveLength(1);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'rxgym-scn-'));
+    const file = join(dir, 'two.yaml');
+    writeFileSync(file, 'env: { id: CartPole-v1, numEnvs: -2 }\nagent: { type: ppo, lr: fast }\nbudget: 4096\n');
+    expect(() => loadScenario(file)).toThrow(
+      `2 errors in ${file}:\n  env.numEnvs: expected a positive integer, got -2\n` +
+        '  agent.lr: expected a positive number, got "fast"',
+    );
+  });
+
+  it('a name is a directory name: no path separators or "..", a clear error naming the key', () => {
+    for (const name of ['../../../../tmp/x', 'a/b', 'a\\\\b', '..', '.hidden', 'x..y', '', 'has space', { a: 1 }]) {
+      const bad = () => validateScenario({ ...ok, name });
+      expect(bad, JSON.stringify(name)).toThrow(/^name: expected a name of letters, digits/);
+    }
+    expect(validateScenario({ ...ok, name: 'cartpole-ppo_v1.2' }).output.dir).toBe('runs/cartpole-ppo_v1.2');
+    // a name taken from the file name is made safe instead
+    expect(validateScenario(ok, '../my scenario').name).toBe('my_scenario');
+  });
+
+  it('a budget smaller than one rollout is refused, naming the minimum', () => {
+    expect(() => validateScenario({ ...ok, budget: { steps: 1000 } })).toThrow(
+      'budget.steps: 1000 is less than one rollout (128 steps x 8 envs = 1024 env steps), ' +
+        'so nothing would be trained; ' +
+        'give at least 1024',
+    );
+    expect(validateScenario({ ...ok, budget: { steps: 1024 } }).budget.steps).toBe(1024);
+    const two = { ...ok, env: { id: 'CartPole-v1', numEnvs: 2 }, agent: { type: 'ppo', numSteps: 64 }, budget: 100 };
+    expect(() => validateScenario(two)).toThrow(/give at least 128/);
+    const pre = { ...ok, pretrain: { steps: 10, rewards: [{ source: 'rnd' }] } };
+    expect(() => validateScenario(pre)).toThrow(/^pretrain\.steps: 10 is less than one rollout/);
+  });
+
+  it('a binary file gets a clear error, never its bytes; several YAML errors are all listed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxgym-scn-'));
+    const bin = join(dir, 'model.bin');
+    // an ELF header, then a terminal escape that would clear the screen if echoed
+    const elf = [0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe];
+    writeFileSync(bin, Buffer.from([...elf, 0x1b, 0x5b, 0x32, 0x4a]));
+    let msg = '';
+    try {
+      loadScenario(bin);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toBe(`${bin} is not a text file (a NUL byte at offset 6); a scenario is a YAML file such as ` +
+      'scenarios/cartpole-ppo.yaml');
+    const latin1 = join(dir, 'latin1.yaml');
+    writeFileSync(latin1, Buffer.from('name: caf\xe9\n', 'latin1'));
+    expect(() => loadScenario(latin1)).toThrow(/is not a text file \(bytes that are not UTF-8\)/);
+    expect(() => loadScenario(dir)).toThrow(/is a directory/);
+    const two = join(dir, 'two.yaml');
+    writeFileSync(two, 'env: { id: CartPole-v1\nagent: [ppo\nbudget: 100\n');
+    expect(() => loadScenario(two)).toThrow(/does not parse as YAML \(\d+ errors\):\n {2}.*line 2.*\n {2}/);
   });
 });
