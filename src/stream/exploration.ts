@@ -127,8 +127,13 @@ export class ExplorationTracker {
   private readonly read: CellReader;
   private readonly numCells: number | undefined;
 
-  constructor(space: Space<unknown>, opts: { numCells?: number; resolution?: number; reader?: CellReader } = {}) {
-    this.read = opts.reader ?? cellReader(space, opts.resolution ?? 1);
+  /**
+   * `capabilities`: the env's declared exploration cell (else a Box grid of `resolution`, or a hash of the state);
+   * `reader` overrides both.
+   */
+  constructor(space: Space<unknown>, opts: { numCells?: number; resolution?: number; reader?: CellReader; capabilities?: EnvCapabilities } = {}) {
+    const declared = opts.capabilities?.exploration ? declaredReader(space, opts.capabilities.exploration) : undefined;
+    this.read = opts.reader ?? declared ?? cellReader(space, opts.resolution ?? 1);
     this.numCells = opts.numCells ?? this.read.numCells;
   }
 
@@ -234,6 +239,15 @@ export class ExplorationTracker {
   }
 }
 
+/** The reader of a declared exploration cell over `space`, or undefined when the space does not fit it. */
+function declaredReader(space: Space<unknown>, cell: NonNullable<EnvCapabilities['exploration']>): CellReader | undefined {
+  if (cell.kind === 'live') return undefined;
+  const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : space;
+  if (!(sub instanceof Box)) return undefined;
+  if (cell.kind === 'grid') return gridReader(cell, sub.size);
+  return sub.size >= 2 ? boxReader(sub, cell.resolution, cell.key) : undefined;
+}
+
 /** The capabilities of a vector env's sub-envs: declared by the vector env, else read from its first sub-env. */
 function vectorCapabilities(vec: VectorEnv): EnvCapabilities {
   const declared = (vec as { capabilities?: EnvCapabilities }).capabilities;
@@ -249,15 +263,9 @@ export function explorationFor(vec: VectorEnv): ExplorationTracker | undefined {
   const space = vec.singleObservationSpace;
   const cell = vectorCapabilities(vec).exploration;
   if (!cell) return undefined;
-  if (cell.kind === 'grid') {
-    const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : undefined;
-    if (!(sub instanceof Box)) return undefined;
-    return new ExplorationTracker(space, { reader: gridReader(cell, sub.size) });
-  }
-  if (cell.kind === 'box') {
-    const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : space;
-    if (!(sub instanceof Box) || sub.size < 2) return undefined;
-    return new ExplorationTracker(space, { reader: boxReader(sub, cell.resolution, cell.key) });
+  if (cell.kind !== 'live') {
+    const reader = declaredReader(space, cell);
+    return reader ? new ExplorationTracker(space, { reader }) : undefined;
   }
   const subEnvs = vec instanceof SyncVectorEnv ? vec.envs.map((e) => unwrap(e)) : undefined;
   if (!subEnvs || subEnvs.length === 0 || !subEnvs.every(isExplorationCellSource)) return undefined;

@@ -5,8 +5,9 @@ import type { TypedArray } from '../../src/core/spaces.js';
 import { registerExplore } from '../../envs/explore/index.js';
 import { ExploreArena } from '../../envs/explore/arena.js';
 import { ExploreMaze } from '../../envs/explore/maze.js';
-import { ExplorationTracker } from '../../envs/explore/metrics.js';
+import { ExplorationTracker } from '../../src/stream/exploration.js';
 import { makeBatch } from '../rewards/batch.js';
+import { capabilitiesOf } from '../../src/core/capabilities.js';
 
 registerExplore();
 
@@ -81,7 +82,7 @@ describe('Explore-Dungeon-v0', () => {
 describe('ExplorationTracker', () => {
   it('counts unique cells, coverage, per-episode cells and distinct messages', () => {
     const env = new ExploreMaze({ width: 3, height: 3 });
-    const tr = new ExplorationTracker(env.observationSpace, { numCells: env.numCells });
+    const tr = new ExplorationTracker(env.observationSpace, { numCells: env.numCells, capabilities: capabilitiesOf(env) });
     const pos = (x: number, y: number) => [x, y];
     const b = makeBatch({
       obs: [[pos(1, 1)], [pos(1, 2)], [pos(1, 3)]], next: [[pos(1, 2)], [pos(1, 3)], [pos(1, 1)]],
@@ -94,7 +95,7 @@ describe('ExplorationTracker', () => {
   });
   it('reads (depth, x, y) from dungeon blstats', () => {
     const env = make<Record<string, TypedArray>, number>('Explore-Dungeon-v0');
-    const tr = new ExplorationTracker(env.observationSpace);
+    const tr = new ExplorationTracker(env.observationSpace, { capabilities: capabilitiesOf(env) });
     const bl = new Int32Array(2 * 27);
     bl.set([5, 6], 0); bl[12] = 1;
     bl.set([5, 6], 27); bl[27 + 12] = 3;
