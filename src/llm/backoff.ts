@@ -6,7 +6,19 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, rng
   return Math.min(maxMs, raw * rng.uniform(0.5, 1.5));
 }
 
-/** Resolve after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolve after `ms` milliseconds, or at once when `signal` aborts (the caller checks `signal.aborted`). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,7 +1,7 @@
 import { RxgymError } from '../core/env.js';
 
-/** What went wrong talking to an LLM server. */
-export type LlmErrorKind = 'config' | 'unreachable' | 'timeout' | 'http' | 'bad-answer';
+/** What went wrong talking to an LLM server (`cancelled`: the client was closed or the caller aborted). */
+export type LlmErrorKind = 'config' | 'unreachable' | 'timeout' | 'http' | 'bad-answer' | 'cancelled';
 
 /** An LLM failure; `retryable` says whether another attempt may succeed. */
 export class LlmError extends RxgymError {

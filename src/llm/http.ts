@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** Why a POST failed before a complete answer arrived. */
 export class PostError extends Error {
-  constructor(readonly kind: 'timeout' | 'unreachable' | 'broken', message: string) {
+  constructor(readonly kind: 'timeout' | 'unreachable' | 'broken' | 'cancelled', message: string) {
     super(message);
   }
 }
@@ -17,9 +17,18 @@ export class PostError extends Error {
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
 
-/** POST `body` to `url`; resolves with the status and the whole answer text, rejects with a PostError. */
-export function postText(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+/**
+ * POST `body` to `url`; resolves with the status and the whole answer text, rejects with a PostError. When `signal`
+ * aborts, the socket is destroyed at once and the promise rejects with kind `cancelled`.
+ */
+export function postText(
+  url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new PostError('cancelled', 'request cancelled'));
+      return;
+    }
     let u: URL;
     try {
       u = new URL(url);
@@ -30,10 +39,12 @@ export function postText(url: string, headers: Record<string, string>, body: str
     const secure = u.protocol === 'https:';
     let settled = false;
     let gotHeaders = false;
+    const onAbort = (): void => fail(new PostError('cancelled', 'request cancelled'));
     const fail = (e: PostError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       req.destroy();
       reject(e);
     };
@@ -54,6 +65,7 @@ export function postText(url: string, headers: Record<string, string>, body: str
           }
           settled = true;
           clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('aborted', () => fail(new PostError('broken', 'connection closed')));
@@ -62,6 +74,7 @@ export function postText(url: string, headers: Record<string, string>, body: str
     );
     const timer = setTimeout(() => fail(new PostError('timeout', `no complete answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => fail(gotHeaders ? new PostError('broken', 'connection closed') : new PostError('unreachable', err.code ?? err.message)));
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.end(body);
   });
 }

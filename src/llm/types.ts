@@ -29,17 +29,45 @@ export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: s
 export interface ChatOptions {
   temperature?: number;
   maxTokens?: number;
-  /** Number of completions to sample (OpenAI `n`). */
+  /**
+   * Number of completions to sample (OpenAI `n`). Servers that ignore `n` (llama.cpp, Ollama answer with one choice)
+   * get the missing samples as separate requests, and from then on only separate requests.
+   */
   n?: number;
   /** Set false to bypass the cache for this call (the answer is still written to it). */
   cache?: boolean;
+  /** Called before each retry, with the failure and the delay before the next attempt (progress for the CLI). */
+  onRetry?: (info: RetryInfo) => void;
+  /** Aborting cancels the call: sockets are closed and no retry follows. */
+  signal?: AbortSignal;
 }
 
-/** What `chat` resolves to: one text per completion, and whether it came from the cache. */
-export interface ChatResult { texts: string[]; cached: boolean }
+/** A failed attempt that will be retried. */
+export interface RetryInfo { attempt: number; error: Error & { kind: string }; delayMs: number }
+
+/**
+ * What `chat` resolves to: one text per completion, and whether it came from the cache. With `n > 1` against a server
+ * that ignores `n`, samples whose separate request failed are missing from `texts` and their errors are in `errors`.
+ */
+export interface ChatResult { texts: string[]; cached: boolean; errors?: Array<Error & { kind: string }> }
+
+/** Per-call options of `embed`. */
+export interface EmbedOptions { model?: string; cache?: boolean; signal?: AbortSignal }
 
 /** What `embed` resolves to: one vector per input text. */
 export interface EmbedResult { vectors: number[][]; cached: boolean }
+
+/** Failed HTTP attempts by kind. */
+export interface LlmErrorCounts {
+  /** Connection refused, reset or broken off. */
+  unreachable: number;
+  /** Non-2xx answers (see `statuses`). */
+  http: number;
+  /** No complete answer within the time limit. */
+  timeout: number;
+  /** HTTP 200 with a body that is not an OpenAI answer (not JSON, no choices, too few embeddings). */
+  badAnswer: number;
+}
 
 /** Counters of a client since it was created. */
 export interface LlmStats {
@@ -47,6 +75,14 @@ export interface LlmStats {
   requests: number;
   /** Failed HTTP attempts (unreachable, time-out, HTTP error, malformed answer), retried or not. */
   failures: number;
+  /** `failures` by kind. */
+  errors: LlmErrorCounts;
+  /** HTTP error answers by status code. */
+  statuses: Record<string, number>;
+  /** The message of the latest failed attempt. */
+  lastError?: string;
+  /** True once the server answered a request for n > 1 samples with fewer choices (it ignores `n`). */
+  ignoresN: boolean;
   /** Attempts repeated after a retryable failure. */
   retries: number;
   /** Calls answered from the on-disk cache. */
@@ -66,7 +102,9 @@ export interface LlmClient {
   /** POST /chat/completions; rejects with an `LlmError` after retries are exhausted. */
   chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatResult>;
   /** POST /embeddings; rejects with an `LlmError` after retries are exhausted. */
-  embed(texts: string[], opts?: { model?: string; cache?: boolean }): Promise<EmbedResult>;
+  embed(texts: string[], opts?: EmbedOptions): Promise<EmbedResult>;
   /** A snapshot of the counters. */
   stats(): LlmStats;
+  /** Cancel every call in flight (sockets closed, no more retries) and refuse new ones; safe to call twice. */
+  close(): void;
 }

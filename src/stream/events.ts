@@ -7,7 +7,12 @@ export type RunEvent =
   | { type: 'episode'; step: number; envIndex: number; return: number; length: number; success?: boolean; components?: Record<string, number>; time: number }
   | { type: 'batch'; step: number; steps: number; sps: number; time: number }
   | { type: 'rewards'; step: number; components: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>; time: number }
-  | { type: 'annotation'; source: string; labelled: number; queued: number; cacheHits: number; failures: number; pending: number; samples?: { message: string; label: string | number; model: string }[]; time: number }
+  | {
+      type: 'annotation'; source: string; labelled: number; queued: number; cacheHits: number; failures: number;
+      pending: number; samples?: { message: string; label: string | number; model: string }[]; time: number;
+      /** Items given up; answers off-format; failed HTTP attempts by kind (unreachable, http, timeout, badAnswer). */
+      dropped?: number; unparsed?: number; errors?: Record<string, number>;
+    }
   | { type: 'train'; step: number; stats: TrainStats; time: number }
   | { type: 'eval'; step: number; meanReturn: number; stdReturn: number; successRate?: number; episodes: number; time: number }
   | { type: 'explore'; step: number; metrics: Record<string, number>; time: number }

@@ -57,7 +57,9 @@ export function annotatorText(s: ViewState): string {
   const entries = Object.entries(s.annotators);
   if (entries.length === 0) return `${DIM}no annotator in this run${R}`;
   return entries
-    .map(([src, a]) => `${B}${src}${R} labelled ${fmtInt(a.labelled)} queued ${fmtInt(a.queued)} pending ${fmtInt(a.pending)}\n  cache ${fmtInt(a.cacheHits)} failures ${a.failures > 0 ? RED : ''}${fmtInt(a.failures)}${R}`)
+    .map(([src, a]) => `${B}${src}${R} labelled ${fmtInt(a.labelled)} queued ${fmtInt(a.queued)} pending ${fmtInt(a.pending)}` +
+      `\n  cache ${fmtInt(a.cacheHits)} failures ${a.failures > 0 ? RED : ''}${fmtInt(a.failures)}${R}` +
+      (a.dropped || a.unparsed ? ` dropped ${fmtInt(a.dropped ?? 0)} unparsed ${fmtInt(a.unparsed ?? 0)}` : ''))
     .join('\n');
 }
 

@@ -1,6 +1,15 @@
 import type { RunControl } from './control.js';
 import { fmtDuration, fmtInt, fmtNum } from './format.js';
-import { recentMean, reduceView, initialView, successRate, type ViewState } from './view-state.js';
+import {
+  recentMean, reduceView, initialView, successRate, type AnnotatorCounts, type ViewState,
+} from './view-state.js';
+
+/** An annotator's failures, when there are any: " failures 12 (http 8, timeout 4) dropped 3 unparsed 1". */
+export function annotatorFailures(a: AnnotatorCounts): string {
+  const kinds = Object.entries(a.errors ?? {}).filter(([, k]) => k > 0).map(([kind, k]) => `${kind} ${k}`).join(', ');
+  if (a.failures === 0 && !a.dropped && !a.unparsed && kinds === '') return '';
+  return ` failures ${a.failures}${kinds ? ` (${kinds})` : ''} dropped ${a.dropped ?? 0} unparsed ${a.unparsed ?? 0}`;
+}
 
 /** One plain progress line (no escape codes) for logs, pipes and CI. */
 export function progressLine(s: ViewState): string {
@@ -14,7 +23,9 @@ export function progressLine(s: ViewState): string {
   if (rate !== undefined) parts.push(`success ${(rate * 100).toFixed(1)}%`);
   for (const k of ['policy_loss', 'value_loss', 'entropy', 'approx_kl', 'loss']) if (s.train[k] !== undefined) parts.push(`${k} ${fmtNum(s.train[k])}`);
   for (const [name, c] of Object.entries(s.rewardLatest)) parts.push(`r.${name} ${fmtNum(c.scaledMean)}`);
-  for (const [src, a] of Object.entries(s.annotators)) parts.push(`${src} labelled ${a.labelled} queued ${a.queued}`);
+  for (const [src, a] of Object.entries(s.annotators)) {
+    parts.push(`${src} labelled ${a.labelled} queued ${a.queued}${annotatorFailures(a)}`);
+  }
   parts.push(fmtDuration((s.lastTime - s.startTime) / 1000));
   return parts.join(' | ');
 }

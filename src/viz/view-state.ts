@@ -130,8 +130,8 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
       }
       break;
     case 'annotation': {
-      const { labelled, queued, cacheHits, failures, pending } = ev;
-      state.annotators[ev.source] = { labelled, queued, cacheHits, failures, pending };
+      const { labelled, queued, cacheHits, failures, pending, dropped, unparsed, errors } = ev;
+      state.annotators[ev.source] = { labelled, queued, cacheHits, failures, pending, dropped, unparsed, errors };
       for (const s of ev.samples ?? []) {
         // Binary annotators label 1 / 0; say what that means.
         const label = s.label === 1 || s.label === '1' ? 'helpful' : s.label === 0 || s.label === '0' ? 'not helpful' : String(s.label);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { backoffDelay } from '../../src/llm/backoff.js';
-import { createLlmClient, LlmError, resolveLlmOptions, type LlmOptions } from '../../src/llm/index.js';
+import { createLlmClient, describeFailures, LlmError, resolveLlmOptions, type LlmOptions, type RetryInfo } from '../../src/llm/index.js';
 import { defaultResponder, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
 
 let server: OpenAiTestServer;
@@ -172,6 +172,79 @@ describe('LLM client against a real HTTP server', () => {
     expect(res.vectors[0]).toHaveLength(8);
     expect(server.requests[0]!.path).toBe('/v1/embeddings');
     expect(server.requests[0]!.body).toMatchObject({ model: 'm', input: ['a', 'bb'] });
+  });
+});
+
+describe('servers that ignore n, cancellation, failure counts (issue 13, items 8-10)', () => {
+  it('asks for the missing samples separately when the server answers one choice whatever n says', async () => {
+    let k = 0;
+    server.respond(() => ({ text: `sample ${k++}`, choices: 1 }));
+    const client = createLlmClient(opts({ cacheDir: fresh() }));
+    const res = await client.chat(user, { n: 3, temperature: 0.8 });
+    expect(res.texts).toEqual(['sample 0', 'sample 1', 'sample 2']);
+    expect(res.errors).toBeUndefined();
+    expect(server.requests.map((r) => (r.body as { n: number }).n)).toEqual([3, 1, 1]);
+    expect(client.stats()).toMatchObject({ requests: 3, failures: 0, ignoresN: true });
+    // from then on, separate requests straight away; the cache holds the whole answer
+    server.requests.length = 0;
+    expect((await client.chat([{ role: 'user', content: 'again' }], { n: 2 })).texts).toHaveLength(2);
+    expect(server.requests.map((r) => (r.body as { n: number }).n)).toEqual([1, 1]);
+    expect(await client.chat(user, { n: 3, temperature: 0.8 })).toEqual({ texts: ['sample 0', 'sample 1', 'sample 2'], cached: true });
+  });
+
+  it('returns the samples that came back and the errors of those that did not', async () => {
+    server.script({ text: 'first', choices: 1 }, { text: 'second' }, { status: 400 });
+    const client = createLlmClient(opts());
+    const res = await client.chat(user, { n: 3 });
+    expect(res.texts).toEqual(['first', 'second']);
+    expect(res.errors?.map((e) => e.kind)).toEqual(['http']);
+  });
+
+  it('close() cuts a hanging request at once and refuses new calls', async () => {
+    server.respond(() => ({ hang: true }));
+    const client = createLlmClient(opts({ timeoutMs: 60_000 }));
+    const call = client.chat(user).then(() => undefined, (e: unknown) => e as LlmError);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    client.close();
+    const err = await call;
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(err?.kind).toBe('cancelled');
+    await expect(client.chat(user)).rejects.toThrow(/is closed/);
+    expect(client.stats()).toMatchObject({ failures: 0, inFlight: 0 });
+  });
+
+  it('close() stops a retry loop waiting in its backoff; an AbortSignal cancels one call', async () => {
+    server.respond(() => ({ status: 503 }));
+    const client = createLlmClient(opts({ retryBaseMs: 30_000, retryMaxMs: 30_000 }));
+    const retries: RetryInfo[] = [];
+    const call = client.chat(user, { onRetry: (r) => retries.push(r) }).then(() => undefined, (e: unknown) => e as LlmError);
+    await new Promise((r) => setTimeout(r, 100));
+    client.close();
+    expect((await call)?.kind).toBe('cancelled');
+    expect(server.requests).toHaveLength(1);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.error.message).toMatch(/HTTP 503/);
+    expect(retries[0]!.delayMs).toBeGreaterThan(1000);
+    server.respond(() => ({ hang: true }));
+    const ac = new AbortController();
+    const other = createLlmClient(opts());
+    const pending = other.chat(user, { signal: ac.signal }).then(() => undefined, (e: unknown) => e as LlmError);
+    setTimeout(() => ac.abort(), 50);
+    expect((await pending)?.kind).toBe('cancelled');
+  });
+
+  it('counts failed attempts by kind and status, and says so in words', async () => {
+    server.script({ status: 500 }, { status: 503 }, { status: 500 }, { garbage: 'oops' }, { hang: true }, { text: 'ok' });
+    const client = createLlmClient(opts({ timeoutMs: 100, maxRetries: 5 }));
+    await client.chat(user);
+    const st = client.stats();
+    expect(st.errors).toEqual({ unreachable: 0, http: 3, timeout: 1, badAnswer: 1 });
+    expect(st.statuses).toEqual({ 500: 2, 503: 1 });
+    expect(st.lastError).toMatch(/did not answer within 100 ms/);
+    expect(describeFailures(st.errors, st.statuses)).toBe(
+      '3 HTTP errors (500 x2, 503 x1), 1 time-out, 1 unparsable answer (not an OpenAI chat answer)',
+    );
   });
 });
 

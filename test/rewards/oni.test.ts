@@ -1,23 +1,30 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Box, Discrete } from '../../src/core/spaces.js';
-import { createLlmClient } from '../../src/llm/index.js';
 import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
-import { buildRewardStack, registerAllSources, type RewardContext } from '../../rewards/index.js';
-import { LlmAnnotator, type OniLabel } from '../../rewards/intrinsic/oni/annotator.js';
+import { type RewardContext } from '../../rewards/index.js';
+import { LlmAnnotator, type LlmAnnotatorSettings, type OniLabel } from '../../rewards/intrinsic/oni/annotator.js';
 import { ClassificationModel, RankingModel } from '../../rewards/intrinsic/oni/models.js';
 import { OniSource } from '../../rewards/intrinsic/oni/oni.js';
 import { parseClassification, parseRanking } from '../../rewards/intrinsic/oni/prompts.js';
 import { rubricLabel, rubricPreference } from '../../rewards/intrinsic/oni/rubric.js';
-import { lastUserMessage, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setWarningHandler } from '../../src/core/warn.js';
+import type { RewardEvent } from '../../src/core/reward.js';
+import { freePort, lastUserMessage, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
+import { startOpenAiServerProcess } from '../support/openai-server-process.js';
 import { makeBatch } from './batch.js';
-
-registerAllSources();
+import { buildRewardStack } from '../support/registry.js';
 const ctx = (numEnvs = 1): RewardContext => ({ envId: 'T', observationSpace: new Box(0, 1, [1]), actionSpace: new Discrete(3), numEnvs, seed: 1 });
 const msgBatch = (messages: string[][], episodeIds?: number[][]) => {
   const z = messages.map((row) => row.map(() => [0]));
   return makeBatch({ obs: z, next: z, messages, episodeIds });
 };
 const llmOpts = (url: string) => ({ baseUrl: url, cacheDir: 'off', maxRetries: 0, retryBaseMs: 0, timeoutMs: 5000 });
+const settings = (extra: Partial<LlmAnnotatorSettings> = {}): LlmAnnotatorSettings => ({
+  maxQueue: 10, concurrency: 1, parseRetries: 2, temperature: 0.1, maxTokens: 64, reasks: 0, reaskDelayMs: 0, warnAfter: 20, ...extra,
+});
 
 let server: OpenAiTestServer | undefined;
 afterEach(async () => { await server?.close(); server = undefined; });
@@ -108,7 +115,9 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
     const t0 = performance.now();
     expect(Array.from(s.compute(b))).toEqual([0, 0]);
     expect(performance.now() - t0).toBeLessThan(100);
-    expect(s.annotator.stats().pending).toBe(2);
+    // asked in the worker thread: queued there or in flight
+    const st = s.annotator.stats();
+    expect(st.queued + st.pending).toBe(2);
     await s.annotator.idle();
     s.update();
     expect(Array.from(s.compute(msgBatch([['You kill the newt!'], ['You miss the newt.']], [[5], [6]])))).toEqual([1, 0]);
@@ -118,8 +127,7 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
   it('counts 500s and garbage; retries off-format answers then drops them', async () => {
     server = await startOpenAiServer();
     server.script({ status: 500 }, { garbage: 'not json at all' }, { text: 'I think it is good' }, { text: 'still no label' }, { text: 'nope' });
-    const client = createLlmClient(llmOpts(server.url));
-    const a = new LlmAnnotator(client, { maxQueue: 10, concurrency: 1, parseRetries: 2, temperature: 0.1, maxTokens: 64 });
+    const a = new LlmAnnotator(llmOpts(server.url), settings());
     const got: OniLabel[] = [];
     a.labels$.subscribe((l) => got.push(l));
     a.submit([{ kind: 'cls', message: 'c' }, { kind: 'cls', message: 'b' }, { kind: 'cls', message: 'a' }]);
@@ -135,14 +143,113 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
   });
   it('keeps a bounded queue and labels the newest first', async () => {
     server = await startOpenAiServer(() => ({ delayMs: 20, text: '<label>NOT HELPFUL</label>' }));
-    const client = createLlmClient(llmOpts(server.url));
-    const a = new LlmAnnotator(client, { maxQueue: 3, concurrency: 1, parseRetries: 0, temperature: 0.1, maxTokens: 64 });
+    const a = new LlmAnnotator(llmOpts(server.url), settings({ maxQueue: 3, parseRetries: 0 }));
     const order: string[] = [];
     a.labels$.subscribe((l) => { if (l.kind === 'cls') order.push(l.message); });
     a.submit(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((message) => ({ kind: 'cls' as const, message })));
-    expect(a.stats()).toMatchObject({ queued: 2, pending: 1, dropped: 3 });
     await a.idle();
     expect(order).toEqual(['m6', 'm5', 'm4']);
+    expect(a.stats()).toMatchObject({ labelled: 3, queued: 0, pending: 0, dropped: 3 });
     a.dispose();
+  });
+});
+
+/** Burn CPU for `ms` without yielding, as a synchronous training step does. */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) { /* training */ }
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const HELPFUL = '<reasoning>progress</reasoning><label>HELPFUL</label>';
+
+describe('ONI LLM annotator off the training thread (issue 13, item 7)', () => {
+  it('labels every message while the training loop never yields, disk cache on', async () => {
+    // the server is its own process: a server in this process could not answer while the loop below spins either
+    const proc = await startOpenAiServerProcess(50, HELPFUL);
+    try {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'rxgym-oni-cache-'));
+      const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: { ...llmOpts(proc.url), cacheDir } }, ctx(12));
+      const row = Array.from({ length: 12 }, (_, i) => `You kill the newt number ${i}!`);
+      let ep = 0;
+      const batch = () => { ep++; return msgBatch([row], [row.map(() => ep)]); };
+      s.compute(batch());
+      const t0 = performance.now();
+      let labelled = 0;
+      while (performance.now() - t0 < 8000 && labelled < 12) {
+        busy(25); // one synchronous batch of env steps and learning, no await anywhere
+        s.compute(batch());
+        s.update();
+        labelled = s.annotator.stats().labelled;
+      }
+      expect(labelled).toBe(12);
+      expect(Array.from(s.compute(batch()))).toEqual(row.map(() => 1));
+      s.dispose();
+    } finally {
+      await proc.close();
+    }
+  });
+});
+
+describe('ONI LLM failures are visible (issue 13, item 9)', () => {
+  const events = (s: OniSource): RewardEvent[] => {
+    const seen: RewardEvent[] = [];
+    s.events$.subscribe((e) => seen.push(e));
+    return seen;
+  };
+  const warnings: string[] = [];
+  let restore: ((m: string) => void) | undefined;
+  beforeAll(() => { restore = setWarningHandler((m) => warnings.push(m)); });
+  afterEach(() => { warnings.length = 0; });
+  afterAll(() => { if (restore) setWarningHandler(restore); });
+
+  it('server down: counts refused connections, warns once, and asks the messages again when it is back', async () => {
+    const port = await freePort();
+    const cfg = { source: 'oni', annotator: 'llm', llm: llmOpts(`http://127.0.0.1:${port}/v1`), reasks: 4, reaskDelayMs: 300, warnAfter: 3 };
+    const s = new OniSource('oni', cfg, ctx());
+    const seen = events(s);
+    s.compute(msgBatch([['You kill the newt!'], ['You find a key.'], ['You miss the newt.']]));
+    for (let i = 0; i < 50 && !seen.some((e) => e.kind === 'error'); i++) { await sleep(50); s.update(); }
+    const errs = seen.filter((e) => e.kind === 'error');
+    expect(errs).toHaveLength(1);
+    expect(String(errs[0]!.data.message)).toMatch(/labelled nothing in its last \d+ requests to http:\/\/127\.0\.0\.1:\d+\/v1 \(\d+ connection failures?/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^oni: the LLM annotator has labelled nothing/);
+    server = await startOpenAiServer(() => ({ text: HELPFUL }), { port });
+    await s.annotator.idle();
+    s.update();
+    const last = seen.filter((e) => e.kind === 'annotation').at(-1)!.data;
+    expect(last).toMatchObject({ labelled: 3, dropped: 0, messages: 3 });
+    expect(last.failures as number).toBeGreaterThanOrEqual(3);
+    expect(last.reasked as number).toBeGreaterThanOrEqual(3);
+    expect((last.errors as Record<string, number>).unreachable).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < 5; i++) s.update();
+    expect(seen.filter((e) => e.kind === 'error')).toHaveLength(1); // once
+    s.dispose();
+  });
+
+  it('HTTP 500s: counted by status, warned, dropped after the bounded re-asks', async () => {
+    server = await startOpenAiServer(() => ({ status: 500 }));
+    const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url), reasks: 1, reaskDelayMs: 10, warnAfter: 4 }, ctx());
+    const seen = events(s);
+    s.compute(msgBatch([['a'], ['b']]));
+    await s.annotator.idle();
+    s.update();
+    const last = seen.filter((e) => e.kind === 'annotation').at(-1)!.data;
+    expect(last).toMatchObject({ labelled: 0, failures: 4, reasked: 2, dropped: 2, errors: { http: 4, unreachable: 0, timeout: 0, badAnswer: 0 }, statuses: { 500: 4 } });
+    expect(server.requests).toHaveLength(4);
+    expect(String(seen.find((e) => e.kind === 'error')!.data.message)).toMatch(/last 4 requests .*\(4 HTTP errors \(500 x4\)\); latest: .*HTTP 500: scripted failure 500/);
+    s.dispose();
+  });
+
+  it('off-format answers: counted as unparsed, warned, dropped after the parse retries', async () => {
+    server = await startOpenAiServer(() => ({ text: 'It is fine, I guess.' }));
+    const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url), parseRetries: 1, warnAfter: 4 }, ctx());
+    const seen = events(s);
+    s.compute(msgBatch([['a'], ['b']]));
+    await s.annotator.idle();
+    s.update();
+    expect(seen.filter((e) => e.kind === 'annotation').at(-1)!.data).toMatchObject({ labelled: 0, unparsed: 4, dropped: 2, failures: 0 });
+    expect(String(seen.find((e) => e.kind === 'error')!.data.message)).toMatch(/no failed request, 4 off-format answer\(s\)\); latest: off-format answer: "It is fine, I guess\."/);
+    s.dispose();
   });
 });

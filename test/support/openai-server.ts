@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /**
  * A scripted answer of the test server.
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
  * - `hang`: never answer (the client must time out).
  * - `drop`: close the connection without an answer.
  * - `embeddings`: these vectors for an embeddings request.
+ * - `choices`: at most this many choices whatever `n` asks (llama.cpp and Ollama answer with one).
  * `delayMs` delays any of them.
  */
 export interface ScriptedAnswer {
@@ -21,6 +22,7 @@ export interface ScriptedAnswer {
   hang?: boolean;
   drop?: boolean;
   embeddings?: number[][];
+  choices?: number;
   delayMs?: number;
 }
 
@@ -93,8 +95,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Start a server on an ephemeral port of 127.0.0.1 that speaks /v1/chat/completions and /v1/embeddings. */
-export async function startOpenAiServer(responder: Responder = defaultResponder): Promise<OpenAiTestServer> {
+/**
+ * Start a server on 127.0.0.1 that speaks /v1/chat/completions and /v1/embeddings, on an ephemeral port unless
+ * `port` is given (a server coming back where one was down).
+ */
+export async function startOpenAiServer(
+  responder: Responder = defaultResponder, opts: { port?: number } = {},
+): Promise<OpenAiTestServer> {
   const queue: ScriptedAnswer[] = [];
   const requests: RecordedRequest[] = [];
   let current = responder;
@@ -142,14 +149,14 @@ export async function startOpenAiServer(responder: Responder = defaultResponder)
       const n = (body as { n?: number } | null)?.n ?? 1;
       const model = (body as { model?: string } | null)?.model ?? 'test';
       const texts = Array.isArray(answer.text) ? answer.text : new Array<string>(n).fill(answer.text ?? '');
-      send(200, chatBody(texts, model));
+      send(200, chatBody(texts.slice(0, answer.choices ?? texts.length), model));
     }
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -164,4 +171,16 @@ export async function startOpenAiServer(responder: Responder = defaultResponder)
         server.close(() => resolve());
       }),
   };
+}
+
+/** A port of 127.0.0.1 that was free a moment ago: nothing listens there (a server that is down). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 }

@@ -1,6 +1,8 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Rng } from '../../../src/core/rng.js';
-import type { ChatMessage, LlmClient } from '../../../src/llm/index.js';
+import {
+  describeFailures, OffThreadChat, type ChatJobResult, type ChatMessage, type LlmOptions,
+} from '../../../src/llm/index.js';
 import { classificationPrompt, parseClassification, parseRanking, rankingPrompt } from './prompts.js';
 import { rubricLabel, rubricPreference } from './rubric.js';
 
@@ -20,10 +22,18 @@ export interface AnnotatorStats {
   failures: number;
   /** Requests in flight. */
   pending: number;
-  /** Items given up after retries (unparseable or failing answers) or pushed out of the full queue. */
+  /** Items given up (off-format after every parse retry, failing after every re-ask) or pushed out of a full queue. */
   dropped: number;
   /** Answers that were off-format (each counted, retried or dropped). */
   unparsed: number;
+  /** Items asked again after their request failed (the server was down, erring or timing out). */
+  reasked?: number;
+  /** Items waiting to be asked again. */
+  later?: number;
+  /** Failed HTTP attempts by kind: connection refused/reset, HTTP errors, time-outs, answers not OpenAI JSON. */
+  errors?: { unreachable: number; http: number; timeout: number; badAnswer: number };
+  /** HTTP error answers by status code. */
+  statuses?: Record<string, number>;
 }
 
 /** Labels messages in the background; `submit` never waits. */
@@ -34,7 +44,11 @@ export interface Annotator {
   /** Labels, as they arrive. */
   readonly labels$: Observable<OniLabel>;
   stats(): AnnotatorStats;
-  /** Resolves when nothing is queued or in flight (tests, benchmarks). */
+  /** Take in what arrived in the background now (called once per batch); optional. */
+  poll?(): void;
+  /** A warning to show once (e.g. nothing labelled for many requests), else undefined; optional. */
+  takeWarning?(): string | undefined;
+  /** Resolves when nothing is queued, in flight or waiting to be asked again (tests, benchmarks). */
   idle(): Promise<void>;
   dispose(): void;
 }
@@ -73,112 +87,224 @@ export class RubricAnnotator implements Annotator {
 export interface LlmAnnotatorSettings {
   /** Largest queue; when full the oldest item is dropped (newest are labelled first). */
   maxQueue: number;
-  /** Requests in flight at once (the client may limit further). */
+  /** Requests in flight at once. */
   concurrency: number;
   /** Extra attempts for an off-format answer (sent uncached), then the item is dropped. */
   parseRetries: number;
   temperature: number;
   maxTokens: number;
   goal?: string;
+  /** Times an item whose request failed (server down, errors, time-outs) is asked again later, then dropped. */
+  reasks: number;
+  /** Delay before the first re-ask, in ms; it doubles for each further one. */
+  reaskDelayMs: number;
+  /** Warn (once) when this many HTTP attempts in a row brought no label. */
+  warnAfter: number;
 }
 
+/** One item on its way: what to ask, how often its answer was off-format, how often it was asked again. */
+interface Job { item: OniItem; parseAttempts: number; reasks: number }
+
 /**
- * ONI's asynchronous annotator: a bounded queue labelled newest first by chat calls running in the
- * background; answers parsed strictly; off-format answers retried then dropped and counted; client
- * failures (after the client's own retries) counted and dropped. Never throws into the caller.
+ * ONI's asynchronous annotator: its LLM client runs in a worker thread (OffThreadChat), so the labelling never waits
+ * for the training loop and the training loop never waits for it. A bounded queue is labelled newest first; answers
+ * are parsed strictly; off-format answers are asked again uncached, then dropped; items whose request failed (after
+ * the client's own retries) are asked again later, a bounded number of times, then dropped. Every failure is counted
+ * by kind. Labels are taken in at every `submit`/`poll` (once per batch) and whenever this thread's event loop runs.
  */
 export class LlmAnnotator implements Annotator {
   readonly name = 'llm' as const;
   private readonly out = new Subject<OniLabel>();
   readonly labels$ = this.out.asObservable();
-  private readonly queue: OniItem[] = [];
-  private inFlight = 0;
+  private readonly chat: OffThreadChat;
+  private readonly jobs = new Map<number, Job>();
+  private readonly later: Array<{ id: number; due: number }> = [];
+  private nextId = 1;
   private labelled = 0;
-  private cacheHits = 0;
   private failures = 0;
   private dropped = 0;
   private unparsed = 0;
+  private reasked = 0;
+  private cacheHits = 0;
+  private attemptsAtLabel = 0;
+  private lastError?: string;
+  private warned = false;
+  private timer?: NodeJS.Timeout;
   private closed = false;
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly client: LlmClient, private readonly s: LlmAnnotatorSettings) {}
+  constructor(llm: LlmOptions, private readonly s: LlmAnnotatorSettings) {
+    const queue = { llm, maxQueue: s.maxQueue, concurrency: s.concurrency, order: 'newest' as const };
+    this.chat = new OffThreadChat(queue, (r) => this.onResult(r));
+  }
+
+  /** The server the annotator asks. */
+  get baseUrl(): string {
+    return this.chat.baseUrl;
+  }
 
   submit(items: OniItem[]): void {
     if (this.closed) return;
-    for (const it of items) {
-      this.queue.push(it);
-      if (this.queue.length > this.s.maxQueue) { this.queue.shift(); this.dropped++; }
-    }
-    this.pump();
+    this.poll();
+    this.send(items.map((item) => this.newJob({ item, parseAttempts: 0, reasks: 0 })));
   }
 
-  private pump(): void {
-    while (!this.closed && this.inFlight < this.s.concurrency && this.queue.length > 0) {
-      const item = this.queue.pop()!;
-      this.inFlight++;
-      void this.label(item).finally(() => {
-        this.inFlight--;
-        this.pump();
-        this.notifyIdle();
-      });
+  /** Take in the labels and failures that arrived, and ask again the items whose time has come. */
+  poll(): void {
+    if (this.closed) return;
+    this.chat.poll();
+    const now = Date.now();
+    const due = this.later.filter((l) => l.due <= now);
+    if (due.length === 0) return;
+    this.later.splice(0, this.later.length, ...this.later.filter((l) => l.due > now));
+    this.reasked += due.length;
+    this.send(due.map((l) => l.id));
+  }
+
+  private newJob(job: Job): number {
+    const id = this.nextId++;
+    this.jobs.set(id, job);
+    return id;
+  }
+
+  private send(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.chat.submit(ids.map((id) => {
+      const { item, parseAttempts } = this.jobs.get(id)!;
+      const messages: ChatMessage[] = item.kind === 'cls'
+        ? classificationPrompt(item.message, this.s.goal)
+        : rankingPrompt(item.a, item.b, this.s.goal);
+      // an off-format answer is asked again past the cache, which holds the off-format one
+      const options = { temperature: this.s.temperature, maxTokens: this.s.maxTokens, cache: parseAttempts === 0 };
+      return { id, messages, options };
+    }));
+  }
+
+  private onResult(r: ChatJobResult): void {
+    const job = this.jobs.get(r.id);
+    if (!job || this.closed) return;
+    this.jobs.delete(r.id);
+    if ('error' in r) {
+      if (r.error.kind === 'cancelled') return;
+      this.lastError = r.error.message;
+      if (r.error.kind === 'dropped') this.dropped++;
+      else {
+        this.failures++;
+        if (job.reasks < this.s.reasks && r.error.kind !== 'worker') this.askLater(job);
+        else this.dropped++;
+      }
+    } else {
+      if (r.cached) this.cacheHits++;
+      if (!this.take(job.item, r.texts[0] ?? '')) {
+        this.unparsed++;
+        this.lastError = `off-format answer: "${excerpt(r.texts[0] ?? '')}"`;
+        const retry = job.parseAttempts < this.s.parseRetries;
+        if (retry) this.send([this.newJob({ ...job, parseAttempts: job.parseAttempts + 1 })]);
+        else this.dropped++;
+      }
     }
     this.notifyIdle();
   }
 
-  private async label(item: OniItem): Promise<void> {
-    // leave the caller's stack first: the first fetch of a process loads its HTTP stack synchronously
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const prompt: ChatMessage[] = item.kind === 'cls' ? classificationPrompt(item.message, this.s.goal) : rankingPrompt(item.a, item.b, this.s.goal);
-    for (let attempt = 0; attempt <= this.s.parseRetries; attempt++) {
-      let text: string;
-      try {
-        const res = await this.client.chat(prompt, { temperature: this.s.temperature, maxTokens: this.s.maxTokens, cache: attempt === 0 });
-        if (res.cached) this.cacheHits++;
-        text = res.texts[0] ?? '';
-      } catch {
-        this.failures++;
-        this.dropped++;
-        return;
-      }
-      if (this.closed) return;
-      if (item.kind === 'cls') {
-        const label = parseClassification(text);
-        if (label !== undefined) { this.labelled++; this.out.next({ kind: 'cls', message: item.message, label }); return; }
-      } else {
-        const pref = parseRanking(text);
-        if (pref !== undefined) { this.labelled++; this.out.next({ kind: 'pair', a: item.a, b: item.b, pref }); return; }
-      }
-      this.unparsed++;
+  /** Parse an answer; on success emit the label. */
+  private take(item: OniItem, text: string): boolean {
+    if (item.kind === 'cls') {
+      const label = parseClassification(text);
+      if (label === undefined) return false;
+      this.labelled++;
+      this.attemptsAtLabel = this.attempts();
+      this.out.next({ kind: 'cls', message: item.message, label });
+    } else {
+      const pref = parseRanking(text);
+      if (pref === undefined) return false;
+      this.labelled++;
+      this.attemptsAtLabel = this.attempts();
+      this.out.next({ kind: 'pair', a: item.a, b: item.b, pref });
     }
-    this.dropped++;
+    return true;
+  }
+
+  /** Ask a failed item again after a delay that doubles with each re-ask (the server may be back by then). */
+  private askLater(job: Job): void {
+    const delay = this.s.reaskDelayMs * 2 ** job.reasks;
+    this.later.push({ id: this.newJob({ ...job, reasks: job.reasks + 1 }), due: Date.now() + delay });
+    if (this.timer === undefined) this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.later.length === 0 || this.closed) return;
+    const next = Math.min(...this.later.map((l) => l.due));
+    // unref'd: a re-ask due after training has ended keeps nothing alive; poll() also sends due items once per batch
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.poll();
+      this.armTimer();
+    }, Math.max(0, next - Date.now()));
+    this.timer.unref();
+  }
+
+  /** HTTP attempts so far (requests and their retries). */
+  private attempts(): number {
+    const st = this.chat.stats();
+    return st.requests + st.retries;
   }
 
   stats(): AnnotatorStats {
+    this.poll();
+    const st = this.chat.stats();
     return {
-      labelled: this.labelled, queued: this.queue.length, cacheHits: this.cacheHits, failures: this.failures,
-      pending: this.inFlight, dropped: this.dropped, unparsed: this.unparsed,
+      labelled: this.labelled, queued: Math.max(0, this.chat.outstanding - st.running), cacheHits: this.cacheHits,
+      failures: this.failures, pending: st.running, dropped: this.dropped, unparsed: this.unparsed,
+      reasked: this.reasked, later: this.later.length, errors: { ...st.errors }, statuses: { ...st.statuses },
     };
   }
 
+  takeWarning(): string | undefined {
+    if (this.warned) return undefined;
+    if (this.chat.error !== undefined) {
+      this.warned = true;
+      return `the LLM annotator stopped: ${this.chat.error}`;
+    }
+    const streak = this.attempts() - this.attemptsAtLabel;
+    if (streak < this.s.warnAfter) return undefined;
+    this.warned = true;
+    const st = this.chat.stats();
+    const what = describeFailures(st.errors, st.statuses);
+    const parse = this.unparsed > 0 ? `, ${this.unparsed} off-format answer(s)` : '';
+    return `the LLM annotator has labelled nothing in its last ${streak} requests to ${this.chat.baseUrl} ` +
+      `(${what}${parse}); latest: ${this.lastError ?? 'none'}`;
+  }
+
   idle(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  private isIdle(): boolean {
+    return this.closed || (this.chat.outstanding === 0 && this.later.length === 0);
+  }
+
   private notifyIdle(): void {
-    if (this.inFlight === 0 && (this.queue.length === 0 || this.closed)) {
-      const w = this.waiters;
-      this.waiters = [];
-      for (const f of w) f();
-    }
+    if (!this.isIdle()) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   dispose(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.queue.length = 0;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.later.length = 0;
+    this.chat.close();
     this.out.complete();
     this.notifyIdle();
   }
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 80)}...` : flat;
 }
 
 /** Pick a partner for a new message among those seen (ONI-Ranking pairs new messages with known ones). */

@@ -1,6 +1,7 @@
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Rng } from '../../../src/core/rng.js';
-import { createLlmClient, type LlmClient, type LlmOptions } from '../../../src/llm/index.js';
+import { resolveLlmOptions, type LlmOptions } from '../../../src/llm/index.js';
+import { warnOnce } from '../../../src/core/warn.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../../registry.js';
 import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
@@ -34,7 +35,7 @@ export class OniSource implements RewardSource {
   private warnedNoMessages = false;
   private samples: { message: string; label: string | number; model: string }[] = [];
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext, client?: LlmClient) {
+  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
     const type = enumOpt(cfg, 'model', ONI_MODELS, 'retrieval');
     this.beta = numOpt(cfg, 'beta', 3, { min: 0 });
     const seed = numOpt(cfg, 'seed', ctx.seed + 3001, { int: true });
@@ -54,19 +55,19 @@ export class OniSource implements RewardSource {
     const llm: LlmOptions = { ...ctx.llm, ...(llmCfg as LlmOptions | undefined) };
     if (llm.baseUrl !== undefined) checkUrl(llm.baseUrl, 'llm.baseUrl');
     const which = enumOpt(cfg, 'annotator', ['auto', 'rubric', 'llm'] as const, 'auto');
-    const useLlm = which === 'llm' || (which === 'auto' && (client !== undefined || llm.baseUrl !== undefined));
+    const useLlm = which === 'llm' || (which === 'auto' && llm.baseUrl !== undefined);
     if (useLlm) {
-      let c = client;
-      if (!c) {
-        try { c = createLlmClient(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
-      }
-      this.annotator = new LlmAnnotator(c, {
+      try { resolveLlmOptions(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
+      this.annotator = new LlmAnnotator(llm, {
         maxQueue: numOpt(cfg, 'maxQueue', 10_000, { int: true, min: 1 }),
         concurrency: numOpt(cfg, 'concurrency', llm.concurrency ?? 4, { int: true, min: 1 }),
         parseRetries: numOpt(cfg, 'parseRetries', 2, { int: true, min: 0 }),
         temperature: numOpt(cfg, 'temperature', 0.1, { min: 0 }),
         maxTokens: numOpt(cfg, 'maxTokens', 512, { int: true, min: 1 }),
         goal: strOpt(cfg, 'goal', undefined),
+        reasks: numOpt(cfg, 'reasks', 3, { int: true, min: 0 }),
+        reaskDelayMs: numOpt(cfg, 'reaskDelayMs', 10_000, { min: 0 }),
+        warnAfter: numOpt(cfg, 'warnAfter', 20, { int: true, min: 1 }),
       });
     } else {
       this.annotator = new RubricAnnotator();
@@ -83,6 +84,8 @@ export class OniSource implements RewardSource {
   }
 
   compute(batch: TransitionBatch): Float32Array {
+    // labels that arrived since the last batch reach the model now, whether or not this thread yielded in between
+    this.annotator.poll?.();
     const n = batch.numSteps * batch.numEnvs;
     const out = new Float32Array(n);
     const msgs = batch.messages;
@@ -133,8 +136,16 @@ export class OniSource implements RewardSource {
   update(): void {
     if (this.model.train()) this.cache.clear();
     const s = this.annotator.stats();
-    this.emit('annotation', { annotator: this.annotator.name, model: this.model.type, ...s, samples: this.samples, ...this.model.stats() });
+    this.emit('annotation', {
+      annotator: this.annotator.name, model: this.model.type, ...s, messages: this.seenList.length, samples: this.samples,
+      ...this.model.stats(),
+    });
     this.samples = [];
+    const warning = this.annotator.takeWarning?.();
+    if (warning !== undefined) {
+      warnOnce(`${this.name}: ${warning}`);
+      this.emit('error', { message: warning });
+    }
   }
 
   /** Plain state for checkpoints: the reward model (labels, weights) and the messages already submitted. */
@@ -169,6 +180,7 @@ export class OniSource implements RewardSource {
 export const oniInfo: RewardSourceInfo = {
   defaults: { weight: 0.4, normalize: 'none', episodic: true },
   options: ['model', 'annotator', 'llm', 'beta', 'threshold', 'eps', 'features', 'hidden', 'lr', 'trainSteps', 'batchSize', 'seed',
-    'maxQueue', 'concurrency', 'parseRetries', 'temperature', 'maxTokens', 'goal'],
+    'maxQueue', 'concurrency', 'parseRetries', 'temperature', 'maxTokens', 'goal',
+    'reasks', 'reaskDelayMs', 'warnAfter'],
   description: 'ONI: rewards distilled online from (LLM or rubric) labels of the messages, r(m)/N_ep(m)^beta',
 };
