@@ -67,10 +67,12 @@ class Cur {
   rest(): string { const r = this.text.slice(this.pos).trim(); return r ? `"${r}"` : 'the end of the line'; }
   number(what: string): number {
     this.ws();
-    const m = /^-?\d+(\.\d+)?/.exec(this.text.slice(this.pos));
+    const m = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(this.text.slice(this.pos));
     if (!m) this.fail(`expected ${what} (a number), got ${this.rest()}`);
+    const v = Number(m[0]);
+    if (!Number.isFinite(v)) this.fail(`${what} ${m[0]} is too large`);
     this.pos += m[0].length;
-    return Number(m[0]);
+    return v;
   }
   /** A name up to "@", a keyword or the end: several words allowed ("food ration"). */
   name(what: string, stops: readonly string[]): string {
@@ -148,7 +150,11 @@ function entity(c: Cur, keyword: string, w: number, h: number, chance: number, l
     case 'OBJECT': {
       const what = objectChoice(c);
       let qty = 1;
-      if (c.eat('x')) qty = c.number('a quantity');
+      if (c.eat('x')) {
+        const at = (c.ws(), c.pos);
+        qty = c.number('a quantity');
+        if (!Number.isInteger(qty) || qty < 1) c.fail(`a quantity is a whole number of at least 1, got ${qty}`, at);
+      }
       return { type: 'object', what, at: legend ? here : place(c, w, h), qty, chance };
     }
     case 'MONSTER': {
@@ -187,7 +193,9 @@ function reward(c: Cur, w: number, h: number): EventSpec {
     else {
       const at = c.pos;
       const x = c.number('a column x or "stairs"'); c.expect(',', 'a comma between x and y'); const y = c.number('a row y');
-      if (x < 0 || y < 0 || x >= w || y >= h) c.fail(`position ${x},${y} is outside the ${w}x${h} map`, at);
+      if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= w || y >= h) {
+        c.fail(`position ${x},${y} is outside the ${w}x${h} map (x counts columns from 0, y rows from 0)`, at);
+      }
       ev = { kind, cell: { x, y }, value: 1, repeatable: false, terminal: false };
     }
   } else if (kind === 'pickup' || kind === 'eat') {
@@ -221,7 +229,7 @@ export function parseLevel(text: string): LevelSpec {
   const spec: LevelSpec = { rows: [], lit: true, start: 'random', entities: [], events: [], actions: [...NAV_ACTIONS], pet: false, legend: new Map() };
   let k = 0;
   let sawMap = false;
-  let startSet = false;
+  let startLine = 0;
   const deferred: Array<{ c: Cur; kw: string; chance: number }> = [];
   while (k < lines.length) {
     const raw = lines[k]!;
@@ -250,6 +258,7 @@ export function parseLevel(text: string): LevelSpec {
     const ifm = /^IF\s+(\d+(?:\.\d+)?)%$/.exec(kw);
     if (ifm) {
       chance = Number(ifm[1]) / 100;
+      if (chance > 1) throw new LevelSyntaxError(n, raw.indexOf(ifm[1]!) + 1, `IF ${ifm[1]}%: chances go up to 100%`);
       const kwAt = c.pos;
       kw = c.word('an entity keyword after IF n%:').replace(/:$/, '');
       if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER'].includes(kw)) c.fail(`IF n%: applies to OBJECT, MONSTER, DOOR or BOULDER, not "${kw}"`, kwAt);
@@ -285,7 +294,14 @@ export function parseLevel(text: string): LevelSpec {
         spec.legend.set(ch, entity(c, ekw, 0, 0, 1, true));
         break;
       }
-      case 'START': startSet = true; deferred.push({ c, kw, chance }); break;
+      case 'START':
+        if (startLine) {
+          const what = `a second START line; a level has one start (the first is on line ${startLine})`;
+          throw new LevelSyntaxError(n, indent(raw), what);
+        }
+        startLine = n;
+        deferred.push({ c, kw, chance });
+        break;
       case 'OBJECT': case 'MONSTER': case 'DOOR': case 'BOULDER': case 'REWARD': deferred.push({ c, kw, chance }); break;
       default: throw new LevelSyntaxError(n, raw.length - raw.trimStart().length + 1, `unknown keyword "${kw}"; keywords: MAP, LIT, START, LEGEND, OBJECT, MONSTER, DOOR, BOULDER, REWARD, ACTIONS, PET, IF n%`);
     }
@@ -297,12 +313,24 @@ export function parseLevel(text: string): LevelSpec {
     for (let x = 0; x < r.length; x++) {
       const ch = r[x]!;
       if (!MAP_CHARS.has(ch) && !spec.legend.has(ch)) throw new LevelSyntaxError(mapLine(lines, y), x + 1, `unknown map character "${ch}"; built-ins are ${[...MAP_CHARS.keys()].map((s) => JSON.stringify(s)).join(' ')}, others need a LEGEND line`);
-      if (ch === '@') { if (startSet) throw new LevelSyntaxError(mapLine(lines, y), x + 1, 'the map has "@" and the level also has a START line; use one'); spec.start = { x, y }; }
+      if (ch === '@') {
+        const line = mapLine(lines, y);
+        const both = 'the map has "@" and the level also has a START line; use one';
+        if (startLine) throw new LevelSyntaxError(line, x + 1, both);
+        if (spec.start !== 'random') {
+          const first = `${spec.start.x},${spec.start.y}`;
+          throw new LevelSyntaxError(line, x + 1, `a second "@"; a map has one start (the first is at ${first})`);
+        }
+        spec.start = { x, y };
+      }
       if (ch === '0') spec.entities.push({ type: 'boulder', at: { x, y }, chance: 1 });
     }
   });
+  if (!spec.rows.some((r) => [...r].some((ch) => isFloor(ch, spec.legend)))) {
+    throw new LevelSyntaxError(mapLine(lines, -1), 1, 'the map has no floor cell ("." or "#") for the player');
+  }
   for (const d of deferred) {
-    if (d.kw === 'START') spec.start = coords(d.c, w, h);
+    if (d.kw === 'START') spec.start = start(d.c, spec.rows, w, h);
     else if (d.kw === 'REWARD') spec.events.push(reward(d.c, w, h));
     else spec.entities.push(entity(d.c, d.kw, w, h, d.chance, false));
     if (!d.c.done()) d.c.fail(`unexpected ${d.c.rest()}`);
@@ -314,6 +342,34 @@ export function parseLevel(text: string): LevelSpec {
   }
   if (spec.events.some((e) => e.cell === 'stairs') && !hasStairs) throw new LevelSyntaxError(lines.length, 1, '"reach stairs" needs a ">" in the map');
   return spec;
+}
+
+/** Where the player cannot start, by map character. */
+const NO_START: ReadonlyMap<string, string> = new Map([
+  [' ', 'solid rock'], ['-', 'a wall'], ['|', 'a wall'], ['+', 'a closed door'], ['}', 'water'], ['L', 'lava'],
+  ['T', 'a tree'], ['0', 'a boulder'],
+]);
+
+/** A START position: a map cell where the player can stand. */
+function start(c: Cur, rows: readonly string[], w: number, h: number): Place {
+  const at = (c.ws(), c.pos);
+  const p = coords(c, w, h);
+  if (p === 'random') return p;
+  const ch = rows[p.y]![p.x] ?? ' ';
+  const what = NO_START.get(ch);
+  if (what) c.fail(`START ${p.x},${p.y} is on ${what} ("${ch}"); the player starts where it can stand, e.g. "."`, at);
+  return p;
+}
+
+/** True when the map character `ch` is floor or corridor (a legend character is floor underneath). */
+function isFloor(ch: string, legend: ReadonlyMap<string, Entity>): boolean {
+  const t = MAP_CHARS.get(ch) ?? (legend.has(ch) ? T.FLOOR : undefined);
+  return t === T.FLOOR || t === T.CORRIDOR;
+}
+
+/** The column (1-based) of the first non-blank character of `raw`. */
+function indent(raw: string): number {
+  return raw.length - raw.trimStart().length + 1;
 }
 
 function mapLine(lines: string[], row: number): number {

@@ -31,7 +31,8 @@ describe('dungeon capabilities', () => {
   });
 
   it('Explore-Dungeon-v0 declares the dungeon capabilities through its wrapper', () => {
-    expect(capabilitiesOf(make('Explore-Dungeon-v0', { observationKeys: ['chars'] })).exploration).toEqual({ kind: 'live' });
+    const env = make('Explore-Dungeon-v0', { observationKeys: ['chars'] });
+    expect(capabilitiesOf(env).exploration).toEqual({ kind: 'live' });
   });
 
   it('the live cell is the blstats cell, depth * 2048 + y * 80 + x, over a multi-level descent', () => {

@@ -65,3 +65,49 @@ describe('bad input gets a clear error', () => {
     expect(err(() => make('Dungeon-Custom-v0', { level: [...base, 'MONSTER: newt @ 1,1 angry'].join('\n') })).message).toContain('unknown monster flag "angry"');
   });
 });
+
+describe('level text that cannot be played is refused with line and column', () => {
+  const walls = ['-----', '|.>.|', '-----'];
+  const level = (...extra: string[]): string => ['MAP', ...walls, 'ENDMAP', ...extra].join('\n');
+  function syntax(text: string): LevelSyntaxError {
+    const e = err(() => parseLevel(text));
+    expect(e).toBeInstanceOf(LevelSyntaxError);
+    return e as LevelSyntaxError;
+  }
+
+  it('a map without floor (the player would stand at screen 0,0)', () => {
+    const e = syntax(['# no floor', 'MAP', '-----', '|>>>|', '-----', 'ENDMAP'].join('\n'));
+    expect([e.line, e.column]).toEqual([2, 1]);
+    expect(e.message).toContain('the map has no floor cell');
+  });
+  it('START on a wall', () => {
+    const e = syntax(level('START: 0,1'));
+    expect([e.line, e.column]).toEqual([6, 8]);
+    expect(e.message).toContain('START 0,1 is on a wall ("|")');
+  });
+  it('two "@" in the map', () => {
+    const e = syntax(['MAP', '-----', '|@>@|', '-----', 'ENDMAP'].join('\n'));
+    expect([e.line, e.column]).toEqual([3, 4]);
+    expect(e.message).toContain('a second "@"; a map has one start (the first is at 1,1)');
+  });
+  it('two START lines', () => {
+    const e = syntax(level('START: 1,1', 'LIT: no', '  START: 3,1'));
+    expect([e.line, e.column]).toEqual([8, 3]);
+    expect(e.message).toContain('a second START line; a level has one start (the first is on line 6)');
+  });
+  it('IF with a chance above 100%', () => {
+    const e = syntax(level('IF 150%: OBJECT: apple @ 1,1'));
+    expect([e.line, e.column]).toEqual([6, 4]);
+    expect(e.message).toContain('IF 150%: chances go up to 100%');
+  });
+  it('a negative quantity', () => {
+    const e = syntax(level('OBJECT: gold x -5 @ 1,1'));
+    expect([e.line, e.column]).toEqual([6, 16]);
+    expect(e.message).toContain('a quantity is a whole number of at least 1, got -5');
+  });
+  it('accepts a reward value in exponent notation', () => {
+    const spec = parseLevel(level('REWARD: reach stairs value 1e-3 terminal', 'REWARD: pickup apple value -2.5E1'));
+    expect(spec.events.map((e) => e.value)).toEqual([0.001, -25]);
+    expect(spec.events[0]!.terminal).toBe(true);
+  });
+});
