@@ -12,6 +12,11 @@ export interface EnvCapabilities {
    * "different seeds give different first observations" check.
    */
   readonly fixedLayout?: boolean;
+  /**
+   * Each step is one reasoning step: `info` carries its text (`stepText`) and, for evaluation only, its ground truth
+   * (`stepCorrect`, `stepUseful`, `onTrack`); process reward sources need it.
+   */
+  readonly stepLabels?: boolean;
 }
 
 /**

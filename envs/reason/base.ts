@@ -1,0 +1,262 @@
+import type { CapableEnv, EnvCapabilities } from '../../src/core/capabilities.js';
+import type { DescribedEnv, Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
+import { RxgymError } from '../../src/core/env.js';
+import { Rng } from '../../src/core/rng.js';
+import { Box, Dict, Discrete, type Space } from '../../src/core/spaces.js';
+import { INVALID, PAD, VOCAB_SIZE } from './vocab.js';
+
+/** Observation of a Reason-* env: named int32 arrays of token ids (see vocab.ts). */
+export type ReasonObs = Record<string, Int32Array>;
+
+/** What kind of step an action was. */
+export type StepKind = 'reduce' | 'combine' | 'token' | 'identity' | 'repeat' | 'stop' | 'invalid';
+
+/** One step as an env applied it. */
+export interface StepOutcome {
+  kind: StepKind;
+  /** Its row of the `steps` observation (at most `stepWidth` tokens). */
+  tokens: readonly number[];
+  /** The step as text, for LLM judges. */
+  text: string;
+  /** Ground truth: the step is right (each env documents what that means). */
+  correct: boolean;
+  /** Oracle: steps still needed to finish correctly (stop included) after this one; Infinity when out of reach. */
+  remaining: number;
+  done: boolean;
+  reward: number;
+  success: boolean;
+}
+
+/** A step that ends the episode: correct (and then useful) only when it succeeded. */
+export function endStep(
+  kind: StepKind, tokens: readonly number[], text: string, reward: number, success: boolean,
+): StepOutcome {
+  return { kind, tokens, text, correct: success, remaining: success ? 0 : Infinity, done: true, reward, success };
+}
+
+/** One recorded step. */
+export interface StepRecord { kind: StepKind; text: string; correct: boolean; useful: boolean }
+
+/** The part of `state()` every Reason-* env shares. */
+export interface ReasonStateBase {
+  /** The problem as text. */
+  problem: string;
+  /** The current state of the work as text (the expression, the numbers, the stacks). */
+  current: string;
+  /** Every step so far as text. */
+  steps: string[];
+  /** True once the episode ended (stop, or the program reached its length limit). */
+  done: boolean;
+}
+
+/** What a Reason-* env tells its base class at construction. */
+export interface ReasonLayout {
+  id: string;
+  actionNames: readonly string[];
+  /** Shapes of the env's own observation keys (`steps` is added by the base). */
+  keys: Record<string, number[]>;
+  /** The `steps` key holds the last `stepRows` steps, `stepWidth` tokens each ([stepRows] when the width is 1). */
+  stepRows: number;
+  stepWidth: number;
+  renderMode?: RenderMode;
+}
+
+/**
+ * The machinery the Reason-* envs share: seeding (one generator for problems, so the same seed gives the same
+ * problems whatever the policy does, and one per episode drawn from it), the action mask in `info.actionMask`, the
+ * `steps` history observation (the newest step in the last row, older ones above, PAD rows before the first),
+ * ground truth in `info` (`stepCorrect`, `stepUseful`, `onTrack`, `stepKind`, `stepText`), invalid steps (a masked
+ * action taken anyway changes nothing and is recorded as `?`) and the text rendering.
+ *
+ * `stepUseful` is defined the same way everywhere: the step is correct and brings the oracle's count of remaining
+ * steps below its lowest value so far in the episode; correct steps that do not (`x * 1 = x`, repeating a known
+ * result, `nop`, a detour) are correct but not useful. `onTrack` is true while the right outcome is still reachable.
+ */
+export abstract class ReasonEnv<S extends ReasonStateBase>
+  implements Env<ReasonObs, number>, DescribedEnv<S>, CapableEnv {
+  readonly observationSpace: Space<ReasonObs>;
+  readonly actionSpace: Discrete;
+  readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 4 };
+  readonly renderMode?: RenderMode;
+  /** Step-wise: `info` carries each step's ground truth and text. */
+  readonly capabilities: EnvCapabilities = { stepLabels: true };
+  /** Names of the actions, index = action id. */
+  readonly actionNames: readonly string[];
+  readonly id: string;
+  protected readonly obs: ReasonObs;
+  /** 1 where an action is possible now; shared by the reset and step infos (a terminal step's info gets a copy). */
+  protected readonly mask: Uint8Array;
+  /** The generator of the current episode (distractors), drawn from the problem generator at reset. */
+  protected episodeRng = new Rng(0);
+  private problemRng?: Rng;
+  private readonly stepRows: number;
+  private readonly stepWidth: number;
+  private readonly history: StepRecord[] = [];
+  private readonly rows: (readonly number[])[] = [];
+  private best = Infinity;
+  private remainingNow = Infinity;
+  private started = false;
+  private done = false;
+  private readonly resetInfo: Info;
+  private readonly info: Info;
+  private readonly result: StepResult<ReasonObs>;
+
+  constructor(layout: ReasonLayout) {
+    this.id = layout.id;
+    this.actionNames = layout.actionNames;
+    this.renderMode = layout.renderMode;
+    this.stepRows = layout.stepRows;
+    this.stepWidth = layout.stepWidth;
+    this.actionSpace = new Discrete(layout.actionNames.length);
+    this.mask = new Uint8Array(layout.actionNames.length);
+    const spaces: Record<string, Space<unknown>> = {};
+    this.obs = {};
+    const stepShape = layout.stepWidth === 1 ? [layout.stepRows] : [layout.stepRows, layout.stepWidth];
+    for (const [key, shape] of Object.entries({ ...layout.keys, steps: stepShape })) {
+      spaces[key] = new Box(0, VOCAB_SIZE - 1, shape, 'int32');
+      this.obs[key] = new Int32Array(shape.reduce((a, b) => a * b, 1));
+    }
+    this.observationSpace = new Dict(spaces) as unknown as Space<ReasonObs>;
+    this.resetInfo = { actionMask: this.mask, success: false };
+    this.info = this.freshInfo();
+    this.result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+  }
+
+  /** Draw a new problem. */
+  protected abstract generate(rng: Rng): void;
+  /** Start an episode on the problem `generate` drew (`episodeRng` is ready); returns the oracle's steps needed. */
+  protected abstract begin(): number;
+  /** Write 1 for every action possible now (the stop action always is). */
+  protected abstract writeMask(mask: Uint8Array): void;
+  /** Apply a possible action. */
+  protected abstract apply(action: number): StepOutcome;
+  /** Write the env's own observation keys. */
+  protected abstract writeObs(): void;
+  /** The problem as text. */
+  protected abstract problemText(): string;
+  /** The current state of the work as text. */
+  protected abstract currentText(): string;
+  /** Extra lines of the text rendering (the choices on offer). */
+  protected renderExtra(): string[] {
+    return [];
+  }
+  /** The next action of a shortest correct solution from here (stop when the answer stands or is out of reach). */
+  abstract expertAction(): number;
+  abstract state(): S;
+  abstract describeState(): string;
+
+  reset(opts: ResetOptions = {}): ResetResult<ReasonObs> {
+    const keys = Object.keys(opts.options ?? {});
+    if (keys.length) {
+      throw new RxgymError(`${this.id}: reset options are not supported (got ${keys.join(', ')}); use make() kwargs`);
+    }
+    if (opts.seed !== undefined) this.problemRng = new Rng(opts.seed);
+    else this.problemRng ??= Rng.fromEntropy();
+    this.generate(this.problemRng);
+    this.episodeRng = this.problemRng.fork();
+    this.history.length = 0;
+    this.rows.length = 0;
+    this.done = false;
+    this.started = true;
+    this.best = this.remainingNow = this.begin();
+    this.mask.fill(0);
+    this.writeMask(this.mask);
+    this.writeAll();
+    return { obs: this.obs, info: this.resetInfo };
+  }
+
+  step(action: number): StepResult<ReasonObs> {
+    if (!this.started) throw new RxgymError(`${this.id}: step() called before reset(); call env.reset({ seed }) first`);
+    if (!this.actionSpace.contains(action)) {
+      const n = this.actionSpace.n;
+      throw new RxgymError(`${this.id}: action must be an integer in [0, ${n - 1}] (see actionNames), got ${action}`);
+    }
+    const r = this.result;
+    r.truncated = false;
+    if (this.done) {
+      r.reward = 0;
+      r.terminated = true;
+      return r;
+    }
+    const out = this.mask[action] ? this.apply(action) : this.invalid(action);
+    const useful = out.correct && out.remaining < this.best;
+    if (useful) this.best = out.remaining;
+    this.remainingNow = out.remaining;
+    this.history.push({ kind: out.kind, text: out.text, correct: out.correct, useful });
+    this.rows.push(out.tokens);
+    this.done = out.done;
+    this.mask.fill(0);
+    // A terminal step gets its own info and mask copy (only stop allowed), so a vector env can keep it as
+    // finalInfo across the reset that follows; other steps reuse one info object.
+    if (out.done) this.mask[this.actionSpace.n - 1] = 1;
+    else this.writeMask(this.mask);
+    const info = out.done ? { ...this.info, actionMask: this.mask.slice() } : this.info;
+    r.info = info;
+    info.stepKind = out.kind;
+    info.stepText = out.text;
+    info.stepCorrect = out.correct;
+    info.stepUseful = useful;
+    info.onTrack = Number.isFinite(out.remaining);
+    info.success = out.success;
+    this.writeAll();
+    r.reward = out.reward;
+    r.terminated = out.done;
+    return r;
+  }
+
+  render(): string | undefined {
+    if (this.renderMode !== 'ansi' || !this.started) return undefined;
+    const lines = [`${this.id}`, `Problem: ${this.problemText()}`, 'Steps:'];
+    if (this.history.length === 0) lines.push('  (none yet)');
+    this.history.forEach((h, i) => lines.push(`  ${i + 1}. ${h.text}`));
+    lines.push(`Current: ${this.currentText()}`, ...this.renderExtra());
+    if (this.done) lines.push('(done)');
+    return lines.join('\n');
+  }
+
+  close(): void {}
+
+  /** The steps so far with their ground truth (evaluation only). */
+  get steps(): readonly StepRecord[] {
+    return this.history;
+  }
+
+  /** True once the episode ended. */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** The shared part of `state()`. */
+  protected baseState(): ReasonStateBase {
+    if (!this.started) throw new RxgymError(`${this.id}: state() called before reset()`);
+    const steps = this.history.map((h) => h.text);
+    return { problem: this.problemText(), current: this.currentText(), steps, done: this.done };
+  }
+
+  private invalid(action: number): StepOutcome {
+    return {
+      kind: 'invalid', tokens: [INVALID], text: `? (${this.actionNames[action]} is not possible here; nothing happens)`,
+      correct: false, remaining: this.remainingNow, done: false, reward: 0, success: false,
+    };
+  }
+
+  private freshInfo(): Info {
+    return {
+      actionMask: this.mask, success: false, stepKind: 'invalid', stepText: '', stepCorrect: false, stepUseful: false,
+      onTrack: true,
+    };
+  }
+
+  private writeAll(): void {
+    this.writeObs();
+    const steps = this.obs.steps!;
+    steps.fill(PAD);
+    const w = this.stepWidth;
+    const n = Math.min(this.rows.length, this.stepRows);
+    for (let k = 0; k < n; k++) {
+      const row = this.rows[this.rows.length - n + k]!;
+      const at = (this.stepRows - n + k) * w;
+      for (let j = 0; j < row.length && j < w; j++) steps[at + j] = row[j]!;
+    }
+  }
+}
