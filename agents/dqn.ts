@@ -11,7 +11,7 @@ import { loadWeights, saveWeights } from '../src/tensor/io.js';
 import { Mlp, ObsEncoder, resolveNetworkConfig, type NetworkConfig } from '../src/tensor/network.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
-import { selectRows } from './obs-rows.js';
+import { selectRows } from '../src/core/obs-batch.js';
 import { ReplayBuffer, type ReplaySample } from './replay.js';
 
 /** DQN's hyper-parameters (CleanRL's dqn.py defaults for CartPole). */

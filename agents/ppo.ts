@@ -13,7 +13,7 @@ import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { bootRows, gae } from './gae.js';
-import { selectRows } from './obs-rows.js';
+import { selectRows } from '../src/core/obs-batch.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
 export const PPO_PARAMS: ParamSchema = {

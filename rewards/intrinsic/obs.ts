@@ -1,5 +1,5 @@
 import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, type Space } from '../../src/core/spaces.js';
-import type { ObsArray, ObsBatch } from '../../src/stream/batch.js';
+import { floatRows, type ObsArray, type ObsBatch } from '../../src/core/obs-batch.js';
 import { RewardConfigError, type RewardComponentConfig } from '../registry.js';
 
 /** Observation keys tried, in order, when a Dict space is given and no `key` option. */
@@ -48,10 +48,7 @@ export function obsArray(obs: ObsBatch, key: string): ObsArray {
 
 /** Rows of `key` as float32, `rows x dim`. */
 export function obsRows(obs: ObsBatch, key: string): { data: Float32Array; dim: number; rows: number } {
-  const a = obsArray(obs, key);
-  const dim = a.shape.reduce((p, d) => p * d, 1) || 1;
-  const data = a.data instanceof Float32Array ? a.data : Float32Array.from(a.data);
-  return { data, dim, rows: data.length / dim };
+  return floatRows(obsArray(obs, key));
 }
 
 const f32 = new Float32Array(1);

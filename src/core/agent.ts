@@ -13,6 +13,8 @@ export interface AgentContext {
   seed: number;
   /** The run's step budget (learning-rate annealing and exploration schedules use it). */
   totalSteps: number;
+  /** Observation keys that hold text (the env's `capabilities.textKeys`), for the networks' text encoder. */
+  textKeys?: readonly string[];
 }
 
 /** A learning agent: a policy that learns from annotated batches and saves/loads everything it needs to resume. */

@@ -1,9 +1,6 @@
-import type { TypedArray } from '../core/spaces.js';
+import type { ObsBatch } from '../core/obs-batch.js';
 
-/** One observation key laid out for a whole batch: `data` holds `count x prod(shape)` values. */
-export interface ObsArray { data: TypedArray; shape: readonly number[] }
-/** Batched observations by key; a non-Dict observation space uses the single key `obs`. */
-export type ObsBatch = Record<string, ObsArray>;
+export type { ObsArray, ObsBatch } from '../core/obs-batch.js';
 
 /**
  * One rollout: T steps of N envs, time-major (index t * N + i), typed arrays laid out once and reused.

@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
-import { Dict, type Space, type TypedArray } from '../core/spaces.js';
+import type { TypedArray } from '../core/spaces.js';
 import { RxgymError, type Info } from '../core/env.js';
 import type { VecInfo, VecObs, VectorEnv } from '../core/vector/types.js';
-import type { EpisodeSummary, ObsBatch, TransitionBatch } from './batch.js';
+import { allocObsBatch, obsLayout, type ObsBatch, type ObsKeyLayout } from '../core/obs-batch.js';
+import type { EpisodeSummary, TransitionBatch } from './batch.js';
 import type { Policy } from './policy.js';
 
 /** Options of a rollout. */
@@ -17,25 +18,6 @@ export interface RolloutOptions {
 
 /** What a trigger may ask of the next rollout: cut every episode at its end and restart the envs with `reseed`. */
 export interface CollectRequest { cutAndReseed?: number }
-
-interface KeyLayout { key: string; dim: number; shape: number[]; ctor: new (n: number) => TypedArray }
-
-function layoutOf(space: Space<unknown>, obs: VecObs, numEnvs: number): KeyLayout[] {
-  const entries: [string, TypedArray, Space<unknown> | undefined][] = ArrayBuffer.isView(obs)
-    ? [['obs', obs, space]]
-    : Object.keys(obs).sort().map((k) => [k, (obs as Record<string, TypedArray>)[k]!, space instanceof Dict ? space.spaces[k] : undefined]);
-  return entries.map(([key, arr, sp]) => {
-    const dim = arr.length / numEnvs;
-    const shape = sp && sp.shape.length > 0 ? sp.shape.slice() : dim === 1 ? [] : [dim];
-    return { key, dim, shape, ctor: arr.constructor as new (n: number) => TypedArray };
-  });
-}
-
-function allocObsBatch(layout: KeyLayout[], rows: number): ObsBatch {
-  const out: ObsBatch = {};
-  for (const l of layout) out[l.key] = { data: new l.ctor(rows * l.dim), shape: l.shape };
-  return out;
-}
 
 function keyArray(obs: VecObs | unknown, key: string): ArrayLike<number> {
   if (typeof obs === 'number') return [obs];
@@ -62,7 +44,7 @@ export class Rollout {
   readonly numEnvs: number;
   /** Environment steps taken so far (all envs). */
   globalStep = 0;
-  private readonly layout: KeyLayout[];
+  private readonly layout: ObsKeyLayout[];
   private readonly cur: Record<string, TypedArray> = {};
   private readonly rowViews: ObsBatch[] = [];
   private readonly epReturn: Float64Array;
@@ -82,7 +64,7 @@ export class Rollout {
     // reward code reads the state after the last step of an episode, which the same-step reset would replace
     if (opts.needsStates) env.captureFinalState?.(true);
     const first = env.reset({ seed: opts.seed ?? 0 });
-    this.layout = layoutOf(env.singleObservationSpace, first.obs, this.numEnvs);
+    this.layout = obsLayout(env.singleObservationSpace, first.obs, this.numEnvs);
     const rows = steps * this.numEnvs;
     const n = this.numEnvs;
     this.actionIsInt = env.singleActionSpace.shape.length === 0; // Discrete

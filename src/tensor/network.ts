@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Box, Dict, Discrete, MultiBinary, flatdim, type Space, type TypedArray } from '../core/spaces.js';
 import { RxgymError } from '../core/env.js';
 import type { Rng } from '../core/rng.js';
-import type { ObsBatch } from '../stream/batch.js';
+import type { ObsBatch } from '../core/obs-batch.js';
 import { applyDense, type DenseParams, type ParamStore } from './params.js';
 import { orthogonal } from './init.js';
 import { hashNgrams } from './ngram.js';
@@ -14,7 +14,7 @@ export interface NetworkConfig {
   activation: 'tanh' | 'relu';
   /** Glyph-embedding CNN for 2-D integer observations (dungeon crops). */
   glyph: { embedDim: number; channels: number[]; kernel: number; features: number };
-  /** Hashed character n-gram encoder for message lines (1-D uint8 keys named like "message"). */
+  /** Hashed character n-gram encoder for the text keys (1-D uint8 message lines the env declares as text). */
   message: { buckets: number; ngrams: number[]; features: number };
 }
 
@@ -45,15 +45,36 @@ function isIntBox(s: Space<unknown>): s is Box {
   return s instanceof Box && s.dtype !== 'float32' && s.dtype !== 'float64';
 }
 
-function classify(key: string, space: Space<unknown>): Part {
+function isTextBox(s: Space<unknown>): s is Box {
+  return s instanceof Box && s.dtype === 'uint8' && s.shape.length === 1;
+}
+
+/**
+ * TRANSITIONAL (issue 12): an encoder given no text keys guesses them from key names (1-D uint8 keys named like
+ * "message"), as rxgym did before envs declared `capabilities.textKeys`. Delete once every env with text declares
+ * its keys and the trainer passes them in the AgentContext; then no text keys means none.
+ */
+function guessTextKeys(space: Space<unknown>): string[] {
+  if (!(space instanceof Dict)) return [];
+  return Object.keys(space.spaces).filter((k) => /message/i.test(k) && isTextBox(space.spaces[k]!));
+}
+
+function classify(key: string, space: Space<unknown>, text: boolean): Part {
+  if (text) {
+    if (!isTextBox(space)) {
+      const what = space instanceof Box ? `a ${space.dtype} Box of shape [${space.shape.join(', ')}]`
+        : `a ${space.constructor.name}`;
+      throw new RxgymError(
+        `observation "${key}" is declared a text key but is ${what}; a text key must be a 1-D uint8 Box of char codes`,
+      );
+    }
+    return { kind: 'message', key, length: space.shape[0]! };
+  }
   if (isIntBox(space) && space.shape.length === 2) {
     let hi = 0;
     for (const x of space.high) hi = Math.max(hi, x);
     if (!Number.isFinite(hi) || hi > 1 << 16) throw new RxgymError(`observation "${key}": a 2-D integer map needs a finite high (glyph id) <= 65536, got ${hi}`);
     return { kind: 'glyph', key, h: space.shape[0]!, w: space.shape[1]!, vocab: hi + 1 };
-  }
-  if (space instanceof Box && space.dtype === 'uint8' && space.shape.length === 1 && /message/i.test(key)) {
-    return { kind: 'message', key, length: space.shape[0]! };
   }
   if (space instanceof Box || space instanceof Discrete || space instanceof MultiBinary) return { kind: 'flat', key, space, dim: flatdim(space) };
   throw new RxgymError(`observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with FlattenObservation`);
@@ -155,7 +176,8 @@ export class Mlp {
 
 /**
  * Turns observations into a feature vector: flat parts are concatenated as they are, 2-D integer maps go through
- * a glyph-embedding CNN, message lines through hashed n-grams and a dense layer.
+ * a glyph-embedding CNN, the text keys (message lines; `textKeys`, from the env's capabilities) through hashed
+ * n-grams and a dense layer. Declared text keys the space does not have (a wrapper removed them) are ignored.
  */
 export class ObsEncoder {
   private readonly parts: Part[];
@@ -163,10 +185,14 @@ export class ObsEncoder {
   private readonly glyphParams = new Map<string, { embed: tf.Variable; convs: { k: tf.Variable; b: tf.Variable }[]; out: DenseParams }>();
   private readonly msgParams = new Map<string, DenseParams>();
 
-  constructor(space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng) {
+  constructor(
+    space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng,
+    textKeys?: readonly string[],
+  ) {
+    const text = new Set(textKeys ?? guessTextKeys(space));
     this.parts = space instanceof Dict
-      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!))
-      : [classify('obs', space)];
+      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!, text.has(k)))
+      : [classify('obs', space, text.has('obs'))];
     let dim = 0;
     for (const p of this.parts) {
       if (p.kind === 'flat') dim += p.dim;

@@ -95,6 +95,26 @@ describe('networks', () => {
     store.dispose();
   });
 
+  it('encodes the text keys the env declares, and only those', () => {
+    const text = new Box(0, 255, [16], 'uint8');
+    const space = new Dict({ chat: text, message: text, pos: new Box(-1, 1, [2], 'float32') });
+    const cfg = resolveNetworkConfig({ message: { buckets: 32, ngrams: [2], features: 6 } });
+    const dim = (textKeys?: readonly string[]): number => {
+      const store = new ParamStore('txt');
+      const d = new ObsEncoder(space, cfg, store, new Rng(1), textKeys).featureDim;
+      store.dispose();
+      return d;
+    };
+    expect(dim(['chat'])).toBe(6 + 16 + 2); // chat through the n-gram encoder, message as a flat vector
+    expect(dim(['chat', 'message'])).toBe(6 + 6 + 2);
+    expect(dim([])).toBe(16 + 16 + 2); // declared none: no text encoder, whatever the key names
+    expect(dim(['gone'])).toBe(16 + 16 + 2); // a declared key a wrapper removed is ignored
+    // TRANSITIONAL: no declaration at all guesses from the key name, as before envs declared text keys
+    expect(dim(undefined)).toBe(16 + 6 + 2);
+    expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), ['pos']))
+      .toThrow(/^observation "pos" is declared a text key but is a float32 Box of shape \[2\]; a text key must be/);
+  });
+
   it('weights round-trip through save/load exactly', () => {
     const store = new ParamStore('rt');
     store.dense('l', 5, 7, 1, new Rng(3));
