@@ -3,6 +3,7 @@ import { registerClassic } from './classic/index.js';
 import { registerMujoco } from './mujoco/index.js';
 import { registerDungeon } from './dungeon/register.js';
 import { registerExplore } from './explore/index.js';
+import { registerReason } from './reason/index.js';
 
 /** One registrar per env family, each registering its ids into the registry it is given. */
 const families: Array<(envs: EnvRegistry) => void> = [
@@ -10,6 +11,7 @@ const families: Array<(envs: EnvRegistry) => void> = [
   registerDungeon,
   registerMujoco,
   registerClassic,
+  registerReason,
 ];
 
 const registered = new WeakSet<EnvRegistry>();

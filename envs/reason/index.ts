@@ -1,16 +1,14 @@
-import { register, type RegisterOptions } from '../../src/core/registry.js';
+import { envRegistry, type EnvRegistry } from '../../src/core/registry.js';
 import { ReasonArith } from './arith.js';
 import { ReasonCountdown } from './countdown.js';
 import { ReasonProgram } from './program.js';
 
-/** Anything ids can be registered into (an env registry). */
-export interface EnvRegistrar { register(opts: RegisterOptions): void }
-
 /**
  * Register the step-wise reasoning envs Reason-Arith-v0, Reason-Countdown-v0 and Reason-Program-v0 into `envs`
- * (default: the global registry). The episode limits cut policies that pad their solution with unnecessary steps.
+ * (default: the global registry behind `make`). The episode limits cut policies that pad their solutions with
+ * unnecessary steps (truncated: no outcome reward).
  */
-export function registerReason(envs: EnvRegistrar = { register }): void {
+export function registerReason(envs: EnvRegistry = envRegistry): void {
   const family = 'reason';
   envs.register({ id: 'Reason-Arith-v0', entryPoint: (kw) => new ReasonArith(kw), maxEpisodeSteps: 40, family });
   envs.register({ id: 'Reason-Countdown-v0', entryPoint: (kw) => new ReasonCountdown(kw), maxEpisodeSteps: 30,
