@@ -1,4 +1,3 @@
-import type { Panel } from './chart.js';
 import type { RunResult } from './results.js';
 
 /** Mean and sample standard deviation (0 for one value; NaN for none). */
@@ -32,81 +31,98 @@ export function groups(results: readonly RunResult[]): { env: string; rewards: s
   return [...map.values()];
 }
 
+/**
+ * A run's final scores, kept apart: its last evaluation (and whether it acted greedily) and its last 100 training
+ * episodes (the policy sampling its actions, as it trained). Read from the run's events (src/report/run-data.ts).
+ */
+export interface FinalScores {
+  evalReturn?: number;
+  evalSuccess?: number;
+  evalEpisodes?: number;
+  evalDeterministic?: boolean;
+  trainReturn?: number;
+  trainSuccess?: number;
+}
+
+/** A table: header cells, rows of cells, and the sentences that say what its columns are. */
+export interface Table { header: string[]; rows: string[][]; notes: string[] }
+
 const pm = (m: { mean: number; std: number; n: number }, d: number): string => (m.n === 0 ? 'n/a' : `${m.mean.toFixed(d)} ± ${m.std.toFixed(d)}`);
 
-/** The Markdown results table: success and return mean ± std over seeds, steps to first success, SPS. */
-export function summaryMarkdown(name: string, results: readonly RunResult[], totalRuns: number): string {
-  const lines = [
-    `# Benchmark ${name}`,
-    '',
-    `${results.length} of ${totalRuns} runs finished. Mean ± sample std over seeds; steps to first success averaged over the seeds that succeeded.`,
-    '',
-    '| env | rewards | seeds | success | return | steps to first success | SPS |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const g of groups(results)) {
-    const done = g.runs.filter((r) => r.status === 'done');
-    const succ = meanStd(done.map((r) => r.success ?? NaN));
-    const ret = meanStd(done.map((r) => r.return));
-    const firsts = done.map((r) => r.firstSuccessStep).filter((x): x is number => x !== null);
-    const reportsSuccess = done.some((r) => r.success !== undefined);
-    const first = firsts.length ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${done.length})` : reportsSuccess ? `never (0/${done.length})` : 'n/a';
-    const sps = meanStd(done.map((r) => r.sps));
-    const failed = g.runs.length - done.length;
-    lines.push(`| ${g.env} | ${g.rewards} | ${done.length}${failed ? ` (+${failed} failed)` : ''} | ${pm(succ, 2)} | ${pm(ret, 3)} | ${first} | ${sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a'} |`);
+/** How evaluation acted in the given runs: one word for the header, or per cell when the runs differ. */
+function evalMode(scores: readonly FinalScores[]): { header: string; cell: (s: FinalScores[]) => string } {
+  const modes = new Set(scores.filter((s) => s.evalReturn !== undefined).map((s) => s.evalDeterministic));
+  const word = (d: boolean | undefined): string => (d === true ? 'greedy' : d === false ? 'sampled' : '');
+  if (modes.size <= 1) {
+    const w = word([...modes][0]);
+    return { header: w ? `, ${w}` : '', cell: () => '' };
   }
-  lines.push(...exploreTable(results));
-  return `${lines.join('\n')}\n`;
+  return { header: '', cell: (s) => ` (${[...new Set(s.map((x) => word(x.evalDeterministic)))].filter(Boolean).join('/')})` };
+}
+
+/**
+ * The results table, one row per env and reward stack: the final evaluation's success and return beside the last
+ * training episodes' (mean ± sample std over seeds), steps to first success and SPS.
+ */
+export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<string, FinalScores>): Table {
+  const done = results.filter((r) => r.status === 'done');
+  const sc = (r: RunResult): FinalScores => scores.get(r.key) ?? {};
+  const mode = evalMode(done.map(sc));
+  const episodes = [...new Set(done.map((r) => sc(r).evalEpisodes).filter((x): x is number => x !== undefined && x > 0))];
+  const header = ['env', 'rewards', 'seeds', `eval success (final${mode.header})`, 'training success (last 100 episodes)',
+    `eval return (final${mode.header})`, 'training return (last 100 episodes)', 'steps to first success', 'SPS'];
+  const rows: string[][] = [];
+  for (const g of groups(results)) {
+    const ok = g.runs.filter((r) => r.status === 'done');
+    const s = ok.map(sc);
+    const evaluated = s.filter((x) => x.evalReturn !== undefined);
+    const cell = (xs: (number | undefined)[], d: number, suffix = ''): string => {
+      const m = meanStd(xs.map((x) => x ?? NaN));
+      return m.n === 0 ? 'n/a' : `${pm(m, d)}${suffix}`;
+    };
+    const firsts = ok.map((r) => r.firstSuccessStep).filter((x): x is number => x !== null);
+    const reportsSuccess = ok.some((r) => r.success !== undefined);
+    const first = firsts.length ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${ok.length})` : reportsSuccess ? `never (0/${ok.length})` : 'n/a';
+    const sps = meanStd(ok.map((r) => r.sps));
+    const failed = g.runs.length - ok.length;
+    rows.push([
+      g.env, g.rewards, `${ok.length}${failed ? ` (+${failed} failed)` : ''}`,
+      cell(s.map((x) => x.evalSuccess), 2, evaluated.length ? mode.cell(evaluated) : ''), cell(s.map((x) => x.trainSuccess), 2),
+      cell(s.map((x) => x.evalReturn), 3, evaluated.length ? mode.cell(evaluated) : ''), cell(s.map((x) => x.trainReturn), 3),
+      first, sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a',
+    ]);
+  }
+  const how = mode.header === ', greedy' ? 'greedy (deterministic) actions' : mode.header === ', sampled' ? 'actions sampled from the policy (eval.deterministic: false)' : 'greedy or sampled actions as each scenario says';
+  const notes = [
+    'Mean ± sample std over seeds. Steps to first success: over the seeds that succeeded.',
+    `Eval: the last evaluation of each run${episodes.length === 1 ? ` (${episodes[0]} episodes)` : ''}, ${how}. ` +
+      'Training: the last 100 training episodes, actions sampled as in training (these match the learning curves).',
+  ];
+  return { header, rows, notes };
 }
 
 /** The exploration table (runs that tracked exploration): unique cells, coverage, depth, distinct messages, over the seeds. */
-function exploreTable(results: readonly RunResult[]): string[] {
+export function exploreTable(results: readonly RunResult[]): Table | undefined {
   const tracked = groups(results).map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) })).filter((x) => x.runs.length > 0);
-  if (tracked.length === 0) return [];
+  if (tracked.length === 0) return undefined;
   const cell = (runs: RunResult[], key: string, digits: number): string => {
     const v = meanStd(runs.map((r) => r.explore?.[key] ?? NaN).filter((x) => Number.isFinite(x)));
     return v.n ? pm(v, digits) : 'n/a';
   };
-  const out = ['', '## Exploration (whole run)', '', '| env | rewards | unique cells | coverage | max depth | distinct messages |', '|---|---|---|---|---|---|'];
-  for (const { g, runs } of tracked) {
-    out.push(`| ${g.env} | ${g.rewards} | ${cell(runs, 'uniqueCells', 1)} | ${cell(runs, 'coverage', 3)} | ${cell(runs, 'maxDepth', 1)} | ${cell(runs, 'distinctMessages', 1)} |`);
-  }
-  return out;
+  return {
+    header: ['env', 'rewards', 'unique cells', 'coverage', 'max depth', 'distinct messages'],
+    rows: tracked.map(({ g, runs }) => [g.env, g.rewards, cell(runs, 'uniqueCells', 1), cell(runs, 'coverage', 3), cell(runs, 'maxDepth', 1), cell(runs, 'distinctMessages', 1)]),
+    notes: ['Over the whole run, mean ± sample std over seeds.'],
+  };
 }
 
-/** Learning-curve panels: per env, the mean over seeds of each stack's curve (return, and success when reported). */
-export function curvePanels(results: readonly RunResult[]): Panel[] {
-  const envs = [...new Set(results.map((r) => r.env))];
-  const panels: Panel[] = [];
-  const anySuccess = results.some((r) => r.curve.some((p) => p.success !== undefined));
-  for (const metric of anySuccess ? (['return', 'success'] as const) : (['return'] as const)) {
-    for (const env of envs) {
-      const series = groups(results.filter((r) => r.env === env && r.status === 'done')).map((g) => ({ label: g.rewards, points: meanCurve(g.runs, metric) }));
-      panels.push({ title: env, yLabel: metric === 'success' ? 'success rate' : 'return', series, ...(metric === 'success' ? { yMin: 0, yMax: 1 } : {}) });
-    }
-  }
-  return panels;
-}
+const mdTable = (t: Table): string[] => [`| ${t.header.join(' | ')} |`, `|${t.header.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.join(' | ')} |`)];
 
-/** Average several runs' curves on a common step grid (each run's value held from its last point). */
-function meanCurve(runs: readonly RunResult[], metric: 'return' | 'success'): [number, number][] {
-  const maxStep = Math.max(0, ...runs.flatMap((r) => r.curve.map((p) => p.step)));
-  if (maxStep === 0) return [];
-  const out: [number, number][] = [];
-  const N = 50;
-  for (let i = 1; i <= N; i++) {
-    const step = (maxStep * i) / N;
-    const vals: number[] = [];
-    for (const r of runs) {
-      let v: number | undefined;
-      for (const p of r.curve) {
-        if (p.step > step) break;
-        const x = metric === 'success' ? p.success : p.return;
-        if (x !== undefined) v = x;
-      }
-      if (v !== undefined) vals.push(v);
-    }
-    if (vals.length) out.push([step, vals.reduce((a, b) => a + b, 0) / vals.length]);
-  }
-  return out;
+/** The Markdown results: the summary table (final evaluation beside training), then exploration when tracked. */
+export function summaryMarkdown(name: string, results: readonly RunResult[], totalRuns: number, scores: ReadonlyMap<string, FinalScores>): string {
+  const t = summaryTable(results, scores);
+  const lines = [`# Benchmark ${name}`, '', `${results.length} of ${totalRuns} runs finished. ${t.notes.join(' ')}`, '', ...mdTable(t)];
+  const ex = exploreTable(results);
+  if (ex) lines.push('', '## Exploration (whole run)', '', ...mdTable(ex));
+  return `${lines.join('\n')}\n`;
 }

@@ -5,12 +5,10 @@ import { stringify } from 'yaml';
 import { RxgymError } from '../core/env.js';
 import type { RunEvent } from '../stream/events.js';
 import { writeAtomic } from './atomic.js';
-import { lineCharts } from './chart.js';
 import type { BenchPlan, BenchRun } from './matrix.js';
-import { toPng } from './png.js';
-import { curvePanels, summaryCsv, summaryMarkdown } from './report.js';
+import { writeBenchReport } from '../report/bench-report.js';
+import { summaryCsv } from './report.js';
 import { parseEventsJsonl, resultFromEvents, type RunResult } from './results.js';
-import { toSvg } from './svg.js';
 
 /** How to start one run as a child process: it must write RunEvents as JSONL to `eventsPath`. */
 export type ChildCommand = (scenarioPath: string, runDir: string, eventsPath: string) => { cmd: string; args: string[] };
@@ -245,22 +243,13 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
   }
   render(true);
   const finished = plan.runs.map((r) => results.get(r.key)).filter((r): r is RunResult => r !== undefined);
-  const files = writeReports(plan, finished, opts.outDir);
+  const files = await writeReports(plan, finished, opts.outDir);
   return { results: finished, interrupted, skipped, files };
 }
 
-/** Write summary.csv, summary.md, curves.svg and curves.png for the finished runs; returns their paths. */
-export function writeReports(plan: BenchPlan, results: readonly RunResult[], outDir: string): string[] {
-  const files = {
-    csv: join(outDir, 'summary.csv'),
-    md: join(outDir, 'summary.md'),
-    svg: join(outDir, 'curves.svg'),
-    png: join(outDir, 'curves.png'),
-  };
-  writeAtomic(files.csv, summaryCsv(results));
-  writeAtomic(files.md, summaryMarkdown(plan.name, results, plan.runs.length));
-  const drawing = lineCharts(curvePanels(results), { title: `${plan.name}: mean over seeds`, columns: Math.min(3, plan.envs.length) });
-  writeAtomic(files.svg, toSvg(drawing));
-  writeAtomic(files.png, toPng(drawing));
-  return Object.values(files);
+/** Write summary.csv, then summary.md, curves.svg, curves.png and summary.html (src/report); returns their paths. */
+export async function writeReports(plan: BenchPlan, results: readonly RunResult[], outDir: string): Promise<string[]> {
+  const csv = join(outDir, 'summary.csv');
+  writeAtomic(csv, summaryCsv(results));
+  return [csv, ...(await writeBenchReport(plan.name, results, plan.runs.length, outDir))];
 }

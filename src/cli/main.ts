@@ -9,6 +9,7 @@ import { registerBenchCommand } from './bench.js';
 import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
 import { registerRewardCommand } from './reward.js';
+import { registerPlotCommand } from './plot.js';
 
 const program = new Command();
 program
@@ -28,6 +29,7 @@ registerWatchCommand(program);
 registerBenchCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
+registerPlotCommand(program);
 
 async function main(): Promise<void> {
   try {

@@ -1,0 +1,47 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { RunResult } from '../bench/results.js';
+import { RxgymError } from '../core/env.js';
+import { writeBenchReport } from '../report/bench-report.js';
+import { writeRunReport } from '../report/run-report.js';
+
+/** Re-plot a benchmark directory from its runs' result.json and events (summary.md, curves.svg/png, summary.html). */
+async function plotBench(dir: string): Promise<string[]> {
+  let manifest: { name?: string; runs?: string[] };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as typeof manifest;
+  } catch {
+    throw new RxgymError(`"${join(dir, 'bench.json')}" is unreadable; is "${dir}" the --out of \`rxgym bench\`?`);
+  }
+  const runsDir = join(dir, 'runs');
+  const keys = manifest.runs ?? (existsSync(runsDir) ? readdirSync(runsDir) : []);
+  const results: RunResult[] = [];
+  for (const key of keys) {
+    const p = join(runsDir, key, 'result.json');
+    if (!existsSync(p)) continue;
+    try {
+      results.push(JSON.parse(readFileSync(p, 'utf8')) as RunResult);
+    } catch {
+      // a result being written when the bench was stopped: that run is not finished
+    }
+  }
+  if (results.length === 0) throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
+  return writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir);
+}
+
+/** `rxgym plot <dir>`: charts and an HTML report for a run directory or a benchmark directory. */
+export function registerPlotCommand(program: Command): void {
+  program
+    .command('plot')
+    .description('draw a run (report.html, report.svg, report.png) or a benchmark (summary.html, curves.svg, curves.png)')
+    .argument('<dir>', 'a run directory (the --out of `rxgym run`) or a benchmark directory (of `rxgym bench`)')
+    .option('--out <dir>', 'write a run\'s report here instead of into the run directory')
+    .action(async (dir: string, opts: { out?: string }) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new RxgymError(`no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`);
+      }
+      const files = existsSync(join(dir, 'bench.json')) ? await plotBench(dir) : await writeRunReport(dir, opts.out ?? dir);
+      process.stdout.write(`${files.join('\n')}\n`);
+    });
+}
