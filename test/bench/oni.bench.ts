@@ -3,7 +3,10 @@
  * least 0.9x its steps/s with the rubric annotator. Each bench runs a random agent on
  * Dungeon-StaircaseLvl3-v0 (8 envs x 64 steps per batch, 16 batches per sample) through rollout -> reward stack
  * (extrinsic + ONI retrieval, so the reward model's training cost does not mask the annotator's) -> stack.update, yielding to the event loop between batches as
- * a trainer does. The slow server is a separate process (test/support/openai-server-process.ts). Run: npx vitest bench --run --config test/vitest.config.ts test/bench/oni.bench.ts
+ * a trainer does. The slow server is a separate process (test/support/openai-server-process.ts). The LLM annotator runs
+ * its client in a worker thread from the compiled package: build first. Run: npm run build && npx vitest bench --run
+ * --config test/vitest.config.ts test/bench/oni.bench.ts. Whole training runs (label coverage and steps/s against the
+ * rubric, 0 ms and 500 ms servers): test/bench/oni-annotation.mjs.
  */
 import { afterAll, bench, describe } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
@@ -13,11 +16,11 @@ import { Rollout } from '../../src/stream/rollout.js';
 import type { Policy } from '../../src/stream/policy.js';
 import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
 import { registerAll } from '../../envs/index.js';
-import { buildRewardStack, registerAllSources, type RewardStack } from '../../rewards/index.js';
+import { type RewardStack } from '../../rewards/index.js';
 import { startOpenAiServerProcess } from '../support/openai-server-process.js';
+import { buildRewardStack } from '../support/registry.js';
 
 registerAll();
-registerAllSources();
 setBackendLogger(() => {});
 await initBackend();
 

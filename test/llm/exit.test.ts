@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
+
+// The compiled bin, as a user runs it (build first: `npx tsc -p tsconfig.json`).
+const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+let server: OpenAiTestServer;
+let connections = 0;
+beforeAll(async () => {
+  server = await startOpenAiServer(() => ({ hang: true }));
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Run `rxgym run <scenario>`; resolves with the time between the summary line and the exit (null: killed at 20 s). */
+function runUntilExit(scenario: string): Promise<{ code: number | null; delayMs: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, 'run', scenario, '--quiet'], { env: { ...process.env, RXGYM_LLM_CACHE: 'off' } });
+    let out = '', err = '';
+    let summaryAt: number | undefined;
+    const killer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (summaryAt === undefined && /steps in .* steps\/s/.test(out)) summaryAt = performance.now();
+    });
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      const delayMs = summaryAt === undefined || signal === 'SIGKILL' ? null : performance.now() - summaryAt;
+      resolve({ code, delayMs, out, err });
+    });
+  });
+}
+
+describe('the CLI exits promptly after a run whose LLM server hangs (issue 13, item 8)', () => {
+  it('rxgym run with ONI and a hanging server exits within 2 s of its summary', async () => {
+    server.respond(() => {
+      connections++;
+      return { hang: true };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'rxgym-exit-'));
+    const scenario = join(dir, 'oni-hang.yaml');
+    writeFileSync(scenario, [
+      'name: oni-hang',
+      'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 2, kwargs: { observationKeys: [blstats, message] } }',
+      'agent: { type: random }',
+      'rewards:',
+      '  - { source: extrinsic, weight: 1 }',
+      '  - { source: oni, weight: 0.04, annotator: llm }',
+      `llm: { baseUrl: "${server.url}" }`,
+      'budget: { steps: 2048 }',
+      'eval: { every: 0, episodes: 1 }',
+      `output: { dir: ${JSON.stringify(join(dir, 'run'))} }`,
+      '',
+    ].join('\n'));
+    const r = await runUntilExit(scenario);
+    expect(r.err).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(connections).toBeGreaterThan(0); // the requests did hang
+    expect(r.delayMs).not.toBeNull();
+    expect(r.delayMs!).toBeLessThan(2000);
+  }, 40_000);
+});
