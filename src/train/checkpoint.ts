@@ -58,7 +58,12 @@ export function writeCheckpoint(root: string, meta: CheckpointMeta, write: (dir:
   const tmp = join(dirOf, `.tmp-${name}-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'agent'), { recursive: true });
-  write(tmp);
+  try {
+    write(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   const files: Record<string, string> = {};
   for (const f of listFiles(tmp)) files[f] = sha256(join(tmp, f));
   writeFileAtomic(join(tmp, 'meta.json'), JSON.stringify({ ...meta, files }, null, 1));

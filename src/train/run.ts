@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { Agent, AgentDefinition } from '../core/agent.js';
@@ -13,6 +13,7 @@ import { definedMetrics, explorationFor } from '../stream/exploration.js';
 import { logTo, type LearnedBatch } from '../stream/operators.js';
 import { Rollout } from '../stream/rollout.js';
 import { initBackend } from '../tensor/backend.js';
+import { loadWeights } from '../tensor/io.js';
 import { buildRewardStack, type RewardStack } from '../../rewards/stack.js';
 import { builtinRegistry } from './builtins.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
@@ -117,6 +118,18 @@ function segmentSeed(seed: number, k: number): number {
 /** Component names of a reward list (`name`, else `source`). */
 function componentNames(rewards: Record<string, unknown>[] | undefined): string[] {
   return rewards ? rewards.map((c) => String(c.name ?? c.source)) : ['extrinsic'];
+}
+
+/** Refuse to checkpoint weights that are not finite (a diverged update): every weights file the agent saved is read back. */
+function checkWeights(dir: string, step: number): void {
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.json') || !existsSync(join(dir, f.replace(/\.json$/, '.bin')))) continue;
+    try {
+      loadWeights(dir, f.replace(/\.json$/, ''));
+    } catch (e) {
+      throw new RxgymError(`training diverged by step ${step}; no checkpoint was written for it: ${(e as Error).message.replace(/; resume.*$/, '')}`);
+    }
+  }
 }
 
 /** The reward stacks of a run: the scenario's, and the pre-training one of a run with `pretrain:`. */
@@ -380,6 +393,7 @@ class Run implements RunHandle {
     const sps = (step - this.startStep) / Math.max(1e-9, elapsed);
     this.emit({ type: 'batch', step, steps: step - before, sps, time: now });
     this.emit({ type: 'rewards', step, components: rewardSummary(lb.batch), time: Date.now() });
+    this.checkFinite(step, lb.stats);
     const stats: TrainStats = { ...lb.stats, rolloutMs: this.profile.rolloutMs, learnMs: this.profile.learnMs };
     for (const [k, part] of Object.entries(lb.batch.parts ?? {})) stats[`reward.${k}`] = part.rawMean;
     this.emit({ type: 'train', step, stats: lb.stats, time: now });
@@ -389,6 +403,15 @@ class Run implements RunHandle {
       for (const k in metrics) stats[`explore.${k}`] = metrics[k]!;
     }
     return { learned: lb, before, step, stats };
+  }
+
+  /** Stop the run when an update's losses are not finite (training diverged): the last checkpoint stays the good one. */
+  private checkFinite(step: number, stats: TrainStats): void {
+    for (const [k, v] of Object.entries(stats)) {
+      if (!/loss/i.test(k) || Number.isFinite(v)) continue;
+      const last = this.lastCheckpointStep >= 0 ? ` the last good checkpoint is at step ${this.lastCheckpointStep} (--resume continues from it);` : '';
+      throw new RxgymError(`training diverged at step ${step}: ${k} is ${v};${last} lower the learning rate (agent.lr) or clip gradients (agent.maxGradNorm)`);
+    }
   }
 
   /** The metrics row and progress line of a batch. */
@@ -421,6 +444,7 @@ class Run implements RunHandle {
     };
     const dir = writeCheckpoint(root, meta, (d) => {
       p.agent.save(join(d, 'agent'));
+      checkWeights(join(d, 'agent'), step);
       mkdirSync(join(d, 'rewards'), { recursive: true });
       p.stack.save(join(d, 'rewards'));
     });
