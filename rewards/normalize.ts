@@ -1,6 +1,6 @@
 import type { TransitionBatch } from '../src/stream/batch.js';
 import type { NormalizeMode } from './registry.js';
-import { RunningMeanStd } from './normalize-stats.js';
+import { RunningMeanStd, type RunningStatsState } from '../src/core/running-stats.js';
 
 /** Turns a component's raw values into normalised ones, learning its statistics batch by batch. */
 export interface RewardNormalizer {
@@ -35,7 +35,7 @@ class IdentityNormalizer implements RewardNormalizer {
  */
 export class RmsNormalizer implements RewardNormalizer {
   private readonly ret: Float64Array;
-  private readonly rms = new RunningMeanStd();
+  private readonly rms = new RunningMeanStd(1);
   private buf = new Float64Array(0);
   constructor(numEnvs: number, private readonly gamma: number, private readonly episodic: boolean) {
     this.ret = new Float64Array(numEnvs);
@@ -51,19 +51,19 @@ export class RmsNormalizer implements RewardNormalizer {
         if (this.episodic && (b.terminations[k] || b.truncations[k])) this.ret[i] = 0;
       }
     }
-    this.rms.update(this.buf, T * n);
-    const s = this.rms.std;
+    this.rms.updateBatch(this.buf, T * n);
+    const s = this.rms.std();
     for (let k = 0; k < raw.length; k++) out[k] = raw[k]! / s;
     return out;
   }
   stats(): Record<string, number> {
-    return { returnStd: this.rms.std, returnMean: this.rms.mean };
+    return { returnStd: this.rms.std(), returnMean: this.rms.mean[0]! };
   }
   state(): unknown {
     return { ret: Array.from(this.ret), rms: this.rms.state() };
   }
   restore(s: unknown): void {
-    const st = s as { ret: number[]; rms: { mean: number; var: number; count: number } };
+    const st = s as { ret: number[]; rms: RunningStatsState };
     this.ret.set(st.ret);
     this.rms.restore(st.rms);
   }

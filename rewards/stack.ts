@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { merge, Subject, type Observable } from 'rxjs';
 import { RxgymError } from '../src/core/env.js';
 import type { AnnotatedBatch, BatchAnnotator, PartStats, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
 import { makeNormalizer, type RewardNormalizer } from './normalize.js';
+import { loadStateFile, saveStateFile } from '../src/tensor/state-file.js';
 import { closestName } from '../src/core/params.js';
 import {
   RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
@@ -23,7 +24,7 @@ export interface RewardStack extends BatchAnnotator {
   readonly componentNames: readonly string[];
   /** The built sources by component name (for inspection and tests). */
   readonly sources: ReadonlyMap<string, RewardSource>;
-  /** Write every component's learned state (normaliser, counts, networks, labels) to `dir/stack.json`, atomically. */
+  /** Write every component's learned state to `dir/stack.json`, its network weights to `dir/stack.bin`. */
   save(dir: string): void;
   /** Restore what `save` wrote; throws when the components differ. */
   load(dir: string): void;
@@ -208,16 +209,13 @@ class Stack implements RewardStack {
     for (const c of this.comps) {
       components[c.name] = { normalizer: c.normalizer.state(), ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}) };
     }
-    const path = join(dir, 'stack.json');
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, components }));
-    renameSync(tmp, path);
+    saveStateFile(dir, 'stack', { version: 2, components });
   }
 
   load(dir: string): void {
     const path = join(dir, 'stack.json');
     if (!existsSync(path)) throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as { components: Record<string, { normalizer: unknown; source?: unknown }> };
+    const saved = loadStateFile(dir, 'stack') as { components: Record<string, { normalizer: unknown; source?: unknown }> };
     const names = Object.keys(saved.components).sort().join(', ');
     if (names !== [...this.componentNames].sort().join(', ')) {
       throw new RxgymError(`reward stack checkpoint ${path} holds components [${names}] but the scenario has [${this.componentNames.join(', ')}]; resume with the same rewards: list`);

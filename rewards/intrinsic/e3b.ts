@@ -1,23 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../src/core/rng.js';
+import { Rng, type RngState } from '../../src/core/rng.js';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
 import type { RewardSource } from '../../src/core/reward.js';
 import { EllipticalBonus } from './elliptical.js';
 import { EpisodeTracker } from './episode-tracker.js';
-import { gatherRows, minibatches, Mlp } from './mlp.js';
+import { Adam, restoreTrained, trainedState, type TrainedState } from '../../src/tensor/adam.js';
+import { Mlp } from '../../src/tensor/network.js';
+import { ParamStore } from '../../src/tensor/params.js';
+import { gatherRows, minibatches } from './minibatch.js';
 import { obsRows, resolveObsKey } from './obs.js';
 import { numOpt, sizesOpt } from './options.js';
+
+/** The checkpoint of an E3B source. */
+interface E3BState { nets: TrainedState; bonus: number[][]; tracker: number[]; rng: RngState }
 
 /**
  * E3B (Henaff et al. 2022): an encoder phi trained by inverse dynamics (predict a_t from phi(s_t),
  * phi(s_{t+1})); reward `phi(s')^T C^-1 phi(s')` where `C = lambda I + sum of phi phi^T` over the
  * episode so far, its inverse kept per env by Sherman–Morrison and reset at each episode start.
  * Defaults: ridge lambda 0.1 (paper), episodic, `rms` normalisation (the paper's recommended
- * `--reward_norm int` divides by a running std); MLP encoder hidden [128], latent 32, Adam lr 1e-3
- * (the paper uses a conv encoder on MiniHack glyphs). Discrete actions train with cross-entropy,
- * Box actions with mean squared error.
+ * `--reward_norm int` divides by a running std); ReLU MLP encoder hidden [128], latent 32, Adam lr 1e-3
+ * (the paper uses a conv encoder on MiniHack glyphs), on src/tensor's layers (orthogonal init) and Adam.
+ * Discrete actions train with cross-entropy, Box actions with mean squared error.
  */
 export class E3BSource implements RewardSource {
   readonly kind = 'intrinsic' as const;
@@ -25,16 +31,17 @@ export class E3BSource implements RewardSource {
   private readonly dim: number;
   readonly latentDim: number;
   readonly ridge: number;
+  private readonly store = new ParamStore('e3b');
   private readonly encoder: Mlp;
   private readonly inverse: Mlp;
-  private readonly opt: tf.Optimizer;
+  private readonly opt: Adam;
   private readonly bonus: EllipticalBonus[];
   private readonly tracker: EpisodeTracker;
   private readonly discrete: number | undefined;
   private readonly actDim: number;
   private readonly batchSize: number;
   private readonly epochs: number;
-  private readonly rng: Rng;
+  private rng: Rng;
   private lastLoss = NaN;
 
   constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
@@ -51,9 +58,10 @@ export class E3BSource implements RewardSource {
     const seed = numOpt(cfg, 'seed', ctx.seed + 2003, { int: true });
     this.batchSize = numOpt(cfg, 'batchSize', 256, { int: true, min: 1 });
     this.epochs = numOpt(cfg, 'epochs', 1, { int: true, min: 1 });
-    this.encoder = new Mlp([dim, ...hidden, this.latentDim], seed);
-    this.inverse = new Mlp([2 * this.latentDim, ...hidden, this.actDim], seed + 1);
-    this.opt = tf.train.adam(numOpt(cfg, 'lr', 1e-3, { gt: 0 }));
+    const latent = this.latentDim;
+    this.encoder = new Mlp(this.store, 'encoder', dim, hidden, latent, 1, 'relu', new Rng(seed));
+    this.inverse = new Mlp(this.store, 'inverse', 2 * latent, hidden, this.actDim, 1, 'relu', new Rng(seed + 1));
+    this.opt = new Adam(this.store.list(), { lr: numOpt(cfg, 'lr', 1e-3, { gt: 0 }) });
     this.bonus = Array.from({ length: ctx.numEnvs }, () => new EllipticalBonus(this.latentDim, this.ridge));
     this.tracker = new EpisodeTracker(ctx.numEnvs);
     this.rng = new Rng(seed + 2);
@@ -80,43 +88,51 @@ export class E3BSource implements RewardSource {
     const cur = obsRows(batch.obs, this.key);
     const nxt = obsRows(batch.nextObs, this.key);
     const acts = batch.actions;
+    const ad = this.discrete === undefined ? batch.actionDim : 1;
     for (let e = 0; e < this.epochs; e++) {
       for (const mb of minibatches(cur.rows, this.batchSize, this.rng)) {
-        const xs = gatherRows(cur.data, this.dim, mb);
-        const xn = gatherRows(nxt.data, this.dim, mb);
-        const ad = this.discrete === undefined ? batch.actionDim : 1;
-        const av = new Float32Array(mb.length * ad);
-        for (let r = 0; r < mb.length; r++) for (let j = 0; j < ad; j++) av[r * ad + j] = acts[mb[r]! * ad + j]!;
-        this.lastLoss = tf.tidy(() => {
-          const s = tf.tensor2d(xs, [mb.length, this.dim]);
-          const s2 = tf.tensor2d(xn, [mb.length, this.dim]);
-          const lossFn = (): tf.Scalar => {
-            const h = tf.concat([this.encoder.apply(s), this.encoder.apply(s2)], 1) as tf.Tensor2D;
+        const B = mb.length;
+        // s_t and s_t+1 go through the encoder as one [2B, dim] batch: one product per layer instead of two.
+        const both = new Float32Array(2 * B * this.dim);
+        both.set(gatherRows(cur.data, this.dim, mb));
+        both.set(gatherRows(nxt.data, this.dim, mb), B * this.dim);
+        const av = new Float32Array(B * ad);
+        for (let r = 0; r < B; r++) for (let j = 0; j < ad; j++) av[r * ad + j] = acts[mb[r]! * ad + j]!;
+        const x = tf.tensor2d(both, [2 * B, this.dim]);
+        const y = this.discrete !== undefined
+          ? tf.tidy(() => tf.oneHot(tf.tensor1d(av, 'int32'), this.discrete!))
+          : tf.tensor2d(av, [B, ad]);
+        try {
+          this.lastLoss = this.opt.step(() => {
+            const z = this.encoder.apply(x);
+            const h = tf.concat([tf.slice(z, [0, 0], [B, -1]), tf.slice(z, [B, 0], [B, -1])], 1);
             const out = this.inverse.apply(h);
-            if (this.discrete !== undefined) {
-              const y = tf.oneHot(tf.tensor1d(av, 'int32'), this.discrete);
-              return tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar;
-            }
-            return tf.losses.meanSquaredError(tf.tensor2d(av, [mb.length, ad]), out) as tf.Scalar;
-          };
-          const l = this.opt.minimize(lossFn, true, [...this.encoder.vars, ...this.inverse.vars]);
-          return l!.dataSync()[0]!;
-        });
+            const loss = this.discrete !== undefined
+              ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
+            return loss as tf.Scalar;
+          }).loss;
+        } finally {
+          x.dispose();
+          y.dispose();
+        }
       }
     }
   }
 
-  /** Plain state for checkpoints (weights, per-env inverses; Adam's moments restart). */
-  saveState(): unknown {
-    return { encoder: this.encoder.weights(), inverse: this.inverse.weights(), bonus: this.bonus.map((b) => b.state()), tracker: this.tracker.state() };
+  /** Checkpoint state: weights and Adam of both networks, per-env inverses, episode ids, the minibatch RNG. */
+  saveState(): E3BState {
+    return {
+      nets: trainedState(this.store, this.opt), bonus: this.bonus.map((b) => b.state()),
+      tracker: this.tracker.state(), rng: this.rng.getState(),
+    };
   }
   /** Restore `saveState()`. */
   loadState(s: unknown): void {
-    const st = s as { encoder: number[][]; inverse: number[][]; bonus: number[][]; tracker: number[] };
-    this.encoder.setWeights(st.encoder);
-    this.inverse.setWeights(st.inverse);
+    const st = s as E3BState;
+    restoreTrained(this.store, this.opt, st.nets);
     st.bonus.forEach((b, i) => this.bonus[i]?.restore(b));
     this.tracker.restore(st.tracker);
+    this.rng = Rng.fromState(st.rng);
   }
 
   /** Inverse-dynamics loss of the last minibatch. */
@@ -125,9 +141,7 @@ export class E3BSource implements RewardSource {
   }
 
   dispose(): void {
-    this.encoder.dispose();
-    this.inverse.dispose();
-    this.opt.dispose();
+    this.store.dispose();
   }
 }
 

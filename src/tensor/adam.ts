@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WeightEntry } from './params.js';
+import type { ParamStore, WeightEntry } from './params.js';
 import { RxgymError } from '../core/env.js';
 
 /** Adam options; `maxGradNorm` clips the global gradient norm before the update. */
@@ -120,4 +120,18 @@ export class Adam {
 
   /** Nothing on the backend to free; kept for symmetry with networks. */
   dispose(): void {}
+}
+
+/** A trained network's checkpoint: its weights and the state of the Adam that trains them. */
+export interface TrainedState { weights: WeightEntry[]; adam: { t: number; entries: WeightEntry[] } }
+
+/** The weights of `store` and the state of `adam`, which trains (some of) them. */
+export function trainedState(store: ParamStore, adam: Adam): TrainedState {
+  return { weights: store.snapshot(), adam: adam.snapshot('adam') };
+}
+
+/** Restore a `trainedState`: the weights first, then the optimizer (which re-reads them). */
+export function restoreTrained(store: ParamStore, adam: Adam, s: TrainedState): void {
+  store.restore(s.weights);
+  adam.restore('adam', s.adam.t, s.adam.entries);
 }

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
-import { buildRewardStack, registerAllSources, type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
+import { type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { makeBatch } from './batch.js';
-
-registerAllSources();
+import { buildRewardStack } from '../support/registry.js';
 beforeAll(async () => { setBackendLogger(() => {}); await initBackend(); });
 
 const ctx: RewardContext = { envId: 'T', observationSpace: new Box(-10, 10, [3]), actionSpace: new Discrete(3), numEnvs: 2, seed: 5 };
@@ -40,6 +39,23 @@ describe('reward stack checkpoints', () => {
       b.load(dir);
       const ra = a.annotate(batch(3)), rb = b.annotate(batch(3));
       for (const name of a.componentNames) expect(Array.from(rb.components[name]!.scaled)).toEqual(Array.from(ra.components[name]!.scaled));
+      // Networks, Adam moments and minibatch RNGs were restored: training goes on identically (ONI aside, whose
+      // labels arrive in the background).
+      await a.update(ra);
+      await b.update(rb);
+      const ra2 = a.annotate(batch(4)), rb2 = b.annotate(batch(4));
+      for (const name of ['count', 'rnd', 'noveld', 'e3b']) {
+        expect(Array.from(rb2.components[name]!.scaled)).toEqual(Array.from(ra2.components[name]!.scaled));
+      }
+      // Weights and optimizer moments are in the binary file, not in the JSON as number lists.
+      const saved = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { meta: { state: unknown } };
+      const at = (...path: (string | number)[]): unknown =>
+        path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], saved.meta.state);
+      const ref = (...path: (string | number)[]) => ({ $weights: `/${path.join('/')}` });
+      const rnd = ['components', 'rnd', 'source', 'predictor', 'weights', 0, 'data'];
+      const e3b = ['components', 'e3b', 'source', 'nets', 'adam', 'entries', 0, 'data'];
+      expect([at(...rnd), at(...e3b)]).toEqual([ref(...rnd), ref(...e3b)]);
+      expect(statSync(join(dir, 'stack.bin')).size).toBeGreaterThan(100_000);
       const c = buildRewardStack([{ source: 'extrinsic' }], ctx);
       expect(() => c.load(dir)).toThrow(/holds components \[count, e3b, extrinsic, noveld, oni, rnd\] but the scenario has \[extrinsic\]/);
       a.dispose(); b.dispose(); c.dispose();

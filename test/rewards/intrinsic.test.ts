@@ -2,15 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Box, Dict, Discrete, Text } from '../../src/core/spaces.js';
 import { setBackendLogger, initBackend } from '../../src/tensor/backend.js';
-import { buildRewardStack, registerAllSources, type RewardContext } from '../../rewards/index.js';
+import { type RewardContext } from '../../rewards/index.js';
 import { CountSource } from '../../rewards/intrinsic/count.js';
 import { E3BSource } from '../../rewards/intrinsic/e3b.js';
 import { EllipticalBonus } from '../../rewards/intrinsic/elliptical.js';
 import { NovelDSource } from '../../rewards/intrinsic/noveld.js';
 import { RndSource } from '../../rewards/intrinsic/rnd.js';
 import { makeBatch, scalarBatch } from './batch.js';
-
-registerAllSources();
+import { buildRewardStack } from '../support/registry.js';
 const ctx = (numEnvs: number, dim = 1): RewardContext => ({ envId: 'T', observationSpace: new Box(-10, 10, [dim]), actionSpace: new Discrete(3), numEnvs, seed: 7 });
 
 beforeAll(async () => {
@@ -124,6 +123,22 @@ describe('e3b', () => {
     for (let k = 0; k < 5; k++) { s.compute(b); s.update(b); }
     expect(tf.memory().numTensors).toBe(before);
     expect(Number.isFinite(s.loss)).toBe(true);
+    s.dispose();
+  });
+  it('the inverse-dynamics model learns: its loss falls on transitions whose action shows in s -> s\'', () => {
+    const s = new E3BSource('e3b', { source: 'e3b', seed: 2, lr: 0.01, batchSize: 64 }, ctx(4, 3));
+    const T = 16, N = 4;
+    const act = (t: number, i: number) => (t * 7 + i * 5) % 3;
+    const cur = (t: number, i: number) => [(t + i) % 4, (t * i) % 3, (t + 2 * i) % 5];
+    const next = (t: number, i: number) => cur(t, i).map((v, j) => v + (j === act(t, i) ? 1 : 0));
+    const grid = <X>(f: (t: number, i: number) => X) =>
+      Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => f(t, i)));
+    const b = makeBatch({ obs: grid(cur), next: grid(next), actions: grid(act) });
+    s.update(b);
+    const first = s.loss;
+    for (let k = 0; k < 60; k++) s.update(b);
+    expect(first).toBeGreaterThan(0.9); // about ln 3 for three actions
+    expect(s.loss).toBeLessThan(first * 0.3);
     s.dispose();
   });
   it('rejects an action space it cannot model', () => {

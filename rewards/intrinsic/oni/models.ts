@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../../src/core/rng.js';
-import { RunningMeanStd } from '../../normalize-stats.js';
-import { Mlp } from '../mlp.js';
+import { Rng, type RngState } from '../../../src/core/rng.js';
+import { RunningMeanStd, type RunningStatsState } from '../../../src/core/running-stats.js';
+import { Adam, restoreTrained, trainedState, type TrainedState } from '../../../src/tensor/adam.js';
+import { Mlp } from '../../../src/tensor/network.js';
+import { ParamStore } from '../../../src/tensor/params.js';
 import type { OniLabel } from './annotator.js';
 import { featureMatrix } from './features.js';
 
@@ -25,7 +27,7 @@ export interface OniRewardModel {
   transform?(values: Float32Array, mask: Uint8Array): void;
   /** Training statistics. */
   stats(): Record<string, number>;
-  /** Plain state for checkpoints (labels and weights), and its restore. */
+  /** Checkpoint state (labels, weights and optimizer; Float32Arrays go to the binary file), and its restore. */
   saveState(): unknown;
   loadState(s: unknown): void;
   dispose(): void;
@@ -33,6 +35,45 @@ export interface OniRewardModel {
 
 /** Settings shared by the learned models. */
 export interface NetSettings { features: number; hidden: number[]; lr: number; trainSteps: number; batchSize: number; seed: number }
+
+/**
+ * A ReLU MLP on message features with its Adam (src/tensor's layers, orthogonal init, and optimizer), its minibatch
+ * RNG and its checkpoint.
+ */
+class MessageNet {
+  private readonly store: ParamStore;
+  private readonly net: Mlp;
+  private readonly opt: Adam;
+  rng: Rng;
+  constructor(name: string, private readonly s: NetSettings, outDim: number) {
+    this.store = new ParamStore(name);
+    this.net = new Mlp(this.store, 'mlp', s.features, s.hidden, outDim, 1, 'relu', new Rng(s.seed));
+    this.opt = new Adam(this.store.list(), { lr: s.lr });
+    this.rng = new Rng(s.seed + 1);
+  }
+  /** Outputs of the network on feature rows. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.net.apply(x);
+  }
+  /** Features of `messages` as a tensor (the caller disposes it). */
+  features(messages: readonly string[]): tf.Tensor2D {
+    return tf.tensor2d(featureMatrix(messages, this.s.features), [messages.length, this.s.features]);
+  }
+  /** One Adam step on `loss`; returns the loss. */
+  step(loss: () => tf.Scalar): number {
+    return this.opt.step(loss).loss;
+  }
+  state(): { net: TrainedState; rng: RngState } {
+    return { net: trainedState(this.store, this.opt), rng: this.rng.getState() };
+  }
+  restore(s: { net: TrainedState; rng: RngState }): void {
+    restoreTrained(this.store, this.opt, s.net);
+    this.rng = Rng.fromState(s.rng);
+  }
+  dispose(): void {
+    this.store.dispose();
+  }
+}
 
 /** ONI-Retrieval: message -> label table; a message not labelled yet gets 0. */
 export class RetrievalModel implements OniRewardModel {
@@ -72,18 +113,14 @@ export class RetrievalModel implements OniRewardModel {
 export class ClassificationModel implements OniRewardModel {
   readonly type = 'classification' as const;
   readonly task = 'cls' as const;
-  private readonly net: Mlp;
-  private readonly opt: tf.Optimizer;
-  private readonly rng: Rng;
+  private readonly net: MessageNet;
   private readonly msgs: string[] = [];
   private readonly index = new Map<string, number>();
   private ys: number[] = [];
   private fresh = 0;
   private lastLoss = NaN;
   constructor(private readonly s: NetSettings, private readonly threshold: number) {
-    this.net = new Mlp([s.features, ...s.hidden, 2], s.seed);
-    this.opt = tf.train.adam(s.lr);
-    this.rng = new Rng(s.seed + 1);
+    this.net = new MessageNet('oni-cls', s, 2);
   }
   addLabel(l: OniLabel): void {
     if (l.kind !== 'cls') return;
@@ -99,24 +136,23 @@ export class ClassificationModel implements OniRewardModel {
     this.fresh = 0;
     for (let k = 0; k < steps; k++) {
       const b = Math.min(this.s.batchSize, n);
-      const pick = Array.from({ length: b }, () => this.rng.int(0, n));
-      const x = featureMatrix(pick.map((i) => this.msgs[i]!), this.s.features);
-      const y = Int32Array.from(pick, (i) => this.ys[i]!);
-      this.lastLoss = tf.tidy(() => {
-        const xt = tf.tensor2d(x, [b, this.s.features]);
-        const yt = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
-        const l = this.opt.minimize(() => tf.losses.softmaxCrossEntropy(yt, this.net.apply(xt)) as tf.Scalar, true, this.net.vars);
-        return l!.dataSync()[0]!;
-      });
+      const pick = Array.from({ length: b }, () => this.net.rng.int(0, n));
+      const x = this.net.features(pick.map((i) => this.msgs[i]!));
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(pick, (i) => this.ys[i]!), 'int32'), 2));
+      try {
+        this.lastLoss = this.net.step(() => tf.losses.softmaxCrossEntropy(y, this.net.apply(x)) as tf.Scalar);
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
     }
     return true;
   }
   /** p(helpful) of each message. */
   probabilities(messages: readonly string[]): Float32Array {
     if (messages.length === 0) return new Float32Array(0);
-    const x = featureMatrix(messages, this.s.features);
     return tf.tidy(() => {
-      const p = tf.softmax(this.net.apply(tf.tensor2d(x, [messages.length, this.s.features])));
+      const p = tf.softmax(this.net.apply(this.net.features(messages)));
       return tf.slice(p, [0, 1], [-1, 1]).dataSync() as Float32Array;
     }).slice();
   }
@@ -127,21 +163,28 @@ export class ClassificationModel implements OniRewardModel {
   stats(): Record<string, number> {
     return { labels: this.msgs.length, loss: this.lastLoss };
   }
-  saveState(): unknown {
-    return { msgs: this.msgs, ys: this.ys, net: this.net.weights() };
+  saveState(): ClassificationState {
+    return { msgs: this.msgs, ys: this.ys, ...this.net.state() };
   }
   loadState(s: unknown): void {
-    const st = s as { msgs: string[]; ys: number[]; net: number[][] };
+    const st = s as ClassificationState;
     this.msgs.length = 0;
     this.index.clear();
     st.msgs.forEach((m, i) => { this.index.set(m, i); this.msgs.push(m); });
     this.ys = [...st.ys];
-    this.net.setWeights(st.net);
+    this.net.restore(st);
   }
   dispose(): void {
     this.net.dispose();
-    this.opt.dispose();
   }
+}
+
+/** The checkpoint of a classification model. */
+interface ClassificationState { msgs: string[]; ys: number[]; net: TrainedState; rng: RngState }
+
+/** The checkpoint of a ranking model. */
+interface RankingState {
+  pairs: { a: string; b: string; y: number }[]; net: TrainedState; rng: RngState; rms: RunningStatsState;
 }
 
 /**
@@ -153,17 +196,13 @@ export class ClassificationModel implements OniRewardModel {
 export class RankingModel implements OniRewardModel {
   readonly type = 'ranking' as const;
   readonly task = 'pair' as const;
-  private readonly net: Mlp;
-  private readonly opt: tf.Optimizer;
-  private readonly rng: Rng;
+  private readonly net: MessageNet;
   private readonly pairs: { a: string; b: string; y: number }[] = [];
-  private readonly rms = new RunningMeanStd();
+  private readonly rms = new RunningMeanStd(1);
   private fresh = 0;
   private lastLoss = NaN;
   constructor(private readonly s: NetSettings, private readonly eps: number) {
-    this.net = new Mlp([s.features, ...s.hidden, 1], s.seed);
-    this.opt = tf.train.adam(s.lr);
-    this.rng = new Rng(s.seed + 1);
+    this.net = new MessageNet('oni-rank', s, 1);
   }
   addLabel(l: OniLabel): void {
     if (l.kind !== 'pair') return;
@@ -175,30 +214,30 @@ export class RankingModel implements OniRewardModel {
     if (n === 0) return false;
     const steps = this.fresh > 0 ? this.s.trainSteps : 1;
     this.fresh = 0;
-    const F = this.s.features;
     for (let k = 0; k < steps; k++) {
       const b = Math.min(this.s.batchSize, n);
-      const pick = Array.from({ length: b }, () => this.pairs[this.rng.int(0, n)]!);
-      const xa = featureMatrix(pick.map((p) => p.a), F);
-      const xb = featureMatrix(pick.map((p) => p.b), F);
+      const pick = Array.from({ length: b }, () => this.pairs[this.net.rng.int(0, n)]!);
+      // a and b rows go through the network as one [2b, F] batch.
+      const x = this.net.features([...pick.map((p) => p.a), ...pick.map((p) => p.b)]);
       const y = Float32Array.from(pick, (p) => p.y);
-      this.lastLoss = tf.tidy(() => {
-        const ta = tf.tensor2d(xa, [b, F]), tb = tf.tensor2d(xb, [b, F]);
-        const target = tf.stack([tf.sub(1, tf.tensor1d(y)), tf.tensor1d(y)], 1);
-        const l = this.opt.minimize(() => {
-          const logits = tf.concat([this.net.apply(ta), this.net.apply(tb)], 1);
+      const target = tf.tidy(() => tf.stack([tf.sub(1, tf.tensor1d(y)), tf.tensor1d(y)], 1));
+      try {
+        this.lastLoss = this.net.step(() => {
+          const r = this.net.apply(x);
+          const logits = tf.concat([tf.slice(r, [0, 0], [b, 1]), tf.slice(r, [b, 0], [b, 1])], 1);
           return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-        }, true, this.net.vars);
-        return l!.dataSync()[0]!;
-      });
+        });
+      } finally {
+        x.dispose();
+        target.dispose();
+      }
     }
     return true;
   }
   /** Raw Bradley–Terry scores r(msg). */
   scores(messages: readonly string[]): Float32Array {
     if (messages.length === 0) return new Float32Array(0);
-    const x = featureMatrix(messages, this.s.features);
-    return tf.tidy(() => this.net.apply(tf.tensor2d(x, [messages.length, this.s.features])).dataSync() as Float32Array).slice();
+    return tf.tidy(() => this.net.apply(this.net.features(messages)).dataSync() as Float32Array).slice();
   }
   predict(messages: readonly string[]): Float32Array {
     if (this.pairs.length === 0) return new Float32Array(messages.length);
@@ -208,28 +247,28 @@ export class RankingModel implements OniRewardModel {
     if (this.pairs.length === 0) return;
     const live: number[] = [];
     for (let k = 0; k < values.length; k++) if (mask[k]) live.push(values[k]!);
-    this.rms.update(live);
+    this.rms.updateBatch(live);
+    const mean = this.rms.mean[0]!, std = this.rms.std();
     for (let k = 0; k < values.length; k++) {
       if (!mask[k]) continue;
-      const z = (values[k]! - this.rms.mean) / this.rms.std;
+      const z = (values[k]! - mean) / std;
       values[k] = z > this.eps ? z : 0;
     }
   }
   stats(): Record<string, number> {
-    return { pairs: this.pairs.length, loss: this.lastLoss, mean: this.rms.mean, std: this.rms.std };
+    return { pairs: this.pairs.length, loss: this.lastLoss, mean: this.rms.mean[0]!, std: this.rms.std() };
   }
-  saveState(): unknown {
-    return { pairs: this.pairs, net: this.net.weights(), rms: this.rms.state() };
+  saveState(): RankingState {
+    return { pairs: this.pairs, ...this.net.state(), rms: this.rms.state() };
   }
   loadState(s: unknown): void {
-    const st = s as { pairs: { a: string; b: string; y: number }[]; net: number[][]; rms: { mean: number; var: number; count: number } };
+    const st = s as RankingState;
     this.pairs.length = 0;
     this.pairs.push(...st.pairs);
-    this.net.setWeights(st.net);
+    this.net.restore(st);
     this.rms.restore(st.rms);
   }
   dispose(): void {
     this.net.dispose();
-    this.opt.dispose();
   }
 }
