@@ -60,12 +60,12 @@ function layers(p: ChartPanel, domain: readonly string[], interactive: boolean):
   const withBand = (extra: object): object[] => [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }, { filter: extra }];
   const band = { x, y: { field: 'lo', type: 'quantitative', scale: y.scale, title: p.yTitle }, y2: { field: 'hi' }, color: color(domain, legend) };
   if (p.rows.some((r) => r.lo !== undefined && r.hi !== undefined)) {
-    // curves get a shaded band, sparse points (evaluations) error bars
+    // curves get a shaded band, sparse points (evaluations) error bars, unclipped: the last one sits on the axis end
     if (sparse.length < seriesOrder([p]).length) {
       out.push({ transform: withBand({ not: isSparse }), mark: { type: 'area', clip: true }, encoding: { ...band, opacity: fade(0.2) } });
     }
     if (sparse.length > 0) {
-      out.push({ transform: withBand(isSparse), mark: { type: 'rule', strokeWidth: 2, clip: true }, encoding: { ...band, opacity: fade(0.5) } });
+      out.push({ transform: withBand(isSparse), mark: { type: 'rule', strokeWidth: 2 }, encoding: { ...band, opacity: fade(0.5) } });
     }
   }
   out.push({
@@ -76,7 +76,7 @@ function layers(p: ChartPanel, domain: readonly string[], interactive: boolean):
   if (sparse.length > 0) {
     out.push({
       transform: [{ filter: isSparse }],
-      mark: { type: 'point', filled: true, size: 60, clip: true },
+      mark: { type: 'point', filled: true, size: 60 },
       encoding: { x, y, color: color(domain, legend), opacity: fade(1) },
     });
   }
