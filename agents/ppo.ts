@@ -79,7 +79,7 @@ export class PpoAgent implements Agent {
     this.actionStart = act instanceof Discrete ? act.start : 0;
     if (act instanceof Box) { this.low = act.low; this.high = act.high; }
     this.heads = hp.valueHeads === 'split' ? 2 : 1;
-    this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng);
+    this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng, ctx.textKeys ?? []);
     this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation, initRng);
     this.critic = new Mlp(this.store, 'critic', this.encoder.featureDim, net.hidden, this.heads, 1, net.activation, initRng);
     if (!this.discrete) {

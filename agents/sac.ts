@@ -44,9 +44,9 @@ class QNet {
   readonly store: ParamStore;
   readonly encoder: ObsEncoder;
   readonly head: Mlp;
-  constructor(name: string, space: Space<unknown>, actDim: number, cfg: NetworkConfig, rng: Rng) {
+  constructor(name: string, space: Space<unknown>, actDim: number, cfg: NetworkConfig, rng: Rng, textKeys: readonly string[]) {
     this.store = new ParamStore(name);
-    this.encoder = new ObsEncoder(space, cfg, this.store, rng);
+    this.encoder = new ObsEncoder(space, cfg, this.store, rng, textKeys);
     this.head = new Mlp(this.store, 'q', this.encoder.featureDim + actDim, cfg.hidden, 1, 1, cfg.activation, rng);
   }
   q(inputs: tf.Tensor[], actions: tf.Tensor): tf.Tensor1D {
@@ -95,12 +95,12 @@ export class SacAgent implements Agent {
     this.high = box.high;
     this.scale = Float32Array.from(box.high, (h, i) => (h - box.low[i]!) / 2);
     this.bias = Float32Array.from(box.high, (h, i) => (h + box.low[i]!) / 2);
-    this.actorEnc = new ObsEncoder(ctx.observationSpace, cfg, this.actorStore, initRng);
+    this.actorEnc = new ObsEncoder(ctx.observationSpace, cfg, this.actorStore, initRng, ctx.textKeys ?? []);
     this.actor = new Mlp(this.actorStore, 'pi', this.actorEnc.featureDim, cfg.hidden, 2 * this.dim, 1, cfg.activation, initRng);
-    this.q1 = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng);
-    this.q2 = new QNet('sac-q2', ctx.observationSpace, this.dim, cfg, initRng);
-    this.q1t = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng);
-    this.q2t = new QNet('sac-q2', ctx.observationSpace, this.dim, cfg, initRng);
+    this.q1 = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
+    this.q2 = new QNet('sac-q2', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
+    this.q1t = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
+    this.q2t = new QNet('sac-q2', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
     this.q1.store.copyTo(this.q1t.store);
     this.q2.store.copyTo(this.q2t.store);
     this.actorAdam = new Adam(this.actorStore.list(), { lr: hp.policyLr });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
-import { make } from '../core/registry.js';
+import { make, spec } from '../core/registry.js';
 import { Dict, type Space, type TypedArray } from '../core/spaces.js';
 import { makeVec } from '../core/vector/sync.js';
 import type { VecObs, VectorEnv } from '../core/vector/types.js';
@@ -10,6 +10,7 @@ import type { RenderMode } from '../core/env.js';
 import type { ObsBatch } from '../stream/batch.js';
 import type { Registry } from '../core/registry.js';
 import { cliRegistry } from './registry.js';
+import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
 import { latestCheckpoint } from '../train/checkpoint.js';
 import { startRun } from '../train/run.js';
 import { loadScenario } from '../train/scenario.js';
@@ -47,10 +48,16 @@ function toObsBatch(obs: VecObs, space: Space<unknown>, n: number): ObsBatch {
 /** The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against `envId`. */
 async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string; envKwargs: Record<string, unknown> }> {
   const runDir = existsSync(join(dir, 'run.json')) ? dir : existsSync(join(dir, '..', '..', 'run.json')) ? join(dir, '..', '..') : undefined;
-  if (!runDir) throw new RxgymError(`--policy: "${dir}" is not a run directory (no run.json); give the directory a training run wrote (e.g. runs/demo-...)`);
+  if (!runDir) {
+    const hint = 'give the directory a training run wrote (e.g. runs/demo-...)';
+    throw new UsageError(`--policy: "${dir}" is not a run directory (no run.json); ${hint}`);
+  }
   const ck = existsSync(join(dir, 'meta.json')) ? { dir, meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { envId: string; agentType: string; step: number } } : latestCheckpoint(runDir);
   if (!ck) throw new RxgymError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
-  if (ck.meta.envId !== envId) throw new RxgymError(`--policy: the checkpoint in ${ck.dir} is for ${ck.meta.envId}, not ${envId}; pass --env ${ck.meta.envId}`);
+  if (ck.meta.envId !== envId) {
+    const other = ck.meta.envId;
+    throw new UsageError(`--policy: the checkpoint in ${ck.dir} is for ${other}, not ${envId}; pass --env ${other}`);
+  }
   const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
   await initBackend();
   const def = cliRegistry().agents.get(run.scenario.agent.type);
@@ -58,7 +65,7 @@ async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
     envKwargs: run.scenario.env.kwargs ?? {},
     policy: (v) => {
-      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps });
+      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [] });
       agent.load(join(ck.dir, 'agent'));
       return (obs) => {
         const out = agent.act(toObsBatch(obs, v.singleObservationSpace, v.numEnvs), v.numEnvs, { deterministic: false });
@@ -83,28 +90,15 @@ interface WatchCliOptions {
   resume?: boolean;
 }
 
-function int(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new RxgymError(`--${name}: expected an integer >= ${min}, got "${v}"`);
-  return n;
-}
-
 function positive(name: string, v: string): number {
   if (v === 'max' || v === 'inf') return Infinity;
   const n = Number(v);
-  if (!(n > 0)) throw new RxgymError(`--${name}: expected a positive number (or "max"), got "${v}"`);
+  if (!(n > 0)) throw new UsageError(`--${name}: expected a positive number (or "max"), got "${v}"`);
   return n;
 }
 
 function parseKwargs(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch {
-    throw new RxgymError(`--kwargs: expected a JSON object such as '{"size": 9}', got ${JSON.stringify(text)}`);
-  }
+  return text === undefined ? {} : jsonObjectFlag('kwargs', text);
 }
 
 /** The render mode to watch an env in: ansi when it has one, else rgb_array. */
@@ -119,16 +113,17 @@ function pickRenderMode(id: string, kwargs: Record<string, unknown>): RenderMode
 
 async function playMode(o: WatchCliOptions): Promise<void> {
   const id = o.env!;
-  const seed = int('seed', o.seed, 0);
-  const numEnvs = int('num-envs', o.numEnvs, 1);
-  const maxSteps = o.steps === undefined ? undefined : int('steps', o.steps, 1);
+  const seed = intFlag('seed', o.seed, 0);
+  const numEnvs = intFlag('num-envs', o.numEnvs, 1);
+  const maxSteps = o.steps === undefined ? undefined : intFlag('steps', o.steps, 1);
   const stepsPerSecond = positive('sps', o.sps);
   let userKwargs = parseKwargs(o.kwargs);
   let fromCheckpoint: ((v: VectorEnv) => PlayPolicy) | undefined;
   let agent = 'random';
   if (o.policy !== 'random') {
     if (!existsSync(o.policy) || !statSync(o.policy).isDirectory()) {
-      throw new RxgymError(`--policy: checkpoint directory "${o.policy}" does not exist; give a run's directory (or one of its checkpoints) or "random"`);
+      const hint = 'give a run\'s directory (or one of its checkpoints) or "random"';
+      throw new UsageError(`--policy: checkpoint directory "${o.policy}" does not exist; ${hint}`);
     }
     wireTraining();
     const ck = await checkpointPolicy(o.policy, id);
@@ -143,7 +138,7 @@ async function playMode(o: WatchCliOptions): Promise<void> {
   const vec = makeVec(id, { numEnvs, kwargs: { ...userKwargs, renderMode }, autoresetMode: 'next-step' });
   const policy = fromCheckpoint ? fromCheckpoint(vec) : randomPolicy(vec, seed + 7919);
   const run = new PlayRun(vec, policy, { envId: id, agent, seed, maxSteps, stepsPerSecond });
-  await watch(run, { mode: 'play', plain: o.plain, everyMs: int('every', o.every, 10), stepsPerSecond });
+  await watch(run, { mode: 'play', plain: o.plain, everyMs: intFlag('every', o.every, 10), stepsPerSecond });
 }
 
 async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
@@ -151,13 +146,15 @@ async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   const scenario = loadScenario(file, registry);
   // The world panel shows the env's render() output; ask for it unless the scenario chose a mode itself.
   if (scenario.env.kwargs.renderMode === undefined) scenario.env.kwargs.renderMode = pickRenderMode(scenario.env.id, scenario.env.kwargs);
-  if (o.resume && o.runDir === undefined) throw new RxgymError('--resume needs --run-dir <the run directory to continue>');
+  if (o.resume && o.runDir === undefined) {
+    throw new UsageError('--resume needs --run-dir <the run directory to continue>');
+  }
   precheckScreen({ mode: 'train', plain: o.plain });
   const runDir = o.runDir ?? freshRunDir(scenario.output.dir);
   await initBackend(); // logs its choice now, before a full-screen layout takes the terminal
   const handle = startRun(scenario, { registry, runDir, resume: o.resume, quiet: true });
   const tty = !o.plain && isInteractive();
-  const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: int('every', o.every, 10) });
+  const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: intFlag('every', o.every, 10) });
   const summary = await handle.done;
   if (tty) for (const l of summaryLines(state)) process.stdout.write(`${l}\n`);
   process.stdout.write(`run directory: ${summary.runDir} (play it: rxgym watch --env ${summary.envId} --policy ${summary.runDir})\n`);
@@ -182,9 +179,20 @@ export function registerWatchCommand(program: Command): void {
     .option('--resume', 'resume the run in --run-dir from its last checkpoint')
     .action(async (scenario: string | undefined, o: WatchCliOptions) => {
       wireTraining();
-      if (scenario !== undefined && o.env !== undefined) throw new RxgymError('give either a scenario file or --env <id>, not both');
-      if (scenario === undefined && o.env === undefined) throw new RxgymError('nothing to watch: give a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> [--policy random|<checkpoint dir>]');
-      if (o.env !== undefined) return playMode(o);
+      if (scenario !== undefined && o.env !== undefined) {
+        throw new UsageError('give either a scenario file or --env <id>, not both');
+      }
+      if (scenario === undefined && o.env === undefined) {
+        const what = 'a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> '
+          + '[--policy random|<checkpoint dir>]';
+        throw new UsageError(`nothing to watch: give ${what}`);
+      }
+      if (o.env !== undefined) {
+        const id = o.env;
+        asUsage(() => spec(id));
+        return playMode(o);
+      }
+      if (!existsSync(scenario!)) throw new UsageError(`scenario file ${scenario} does not exist`);
       return trainMode(scenario!, o);
     });
 }

@@ -49,16 +49,6 @@ function isTextBox(s: Space<unknown>): s is Box {
   return s instanceof Box && s.dtype === 'uint8' && s.shape.length === 1;
 }
 
-/**
- * TRANSITIONAL (issue 12): an encoder given no text keys guesses them from key names (1-D uint8 keys named like
- * "message"), as rxgym did before envs declared `capabilities.textKeys`. Delete once every env with text declares
- * its keys and the trainer passes them in the AgentContext; then no text keys means none.
- */
-function guessTextKeys(space: Space<unknown>): string[] {
-  if (!(space instanceof Dict)) return [];
-  return Object.keys(space.spaces).filter((k) => /message/i.test(k) && isTextBox(space.spaces[k]!));
-}
-
 function classify(key: string, space: Space<unknown>, text: boolean): Part {
   if (text) {
     if (!isTextBox(space)) {
@@ -189,7 +179,7 @@ export class ObsEncoder {
     space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng,
     textKeys?: readonly string[],
   ) {
-    const text = new Set(textKeys ?? guessTextKeys(space));
+    const text = new Set(textKeys ?? []);
     this.parts = space instanceof Dict
       ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!, text.has(k)))
       : [classify('obs', space, text.has('obs'))];

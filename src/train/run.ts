@@ -138,7 +138,7 @@ interface Stacks { main: RewardStack; pretrain?: RewardStack }
 function buildStacks(s: Scenario, vec: VectorEnv, seed: number, runDir: string, registry: Registry): Stacks {
   const ctx = {
     envId: s.env.id, observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace,
-    numEnvs: vec.numEnvs, seed, runDir, llm: s.llm,
+    numEnvs: vec.numEnvs, seed, runDir, llm: s.llm, capabilities: vec.capabilities,
   };
   const main = buildRewardStack(s.rewards as never, ctx, registry.rewards);
   if (!s.pretrain) return { main };
@@ -310,7 +310,7 @@ class Run implements RunHandle {
     }
     const agent: Agent = this.def.create(s.agent.params, {
       observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
-      numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: budget,
+      numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: budget, textKeys: this.vec.capabilities.textKeys ?? [],
     });
     if (from.weights) {
       agent.loadWeights(from.weights);
@@ -321,6 +321,7 @@ class Run implements RunHandle {
     const rollout = new Rollout(this.vec, agent, this.def.rolloutSteps(s.agent.params), {
       seed: pre ? pretrainSeed(this.seed) : segmentSeed(this.seed, 0),
       needsStates: stack.needsStates === true,
+      frames: stack.needsFrames,
       onStep: (t) => {
         tracker?.afterStep(rollout.batch, t);
         this.maybeFrame(t);

@@ -80,7 +80,7 @@ describe('networks', () => {
     const space = new Dict({ glyphs_crop: new Box(0, 99, [5, 5], 'int16'), message: new Box(0, 255, [16], 'uint8'), pos: new Box(-1, 1, [2], 'float32') });
     const cfg = resolveNetworkConfig({ glyph: { embedDim: 4, channels: [8], kernel: 3, features: 12 }, message: { buckets: 32, ngrams: [2], features: 6 } });
     const store = new ParamStore('t');
-    const enc = new ObsEncoder(space, cfg, store, new Rng(2));
+    const enc = new ObsEncoder(space, cfg, store, new Rng(2), ['message']);
     expect(enc.featureDim).toBe(12 + 6 + 2);
     const n = 3;
     const obs = {
@@ -109,8 +109,7 @@ describe('networks', () => {
     expect(dim(['chat', 'message'])).toBe(6 + 6 + 2);
     expect(dim([])).toBe(16 + 16 + 2); // declared none: no text encoder, whatever the key names
     expect(dim(['gone'])).toBe(16 + 16 + 2); // a declared key a wrapper removed is ignored
-    // TRANSITIONAL: no declaration at all guesses from the key name, as before envs declared text keys
-    expect(dim(undefined)).toBe(16 + 6 + 2);
+    expect(dim()).toBe(16 + 16 + 2); // no declaration: no text keys (key names are never guessed from)
     expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), ['pos']))
       .toThrow(/^observation "pos" is declared a text key but is a float32 Box of shape \[2\]; a text key must be/);
   });
