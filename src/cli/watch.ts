@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { make, spec } from '../core/registry.js';
-import { Dict, type Space, type TypedArray } from '../core/spaces.js';
 import { makeVec } from '../core/vector/sync.js';
-import type { VecObs, VectorEnv } from '../core/vector/types.js';
+import type { VectorEnv } from '../core/vector/types.js';
 import type { RenderMode } from '../core/env.js';
-import type { ObsBatch } from '../stream/batch.js';
+import { obsLayout, viewObsBatch } from '../core/obs-batch.js';
 import type { Registry } from '../core/registry.js';
 import { cliRegistry } from './registry.js';
 import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
@@ -30,19 +29,6 @@ function freshRunDir(base: string): string {
   let dir = `${base}-${t}`;
   for (let k = 2; existsSync(dir); k++) dir = `${base}-${t}-${k}`;
   return dir;
-}
-
-/** Batched vector observations as the ObsBatch a policy reads (the rollout's layout). */
-function toObsBatch(obs: VecObs, space: Space<unknown>, n: number): ObsBatch {
-  const entries: [string, TypedArray, Space<unknown> | undefined][] = ArrayBuffer.isView(obs)
-    ? [['obs', obs, space]]
-    : Object.keys(obs).sort().map((k) => [k, (obs as Record<string, TypedArray>)[k]!, space instanceof Dict ? space.spaces[k] : undefined]);
-  const out: ObsBatch = {};
-  for (const [key, data, sp] of entries) {
-    const dim = data.length / n;
-    out[key] = { data, shape: sp && sp.shape.length > 0 ? sp.shape.slice() : dim === 1 ? [] : [dim] };
-  }
-  return out;
 }
 
 /** The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against `envId`. */
@@ -68,7 +54,8 @@ async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (
       const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [] });
       agent.load(join(ck.dir, 'agent'));
       return (obs) => {
-        const out = agent.act(toObsBatch(obs, v.singleObservationSpace, v.numEnvs), v.numEnvs, { deterministic: false });
+        const batch = viewObsBatch(obs, obsLayout(v.singleObservationSpace, obs, v.numEnvs));
+        const out = agent.act(batch, v.numEnvs, { deterministic: false });
         return out.envActions ?? out.actions;
       };
     },
