@@ -9,13 +9,26 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number; n: 
   return { mean: m, std: sd, n: v.length };
 }
 
-const num = (x: number | undefined | null, d = 4): string => (x === undefined || x === null || !Number.isFinite(x) ? '' : String(+x.toFixed(d)));
+const num = (x: number | undefined | null, d = 4): string =>
+  x === undefined || x === null || !Number.isFinite(x) ? '' : String(+x.toFixed(d));
 
 /** One CSV row per run. */
 export function summaryCsv(results: readonly RunResult[]): string {
   const head = 'env,rewards,seed,status,steps,wall_seconds,sps,episodes,return,success,first_success_step';
   const rows = results.map((r) =>
-    [r.env, r.rewards, r.seed, r.status, r.steps, num(r.wallSeconds, 2), num(r.sps, 1), r.episodes, num(r.return), num(r.success), r.firstSuccessStep ?? ''].join(','),
+    [
+      r.env,
+      r.rewards,
+      r.seed,
+      r.status,
+      r.steps,
+      num(r.wallSeconds, 2),
+      num(r.sps, 1),
+      r.episodes,
+      num(r.return),
+      num(r.success),
+      r.firstSuccessStep ?? '',
+    ].join(','),
   );
   return `${[head, ...rows].join('\n')}\n`;
 }
@@ -45,9 +58,14 @@ export interface FinalScores {
 }
 
 /** A table: header cells, rows of cells, and the sentences that say what its columns are. */
-export interface Table { header: string[]; rows: string[][]; notes: string[] }
+export interface Table {
+  header: string[];
+  rows: string[][];
+  notes: string[];
+}
 
-const pm = (m: { mean: number; std: number; n: number }, d: number): string => (m.n === 0 ? 'n/a' : `${m.mean.toFixed(d)} ± ${m.std.toFixed(d)}`);
+const pm = (m: { mean: number; std: number; n: number }, d: number): string =>
+  m.n === 0 ? 'n/a' : `${m.mean.toFixed(d)} ± ${m.std.toFixed(d)}`;
 
 /** How evaluation acted in the given runs: one word for the header, or per cell when the runs differ. */
 function evalMode(scores: readonly FinalScores[]): { header: string; cell: (s: FinalScores[]) => string } {
@@ -57,7 +75,10 @@ function evalMode(scores: readonly FinalScores[]): { header: string; cell: (s: F
     const w = word([...modes][0]);
     return { header: w ? `, ${w}` : '', cell: () => '' };
   }
-  return { header: '', cell: (s) => ` (${[...new Set(s.map((x) => word(x.evalDeterministic)))].filter(Boolean).join('/')})` };
+  return {
+    header: '',
+    cell: (s) => ` (${[...new Set(s.map((x) => word(x.evalDeterministic)))].filter(Boolean).join('/')})`,
+  };
 }
 
 /**
@@ -68,9 +89,20 @@ export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<
   const done = results.filter((r) => r.status === 'done');
   const sc = (r: RunResult): FinalScores => scores.get(r.key) ?? {};
   const mode = evalMode(done.map(sc));
-  const episodes = [...new Set(done.map((r) => sc(r).evalEpisodes).filter((x): x is number => x !== undefined && x > 0))];
-  const header = ['env', 'rewards', 'seeds', `eval success (final${mode.header})`, 'training success (last 100 episodes)',
-    `eval return (final${mode.header})`, 'training return (last 100 episodes)', 'steps to first success', 'SPS'];
+  const episodes = [
+    ...new Set(done.map((r) => sc(r).evalEpisodes).filter((x): x is number => x !== undefined && x > 0)),
+  ];
+  const header = [
+    'env',
+    'rewards',
+    'seeds',
+    `eval success (final${mode.header})`,
+    'training success (last 100 episodes)',
+    `eval return (final${mode.header})`,
+    'training return (last 100 episodes)',
+    'steps to first success',
+    'SPS',
+  ];
   const rows: string[][] = [];
   for (const g of groups(results)) {
     const ok = g.runs.filter((r) => r.status === 'done');
@@ -82,17 +114,45 @@ export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<
     };
     const firsts = ok.map((r) => r.firstSuccessStep).filter((x): x is number => x !== null);
     const reportsSuccess = ok.some((r) => r.success !== undefined);
-    const first = firsts.length ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${ok.length})` : reportsSuccess ? `never (0/${ok.length})` : 'n/a';
+    const first = firsts.length
+      ? `${Math.round(meanStd(firsts).mean).toLocaleString('en-US')} (${firsts.length}/${ok.length})`
+      : reportsSuccess
+        ? `never (0/${ok.length})`
+        : 'n/a';
     const sps = meanStd(ok.map((r) => r.sps));
     const failed = g.runs.length - ok.length;
     rows.push([
-      g.env, g.rewards, `${ok.length}${failed ? ` (+${failed} failed)` : ''}`,
-      cell(s.map((x) => x.evalSuccess), 2, evaluated.length ? mode.cell(evaluated) : ''), cell(s.map((x) => x.trainSuccess), 2),
-      cell(s.map((x) => x.evalReturn), 3, evaluated.length ? mode.cell(evaluated) : ''), cell(s.map((x) => x.trainReturn), 3),
-      first, sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a',
+      g.env,
+      g.rewards,
+      `${ok.length}${failed ? ` (+${failed} failed)` : ''}`,
+      cell(
+        s.map((x) => x.evalSuccess),
+        2,
+        evaluated.length ? mode.cell(evaluated) : '',
+      ),
+      cell(
+        s.map((x) => x.trainSuccess),
+        2,
+      ),
+      cell(
+        s.map((x) => x.evalReturn),
+        3,
+        evaluated.length ? mode.cell(evaluated) : '',
+      ),
+      cell(
+        s.map((x) => x.trainReturn),
+        3,
+      ),
+      first,
+      sps.n ? Math.round(sps.mean).toLocaleString('en-US') : 'n/a',
     ]);
   }
-  const how = mode.header === ', greedy' ? 'greedy (deterministic) actions' : mode.header === ', sampled' ? 'actions sampled from the policy (eval.deterministic: false)' : 'greedy or sampled actions as each scenario says';
+  const how =
+    mode.header === ', greedy'
+      ? 'greedy (deterministic) actions'
+      : mode.header === ', sampled'
+        ? 'actions sampled from the policy (eval.deterministic: false)'
+        : 'greedy or sampled actions as each scenario says';
   const notes = [
     'Mean ± sample std over seeds. Steps to first success: over the seeds that succeeded.',
     `Eval: the last evaluation of each run${episodes.length === 1 ? ` (${episodes[0]} episodes)` : ''}, ${how}. ` +
@@ -101,9 +161,11 @@ export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<
   return { header, rows, notes };
 }
 
-/** The exploration table (runs that tracked exploration): unique cells, coverage, depth, distinct messages, over the seeds. */
+/** The exploration table (runs that tracked it): unique cells, coverage, depth, distinct messages, over seeds. */
 export function exploreTable(results: readonly RunResult[]): Table | undefined {
-  const tracked = groups(results).map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) })).filter((x) => x.runs.length > 0);
+  const tracked = groups(results)
+    .map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) }))
+    .filter((x) => x.runs.length > 0);
   if (tracked.length === 0) return undefined;
   const cell = (runs: RunResult[], key: string, digits: number): string => {
     const v = meanStd(runs.map((r) => r.explore?.[key] ?? NaN).filter((x) => Number.isFinite(x)));
@@ -111,17 +173,39 @@ export function exploreTable(results: readonly RunResult[]): Table | undefined {
   };
   return {
     header: ['env', 'rewards', 'unique cells', 'coverage', 'max depth', 'distinct messages'],
-    rows: tracked.map(({ g, runs }) => [g.env, g.rewards, cell(runs, 'uniqueCells', 1), cell(runs, 'coverage', 3), cell(runs, 'maxDepth', 1), cell(runs, 'distinctMessages', 1)]),
+    rows: tracked.map(({ g, runs }) => [
+      g.env,
+      g.rewards,
+      cell(runs, 'uniqueCells', 1),
+      cell(runs, 'coverage', 3),
+      cell(runs, 'maxDepth', 1),
+      cell(runs, 'distinctMessages', 1),
+    ]),
     notes: ['Over the whole run, mean ± sample std over seeds.'],
   };
 }
 
-const mdTable = (t: Table): string[] => [`| ${t.header.join(' | ')} |`, `|${t.header.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.join(' | ')} |`)];
+const mdTable = (t: Table): string[] => [
+  `| ${t.header.join(' | ')} |`,
+  `|${t.header.map(() => '---').join('|')}|`,
+  ...t.rows.map((r) => `| ${r.join(' | ')} |`),
+];
 
 /** The Markdown results: the summary table (final evaluation beside training), then exploration when tracked. */
-export function summaryMarkdown(name: string, results: readonly RunResult[], totalRuns: number, scores: ReadonlyMap<string, FinalScores>): string {
+export function summaryMarkdown(
+  name: string,
+  results: readonly RunResult[],
+  totalRuns: number,
+  scores: ReadonlyMap<string, FinalScores>,
+): string {
   const t = summaryTable(results, scores);
-  const lines = [`# Benchmark ${name}`, '', `${results.length} of ${totalRuns} runs finished. ${t.notes.join(' ')}`, '', ...mdTable(t)];
+  const lines = [
+    `# Benchmark ${name}`,
+    '',
+    `${results.length} of ${totalRuns} runs finished. ${t.notes.join(' ')}`,
+    '',
+    ...mdTable(t),
+  ];
   const ex = exploreTable(results);
   if (ex) lines.push('', '## Exploration (whole run)', '', ...mdTable(ex));
   return `${lines.join('\n')}\n`;

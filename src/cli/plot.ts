@@ -26,7 +26,8 @@ async function plotBench(dir: string): Promise<string[]> {
       // a result being written when the bench was stopped: that run is not finished
     }
   }
-  if (results.length === 0) throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
+  if (results.length === 0)
+    throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
   return writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir);
 }
 
@@ -34,14 +35,20 @@ async function plotBench(dir: string): Promise<string[]> {
 export function registerPlotCommand(program: Command): void {
   program
     .command('plot')
-    .description('draw a run (report.html, report.svg, report.png) or a benchmark (summary.html, curves.svg, curves.png)')
+    .description(
+      'draw a run (report.html, report.svg, report.png) or a benchmark (summary.html, curves.svg, curves.png)',
+    )
     .argument('<dir>', 'a run directory (the --out of `rxgym run`) or a benchmark directory (of `rxgym bench`)')
-    .option('--out <dir>', 'write a run\'s report here instead of into the run directory')
+    .option('--out <dir>', "write a run's report here instead of into the run directory")
     .action(async (dir: string, opts: { out?: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new RxgymError(`no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`);
+        throw new RxgymError(
+          `no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`,
+        );
       }
-      const files = existsSync(join(dir, 'bench.json')) ? await plotBench(dir) : await writeRunReport(dir, opts.out ?? dir);
+      const files = existsSync(join(dir, 'bench.json'))
+        ? await plotBench(dir)
+        : await writeRunReport(dir, opts.out ?? dir);
       process.stdout.write(`${files.join('\n')}\n`);
     });
 }

@@ -7,7 +7,10 @@ import writeFileAtomicLib from 'write-file-atomic';
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
-    writeFileAtomicLib.sync(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    writeFileAtomicLib.sync(
+      path,
+      typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    );
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw Object.assign(new Error(`could not write ${path}: ${why}`), { code: (e as { code?: string }).code });

@@ -31,7 +31,14 @@ export function loadBenchSeries(outDir: string, results: readonly RunResult[]): 
 export function finalScores(s: RunSeries): FinalScores {
   const ev = s.evals.at(-1);
   return {
-    ...(ev ? { evalReturn: ev.return, evalSuccess: ev.success, evalEpisodes: ev.episodes, evalDeterministic: s.meta.evalDeterministic } : {}),
+    ...(ev
+      ? {
+          evalReturn: ev.return,
+          evalSuccess: ev.success,
+          evalEpisodes: ev.episodes,
+          evalDeterministic: s.meta.evalDeterministic,
+        }
+      : {}),
     trainReturn: s.final.trainReturn,
     trainSuccess: s.final.trainSuccess,
   };
@@ -40,7 +47,12 @@ export function finalScores(s: RunSeries): FinalScores {
 type Curve = { step: number; value: number }[];
 
 /** The value each curve held at each grid step (from its first point on), folded into mean and 95% CI over runs. */
-function aggregate(curves: readonly Curve[], steps: readonly number[], series: string, clip?: [number, number]): ChartRow[] {
+function aggregate(
+  curves: readonly Curve[],
+  steps: readonly number[],
+  series: string,
+  clip?: [number, number],
+): ChartRow[] {
   const rows: ChartRow[] = [];
   for (const step of steps) {
     const vals: number[] = [];
@@ -58,17 +70,50 @@ function aggregate(curves: readonly Curve[], steps: readonly number[], series: s
   return rows;
 }
 
-type Metric = { title: string; what: string; yTitle: string; clip?: [number, number]; evalCurve: boolean; pick: (s: RunSeries | undefined, r: RunResult) => Curve };
+type Metric = {
+  title: string;
+  what: string;
+  yTitle: string;
+  clip?: [number, number];
+  evalCurve: boolean;
+  pick: (s: RunSeries | undefined, r: RunResult) => Curve;
+};
 
 const METRICS: Metric[] = [
-  { title: 'Evaluation success', what: 'each evaluation', yTitle: 'success rate', clip: [0, 1], evalCurve: true,
-    pick: (s) => (s?.evals ?? []).filter((e) => e.success !== undefined).map((e) => ({ step: e.step, value: e.success! })) },
-  { title: 'Training success', what: 'last 20 training episodes', yTitle: 'success rate', clip: [0, 1], evalCurve: false,
-    pick: (s, r) => (s ? s.training : r.curve).filter((p) => p.success !== undefined).map((p) => ({ step: p.step, value: p.success! })) },
-  { title: 'Evaluation return', what: 'each evaluation', yTitle: 'return', evalCurve: true,
-    pick: (s) => (s?.evals ?? []).map((e) => ({ step: e.step, value: e.return })) },
-  { title: 'Training return', what: 'last 20 training episodes', yTitle: 'return', evalCurve: false,
-    pick: (s, r) => (s ? s.training : r.curve).map((p) => ({ step: p.step, value: p.return })) },
+  {
+    title: 'Evaluation success',
+    what: 'each evaluation',
+    yTitle: 'success rate',
+    clip: [0, 1],
+    evalCurve: true,
+    pick: (s) =>
+      (s?.evals ?? []).filter((e) => e.success !== undefined).map((e) => ({ step: e.step, value: e.success! })),
+  },
+  {
+    title: 'Training success',
+    what: 'last 20 training episodes',
+    yTitle: 'success rate',
+    clip: [0, 1],
+    evalCurve: false,
+    pick: (s, r) =>
+      (s ? s.training : r.curve)
+        .filter((p) => p.success !== undefined)
+        .map((p) => ({ step: p.step, value: p.success! })),
+  },
+  {
+    title: 'Evaluation return',
+    what: 'each evaluation',
+    yTitle: 'return',
+    evalCurve: true,
+    pick: (s) => (s?.evals ?? []).map((e) => ({ step: e.step, value: e.return })),
+  },
+  {
+    title: 'Training return',
+    what: 'last 20 training episodes',
+    yTitle: 'return',
+    evalCurve: false,
+    pick: (s, r) => (s ? s.training : r.curve).map((p) => ({ step: p.step, value: p.return })),
+  },
 ];
 
 /** Learning-curve panels: per metric and env, one line per reward stack (mean over seeds) with a 95% CI band. */
@@ -76,7 +121,9 @@ export function benchPanels(results: readonly RunResult[], series: ReadonlyMap<s
   const done = results.filter((r) => r.status === 'done');
   const envs = [...new Set(done.map((r) => r.env))];
   const panels: ChartPanel[] = [];
-  const maxStep = new Map(envs.map((env) => [env, Math.max(0, ...done.filter((r) => r.env === env).map((r) => r.steps))]));
+  const maxStep = new Map(
+    envs.map((env) => [env, Math.max(0, ...done.filter((r) => r.env === env).map((r) => r.steps))]),
+  );
   for (const m of METRICS) {
     for (const env of envs) {
       const runs = done.filter((r) => r.env === env);
@@ -84,7 +131,10 @@ export function benchPanels(results: readonly RunResult[], series: ReadonlyMap<s
       const rows: ChartRow[] = [];
       let seeds = 0;
       for (const stack of stacks) {
-        const curves = runs.filter((r) => r.rewards === stack).map((r) => m.pick(series.get(r.key), r)).filter((c) => c.length > 0);
+        const curves = runs
+          .filter((r) => r.rewards === stack)
+          .map((r) => m.pick(series.get(r.key), r))
+          .filter((c) => c.length > 0);
         seeds = Math.max(seeds, curves.length);
         const steps = m.evalCurve
           ? [...new Set(curves.flatMap((c) => c.map((p) => p.step)))].sort((a, b) => a - b)
@@ -93,7 +143,16 @@ export function benchPanels(results: readonly RunResult[], series: ReadonlyMap<s
       }
       if (rows.length === 0) continue;
       const band = seeds > 1 ? `mean of ${seeds} seeds, band 95% CI (t)` : 'one seed';
-      panels.push({ title: `${m.title} · ${env}`, subtitle: `${m.what}; ${band}`, yTitle: m.yTitle, rows, legendTitle: 'reward stack', points: m.evalCurve, xDomain: [0, maxStep.get(env)!], ...(m.clip ? { yDomain: m.clip } : {}) });
+      panels.push({
+        title: `${m.title} · ${env}`,
+        subtitle: `${m.what}; ${band}`,
+        yTitle: m.yTitle,
+        rows,
+        legendTitle: 'reward stack',
+        points: m.evalCurve,
+        xDomain: [0, maxStep.get(env)!],
+        ...(m.clip ? { yDomain: m.clip } : {}),
+      });
     }
   }
   return panels;
@@ -108,16 +167,31 @@ function gridSteps(max: number): number[] {
  * Write a benchmark's summary.md, curves.svg, curves.png and summary.html (tables and interactive charts, one
  * self-contained file) from its finished runs; returns the paths written.
  */
-export async function writeBenchReport(name: string, results: readonly RunResult[], totalRuns: number, outDir: string): Promise<string[]> {
+export async function writeBenchReport(
+  name: string,
+  results: readonly RunResult[],
+  totalRuns: number,
+  outDir: string,
+): Promise<string[]> {
   const series = loadBenchSeries(outDir, results);
   const scores = new Map([...series].map(([k, s]) => [k, finalScores(s)] as const));
-  const files = { md: join(outDir, 'summary.md'), svg: join(outDir, 'curves.svg'), png: join(outDir, 'curves.png'), html: join(outDir, 'summary.html') };
+  const files = {
+    md: join(outDir, 'summary.md'),
+    svg: join(outDir, 'curves.svg'),
+    png: join(outDir, 'curves.png'),
+    html: join(outDir, 'summary.html'),
+  };
   writeFileAtomic(files.md, summaryMarkdown(name, results, totalRuns, scores));
   const panels = benchPanels(results, series);
   const envs = new Set(results.map((r) => r.env)).size;
   // one env: its four panels two by two; more envs: one column per env (up to 3), one row per metric
   const columns = envs === 1 ? 2 : Math.min(3, envs);
-  const grid = gridSpec(panels, { title: `${name}: learning curves`, subtitle: 'one line per reward stack, mean over seeds', columns, sharedLegend: true });
+  const grid = gridSpec(panels, {
+    title: `${name}: learning curves`,
+    subtitle: 'one line per reward stack, mean over seeds',
+    columns,
+    sharedLegend: true,
+  });
   const svg = await toSvg(grid);
   writeFileAtomic(files.svg, svg);
   writeFileAtomic(files.png, svgToPng(svg));
@@ -127,8 +201,14 @@ export async function writeBenchReport(name: string, results: readonly RunResult
     { kind: 'table', title: 'Results', table: summaryTable(results, scores) },
     ...(ex ? [{ kind: 'table' as const, title: 'Exploration', table: ex }] : []),
     { kind: 'charts', title: 'Learning curves', charts: panels.map((p) => chartSpec(p, { colorDomain })) },
-    { kind: 'text', text: 'Hover a line for its values; click a reward stack in a legend to pick it (shift-click for more).' },
+    {
+      kind: 'text',
+      text: 'Hover a line for its values; click a reward stack in a legend to pick it (shift-click for more).',
+    },
   ];
-  writeFileAtomic(files.html, reportHtml(`Benchmark ${name}`, `${results.length} of ${totalRuns} runs finished`, sections));
+  writeFileAtomic(
+    files.html,
+    reportHtml(`Benchmark ${name}`, `${results.length} of ${totalRuns} runs finished`, sections),
+  );
   return Object.values(files);
 }

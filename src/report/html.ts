@@ -46,7 +46,11 @@ Promise.all(specs.map((spec, i) => {
   const el = document.getElementById('chart-' + i);
   return new vega.View(vega.parse(spec), { renderer: 'svg', container: el, hover: true }).runAsync()
     .then(() => { el.dataset.rendered = 'true'; state.rendered += 1; })
-    .catch((e) => { state.errors.push(String(e)); el.innerHTML = '<p class="error">chart failed: ' + String(e) + '</p>'; console.error(e); });
+    .catch((e) => {
+      state.errors.push(String(e));
+      el.innerHTML = '<p class="error">chart failed: ' + String(e) + '</p>';
+      console.error(e);
+    });
 })).then(() => { document.body.dataset.charts = state.errors.length ? 'failed' : 'rendered'; });
 `;
 

@@ -5,17 +5,36 @@ import { RxgymError } from '../core/env.js';
 import type { PhaseTagged, RunEvent } from '../stream/events.js';
 
 /** A point of a run's training curve: means over the latest training episodes at one step. */
-export interface TrainingPoint { step: number; return: number; success?: number }
+export interface TrainingPoint {
+  step: number;
+  return: number;
+  success?: number;
+}
 /** One evaluation: mean and std of the return over its episodes, and the success rate. */
-export interface EvalPoint { step: number; return: number; std: number; success?: number; episodes: number }
+export interface EvalPoint {
+  step: number;
+  return: number;
+  std: number;
+  success?: number;
+  episodes: number;
+}
 
 /** Everything the plots and tables show of one run, as series over env steps. */
 export interface RunSeries {
   meta: {
-    runId?: string; name?: string; env?: string; agent?: string; seed?: number; numEnvs?: number; budget?: number;
+    runId?: string;
+    name?: string;
+    env?: string;
+    agent?: string;
+    seed?: number;
+    numEnvs?: number;
+    budget?: number;
     /** The scenario's eval.deterministic: greedy (true) or sampled (false) actions in evaluation. */
     evalDeterministic?: boolean;
-    endReason?: string; steps: number; episodes: number; pretrainSteps?: number;
+    endReason?: string;
+    steps: number;
+    episodes: number;
+    pretrainSteps?: number;
   };
   training: TrainingPoint[];
   evals: EvalPoint[];
@@ -30,7 +49,8 @@ export interface RunSeries {
 const CURVE_WINDOW = 20;
 const FINAL_WINDOW = 100;
 
-const mean = (xs: readonly number[]): number | undefined => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+const mean = (xs: readonly number[]): number | undefined =>
+  xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
 
 /** Append a point, dropping later points first: a resumed run logs again from its checkpoint's step. */
 function pushStep<T extends { step: number }>(xs: T[], p: T): void {
@@ -39,7 +59,16 @@ function pushStep<T extends { step: number }>(xs: T[], p: T): void {
 }
 
 function emptySeries(): RunSeries {
-  return { meta: { steps: 0, episodes: 0 }, training: [], evals: [], sps: [], train: [], rewards: [], annotations: [], final: { trainEpisodes: 0 } };
+  return {
+    meta: { steps: 0, episodes: 0 },
+    training: [],
+    evals: [],
+    sps: [],
+    train: [],
+    rewards: [],
+    annotations: [],
+    final: { trainEpisodes: 0 },
+  };
 }
 
 /** Fold a run's events (events.jsonl) into series; a pre-training phase only counts its steps. */
@@ -56,7 +85,11 @@ export function seriesFromEvents(events: readonly RunEvent[]): RunSeries {
     if ('step' in e && typeof e.step === 'number') lastStep = e.step;
     switch (e.type) {
       case 'start': {
-        const cfg = (e.config ?? {}) as { name?: unknown; budget?: { steps?: unknown }; eval?: { deterministic?: unknown } };
+        const cfg = (e.config ?? {}) as {
+          name?: unknown;
+          budget?: { steps?: unknown };
+          eval?: { deterministic?: unknown };
+        };
         Object.assign(s.meta, { runId: e.runId, env: e.env, agent: e.agent, seed: e.seed, numEnvs: e.numEnvs });
         if (typeof cfg.name === 'string') s.meta.name = cfg.name;
         if (typeof cfg.budget?.steps === 'number') s.meta.budget = cfg.budget.steps;
@@ -76,18 +109,26 @@ export function seriesFromEvents(events: readonly RunEvent[]): RunSeries {
         pushStep(s.sps, { step: e.step, sps: e.sps });
         const r = mean(returns.slice(-CURVE_WINDOW));
         const ok = successes.slice(-CURVE_WINDOW).map(Number);
-        if (r !== undefined) pushStep(s.training, { step: e.step, return: r, ...(ok.length ? { success: mean(ok)! } : {}) });
+        if (r !== undefined)
+          pushStep(s.training, { step: e.step, return: r, ...(ok.length ? { success: mean(ok)! } : {}) });
         break;
       }
       case 'train':
         pushStep(s.train, { step: e.step, stats: e.stats });
         break;
       case 'eval':
-        pushStep(s.evals, { step: e.step, return: e.meanReturn, std: e.stdReturn, episodes: e.episodes, ...(e.successRate !== undefined ? { success: e.successRate } : {}) });
+        pushStep(s.evals, {
+          step: e.step,
+          return: e.meanReturn,
+          std: e.stdReturn,
+          episodes: e.episodes,
+          ...(e.successRate !== undefined ? { success: e.successRate } : {}),
+        });
         break;
       case 'rewards':
         while (s.rewards.length > 0 && s.rewards[s.rewards.length - 1]!.step > e.step) s.rewards.pop();
-        for (const [name, c] of Object.entries(e.components)) s.rewards.push({ step: e.step, name, rawMean: c.rawMean, scaledMean: c.scaledMean });
+        for (const [name, c] of Object.entries(e.components))
+          s.rewards.push({ step: e.step, name, rawMean: c.rawMean, scaledMean: c.scaledMean });
         break;
       case 'annotation': {
         const counters: Record<string, number> = {};
@@ -108,12 +149,22 @@ export function seriesFromEvents(events: readonly RunEvent[]): RunSeries {
   return s;
 }
 
-/** Series from a metrics.csv alone (a run directory without events.jsonl): per-batch means, evaluations, train stats. */
+/** Series from a metrics.csv alone (a run without events.jsonl): per-batch means, evaluations, train stats. */
 export function seriesFromCsv(text: string): RunSeries {
   const s = emptySeries();
   const [head, ...lines] = text.split('\n').filter((l) => l.trim());
   const cols = (head ?? '').split(',');
-  const fixed = new Set(['step', 'time', 'sps', 'episodes', 'returnMean', 'lengthMean', 'successRate', 'evalReturn', 'evalSuccess']);
+  const fixed = new Set([
+    'step',
+    'time',
+    'sps',
+    'episodes',
+    'returnMean',
+    'lengthMean',
+    'successRate',
+    'evalReturn',
+    'evalSuccess',
+  ]);
   let prevEval: string | undefined;
   for (const line of lines) {
     const cells = line.split(',');
@@ -126,13 +177,20 @@ export function seriesFromCsv(text: string): RunSeries {
     if (sps !== undefined) pushStep(s.sps, { step, sps });
     const ret = num('returnMean');
     const succ = num('successRate');
-    if (ret !== undefined) pushStep(s.training, { step, return: ret, ...(succ !== undefined ? { success: succ } : {}) });
+    if (ret !== undefined)
+      pushStep(s.training, { step, return: ret, ...(succ !== undefined ? { success: succ } : {}) });
     // The CSV repeats the latest evaluation on every row: a new evaluation is where it changes.
     const evalKey = `${raw('evalReturn')}|${raw('evalSuccess')}`;
     const evalReturn = num('evalReturn');
     if (evalReturn !== undefined && evalKey !== prevEval) {
       const es = num('evalSuccess');
-      pushStep(s.evals, { step, return: evalReturn, std: NaN, episodes: 0, ...(es !== undefined ? { success: es } : {}) });
+      pushStep(s.evals, {
+        step,
+        return: evalReturn,
+        std: NaN,
+        episodes: 0,
+        ...(es !== undefined ? { success: es } : {}),
+      });
     }
     prevEval = evalKey;
     const stats: Record<string, number> = {};
@@ -152,5 +210,7 @@ export function readRunSeries(runDir: string): RunSeries {
   if (existsSync(events)) return seriesFromEvents(parseEventsJsonl(readFileSync(events, 'utf8')));
   const csv = join(runDir, 'metrics.csv');
   if (existsSync(csv)) return seriesFromCsv(readFileSync(csv, 'utf8'));
-  throw new RxgymError(`"${runDir}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory (the --out of \`rxgym run\`)`);
+  throw new RxgymError(
+    `"${runDir}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory (the --out of \`rxgym run\`)`,
+  );
 }

@@ -17,7 +17,12 @@ export interface TensorboardLogger {
 }
 
 /** Options of `tensorboardLogger`; the defaults name the file as TensorBoard's own writers do. */
-export interface TensorboardOptions { hostname?: string; pid?: number; now?: () => number; flushMs?: number }
+export interface TensorboardOptions {
+  hostname?: string;
+  pid?: number;
+  now?: () => number;
+  flushMs?: number;
+}
 
 let fileCounter = 0;
 
@@ -32,7 +37,11 @@ const TRAIN_TAGS: Record<string, string> = {
   explainedVariance: 'losses/explained_variance',
 };
 
-const snake = (k: string): string => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_./-]/g, '_').toLowerCase();
+const snake = (k: string): string =>
+  k
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_./-]/g, '_')
+    .toLowerCase();
 const finite = (out: Scalar[], tag: string, v: unknown): void => {
   if (typeof v === 'number' && Number.isFinite(v)) out.push({ tag, value: v });
 };
@@ -102,7 +111,10 @@ export function tensorboardLogger(runDir: string, opts: TensorboardOptions = {})
     const t = now();
     mkdirSync(runDir, { recursive: true });
     const secs = String(Math.floor(t / 1000)).padStart(10, '0');
-    path = join(runDir, `events.out.tfevents.${secs}.${opts.hostname ?? hostname()}.${opts.pid ?? process.pid}.${fileCounter++}`);
+    path = join(
+      runDir,
+      `events.out.tfevents.${secs}.${opts.hostname ?? hostname()}.${opts.pid ?? process.pid}.${fileCounter++}`,
+    );
     pending.push(tfRecord(fileVersionEvent(t / 1000)));
   };
 

@@ -52,7 +52,10 @@ class ProtoWriter {
 const utf8 = new TextEncoder();
 
 /** One scalar: a tag (TensorBoard groups tags by their prefix before '/') and its value. */
-export interface Scalar { tag: string; value: number }
+export interface Scalar {
+  tag: string;
+  value: number;
+}
 
 /** The Event every event file starts with: its format version. */
 export function fileVersionEvent(wallTime: number): Uint8Array {

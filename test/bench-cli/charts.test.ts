@@ -11,17 +11,49 @@ import type { RunEvent } from '../../src/stream/events.js';
 
 /** A run's event stream: episodes whose return rises with the step, success from `succeedFrom` on, one evaluation. */
 function events(seed: number, succeedFrom: number, evalSuccess: number): RunEvent[] {
-  const ev: RunEvent[] = [{ type: 'start', runId: `r${seed}`, env: 'E-v0', agent: 'ppo', numEnvs: 1, seed, config: { eval: { deterministic: true } }, time: 0 }];
+  const ev: RunEvent[] = [
+    {
+      type: 'start',
+      runId: `r${seed}`,
+      env: 'E-v0',
+      agent: 'ppo',
+      numEnvs: 1,
+      seed,
+      config: { eval: { deterministic: true } },
+      time: 0,
+    },
+  ];
   for (let step = 100; step <= 2000; step += 100) {
-    ev.push({ type: 'episode', step, envIndex: 0, return: step / 1000 + seed * 0.01, length: 10, success: step >= succeedFrom, time: step });
+    ev.push({
+      type: 'episode',
+      step,
+      envIndex: 0,
+      return: step / 1000 + seed * 0.01,
+      length: 10,
+      success: step >= succeedFrom,
+      time: step,
+    });
     ev.push({ type: 'batch', step, steps: 100, sps: 1000, time: step });
   }
-  ev.push({ type: 'eval', step: 2000, meanReturn: -1, stdReturn: 0, successRate: evalSuccess, episodes: 10, time: 2000 });
+  ev.push({
+    type: 'eval',
+    step: 2000,
+    meanReturn: -1,
+    stdReturn: 0,
+    successRate: evalSuccess,
+    episodes: 10,
+    time: 2000,
+  });
   ev.push({ type: 'end', step: 2000, reason: 'budget', time: 2000 });
   return ev;
 }
 
-const RUNS = [['ext', 1, 5000, 0], ['ext', 2, 5000, 0], ['oni', 1, 800, 0.5], ['oni', 2, 1200, 0.7]] as const;
+const RUNS = [
+  ['ext', 1, 5000, 0],
+  ['ext', 2, 5000, 0],
+  ['oni', 1, 800, 0.5],
+  ['oni', 2, 1200, 0.7],
+] as const;
 
 function results(): { results: RunResult[]; scores: Map<string, FinalScores>; events: Map<string, RunEvent[]> } {
   const out: RunResult[] = [];
@@ -32,7 +64,14 @@ function results(): { results: RunResult[]; scores: Map<string, FinalScores>; ev
     const e = events(seed, from, evalSuccess);
     out.push(resultFromEvents({ key, env: 'E-v0', rewards: stack, seed }, e, 2.5));
     const s = seriesFromEvents(e);
-    scores.set(key, { evalReturn: s.evals.at(-1)!.return, evalSuccess: s.evals.at(-1)!.success, evalEpisodes: 10, evalDeterministic: true, trainReturn: s.final.trainReturn, trainSuccess: s.final.trainSuccess });
+    scores.set(key, {
+      evalReturn: s.evals.at(-1)!.return,
+      evalSuccess: s.evals.at(-1)!.success,
+      evalEpisodes: 10,
+      evalDeterministic: true,
+      trainReturn: s.final.trainReturn,
+      trainSuccess: s.final.trainSuccess,
+    });
     evs.set(key, e);
   }
   return { results: out, scores, events: evs };
@@ -62,32 +101,47 @@ describe('bench results and reports', () => {
   it('labels the table: final greedy evaluation beside the last 100 training episodes (issue 13 item 12)', () => {
     const { results: rs, scores } = results();
     const md = summaryMarkdown('t', rs, 4, scores);
-    expect(md).toContain('| env | rewards | seeds | eval success (final, greedy) | training success (last 100 episodes) | eval return (final, greedy) | training return (last 100 episodes) | steps to first success | SPS |');
+    expect(md).toContain(
+      '| env | rewards | seeds | eval success (final, greedy) | training success (last 100 episodes) | ' +
+        'eval return (final, greedy) | training return (last 100 episodes) | steps to first success | SPS |',
+    );
     expect(md).toContain('the last evaluation of each run (10 episodes), greedy (deterministic) actions');
     // ext never succeeds; oni: eval 0.5 and 0.7, training 13/20 and 9/20 successful episodes
-    expect(md).toMatch(/\| E-v0 \| ext \| 2 \| 0\.00 ± 0\.00 \| 0\.00 ± 0\.00 \| -1\.000 ± 0\.000 \| [\d.]+ ± [\d.]+ \| never \(0\/2\) \| 1,000 \|/);
-    expect(md).toMatch(/\| E-v0 \| oni \| 2 \| 0\.60 ± 0\.14 \| 0\.55 ± 0\.14 \| -1\.000 ± 0\.000 \| [\d.]+ ± [\d.]+ \| 1,000 \(2\/2\) \| 1,000 \|/);
+    const row = (stack: string): string => md.split('\n').find((l) => l.startsWith(`| E-v0 | ${stack} |`))!;
+    expect(row('ext')).toMatch(/^\| E-v0 \| ext \| 2 \| 0\.00 ± 0\.00 \| 0\.00 ± 0\.00 \| -1\.000 ± 0\.000 \|/);
+    expect(row('ext')).toMatch(/\| never \(0\/2\) \| 1,000 \|$/);
+    expect(row('oni')).toMatch(/^\| E-v0 \| oni \| 2 \| 0\.60 ± 0\.14 \| 0\.55 ± 0\.14 \| -1\.000 ± 0\.000 \|/);
+    expect(row('oni')).toMatch(/\| 1,000 \(2\/2\) \| 1,000 \|$/);
     // sampled evaluation is named so, and a run without evaluation shows n/a rather than its training score
     const sampled = new Map([...scores].map(([k, v]) => [k, { ...v, evalDeterministic: false }]));
     expect(summaryMarkdown('t', rs, 4, sampled)).toContain('eval success (final, sampled)');
-    const none = new Map([...scores].map(([k, v]) => [k, { trainReturn: v.trainReturn, trainSuccess: v.trainSuccess }]));
+    const none = new Map(
+      [...scores].map(([k, v]) => [k, { trainReturn: v.trainReturn, trainSuccess: v.trainSuccess }]),
+    );
     expect(summaryMarkdown('t', rs, 4, none)).toMatch(/\| E-v0 \| oni \| 2 \| n\/a \| 0\.55 ± 0\.14 \| n\/a \|/);
   });
 
   it('adds an exploration table when runs tracked exploration', () => {
     const { results: rs, scores } = results();
     expect(summaryMarkdown('t', rs, 4, scores)).not.toContain('## Exploration');
-    rs.forEach((r, i) => { r.explore = { uniqueCells: 10 + i, maxDepth: 1, distinctMessages: 4 }; });
+    rs.forEach((r, i) => {
+      r.explore = { uniqueCells: 10 + i, maxDepth: 1, distinctMessages: 4 };
+    });
     const md = summaryMarkdown('t', rs, 4, scores);
     expect(md).toContain('## Exploration (whole run)');
     expect(md).toMatch(/\| E-v0 \| ext \| 10\.5 ± 0\.7 \| n\/a \| 1\.0 ± 0\.0 \| 4\.0 ± 0\.0 \|/);
   });
 
-  it('learning curves: per env one line per stack, mean over seeds with a 95% band, eval and training kept apart', () => {
+  it('learning curves: per env a line per stack, mean over seeds, 95% band, eval and training apart', () => {
     const { results: rs, events: evs } = results();
     const series = new Map([...evs].map(([k, e]) => [k, seriesFromEvents(e)]));
     const panels = benchPanels(rs, series);
-    expect(panels.map((p) => p.title)).toEqual(['Evaluation success · E-v0', 'Training success · E-v0', 'Evaluation return · E-v0', 'Training return · E-v0']);
+    expect(panels.map((p) => p.title)).toEqual([
+      'Evaluation success · E-v0',
+      'Training success · E-v0',
+      'Evaluation return · E-v0',
+      'Training return · E-v0',
+    ]);
     const train = panels[1]!;
     expect(new Set(train.rows.map((r) => r.series))).toEqual(new Set(['ext', 'oni']));
     const last = train.rows.filter((r) => r.series === 'oni').at(-1)!;
@@ -101,20 +155,35 @@ describe('bench results and reports', () => {
     expect(ret.hi! - ret.value).toBeCloseTo((12.706 * Math.SQRT1_2 * 0.01) / Math.SQRT2, 4);
   });
 
-  it('writes summary.md, curves.svg, a legible curves.png and summary.html for a bench directory written before this change', async () => {
+  it('writes summary.md, curves.svg, a legible curves.png and summary.html for an old bench directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-charts-'));
     dirs.push(dir);
     cpSync(join(import.meta.dirname, '..', 'report', 'fixtures', 'bench-smoke'), dir, { recursive: true });
-    const rs = readdirSync(join(dir, 'runs')).map((k) => JSON.parse(readFileSync(join(dir, 'runs', k, 'result.json'), 'utf8')) as RunResult);
+    const rs = readdirSync(join(dir, 'runs')).map(
+      (k) => JSON.parse(readFileSync(join(dir, 'runs', k, 'result.json'), 'utf8')) as RunResult,
+    );
     expect(loadBenchSeries(dir, rs).size).toBe(4);
     const files = await writeBenchReport('smoke', rs, 4, dir);
-    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['summary.md', 'curves.svg', 'curves.png', 'summary.html']);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'summary.md',
+      'curves.svg',
+      'curves.png',
+      'summary.html',
+    ]);
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     // the contradiction of issue 13 item 12, now labelled: greedy evaluation 0.00, training 0.89
     expect(md).toMatch(/\| Dungeon-Room-5x5-v0 \| count \| 2 \| 0\.00 ± 0\.00 \| 0\.89 ± 0\.04 \|/);
     const svg = readFileSync(join(dir, 'curves.svg'), 'utf8');
     expect(svg).toMatch(/^<svg /);
-    for (const t of ['Evaluation success · Dungeon-Room-5x5-v0', 'Training return · Dungeon-Room-5x5-v0', 'env steps', 'success rate', 'reward stack', 'count', 'extrinsic']) {
+    for (const t of [
+      'Evaluation success · Dungeon-Room-5x5-v0',
+      'Training return · Dungeon-Room-5x5-v0',
+      'env steps',
+      'success rate',
+      'reward stack',
+      'count',
+      'extrinsic',
+    ]) {
       expect(svg, t).toContain(`>${t}<`);
     }
     const png = PNG.sync.read(readFileSync(join(dir, 'curves.png')));

@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rxgym-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeFileAtomic (write-file-atomic)', () => {
-  it('replaces a file whole, with text or bytes (a view into a larger buffer writes only its bytes), leaving no temp file', () => {
+  it('replaces a file whole, with text or bytes (a view writes only its own bytes), leaving no temp file', () => {
     const p = join(dir, 'a.json');
     writeFileSync(p, 'old content that is longer');
     writeFileAtomic(p, '{"new":1}');

@@ -10,8 +10,15 @@ import { writeRunReport } from '../../src/report/run-report.js';
 
 // Debian's chromium (apt-get install -y chromium), driven headless; playwright-core downloads no browser.
 const CHROMIUM = process.env.RXGYM_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const haveChromium = existsSync(CHROMIUM);
 const fixtures = join(import.meta.dirname, 'fixtures');
 const work = mkdtempSync(join(tmpdir(), 'rxgym-browser-'));
@@ -32,7 +39,9 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; remot
   const page = await browser!.newPage({ viewport: { width: 1300, height: 900 } });
   const errors: string[] = [];
   const remote: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/*', (route) => {
     const url = route.request().url();
@@ -47,21 +56,25 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; remot
 
 /** Every chart rendered an SVG with drawn marks. */
 async function expectAllRendered(page: Page, atLeast: number): Promise<void> {
-  const charts = await page.$$eval('.chart', (els) => els.map((el) => ({
-    rendered: (el as HTMLElement).dataset.rendered === 'true',
-    paths: el.querySelectorAll('svg .mark-line path, svg .mark-symbol path, svg .mark-area path').length,
-  })));
+  const charts = await page.$$eval('.chart', (els) =>
+    els.map((el) => ({
+      rendered: (el as HTMLElement).dataset.rendered === 'true',
+      paths: el.querySelectorAll('svg .mark-line path, svg .mark-symbol path, svg .mark-area path').length,
+    })),
+  );
   expect(charts.length).toBeGreaterThanOrEqual(atLeast);
   for (const c of charts) {
     expect(c.rendered).toBe(true);
     expect(c.paths).toBeGreaterThan(0);
   }
-  expect(await page.evaluate(() => (window as unknown as { rxgymCharts: { errors: string[] } }).rxgymCharts.errors)).toEqual([]);
+  expect(
+    await page.evaluate(() => (window as unknown as { rxgymCharts: { errors: string[] } }).rxgymCharts.errors),
+  ).toEqual([]);
   expect(await page.evaluate(() => document.body.dataset.charts)).toBe('rendered');
 }
 
 describe.skipIf(!haveChromium)('HTML reports in a real browser (Debian chromium, headless)', () => {
-  it('report.html of a recorded run (an old run directory): every chart renders, no console error, no network', async () => {
+  it('report.html of an old recorded run: every chart renders, no console error, no network', async () => {
     const dir = join(work, 'run');
     cpSync(join(fixtures, 'run-demo-oni'), dir, { recursive: true });
     await writeRunReport(dir);
@@ -72,10 +85,11 @@ describe.skipIf(!haveChromium)('HTML reports in a real browser (Debian chromium,
     const box = (await page.locator('#chart-0 svg').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
     await page.mouse.move(box.x + box.width * 0.32, box.y + box.height * 0.5);
-    const title = (): Promise<string> => page.evaluate(() => {
-      const el = document.querySelector('#chart-0')!;
-      return el.getAttribute('title') ?? el.querySelector('[title]')?.getAttribute('title') ?? '';
-    });
+    const title = (): Promise<string> =>
+      page.evaluate(() => {
+        const el = document.querySelector('#chart-0')!;
+        return el.getAttribute('title') ?? el.querySelector('[title]')?.getAttribute('title') ?? '';
+      });
     await expect.poll(title).toMatch(/env steps: [\d,]+/);
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: join(shots, 'run-report.png'), fullPage: true });
@@ -84,10 +98,12 @@ describe.skipIf(!haveChromium)('HTML reports in a real browser (Debian chromium,
     await page.close();
   });
 
-  it('summary.html of a benchmark written before this change: tables, every chart, a legend click picks a stack', async () => {
+  it('summary.html of an old benchmark: tables, every chart, a legend click picks a stack', async () => {
     const dir = join(work, 'bench');
     cpSync(join(fixtures, 'bench-smoke'), dir, { recursive: true });
-    const runs = readdirSync(join(dir, 'runs')).map((k) => JSON.parse(readFileSync(join(dir, 'runs', k, 'result.json'), 'utf8')) as RunResult);
+    const runs = readdirSync(join(dir, 'runs')).map(
+      (k) => JSON.parse(readFileSync(join(dir, 'runs', k, 'result.json'), 'utf8')) as RunResult,
+    );
     await writeBenchReport('smoke', runs, 4, dir);
     const { page, errors, remote } = await open(join(dir, 'summary.html'));
     await expectAllRendered(page, 4);
@@ -95,7 +111,8 @@ describe.skipIf(!haveChromium)('HTML reports in a real browser (Debian chromium,
     expect(header).toContain('eval success (final, greedy)');
     expect(header).toContain('training success (last 100 episodes)');
     // clicking a legend entry fades the other stacks' lines
-    const opacities = (): Promise<string[]> => page.$$eval('#chart-1 .mark-line path', (ps) => ps.map((p) => p.getAttribute('opacity') ?? '1'));
+    const opacities = (): Promise<string[]> =>
+      page.$$eval('#chart-1 .mark-line path', (ps) => ps.map((p) => p.getAttribute('opacity') ?? '1'));
     expect(new Set(await opacities())).toEqual(new Set(['1']));
     // the symbols are zero-height strokes: click the first entry's label
     await page.locator('#chart-1 .role-legend-label text').first().click();
@@ -109,7 +126,7 @@ describe.skipIf(!haveChromium)('HTML reports in a real browser (Debian chromium,
 });
 
 describe.skipIf(haveChromium)('HTML reports in a real browser', () => {
-  it(`SKIPPED: no Chromium at ${CHROMIUM}; install it with \`apt-get install -y chromium\` to run the browser test`, () => {
+  it(`SKIPPED: no Chromium at ${CHROMIUM}; \`apt-get install -y chromium\` runs the browser test`, () => {
     expect(haveChromium).toBe(false);
   });
 });

@@ -26,7 +26,10 @@ async function plot(...args: string[]): Promise<string> {
   registerPlotCommand(program);
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
   try {
     await program.parseAsync(['node', 'rxgym', 'plot', ...args]);
   } finally {
@@ -36,11 +39,20 @@ async function plot(...args: string[]): Promise<string> {
 }
 
 describe('one run: series, charts, report', () => {
-  it('charts an ONI run: return, success, reward components raw and scaled, losses, entropy, KL, SPS, annotator', () => {
+  it('charts an ONI run: return, success, reward parts raw and scaled, losses, entropy, KL, SPS, annotator', () => {
     const s = seriesFromEvents(parseEventsJsonl(readFileSync(join(fixtures, 'run-demo-oni', 'events.jsonl'), 'utf8')));
     const panels = runPanels(s);
-    expect(panels.map((p) => p.title)).toEqual(['Return', 'Success rate', 'Reward components, raw', 'Reward components, scaled', 'Losses',
-      'Entropy', 'KL divergence', 'Steps per second', 'Annotator']);
+    expect(panels.map((p) => p.title)).toEqual([
+      'Return',
+      'Success rate',
+      'Reward components, raw',
+      'Reward components, scaled',
+      'Losses',
+      'Entropy',
+      'KL divergence',
+      'Steps per second',
+      'Annotator',
+    ]);
     const series = (t: string): string[] => [...new Set(panels.find((p) => p.title === t)!.rows.map((r) => r.series))];
     expect(series('Reward components, raw')).toEqual(['extrinsic', 'oni']);
     expect(series('Losses')).toEqual(['loss', 'policyLoss', 'valueLoss']);
@@ -51,20 +63,32 @@ describe('one run: series, charts, report', () => {
     const scaled = panels[3]!.rows.find((r) => r.series === 'oni' && r.step === raw.step)!;
     expect(scaled.value / raw.value).toBeCloseTo(0.4, 5);
     const table = Object.fromEntries(runTable(s).rows);
-    expect(table['final evaluation return']).toMatch(/^-?[\d.]+ ± [\d.]+ \(8 episodes at step 20,480, sampled actions\)$/);
+    expect(table['final evaluation return']).toMatch(
+      /^-?[\d.]+ ± [\d.]+ \(8 episodes at step 20,480, sampled actions\)$/,
+    );
     expect(table['env steps']).toBe('20,480 of 20,480 (ended: budget)');
   });
 
-  it('`rxgym plot` on a run directory written before this change: report.html, report.svg, a legible report.png', async () => {
+  it('`rxgym plot` on an old run directory: report.html, report.svg, a legible report.png', async () => {
     const dir = copy('run-cartpole-ppo');
     const out = await plot(dir);
     expect(out.trim().split('\n')).toEqual(['report.html', 'report.svg', 'report.png'].map((f) => join(dir, f)));
     const svg = readFileSync(join(dir, 'report.svg'), 'utf8');
-    for (const t of ['CartPole-v1-ppo', 'Return', 'Losses', 'Entropy', 'KL divergence', 'Steps per second', 'env steps']) expect(svg, t).toContain(`>${t}<`);
+    for (const t of [
+      'CartPole-v1-ppo',
+      'Return',
+      'Losses',
+      'Entropy',
+      'KL divergence',
+      'Steps per second',
+      'env steps',
+    ])
+      expect(svg, t).toContain(`>${t}<`);
     const png = PNG.sync.read(readFileSync(join(dir, 'report.png')));
     expect(png.width).toBeGreaterThan(1400);
     let dark = 0;
-    for (let i = 0; i < png.data.length; i += 4) if (png.data[i]! < 60 && png.data[i + 1]! < 60 && png.data[i + 2]! < 60) dark += 1;
+    for (let i = 0; i < png.data.length; i += 4)
+      if (png.data[i]! < 60 && png.data[i + 1]! < 60 && png.data[i + 2]! < 60) dark += 1;
     expect(dark).toBeGreaterThan(5000); // titles and tick labels were drawn: a font was found
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<td>CartPole-v1</td>');
   });
@@ -87,7 +111,9 @@ describe('one run: series, charts, report', () => {
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('4 of 4 runs finished');
     const empty = mkdtempSync(join(tmpdir(), 'rxgym-plot-'));
     dirs.push(empty);
-    await expect(plot(empty)).rejects.toThrow(`"${empty}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory`);
+    await expect(plot(empty)).rejects.toThrow(
+      `"${empty}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory`,
+    );
     await expect(plot(join(empty, 'nope'))).rejects.toThrow(/^no directory ".*nope"; give a run directory/);
   });
 });

@@ -41,7 +41,12 @@ message Summary {
 }`;
 const Event = protobuf.parse(SCHEMA).root.lookupType('tensorboard.Event');
 
-interface Decoded { wallTime: number; step: number; fileVersion?: string; scalars: { tag: string; value: number }[] }
+interface Decoded {
+  wallTime: number;
+  step: number;
+  fileVersion?: string;
+  scalars: { tag: string; value: number }[];
+}
 
 /** Read a TFRecord file as TensorBoard's reader does: check both masked CRCs of every record, decode each Event. */
 function readEventFile(path: string): Decoded[] {
@@ -55,9 +60,17 @@ function readEventFile(path: string): Decoded[] {
     expect(buf.readUInt32LE(off + 12 + len)).toBe(maskedCrc32c(data));
     off += 16 + len;
     const ev = Event.toObject(Event.decode(data), { longs: Number }) as {
-      wallTime: number; step?: number; fileVersion?: string; summary?: { value: { tag: string; simpleValue: number }[] };
+      wallTime: number;
+      step?: number;
+      fileVersion?: string;
+      summary?: { value: { tag: string; simpleValue: number }[] };
     };
-    out.push({ wallTime: ev.wallTime, step: ev.step ?? 0, fileVersion: ev.fileVersion, scalars: (ev.summary?.value ?? []).map((v) => ({ tag: v.tag, value: v.simpleValue })) });
+    out.push({
+      wallTime: ev.wallTime,
+      step: ev.step ?? 0,
+      fileVersion: ev.fileVersion,
+      scalars: (ev.summary?.value ?? []).map((v) => ({ tag: v.tag, value: v.simpleValue })),
+    });
   }
   expect(off).toBe(buf.length);
   return out;
@@ -92,12 +105,13 @@ describe('TensorBoard event files', () => {
     expect(maskedCrc32c(new TextEncoder().encode('\x1a\x11CRC test, one two'))).toBe(0x5794d08a);
   });
 
-  it('writes a real CartPole PPO run as scalars a protobuf reader decodes with TensorBoard\'s schema', () => {
+  it("writes a real CartPole PPO run as scalars a protobuf reader decodes with TensorBoard's schema", () => {
     const { events, file, decoded } = logFixture('run-cartpole-ppo');
     expect(file).toMatch(/^events\.out\.tfevents\.\d{10}\.testhost\.42\.\d+$/);
     expect(decoded[0]!.fileVersion).toBe('brain.Event:2');
     const byTag = new Map<string, { step: number; value: number }[]>();
-    for (const d of decoded.slice(1)) for (const s of d.scalars) byTag.set(s.tag, [...(byTag.get(s.tag) ?? []), { step: d.step, value: s.value }]);
+    for (const d of decoded.slice(1))
+      for (const s of d.scalars) byTag.set(s.tag, [...(byTag.get(s.tag) ?? []), { step: d.step, value: s.value }]);
     const episodes = events.filter((e) => e.type === 'episode');
     const returns = byTag.get('charts/episodic_return')!;
     expect(returns).toHaveLength(episodes.length);
@@ -106,8 +120,17 @@ describe('TensorBoard event files', () => {
     const train = events.filter((e) => e.type === 'train');
     expect(byTag.get('losses/value_loss')!.map((x) => x.step)).toEqual(train.map((e) => e.step));
     expect(byTag.get('losses/value_loss')![0]!.value).toBeCloseTo(train[0]!.stats.valueLoss!, 3);
-    for (const tag of ['losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'charts/learning_rate',
-      'charts/SPS', 'eval/mean_return', 'rewards/extrinsic/raw_mean', 'rewards/extrinsic/scaled_mean']) {
+    for (const tag of [
+      'losses/policy_loss',
+      'losses/entropy',
+      'losses/approx_kl',
+      'losses/clipfrac',
+      'charts/learning_rate',
+      'charts/SPS',
+      'eval/mean_return',
+      'rewards/extrinsic/raw_mean',
+      'rewards/extrinsic/scaled_mean',
+    ]) {
       expect(byTag.has(tag), tag).toBe(true);
     }
     const ev = events.find((e) => e.type === 'eval')!;
@@ -119,8 +142,16 @@ describe('TensorBoard event files', () => {
   it('logs reward components, annotator counters (at the step reached) and exploration of an ONI run', () => {
     const { decoded } = logFixture('run-demo-oni');
     const tags = new Set(decoded.flatMap((d) => d.scalars.map((s) => s.tag)));
-    for (const tag of ['rewards/oni/raw_mean', 'rewards/oni/scaled_mean', 'annotator/oni/labelled', 'annotator/oni/failures',
-      'annotator/oni/cache_hits', 'explore/unique_cells', 'eval/success_rate', 'charts/success']) {
+    for (const tag of [
+      'rewards/oni/raw_mean',
+      'rewards/oni/scaled_mean',
+      'annotator/oni/labelled',
+      'annotator/oni/failures',
+      'annotator/oni/cache_hits',
+      'explore/unique_cells',
+      'eval/success_rate',
+      'charts/success',
+    ]) {
       expect(tags.has(tag), tag).toBe(true);
     }
     const labelled = decoded.filter((d) => d.scalars.some((s) => s.tag === 'annotator/oni/labelled'));
@@ -140,7 +171,12 @@ describe('TensorBoard event files', () => {
     tb2.write({ type: 'batch', step: 64, steps: 64, sps: 90, time: 3000 });
     tb2.close();
     tb2.write({ type: 'batch', step: 128, steps: 64, sps: 90, time: 4000 });
-    const got = readEventFile(tb2.path!).slice(1).map((d) => [d.step, d.scalars[0]!.tag]);
-    expect(got).toEqual([[64, 'pretrain/charts/SPS'], [64, 'charts/SPS']]);
+    const got = readEventFile(tb2.path!)
+      .slice(1)
+      .map((d) => [d.step, d.scalars[0]!.tag]);
+    expect(got).toEqual([
+      [64, 'pretrain/charts/SPS'],
+      [64, 'charts/SPS'],
+    ]);
   });
 });
