@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../../src/core/env.js';
 import type { ChatMessage, LlmClient } from '../../src/llm/types.js';
 import { rewardDeclarations } from './declarations.js';
-import { generateRewards, type Candidate } from './generate.js';
+import { generateRewards, type Candidate, type CandidateOutcome, type LlmFailures } from './generate.js';
 import { initialMessages, reflectionMessage, type TrainFeedback } from './prompt.js';
 import type { TrainFn } from './train-fn.js';
 
@@ -25,6 +25,8 @@ export interface RefineOptions {
   seed?: number;
   temperature?: number;
   log?: (line: string) => void;
+  /** While requests are out, a "still waiting" line this often, in ms (default 10000; 0: never). */
+  progressEveryMs?: number;
 }
 
 /** One trained (or failed) candidate of one iteration. */
@@ -33,6 +35,7 @@ export interface RefineCandidate {
   index: number;
   dir: string;
   fit: boolean;
+  outcome: CandidateOutcome;
   problem?: string;
   feedback?: TrainFeedback & { error?: string };
 }
@@ -40,6 +43,8 @@ export interface RefineCandidate {
 /** The loop's outcome; everything is also in `runDir/refine.json`. */
 export interface RefineResult {
   candidates: RefineCandidate[];
+  /** Failed LLM attempts over every iteration. */
+  llm: LlmFailures;
   best?: RefineCandidate & { code: string };
   bestFile?: string;
 }
@@ -75,6 +80,7 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
   let messages: ChatMessage[] = initial;
   const all: RefineCandidate[] = [];
   let best: (RefineCandidate & { code: string }) | undefined;
+  const llm: LlmFailures = { errors: { unreachable: 0, http: 0, timeout: 0, badAnswer: 0 }, statuses: {} };
   const save = (): void =>
     writeAtomic(join(runDir, 'refine.json'), JSON.stringify({
       env: opts.envId, task: opts.task, model: opts.llm.model, iterations, samples: opts.samples ?? 4, trainSteps: steps,
@@ -87,11 +93,15 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
     const gen = await generateRewards({
       envId: opts.envId, env: opts.env, task: opts.task, llm: opts.llm, messages,
       samples: opts.samples, repairRounds: opts.repairRounds, temperature: opts.temperature, seed, log,
+      progressEveryMs: opts.progressEveryMs,
     });
+    addFailures(llm, gen.llm);
     let iterBest: { cand: Candidate; rec: RefineCandidate } | undefined;
     for (const cand of gen.candidates) {
       const dir = join(runDir, `iter-${it}`, `candidate-${cand.index}`);
-      const rec: RefineCandidate = { iteration: it, index: cand.index, dir, fit: cand.fit, problem: cand.problem };
+      const rec: RefineCandidate = {
+        iteration: it, index: cand.index, dir, fit: cand.fit, outcome: cand.outcome, problem: cand.problem,
+      };
       writeAtomic(join(dir, 'conversation.json'), JSON.stringify(cand.conversation, null, 2));
       if (cand.report) writeAtomic(join(dir, 'check.json'), JSON.stringify(cand.report, null, 2));
       if (cand.code) writeAtomic(join(dir, 'reward.ts'), cand.code);
@@ -118,8 +128,15 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
     save();
   }
   save();
-  if (!best) return { candidates: all };
+  if (!best) return { candidates: all, llm };
   const bestFile = join(runDir, 'best-reward.ts');
   writeAtomic(bestFile, `// Best of rxgym reward refine on ${opts.envId} (iteration ${best.iteration}, candidate ${best.index}, success rate ${best.feedback!.successRate})\n${best.code}`);
-  return { candidates: all, best, bestFile };
+  return { candidates: all, best, bestFile, llm };
+}
+
+/** Add one generation's LLM failures to the running total. */
+function addFailures(total: LlmFailures, more: LlmFailures): void {
+  for (const k of ['unreachable', 'http', 'timeout', 'badAnswer'] as const) total.errors[k] += more.errors[k];
+  for (const [s, n] of Object.entries(more.statuses)) total.statuses[s] = (total.statuses[s] ?? 0) + n;
+  if (more.lastError) total.lastError = more.lastError;
 }

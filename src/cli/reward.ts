@@ -8,7 +8,7 @@ import type { LlmClient, LlmOptions } from '../llm/types.js';
 import { registerAll } from '../../envs/index.js';
 import { checkRewardCode, formatCheckReport, type CheckReport } from '../../rewards/code/check.js';
 import { rewardDeclarations, taskDescriptionOf } from '../../rewards/code/declarations.js';
-import { generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
+import { describeOutcomes, generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
 import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
 import { cliRegistry } from './registry.js';
@@ -76,12 +76,21 @@ function taskOf(flags: { env: string; task?: string }): string {
 }
 
 /** LLM flags shared by `generate` and `refine`. */
-export interface LlmFlags { llmUrl?: string; llmModel?: string; llmKey?: string; llmCache?: string; llmTimeout?: string }
+export interface LlmFlags {
+  llmUrl?: string; llmModel?: string; llmKey?: string; llmCache?: string; llmTimeout?: string; llmRetries?: string;
+}
+
+/** Settings of `generate` and `refine` that are not flags. */
+export interface RewardCommandOptions {
+  /** While requests are out, a "still waiting" line this often, in ms (default 10000). */
+  progressEveryMs?: number;
+}
 
 /** The client of the LLM flags (falling back to OPENAI_BASE_URL etc.); a clear error when no server is configured. */
 export function clientFromFlags(flags: LlmFlags): LlmClient {
   const opts: LlmOptions = { baseUrl: flags.llmUrl, model: flags.llmModel, apiKey: flags.llmKey, cacheDir: flags.llmCache };
   if (flags.llmTimeout !== undefined) opts.timeoutMs = intOption('llm-timeout', flags.llmTimeout, 60_000, 1);
+  if (flags.llmRetries !== undefined) opts.maxRetries = intOption('llm-retries', flags.llmRetries, 4, 0);
   return createLlmClient(opts);
 }
 
@@ -89,7 +98,9 @@ export function clientFromFlags(flags: LlmFlags): LlmClient {
 export interface GenerateFlags extends LlmFlags { env: string; task?: string; out: string; samples?: string; repairRounds?: string; temperature?: string; seed?: string; runDir?: string }
 
 /** `rxgym reward generate`: write the best fit candidate to `out`, and every candidate with its conversation next to it. */
-export async function rewardGenerate(flags: GenerateFlags, log: (line: string) => void = () => undefined): Promise<GenerateResult> {
+export async function rewardGenerate(
+  flags: GenerateFlags, log: (line: string) => void = () => undefined, more: RewardCommandOptions = {},
+): Promise<GenerateResult> {
   if (!flags.env) throw new RxgymError('reward generate needs --env <id>');
   if (!flags.out) throw new RxgymError('reward generate needs --out <file.ts> for the chosen reward module');
   const task = taskOf(flags);
@@ -105,25 +116,34 @@ export async function rewardGenerate(flags: GenerateFlags, log: (line: string) =
       samples: intOption('samples', flags.samples, 4, 1),
       repairRounds: intOption('repair-rounds', flags.repairRounds, 2, 0),
       seed: intOption('seed', flags.seed, 0, 0),
-      log,
+      log, progressEveryMs: more.progressEveryMs,
     });
   } finally {
     env.close();
+    llm.close();
   }
   const dir = flags.runDir ?? flags.out.replace(/\.[jt]s$/, '') + '.candidates';
   for (const c of result.candidates) {
     if (c.code) writeAtomic(join(dir, `candidate-${c.index}.ts`), c.code);
-    writeAtomic(join(dir, `candidate-${c.index}.json`), JSON.stringify({ index: c.index, fit: c.fit, repairs: c.repairs, problem: c.problem, report: c.report, conversation: c.conversation }, null, 2));
+    const record = {
+      index: c.index, fit: c.fit, outcome: c.outcome, repairs: c.repairs, problem: c.problem, report: c.report,
+      conversation: c.conversation,
+    };
+    writeAtomic(join(dir, `candidate-${c.index}.json`), JSON.stringify(record, null, 2));
   }
   writeAtomic(join(dir, 'summary.json'), JSON.stringify({
     env: flags.env, task, model: llm.model, best: result.best?.index ?? null,
-    candidates: result.candidates.map((c) => ({ index: c.index, fit: c.fit, repairs: c.repairs, warnings: c.report?.warnings ?? [], problem: c.problem })),
+    candidates: result.candidates.map((c) => ({
+      index: c.index, fit: c.fit, outcome: c.outcome, repairs: c.repairs, warnings: c.report?.warnings ?? [],
+      problem: c.problem,
+    })),
     llm: llm.stats(),
   }, null, 2));
   if (!result.best) {
     throw new RxgymError(
-      `no fit reward among ${result.candidates.length} candidate(s) after repairs; see ${dir}/ for each candidate's code, check report and conversation` +
-        (result.candidates[0]?.problem ? `\nfirst problem: ${result.candidates[0].problem.split('\n')[0]}` : ''),
+      `no fit reward among ${result.candidates.length} candidate(s) after repairs: ` +
+        `${describeOutcomes(result.candidates, result.llm)}; ` +
+        `see ${dir}/ for each candidate's code, check report and conversation`,
     );
   }
   writeAtomic(flags.out, `// Generated by rxgym reward generate for ${flags.env}: ${task.replace(/\n/g, ' ')}\n// model ${llm.model}, candidate ${result.best.index} of ${result.candidates.length}\n${result.best.code}`);
@@ -146,7 +166,9 @@ function baseScenario(file: string | undefined, envId: string): Record<string, u
 }
 
 /** `rxgym reward refine`: the Eureka loop; every candidate, its code, training run, statistics and the conversation go to the run directory. */
-export async function rewardRefine(flags: RefineFlags, log: (line: string) => void = () => undefined, train?: TrainFn): Promise<RefineResult> {
+export async function rewardRefine(
+  flags: RefineFlags, log: (line: string) => void = () => undefined, train?: TrainFn, more: RewardCommandOptions = {},
+): Promise<RefineResult> {
   if (!flags.env) throw new RxgymError('reward refine needs --env <id>');
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
@@ -163,13 +185,22 @@ export async function rewardRefine(flags: RefineFlags, log: (line: string) => vo
       trainSteps: intOption('train-steps', flags.trainSteps, 20_000, 1),
       seed: intOption('seed', flags.seed, 0, 0),
       temperature: flags.temperature === undefined ? undefined : Number(flags.temperature),
-      log,
+      log, progressEveryMs: more.progressEveryMs,
     });
-    if (!res.best) throw new RxgymError(`no candidate could be trained in ${res.candidates.length} attempt(s); see ${runDir}/refine.json and each candidate's conversation.json`);
+    if (!res.best) {
+      const trainErrors = res.candidates.filter((c) => c.fit && c.feedback?.error).length;
+      const training = trainErrors ? `, ${trainErrors} fit one(s) stopped training with an error` : '';
+      throw new RxgymError(
+        `no candidate could be trained in ${res.candidates.length} attempt(s): ` +
+          `${describeOutcomes(res.candidates, res.llm)}${training}; ` +
+          `see ${runDir}/refine.json and each candidate's conversation.json`,
+      );
+    }
     log(`best: iteration ${res.best.iteration}, candidate ${res.best.index}, success rate ${res.best.feedback!.successRate}; written to ${res.bestFile}`);
     return res;
   } finally {
     env.close();
+    llm.close();
   }
 }
 
@@ -179,7 +210,8 @@ function llmFlags(cmd: Command): Command {
     .option('--llm-model <name>', 'model name (default RXGYM_LLM_MODEL or gpt-4o-mini)')
     .option('--llm-key <key>', 'API key (default OPENAI_API_KEY)')
     .option('--llm-cache <dir>', "answer cache directory, 'off' to disable (default RXGYM_LLM_CACHE or ~/.cache/rxgym/llm)")
-    .option('--llm-timeout <ms>', 'time limit of one request');
+    .option('--llm-timeout <ms>', 'time limit of one request')
+    .option('--llm-retries <n>', 'retries of a failed request (default 4)');
 }
 
 /** `rxgym reward types|check|generate|refine`. */

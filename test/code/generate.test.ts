@@ -6,7 +6,9 @@ import { make } from '../../src/core/registry.js';
 import { rewardCheck, rewardGenerate, rewardTypes } from '../../src/cli/reward.js';
 import { extractCode } from '../../rewards/code/extract.js';
 import { checkRewardCode } from '../../rewards/code/check.js';
-import { lastUserMessage, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
+import {
+  defaultResponder, lastUserMessage, startOpenAiServer, type OpenAiTestServer,
+} from '../support/openai-server.js';
 import { registerCorridor } from './corridor-env.js';
 
 const GOOD = 'export function reward(prev: CorridorState, action: number, next: CorridorState, info: StepInfo) {\n' +
@@ -99,7 +101,9 @@ describe('reward generate against a scripted OpenAI server', () => {
 
   it('fails clearly when no candidate becomes fit, keeping every candidate on disk', async () => {
     server.respond(() => ({ text: answer(THROWS) }));
-    await expect(rewardGenerate(flags({ samples: '1', repairRounds: '1' }))).rejects.toThrow(/no fit reward among 1 candidate\(s\) after repairs; see .*reward\.candidates/);
+    await expect(rewardGenerate(flags({ samples: '1', repairRounds: '1' }))).rejects.toThrow(
+      /no fit reward among 1 candidate\(s\) after repairs: 1 failed the sandbox check \(first: candidate-0\.ts:2:/,
+    );
     expect(existsSync(join(dir, 'reward.candidates', 'candidate-0.ts'))).toBe(true);
     expect(existsSync(join(dir, 'reward.ts'))).toBe(false);
   });
@@ -119,6 +123,67 @@ describe('reward generate against a scripted OpenAI server', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('reward generate against servers that fail or ignore n (issue 13, item 10)', () => {
+  const logged = (): { lines: string[]; log: (l: string) => void } => {
+    const lines: string[] = [];
+    return { lines, log: (l) => lines.push(l) };
+  };
+
+  it('asks for each candidate separately when the server answers one choice (llama.cpp, Ollama)', async () => {
+    server.respond(() => ({ text: answer(GOOD), choices: 1 }));
+    const { lines, log } = logged();
+    const res = await rewardGenerate(flags({ samples: '3' }), log);
+    expect(res.candidates.map((c) => c.outcome)).toEqual(['fit', 'fit', 'fit']);
+    expect(server.requests.map((r) => (r.body as { n: number }).n)).toEqual([3, 1, 1]);
+    expect(lines).toContain('the server answered one choice for n=3: asked for each candidate separately');
+    server.respond(defaultResponder);
+  });
+
+  it('keeps the candidates that came back when some separate requests fail', async () => {
+    server.script({ text: 'I would reward moving right.', choices: 1 }, { status: 500 }, { text: answer(GOOD) });
+    const res = await rewardGenerate(flags({ samples: '3', repairRounds: '0', llmRetries: '0' }));
+    expect(res.candidates.map((c) => c.outcome).sort()).toEqual(['fit', 'llm-error', 'no-code']);
+    expect(res.best?.outcome).toBe('fit');
+    const file = join(dir, 'reward.candidates', 'summary.json');
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as { candidates: Array<{ outcome: string }> };
+    expect(summary.candidates.map((c) => c.outcome).sort()).toEqual(['fit', 'llm-error', 'no-code']);
+  });
+
+  it('HTTP 500s: logs each retry and reports the server errors, not "no code block"', async () => {
+    server.respond(() => ({ status: 500 }));
+    const { lines, log } = logged();
+    const err = (await rewardGenerate(flags({ samples: '2', llmRetries: '1' }), log).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^no fit reward among 2 candidate\(s\) after repairs: 2 got no answer from the LLM; /);
+    expect(err.message).toMatch(/; failed requests: 2 HTTP errors \(500 x2\); latest: .* HTTP 500: scripted failure/);
+    expect(err.message).not.toMatch(/code block/);
+    const retry = /^LLM attempt 1 failed: LLM server at .* HTTP 500: scripted failure 500; retrying in \d\.\d s$/;
+    expect(lines.some((l) => retry.test(l))).toBe(true);
+    server.respond(defaultResponder);
+  });
+
+  it('garbage answers are reported as unparsable', async () => {
+    server.respond(() => ({ garbage: '<html>502 Bad Gateway</html>' }));
+    const err = (await rewardGenerate(flags({ samples: '1', llmRetries: '1' })).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/1 got no answer from the LLM; failed requests: 2 unparsable answers \(not an OpenAI/);
+    expect(err.message).toMatch(/; latest: .*not JSON: "<html>502 Bad Gateway<\/html>"/);
+    server.respond(defaultResponder);
+  });
+
+  it('a hanging server: progress lines while waiting, then time-outs in the final message', async () => {
+    server.respond(() => ({ hang: true }));
+    const { lines, log } = logged();
+    const t0 = Date.now();
+    const hanging = flags({ samples: '2', llmRetries: '1', llmTimeout: '400' });
+    const err = (await rewardGenerate(hanging, log, { progressEveryMs: 150 }).catch((e: unknown) => e)) as Error;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const waiting = /^still waiting for test-model at http:\S+ \(\d+ s; 1 request\(s\) in flight, [01] retries so far/;
+    expect(lines.some((l) => waiting.test(l))).toBe(true);
+    expect(lines.some((l) => /^LLM attempt 1 failed: .*did not answer within 400 ms; retrying in/.test(l))).toBe(true);
+    expect(err.message).toMatch(/2 got no answer from the LLM; failed requests: 2 time-outs; latest: .*400 ms; /);
+    server.respond(defaultResponder);
   });
 });
 

@@ -55,3 +55,22 @@ describe('reward refine (Eureka loop) with real short training runs', () => {
     expect(readFileSync(res.bestFile!, 'utf8')).toContain(`iteration ${summary.best.iteration}`);
   });
 });
+
+describe('reward refine when the server fails (issue 13, item 10)', () => {
+  it('reports the server errors instead of blaming the candidates', async () => {
+    server.respond(() => ({ status: 503 }));
+    const runDir = mkdtempSync(join(tmpdir(), 'rxgym-refine-'));
+    const lines: string[] = [];
+    const err = (await rewardRefine({
+      env: 'Test-Corridor-v0', task: 'walk right to the goal cell', runDir,
+      iterations: '2', samples: '1', trainSteps: '1024', llmUrl: server.url, llmCache: 'off', llmRetries: '1',
+    }, (l) => lines.push(l)).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(
+      /^no candidate could be trained in 2 attempt\(s\): 2 got no answer from the LLM; failed requests: 4 HTTP errors/,
+    );
+    expect(lines.filter((l) => /^LLM attempt 1 failed: .*HTTP 503/.test(l))).toHaveLength(2);
+    type Summary = { candidates: { outcome: string }[] };
+    const summary = JSON.parse(readFileSync(join(runDir, 'refine.json'), 'utf8')) as Summary;
+    expect(summary.candidates.map((c) => c.outcome)).toEqual(['llm-error', 'llm-error']);
+  });
+});
