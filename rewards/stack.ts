@@ -6,6 +6,7 @@ import type { AnnotatedBatch, BatchAnnotator, PartStats, RewardComponentValues, 
 import { makeNormalizer, type RewardNormalizer } from './normalize.js';
 import { loadStateFile, saveStateFile } from '../src/tensor/state-file.js';
 import { closestName } from '../src/core/params.js';
+import type { FrameRequest } from '../src/core/capabilities.js';
 import {
   RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
   type RewardRegistry, type RewardSource,
@@ -145,9 +146,21 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
   };
 }
 
+/** The one frame request of the sources that read frames (they must agree: the rollout renders one size). */
+function framesOf(comps: Component[]): FrameRequest | undefined {
+  const reqs = comps.flatMap((c) => (c.source.needsFrames ? [{ name: c.name, req: c.source.needsFrames }] : []));
+  const key = (r: FrameRequest): string => `${r.width}x${r.height} camera ${r.camera ?? 'default'}`;
+  const other = reqs.find((r) => key(r.req) !== key(reqs[0]!.req));
+  if (other) {
+    throw new RxgymError(`reward sources "${reqs[0]!.name}" and "${other.name}" ask for different frames (${key(reqs[0]!.req)} vs ${key(other.req)}); give them the same width, height and camera`);
+  }
+  return reqs[0]?.req;
+}
+
 class Stack implements RewardStack {
   readonly events$: Observable<RewardEvent>;
   readonly needsStates: boolean;
+  readonly needsFrames: FrameRequest | undefined;
   readonly componentNames: readonly string[];
   readonly sources: ReadonlyMap<string, RewardSource>;
   private readonly own = new Subject<RewardEvent>();
@@ -157,6 +170,7 @@ class Stack implements RewardStack {
     this.componentNames = comps.map((c) => c.name);
     this.sources = new Map(comps.map((c) => [c.name, c.source]));
     this.needsStates = comps.some((c) => c.source.needsStates === true);
+    this.needsFrames = framesOf(comps);
     const side = comps.flatMap((c) => (c.source.events$ ? [c.source.events$] : []));
     this.events$ = merge(this.own, ...side);
     const ofGroup = (g: 'extrinsic' | 'intrinsic') => comps.filter((c) => c.group === g).every((c) => c.episodic);

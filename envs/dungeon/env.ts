@@ -1,4 +1,6 @@
-import type { CapableEnv, EnvCapabilities, ExplorationCellSource } from '../../src/core/capabilities.js';
+import type {
+  CapableEnv, EnvCapabilities, ExplorationCellSource, FrameRequest, FrameSource,
+} from '../../src/core/capabilities.js';
 import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type RgbFrame, RxgymError, type StepResult } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Discrete } from '../../src/core/spaces.js';
@@ -9,6 +11,7 @@ import { Game } from './engine/game.js';
 import { DEFAULT_KEYS, type DungeonObs, ObsWriter } from './obs.js';
 import { playerAct } from './engine/player.js';
 import { renderAnsi, renderRgb } from './render.js';
+import { DUNGEON_CAMERAS, DungeonFrames } from './frames.js';
 import { Before, type LevelEvent, RewardFn } from './reward.js';
 import { type DungeonState, STATE_DTS, stateOf } from './state.js';
 import type { TaskSpec } from './tasks.js';
@@ -38,12 +41,13 @@ function dungeonCapabilities(keys: readonly string[]): EnvCapabilities {
     exploration: keys.includes('blstats')
       ? { kind: 'grid', key: 'blstats', x: 0, y: 1, depth: 12, width: SCREEN_COLS }
       : { kind: 'live' },
+    frames: { cameras: DUNGEON_CAMERAS },
   };
 }
 
 /** A dungeon task as a Gymnasium-style env; observations and the step result are reused between steps. */
 export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<DungeonState>, CapableEnv,
-  ExplorationCellSource {
+  ExplorationCellSource, FrameSource {
   readonly observationSpace: Space<DungeonObs>;
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 10 };
@@ -62,6 +66,8 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   private readonly result: StepResult<DungeonObs>;
   private done = false;
   private closed = false;
+  /** Draws `info.frame` after every step once `requestFrames` asked for it. */
+  private frames: DungeonFrames | undefined;
   /** Reused by `explorationCell()`, read right away by the exploration tracker. */
   private readonly cell = { cell: 0, depth: 0 };
 
@@ -131,7 +137,13 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
     this.info.message = g.msg;
     this.info.success = s.success;
     this.writer.write(g, false);
+    if (this.frames) this.info.frame = this.frames.render(g);
     return r;
+  }
+
+  /** See FrameSource: from now on every step puts the frame after it in `info.frame` (null stops). */
+  requestFrames(req: FrameRequest | null): void {
+    this.frames = req ? new DungeonFrames(`Dungeon-${this.task.name}`, req) : undefined;
   }
 
   render(): string | RgbFrame | undefined {

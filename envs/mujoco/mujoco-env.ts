@@ -1,11 +1,12 @@
 import type { MjData, MjModel } from '@mujoco/mujoco';
+import type { CapableEnv, EnvCapabilities, FrameRequest, FrameSource } from '../../src/core/capabilities.js';
 import type { DescribedEnv, Env, EnvSpec, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
 import { compileModel, createData, deleteData, mujoco, type Mujoco } from './loader.js';
 import { checkKwargs, numOpt, type MujocoCommonKwargs } from './options.js';
-import { RayRenderer, resolveCamera } from './renderer.js';
+import { cameraNames, RayRenderer, resolveCamera } from './renderer.js';
 
 /** What a concrete MuJoCo env tells the base class. */
 export interface MujocoEnvConfig {
@@ -36,7 +37,7 @@ export interface StepOutcome { reward: number; terminated: boolean; info: Info }
  * `mj_step` frameSkip times, optionally `mj_rnePostConstraint`, validates actions, seeds reset noise
  * through `Rng`, renders with the ray caster, and frees everything in `close()` (idempotent).
  */
-export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArray>, DescribedEnv<S> {
+export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArray>, DescribedEnv<S>, CapableEnv, FrameSource {
   readonly observationSpace: Box;
   readonly actionSpace: Box;
   spec?: EnvSpec;
@@ -56,6 +57,10 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   private _model: MjModel | undefined;
   private _data: MjData | undefined;
   private renderer: RayRenderer | undefined;
+  /** Renders `info.frame` after every step once `requestFrames` asked for it. */
+  private frames: { renderer: RayRenderer; frame: RgbFrame } | undefined;
+  /** Renders frames from the model's cameras (its default first) or the free camera. */
+  readonly capabilities: EnvCapabilities;
   private readonly needsRne: boolean;
   private readonly clip: boolean;
   private readonly directCtrl: boolean;
@@ -90,6 +95,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
       this.close();
       throw err;
     }
+    this.capabilities = { frames: { cameras: cameraNames(model, cfg.id) } };
     this.dt = model.opt.timestep * cfg.frameSkip;
     this.metadata = { renderModes: ['rgb_array'], renderFps: Math.round(1 / this.dt) };
     this.initQpos = Float64Array.from(this.data.qpos as Float64Array);
@@ -169,6 +175,7 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     for (let i = 0; i < this.frameSkip; i++) this.mj.mj_step(m, d);
     if (this.needsRne) this.mj.mj_rnePostConstraint(m, d);
     const out = this.afterStep(this.lastAction);
+    if (this.frames) out.info.frame = this.frames.renderer.render(d, this.frames.frame);
     return { obs: this.observe(), reward: out.reward, terminated: out.terminated, truncated: false, info: out.info };
   }
 
@@ -179,7 +186,22 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     return this.renderer.render(this.data);
   }
 
+  /** See FrameSource: from now on every step puts the frame after it in `info.frame` (null stops). */
+  requestFrames(req: FrameRequest | null): void {
+    this.frames?.renderer.dispose();
+    this.frames = undefined;
+    if (!req) return;
+    const { width, height } = req;
+    for (const [k, v] of [['width', width], ['height', height]] as const) {
+      if (!Number.isInteger(v) || v < 8 || v > 2048) throw new RxgymError(`${this.id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
+    }
+    const renderer = new RayRenderer(this.model, width, height, resolveCamera(this.model, this.id, req.camera));
+    this.frames = { renderer, frame: { width, height, data: new Uint8Array(width * height * 3) } };
+  }
+
   close(): void {
+    this.frames?.renderer.dispose();
+    this.frames = undefined;
     this.renderer?.dispose();
     this.renderer = undefined;
     if (this._data) deleteData(this._data);

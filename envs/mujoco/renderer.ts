@@ -30,6 +30,14 @@ export function resolveCamera(model: MjModel, id: string, camera: string | undef
   return { kind: 'named', id: idx, name: camera };
 }
 
+/** The cameras frames can be rendered from: the default view first, then the model's other cameras and 'free'. */
+export function cameraNames(model: MjModel, id: string): string[] {
+  const dflt = resolveCamera(model, id, undefined);
+  const first = dflt.kind === 'named' ? dflt.name : 'free';
+  const named = namesOf(model, 'camera', model.ncam).filter((n) => n.length > 0);
+  return [...new Set([first, ...named, 'free'])];
+}
+
 /**
  * Ray-cast renderer without WebGL: one ray per pixel through `mj_multiRay` (MuJoCo's BVH, geom id,
  * distance and surface normal per pixel), coloured by the geom's rgba with Lambert + head-light shading,
@@ -85,8 +93,8 @@ export class RayRenderer {
     stat.delete();
   }
 
-  /** Render the current state of `data` into a fresh frame. */
-  render(data: MjData): RgbFrame {
+  /** Render the current state of `data` into `into` (a frame of this size, reused) or a fresh frame. */
+  render(data: MjData, into?: RgbFrame): RgbFrame {
     if (!this.dirs || !this.geomid || !this.dist || !this.normal) throw new RxgymError('renderer used after close(); create a new env');
     const mj = mujoco();
     const { right, up, back, eye } = this.frame(data);
@@ -105,7 +113,7 @@ export class RayRenderer {
     mj.mj_multiRay(this.model, data, this.pnt, dv as unknown as number[], null as unknown as number[], true, -1, this.geomid, this.dist, this.normal, this.n, 1e6);
     const gid = this.geomid.GetView() as Int32Array, dist = this.dist.GetView() as Float64Array, nrm = this.normal.GetView() as Float64Array;
     const dirs = this.dirs.GetView() as Float64Array;
-    const out = new Uint8Array(3 * this.n);
+    const out = into?.data ?? new Uint8Array(3 * this.n);
     const lx = -0.3, ly = 0.2, lz = 1, ll = Math.hypot(lx, ly, lz);
     for (let i = 0; i < this.n; i++) {
       const g = gid[i]!;
@@ -126,7 +134,7 @@ export class RayRenderer {
       }
       for (let j = 0; j < 3; j++) out[o + j] = Math.min(255, 255 * this.rgba[4 * g + j]! * shade);
     }
-    return { width: this.width, height: this.height, data: out };
+    return into ?? { width: this.width, height: this.height, data: out };
   }
 
   /** Camera position and axes (right, up, back = -view direction) in world coordinates. */

@@ -17,6 +17,30 @@ export interface EnvCapabilities {
    * (`stepCorrect`, `stepUseful`, `onTrack`); process reward sources need it.
    */
   readonly stepLabels?: boolean;
+  /** The env renders RGB frames on request (`FrameSource`), for consumers that read pixels (VLM rewards). */
+  readonly frames?: FrameCapability;
+}
+
+/** What an env can render: the views (`camera` values) it knows, the first being the default. */
+export interface FrameCapability {
+  readonly cameras: readonly string[];
+}
+
+/** Per-step frames a consumer asks for: size in pixels and the view (default: the env's first camera). */
+export interface FrameRequest {
+  readonly width: number;
+  readonly height: number;
+  readonly camera?: string;
+}
+
+/**
+ * An env with the `frames` capability: after `requestFrames(req)` every `step()` puts `info.frame`, an RgbFrame of
+ * the state after the step, in a buffer the env reuses (copy what you keep); `requestFrames(null)` stops it.
+ * Through the vector envs this runs inside each sub-env's thread, and same-step autoreset keeps the last frame of an
+ * episode in `finalInfo.frame`.
+ */
+export interface FrameSource {
+  requestFrames(req: FrameRequest | null): void;
 }
 
 /**

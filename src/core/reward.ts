@@ -3,6 +3,7 @@ import type { PartStats, TransitionBatch } from '../stream/batch.js';
 import type { LlmOptions } from '../llm/index.js';
 import { RxgymError } from './env.js';
 import type { Space } from './spaces.js';
+import type { EnvCapabilities, FrameRequest } from './capabilities.js';
 
 /** Kinds of reward models. */
 export type RewardKind = 'extrinsic' | 'code' | 'vlm' | 'intrinsic' | 'process';
@@ -29,6 +30,8 @@ export interface RewardSource {
   parts?(): Record<string, PartStats> | undefined;
   /** True when the source reads `prevStates`/`nextStates`. */
   readonly needsStates?: boolean;
+  /** Set when the source reads `frames` (rendered after every step, as requested here). */
+  readonly needsFrames?: FrameRequest;
   dispose?(): void;
 }
 
@@ -58,6 +61,8 @@ export interface RewardContext {
   seed: number;
   runDir?: string;
   llm?: RewardLlmOptions;
+  /** What the env declares (e.g. whether it renders frames), when the caller knows it. */
+  capabilities?: EnvCapabilities;
 }
 
 /** A factory building one source from its (validated, defaults-filled) config. */

@@ -1,3 +1,4 @@
+import type { FrameRequest } from '../core/capabilities.js';
 import type { ObsBatch } from '../core/obs-batch.js';
 
 export type { ObsArray, ObsBatch } from '../core/obs-batch.js';
@@ -36,7 +37,12 @@ export interface TransitionBatch {
   actionMasks?: Uint8Array;
   /** Episodes that ended inside this batch (extrinsic return, length, success), in the order they ended. */
   episodes?: EpisodeSummary[];
+  /** The frame after each transition (the episode's last frame where it ended), when a source asks for frames. */
+  frames?: FrameBatch;
 }
+
+/** `count` RGB frames of one size in one buffer: frame k is `data[k * height * width * 3 ...]`, row-major. */
+export interface FrameBatch { width: number; height: number; count: number; data: Uint8Array }
 
 /** One finished episode, as the rollout saw it. */
 export interface EpisodeSummary { envIndex: number; return: number; length: number; success?: boolean }
@@ -69,4 +75,6 @@ export interface BatchAnnotator {
   update?(batch: AnnotatedBatch): void | Promise<void>;
   /** True when some source reads `prevStates`/`nextStates`. */
   readonly needsStates?: boolean;
+  /** The frames some source reads, when one does. */
+  readonly needsFrames?: FrameRequest;
 }

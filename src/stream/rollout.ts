@@ -1,9 +1,10 @@
 import { Observable } from 'rxjs';
 import type { TypedArray } from '../core/spaces.js';
-import { RxgymError, type Info } from '../core/env.js';
+import { RxgymError, type Info, type RgbFrame } from '../core/env.js';
 import type { VecInfo, VecObs, VectorEnv } from '../core/vector/types.js';
 import { allocObsBatch, obsLayout, type ObsBatch, type ObsKeyLayout } from '../core/obs-batch.js';
-import type { EpisodeSummary, TransitionBatch } from './batch.js';
+import type { FrameRequest } from '../core/capabilities.js';
+import type { EpisodeSummary, FrameBatch, TransitionBatch } from './batch.js';
 import type { Policy } from './policy.js';
 
 /** Options of a rollout. */
@@ -12,6 +13,8 @@ export interface RolloutOptions {
   seed?: number;
   /** Collect `state()` before/after every transition (for reward code that reads env state). */
   needsStates?: boolean;
+  /** Collect the frame after every transition into `batch.frames` (the env must declare the `frames` capability). */
+  frames?: FrameRequest;
   /** Called after every vector step with the step index within the batch (frames for watchers). */
   onStep?: (t: number) => void;
 }
@@ -32,6 +35,29 @@ function masked(infos: VecInfo, key: string, i: number): unknown {
   const col = infos[key] as ArrayLike<unknown> | undefined;
   if (!col || (mask && !mask[i])) return undefined;
   return col[i];
+}
+
+/** Ask every sub-env for frames after each step; an env that cannot render is an error naming the fix. */
+function requestFrames(env: VectorEnv, req: FrameRequest): void {
+  const cams = env.capabilities.frames?.cameras;
+  if (!cams) {
+    throw new RxgymError('a reward source needs rendered frames but this env cannot render them (it declares no `frames` capability); use an env that renders (MuJoCo, Dungeon-*, Explore-Arena-v0)');
+  }
+  if (req.camera !== undefined && !cams.includes(req.camera)) {
+    throw new RxgymError(`unknown camera "${req.camera}" for frames; this env has ${cams.map((c) => `"${c}"`).join(', ')}`);
+  }
+  env.call('requestFrames', req);
+}
+
+/** Copy one sub-env's frame into row `k` of the batch's frame buffer. */
+function copyFrame(frames: FrameBatch, k: number, frame: unknown): void {
+  const f = frame as RgbFrame | undefined;
+  if (!f || f.width !== frames.width || f.height !== frames.height) {
+    const got = f ? `${f.width}x${f.height}` : 'none';
+    throw new RxgymError(`the env returned frame ${got} after a step where ${frames.width}x${frames.height} was requested`);
+  }
+  const size = frames.width * frames.height * 3;
+  frames.data.set(f.data.subarray(0, size), k * size);
 }
 
 /**
@@ -63,6 +89,7 @@ export class Rollout {
     this.numEnvs = env.numEnvs;
     // reward code reads the state after the last step of an episode, which the same-step reset would replace
     if (opts.needsStates) env.captureFinalState?.(true);
+    if (opts.frames) requestFrames(env, opts.frames);
     const first = env.reset({ seed: opts.seed ?? 0 });
     this.layout = obsLayout(env.singleObservationSpace, first.obs, this.numEnvs);
     const rows = steps * this.numEnvs;
@@ -75,6 +102,10 @@ export class Rollout {
       rewards: new Float32Array(rows), terminations: new Uint8Array(rows), truncations: new Uint8Array(rows),
       globalStep: 0, episodeIds: new Int32Array(rows), episodeSteps: new Int32Array(rows), episodes: [],
     };
+    if (opts.frames) {
+      const { width, height } = opts.frames;
+      this.batch.frames = { width, height, count: rows, data: new Uint8Array(rows * width * height * 3) };
+    }
     for (let t = 0; t < steps; t++) {
       const view: ObsBatch = {};
       for (const l of this.layout) view[l.key] = { data: this.batch.obs[l.key]!.data.subarray(t * n * l.dim, (t + 1) * n * l.dim), shape: l.shape };
@@ -170,6 +201,7 @@ export class Rollout {
           b.nextObs[l.key]!.data.set(src, k * l.dim);
         }
         if (done && this.opts.needsStates && finalInfo?.state !== undefined) b.nextStates![k] = finalInfo.state;
+        if (b.frames) copyFrame(b.frames, k, done ? finalInfo?.frame : masked(infos, 'frame', i));
         const success = done ? finalInfo?.success : masked(infos, 'success', i);
         if (success !== undefined) {
           if (!b.success) b.success = new Uint8Array(T * n);
