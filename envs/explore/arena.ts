@@ -1,5 +1,6 @@
-import type { CapableEnv, EnvCapabilities } from '../../src/core/capabilities.js';
-import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
+import type { CapableEnv, EnvCapabilities, FrameRequest, FrameSource } from '../../src/core/capabilities.js';
+import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import { ARENA_CAMERAS, ArenaFrames } from './arena-frames.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
@@ -13,15 +14,17 @@ const ID = 'Explore-Arena-v0';
  * (x, y, vx, vy). `info.cell` is the index of the unit grid cell under the mass (`info.numCells` of them).
  * The start is uniform in the central unit square, seeded by `reset({ seed })`.
  */
-export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv {
+export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, FrameSource {
   readonly observationSpace: Box;
   readonly actionSpace = new Box(-1, 1, [2]);
-  readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 20 };
+  readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 20 };
   readonly renderMode?: RenderMode;
   readonly size: number;
   readonly numCells: number;
   /** The cell is the unit square under the mass: a grid of resolution 1 over (x, y) of the observation. */
-  readonly capabilities: EnvCapabilities = { exploration: { kind: 'box', key: 'obs', resolution: 1 } };
+  readonly capabilities: EnvCapabilities = {
+    exploration: { kind: 'box', key: 'obs', resolution: 1 }, frames: { cameras: ARENA_CAMERAS },
+  };
   private readonly dt: number;
   private readonly damping: number;
   private readonly obs = new Float32Array(4);
@@ -29,6 +32,10 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv {
   private rng = new Rng(0);
   private started = false;
   private readonly side: number;
+  /** Draws `info.frame` after every step once `requestFrames` asked for it. */
+  private frames: ArenaFrames | undefined;
+  /** Draws `render()` in 'rgb_array' mode. */
+  private readonly rgb: ArenaFrames | undefined;
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['size', 'dt', 'damping', 'renderMode']);
@@ -36,8 +43,11 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv {
     this.dt = posKw(ID, kwargs, 'dt', 0.1);
     this.damping = posKw(ID, kwargs, 'damping', 0.1);
     if (this.damping >= 1) throw new RxgymError(`${ID}: option damping must be < 1, got ${this.damping}`);
-    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi') throw new RxgymError(`${ID}: renderMode must be "ansi", got ${JSON.stringify(kwargs.renderMode)}`);
+    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi' && kwargs.renderMode !== 'rgb_array') {
+      throw new RxgymError(`${ID}: renderMode must be "ansi" or "rgb_array", got ${JSON.stringify(kwargs.renderMode)}`);
+    }
     this.renderMode = kwargs.renderMode as RenderMode | undefined;
+    if (this.renderMode === 'rgb_array') this.rgb = new ArenaFrames(ID, { width: 128, height: 128 }, this.size);
     this.side = Math.ceil(2 * this.size);
     this.numCells = this.side * this.side;
     this.info.numCells = this.numCells;
@@ -75,11 +85,22 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv {
       this.obs[2 + j] = v;
     }
     this.info.cell = this.cell();
+    if (this.frames) this.info.frame = this.frames.render(this.obs[0]!, this.obs[1]!);
     return { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
   }
 
-  render(): string | undefined {
-    if (this.renderMode !== 'ansi' || !this.started) return undefined;
+  /** See FrameSource: from now on every step puts the frame after it in `info.frame` (null stops). */
+  requestFrames(req: FrameRequest | null): void {
+    this.frames = req ? new ArenaFrames(ID, req, this.size) : undefined;
+  }
+
+  render(): string | RgbFrame | undefined {
+    if (!this.started) return undefined;
+    if (this.rgb) {
+      const f = this.rgb.render(this.obs[0]!, this.obs[1]!);
+      return { width: f.width, height: f.height, data: f.data.slice() };
+    }
+    if (this.renderMode !== 'ansi') return undefined;
     const c = this.cell();
     const rows: string[] = [];
     for (let y = 0; y < this.side; y++) {
