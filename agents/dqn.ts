@@ -4,18 +4,19 @@ import { Rng } from '../src/core/rng.js';
 import type { AnnotatedBatch, ObsBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
-import type { Agent, AgentContext, AgentDefinition } from '../src/core/agent.js';
-import type { ParamSchema } from '../src/core/params.js';
+import { defineAgent, type Agent, type AgentContext } from '../src/core/agent.js';
+import { defineParams, type ParamsOf } from '../src/core/params.js';
 import { Adam } from '../src/tensor/adam.js';
 import { loadWeights, saveWeights } from '../src/tensor/io.js';
 import { Mlp, ObsEncoder, resolveNetworkConfig, type NetworkConfig } from '../src/tensor/network.js';
+import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { selectRows } from '../src/core/obs-batch.js';
 import { ReplayBuffer, type ReplaySample } from './replay.js';
 
 /** DQN's hyper-parameters (CleanRL's dqn.py defaults for CartPole). */
-export const DQN_PARAMS: ParamSchema = {
+export const DQN_PARAMS = defineParams({
   numSteps: { kind: 'number', integer: true, positive: true, default: 10, doc: 'steps per env per rollout batch (the policy is fixed within one)' },
   lr: { kind: 'number', positive: true, default: 2.5e-4, doc: 'Adam learning rate' },
   bufferSize: { kind: 'number', integer: true, positive: true, default: 10_000, doc: 'replay capacity' },
@@ -31,14 +32,11 @@ export const DQN_PARAMS: ParamSchema = {
   double: { kind: 'boolean', default: true, doc: 'double DQN: the online net picks the next action, the target net values it' },
   nStep: { kind: 'number', integer: true, positive: true, default: 1, doc: 'n-step returns' },
   maxGradNorm: { kind: 'number', min: 0, default: 0, doc: 'global gradient-norm clip (0: off)' },
-  network: { kind: 'object', default: { hidden: [120, 84], activation: 'relu' }, doc: 'network config' },
-};
+  network: { kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [120, 84], activation: 'relu' }, doc: 'network config' },
+});
 
-interface DqnHp {
-  numSteps: number; lr: number; bufferSize: number; gamma: number; tau: number; targetNetworkFrequency: number; batchSize: number;
-  startE: number; endE: number; explorationFraction: number; learningStarts: number; trainFrequency: number; double: boolean;
-  nStep: number; maxGradNorm: number; network: Partial<NetworkConfig>;
-}
+/** DqnAgent's resolved hyper-parameters. */
+export type DqnHp = ParamsOf<typeof DQN_PARAMS>;
 
 class QNet {
   readonly store: ParamStore;
@@ -227,10 +225,7 @@ export class DqnAgent implements Agent {
   }
 
   load(dir: string): void {
-    const w = loadWeights(dir, 'dqn');
-    checkIdentity(dir, w.meta, this.id);
-    this.online.store.restore(w.entries);
-    this.target.store.restore(loadWeights(dir, 'dqn-target').entries);
+    this.loadWeights(dir);
     const o = loadWeights(dir, 'dqn-optim');
     this.adam.restore('adam', o.meta.t as number, o.entries);
     const st = loadAgentState(dir, 'dqn');
@@ -249,11 +244,11 @@ export class DqnAgent implements Agent {
 }
 
 /** Registration record of DQN. */
-export const dqnDefinition: AgentDefinition = {
+export const dqnDefinition = defineAgent({
   type: 'dqn',
   description: 'DQN with replay, target network, double DQN, epsilon schedule, n-step returns',
   params: DQN_PARAMS,
-  rolloutSteps: (hp) => hp.numSteps as number,
+  rolloutSteps: (hp) => hp.numSteps,
   unsupported: (_o: Space<unknown>, a: Space<unknown>) => (a instanceof Discrete ? undefined : `dqn needs a Discrete action space, got ${a.constructor.name}; use ppo or sac for continuous actions`),
-  create: (hp, ctx) => new DqnAgent(hp as unknown as DqnHp, ctx),
-};
+  create: (hp, ctx) => new DqnAgent(hp, ctx),
+});

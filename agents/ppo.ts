@@ -4,11 +4,12 @@ import { Rng } from '../src/core/rng.js';
 import type { AnnotatedBatch, ObsBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
-import type { Agent, AgentContext, AgentDefinition } from '../src/core/agent.js';
-import type { ParamSchema } from '../src/core/params.js';
+import { defineAgent, type Agent, type AgentContext } from '../src/core/agent.js';
+import { defineParams, type ParamsOf } from '../src/core/params.js';
 import { Adam } from '../src/tensor/adam.js';
 import { loadWeights, saveWeights } from '../src/tensor/io.js';
 import { Mlp, ObsEncoder, resolveNetworkConfig, type NetworkConfig } from '../src/tensor/network.js';
+import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { gaussianLogProb, sampleCategorical } from './distributions.js';
@@ -16,7 +17,7 @@ import { bootRows, gae } from './gae.js';
 import { selectRows } from '../src/core/obs-batch.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
-export const PPO_PARAMS: ParamSchema = {
+export const PPO_PARAMS = defineParams({
   numSteps: { kind: 'number', integer: true, positive: true, default: 128, doc: 'steps per env per rollout' },
   lr: { kind: 'number', positive: true, default: 2.5e-4, doc: 'Adam learning rate' },
   annealLr: { kind: 'boolean', default: true, doc: 'anneal the learning rate linearly to 0 over the budget' },
@@ -38,15 +39,11 @@ export const PPO_PARAMS: ParamSchema = {
   intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
   extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
   intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
-  network: { kind: 'object', default: {}, doc: 'network config: hidden, activation, glyph, message' },
-};
+  network: { kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message' },
+});
 
-interface PpoHp {
-  numSteps: number; lr: number; annealLr: boolean; gamma: number; gaeLambda: number; numMinibatches: number; updateEpochs: number;
-  normAdv: boolean; clipCoef: number; clipVloss: boolean; entCoef: number; vfCoef: number; maxGradNorm: number; targetKl: number;
-  adamEps: number; actionBound: 'clip' | 'tanh'; logStdInit: number; valueHeads: 'single' | 'split'; intGamma: number;
-  extCoef: number; intCoef: number; network: Partial<NetworkConfig>;
-}
+/** PpoAgent's resolved hyper-parameters. */
+export type PpoHp = ParamsOf<typeof PPO_PARAMS>;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -302,13 +299,10 @@ export class PpoAgent implements Agent {
   }
 
   load(dir: string): void {
-    const w = loadWeights(dir, 'ppo');
-    checkIdentity(dir, w.meta, this.id);
-    this.store.restore(w.entries);
+    this.loadWeights(dir);
     const o = loadWeights(dir, 'ppo-optim');
     this.adam.restore('adam', o.meta.t as number, o.entries);
     this.rng = loadAgentState(dir, 'ppo').rng;
-    if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
   }
 
   dispose(): void {
@@ -334,15 +328,15 @@ function explainedVariance(values: Float32Array, returns: Float32Array, H: numbe
 }
 
 /** Registration record of PPO. */
-export const ppoDefinition: AgentDefinition = {
+export const ppoDefinition = defineAgent({
   type: 'ppo',
   description: 'PPO (clipped surrogate, GAE, minibatch epochs), discrete with action masks or continuous Gaussian',
   params: PPO_PARAMS,
-  rolloutSteps: (hp) => hp.numSteps as number,
+  rolloutSteps: (hp) => hp.numSteps,
   unsupported(_obs: Space<unknown>, act: Space<unknown>) {
     if (act instanceof Discrete) return undefined;
     if (act instanceof Box && (act.dtype === 'float32' || act.dtype === 'float64')) return undefined;
     return `ppo handles Discrete or float Box action spaces, not ${act.constructor.name}`;
   },
-  create: (hp, ctx) => new PpoAgent(hp as unknown as PpoHp, ctx),
-};
+  create: (hp, ctx) => new PpoAgent(hp, ctx),
+});

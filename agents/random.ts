@@ -2,7 +2,7 @@ import { Box, Discrete, MultiDiscrete, type Space } from '../src/core/spaces.js'
 import { Rng } from '../src/core/rng.js';
 import type { ObsBatch } from '../src/stream/batch.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
-import type { Agent, AgentContext, AgentDefinition } from '../src/core/agent.js';
+import { defineAgent, type Agent, type AgentContext } from '../src/core/agent.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { writeFileAtomic } from '../src/tensor/io.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -52,9 +52,7 @@ export class RandomAgent implements Agent {
   }
 
   load(dir: string): void {
-    const p = join(dir, 'random.json');
-    if (!existsSync(p)) throw new RxgymError(`no random-agent checkpoint in ${dir}: it was written by another agent`);
-    checkIdentity(dir, JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>, this.id);
+    this.loadWeights(dir);
     this.rng = loadAgentState(dir, 'random').rng;
   }
 
@@ -62,13 +60,13 @@ export class RandomAgent implements Agent {
 }
 
 /** Registration record of the random agent. */
-export const randomDefinition: AgentDefinition = {
+export const randomDefinition = defineAgent({
   type: 'random',
   description: 'uniformly random actions (baseline)',
   params: {
     numSteps: { kind: 'number', integer: true, positive: true, default: 128, doc: 'steps per env per rollout' },
   },
-  rolloutSteps: (hp) => hp.numSteps as number,
+  rolloutSteps: (hp) => hp.numSteps,
   unsupported: (_o: Space<unknown>, a: Space<unknown>) => (a instanceof Discrete || a instanceof Box || a instanceof MultiDiscrete ? undefined : `random handles Discrete, Box and MultiDiscrete actions, not ${a.constructor.name}`),
   create: (_hp, ctx) => new RandomAgent(ctx),
-};
+});

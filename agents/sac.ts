@@ -4,17 +4,18 @@ import { Rng } from '../src/core/rng.js';
 import type { AnnotatedBatch, ObsBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
-import type { Agent, AgentContext, AgentDefinition } from '../src/core/agent.js';
-import type { ParamSchema } from '../src/core/params.js';
+import { defineAgent, type Agent, type AgentContext } from '../src/core/agent.js';
+import { defineParams, type ParamsOf } from '../src/core/params.js';
 import { Adam } from '../src/tensor/adam.js';
 import { loadWeights, saveWeights } from '../src/tensor/io.js';
 import { Mlp, ObsEncoder, resolveNetworkConfig, type NetworkConfig } from '../src/tensor/network.js';
+import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { ReplayBuffer, type ReplaySample } from './replay.js';
 
 /** SAC's hyper-parameters (CleanRL's sac_continuous_action.py defaults). */
-export const SAC_PARAMS: ParamSchema = {
+export const SAC_PARAMS = defineParams({
   numSteps: { kind: 'number', integer: true, positive: true, default: 1, doc: 'steps per env per rollout batch' },
   bufferSize: { kind: 'number', integer: true, positive: true, default: 1_000_000, doc: 'replay capacity' },
   gamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount' },
@@ -28,13 +29,11 @@ export const SAC_PARAMS: ParamSchema = {
   alpha: { kind: 'number', min: 0, default: 0.2, doc: 'entropy coefficient (initial value when autotune)' },
   autotune: { kind: 'boolean', default: true, doc: 'automatic entropy tuning towards -|A| entropy' },
   updatesPerStep: { kind: 'number', positive: true, default: 1, doc: 'critic updates per env step' },
-  network: { kind: 'object', default: { hidden: [256, 256], activation: 'relu' }, doc: 'network config' },
-};
+  network: { kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [256, 256], activation: 'relu' }, doc: 'network config' },
+});
 
-interface SacHp {
-  numSteps: number; bufferSize: number; gamma: number; tau: number; batchSize: number; learningStarts: number; policyLr: number; qLr: number;
-  policyFrequency: number; targetNetworkFrequency: number; alpha: number; autotune: boolean; updatesPerStep: number; network: Partial<NetworkConfig>;
-}
+/** SacAgent's resolved hyper-parameters. */
+export type SacHp = ParamsOf<typeof SAC_PARAMS>;
 
 const LOG_STD_MIN = -5;
 const LOG_STD_MAX = 2;
@@ -281,15 +280,7 @@ export class SacAgent implements Agent {
   }
 
   load(dir: string): void {
-    const w = loadWeights(dir, 'sac-actor');
-    checkIdentity(dir, w.meta, this.id);
-    this.actorStore.restore(w.entries);
-    const q = loadWeights(dir, 'sac-q').entries;
-    this.q1.store.restore(q);
-    this.q2.store.restore(q);
-    const qt = loadWeights(dir, 'sac-qt').entries;
-    this.q1t.store.restore(qt);
-    this.q2t.store.restore(qt);
+    this.loadWeights(dir);
     const o = loadWeights(dir, 'sac-optim');
     this.actorAdam.restore('actor', o.meta.actorT as number, o.entries);
     this.qAdam.restore('q', o.meta.qT as number, o.entries);
@@ -307,11 +298,11 @@ export class SacAgent implements Agent {
 }
 
 /** Registration record of SAC. */
-export const sacDefinition: AgentDefinition = {
+export const sacDefinition = defineAgent({
   type: 'sac',
   description: 'SAC: twin Q, target smoothing, tanh-Gaussian policy, automatic entropy tuning (Box actions)',
   params: SAC_PARAMS,
-  rolloutSteps: (hp) => hp.numSteps as number,
+  rolloutSteps: (hp) => hp.numSteps,
   unsupported(_o: Space<unknown>, a: Space<unknown>) {
     if (a instanceof Box && (a.dtype === 'float32' || a.dtype === 'float64')) {
       for (let i = 0; i < a.size; i++) if (!Number.isFinite(a.low[i]!) || !Number.isFinite(a.high[i]!)) return 'sac needs a bounded Box action space (finite low/high); wrap the env with ClipAction/RescaleAction';
@@ -319,5 +310,5 @@ export const sacDefinition: AgentDefinition = {
     }
     return `sac needs a continuous (Box) action space, got ${a.constructor.name}; use ppo or dqn for discrete actions`;
   },
-  create: (hp, ctx) => new SacAgent(hp as unknown as SacHp, ctx),
-};
+  create: (hp, ctx) => new SacAgent(hp, ctx),
+});
