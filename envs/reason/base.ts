@@ -63,10 +63,10 @@ export interface ReasonLayout {
 
 /**
  * The machinery the Reason-* envs share: seeding (one generator for problems, so the same seed gives the same
- * problems whatever the policy does, and one per episode drawn from it), the action mask in `info.actionMask`, the
- * `steps` history observation (the newest step in the last row, older ones above, PAD rows before the first),
- * ground truth in `info` (`stepCorrect`, `stepUseful`, `onTrack`, `stepKind`, `stepText`), invalid steps (a masked
- * action taken anyway changes nothing and is recorded as `?`) and the text rendering.
+ * problems whatever the policy does, and one forked from it for what happens within episodes), the action mask in
+ * `info.actionMask`, the `steps` history observation (the newest step in the last row, older ones above, PAD rows
+ * before the first), ground truth in `info` (`stepCorrect`, `stepUseful`, `onTrack`, `stepKind`, `stepText`),
+ * invalid steps (a masked action taken anyway changes nothing and is recorded as `?`) and the text rendering.
  *
  * `stepUseful` is defined the same way everywhere: the step is correct and brings the oracle's count of remaining
  * steps below its lowest value so far in the episode; correct steps that do not (`x * 1 = x`, repeating a known
@@ -86,7 +86,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   protected readonly obs: ReasonObs;
   /** 1 where an action is possible now; shared by the reset and step infos (a terminal step's info gets a copy). */
   protected readonly mask: Uint8Array;
-  /** The generator of the current episode (distractors), drawn from the problem generator at reset. */
+  /** The generator of what happens within episodes (distractors); seeded with the problems, continued across them. */
   protected episodeRng = new Rng(0);
   private problemRng?: Rng;
   private readonly stepRows: number;
@@ -124,7 +124,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
 
   /** Draw a new problem. */
   protected abstract generate(rng: Rng): void;
-  /** Start an episode on the problem `generate` drew (`episodeRng` is ready); returns the oracle's steps needed. */
+  /** Start an episode on the problem `generate` drew; returns the oracle's steps needed (stop included). */
   protected abstract begin(): number;
   /** Write 1 for every action possible now (the stop action always is). */
   protected abstract writeMask(mask: Uint8Array): void;
@@ -150,10 +150,12 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
     if (keys.length) {
       throw new RxgymError(`${this.id}: reset options are not supported (got ${keys.join(', ')}); use make() kwargs`);
     }
-    if (opts.seed !== undefined) this.problemRng = new Rng(opts.seed);
-    else this.problemRng ??= Rng.fromEntropy();
+    if (opts.seed !== undefined || !this.problemRng) {
+      this.problemRng = opts.seed !== undefined ? new Rng(opts.seed) : Rng.fromEntropy();
+      // a second stream for what happens within episodes, so the problems do not depend on the policy
+      this.episodeRng = this.problemRng.fork();
+    }
     this.generate(this.problemRng);
-    this.episodeRng = this.problemRng.fork();
     this.history.length = 0;
     this.rows.length = 0;
     this.done = false;

@@ -68,18 +68,24 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
 
   protected generate(rng: Rng): void {
     const length = Math.min(this.difficulty + 1, this.maxLength);
+    const inputs = rng.shuffle([...INPUTS]).slice(0, this.numTests);
+    const start = Stacks.of(inputs), s = new Stacks(inputs.length);
+    const pool = new Int32Array(WORDS.length);
+    // Random references until one computes a non-trivial function without a short cut (most draws are rejected,
+    // so a draw allocates nothing but its word list).
     for (;;) {
-      const inputs = rng.shuffle([...INPUTS]).slice(0, this.numTests);
-      const s = Stacks.of(inputs);
+      s.copyFrom(start);
       const ref: number[] = [];
       while (ref.length < length) {
         // the output is computed: the last word is + - or *
         const last = ref.length === length - 1;
         const literal = !last && rng.random() < 0.35;
-        const words = [...WORDS.keys()].filter((w) => w !== W_NOP && (w < W_PLUS) === literal && s.canRun(w)
-          && (!last || w <= W_TIMES));
-        if (words.length === 0) break;
-        const w = rng.choice(words);
+        let n = 0;
+        for (let w = 0; w < W_NOP; w++) {
+          if ((w < W_PLUS) === literal && (!last || w <= W_TIMES) && s.canRun(w)) pool[n++] = w;
+        }
+        if (n === 0) break;
+        const w = pool[rng.int(0, n)]!;
         s.run(w);
         ref.push(w);
       }
