@@ -1,18 +1,25 @@
-import { register } from '../../src/core/registry.js';
+import { envRegistry, type EnvRegistry } from '../../src/core/registry.js';
 import { DungeonEnv } from './env.js';
 import { makeCustom } from './custom.js';
 import { TASKS } from './tasks.js';
 
-/** Register every `Dungeon-*-v0` task and `Dungeon-Custom-v0`. */
-export function registerDungeon(): void {
+/** Where worker threads find this registrar: they import this module and call it with their env registry. */
+const source = { module: import.meta.url, export: 'registerDungeon' };
+
+/** Register every `Dungeon-*-v0` task and `Dungeon-Custom-v0` into `envs`. */
+export function registerDungeon(envs: EnvRegistry = envRegistry): void {
   for (const t of TASKS) {
-    register({
+    envs.register({
       id: `Dungeon-${t.name}-v0`,
       entryPoint: (kwargs) => new DungeonEnv(t, kwargs),
       maxEpisodeSteps: t.maxSteps,
       kwargs: {},
       family: 'dungeon',
+      source,
     });
   }
-  register({ id: 'Dungeon-Custom-v0', entryPoint: (kwargs) => makeCustom(kwargs), maxEpisodeSteps: 1000, kwargs: {}, family: 'dungeon' });
+  envs.register({
+    id: 'Dungeon-Custom-v0', entryPoint: (kwargs) => makeCustom(kwargs), maxEpisodeSteps: 1000, kwargs: {},
+    family: 'dungeon', source,
+  });
 }

@@ -8,7 +8,14 @@ const source = { module: import.meta.url, export: 'registerExplore' };
 
 /** Register the reward-free worlds Explore-Maze-v0, Explore-Dungeon-v0 and Explore-Arena-v0 into `envs`. */
 export function registerExplore(envs: EnvRegistry = envRegistry): void {
-  envs.register({ id: 'Explore-Maze-v0', entryPoint: (kw) => new ExploreMaze(kw), maxEpisodeSteps: 1000, kwargs: {}, family: 'explore', source });
-  envs.register({ id: 'Explore-Dungeon-v0', entryPoint: (kw) => new ExploreDungeon(kw), maxEpisodeSteps: 2000, kwargs: {}, family: 'explore', source });
-  envs.register({ id: 'Explore-Arena-v0', entryPoint: (kw) => new ExploreArena(kw), maxEpisodeSteps: 500, kwargs: {}, family: 'explore', source });
+  const family = 'explore';
+  envs.register({
+    id: 'Explore-Maze-v0', entryPoint: (kw) => new ExploreMaze(kw), maxEpisodeSteps: 1000, family, source,
+  });
+  envs.register({
+    id: 'Explore-Dungeon-v0', entryPoint: (kw) => new ExploreDungeon(kw), maxEpisodeSteps: 2000, family, source,
+  });
+  envs.register({
+    id: 'Explore-Arena-v0', entryPoint: (kw) => new ExploreArena(kw), maxEpisodeSteps: 500, family, source,
+  });
 }

@@ -41,7 +41,10 @@ export function registerMujoco(envs: EnvRegistry = envRegistry): void {
     envs.register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco', source });
   }
   for (const task of MANIP_TASKS) {
-    envs.register({ id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>, maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco', source });
+    envs.register({
+      id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>,
+      maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco', source,
+    });
   }
 }
 

@@ -14,6 +14,13 @@ export interface ResetResult<O> { obs: O; info: Info }
 /** What `step` returns; `terminated` is an MDP terminal state, `truncated` a cut from outside the MDP (time limit). */
 export interface StepResult<O> { obs: O; reward: number; terminated: boolean; truncated: boolean; info: Info }
 
+/**
+ * Where an env id was registered from: the module (a file URL, e.g. the registrar's `import.meta.url`) and the name
+ * of the registrar function it exports. Worker threads import exactly that module and call the registrar with their
+ * env registry, instead of loading the whole package.
+ */
+export interface EnvSource { module: string; export: string }
+
 /** The registration record of an env id. */
 export interface EnvSpec {
   id: string;
@@ -24,6 +31,8 @@ export interface EnvSpec {
   kwargs: Record<string, unknown>;
   /** Where the family lives, for `rxgym envs`. */
   family?: string;
+  /** The registrar that registers this id, for worker threads (`WorkerVectorEnv`). */
+  source?: EnvSource;
 }
 
 /** Gymnasium semantics, synchronous and allocation-light. */

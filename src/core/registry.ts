@@ -1,4 +1,4 @@
-import type { Env, EnvSpec } from './env.js';
+import type { Env, EnvSource, EnvSpec } from './env.js';
 import { RxgymError } from './env.js';
 import { OrderEnforcing } from './wrappers/order-enforcing.js';
 import { TimeLimit } from './wrappers/time-limit.js';
@@ -16,6 +16,8 @@ export interface RegisterOptions {
   nondeterministic?: boolean;
   kwargs?: Record<string, unknown>;
   family?: string;
+  /** The module and registrar export that register this id (pass `import.meta.url`), so worker threads can too. */
+  source?: EnvSource;
 }
 
 /** Options of `make` beyond the env's own kwargs. */
@@ -62,6 +64,7 @@ export class EnvRegistry {
       nondeterministic: opts.nondeterministic ?? false,
       kwargs: { ...(opts.kwargs ?? {}) },
       family: opts.family,
+      source: opts.source,
     });
   }
 

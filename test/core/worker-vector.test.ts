@@ -39,7 +39,7 @@ function trace(venv: VectorEnv, seed: number, steps: number): unknown[] {
 
 describe('WorkerVectorEnv', () => {
   const cases: Array<[string, AutoresetMode, number]> = [
-    // Each worker env starts threads that load the whole package, so the cases are few and cover all three modes.
+    // Each worker env starts threads, so the cases are few and cover all three modes.
     ['CartPole-v1', 'disabled', 300],
     ['Pendulum-v1', 'next-step', 250],
   ];
@@ -199,7 +199,7 @@ describe('WorkerVectorEnv', () => {
   });
 
   it('stops the workers and says so when one does not answer within timeoutMs', () => {
-    // The time-out covers starting the workers too (loading the package), hence seconds rather than milliseconds.
+    // The time-out covers starting the workers too (loading their modules), hence seconds rather than milliseconds.
     const v = new WorkerVectorEnv('InfoToy-v0', { numEnvs: 2, numWorkers: 2, imports: [infoToyWorker], kwargs: { stallMs: 120_000 }, timeoutMs: 15_000 });
     v.reset({ seed: 0 });
     expect(() => v.step(new Int32Array(2))).toThrow(/worker for envs 0\.\.0 did not answer step within 15000 ms; the workers were stopped/);

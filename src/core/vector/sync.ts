@@ -1,3 +1,4 @@
+import { capabilitiesOf, type EnvCapabilities } from '../capabilities.js';
 import type { Env, Info, RenderMode, RgbFrame } from '../env.js';
 import { RxgymError } from '../env.js';
 import type { Space, TypedArray } from '../spaces.js';
@@ -5,7 +6,7 @@ import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReade
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { resetRequest, checkAutoresetMode, findAttr } from './common.js';
-import { make, spec } from '../registry.js';
+import { envRegistry, type EnvRegistry } from '../registry.js';
 import { WorkerVectorEnv } from './worker.js';
 
 /** Options of the vector env constructors. */
@@ -34,6 +35,8 @@ export class SyncVectorEnv implements VectorEnv {
   readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
   /** The sub-envs, in order. */
   readonly envs: Env<unknown, unknown>[];
+  /** What sub-env 0 declares. */
+  readonly capabilities: EnvCapabilities;
   private readonly obs: VecObs;
   private readonly rewards: Float32Array;
   private readonly terminations: Uint8Array;
@@ -62,6 +65,7 @@ export class SyncVectorEnv implements VectorEnv {
     const first = this.envs[0]!;
     this.singleObservationSpace = first.observationSpace;
     this.singleActionSpace = first.actionSpace;
+    this.capabilities = capabilitiesOf(first);
     const sameObs = JSON.stringify(first.observationSpace.toJSON());
     const sameAct = JSON.stringify(first.actionSpace.toJSON());
     this.envs.forEach((e, i) => {
@@ -209,9 +213,13 @@ export interface MakeVecOptions {
   numWorkers?: number;
   /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). */
   maxEpisodeSteps?: number;
+  /** The env registry to build from (default: the global one behind `register`/`make`). */
+  envs?: EnvRegistry;
 }
 
-const MAKEVEC_KEYS = new Set(['numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers', 'maxEpisodeSteps']);
+const MAKEVEC_KEYS = new Set([
+  'numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers', 'maxEpisodeSteps', 'envs',
+]);
 
 /** Build `numEnvs` copies of a registered env as one vector env (each sub-env built by `make(id, kwargs)`). */
 export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
@@ -225,15 +233,18 @@ export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
   if (maxEpisodeSteps !== undefined && maxEpisodeSteps !== -1 && !(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) {
     throw new RxgymError(`makeVec: maxEpisodeSteps must be a positive integer or -1 (no limit), got ${String(maxEpisodeSteps)}`);
   }
-  spec(id);
+  const envs = opts.envs ?? envRegistry;
+  envs.spec(id);
   const vectorization = opts.vectorization ?? 'sync';
   if (vectorization === 'sync') {
     if (opts.numWorkers !== undefined) throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
     const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
-    return new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make(id, kwargs, makeOpts)), { autoresetMode: opts.autoresetMode });
+    const fns = Array.from({ length: numEnvs }, () => () => envs.make(id, kwargs, makeOpts));
+    return new SyncVectorEnv(fns, { autoresetMode: opts.autoresetMode });
   }
   if (vectorization === 'worker') {
-    return new WorkerVectorEnv(id, { numEnvs, numWorkers: opts.numWorkers, autoresetMode: opts.autoresetMode, kwargs, maxEpisodeSteps });
+    const { numWorkers, autoresetMode } = opts;
+    return new WorkerVectorEnv(id, { numEnvs, numWorkers, autoresetMode, kwargs, maxEpisodeSteps, envs });
   }
   throw new RxgymError(`makeVec: unknown vectorization ${JSON.stringify(vectorization)}; use 'sync' or 'worker'`);
 }

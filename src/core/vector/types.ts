@@ -1,3 +1,4 @@
+import type { EnvCapabilities } from '../capabilities.js';
 import type { Info, RenderMode, RgbFrame } from '../env.js';
 import type { Space, TypedArray } from '../spaces.js';
 
@@ -29,6 +30,8 @@ export interface VectorEnv {
   readonly singleActionSpace: Space<unknown>;
   readonly autoresetMode: AutoresetMode;
   readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
+  /** What the sub-envs declare (exploration cell, text keys, fixed layout): plain JSON, the same for every sub-env. */
+  readonly capabilities: EnvCapabilities;
   /** `seed` seeds sub-env i with `seed + i`; `options.resetMask` (Uint8Array or boolean[]) resets a subset in 'disabled' mode. */
   reset(opts?: { seed?: number; options?: Record<string, unknown> }): { obs: VecObs; infos: VecInfo };
   /**

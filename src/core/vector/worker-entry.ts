@@ -1,9 +1,13 @@
 /**
  * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/vector/worker-entry.js). It builds envs lo..hi-1
  * by id, steps them as a SyncVectorEnv writing straight into the shared buffers, and answers commands posted through
- * the shared control array. Like src/cli, it is a wiring point: it imports the package entry to register the families.
+ * the shared control array. It loads env registration only: the registrar module of the id's spec (its `source`)
+ * and the modules listed in `imports`, never the package entry (agents and TensorFlow.js stay out of env workers).
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { capabilitiesOf } from '../capabilities.js';
+import { RxgymError } from '../env.js';
+import type { EnvRegistry } from '../registry.js';
 import type { TypedArray } from '../spaces.js';
 import type { SyncVectorEnv } from './sync.js';
 import type { VecInfo, VecObs } from './types.js';
@@ -72,15 +76,35 @@ function fail(e: unknown): void {
   reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
 }
 
+/** The default env registry of this thread, with the id's registrar and the `imports` modules loaded into it. */
+async function loadRegistry(): Promise<EnvRegistry> {
+  const { envRegistry } = await import('../registry.js');
+  for (const s of init.sources) {
+    const registrar = ((await import(s.module)) as Record<string, unknown>)[s.export];
+    if (typeof registrar !== 'function') {
+      const what = `exports no function "${s.export}" to register env "${init.id}"`;
+      throw new RxgymError(`WorkerVectorEnv: ${s.module} ${what}; check the source given to register()`);
+    }
+    (registrar as (envs: EnvRegistry) => void)(envRegistry);
+  }
+  for (const m of init.imports) await import(m);
+  if (!envRegistry.has(init.id)) {
+    throw new RxgymError(
+      `WorkerVectorEnv: env "${init.id}" is not registered in the worker thread; register it with ` +
+        "source: { module: import.meta.url, export: '<registrar>' } or list the module that registers it in imports",
+    );
+  }
+  return envRegistry;
+}
+
 async function main(): Promise<void> {
   let venv: SyncVectorEnv | undefined;
   let actions: Float64Array | undefined;
   try {
     // Loaded here, not statically, so that a module that fails to load is reported to the main thread (which is
     // blocked waiting on Atomics and would otherwise only see a time-out).
-    const { make } = await import('../../index.js');
+    const envs = await loadRegistry();
     const { SyncVectorEnv } = await import('./sync.js');
-    for (const m of init.imports) await import(m);
     const buffers = {
       obs: obsViews(),
       rewards: new Float32Array(init.rewards).subarray(init.lo, init.hi),
@@ -89,7 +113,10 @@ async function main(): Promise<void> {
     };
     actions = new Float64Array(init.actions).subarray(init.lo * init.actionDim, init.hi * init.actionDim);
     const makeOpts = init.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: init.maxEpisodeSteps };
-    venv = new SyncVectorEnv(Array.from({ length: n }, () => () => make(init.id, init.kwargs, makeOpts)), { autoresetMode: init.autoresetMode, buffers });
+    const fns = Array.from({ length: n }, () => () => envs.make(init.id, init.kwargs, makeOpts));
+    venv = new SyncVectorEnv(fns, { autoresetMode: init.autoresetMode, buffers });
+    // Plain JSON: the main thread's vector env exposes them as its own.
+    reply({ ok: true, value: { capabilities: capabilitiesOf(venv.envs[0]) } });
   } catch (e) {
     fail(e);
   }

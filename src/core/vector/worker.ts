@@ -1,18 +1,23 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type TransferListItem,
+} from 'node:worker_threads';
+import type { EnvCapabilities } from '../capabilities.js';
 import type { RenderMode, RgbFrame } from '../env.js';
 import { RxgymError } from '../env.js';
-import { make } from '../registry.js';
+import { envRegistry, type EnvRegistry } from '../registry.js';
 import type { Space, TypedArray } from '../spaces.js';
 import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './layout.js';
 import { checkAutoresetMode, resetRequest } from './common.js';
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
-import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import {
+  CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type SupervisorInit, type WorkerExit,
+  type WorkerInit, type WorkerReply,
+} from './worker-protocol.js';
 import { allocShared } from './worker-views.js';
+import { workerExecArgv, workerModuleUrl, workerScriptUrl, workerSource } from './worker-modules.js';
 
 /** Options of WorkerVectorEnv. */
 export interface WorkerVectorEnvOptions {
@@ -24,20 +29,27 @@ export interface WorkerVectorEnvOptions {
   kwargs?: Record<string, unknown>;
   /** Episode limit of every sub-env, passed to `make` (default: the registered one; -1: no limit). */
   maxEpisodeSteps?: number;
-  /** Module specifiers (absolute paths or file URLs) each worker imports before building envs, for custom `register` calls. */
+  /**
+   * Module specifiers (absolute paths or file URLs) each worker imports before building envs, for envs registered
+   * without a `source` (the id's own registrar, named by its spec's `source`, is always loaded).
+   */
   imports?: string[];
+  /** The env registry the id is read from in this thread (default: the global one behind `register`/`make`). */
+  envs?: EnvRegistry;
   /** How long to wait for a worker to answer (default 120 s) before failing. */
   timeoutMs?: number;
 }
 
-interface Slot { worker: Worker; ctl: Int32Array; port: MessagePort; infos: InfoTableReader; lo: number; hi: number }
+interface Slot { ctl: Int32Array; port: MessagePort; infos: InfoTableReader; lo: number; hi: number }
 
 /**
  * N envs spread over worker threads, with observations, rewards, flags, actions and number/boolean infos in
  * SharedArrayBuffers (other infos, and new info keys, cross by message).
  * Same semantics and, for the same seed, the same observations, rewards and flags as SyncVectorEnv; calls are
- * synchronous (the main thread waits on Atomics). Sub-envs are built by id in each worker from the compiled
- * package (dist/), so envs registered at run time must be registered by a module listed in `imports`.
+ * synchronous (the main thread waits on Atomics). Sub-envs are built by id in each worker from compiled JS (dist/):
+ * a worker imports the registrar module named by the spec's `source` (plus the modules in `imports`, for envs
+ * registered without one) and nothing else of the package. A supervisor thread watches the workers: one that
+ * throws, exits or is terminated fails the call waiting on it at once, naming its sub-envs and its error.
  * The returned buffers are reused by the next call: copy what you keep.
  */
 export class WorkerVectorEnv implements VectorEnv {
@@ -47,7 +59,13 @@ export class WorkerVectorEnv implements VectorEnv {
   readonly singleActionSpace: Space<unknown>;
   readonly autoresetMode: AutoresetMode;
   readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
+  /** What the sub-envs declare, as the workers sent it at start. */
+  readonly capabilities: EnvCapabilities = {};
   private readonly slots: Slot[] = [];
+  private supervisor: Worker | undefined;
+  /** Where the supervisor reports stopped workers; `exits` keeps the reports read so far, by worker index. */
+  private readonly exitPort: MessagePort;
+  private readonly exits = new Map<number, string>();
   private readonly obs: VecObs;
   private readonly rewards: Float32Array;
   private readonly terminations: Uint8Array;
@@ -74,8 +92,18 @@ export class WorkerVectorEnv implements VectorEnv {
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     const kwargs = opts.kwargs ?? {};
     const maxEpisodeSteps = opts.maxEpisodeSteps;
+    const envs = opts.envs ?? envRegistry;
+    const source = envs.spec(id).source;
+    const imports = (opts.imports ?? []).map(workerModuleUrl);
+    if (!source && imports.length === 0) {
+      throw new RxgymError(
+        `WorkerVectorEnv: env "${id}" was registered without a source, so worker threads cannot register it; pass ` +
+          "source: { module: import.meta.url, export: '<its registrar>' } to register(), or list its module in imports",
+      );
+    }
+    const sources = source ? [workerSource(source)] : [];
     // Build one env here for the spaces (and to fail fast, with the registry's message, on a bad id, kwargs or limit).
-    const probe = make(id, kwargs, maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps });
+    const probe = envs.make(id, kwargs, maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps });
     this.singleObservationSpace = probe.observationSpace;
     this.singleActionSpace = probe.actionSpace;
     this.metadata = { renderModes: [...probe.metadata.renderModes], autoresetMode: this.autoresetMode };
@@ -102,7 +130,11 @@ export class WorkerVectorEnv implements VectorEnv {
     this.info = new InfoBatch(numEnvs);
     this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
 
-    const url = workerEntryUrl();
+    const entry = workerScriptUrl('worker-entry').href;
+    const supervisorUrl = workerScriptUrl('worker-supervisor');
+    const exits = new MessageChannel();
+    this.exitPort = exits.port1;
+    const inits: WorkerInit[] = [];
     try {
       for (let w = 0; w < numWorkers; w++) {
         const lo = Math.floor((w * numEnvs) / numWorkers), hi = Math.floor(((w + 1) * numEnvs) / numWorkers);
@@ -111,16 +143,20 @@ export class WorkerVectorEnv implements VectorEnv {
         const infos = allocInfoTable(hi - lo);
         const init: WorkerInit = {
           id, kwargs, maxEpisodeSteps, autoresetMode: this.autoresetMode, lo, hi, layout, actionDim: this.actionDim,
-          imports: opts.imports ?? [], obs: obsSpecs,
+          sources, imports, obs: obsSpecs,
           rewards: sabs.get(this.rewards)!, terminations: sabs.get(this.terminations)!, truncations: sabs.get(this.truncations)!,
           actions: sabs.get(this.actions)!, ctl: ctl.buffer as SharedArrayBuffer, infos, port: port2,
         };
-        const worker = new Worker(url, { workerData: init, transferList: [port2] });
-        worker.unref();
-        this.slots.push({ worker, ctl, port: port1, infos: new InfoTableReader(infos, hi - lo), lo, hi });
+        inits.push(init);
+        this.slots.push({ ctl, port: port1, infos: new InfoTableReader(infos, hi - lo), lo, hi });
       }
-      // The workers signal once their envs are built; collect() raises the first construction error.
-      this.collect(this.slots, 'start');
+      const data: SupervisorInit = { entry, workers: inits, port: exits.port2 };
+      const transferList = [exits.port2, ...inits.map((i) => i.port)];
+      this.supervisor = startWorker(supervisorUrl, { workerData: data, transferList });
+      this.supervisor.unref();
+      // The workers signal once their envs are built (sending their capabilities); collect() raises the first error.
+      const started = this.collect(this.slots, 'start') as Array<{ capabilities: EnvCapabilities }>;
+      this.capabilities = started[0]?.capabilities ?? {};
     } catch (e) {
       this.terminateAll();
       throw e;
@@ -210,9 +246,11 @@ export class WorkerVectorEnv implements VectorEnv {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A worker that already stopped has nothing left to close.
+    const alive = this.slots.filter((s) => !Atomics.load(s.ctl, CTL.EXITED));
     try {
-      this.dispatch(this.slots, CMD.CLOSE);
-      this.collect(this.slots, 'close');
+      this.dispatch(alive, CMD.CLOSE);
+      this.collect(alive, 'close');
     } finally {
       this.terminateAll();
     }
@@ -268,6 +306,15 @@ export class WorkerVectorEnv implements VectorEnv {
       // Sleep only on the value just checked (re-reading it could read DONE and sleep through its notify).
       const state = Atomics.load(s.ctl, CTL.STATE);
       if (state === STATE.DONE) return;
+      if (Atomics.load(s.ctl, CTL.EXITED)) {
+        this.closed = true;
+        this.terminateAll();
+        const why = this.exitOf(this.slots.indexOf(s));
+        throw new RxgymError(
+          `WorkerVectorEnv(${this.id}): the worker thread of sub-envs ${s.lo}..${s.hi - 1} stopped during ${what}: ` +
+            `${why}; the other workers were stopped, build a new vector env`,
+        );
+      }
       if (Date.now() > deadline) {
         this.closed = true;
         this.terminateAll();
@@ -277,11 +324,22 @@ export class WorkerVectorEnv implements VectorEnv {
     }
   }
 
-  private terminateAll(): void {
-    for (const s of this.slots) {
-      s.port.close();
-      void s.worker.terminate();
+  /** What the supervisor reported for worker `w` (its error, or its exit code). */
+  private exitOf(w: number): string {
+    for (;;) {
+      const known = this.exits.get(w);
+      if (known !== undefined) return known;
+      const m = receiveMessageOnPort(this.exitPort)?.message as WorkerExit | undefined;
+      if (!m) return 'it stopped without a report';
+      this.exits.set(m.worker, m.message);
     }
+  }
+
+  private terminateAll(): void {
+    for (const s of this.slots) s.port.close();
+    this.exitPort.close();
+    // Terminating the supervisor also ends the env workers it started.
+    void this.supervisor?.terminate();
   }
 
   private assertOpen(): void {
@@ -289,13 +347,16 @@ export class WorkerVectorEnv implements VectorEnv {
   }
 }
 
-/** The compiled worker script: next to this file when running from dist/, else dist/ of the package root. */
-function workerEntryUrl(): URL {
-  const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.js')) return new URL('./worker-entry.js', here);
-  const dist = new URL('../../../dist/src/core/vector/worker-entry.js', here);
-  if (!existsSync(fileURLToPath(dist))) {
-    throw new RxgymError(`WorkerVectorEnv needs the compiled worker script ${fileURLToPath(dist)}; run \`npm run build\` first`);
+/**
+ * Start a worker with exec flags it accepts: the parent's, without those only the main thread may have (see
+ * workerExecArgv), or none when Node rejects what is left (V8 and process-wide flags given explicitly).
+ */
+function startWorker(url: URL, opts: { workerData: unknown; transferList: TransferListItem[] }): Worker {
+  const execArgv = workerExecArgv();
+  try {
+    return new Worker(url, { ...opts, execArgv });
+  } catch (e) {
+    if (execArgv === undefined || (e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(url, { ...opts, execArgv: [] });
   }
-  return dist;
 }
