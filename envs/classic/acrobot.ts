@@ -3,6 +3,7 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
+import { closedError } from './closed.js';
 import { checkKwargs, renderModeKwarg } from './kwargs.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
@@ -33,6 +34,7 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   private readonly k4 = new Float64Array(4);
   private readonly tmp = new Float64Array(4);
   private rng?: Rng;
+  private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['renderMode']);
@@ -40,6 +42,7 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
     const [lo, hi] = resetBounds(ID, opts.options, -0.1, 0.1);
@@ -50,6 +53,7 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   }
 
   step(action: number): StepResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (action !== 0 && action !== 1 && action !== 2) {
       throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(3); use 0 (torque -1), 1 (0) or 2 (+1)`);
     }
@@ -112,7 +116,10 @@ interface State {
 }`;
   }
 
-  close(): void {}
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
+  close(): void {
+    this.closed = true;
+  }
 
   private writeObs(): void {
     const s = this.s, o = this.obs;

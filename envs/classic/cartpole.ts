@@ -6,6 +6,7 @@ import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, renderModeKwarg } from './kwargs.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
+import { closedError } from './closed.js';
 
 const ID = 'CartPole-v1';
 const GRAVITY = 9.8, MASSCART = 1.0, MASSPOLE = 0.1, TOTAL_MASS = MASSPOLE + MASSCART;
@@ -31,6 +32,7 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   private readonly s = new Float64Array(4);
   private readonly obs = new Float32Array(4);
   private rng?: Rng;
+  private closed = false;
   private stepsBeyondTerminated = -1;
   private frame?: RgbFrame;
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */
@@ -46,6 +48,7 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
     const [lo, hi] = resetBounds(ID, opts.options, -0.05, 0.05);
@@ -56,6 +59,7 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   }
 
   step(action: number): StepResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (action !== 0 && action !== 1) {
       throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(2); use 0 (push left) or 1 (push right)`);
     }
@@ -109,8 +113,10 @@ interface State {
 }`;
   }
 
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
   close(): void {
     this.frame = undefined;
+    this.closed = true;
   }
 
   private writeObs(): void {

@@ -6,6 +6,7 @@ import { NO_INFO, ReusedStep } from './step-result.js';
 import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
+import { closedError } from './closed.js';
 
 const ID = 'MountainCar-v0';
 const MIN_POS = -1.2, MAX_POS = 0.6, MAX_SPEED = 0.07, GOAL_POS = 0.5, FORCE = 0.001, GRAVITY = 0.0025;
@@ -26,6 +27,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   private velocity = 0;
   private readonly obs = new Float32Array(2);
   private rng?: Rng;
+  private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['renderMode', 'goalVelocity']);
@@ -34,6 +36,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
     const [lo, hi] = resetBounds(ID, opts.options, -0.6, -0.4);
@@ -44,6 +47,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   }
 
   step(action: number): StepResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (action !== 0 && action !== 1 && action !== 2) {
       throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(3); use 0 (left), 1 (none) or 2 (right)`);
     }
@@ -89,7 +93,10 @@ interface State {
 }`;
   }
 
-  close(): void {}
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
+  close(): void {
+    this.closed = true;
+  }
 
   private writeObs(): void {
     this.obs[0] = this.position;

@@ -3,6 +3,7 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
+import { closedError } from './closed.js';
 import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 
@@ -32,6 +33,7 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
   private lastU: number | undefined;
   private readonly obs = new Float32Array(3);
   private rng?: Rng;
+  private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['renderMode', 'g']);
@@ -41,6 +43,7 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
 
   /** `options.xInit`/`options.yInit` set the symmetric reset range of theta and thetadot (defaults pi and 1). */
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
     const x = opts.options?.xInit ?? Math.PI, y = opts.options?.yInit ?? 1;
@@ -55,6 +58,7 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
   }
 
   step(action: Float32Array): StepResult<Float32Array> {
+    if (this.closed) throw closedError(ID);
     const a = action as ArrayLike<number> | number;
     const raw = typeof a === 'number' ? a : a != null && a.length === 1 ? a[0]! : NaN;
     if (Number.isNaN(raw)) {
@@ -112,7 +116,10 @@ interface State {
 }`;
   }
 
-  close(): void {}
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
+  close(): void {
+    this.closed = true;
+  }
 
   private writeObs(): void {
     this.obs[0] = Math.cos(this.theta);

@@ -3,6 +3,7 @@ import type { Env, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepRe
 import { ARENA_CAMERAS, ArenaFrames } from './arena-frames.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
+import { formatValue } from '../../src/core/space-format.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
 import { checkKwargs, posKw } from './kwargs.js';
 
@@ -31,6 +32,7 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   private readonly info: Info = { message: '', success: false, cell: 0, numCells: 0 };
   private rng = new Rng(0);
   private started = false;
+  private closed = false;
   private readonly side: number;
   /** Draws `info.frame` after every step once `requestFrames` asked for it. */
   private frames: ArenaFrames | undefined;
@@ -62,6 +64,7 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   }
 
   reset(opts: ResetOptions = {}): ResetResult<TypedArray> {
+    if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     this.obs[0] = this.rng.uniform(-0.5, 0.5);
     this.obs[1] = this.rng.uniform(-0.5, 0.5);
@@ -73,8 +76,16 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   }
 
   step(action: TypedArray): StepResult<TypedArray> {
+    if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
     if (action.length !== 2) throw new RxgymError(`${ID}: action must have 2 values (force x, y), got ${action.length}`);
+    for (let j = 0; j < 2; j++) {
+      if (Number.isNaN(Number(action[j]))) {
+        const axis = j === 0 ? 'x' : 'y';
+        const fix = 'give 2 numbers (force x, y; clipped to [-1, 1])';
+        throw new RxgymError(`${ID}: action ${formatValue(action)} has NaN as force ${axis}; ${fix}`);
+      }
+    }
     for (let j = 0; j < 2; j++) {
       const f = Math.max(-1, Math.min(1, Number(action[j]) || 0));
       let v = (this.obs[2 + j]! + f * this.dt) * (1 - this.damping);
@@ -111,5 +122,8 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
     return rows.join('\n');
   }
 
-  close(): void {}
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
+  close(): void {
+    this.closed = true;
+  }
 }

@@ -34,6 +34,7 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   private x = 1;
   private y = 1;
   private started = false;
+  private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['width', 'height', 'mazeSeed', 'view', 'renderMode']);
@@ -78,6 +79,7 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   }
 
   reset(_opts: ResetOptions = {}): ResetResult<MazeObs> {
+    if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     this.x = 1;
     this.y = 1;
     this.started = true;
@@ -86,6 +88,7 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   }
 
   step(action: number): StepResult<MazeObs> {
+    if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
     if (!this.actionSpace.contains(action)) throw new RxgymError(`${ID}: action must be 0..3 (north, east, south, west), got ${String(action)}`);
     const [dx, dy] = MOVES[action]!;
@@ -110,5 +113,8 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
     return rows.join('\n');
   }
 
-  close(): void {}
+  /** Ends the env: later `reset()` and `step()` calls throw; calling it again does nothing. */
+  close(): void {
+    this.closed = true;
+  }
 }

@@ -54,6 +54,21 @@ export function spaceSummary(s: SpaceJSON | undefined): string {
   }
 }
 
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * Exit quietly (code 0) when whoever reads `stream` stops reading (`rxgym envs --json | head`): Node reports that as
+ * an EPIPE error event, which unhandled prints a stack. Other stream errors stay errors.
+ */
+export function exitQuietlyOnEpipe(stream: NodeJS.WriteStream = process.stdout): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 /** `rxgym envs [--json] [--family f]`: registered ids with spaces and limits. */
 export function registerEnvsCommand(program: Command): void {
   program
@@ -62,6 +77,7 @@ export function registerEnvsCommand(program: Command): void {
     .option('--json', 'print JSON (full space descriptions)')
     .option('--family <name>', 'only this family, e.g. classic')
     .action((opts: { json?: boolean; family?: string }) => {
+      exitQuietlyOnEpipe();
       const rows = envRows(opts.family);
       if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else {

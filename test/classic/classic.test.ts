@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Box, checkEnv, Discrete, isDescribed, make, spec, unwrap, type Env, type RgbFrame } from '../core/support/core.js';
+import {
+  Box, checkEnv, Discrete, isDescribed, make, RxgymError, spec, unwrap, type Env, type RgbFrame,
+} from '../core/support/core.js';
 
 const ids = ['CartPole-v1', 'MountainCar-v0', 'Pendulum-v1', 'Acrobot-v1'];
 
@@ -142,6 +144,21 @@ describe('classic-control envs', () => {
     env.reset({ seed: 0 });
     expect(() => env.step(2)).toThrow(/action 2 is outside the action space Discrete\(2\)/);
     expect(() => env.step(0.5)).toThrow(/outside the action space/);
+  });
+
+  it('reset and step after close() are clear errors, as on the MuJoCo and dungeon envs; close twice is safe', () => {
+    for (const id of ids) {
+      const env = make<Float32Array, unknown>(id);
+      env.reset({ seed: 0 });
+      const action = env.actionSpace instanceof Discrete ? 0 : new Float32Array([0]);
+      env.step(action);
+      env.close();
+      env.close();
+      const closed = new RegExp(`^${id}: env is closed; create a new one with make\\(\\)$`);
+      expect(() => env.step(action)).toThrow(closed);
+      expect(() => env.reset({ seed: 0 })).toThrow(closed);
+      expect(() => unwrap(env).step(action)).toThrow(RxgymError);
+    }
   });
 
   it('describe their state for reward code (plain JSON matching the observation)', () => {
