@@ -7,7 +7,8 @@ import { Limiter } from './limiter.js';
 import { PostError, postText } from './http.js';
 import { httpErrorDetail, parseChatCompletion, parseEmbeddings, parseJsonBody } from './protocol.js';
 import type {
-  ChatMessage, ChatOptions, ChatResult, EmbedOptions, EmbedResult, LlmClient, LlmErrorCounts, LlmOptions, LlmStats, RetryInfo,
+  ChatMessage, ChatOptions, ChatResult, EmbedOptions, EmbedResult, LlmClient, LlmErrorCounts, LlmOptions, LlmStats,
+  RetryInfo,
 } from './types.js';
 
 /** HTTP statuses worth another attempt: time-out, rate limit, server-side failures. */

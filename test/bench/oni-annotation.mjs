@@ -34,8 +34,10 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
 async function startServer(delayMs) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SERVER, String(delayMs), LABEL], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', (l) => resolve(Number(l))));
+  const args = ['--input-type=module', '-e', SERVER, String(delayMs), LABEL];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise((resolve) => lines.once('line', (l) => resolve(Number(l))));
   return { url: `http://127.0.0.1:${port}/v1`, close: () => child.kill() };
 }
 
@@ -44,7 +46,8 @@ function scenario(dir, name, oni, llm) {
   writeFileSync(file, [
     `name: ${name}`,
     'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 8, kwargs: { observationKeys: [glyphs_crop, blstats, message] } }',
-    'agent: { type: ppo, numSteps: 128, entCoef: 0.01, network: { glyph: { embedDim: 8, channels: [], features: 128 } } }',
+    'agent:',
+    '  { type: ppo, numSteps: 128, entCoef: 0.01, network: { glyph: { embedDim: 8, channels: [], features: 128 } } }',
     'rewards:',
     '  - { source: extrinsic, weight: 1 }',
     `  - { source: oni, weight: 0.04, model: retrieval, ${oni} }`,
@@ -59,7 +62,8 @@ function scenario(dir, name, oni, llm) {
 
 function run(file, out) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, 'run', file, '--quiet', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = [BIN, 'run', file, '--quiet', '--out', out];
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('exit', (code) => {
@@ -87,7 +91,9 @@ try {
       const distinct = s.explore?.distinctMessages ?? a.messages;
       sps[c.name].push(s.stepsPerSecond);
       const share = distinct ? ((100 * a.labelled) / distinct).toFixed(0) : '?';
-      console.log(`${tag}: ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, labelled ${a.labelled} of ${distinct} distinct messages (${share}%), failures ${a.failures ?? 0}, dropped ${a.dropped ?? 0}`);
+      console.log(`${tag}: ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, ` +
+        `labelled ${a.labelled} of ${distinct} distinct messages (${share}%), ` +
+        `failures ${a.failures ?? 0}, dropped ${a.dropped ?? 0}`);
     }
   }
 } finally {
@@ -96,5 +102,6 @@ try {
 }
 const median = (x) => [...x].sort((p, q) => p - q)[Math.floor((x.length - 1) / 2)];
 for (const c of configs.slice(1)) {
-  console.log(`${c.name}: median ${median(sps[c.name]).toFixed(0)} steps/s = ${(median(sps[c.name]) / median(sps.rubric)).toFixed(2)}x the rubric's ${median(sps.rubric).toFixed(0)}`);
+  const m = median(sps[c.name]), base = median(sps.rubric);
+  console.log(`${c.name}: median ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}`);
 }

@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { backoffDelay } from '../../src/llm/backoff.js';
-import { createLlmClient, describeFailures, LlmError, resolveLlmOptions, type LlmOptions, type RetryInfo } from '../../src/llm/index.js';
+import {
+  createLlmClient, describeFailures, LlmError, resolveLlmOptions, type LlmOptions, type RetryInfo,
+} from '../../src/llm/index.js';
 import { defaultResponder, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
 
 let server: OpenAiTestServer;
@@ -189,7 +191,8 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
     server.requests.length = 0;
     expect((await client.chat([{ role: 'user', content: 'again' }], { n: 2 })).texts).toHaveLength(2);
     expect(server.requests.map((r) => (r.body as { n: number }).n)).toEqual([1, 1]);
-    expect(await client.chat(user, { n: 3, temperature: 0.8 })).toEqual({ texts: ['sample 0', 'sample 1', 'sample 2'], cached: true });
+    const again = await client.chat(user, { n: 3, temperature: 0.8 });
+    expect(again).toEqual({ texts: ['sample 0', 'sample 1', 'sample 2'], cached: true });
   });
 
   it('returns the samples that came back and the errors of those that did not', async () => {
@@ -218,7 +221,8 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
     server.respond(() => ({ status: 503 }));
     const client = createLlmClient(opts({ retryBaseMs: 30_000, retryMaxMs: 30_000 }));
     const retries: RetryInfo[] = [];
-    const call = client.chat(user, { onRetry: (r) => retries.push(r) }).then(() => undefined, (e: unknown) => e as LlmError);
+    const call = client.chat(user, { onRetry: (r) => retries.push(r) })
+      .then(() => undefined, (e: unknown) => e as LlmError);
     await new Promise((r) => setTimeout(r, 100));
     client.close();
     expect((await call)?.kind).toBe('cancelled');
@@ -235,7 +239,8 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
   });
 
   it('counts failed attempts by kind and status, and says so in words', async () => {
-    server.script({ status: 500 }, { status: 503 }, { status: 500 }, { garbage: 'oops' }, { hang: true }, { text: 'ok' });
+    server.script({ status: 500 }, { status: 503 }, { status: 500 });
+    server.script({ garbage: 'oops' }, { hang: true }, { text: 'ok' });
     const client = createLlmClient(opts({ timeoutMs: 100, maxRetries: 5 }));
     await client.chat(user);
     const st = client.stats();

@@ -18,10 +18,14 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Run `rxgym run <scenario>`; resolves with the time between the summary line and the exit (null: killed at 20 s). */
-function runUntilExit(scenario: string): Promise<{ code: number | null; delayMs: number | null; out: string; err: string }> {
+/** How a child run ended: its exit code, and the time from its summary line to its exit (null: killed at 20 s). */
+interface Exit { code: number | null; delayMs: number | null; out: string; err: string }
+
+/** Run `rxgym run <scenario>` in a child process until it exits. */
+function runUntilExit(scenario: string): Promise<Exit> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, 'run', scenario, '--quiet'], { env: { ...process.env, RXGYM_LLM_CACHE: 'off' } });
+    const env = { ...process.env, RXGYM_LLM_CACHE: 'off' };
+    const p = spawn(process.execPath, [BIN, 'run', scenario, '--quiet'], { env });
     let out = '', err = '';
     let summaryAt: number | undefined;
     const killer = setTimeout(() => p.kill('SIGKILL'), 20_000);

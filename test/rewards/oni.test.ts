@@ -23,7 +23,8 @@ const msgBatch = (messages: string[][], episodeIds?: number[][]) => {
 };
 const llmOpts = (url: string) => ({ baseUrl: url, cacheDir: 'off', maxRetries: 0, retryBaseMs: 0, timeoutMs: 5000 });
 const settings = (extra: Partial<LlmAnnotatorSettings> = {}): LlmAnnotatorSettings => ({
-  maxQueue: 10, concurrency: 1, parseRetries: 2, temperature: 0.1, maxTokens: 64, reasks: 0, reaskDelayMs: 0, warnAfter: 20, ...extra,
+  maxQueue: 10, concurrency: 1, parseRetries: 2, temperature: 0.1, maxTokens: 64,
+  reasks: 0, reaskDelayMs: 0, warnAfter: 20, ...extra,
 });
 
 let server: OpenAiTestServer | undefined;
@@ -168,7 +169,8 @@ describe('ONI LLM annotator off the training thread (issue 13, item 7)', () => {
     const proc = await startOpenAiServerProcess(50, HELPFUL);
     try {
       const cacheDir = mkdtempSync(join(tmpdir(), 'rxgym-oni-cache-'));
-      const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: { ...llmOpts(proc.url), cacheDir } }, ctx(12));
+      const cfg = { source: 'oni', annotator: 'llm', llm: { ...llmOpts(proc.url), cacheDir } };
+      const s = new OniSource('oni', cfg, ctx(12));
       const row = Array.from({ length: 12 }, (_, i) => `You kill the newt number ${i}!`);
       let ep = 0;
       const batch = () => { ep++; return msgBatch([row], [row.map(() => ep)]); };
@@ -182,6 +184,7 @@ describe('ONI LLM annotator off the training thread (issue 13, item 7)', () => {
         labelled = s.annotator.stats().labelled;
       }
       expect(labelled).toBe(12);
+      s.update(); // labels taken in by the last stats() reach the reward model at the next update, as in training
       expect(Array.from(s.compute(batch()))).toEqual(row.map(() => 1));
       s.dispose();
     } finally {
@@ -204,14 +207,16 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
 
   it('server down: counts refused connections, warns once, and asks the messages again when it is back', async () => {
     const port = await freePort();
-    const cfg = { source: 'oni', annotator: 'llm', llm: llmOpts(`http://127.0.0.1:${port}/v1`), reasks: 4, reaskDelayMs: 300, warnAfter: 3 };
+    const llm = llmOpts(`http://127.0.0.1:${port}/v1`);
+    const cfg = { source: 'oni', annotator: 'llm', llm, reasks: 4, reaskDelayMs: 300, warnAfter: 3 };
     const s = new OniSource('oni', cfg, ctx());
     const seen = events(s);
     s.compute(msgBatch([['You kill the newt!'], ['You find a key.'], ['You miss the newt.']]));
     for (let i = 0; i < 50 && !seen.some((e) => e.kind === 'error'); i++) { await sleep(50); s.update(); }
     const errs = seen.filter((e) => e.kind === 'error');
     expect(errs).toHaveLength(1);
-    expect(String(errs[0]!.data.message)).toMatch(/labelled nothing in its last \d+ requests to http:\/\/127\.0\.0\.1:\d+\/v1 \(\d+ connection failures?/);
+    const said = String(errs[0]!.data.message);
+    expect(said).toMatch(/labelled nothing in its last \d+ requests to http:\/\/127\.0\.0\.1:\d+\/v1 \(\d+ connection/);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^oni: the LLM annotator has labelled nothing/);
     server = await startOpenAiServer(() => ({ text: HELPFUL }), { port });
@@ -229,27 +234,34 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
 
   it('HTTP 500s: counted by status, warned, dropped after the bounded re-asks', async () => {
     server = await startOpenAiServer(() => ({ status: 500 }));
-    const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url), reasks: 1, reaskDelayMs: 10, warnAfter: 4 }, ctx());
+    const cfg = { source: 'oni', annotator: 'llm', llm: llmOpts(server.url),
+      reasks: 1, reaskDelayMs: 10, warnAfter: 4 };
+    const s = new OniSource('oni', cfg, ctx());
     const seen = events(s);
     s.compute(msgBatch([['a'], ['b']]));
     await s.annotator.idle();
     s.update();
     const last = seen.filter((e) => e.kind === 'annotation').at(-1)!.data;
-    expect(last).toMatchObject({ labelled: 0, failures: 4, reasked: 2, dropped: 2, errors: { http: 4, unreachable: 0, timeout: 0, badAnswer: 0 }, statuses: { 500: 4 } });
+    expect(last).toMatchObject({ labelled: 0, failures: 4, reasked: 2, dropped: 2, statuses: { 500: 4 } });
+    expect(last.errors).toEqual({ http: 4, unreachable: 0, timeout: 0, badAnswer: 0 });
     expect(server.requests).toHaveLength(4);
-    expect(String(seen.find((e) => e.kind === 'error')!.data.message)).toMatch(/last 4 requests .*\(4 HTTP errors \(500 x4\)\); latest: .*HTTP 500: scripted failure 500/);
+    const said = String(seen.find((e) => e.kind === 'error')!.data.message);
+    expect(said).toMatch(/last 4 requests .*\(4 HTTP errors \(500 x4\)\); latest: .*HTTP 500: scripted failure 500/);
     s.dispose();
   });
 
   it('off-format answers: counted as unparsed, warned, dropped after the parse retries', async () => {
     server = await startOpenAiServer(() => ({ text: 'It is fine, I guess.' }));
-    const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url), parseRetries: 1, warnAfter: 4 }, ctx());
+    const cfg = { source: 'oni', annotator: 'llm', llm: llmOpts(server.url), parseRetries: 1, warnAfter: 4 };
+    const s = new OniSource('oni', cfg, ctx());
     const seen = events(s);
     s.compute(msgBatch([['a'], ['b']]));
     await s.annotator.idle();
     s.update();
-    expect(seen.filter((e) => e.kind === 'annotation').at(-1)!.data).toMatchObject({ labelled: 0, unparsed: 4, dropped: 2, failures: 0 });
-    expect(String(seen.find((e) => e.kind === 'error')!.data.message)).toMatch(/no failed request, 4 off-format answer\(s\)\); latest: off-format answer: "It is fine, I guess\."/);
+    const last = seen.filter((e) => e.kind === 'annotation').at(-1)!.data;
+    expect(last).toMatchObject({ labelled: 0, unparsed: 4, dropped: 2, failures: 0 });
+    const said = String(seen.find((e) => e.kind === 'error')!.data.message);
+    expect(said).toMatch(/no failed request, 4 off-format answer\(s\)\); latest: off-format answer: "It is fine/);
     s.dispose();
   });
 });

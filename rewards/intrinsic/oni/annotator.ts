@@ -98,7 +98,7 @@ export interface LlmAnnotatorSettings {
   reasks: number;
   /** Delay before the first re-ask, in ms; it doubles for each further one. */
   reaskDelayMs: number;
-  /** Warn (once) when this many HTTP attempts in a row brought no label. */
+  /** Warn (once) when this many requests in a row brought no label (failed attempts and off-format answers). */
   warnAfter: number;
 }
 
@@ -126,7 +126,7 @@ export class LlmAnnotator implements Annotator {
   private unparsed = 0;
   private reasked = 0;
   private cacheHits = 0;
-  private attemptsAtLabel = 0;
+  private badAtLabel = 0;
   private lastError?: string;
   private warned = false;
   private timer?: NodeJS.Timeout;
@@ -212,13 +212,13 @@ export class LlmAnnotator implements Annotator {
       const label = parseClassification(text);
       if (label === undefined) return false;
       this.labelled++;
-      this.attemptsAtLabel = this.attempts();
+      this.badAtLabel = this.bad();
       this.out.next({ kind: 'cls', message: item.message, label });
     } else {
       const pref = parseRanking(text);
       if (pref === undefined) return false;
       this.labelled++;
-      this.attemptsAtLabel = this.attempts();
+      this.badAtLabel = this.bad();
       this.out.next({ kind: 'pair', a: item.a, b: item.b, pref });
     }
     return true;
@@ -243,10 +243,9 @@ export class LlmAnnotator implements Annotator {
     this.timer.unref();
   }
 
-  /** HTTP attempts so far (requests and their retries). */
-  private attempts(): number {
-    const st = this.chat.stats();
-    return st.requests + st.retries;
+  /** Requests that brought no label so far: failed HTTP attempts and off-format answers. */
+  private bad(): number {
+    return this.chat.stats().failures + this.unparsed;
   }
 
   stats(): AnnotatorStats {
@@ -265,7 +264,7 @@ export class LlmAnnotator implements Annotator {
       this.warned = true;
       return `the LLM annotator stopped: ${this.chat.error}`;
     }
-    const streak = this.attempts() - this.attemptsAtLabel;
+    const streak = this.bad() - this.badAtLabel;
     if (streak < this.s.warnAfter) return undefined;
     this.warned = true;
     const st = this.chat.stats();

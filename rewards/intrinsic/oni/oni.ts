@@ -137,8 +137,8 @@ export class OniSource implements RewardSource {
     if (this.model.train()) this.cache.clear();
     const s = this.annotator.stats();
     this.emit('annotation', {
-      annotator: this.annotator.name, model: this.model.type, ...s, messages: this.seenList.length, samples: this.samples,
-      ...this.model.stats(),
+      annotator: this.annotator.name, model: this.model.type, ...s, messages: this.seenList.length,
+      samples: this.samples, ...this.model.stats(),
     });
     this.samples = [];
     const warning = this.annotator.takeWarning?.();
