@@ -3,7 +3,7 @@ import { RxgymError } from './env.js';
 import type { AnnotatedBatch } from '../stream/batch.js';
 import type { TrainStats } from '../stream/events.js';
 import type { Policy } from '../stream/policy.js';
-import { closestName, type ParamSchema } from './params.js';
+import { closestName, resolveParams, type ParamSchema, type ParamsOf } from './params.js';
 
 /** What an agent is built for. */
 export interface AgentContext {
@@ -31,16 +31,36 @@ export interface Agent extends Policy {
   dispose(): void;
 }
 
-/** How a kind of agent is registered: its hyper-parameters, rollout length, space checks and constructor. */
-export interface AgentDefinition {
+/**
+ * How a kind of agent is registered: its hyper-parameter schema, rollout length, space checks and constructor.
+ * `S` is the schema: `rolloutSteps` and `create` receive the table it resolves to (`ParamsOf<S>`).
+ */
+export interface AgentDefinition<S extends ParamSchema = ParamSchema> {
   type: string;
   description: string;
-  params: ParamSchema;
+  params: S;
   /** Steps per env per rollout batch for these hyper-parameters. */
-  rolloutSteps(hp: Record<string, unknown>): number;
+  rolloutSteps(hp: ParamsOf<S>): number;
   /** Why this agent cannot act in these spaces (undefined when it can). */
   unsupported(observationSpace: Space<unknown>, actionSpace: Space<unknown>): string | undefined;
-  create(hp: Record<string, unknown>, ctx: AgentContext): Agent;
+  create(hp: ParamsOf<S>, ctx: AgentContext): Agent;
+}
+
+/**
+ * A typed agent definition as the registry holds it (schema type erased). The erased entry points take any
+ * table and resolve it against the schema (a no-op for a table the scenario already resolved), which is what
+ * proves its type: no cast between the untyped table and `ParamsOf<S>`.
+ */
+export function defineAgent<const S extends ParamSchema>(def: AgentDefinition<S>): AgentDefinition {
+  const typed = (hp: ParamsOf<ParamSchema>): ParamsOf<S> => resolveParams('agent', hp, def.params);
+  return {
+    type: def.type,
+    description: def.description,
+    params: def.params,
+    rolloutSteps: (hp) => def.rolloutSteps(typed(hp)),
+    unsupported: (obs, act) => def.unsupported(obs, act),
+    create: (hp, ctx) => def.create(typed(hp), ctx),
+  };
 }
 
 /** The agent types of a registry: every kind of agent a run can be given, by `type`. */

@@ -1,89 +1,178 @@
-import { RxgymError } from './env.js';
 import { closestName } from './names.js';
+import { ScenarioError, describeList, describeNumber, paramError, show, type NumberBounds, type ParamWording } from './param-wording.js';
 
 export { closestName } from './names.js';
+export { ScenarioError, show, type ParamWording } from './param-wording.js';
 
-/** One hyper-parameter's type, default and one-line doc; validation errors quote the key path. */
-export type ParamSpec =
-  | { kind: 'number'; default: number; min?: number; max?: number; positive?: boolean; integer?: boolean; doc: string }
-  | { kind: 'boolean'; default: boolean; doc: string }
-  | { kind: 'enum'; values: readonly string[]; default: string; doc: string }
-  | { kind: 'numbers'; default: number[]; positive?: boolean; integer?: boolean; doc: string }
-  | { kind: 'object'; default: Record<string, unknown>; doc: string };
+/**
+ * How an absent value is filled: from `default`, or, when the spec is `optional`, not at all (the key stays absent
+ * and the caller supplies a computed default, e.g. `ctx.seed + 1009`).
+ */
+type Defaulted<T> = { default: T; optional?: false } | { optional: true; default?: undefined };
 
-/** A hyper-parameter table. */
-export type ParamSchema = Record<string, ParamSpec>;
+/** One parameter's type, default and one-line doc; validation errors name the key. */
+export type ParamSpec = { doc: string } & (
+  | ({ kind: 'number' } & NumberBounds & Defaulted<number>)
+  | ({ kind: 'boolean' } & Defaulted<boolean>)
+  | ({ kind: 'enum'; values: readonly string[] } & Defaulted<string>)
+  | ({ kind: 'string'; nonEmpty?: boolean } & Defaulted<string>)
+  | ({ kind: 'numbers'; nonEmpty?: boolean } & NumberBounds & Defaulted<readonly number[]>)
+  | ({ kind: 'strings'; values?: readonly string[]; nonEmpty?: boolean } & Defaulted<readonly string[]>)
+  | ({ kind: 'object'; fields?: ParamSchema } & Defaulted<Readonly<Record<string, unknown>>>)
+);
 
-/** The scenario error type: names the key path and what was expected. */
-export class ScenarioError extends RxgymError {
-  constructor(readonly path: string, detail: string) {
-    super(`${path}: ${detail}`);
-    this.name = 'ScenarioError';
-  }
+/** A parameter table: agent hyper-parameters, reward options, env kwargs, wrapper options. */
+export type ParamSchema = { readonly [key: string]: ParamSpec };
+
+/** The value type one spec resolves to. */
+export type ParamValueOf<P> =
+  P extends { kind: 'number' } ? number
+    : P extends { kind: 'boolean' } ? boolean
+      : P extends { kind: 'enum'; values: readonly (infer V extends string)[] } ? V
+        : P extends { kind: 'string' } ? string
+          : P extends { kind: 'numbers' } ? number[]
+            : P extends { kind: 'strings'; values: readonly (infer V extends string)[] } ? V[]
+              : P extends { kind: 'strings' } ? string[]
+                : P extends { kind: 'object'; fields: infer F extends ParamSchema } ? ParamsOf<F>
+                  : P extends { kind: 'object' } ? Record<string, unknown>
+                    : never;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * The resolved table of a schema: every key with a default is present, `optional` ones may be absent.
+ * An erased schema (plain `ParamSchema`) resolves to `Record<string, unknown>`.
+ */
+export type ParamsOf<S extends ParamSchema> = string extends keyof S ? Record<string, unknown> : Simplify<
+  { -readonly [K in keyof S as S[K] extends { optional: true } ? never : K]: ParamValueOf<S[K]> }
+  & { -readonly [K in keyof S as S[K] extends { optional: true } ? K : never]?: ParamValueOf<S[K]> }
+>;
+
+/** Declare a schema keeping its literal types (enum values), so that `ParamsOf<typeof S>` is precise. */
+export function defineParams<const S extends ParamSchema>(schema: S): S {
+  return schema;
 }
 
-/** JSON-ish rendering of a bad value for messages. */
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+/** Where a value sits: the root (a key path or an owner) and the key path below it. */
+interface At { root: string; key: string; w: ParamWording }
+
+const below = (at: At, key: string): At => ({ ...at, key: at.key ? `${at.key}.${key}` : key });
+const item = (at: At, i: number): At => ({ ...at, key: `${at.key}[${i}]` });
+
+function fail(at: At, expected: string, v: unknown): never {
+  throw paramError(at.w, at.root, at.key, { expected, got: v });
 }
 
-function describeNumber(spec: { positive?: boolean; integer?: boolean; min?: number; max?: number }): string {
-  const what = spec.integer ? 'integer' : 'number';
-  if (spec.positive) return `a positive ${what}`;
-  if (spec.min !== undefined && spec.max !== undefined) return `a ${what} in [${spec.min}, ${spec.max}]`;
-  if (spec.min !== undefined) return `a ${what} >= ${spec.min}`;
-  return `a ${what}`;
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkNumber(path: string, v: unknown, spec: { positive?: boolean; integer?: boolean; min?: number; max?: number }): number {
-  const ok = typeof v === 'number' && Number.isFinite(v)
-    && (!spec.integer || Number.isInteger(v))
-    && (!spec.positive || v > 0)
-    && (spec.min === undefined || v >= spec.min)
-    && (spec.max === undefined || v <= spec.max);
-  if (!ok) throw new ScenarioError(path, `expected ${describeNumber(spec)}, got ${show(v)}`);
-  return v as number;
+function inBounds(v: unknown, b: NumberBounds): v is number {
+  return typeof v === 'number' && Number.isFinite(v)
+    && (!b.integer || Number.isInteger(v))
+    && (!b.positive || v > 0)
+    && (b.min === undefined || v >= b.min)
+    && (b.max === undefined || v <= b.max);
 }
 
-/** Check one value against its spec; returns it (typed) or throws `path: expected ..., got ...`. */
-export function checkParam(path: string, v: unknown, spec: ParamSpec): unknown {
+function checkNumber(at: At, v: unknown, b: NumberBounds): number {
+  if (!inBounds(v, b)) fail(at, describeNumber(b, at.w), v);
+  return v;
+}
+
+function checkList<T>(at: At, v: unknown, what: string, nonEmpty: boolean | undefined, each: (a: At, x: unknown) => T): T[] {
+  if (!Array.isArray(v) || (nonEmpty && v.length === 0)) fail(at, `${nonEmpty ? 'a non-empty' : 'a'} list of ${what}`, v);
+  v.forEach((x, i) => each(item(at, i), x));
+  return v as T[];
+}
+
+function checkValue(at: At, v: unknown, spec: ParamSpec, errors?: Error[]): unknown {
   switch (spec.kind) {
     case 'number':
-      return checkNumber(path, v, spec);
+      return checkNumber(at, v, spec);
     case 'boolean':
-      if (typeof v !== 'boolean') throw new ScenarioError(path, `expected true or false, got ${show(v)}`);
+      if (typeof v !== 'boolean') fail(at, 'true or false', v);
       return v;
     case 'enum':
-      if (typeof v !== 'string' || !spec.values.includes(v)) throw new ScenarioError(path, `expected one of ${spec.values.map((x) => `"${x}"`).join(', ')}, got ${show(v)}`);
+      if (typeof v !== 'string' || !spec.values.includes(v)) {
+        throw paramError(at.w, at.root, at.key, { expected: `one of ${spec.values.join(', ')}`, got: v, choice: spec.values });
+      }
+      return v;
+    case 'string':
+      if (typeof v !== 'string' || (spec.nonEmpty && v === '')) fail(at, spec.nonEmpty ? 'a non-empty string' : 'a string', v);
       return v;
     case 'numbers':
-      if (!Array.isArray(v)) throw new ScenarioError(path, `expected a list of numbers, got ${show(v)}`);
-      v.forEach((x, i) => checkNumber(`${path}[${i}]`, x, spec));
-      return v;
+      return checkList(at, v, describeList(spec, at.w), spec.nonEmpty, (a, x) => checkNumber(a, x, spec));
+    case 'strings': {
+      const values = spec.values;
+      const what = values ? `names from ${values.join(', ')}` : 'strings';
+      return checkList(at, v, what, spec.nonEmpty, (a, x) => {
+        if (typeof x !== 'string') fail(a, 'a string', x);
+        if (values && !values.includes(x)) {
+          throw paramError(a.w, a.root, a.key, { expected: `one of ${values.join(', ')}`, got: x, choice: values });
+        }
+      });
+    }
     case 'object':
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ScenarioError(path, `expected a mapping, got ${show(v)}`);
-      return v;
+      if (!isMapping(v)) fail(at, 'a mapping', v);
+      return spec.fields ? resolveAt(at, v, spec.fields, errors, 'given') : v;
   }
 }
 
 /**
- * Validate a hyper-parameter mapping at `path` against a schema: unknown keys fail (with a "did you mean"),
- * missing keys take their defaults. Returns the complete table.
+ * Resolve `given` against `schema` below `at`. With `errors`, every bad key is recorded there (one error per key)
+ * instead of throwing the first. `order`: the result's keys in schema order (tables), or in the given order with
+ * missing defaults after (nested objects, so that a given mapping comes back as it was).
  */
-export function resolveParams(path: string, given: Record<string, unknown>, schema: ParamSchema): Record<string, unknown> {
+function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, errors: Error[] | undefined,
+  order: 'schema' | 'given'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const names = Object.keys(schema);
-  for (const key of Object.keys(given)) {
-    if (!(key in schema)) {
-      const hint = closestName(key, names);
-      throw new ScenarioError(`${path}.${key}`, `unknown hyper-parameter${hint ? `; did you mean "${hint}"?` : ''} (known: ${names.join(', ')})`);
+  const guard = (f: () => void): void => {
+    if (!errors) return f();
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      errors.push(e);
     }
+  };
+  for (const key of Object.keys(given)) {
+    if (key in schema) continue;
+    guard(() => {
+      throw paramError(at.w, at.root, below(at, key).key, { unknown: names, hint: closestName(key, names) });
+    });
   }
-  for (const key of names) {
+  const keys = order === 'schema' ? names : new Set([...Object.keys(given).filter((k) => k in schema), ...names]);
+  for (const key of keys) {
     const spec = schema[key]!;
-    out[key] = key in given && given[key] !== undefined ? checkParam(`${path}.${key}`, given[key], spec) : structuredClone(spec.default);
+    const v = given[key];
+    if (v !== undefined) guard(() => { out[key] = checkValue(below(at, key), v, spec, errors); });
+    else if (!spec.optional) out[key] = structuredClone(spec.default);
   }
   return out;
+}
+
+/**
+ * Validate a parameter mapping against a schema: unknown keys fail (with a "did you mean"), missing keys take
+ * their defaults (`optional` ones stay absent). `where` is the key path (`agent`, `rewards[0]`) or, in the owner
+ * wording, the thing the options belong to (`CartPole-v1`). Returns the complete, typed table.
+ */
+export function resolveParams<S extends ParamSchema>(where: string, given: unknown, schema: S, wording: ParamWording = {}): ParamsOf<S> {
+  const at: At = { root: where, key: '', w: wording };
+  if (given === undefined) given = {};
+  if (!isMapping(given)) throw paramError(wording, where, '', { expected: 'a mapping', got: given, keys: Object.keys(schema) });
+  return resolveAt(at, given, schema, undefined, 'schema') as ParamsOf<S>;
+}
+
+/** Every error of `given` against `schema` (one per bad key, nested mappings key by key), for reports that list them all. */
+export function paramErrors(where: string, given: Record<string, unknown>, schema: ParamSchema, wording: ParamWording = {}): Error[] {
+  const errors: Error[] = [];
+  resolveAt({ root: where, key: '', w: wording }, given, schema, errors, 'schema');
+  return errors;
+}
+
+/** Check one value against its spec at key path `path`; returns it or throws `path: expected ..., got ...`. */
+export function checkParam<P extends ParamSpec>(path: string, v: unknown, spec: P): ParamValueOf<P> {
+  return checkValue({ root: path, key: '', w: {} }, v, spec) as ParamValueOf<P>;
 }

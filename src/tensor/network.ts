@@ -6,6 +6,7 @@ import type { ObsBatch } from '../core/obs-batch.js';
 import { applyDense, type DenseParams, type ParamStore } from './params.js';
 import { orthogonal } from './init.js';
 import { hashNgrams } from './ngram.js';
+import type { NetworkOverrides } from './network-params.js';
 
 /** One network config for every agent: MLP torso, glyph CNN for 2-D integer maps, n-gram encoder for message lines. */
 export interface NetworkConfig {
@@ -27,7 +28,7 @@ export const DEFAULT_NETWORK: NetworkConfig = {
 };
 
 /** Fill in missing fields of a partial network config. */
-export function resolveNetworkConfig(partial: Partial<NetworkConfig> | undefined, base: NetworkConfig = DEFAULT_NETWORK): NetworkConfig {
+export function resolveNetworkConfig(partial: NetworkOverrides | undefined, base: NetworkConfig = DEFAULT_NETWORK): NetworkConfig {
   return {
     hidden: partial?.hidden ?? base.hidden,
     activation: partial?.activation ?? base.activation,

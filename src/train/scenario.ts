@@ -1,4 +1,4 @@
-import { ScenarioError, checkParam, closestName, resolveParams, show } from '../core/params.js';
+import { ScenarioError, checkParam, closestName, paramErrors, resolveParams, show } from '../core/params.js';
 import type { AgentDefinition } from '../core/agent.js';
 import type { Registry } from '../core/registry.js';
 import { builtinRegistry } from './builtins.js';
@@ -67,8 +67,6 @@ const posInt = (path: string, v: unknown, dflt: number): number =>
     : (checkParam(path, v, { kind: 'number', integer: true, positive: true, default: dflt, doc: '' }) as number);
 const seedList = (path: string, v: unknown): number[] =>
   checkParam(path, v, { kind: 'numbers', integer: true, default: [], doc: '' }) as number[];
-const positiveInts = (path: string, v: unknown): void =>
-  void checkParam(path, v, { kind: 'numbers', integer: true, positive: true, default: [], doc: '' });
 const choice = <T extends string>(path: string, v: unknown, values: readonly T[]): T =>
   checkParam(path, v, { kind: 'enum', values, default: values[0]!, doc: '' }) as T;
 
@@ -104,26 +102,6 @@ function checkPretrain(c: ErrorCollector, path: string, v: unknown): Pretrain | 
     });
   }
   return c.list.length === before ? { steps, rewards } : undefined;
-}
-
-function checkNetwork(c: ErrorCollector, path: string, v: unknown): void {
-  const n = c.check(() => obj(path, v), undefined);
-  if (!n) return;
-  onlyKeys(c, path, n, ['hidden', 'activation', 'glyph', 'message']);
-  if (n.hidden !== undefined) c.check(() => positiveInts(`${path}.hidden`, n.hidden), undefined);
-  if (n.activation !== undefined) c.check(() => choice(`${path}.activation`, n.activation, ['tanh', 'relu']), 'tanh');
-  const sub = (key: string, keys: string[], lists: string[]): void => {
-    const o = c.check(() => obj(`${path}.${key}`, n[key]), undefined);
-    if (!o) return;
-    onlyKeys(c, `${path}.${key}`, o, keys);
-    for (const k of keys) {
-      if (o[k] === undefined) continue;
-      if (lists.includes(k)) c.check(() => positiveInts(`${path}.${key}.${k}`, o[k]), undefined);
-      else c.check(() => posInt(`${path}.${key}.${k}`, o[k], 1), 0);
-    }
-  };
-  if (n.glyph !== undefined) sub('glyph', ['embedDim', 'channels', 'kernel', 'features'], ['channels']);
-  if (n.message !== undefined) sub('message', ['buckets', 'ngrams', 'features'], ['ngrams']);
 }
 
 function checkEnv(c: ErrorCollector, v: unknown): Scenario['env'] | undefined {
@@ -181,11 +159,10 @@ function checkAgent(c: ErrorCollector, v: unknown, registry: ScenarioRegistry): 
       c.add('agent.type', e.message.replace(/^agent\.type: /, ''));
     }
   }
-  if (given.network !== undefined) checkNetwork(c, 'agent.network', given.network);
   if (!def) return undefined;
   const schema = def.params;
-  // One key at a time, so that every bad hyper-parameter is reported, not only the first.
-  for (const [k, x] of Object.entries(given)) c.check(() => resolveParams('agent', { [k]: x }, schema), undefined);
+  // every bad hyper-parameter is reported (nested ones such as network.hidden key by key), not only the first
+  for (const e of paramErrors('agent', given, schema)) c.check(() => { throw e; }, undefined);
   if (c.list.length !== before) return undefined;
   return { agent: { type: def.type, params: resolveParams('agent', given, schema) }, def };
 }
