@@ -5,7 +5,8 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
 import { compileModel, createData, deleteData, mujoco, type Mujoco } from './loader.js';
-import { checkKwargs, numOpt, type MujocoCommonKwargs } from './options.js';
+import { OPTION_WORDING, pickParams, resolveParams, type ParamSchema, type ParamsOf } from '../../src/core/params.js';
+import { MUJOCO_PARAMS, type MujocoCommonKwargs } from './params.js';
 import { cameraNames, RayRenderer, resolveCamera } from './renderer.js';
 
 /** What a concrete MuJoCo env tells the base class. */
@@ -20,8 +21,8 @@ export interface MujocoEnvConfig {
   obsDim: number | ((model: MjModel) => number);
   /** Call mj_rnePostConstraint after stepping (needed when cfrc_ext is observed or rewarded). */
   needsContactForces?: boolean;
-  /** Extra option keys this env accepts beyond the common ones. */
-  extraKeys?: readonly string[];
+  /** Options this env accepts beyond MUJOCO_PARAMS (the env reads them with `options(schema)`). */
+  params?: ParamSchema;
   /** The action box; default: the actuators' ctrlrange. */
   actionLow?: number;
   actionHigh?: number;
@@ -66,31 +67,23 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   private readonly directCtrl: boolean;
 
   constructor(cfg: MujocoEnvConfig, protected readonly kwargs: Record<string, unknown> & MujocoCommonKwargs) {
-    checkKwargs(cfg.id, kwargs, cfg.extraKeys ?? []);
+    // every key and value is checked before the model compiles; each part then reads its own options
+    resolveParams(cfg.id, kwargs, { ...MUJOCO_PARAMS, ...cfg.params }, OPTION_WORDING);
     this.mj = mujoco();
     this.id = cfg.id;
+    const o = this.options(MUJOCO_PARAMS);
     this.frameSkip = cfg.frameSkip;
     this.mjcf = cfg.xml;
     this.needsRne = cfg.needsContactForces ?? false;
-    this.clip = kwargs.clipActions === true;
-    const seed = numOpt(cfg.id, kwargs, 'seed', 0);
-    this.rng = new Rng(seed);
+    this.clip = o.clipActions;
+    this.rng = new Rng(o.seed);
     const model = compileModel(cfg.xml, cfg.id);
     this._model = model;
     try {
       this._data = createData(model, cfg.id);
-      if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'rgb_array') {
-        throw new RxgymError(`${cfg.id}: renderMode "${String(kwargs.renderMode)}" is not supported; MuJoCo envs render 'rgb_array' (or leave it unset)`);
-      }
-      this.renderMode = kwargs.renderMode;
-      const camera = resolveCamera(model, cfg.id, kwargs.camera);
-      if (this.renderMode === 'rgb_array') {
-        const w = numOpt(cfg.id, kwargs, 'width', 128), h = numOpt(cfg.id, kwargs, 'height', 128);
-        for (const [k, v] of [['width', w], ['height', h]] as const) {
-          if (!Number.isInteger(v) || v < 8 || v > 2048) throw new RxgymError(`${cfg.id}: ${k} must be an integer in [8, 2048], got ${v}`);
-        }
-        this.renderer = new RayRenderer(model, w, h, camera);
-      }
+      this.renderMode = o.renderMode;
+      const camera = resolveCamera(model, cfg.id, o.camera);
+      if (this.renderMode === 'rgb_array') this.renderer = new RayRenderer(model, o.width, o.height, camera);
     } catch (err) {
       this.close();
       throw err;
@@ -111,6 +104,11 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     this.actionSpace = new Box(low, high, [nu], 'float32');
     this.observationSpace = new Box(-Infinity, Infinity, [typeof cfg.obsDim === 'number' ? cfg.obsDim : cfg.obsDim(model)], 'float32');
     this.lastAction = new Float64Array(nu);
+  }
+
+  /** This env's options of `schema` (checked with the others at construction), typed. */
+  protected options<P extends ParamSchema>(schema: P): ParamsOf<P> {
+    return resolveParams(this.id, pickParams(this.kwargs, schema), schema, OPTION_WORDING);
   }
 
   /** The compiled model (throws after close). */

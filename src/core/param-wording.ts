@@ -17,6 +17,12 @@ export interface ParamWording {
   readonly error?: (where: string, detail: string) => Error;
 }
 
+/** Constructor options (envs, wrappers): `Ant-v0: option "width" must be ...`, `unknown option "x"`. */
+export const OPTION_WORDING: ParamWording = { style: 'owner', noun: 'option' };
+
+/** Constructor kwargs (the classic-control envs, as Gymnasium calls them): `CartPole-v1: unknown kwarg "x"`. */
+export const KWARG_WORDING: ParamWording = { style: 'owner', noun: 'kwarg' };
+
 /** Bounds of a number (or of each number of a list). */
 export interface NumberBounds { min?: number; max?: number; positive?: boolean; integer?: boolean }
 

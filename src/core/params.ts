@@ -2,7 +2,7 @@ import { closestName } from './names.js';
 import { ScenarioError, describeList, describeNumber, paramError, show, type NumberBounds, type ParamWording } from './param-wording.js';
 
 export { closestName } from './names.js';
-export { ScenarioError, show, type ParamWording } from './param-wording.js';
+export { KWARG_WORDING, OPTION_WORDING, ScenarioError, show, type ParamWording } from './param-wording.js';
 
 /**
  * How an absent value is filled: from `default`, or, when the spec is `optional`, not at all (the key stays absent
@@ -138,12 +138,12 @@ function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, 
     }
   };
   for (const key of Object.keys(given)) {
-    if (key in schema) continue;
+    if (Object.hasOwn(schema, key)) continue;
     guard(() => {
       throw paramError(at.w, at.root, below(at, key).key, { unknown: names, hint: closestName(key, names) });
     });
   }
-  const keys = order === 'schema' ? names : new Set([...Object.keys(given).filter((k) => k in schema), ...names]);
+  const keys = order === 'schema' ? names : new Set([...Object.keys(given).filter((k) => Object.hasOwn(schema, k)), ...names]);
   for (const key of keys) {
     const spec = schema[key]!;
     const v = given[key];
@@ -163,6 +163,16 @@ export function resolveParams<S extends ParamSchema>(where: string, given: unkno
   if (given === undefined) given = {};
   if (!isMapping(given)) throw paramError(wording, where, '', { expected: 'a mapping', got: given, keys: Object.keys(schema) });
   return resolveAt(at, given, schema, undefined, 'schema') as ParamsOf<S>;
+}
+
+/**
+ * The keys of `given` that `schema` describes: for options shared by a base class and its subclasses (or by the
+ * reward stack and a source), each part reading its own with its own schema once the whole was checked.
+ */
+export function pickParams(given: Record<string, unknown>, schema: ParamSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(given)) if (Object.hasOwn(schema, k)) out[k] = given[k];
+  return out;
 }
 
 /** Every error of `given` against `schema` (one per bad key, nested mappings key by key), for reports that list them all. */

@@ -1,10 +1,13 @@
 import { ANT_XML } from '../assets/ant.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { boolOpt, numOpt } from '../options.js';
+import { healthParams } from '../params.js';
 import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
 const FEET = ['front_left_leg_ankle_geom', 'front_right_leg_ankle_geom', 'back_leg_ankle_geom', 'right_back_leg_ankle_geom'] as const;
+
+/** Options beyond MUJOCO_PARAMS. */
+const PARAMS = healthParams(0.1);
 
 /**
  * Ant-v0 following Gymnasium Ant-v5: obs 105 = qpos[2:] (13) + qvel (14) + clip(cfrc_ext[1:], ±1) (78),
@@ -19,10 +22,11 @@ export class AntEnv extends MujocoEnv<SpatialState> {
   protected readonly healthyZ: [number, number] = [0.2, 1.0];
 
   constructor(kwargs: Record<string, unknown> = {}, id = 'Ant-v0') {
-    super({ id, xml: ANT_XML, frameSkip: 5, obsDim: 105, needsContactForces: true, extraKeys: ['terminateWhenUnhealthy', 'resetNoiseScale'] }, kwargs);
+    super({ id, xml: ANT_XML, frameSkip: 5, obsDim: 105, needsContactForces: true, params: PARAMS }, kwargs);
     this.torso = bodyId(this.model, 'torso');
-    this.noise = numOpt(id, kwargs, 'resetNoiseScale', 0.1);
-    this.terminateWhenUnhealthy = boolOpt(id, kwargs, 'terminateWhenUnhealthy', true);
+    const o = this.options(PARAMS);
+    this.noise = o.resetNoiseScale;
+    this.terminateWhenUnhealthy = o.terminateWhenUnhealthy;
   }
 
   protected resetModel(): void {

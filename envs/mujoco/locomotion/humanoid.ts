@@ -1,11 +1,14 @@
 import { HUMANOID_XML } from '../assets/humanoid.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { boolOpt, numOpt } from '../options.js';
+import { healthParams } from '../params.js';
 import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
 const CONTACT_GEOMS = ['right_foot', 'left_foot', 'right_shin1', 'left_shin1', 'right_hand', 'left_hand', 'butt', 'head'] as const;
 const POINTS = ['head', 'right_hand', 'left_hand', 'right_foot', 'left_foot'] as const;
+
+/** Options beyond MUJOCO_PARAMS. */
+const PARAMS = healthParams(1e-2);
 
 /**
  * Humanoid-v0 following Gymnasium Humanoid-v5: obs 348 = qpos[2:] (22) + qvel (23) + cinert[1:] (130)
@@ -20,10 +23,11 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
   private readonly pointGeoms: number[];
 
   constructor(kwargs: Record<string, unknown> = {}, id = 'Humanoid-v0') {
-    super({ id, xml: HUMANOID_XML, frameSkip: 5, obsDim: 348, needsContactForces: true, extraKeys: ['terminateWhenUnhealthy', 'resetNoiseScale'] }, kwargs);
+    super({ id, xml: HUMANOID_XML, frameSkip: 5, obsDim: 348, needsContactForces: true, params: PARAMS }, kwargs);
     this.torso = bodyId(this.model, 'torso');
-    this.noise = numOpt(id, kwargs, 'resetNoiseScale', 1e-2);
-    this.terminateWhenUnhealthy = boolOpt(id, kwargs, 'terminateWhenUnhealthy', true);
+    const o = this.options(PARAMS);
+    this.noise = o.resetNoiseScale;
+    this.terminateWhenUnhealthy = o.terminateWhenUnhealthy;
     this.pointGeoms = POINTS.map((p) => this.mj.mj_name2id(this.model, this.mj.mjtObj.mjOBJ_GEOM.value, p));
   }
 

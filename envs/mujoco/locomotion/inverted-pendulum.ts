@@ -1,6 +1,6 @@
 import { INVERTED_PENDULUM_XML } from '../assets/inverted-pendulum.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { numOpt } from '../options.js';
+import { noiseParams } from '../params.js';
 import { round } from './body-state.js';
 
 /** State of the cart-pole for reward code. */
@@ -12,13 +12,16 @@ export interface InvertedPendulumState {
   dt: number;
 }
 
+/** Options beyond MUJOCO_PARAMS. */
+const PARAMS = noiseParams(0.01);
+
 /** InvertedPendulum-v0 following Gymnasium InvertedPendulum-v5: obs 4 = qpos + qvel, action Box(-3, 3, 1), dt 0.04 s, +1 per step while |angle| <= 0.2. */
 export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   private readonly noise: number;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    super({ id: 'InvertedPendulum-v0', xml: INVERTED_PENDULUM_XML, frameSkip: 2, obsDim: 4, extraKeys: ['resetNoiseScale'] }, kwargs);
-    this.noise = numOpt(this.id, kwargs, 'resetNoiseScale', 0.01);
+    super({ id: 'InvertedPendulum-v0', xml: INVERTED_PENDULUM_XML, frameSkip: 2, obsDim: 4, params: PARAMS }, kwargs);
+    this.noise = this.options(PARAMS).resetNoiseScale;
   }
 
   protected resetModel(): void {

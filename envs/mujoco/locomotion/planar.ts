@@ -1,6 +1,6 @@
 import type { Info } from '../../../src/core/env.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { boolOpt, numOpt } from '../options.js';
+import { healthParams } from '../params.js';
 import { floorContacts, jointStates, round, type JointState } from './body-state.js';
 
 /** State of a planar runner (Hopper, Walker2d, HalfCheetah) for reward code. */
@@ -48,9 +48,11 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   private readonly noise: number;
 
   constructor(protected readonly cfg: PlanarConfig, kwargs: Record<string, unknown>) {
-    super({ id: cfg.id, xml: cfg.xml, frameSkip: cfg.frameSkip, obsDim: (m) => m.nq - 1 + m.nv, extraKeys: ['terminateWhenUnhealthy', 'resetNoiseScale'] }, kwargs);
-    this.terminateWhenUnhealthy = boolOpt(cfg.id, kwargs, 'terminateWhenUnhealthy', true);
-    this.noise = numOpt(cfg.id, kwargs, 'resetNoiseScale', cfg.resetNoise);
+    const params = healthParams(cfg.resetNoise);
+    super({ id: cfg.id, xml: cfg.xml, frameSkip: cfg.frameSkip, obsDim: (m) => m.nq - 1 + m.nv, params }, kwargs);
+    const o = this.options(params);
+    this.terminateWhenUnhealthy = o.terminateWhenUnhealthy;
+    this.noise = o.resetNoiseScale;
   }
 
   protected resetModel(): void {

@@ -1,6 +1,6 @@
 import { SWIMMER_XML } from '../assets/swimmer.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { numOpt } from '../options.js';
+import { noiseParams } from '../params.js';
 import { jointStates, round, type JointState } from './body-state.js';
 
 /** State of the swimmer for reward code. */
@@ -12,14 +12,17 @@ export interface SwimmerState {
   dt: number;
 }
 
+/** Options beyond MUJOCO_PARAMS. */
+const PARAMS = noiseParams(0.1);
+
 /** Swimmer-v0 following Gymnasium Swimmer-v5: obs 8 = qpos[2:] + qvel, action Box(-1, 1, 2), dt 0.04 s, reward vx - 1e-4|a|^2, never terminates. */
 export class SwimmerEnv extends MujocoEnv<SwimmerState> {
   private xyBefore: [number, number] = [0, 0];
   private readonly noise: number;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    super({ id: 'Swimmer-v0', xml: SWIMMER_XML, frameSkip: 4, obsDim: 8, extraKeys: ['resetNoiseScale'] }, kwargs);
-    this.noise = numOpt(this.id, kwargs, 'resetNoiseScale', 0.1);
+    super({ id: 'Swimmer-v0', xml: SWIMMER_XML, frameSkip: 4, obsDim: 8, params: PARAMS }, kwargs);
+    this.noise = this.options(PARAMS).resetNoiseScale;
   }
 
   protected resetModel(): void {

@@ -6,7 +6,7 @@ import { forEachContact } from '../contacts.js';
 import { nameToId } from '../loader.js';
 import { round } from '../locomotion/body-state.js';
 import { MujocoEnv, type StepOutcome } from '../mujoco-env.js';
-import { boolOpt } from '../options.js';
+import { defineParams } from '../../../src/core/params.js';
 import type { ManipState, ObjectState, FixtureState } from './manip-state.js';
 import { describeManip } from './manip-state.js';
 
@@ -39,6 +39,12 @@ export interface ManipTask {
   dense(s: ManipState, env: ManipEnv): number;
 }
 
+/** Options of the manipulation tasks beyond MUJOCO_PARAMS. */
+const MANIP_PARAMS = defineParams({
+  dense: { kind: 'boolean', default: false, doc: 'the shaped (dense) task reward instead of the sparse success reward' },
+  terminateOnSuccess: { kind: 'boolean', default: false, doc: 'end the episode when the task succeeds' },
+});
+
 /**
  * A Meta-World-style table-top task: action = (dx, dy, dz, grip) in [-1, 1]^4, the hand's mocap target moves at most
  * 1 cm per step and axis (the hand follows through a weld), grip -1 opens and +1 closes the fingers; 5 physics steps of 2.5 ms per step.
@@ -66,10 +72,11 @@ export class ManipEnv extends MujocoEnv<ManipState> {
   initialDistance = 0;
 
   constructor(task: ManipTask, kwargs: Record<string, unknown> = {}) {
-    super({ id: task.id, xml: task.xml, frameSkip: 5, obsDim: 39, actionDim: 4, actionLow: -1, actionHigh: 1, extraKeys: ['dense', 'terminateOnSuccess'] }, kwargs);
+    super({ id: task.id, xml: task.xml, frameSkip: 5, obsDim: 39, actionDim: 4, actionLow: -1, actionHigh: 1, params: MANIP_PARAMS }, kwargs);
     this.task = task;
-    this.dense = boolOpt(task.id, kwargs, 'dense', false);
-    this.terminateOnSuccess = boolOpt(task.id, kwargs, 'terminateOnSuccess', false);
+    const o = this.options(MANIP_PARAMS);
+    this.dense = o.dense;
+    this.terminateOnSuccess = o.terminateOnSuccess;
     const m = this.model;
     this.handMocap = (m.body_mocapid as Int32Array)[nameToId(m, 'body', 'mocap')]!;
     this.tcpSite = nameToId(m, 'site', 'tcp');
