@@ -2,6 +2,7 @@ import type {
   CapableEnv, EnvCapabilities, ExplorationCellSource, FrameRequest, FrameSource,
 } from '../../src/core/capabilities.js';
 import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type RgbFrame, RxgymError, type StepResult } from '../../src/core/env.js';
+import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { Discrete } from '../../src/core/spaces.js';
 import type { Space } from '../../src/core/spaces.js';
@@ -17,18 +18,26 @@ import { type DungeonState, STATE_DTS, stateOf } from './state.js';
 import type { TaskSpec } from './tasks.js';
 import { endTurn } from './engine/turn.js';
 
-/** Constructor options of every dungeon task (the `kwargs` of `make`). */
-export interface DungeonOptions {
-  /** Observation keys to compute (default: glyphs, chars, colors, glyphs_crop, chars_crop, blstats, message). */
-  observationKeys?: readonly string[];
-  /** Edge of the egocentric crops: odd, 1..21 (default 9). */
-  cropSize?: number;
-  renderMode?: RenderMode;
-  /** Reward added when an action takes no game time (default -0.01, as NLE and MiniHack). */
-  penaltyStep?: number;
-}
+/**
+ * Constructor options of every dungeon task (the `kwargs` of `make`). The kit checks their types; the observation
+ * writer checks the key names and the crop's shape (its messages list the keys and explain the crop).
+ */
+export const DUNGEON_PARAMS = defineParams({
+  observationKeys: {
+    kind: 'strings', optional: true,
+    doc: 'observation keys to compute (default: glyphs, chars, colors, glyphs_crop, chars_crop, blstats, message)',
+  },
+  cropSize: { kind: 'number', default: 9, doc: 'edge of the egocentric crops: odd, 1..21' },
+  renderMode: { kind: 'enum', values: ['ansi', 'rgb_array'], optional: true, doc: 'how render() draws' },
+  penaltyStep: {
+    kind: 'number', default: -0.01, doc: 'reward added when an action takes no game time (as NLE and MiniHack)',
+  },
+  level: { kind: 'string', optional: true, doc: 'the level text of Dungeon-Custom-v0 (read by makeCustom)' },
+});
 
-const KNOWN_OPTS = ['observationKeys', 'cropSize', 'renderMode', 'penaltyStep', 'level'];
+/** Constructor options of every dungeon task, as given. */
+export type DungeonOptions = Partial<ParamsOf<typeof DUNGEON_PARAMS>>;
+
 /** Observation keys that hold message text. */
 const TEXT_KEYS = ['message'];
 /** Exploration cells are `depth * LEVEL + y * 80 + x`, as blstats gives them (NLE's 80-column screen). */
@@ -71,21 +80,16 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   /** Reused by `explorationCell()`, read right away by the exploration tracker. */
   private readonly cell = { cell: 0, depth: 0 };
 
-  constructor(readonly task: TaskSpec, opts: DungeonOptions & Record<string, unknown> = {}, events: readonly LevelEvent[] = []) {
-    for (const k of Object.keys(opts)) {
-      if (!KNOWN_OPTS.includes(k)) throw new RxgymError(`Dungeon-${task.name}: unknown option "${k}"; known options: ${KNOWN_OPTS.join(', ')}`);
-    }
-    if (opts.renderMode !== undefined && opts.renderMode !== 'ansi' && opts.renderMode !== 'rgb_array') {
-      throw new RxgymError(`Dungeon-${task.name}: renderMode must be "ansi" or "rgb_array", got ${JSON.stringify(opts.renderMode)}`);
-    }
+  constructor(readonly task: TaskSpec, kwargs: Record<string, unknown> = {}, events: readonly LevelEvent[] = []) {
+    const opts = resolveParams(`Dungeon-${task.name}`, kwargs, DUNGEON_PARAMS, OPTION_WORDING);
     this.renderMode = opts.renderMode;
     const keys = opts.observationKeys ?? DEFAULT_KEYS;
-    this.writer = new ObsWriter(keys, opts.cropSize ?? 9);
+    this.writer = new ObsWriter(keys, opts.cropSize);
     this.capabilities = dungeonCapabilities(keys);
     this.observationSpace = this.writer.space;
     this.actionSpace = new Discrete(task.actions.length);
     this.reward = new RewardFn(task.reward, task.targetDepth ?? 0, events);
-    this.penalty = opts.penaltyStep ?? -0.01;
+    this.penalty = opts.penaltyStep;
     this.result = { obs: this.writer.obs, reward: 0, terminated: false, truncated: false, info: this.info };
   }
 
