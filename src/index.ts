@@ -38,6 +38,8 @@ export type { EnvCapabilities, ExplorationCell } from './core/capabilities.js';
 export { writeFileAtomic } from './core/atomic.js';
 export { ExplorationTracker, explorationFor } from './stream/exploration.js';
 export { everySteps } from './stream/operators.js';
+export { tensorboardLogger, type TensorboardLogger } from './report/tensorboard.js';
+export { clipStepRewards, deltaStepRewards, shapeStepRewards } from '../rewards/process/transforms.js';
 
 // The plug-ins' registrars and builders, for a library user composing a registry of their own.
 export { registerAll } from '../envs/index.js';

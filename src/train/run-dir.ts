@@ -4,10 +4,8 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
 import type { Scenario } from './scenario.js';
 
-/** Files and folders a run directory may hold (anything else means the directory belongs to something else). */
-const RUN_ENTRIES = new Set([
-  'run.json', 'events.jsonl', 'metrics.csv', 'summary.json', 'checkpoints', 'pretrain', 'report.html', 'plots',
-]);
+/** Files that may be in a run directory before its run starts: what `rxgym bench` puts beside a run it starts. */
+const BEFORE_RUN = new Set(['scenario.yaml', 'result.json', 'stderr.log']);
 
 /** The identity of a run: what must match for `--resume` (budget, eval and output may change). */
 export function fingerprint(s: Scenario, seed: number): Record<string, unknown> {
@@ -49,10 +47,10 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
   if (existsSync(dir)) {
     const entries = readdirSync(dir).filter((f) => !f.startsWith('.'));
     if (entries.includes('checkpoints')) throw new RxgymError(`${dir} holds checkpoints but no run.json; choose another output directory`);
-    const foreign = entries.filter((f) => !RUN_ENTRIES.has(f));
-    if (entries.length > 0) {
-      const what = foreign.length > 0 ? foreign.slice(0, 3).join(', ') : entries.slice(0, 3).join(', ');
-      throw new RxgymError(`${dir} is not empty and holds no run (${what}${entries.length > 3 ? ', ...' : ''}); choose an empty or new output directory (--out); nothing was written`);
+    const foreign = entries.filter((f) => !BEFORE_RUN.has(f));
+    if (foreign.length > 0) {
+      const what = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}`;
+      throw new RxgymError(`${dir} is not empty and holds no run (${what}); choose an empty or new output directory (--out); nothing was written`);
     }
   }
   return { path: dir, runId: `${s.name}-s${seed}-${Date.now().toString(36)}`, existing: false };

@@ -15,6 +15,7 @@ import { Rollout } from '../stream/rollout.js';
 import { initBackend } from '../tensor/backend.js';
 import { loadWeights } from '../tensor/io.js';
 import { buildRewardStack, type RewardStack } from '../../rewards/stack.js';
+import { tensorboardLogger, type TensorboardLogger } from '../report/tensorboard.js';
 import { builtinRegistry } from './builtins.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
@@ -193,6 +194,8 @@ class Run implements RunHandle {
   private rejectDone!: (e: unknown) => void;
   private readonly stopWaiters: (() => void)[] = [];
   private readonly jsonl: JsonlWriter;
+  /** The run's scalars as TensorBoard event files beside events.jsonl (`tensorboard --logdir runs/`). */
+  private readonly tensorboard: TensorboardLogger;
   private csv: CsvWriter;
   private progress: Progress;
   private readonly profile: RunProfile = { rolloutMs: 0, annotateMs: 0, learnMs: 0, evalMs: 0 };
@@ -226,7 +229,8 @@ class Run implements RunHandle {
     this.jsonl = new JsonlWriter(runDir);
     this.csv = new CsvWriter(runDir);
     this.progress = new Progress(`${s.name} seed ${seed}`, opts.quiet === true);
-    this.subject.pipe(logTo(this.jsonl)).subscribe();
+    this.tensorboard = tensorboardLogger(runDir);
+    this.subject.pipe(logTo(this.jsonl), logTo(this.tensorboard)).subscribe();
     void this.main();
   }
 
@@ -580,6 +584,7 @@ class Run implements RunHandle {
     this.finished = true;
     this.jsonl.flush();
     this.subject.complete();
+    this.tensorboard.close();
     if (this.phase) this.closePhase(this.phase);
     this.disposeStack(this.stacks.pretrain);
     this.disposeStack(this.stacks.main);

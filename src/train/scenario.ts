@@ -12,6 +12,12 @@ export { ScenarioErrors, scenarioErrorList, checkName, safeName } from './scenar
 export type ScenarioRegistry = Pick<Registry, 'agents'>;
 
 /** A validated scenario: env, agent and hyper-parameters, reward stack, budget, seeds, evaluation, output. */
+/**
+ * Checkpoint interval when a scenario names none: a hard kill (`kill -9`, a lost machine) loses at most this many env
+ * steps (seconds to a minute or two at this machine's rates) instead of the run. `checkpoint.every: 0` turns it off.
+ */
+export const DEFAULT_CHECKPOINT_EVERY = 100_000;
+
 export interface Scenario {
   name: string;
   /** `maxEpisodeSteps` (absent: the env's registered limit; -1: no limit) is passed to `make` for training and evaluation envs. */
@@ -295,7 +301,7 @@ export function validateScenario(raw: unknown, registry: ScenarioRegistry = buil
   const ev = checkEval(c, root.eval);
   const ck = root.checkpoint === undefined ? {} : c.check(() => obj('checkpoint', root.checkpoint), {});
   onlyKeys(c, 'checkpoint', ck, ['every']);
-  const checkpoint = { every: c.check(() => int('checkpoint.every', ck.every, 0, 0), 0) };
+  const checkpoint = { every: c.check(() => int('checkpoint.every', ck.every, DEFAULT_CHECKPOINT_EVERY, 0), DEFAULT_CHECKPOINT_EVERY) };
   const out = root.output === undefined ? {} : c.check(() => obj('output', root.output), {});
   onlyKeys(c, 'output', out, ['dir']);
   if (out.dir !== undefined && typeof out.dir !== 'string') {

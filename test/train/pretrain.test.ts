@@ -42,7 +42,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     let atFinetune: { weights: Map<string, Float32Array>; adamT: number } | undefined;
     run.events$.subscribe((e) => {
       if (e.type === 'phase' && e.phase === 'finetune') {
-        const agent = (run as unknown as { agent: { save(d: string): void } }).agent;
+        const agent = (run as unknown as { phase: { agent: { save(d: string): void } } }).phase.agent;
         const d = join(tmp(), 'at-finetune');
         agent.save(d);
         atFinetune = { weights: weights(d), adamT: loadWeights(d, 'ppo-optim').meta.t as number };
@@ -97,7 +97,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     scratch.events$.subscribe((e) => {
       if (e.type === 'start') {
         const d = join(tmp(), 'fresh');
-        (scratch as unknown as { agent: { save(d: string): void } }).agent.save(d);
+        (scratch as unknown as { phase: { agent: { save(d: string): void } } }).phase.agent.save(d);
         fresh = weights(d);
       }
     });
@@ -158,13 +158,13 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(bad({ steps: 0, rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: expected a positive integer, got 0/);
     expect(bad({ steps: 1.5, rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: expected a positive integer/);
     expect(bad({ rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: missing/);
-    expect(bad({ steps: 100, rewards: [{ source: 'count' }], step: 3 })).toThrow(/^pretrain\.step: unknown key; did you mean "steps"\?/);
-    expect(bad({ steps: 100 })).toThrow(/^pretrain\.rewards: expected a non-empty list/);
-    expect(bad({ steps: 100, rewards: [{ source: 'count' }, { source: 'extrinsic' }] })).toThrow(/^pretrain\.rewards\[1\]\.source: pre-training is reward-free/);
-    expect(bad({ steps: 100, rewards: [{ weight: 1 }] })).toThrow(/^pretrain\.rewards\[0\]\.source: expected a reward source name/);
+    expect(bad({ steps: 256, rewards: [{ source: 'count' }], step: 3 })).toThrow(/^pretrain\.step: unknown key; did you mean "steps"\?/);
+    expect(bad({ steps: 256 })).toThrow(/^pretrain\.rewards: expected a non-empty list/);
+    expect(bad({ steps: 256, rewards: [{ source: 'count' }, { source: 'extrinsic' }] })).toThrow(/^pretrain\.rewards\[1\]\.source: pre-training is reward-free/);
+    expect(bad({ steps: 256, rewards: [{ weight: 1 }] })).toThrow(/^pretrain\.rewards\[0\]\.source: expected a reward source name/);
     expect(bad([1, 2])).toThrow(/^pretrain: expected a mapping/);
     // an extrinsic component with weight 0 is reward-free
-    expect(urlb({ pretrain: { steps: 100, rewards: [{ source: 'extrinsic', weight: 0 }, { source: 'count' }] } }).pretrain?.steps).toBe(100);
+    expect(urlb({ pretrain: { steps: 256, rewards: [{ source: 'extrinsic', weight: 0 }, { source: 'count' }] } }).pretrain?.steps).toBe(256);
     // in the rewards list (a bench stack carrying its own pre-training)
     const s = urlb({ pretrain: undefined, rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] });
     expect(s.rewards).toEqual([{ source: 'extrinsic' }]);
@@ -172,7 +172,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] }).rewards).toBeUndefined();
     expect(() => urlb({ rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] })).toThrow(/^rewards\[1\]\.pretrain: pre-training is given twice/);
     expect(() => urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: -1, rewards: [{ source: 'rnd' }] } }] })).toThrow(/^rewards\[0\]\.pretrain\.steps: expected a positive integer/);
-    expect(() => urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 5, rewards: [{ source: 'rnd' }] }, source2: 1 }] })).toThrow(/^rewards\[0\]\.source2: unknown key/);
+    expect(() => urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 5, rewards: [{ source: 'rnd' }] }, source2: 1 }] })).toThrow(/rewards\[0\]\.source2: unknown key/);
   });
 
   it('a pretrain stack the reward registry refuses fails before anything is written, naming pretrain.rewards', () => {
