@@ -166,7 +166,7 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
   const vec = makeVec(scenario.env.id, {
     numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step',
-    kwargs: scenario.env.kwargs, ...limit,
+    kwargs: scenario.env.kwargs, envs: registry.envs, ...limit,
   });
   let stacks: Stacks;
   try {
