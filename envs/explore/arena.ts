@@ -5,9 +5,17 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { formatValue } from '../../src/core/space-format.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
-import { checkKwargs, posKw } from './kwargs.js';
+import { OPTION_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
 
 const ID = 'Explore-Arena-v0';
+
+/** Options of Explore-Arena-v0. */
+const ARENA_PARAMS = defineParams({
+  size: { kind: 'number', positive: true, default: 10, doc: 'half-width of the square arena' },
+  dt: { kind: 'number', positive: true, default: 0.1, doc: 'seconds per step' },
+  damping: { kind: 'number', positive: true, below: 1, default: 0.1, doc: 'fraction of the velocity lost per step' },
+  renderMode: { kind: 'enum', values: ['ansi', 'rgb_array'], optional: true, doc: 'how render() draws' },
+});
 
 /**
  * A continuous 2-D point mass in an open square arena `[-size, size]^2`, no reward: the action is a
@@ -40,15 +48,11 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   private readonly rgb: ArenaFrames | undefined;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['size', 'dt', 'damping', 'renderMode']);
-    this.size = posKw(ID, kwargs, 'size', 10);
-    this.dt = posKw(ID, kwargs, 'dt', 0.1);
-    this.damping = posKw(ID, kwargs, 'damping', 0.1);
-    if (this.damping >= 1) throw new RxgymError(`${ID}: option damping must be < 1, got ${this.damping}`);
-    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi' && kwargs.renderMode !== 'rgb_array') {
-      throw new RxgymError(`${ID}: renderMode must be "ansi" or "rgb_array", got ${JSON.stringify(kwargs.renderMode)}`);
-    }
-    this.renderMode = kwargs.renderMode as RenderMode | undefined;
+    const o = resolveParams(ID, kwargs, ARENA_PARAMS, OPTION_WORDING);
+    this.size = o.size;
+    this.dt = o.dt;
+    this.damping = o.damping;
+    this.renderMode = o.renderMode;
     if (this.renderMode === 'rgb_array') this.rgb = new ArenaFrames(ID, { width: 128, height: 128 }, this.size);
     this.side = Math.ceil(2 * this.size);
     this.numCells = this.side * this.side;

@@ -2,7 +2,7 @@ import type { CapableEnv, EnvCapabilities } from '../../src/core/capabilities.js
 import type { Env, Info, RenderMode, ResetOptions, ResetResult, StepResult } from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Box, Dict, Discrete, type Space } from '../../src/core/spaces.js';
-import { checkKwargs, intKw } from './kwargs.js';
+import { OPTION_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
 import { generateMaze } from './maze-gen.js';
 
 /** Observation of Explore-Maze-v0: grid position and the walls around the agent. */
@@ -10,6 +10,17 @@ export type MazeObs = { pos: Int32Array; view: Uint8Array };
 
 const ID = 'Explore-Maze-v0';
 const MOVES = [[0, -1], [1, 0], [0, 1], [-1, 0]] as const;
+
+const cells = (doc: string) => ({ kind: 'number', integer: true, min: 2, max: 200, default: 20, doc }) as const;
+
+/** Options of Explore-Maze-v0. */
+const MAZE_PARAMS = defineParams({
+  width: cells('maze cells across'),
+  height: cells('maze cells down'),
+  view: { kind: 'number', integer: true, min: 1, max: 21, default: 5, doc: 'edge of the local view: odd' },
+  mazeSeed: { kind: 'number', integer: true, min: 0, max: 2 ** 31 - 1, default: 0, doc: 'seed of the maze layout' },
+  renderMode: { kind: 'enum', values: ['ansi'], optional: true, doc: 'how render() draws' },
+});
 
 /**
  * A large seeded maze with no reward at all: actions north/east/south/west, observation the grid
@@ -37,16 +48,13 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['width', 'height', 'mazeSeed', 'view', 'renderMode']);
-    const w = intKw(ID, kwargs, 'width', 20, 2, 200);
-    const h = intKw(ID, kwargs, 'height', 20, 2, 200);
-    const view = intKw(ID, kwargs, 'view', 5, 1, 21);
+    const o = resolveParams(ID, kwargs, MAZE_PARAMS, OPTION_WORDING);
+    const { width: w, height: h, view } = o;
     if (view % 2 === 0) throw new RxgymError(`${ID}: option view must be odd (centred on the agent), got ${view}`);
-    if (kwargs.renderMode !== undefined && kwargs.renderMode !== 'ansi') throw new RxgymError(`${ID}: renderMode must be "ansi", got ${JSON.stringify(kwargs.renderMode)}`);
-    this.renderMode = kwargs.renderMode as RenderMode | undefined;
+    this.renderMode = o.renderMode;
     this.gridW = 2 * w + 1;
     this.gridH = 2 * h + 1;
-    this.grid = generateMaze(w, h, intKw(ID, kwargs, 'mazeSeed', 0, 0, 2 ** 31 - 1));
+    this.grid = generateMaze(w, h, o.mazeSeed);
     this.numCells = this.grid.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
     this.info.numCells = this.numCells;
     this.half = (view - 1) >> 1;

@@ -23,8 +23,8 @@ export const OPTION_WORDING: ParamWording = { style: 'owner', noun: 'option' };
 /** Constructor kwargs (the classic-control envs, as Gymnasium calls them): `CartPole-v1: unknown kwarg "x"`. */
 export const KWARG_WORDING: ParamWording = { style: 'owner', noun: 'kwarg' };
 
-/** Bounds of a number (or of each number of a list). */
-export interface NumberBounds { min?: number; max?: number; positive?: boolean; integer?: boolean }
+/** Bounds of a number (or of each number of a list); `below` is an exclusive upper bound. */
+export interface NumberBounds { min?: number; max?: number; below?: number; positive?: boolean; integer?: boolean }
 
 /** The scenario error type: names the key path and what was expected. */
 export class ScenarioError extends RxgymError {
@@ -47,13 +47,15 @@ export function show(v: unknown): string {
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
 
-/** "a positive integer", "a number in [0, 1]", "an integer >= 1"; constructors say "finite number". */
+/** "a positive integer", "a number in [0, 1)", "an integer >= 1"; constructors say "finite number". */
 export function describeNumber(b: NumberBounds, w: ParamWording): string {
   const noun = b.integer ? 'integer' : w.style === 'owner' ? 'finite number' : 'number';
-  if (b.positive) return `a positive ${b.integer ? 'integer' : 'number'}${b.max !== undefined ? ` <= ${b.max}` : ''}`;
-  if (b.min !== undefined && b.max !== undefined) return `${article(noun)} in [${b.min}, ${b.max}]`;
+  const upper = b.max !== undefined ? { sign: '<=', close: ']', at: b.max } : b.below !== undefined
+    ? { sign: '<', close: ')', at: b.below } : undefined;
+  if (b.positive) return `a positive ${b.integer ? 'integer' : 'number'}${upper ? ` ${upper.sign} ${upper.at}` : ''}`;
+  if (b.min !== undefined && upper) return `${article(noun)} in [${b.min}, ${upper.at}${upper.close}`;
   if (b.min !== undefined) return `${article(noun)} >= ${b.min}`;
-  if (b.max !== undefined) return `${article(noun)} <= ${b.max}`;
+  if (upper) return `${article(noun)} ${upper.sign} ${upper.at}`;
   return article(noun);
 }
 

@@ -72,7 +72,8 @@ function inBounds(v: unknown, b: NumberBounds): v is number {
     && (!b.integer || Number.isInteger(v))
     && (!b.positive || v > 0)
     && (b.min === undefined || v >= b.min)
-    && (b.max === undefined || v <= b.max);
+    && (b.max === undefined || v <= b.max)
+    && (b.below === undefined || v < b.below);
 }
 
 function checkNumber(at: At, v: unknown, b: NumberBounds): number {
