@@ -2,6 +2,7 @@ import type { RewardRegistry } from '../src/core/reward.js';
 import { ExtrinsicSource } from './extrinsic.js';
 import { registerIntrinsic, registerOni } from './intrinsic/index.js';
 import { registerCode } from './code/index.js';
+import { registerVlm } from './vlm/index.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
 export {
@@ -21,6 +22,7 @@ const families: Array<(sources: RewardRegistry) => void> = [
   registerIntrinsic,
   registerOni,
   registerCode,
+  registerVlm,
 ];
 
 /** Register every built-in reward source family into `sources`. */

@@ -10,6 +10,7 @@ import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
 import { registerRewardCommand } from './reward.js';
 import { registerPlotCommand } from './plot.js';
+import { registerVlmCommand } from './vlm.js';
 
 const program = new Command();
 program
@@ -30,6 +31,7 @@ registerBenchCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
 registerPlotCommand(program);
+registerVlmCommand(program);
 
 async function main(): Promise<void> {
   try {

@@ -16,11 +16,16 @@ function retryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+function isParts(c: unknown): boolean {
+  return Array.isArray(c) && c.every((p: { type?: unknown; text?: unknown; image_url?: { url?: unknown } }) =>
+    (p?.type === 'text' && typeof p.text === 'string') || (p?.type === 'image_url' && typeof p.image_url?.url === 'string'));
+}
+
 function validateMessages(messages: ChatMessage[]): void {
   if (!Array.isArray(messages) || messages.length === 0) throw new LlmError('config', 'chat needs at least one message');
   messages.forEach((m, i) => {
-    if (!m || !['system', 'user', 'assistant'].includes(m.role) || typeof m.content !== 'string') {
-      throw new LlmError('config', `chat message ${i} must be { role: 'system'|'user'|'assistant', content: string }`);
+    if (!m || !['system', 'user', 'assistant'].includes(m.role) || !(typeof m.content === 'string' || isParts(m.content))) {
+      throw new LlmError('config', `chat message ${i} must be { role: 'system'|'user'|'assistant', content: string or content parts }`);
     }
   });
 }

@@ -22,8 +22,11 @@ export interface LlmOptions {
   seed?: number;
 }
 
-/** One chat message. */
-export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string }
+/** One chat message; a user message may mix text and images (OpenAI's content parts, for vision models). */
+export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string | ChatContentPart[] }
+
+/** A part of a multi-part message: text, or an image given as a URL (e.g. `data:image/png;base64,...`). */
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 /** Per-call options of `chat`. */
 export interface ChatOptions {

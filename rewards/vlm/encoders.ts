@@ -1,0 +1,21 @@
+import { closestName } from '../../src/core/params.js';
+import { RewardConfigError } from '../../src/core/reward.js';
+import type { ImageTextEncoder } from './encoder.js';
+import { builtinEncoder } from './builtin/encoder.js';
+import { onnxEncoder } from './onnx/clip.js';
+
+/** The encoder kinds a `encoder:` option names. */
+export const ENCODER_KINDS = ['builtin', 'onnx:<dir>', 'http'] as const;
+
+/** Build the encoder an `encoder:` option names (`builtin`, `onnx:<dir>`); `http` is built by the source itself. */
+export function openEncoder(spec: string): ImageTextEncoder {
+  if (spec === 'builtin') return builtinEncoder();
+  if (spec.startsWith('builtin:')) return builtinEncoder(spec.slice('builtin:'.length));
+  if (spec.startsWith('onnx:')) {
+    const dir = spec.slice('onnx:'.length);
+    if (dir === '') throw new RewardConfigError('encoder', 'onnx needs a model directory: encoder: "onnx:/path/to/clip"');
+    return onnxEncoder(dir);
+  }
+  const hint = closestName(spec.replace(/:.*$/, ''), ['builtin', 'onnx', 'http']);
+  throw new RewardConfigError('encoder', `unknown encoder ${JSON.stringify(spec)}${hint ? `; did you mean "${hint}"?` : ''} (use ${ENCODER_KINDS.join(', ')})`);
+}

@@ -1,0 +1,111 @@
+import { Subject } from 'rxjs';
+import type { FrameRequest } from '../../../src/core/capabilities.js';
+import { RxgymError } from '../../../src/core/env.js';
+import {
+  RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardEvent, type RewardSource,
+} from '../../../src/core/reward.js';
+import type { LlmOptions } from '../../../src/llm/types.js';
+import type { TransitionBatch } from '../../../src/stream/batch.js';
+import { IMAGE_DIM, imageInput } from '../builtin/features.js';
+import { vlmSettings, type VlmSettings } from '../options.js';
+import { scoredRows } from '../scored-rows.js';
+import { FrameRewardModel } from './frame-model.js';
+import { FrameJudge } from './judge.js';
+
+/** Keys of a vlm component's `http:` block. */
+const HTTP_KEYS = ['baseUrl', 'model', 'apiKey', 'timeoutMs', 'maxRetries', 'concurrency', 'perBatch', 'trainSteps', 'warnAfter'];
+
+/** Settings of the judge path. */
+interface HttpSettings { llm: LlmOptions; perBatch: number; trainSteps: number; warnAfter: number }
+
+function httpSettings(cfg: RewardComponentConfig, ctx: RewardContext): HttpSettings {
+  const h = (cfg.http ?? {}) as Record<string, unknown>;
+  if (typeof h !== 'object' || Array.isArray(h)) throw new RewardConfigError('http', 'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }');
+  for (const k of Object.keys(h)) if (!HTTP_KEYS.includes(k)) throw new RewardConfigError(`http.${k}`, `unknown key; use ${HTTP_KEYS.join(', ')}`);
+  const int = (k: string, d: number): number => {
+    const v = h[k] ?? d;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RewardConfigError(`http.${k}`, `must be an integer >= 0, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const llm: LlmOptions = { ...ctx.llm };
+  for (const k of ['baseUrl', 'model', 'apiKey', 'timeoutMs', 'maxRetries', 'concurrency'] as const) {
+    if (h[k] !== undefined) (llm as Record<string, unknown>)[k] = h[k];
+  }
+  return { llm, perBatch: int('perBatch', 16), trainSteps: int('trainSteps', 8), warnAfter: int('warnAfter', 64) };
+}
+
+/**
+ * `source: vlm` with `encoder: http`: a vision chat model judges frames against the goal in the background (cached by
+ * frame hash, through the off-thread transport), and a small frame reward model distilled from its labels scores
+ * every frame at once. Training never waits for the server; its failures are counted in `annotation` events.
+ */
+export class JudgedVlmSource implements RewardSource {
+  readonly kind = 'vlm' as const;
+  readonly needsFrames: FrameRequest;
+  readonly settings: VlmSettings;
+  readonly events$ = new Subject<RewardEvent>();
+  private readonly http: HttpSettings;
+  private readonly judge: FrameJudge;
+  private readonly model: FrameRewardModel;
+  private rows = new Int32Array(0);
+  private xs = new Float32Array(0);
+  private warned = false;
+
+  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+    this.settings = vlmSettings(cfg, ctx.envId);
+    this.http = httpSettings(cfg, ctx);
+    const s = this.settings;
+    this.needsFrames = { width: s.width ?? 64, height: s.height ?? 64, ...(s.camera !== undefined ? { camera: s.camera } : {}) };
+    this.model = new FrameRewardModel(ctx.seed);
+    try {
+      this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), (score, tag) => this.model.add(tag as Float32Array, score));
+    } catch (e) {
+      this.model.dispose();
+      throw new RewardConfigError('http', (e as Error).message);
+    }
+  }
+
+  compute(batch: TransitionBatch): Float32Array {
+    const frames = batch.frames;
+    if (!frames) throw new RxgymError(`reward source "${this.name}" needs frames but the batch has none`);
+    this.judge.poll();
+    const n = batch.numSteps * batch.numEnvs;
+    if (this.rows.length < n) this.rows = new Int32Array(n);
+    const m = scoredRows(batch, this.settings.every, this.rows);
+    if (this.xs.length < m * IMAGE_DIM) this.xs = new Float32Array(m * IMAGE_DIM);
+    for (let i = 0; i < m; i++) imageInput(frames, this.rows[i]!, this.xs, i * IMAGE_DIM);
+    const pred = this.model.labels > 0 ? this.model.predict(this.xs, m) : new Float32Array(m);
+    const out = new Float32Array(n);
+    for (let i = 0; i < m; i++) out[this.rows[i]!] = pred[i]!;
+    // frames spread over the batch go to the judge, each with its own copy of the model input
+    const ask = Math.min(this.http.perBatch, m);
+    for (let j = 0; j < ask; j++) {
+      const i = Math.floor(((j + 0.5) * m) / ask);
+      this.judge.ask(frames, this.rows[i]!, this.xs.slice(i * IMAGE_DIM, (i + 1) * IMAGE_DIM));
+    }
+    return out;
+  }
+
+  update(): void {
+    this.judge.poll();
+    const loss = this.model.labels > 0 ? this.model.train(this.http.trainSteps) : NaN;
+    const c = this.judge.counters;
+    const t = this.judge.transportStats();
+    this.events$.next({
+      source: this.name, kind: 'annotation', time: Date.now(),
+      data: { ...c, failures: { ...c.failures }, labels: this.model.labels, loss, retries: t.retries, statuses: t.statuses },
+    });
+    if (!this.warned && c.requests >= this.http.warnAfter && c.labelled === 0) {
+      this.warned = true;
+      const msg = `vlm judge: no frame was labelled after ${c.requests} requests (failures ${JSON.stringify(c.failures)}, unparsed ${c.unparsed}); the reward stays the untrained model's; check the server (${t.lastError ?? 'no error text'})`;
+      process.stderr.write(`rxgym: ${msg}\n`);
+      this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
+    }
+  }
+
+  dispose(): void {
+    this.judge.close();
+    this.model.dispose();
+    this.events$.complete();
+  }
+}

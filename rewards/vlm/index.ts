@@ -1,0 +1,15 @@
+import type { RewardComponentConfig, RewardRegistry } from '../../src/core/reward.js';
+import { VlmSource, vlmInfo } from './source.js';
+import { JudgedVlmSource } from './http/source.js';
+
+export { GoalBaselineReward } from './goal-baseline.js';
+export type { ImageTextEncoder } from './encoder.js';
+
+const nameOf = (cfg: RewardComponentConfig): string => (typeof cfg.name === 'string' ? cfg.name : 'vlm');
+
+/** Registers `source: vlm` (VLM-RM zero-shot rewards from rendered frames and a goal sentence). */
+export function registerVlm(sources: RewardRegistry): void {
+  sources.register('vlm', (cfg, ctx) => (cfg.encoder === 'http'
+    ? new JudgedVlmSource(nameOf(cfg), cfg, ctx)
+    : new VlmSource(nameOf(cfg), cfg, ctx)), vlmInfo);
+}
