@@ -4,7 +4,8 @@ import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
 import { closedError } from './closed.js';
-import { checkKwargs, renderModeKwarg } from './kwargs.js';
+import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
+import { RENDER_MODE } from './params.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 
@@ -12,6 +13,9 @@ const ID = 'Acrobot-v1';
 const DT = 0.2, L1 = 1, M1 = 1, M2 = 1, LC1 = 0.5, LC2 = 0.5, I1 = 1, I2 = 1, G = 9.8;
 const MAX_VEL_1 = 4 * Math.PI, MAX_VEL_2 = 9 * Math.PI;
 const TORQUES = [-1, 0, 1] as const;
+
+/** Kwargs of Acrobot-v1. */
+const PARAMS = defineParams({ renderMode: RENDER_MODE });
 
 /**
  * Gymnasium's Acrobot-v1 (Sutton 1996, "book" dynamics): two links, torque -1/0/+1 on the joint between them
@@ -37,8 +41,7 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['renderMode']);
-    this.renderMode = renderModeKwarg(ID, kwargs.renderMode, this.metadata.renderModes);
+    this.renderMode = resolveParams(ID, kwargs, PARAMS, KWARG_WORDING).renderMode;
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {

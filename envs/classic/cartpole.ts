@@ -3,7 +3,8 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
-import { checkKwargs, renderModeKwarg } from './kwargs.js';
+import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
+import { RENDER_MODE } from './params.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 import { closedError } from './closed.js';
@@ -14,6 +15,12 @@ const LENGTH = 0.5; // half the pole's length
 const POLEMASS_LENGTH = MASSPOLE * LENGTH, FORCE_MAG = 10.0, TAU = 0.02;
 const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360, X_THRESHOLD = 2.4;
 /** Shared, frozen: CartPole has no per-step info; wrappers that add keys make their own object. */
+
+/** Kwargs of CartPole-v1. */
+const PARAMS = defineParams({
+  renderMode: RENDER_MODE,
+  suttonBartoReward: { kind: 'boolean', default: false, doc: 'Sutton & Barto reward: 0 per step, -1 on failure' },
+});
 
 /**
  * Gymnasium's CartPole-v1 (Barto, Sutton & Anderson 1983): push a cart left (0) or right (1) to keep a pole upright.
@@ -39,12 +46,9 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   private readonly result = new ReusedStep(this.obs);
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['renderMode', 'suttonBartoReward']);
-    this.renderMode = renderModeKwarg(ID, kwargs.renderMode, this.metadata.renderModes);
-    if (kwargs.suttonBartoReward !== undefined && typeof kwargs.suttonBartoReward !== 'boolean') {
-      throw new RxgymError(`${ID}: kwarg "suttonBartoReward" must be a boolean`);
-    }
-    this.suttonBarto = kwargs.suttonBartoReward === true;
+    const o = resolveParams(ID, kwargs, PARAMS, KWARG_WORDING);
+    this.renderMode = o.renderMode;
+    this.suttonBarto = o.suttonBartoReward;
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {

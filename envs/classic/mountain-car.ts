@@ -3,13 +3,20 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
-import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
+import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
+import { RENDER_MODE } from './params.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 import { closedError } from './closed.js';
 
 const ID = 'MountainCar-v0';
 const MIN_POS = -1.2, MAX_POS = 0.6, MAX_SPEED = 0.07, GOAL_POS = 0.5, FORCE = 0.001, GRAVITY = 0.0025;
+
+/** Kwargs of MountainCar-v0. */
+const PARAMS = defineParams({
+  renderMode: RENDER_MODE,
+  goalVelocity: { kind: 'number', default: 0, doc: 'velocity the car must have at the flag' },
+});
 
 /**
  * Gymnasium's MountainCar-v0 (Moore 1990): accelerate left (0), not at all (1) or right (2) to drive an underpowered car
@@ -30,9 +37,9 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['renderMode', 'goalVelocity']);
-    this.renderMode = renderModeKwarg(ID, kwargs.renderMode, this.metadata.renderModes);
-    this.goalVelocity = numberKwarg(ID, 'goalVelocity', kwargs.goalVelocity, 0);
+    const o = resolveParams(ID, kwargs, PARAMS, KWARG_WORDING);
+    this.renderMode = o.renderMode;
+    this.goalVelocity = o.goalVelocity;
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {

@@ -4,7 +4,8 @@ import { Rng } from '../../src/core/rng.js';
 import { Box, type Space } from '../../src/core/spaces.js';
 import { NO_INFO, ReusedStep } from './step-result.js';
 import { closedError } from './closed.js';
-import { checkKwargs, numberKwarg, renderModeKwarg } from './kwargs.js';
+import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
+import { RENDER_MODE } from './params.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 
 const ID = 'Pendulum-v1';
@@ -15,6 +16,12 @@ export function angleNormalize(x: number): number {
   const t = 2 * Math.PI;
   return ((((x + Math.PI) % t) + t) % t) - Math.PI;
 }
+
+/** Kwargs of Pendulum-v1. */
+const PARAMS = defineParams({
+  renderMode: RENDER_MODE,
+  g: { kind: 'number', default: 10, doc: 'gravity (m/s^2)' },
+});
 
 /**
  * Gymnasium's Pendulum-v1: swing a pendulum up with a torque in [-2, 2]. Reward -(theta^2 + 0.1 thetadot^2 + 0.001 u^2)
@@ -36,9 +43,9 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
   private closed = false;
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['renderMode', 'g']);
-    this.renderMode = renderModeKwarg(ID, kwargs.renderMode, this.metadata.renderModes);
-    this.g = numberKwarg(ID, 'g', kwargs.g, 10);
+    const o = resolveParams(ID, kwargs, PARAMS, KWARG_WORDING);
+    this.renderMode = o.renderMode;
+    this.g = o.g;
   }
 
   /** `options.xInit`/`options.yInit` set the symmetric reset range of theta and thetadot (defaults pi and 1). */
