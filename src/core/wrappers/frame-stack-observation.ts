@@ -2,13 +2,17 @@ import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
 import { RxgymError } from '../env.js';
 import { Box, allocTyped, type Space, type TypedArray } from '../spaces.js';
 import { Wrapper } from '../wrapper.js';
-import { checkOptions } from './options.js';
+import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../params.js';
+
+const PARAMS = defineParams({
+  padding: {
+    kind: 'enum', values: ['reset', 'zero'], default: 'reset',
+    doc: "how the stack is filled after reset: 'reset' repeats the first observation, 'zero' uses zeros",
+  },
+});
 
 /** Options of FrameStackObservation. */
-export interface FrameStackOptions {
-  /** How the stack is filled after reset: 'reset' repeats the first observation (default), 'zero' uses zeros. */
-  padding?: 'reset' | 'zero';
-}
+export type FrameStackOptions = Partial<ParamsOf<typeof PARAMS>>;
 
 /**
  * Stacks the last `stackSize` Box observations into one of shape [stackSize, ...shape], oldest first
@@ -23,10 +27,8 @@ export class FrameStackObservation<A> extends Wrapper<TypedArray, A, unknown, A>
 
   constructor(env: Env<unknown, A>, stackSize: number, opts: FrameStackOptions = {}) {
     super(env);
-    checkOptions('FrameStackObservation', opts, ['padding']);
+    const { padding } = resolveParams('FrameStackObservation', opts, PARAMS, OPTION_WORDING);
     if (!Number.isInteger(stackSize) || stackSize < 1) throw new RxgymError(`FrameStackObservation: stackSize must be a positive integer, got ${String(stackSize)}`);
-    const padding = opts.padding ?? 'reset';
-    if (padding !== 'reset' && padding !== 'zero') throw new RxgymError(`FrameStackObservation: padding must be 'reset' or 'zero', got ${JSON.stringify(padding)}`);
     const inner = env.observationSpace;
     if (!(inner instanceof Box)) throw new RxgymError(`FrameStackObservation: needs a Box observation space, got ${inner.toJSON().type}`);
     this.stackSize = stackSize;

@@ -3,10 +3,14 @@ import { RxgymError } from '../env.js';
 import { RunningMeanStd } from '../running-stats.js';
 import { Box, type Space } from '../spaces.js';
 import { Wrapper } from '../wrapper.js';
-import { checkOptions, numOption } from './options.js';
+import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../params.js';
+
+const PARAMS = defineParams({
+  epsilon: { kind: 'number', min: 0, default: 1e-8, doc: 'added to the variance before the square root' },
+});
 
 /** Options of NormalizeObservation. */
-export interface NormalizeObservationOptions { epsilon?: number }
+export type NormalizeObservationOptions = Partial<ParamsOf<typeof PARAMS>>;
 
 /**
  * Normalises Box observations to roughly zero mean and unit variance with running statistics:
@@ -23,8 +27,7 @@ export class NormalizeObservation<A> extends Wrapper<Float32Array, A, unknown, A
 
   constructor(env: Env<unknown, A>, opts: NormalizeObservationOptions = {}) {
     super(env);
-    checkOptions('NormalizeObservation', opts, ['epsilon']);
-    this.epsilon = numOption('NormalizeObservation', 'epsilon', opts.epsilon, 1e-8, 0);
+    this.epsilon = resolveParams('NormalizeObservation', opts, PARAMS, OPTION_WORDING).epsilon;
     const inner = env.observationSpace;
     if (!(inner instanceof Box)) {
       throw new RxgymError(`NormalizeObservation: needs a Box observation space, got ${inner.toJSON().type}; apply FlattenObservation first`);

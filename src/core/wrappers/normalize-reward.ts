@@ -1,10 +1,15 @@
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
 import { RunningMeanStd } from '../running-stats.js';
 import { Wrapper } from '../wrapper.js';
-import { checkOptions, numOption } from './options.js';
+import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../params.js';
+
+const PARAMS = defineParams({
+  gamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the return whose scale is estimated' },
+  epsilon: { kind: 'number', min: 0, default: 1e-8, doc: 'added to the variance before the square root' },
+});
 
 /** Options of NormalizeReward. */
-export interface NormalizeRewardOptions { gamma?: number; epsilon?: number }
+export type NormalizeRewardOptions = Partial<ParamsOf<typeof PARAMS>>;
 
 /**
  * Scales rewards by the running standard deviation of the discounted return (gamma default 0.99), without subtracting
@@ -20,9 +25,9 @@ export class NormalizeReward<O, A> extends Wrapper<O, A> {
 
   constructor(env: Env<O, A>, opts: NormalizeRewardOptions = {}) {
     super(env);
-    checkOptions('NormalizeReward', opts, ['gamma', 'epsilon']);
-    this.gamma = numOption('NormalizeReward', 'gamma', opts.gamma, 0.99, 0, 1);
-    this.epsilon = numOption('NormalizeReward', 'epsilon', opts.epsilon, 1e-8, 0);
+    const o = resolveParams('NormalizeReward', opts, PARAMS, OPTION_WORDING);
+    this.gamma = o.gamma;
+    this.epsilon = o.epsilon;
   }
 
   override reset(opts?: ResetOptions): ResetResult<O> {

@@ -1,14 +1,14 @@
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
 import { Wrapper } from '../wrapper.js';
-import { checkOptions, numOption } from './options.js';
+import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../params.js';
+
+const PARAMS = defineParams({
+  bufferLength: { kind: 'number', min: 1, default: 100, doc: 'how many finished episodes the queues keep' },
+  statsKey: { kind: 'string', default: 'episode', doc: 'the info key the statistics go under' },
+});
 
 /** Options of RecordEpisodeStatistics. */
-export interface RecordEpisodeStatisticsOptions {
-  /** How many finished episodes the queues keep (default 100). */
-  bufferLength?: number;
-  /** The info key the statistics go under (default 'episode'). */
-  statsKey?: string;
-}
+export type RecordEpisodeStatisticsOptions = Partial<ParamsOf<typeof PARAMS>>;
 
 /** The statistics of one finished episode: return, length, wall-clock seconds. */
 export interface EpisodeStats { r: number; l: number; t: number }
@@ -29,9 +29,9 @@ export class RecordEpisodeStatistics<O, A> extends Wrapper<O, A> {
 
   constructor(env: Env<O, A>, opts: RecordEpisodeStatisticsOptions = {}) {
     super(env);
-    checkOptions('RecordEpisodeStatistics', opts, ['bufferLength', 'statsKey']);
-    this.bufferLength = numOption('RecordEpisodeStatistics', 'bufferLength', opts.bufferLength, 100, 1);
-    this.statsKey = opts.statsKey ?? 'episode';
+    const o = resolveParams('RecordEpisodeStatistics', opts, PARAMS, OPTION_WORDING);
+    this.bufferLength = o.bufferLength;
+    this.statsKey = o.statsKey;
   }
 
   override reset(opts?: ResetOptions): ResetResult<O> {
