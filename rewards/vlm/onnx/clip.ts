@@ -12,6 +12,38 @@ import { ClipTokenizer, contextLength } from './tokenizer.js';
 /** Longest wait for one ONNX call (model loading included). */
 const TIMEOUT_MS = 120_000;
 
+/** The one session worker of this process (onnxruntime-node's addon loads in one thread per process). */
+class SessionWorker {
+  private readonly port: MessagePort;
+  private readonly flag: Int32Array;
+
+  constructor() {
+    const shared = new SharedArrayBuffer(4);
+    this.flag = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const worker = new Worker(entryUrl(), { workerData: { flag: shared, port: port2 }, transferList: [port2], execArgv: [] });
+    worker.unref();
+    this.port.unref();
+  }
+
+  /** Post `req` and block until the worker answers (or TIMEOUT_MS pass). */
+  call(req: SessionRequest, what: string): SessionReply {
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage(req);
+    if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === 'timed-out') {
+      throw new RxgymError(`onnx encoder: no answer from onnxruntime within ${TIMEOUT_MS / 1000} s while ${what}`);
+    }
+    const m = receiveMessageOnPort(this.port)?.message as SessionReply | undefined;
+    if (!m) throw new RxgymError(`onnx encoder: the worker woke without an answer while ${what}`);
+    if (m.type === 'error') throw new RxgymError(m.message);
+    return m;
+  }
+}
+
+let worker: SessionWorker | undefined;
+let nextModel = 1;
+
 /**
  * A CLIP-family model exported to ONNX (vision and text graphs) run by onnxruntime-node in a worker thread. Its
  * sessions only answer asynchronously, so the training thread posts a request and blocks on a shared flag
@@ -19,11 +51,10 @@ const TIMEOUT_MS = 120_000;
  * inference runs on the worker's own threads.
  */
 class OnnxClip {
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flag: Int32Array;
   private readonly tokenizer: ClipTokenizer;
   private readonly pre: ClipPreprocess;
+  private readonly model = nextModel++;
+  private readonly worker: SessionWorker;
   private pixels = new Float32Array(0);
   private closed = false;
   dim = 0;
@@ -32,16 +63,9 @@ class OnnxClip {
     const files = clipFiles(dir);
     this.tokenizer = new ClipTokenizer(files, contextLength(files));
     this.pre = readPreprocess(files.preprocessor);
-    const shared = new SharedArrayBuffer(4);
-    this.flag = new Int32Array(shared);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = new Worker(entryUrl(), {
-      workerData: { dir, vision: files.vision, text: files.text, threads, flag: shared, port: port2 },
-      transferList: [port2], execArgv: [],
-    });
-    this.worker.unref();
-    this.wait('loading the model');
+    worker ??= new SessionWorker();
+    this.worker = worker;
+    this.worker.call({ type: 'load', model: this.model, dir, vision: files.vision, text: files.text, threads }, `loading ${dir}`);
     this.dim = this.texts(['a']).length;
   }
 
@@ -53,7 +77,7 @@ class OnnxClip {
       const e = this.tokenizer.encode(t);
       for (let j = 0; j < L; j++) { ids[i * L + j] = BigInt(e.ids[j]!); mask[i * L + j] = BigInt(e.mask[j]!); }
     });
-    return this.call({ type: 'texts', ids, mask, count: n, length: L }, 'embedding texts');
+    return this.run({ type: 'texts', model: this.model, ids, mask, count: n, length: L }, 'embedding texts');
   }
 
   /** Unit embeddings of frames `rows` into `out`. */
@@ -64,38 +88,21 @@ class OnnxClip {
     if (this.pixels.length < n * per) this.pixels = new Float32Array(n * per);
     const size = frames.width * frames.height * 3;
     for (let i = 0; i < n; i++) preprocessFrame(this.pre, frames.data, rows[i]! * size, frames.width, frames.height, this.pixels, i * per);
-    // a copy: the worker owns what it is sent
-    out.set(this.call({ type: 'images', pixels: this.pixels.slice(0, n * per), count: n, width: cw, height: ch }, 'embedding frames'));
+    // a copy: the message takes what it is sent
+    const req: SessionRequest = { type: 'images', model: this.model, pixels: this.pixels.slice(0, n * per), count: n, width: cw, height: ch };
+    out.set(this.run(req, 'embedding frames'));
   }
 
-  private call(req: SessionRequest, what: string): Float32Array {
+  private run(req: SessionRequest, what: string): Float32Array {
     if (this.closed) throw new RxgymError('onnx encoder used after dispose()');
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(req);
-    const r = this.wait(what) as Extract<SessionReply, { type: 'result' }>;
-    const dim = r.dims[r.dims.length - 1]!;
-    return normalizeRows(new Float32Array(r.data), dim);
-  }
-
-  private wait(what: string): SessionReply {
-    if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === 'timed-out') {
-      this.dispose();
-      throw new RxgymError(`onnx encoder: no answer from onnxruntime within ${TIMEOUT_MS / 1000} s while ${what} (${this.dir})`);
-    }
-    const m = receiveMessageOnPort(this.port)?.message as SessionReply | undefined;
-    if (!m) throw new RxgymError(`onnx encoder: the worker woke without an answer while ${what}`);
-    if (m.type === 'error') {
-      this.dispose();
-      throw new RxgymError(m.message);
-    }
-    return m;
+    const r = this.worker.call(req, `${what} (${this.dir})`) as Extract<SessionReply, { type: 'result' }>;
+    return normalizeRows(new Float32Array(r.data), r.dims[r.dims.length - 1]!);
   }
 
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.port.close();
-    void this.worker.terminate();
+    this.worker.call({ type: 'unload', model: this.model }, 'releasing the sessions');
   }
 }
 

@@ -1,13 +1,15 @@
-/** What the ONNX session worker starts with. */
-export interface SessionInit { dir: string; vision: string; text: string; threads: number; flag: SharedArrayBuffer }
+/** What the ONNX session worker starts with: the flag it raises after each reply. */
+export interface SessionInit { flag: SharedArrayBuffer }
 
-/** Main thread -> worker: pixel values (NCHW) or token ids with their mask. */
+/** Main thread -> worker: load or drop a model, or run one of its graphs. */
 export type SessionRequest =
-  | { type: 'images'; pixels: Float32Array; count: number; width: number; height: number }
-  | { type: 'texts'; ids: BigInt64Array; mask: BigInt64Array; count: number; length: number };
+  | { type: 'load'; model: number; dir: string; vision: string; text: string; threads: number }
+  | { type: 'unload'; model: number }
+  | { type: 'images'; model: number; pixels: Float32Array; count: number; width: number; height: number }
+  | { type: 'texts'; model: number; ids: BigInt64Array; mask: BigInt64Array; count: number; length: number };
 
-/** Worker -> main thread, one per request (and one when the sessions are loaded). */
+/** Worker -> main thread, one per request. */
 export type SessionReply =
-  | { type: 'ready'; vision: { inputs: string[]; output: string }; text: { inputs: string[]; output: string } }
+  | { type: 'ready' }
   | { type: 'result'; data: Float32Array; dims: number[] }
   | { type: 'error'; message: string };
