@@ -264,4 +264,16 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
     expect(said).toMatch(/no failed request, 4 off-format answer\(s\)\); latest: off-format answer: "It is fine/);
     s.dispose();
   });
+
+  it('a server that never answers within the run: a stderr line when the source is disposed', async () => {
+    server = await startOpenAiServer(() => ({ hang: true }));
+    const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url) }, ctx());
+    s.compute(msgBatch([['a'], ['b']]));
+    s.update();
+    expect(warnings).toEqual([]);
+    s.dispose();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^oni: the LLM annotator labelled nothing during training: 2 item\(s\) still unanswered/);
+    expect(warnings[0]).toMatch(/\(no failed request\); latest: none$/);
+  });
 });

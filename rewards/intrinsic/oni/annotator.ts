@@ -46,8 +46,11 @@ export interface Annotator {
   stats(): AnnotatorStats;
   /** Take in what arrived in the background now (called once per batch); optional. */
   poll?(): void;
-  /** A warning to show once (e.g. nothing labelled for many requests), else undefined; optional. */
-  takeWarning?(): string | undefined;
+  /**
+   * A warning to show once (nothing labelled for many requests), else undefined; `final` (at the end of training) also
+   * warns when nothing was labelled at all while requests failed or went unanswered. Optional.
+   */
+  takeWarning?(final?: boolean): string | undefined;
   /** Resolves when nothing is queued, in flight or waiting to be asked again (tests, benchmarks). */
   idle(): Promise<void>;
   dispose(): void;
@@ -258,20 +261,30 @@ export class LlmAnnotator implements Annotator {
     };
   }
 
-  takeWarning(): string | undefined {
-    if (this.warned) return undefined;
+  takeWarning(final = false): string | undefined {
+    if (this.warned || this.closed) return undefined;
     if (this.chat.error !== undefined) {
       this.warned = true;
       return `the LLM annotator stopped: ${this.chat.error}`;
     }
     const streak = this.bad() - this.badAtLabel;
-    if (streak < this.s.warnAfter) return undefined;
-    this.warned = true;
     const st = this.chat.stats();
-    const what = describeFailures(st.errors, st.statuses);
-    const parse = this.unparsed > 0 ? `, ${this.unparsed} off-format answer(s)` : '';
-    return `the LLM annotator has labelled nothing in its last ${streak} requests to ${this.chat.baseUrl} ` +
-      `(${what}${parse}); latest: ${this.lastError ?? 'none'}`;
+    const offFormat = this.unparsed > 0 ? `, ${this.unparsed} off-format answer(s)` : '';
+    const what = `${describeFailures(st.errors, st.statuses)}${offFormat}`;
+    // the client's latest failed attempt, when no item has failed for good yet
+    const latest = `latest: ${this.lastError ?? st.lastError ?? 'none'}`;
+    if (streak >= this.s.warnAfter) {
+      this.warned = true;
+      return `the LLM annotator has labelled nothing in its last ${streak} requests to ${this.chat.baseUrl} ` +
+        `(${what}); ${latest}`;
+    }
+    const waiting = this.chat.outstanding + this.later.length;
+    if (final && this.labelled === 0 && (streak > 0 || waiting > 0)) {
+      this.warned = true;
+      return `the LLM annotator labelled nothing during training: ${waiting} item(s) still unanswered from ` +
+        `${this.chat.baseUrl} (${what}); ${latest}`;
+    }
+    return undefined;
   }
 
   idle(): Promise<void> {

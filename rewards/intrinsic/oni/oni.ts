@@ -7,9 +7,51 @@ import { RewardConfigError, type RewardComponentConfig, type RewardContext, type
 import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
 import { checkUrl } from '../../stack.js';
 import { EpisodeTracker } from '../episode-tracker.js';
-import { enumOpt, numOpt, sizesOpt, strOpt } from '../options.js';
+import { defineParams } from '../../../src/core/params.js';
+import { sourceOptions } from '../../options.js';
 import { LlmAnnotator, pairFor, RubricAnnotator, type Annotator, type OniItem } from './annotator.js';
 import { ClassificationModel, ONI_MODELS, RankingModel, RetrievalModel, type OniRewardModel } from './models.js';
+
+const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+
+/** ONI's options (seed: the run's seed + 3001 when absent). */
+const ONI_PARAMS = defineParams({
+  model: { kind: 'enum', values: ONI_MODELS, default: 'retrieval', doc: 'the reward model distilled from the labels' },
+  annotator: {
+    kind: 'enum', values: ['auto', 'rubric', 'llm'], default: 'auto',
+    doc: "who labels the messages ('auto': the LLM when a baseUrl is configured, else the rubric)",
+  },
+  beta: { kind: 'number', min: 0, default: 3, doc: 'exponent of the episodic count: r(m) / N_ep(m)^beta' },
+  seed: { kind: 'number', integer: true, optional: true, doc: "seed of the model's networks" },
+  features: int(8, 512, 'hashed n-gram features of a message'),
+  hidden: { kind: 'numbers', integer: true, positive: true, default: [64], doc: 'hidden layer sizes' },
+  lr: { kind: 'number', positive: true, default: 1e-3, doc: "the model's Adam learning rate" },
+  trainSteps: int(1, 32, 'gradient steps per update'),
+  batchSize: int(1, 256, 'minibatch size'),
+});
+
+/** Options of the classification model. */
+const CLASSIFICATION_PARAMS = defineParams({
+  threshold: { kind: 'number', min: 0, max: 1, default: 0.5, doc: 'probability above which a message is rewarded' },
+});
+
+/** Options of the ranking model. */
+const RANKING_PARAMS = defineParams({
+  eps: { kind: 'number', default: -0.5, doc: 'reward offset of the ranking model' },
+});
+
+/** Options of the LLM annotator (concurrency: the llm section's, else 4, when absent). */
+const LLM_ANNOTATOR_PARAMS = defineParams({
+  maxQueue: int(1, 10_000, 'messages waiting for a label at most'),
+  concurrency: { kind: 'number', integer: true, min: 1, optional: true, doc: 'requests in flight' },
+  parseRetries: int(0, 2, 'asks again after an off-format answer'),
+  temperature: { kind: 'number', min: 0, default: 0.1, doc: 'sampling temperature' },
+  maxTokens: int(1, 512, 'tokens per answer'),
+  goal: { kind: 'string', optional: true, doc: 'the task goal given to the annotator' },
+  reasks: int(0, 3, 'asks again after a failed request'),
+  reaskDelayMs: { kind: 'number', min: 0, default: 10_000, doc: 'wait before asking again' },
+  warnAfter: int(1, 20, 'requests without a label before a warning'),
+});
 
 /**
  * ONI (Zheng, Henaff et al. 2024): an annotator labels the agent's messages in the background and a
@@ -36,38 +78,32 @@ export class OniSource implements RewardSource {
   private samples: { message: string; label: string | number; model: string }[] = [];
 
   constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
-    const type = enumOpt(cfg, 'model', ONI_MODELS, 'retrieval');
-    this.beta = numOpt(cfg, 'beta', 3, { min: 0 });
-    const seed = numOpt(cfg, 'seed', ctx.seed + 3001, { int: true });
-    const net = {
-      features: numOpt(cfg, 'features', 512, { int: true, min: 8 }),
-      hidden: sizesOpt(cfg, 'hidden', [64]),
-      lr: numOpt(cfg, 'lr', 1e-3, { gt: 0 }),
-      trainSteps: numOpt(cfg, 'trainSteps', 32, { int: true, min: 1 }),
-      batchSize: numOpt(cfg, 'batchSize', 256, { int: true, min: 1 }),
-      seed,
-    };
-    this.model = type === 'retrieval' ? new RetrievalModel()
-      : type === 'classification' ? new ClassificationModel(net, numOpt(cfg, 'threshold', 0.5, { min: 0, max: 1 }))
-      : new RankingModel(net, numOpt(cfg, 'eps', -0.5));
+    const o = sourceOptions(cfg, ONI_PARAMS);
+    this.beta = o.beta;
+    const { features, hidden, lr, trainSteps, batchSize } = o;
+    const net = { features, hidden, lr, trainSteps, batchSize, seed: o.seed ?? ctx.seed + 3001 };
+    // a model's own options are read (and checked) only when that model is chosen
+    this.model = o.model === 'retrieval' ? new RetrievalModel()
+      : o.model === 'classification' ? new ClassificationModel(net, sourceOptions(cfg, CLASSIFICATION_PARAMS).threshold)
+      : new RankingModel(net, sourceOptions(cfg, RANKING_PARAMS).eps);
     const llmCfg = cfg.llm;
     if (llmCfg !== undefined && (typeof llmCfg !== 'object' || llmCfg === null)) throw new RewardConfigError('llm', 'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }');
     const llm: LlmOptions = { ...ctx.llm, ...(llmCfg as LlmOptions | undefined) };
     if (llm.baseUrl !== undefined) checkUrl(llm.baseUrl, 'llm.baseUrl');
-    const which = enumOpt(cfg, 'annotator', ['auto', 'rubric', 'llm'] as const, 'auto');
-    const useLlm = which === 'llm' || (which === 'auto' && llm.baseUrl !== undefined);
+    const useLlm = o.annotator === 'llm' || (o.annotator === 'auto' && llm.baseUrl !== undefined);
     if (useLlm) {
       try { resolveLlmOptions(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
+      const a = sourceOptions(cfg, LLM_ANNOTATOR_PARAMS);
       this.annotator = new LlmAnnotator(llm, {
-        maxQueue: numOpt(cfg, 'maxQueue', 10_000, { int: true, min: 1 }),
-        concurrency: numOpt(cfg, 'concurrency', llm.concurrency ?? 4, { int: true, min: 1 }),
-        parseRetries: numOpt(cfg, 'parseRetries', 2, { int: true, min: 0 }),
-        temperature: numOpt(cfg, 'temperature', 0.1, { min: 0 }),
-        maxTokens: numOpt(cfg, 'maxTokens', 512, { int: true, min: 1 }),
-        goal: strOpt(cfg, 'goal', undefined),
-        reasks: numOpt(cfg, 'reasks', 3, { int: true, min: 0 }),
-        reaskDelayMs: numOpt(cfg, 'reaskDelayMs', 10_000, { min: 0 }),
-        warnAfter: numOpt(cfg, 'warnAfter', 20, { int: true, min: 1 }),
+        maxQueue: a.maxQueue,
+        concurrency: a.concurrency ?? llm.concurrency ?? 4,
+        parseRetries: a.parseRetries,
+        temperature: a.temperature,
+        maxTokens: a.maxTokens,
+        goal: a.goal,
+        reasks: a.reasks,
+        reaskDelayMs: a.reaskDelayMs,
+        warnAfter: a.warnAfter,
       });
     } else {
       this.annotator = new RubricAnnotator();
@@ -169,6 +205,9 @@ export class OniSource implements RewardSource {
   }
 
   dispose(): void {
+    // the last word on a server that never answered: a stderr line (the run's event stream has ended by now)
+    const warning = this.annotator.takeWarning?.(true);
+    if (warning !== undefined) warnOnce(`${this.name}: ${warning}`);
     this.sub.unsubscribe();
     this.annotator.dispose();
     this.model.dispose();
@@ -179,8 +218,8 @@ export class OniSource implements RewardSource {
 /** Registry info of `oni`. */
 export const oniInfo: RewardSourceInfo = {
   defaults: { weight: 0.4, normalize: 'none', episodic: true },
-  options: ['model', 'annotator', 'llm', 'beta', 'threshold', 'eps', 'features', 'hidden', 'lr', 'trainSteps', 'batchSize', 'seed',
-    'maxQueue', 'concurrency', 'parseRetries', 'temperature', 'maxTokens', 'goal',
-    'reasks', 'reaskDelayMs', 'warnAfter'],
+  options: [
+    'llm', ...[ONI_PARAMS, CLASSIFICATION_PARAMS, RANKING_PARAMS, LLM_ANNOTATOR_PARAMS].flatMap((p) => Object.keys(p)),
+  ],
   description: 'ONI: rewards distilled online from (LLM or rubric) labels of the messages, r(m)/N_ep(m)^beta',
 };
