@@ -7,8 +7,11 @@ import { registerReason } from '../../envs/reason/index.js';
 registerReason();
 
 /** Random masked play of a vector env; returns what a trainer would see. */
-function play(id: string, seed: number, steps: number) {
-  const venv = makeVec(id, { numEnvs: 3, autoresetMode: 'same-step', kwargs: { difficulty: 1 } });
+function play(id: string, seed: number, steps: number, vectorization: 'sync' | 'worker' = 'sync') {
+  const venv = makeVec(id, {
+    numEnvs: 3, autoresetMode: 'same-step', kwargs: { difficulty: 1 }, vectorization,
+    ...(vectorization === 'worker' ? { numWorkers: 2 } : {}),
+  });
   const n = venv.numEnvs;
   let infos: VecInfo = venv.reset({ seed }).infos;
   const rng = new Rng(seed);
@@ -46,3 +49,12 @@ describe('Reason-* envs in a vector env', () => {
     });
   }
 });
+
+describe('Reason-* envs in worker threads', () => {
+  it('vectorization worker loads the reason registrar and gives the same play as in-process', () => {
+    // one worker env for all three ids would start 6 threads each; one id shows the registrar is found
+    const id = 'Reason-Countdown-v0';
+    expect(play(id, 5, 120, 'worker')).toEqual(play(id, 5, 120));
+  });
+});
+
