@@ -3,7 +3,12 @@ import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../
 import type { RewardSource } from '../../src/core/reward.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import { fieldsOpt, hashRow, obsRows, resolveObsKey } from './obs.js';
-import { numOpt } from './options.js';
+import { defineParams } from '../../src/core/params.js';
+import { sourceOptions } from '../options.js';
+
+const COUNT_PARAMS = defineParams({
+  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step before hashing (0: off)' },
+});
 
 /**
  * Count-based bonus `1 / sqrt(N(s'))` over a hashed observation key (as E3B's MiniHack count baseline).
@@ -24,7 +29,7 @@ export class CountSource implements RewardSource {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
     this.fields = fieldsOpt(cfg, dim);
-    this.resolution = numOpt(cfg, 'resolution', 0, { min: 0 });
+    this.resolution = sourceOptions(cfg, COUNT_PARAMS).resolution;
     this.episodic = cfg.episodic ?? true;
     this.perEnv = Array.from({ length: ctx.numEnvs }, () => new Map<number, number>());
     this.tracker = new EpisodeTracker(ctx.numEnvs);
@@ -69,6 +74,6 @@ export class CountSource implements RewardSource {
 /** Registry info of `count`. */
 export const countInfo: RewardSourceInfo = {
   defaults: { episodic: true, normalize: 'none' },
-  options: ['key', 'fields', 'resolution'],
+  options: ['key', 'fields', ...Object.keys(COUNT_PARAMS)],
   description: '1/sqrt(N) visit-count bonus over a hashed observation key, episodic or global',
 };

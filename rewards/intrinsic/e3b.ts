@@ -11,10 +11,24 @@ import { Mlp } from '../../src/tensor/network.js';
 import { ParamStore } from '../../src/tensor/params.js';
 import { gatherRows, minibatches } from './minibatch.js';
 import { obsRows, resolveObsKey } from './obs.js';
-import { numOpt, sizesOpt } from './options.js';
+import { defineParams } from '../../src/core/params.js';
+import { sourceOptions } from '../options.js';
 
 /** The checkpoint of an E3B source. */
 interface E3BState { nets: TrainedState; bonus: number[][]; tracker: number[]; rng: RngState }
+
+const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+
+/** E3B's options (seed: the run's seed + 2003 when absent). */
+const E3B_PARAMS = defineParams({
+  hidden: { kind: 'numbers', integer: true, positive: true, default: [128], doc: 'hidden layer sizes' },
+  latentDim: int(1, 32, 'size of the embedding phi'),
+  ridge: { kind: 'number', positive: true, default: 0.1, doc: 'ridge of the inverse covariance, lambda I' },
+  lr: { kind: 'number', positive: true, default: 1e-3, doc: "the inverse-dynamics model's Adam learning rate" },
+  batchSize: int(1, 256, 'inverse-dynamics minibatch size'),
+  epochs: int(1, 1, 'inverse-dynamics epochs per batch'),
+  seed: { kind: 'number', integer: true, optional: true, doc: 'seed of the networks' },
+});
 
 /**
  * E3B (Henaff et al. 2022): an encoder phi trained by inverse dynamics (predict a_t from phi(s_t),
@@ -52,16 +66,17 @@ export class E3BSource implements RewardSource {
     if (a instanceof Discrete) { this.discrete = a.n; this.actDim = a.n; }
     else if (a instanceof Box) { this.discrete = undefined; this.actDim = a.size; }
     else throw new RewardConfigError('source', `e3b's inverse-dynamics model needs a Discrete or Box action space, got ${a.toJSON().type}`);
-    this.latentDim = numOpt(cfg, 'latentDim', 32, { int: true, min: 1 });
-    this.ridge = numOpt(cfg, 'ridge', 0.1, { gt: 0 });
-    const hidden = sizesOpt(cfg, 'hidden', [128]);
-    const seed = numOpt(cfg, 'seed', ctx.seed + 2003, { int: true });
-    this.batchSize = numOpt(cfg, 'batchSize', 256, { int: true, min: 1 });
-    this.epochs = numOpt(cfg, 'epochs', 1, { int: true, min: 1 });
+    const o = sourceOptions(cfg, E3B_PARAMS);
+    this.latentDim = o.latentDim;
+    this.ridge = o.ridge;
+    const hidden = o.hidden;
+    const seed = o.seed ?? ctx.seed + 2003;
+    this.batchSize = o.batchSize;
+    this.epochs = o.epochs;
     const latent = this.latentDim;
     this.encoder = new Mlp(this.store, 'encoder', dim, hidden, latent, 1, 'relu', new Rng(seed));
     this.inverse = new Mlp(this.store, 'inverse', 2 * latent, hidden, this.actDim, 1, 'relu', new Rng(seed + 1));
-    this.opt = new Adam(this.store.list(), { lr: numOpt(cfg, 'lr', 1e-3, { gt: 0 }) });
+    this.opt = new Adam(this.store.list(), { lr: o.lr });
     this.bonus = Array.from({ length: ctx.numEnvs }, () => new EllipticalBonus(this.latentDim, this.ridge));
     this.tracker = new EpisodeTracker(ctx.numEnvs);
     this.rng = new Rng(seed + 2);
@@ -148,6 +163,6 @@ export class E3BSource implements RewardSource {
 /** Registry info of `e3b`. */
 export const e3bInfo: RewardSourceInfo = {
   defaults: { normalize: 'rms', episodic: true },
-  options: ['key', 'hidden', 'latentDim', 'ridge', 'lr', 'batchSize', 'epochs', 'seed'],
+  options: ['key', ...Object.keys(E3B_PARAMS)],
   description: 'E3B elliptical episodic bonus on an inverse-dynamics embedding',
 };

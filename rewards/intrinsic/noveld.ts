@@ -3,9 +3,15 @@ import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../
 import type { RewardSource } from '../../src/core/reward.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import { fieldsOpt, hashRow, obsRows, resolveObsKey } from './obs.js';
-import { numOpt } from './options.js';
+import { defineParams } from '../../src/core/params.js';
+import { sourceOptions } from '../options.js';
 import { RND_OPTIONS, rndSettings } from './rnd.js';
 import { RndNets } from './rnd-nets.js';
+
+const NOVELD_PARAMS = defineParams({
+  alpha: { kind: 'number', min: 0, default: 0.5, doc: "weight of the current state's novelty: max(nov(s') - alpha nov(s), 0)" },
+  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step for first visits (0: off)' },
+});
 
 /**
  * NovelD (Zhang et al. 2021): `max(nov(s') - alpha * nov(s), 0) * 1[N_ep(s') = 1]` with
@@ -26,8 +32,9 @@ export class NovelDSource implements RewardSource {
   constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
-    this.alpha = numOpt(cfg, 'alpha', 0.5, { min: 0 });
-    this.resolution = numOpt(cfg, 'resolution', 0, { min: 0 });
+    const o = sourceOptions(cfg, NOVELD_PARAMS);
+    this.alpha = o.alpha;
+    this.resolution = o.resolution;
     this.fields = fieldsOpt(cfg, dim);
     this.nets = new RndNets(rndSettings(cfg, ctx, dim));
     this.seen = Array.from({ length: ctx.numEnvs }, () => new Set<number>());
@@ -82,6 +89,6 @@ export class NovelDSource implements RewardSource {
 /** Registry info of `noveld`. */
 export const novelDInfo: RewardSourceInfo = {
   defaults: { normalize: 'none', episodic: true },
-  options: [...RND_OPTIONS, 'alpha', 'resolution', 'fields'],
+  options: [...RND_OPTIONS, ...Object.keys(NOVELD_PARAMS), 'fields'],
   description: 'NovelD: clipped novelty difference on first visits within the episode',
 };

@@ -2,26 +2,32 @@ import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { RewardComponentConfig, RewardContext, RewardSourceInfo } from '../registry.js';
 import type { RewardSource } from '../../src/core/reward.js';
 import { obsRows, resolveObsKey } from './obs.js';
-import { numOpt, sizesOpt } from './options.js';
+import { defineParams } from '../../src/core/params.js';
+import { sourceOptions } from '../options.js';
 import { RndNets, type RndSettings } from './rnd-nets.js';
+
+const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+
+/** The RND networks' options, shared by `rnd` and `noveld` (seed: the run's seed + 1009 when absent). */
+const RND_PARAMS = defineParams({
+  hidden: { kind: 'numbers', integer: true, positive: true, default: [128, 128], doc: 'hidden layer sizes' },
+  latentDim: int(1, 64, 'size of the random features'),
+  lr: { kind: 'number', positive: true, default: 1e-3, doc: "the predictor's Adam learning rate" },
+  batchSize: int(1, 256, 'predictor minibatch size'),
+  epochs: int(1, 1, 'predictor epochs per batch'),
+  updateProportion: { kind: 'number', positive: true, max: 1, default: 1, doc: 'share of a batch the predictor fits' },
+  obsClip: { kind: 'number', positive: true, default: 5, doc: 'normalised observations are clipped to +-obsClip' },
+  seed: { kind: 'number', integer: true, optional: true, doc: 'seed of the networks' },
+});
 
 /** Read the RND network options shared by `rnd` and `noveld`. */
 export function rndSettings(cfg: RewardComponentConfig, ctx: RewardContext, inputDim: number): RndSettings {
-  return {
-    inputDim,
-    hidden: sizesOpt(cfg, 'hidden', [128, 128]),
-    latentDim: numOpt(cfg, 'latentDim', 64, { int: true, min: 1 }),
-    lr: numOpt(cfg, 'lr', 1e-3, { gt: 0 }),
-    batchSize: numOpt(cfg, 'batchSize', 256, { int: true, min: 1 }),
-    epochs: numOpt(cfg, 'epochs', 1, { int: true, min: 1 }),
-    updateProportion: numOpt(cfg, 'updateProportion', 1, { gt: 0, max: 1 }),
-    obsClip: numOpt(cfg, 'obsClip', 5, { gt: 0 }),
-    seed: numOpt(cfg, 'seed', ctx.seed + 1009, { int: true }),
-  };
+  const o = sourceOptions(cfg, RND_PARAMS);
+  return { inputDim, ...o, seed: o.seed ?? ctx.seed + 1009 };
 }
 
 /** Option names of the RND networks. */
-export const RND_OPTIONS = ['key', 'hidden', 'latentDim', 'lr', 'batchSize', 'epochs', 'updateProportion', 'obsClip', 'seed'] as const;
+export const RND_OPTIONS = ['key', ...Object.keys(RND_PARAMS)];
 
 /**
  * Random Network Distillation (Burda et al. 2018): reward `mean((f^(s') - f(s'))^2)` over the latent

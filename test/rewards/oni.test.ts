@@ -103,7 +103,7 @@ describe('ONI with the rubric annotator', () => {
     expect(seen.find((e) => e.kind === 'annotation')?.data).toMatchObject({ annotator: 'rubric', model: 'retrieval', labelled: 2, queued: 0, failures: 0 });
     expect(seen.find((e) => e.kind === 'info')?.data.components).toHaveProperty('oni');
     st.dispose();
-    expect(() => buildRewardStack([{ source: 'oni', model: 'regression' }], ctx())).toThrow(/^rewards\[0\]\.model: unknown value "regression"; use one of retrieval, classification, ranking/);
+    expect(() => buildRewardStack([{ source: 'oni', model: 'regression' }], ctx())).toThrow(/^rewards\[0\]\.model: must be one of retrieval, classification, ranking, got "regression"/);
     expect(() => buildRewardStack([{ source: 'oni', llm: { baseUrl: 'localhost:8000' } }], ctx())).toThrow(/^rewards\[0\]\.llm\.baseUrl: "localhost:8000" is not an http\(s\) URL/);
   });
 });

@@ -81,7 +81,8 @@ export class OniSource implements RewardSource {
     const o = sourceOptions(cfg, ONI_PARAMS);
     this.beta = o.beta;
     const { features, hidden, lr, trainSteps, batchSize } = o;
-    const net = { features, hidden, lr, trainSteps, batchSize, seed: o.seed ?? ctx.seed + 3001 };
+    const seed = o.seed ?? ctx.seed + 3001;
+    const net = { features, hidden, lr, trainSteps, batchSize, seed };
     // a model's own options are read (and checked) only when that model is chosen
     this.model = o.model === 'retrieval' ? new RetrievalModel()
       : o.model === 'classification' ? new ClassificationModel(net, sourceOptions(cfg, CLASSIFICATION_PARAMS).threshold)
