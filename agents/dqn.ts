@@ -42,9 +42,12 @@ class QNet {
   readonly store: ParamStore;
   readonly encoder: ObsEncoder;
   readonly head: Mlp;
-  constructor(name: string, space: Space<unknown>, n: number, cfg: NetworkConfig, rng: Rng, textKeys: readonly string[]) {
+  constructor(
+    name: string, space: Space<unknown>, n: number, cfg: NetworkConfig, rng: Rng, textKeys: readonly string[],
+    tokenKeys?: readonly string[],
+  ) {
     this.store = new ParamStore(name);
-    this.encoder = new ObsEncoder(space, cfg, this.store, rng, textKeys);
+    this.encoder = new ObsEncoder(space, cfg, this.store, rng, textKeys, tokenKeys);
     this.head = new Mlp(this.store, 'q', this.encoder.featureDim, cfg.hidden, n, 1, cfg.activation, rng);
   }
   q(inputs: tf.Tensor[]): tf.Tensor2D {
@@ -79,8 +82,8 @@ export class DqnAgent implements Agent {
     const act = ctx.actionSpace as Discrete;
     this.n = act.n;
     this.actionStart = act.start;
-    this.online = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? []);
-    this.target = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? []);
+    this.online = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
+    this.target = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
     this.online.store.copyTo(this.target.store);
     this.adam = new Adam(this.online.store.list(), { lr: hp.lr, ...(hp.maxGradNorm > 0 ? { maxGradNorm: hp.maxGradNorm } : {}) });
     this.pending = Array.from({ length: ctx.numEnvs }, () => []);

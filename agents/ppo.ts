@@ -39,7 +39,7 @@ export const PPO_PARAMS = defineParams({
   intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
   extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
   intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
-  network: { kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message' },
+  network: { kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message, token' },
 });
 
 /** PpoAgent's resolved hyper-parameters. */
@@ -76,7 +76,7 @@ export class PpoAgent implements Agent {
     this.actionStart = act instanceof Discrete ? act.start : 0;
     if (act instanceof Box) { this.low = act.low; this.high = act.high; }
     this.heads = hp.valueHeads === 'split' ? 2 : 1;
-    this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng, ctx.textKeys ?? []);
+    this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
     this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation, initRng);
     this.critic = new Mlp(this.store, 'critic', this.encoder.featureDim, net.hidden, this.heads, 1, net.activation, initRng);
     if (!this.discrete) {

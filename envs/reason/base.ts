@@ -78,8 +78,8 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 4 };
   readonly renderMode?: RenderMode;
-  /** Step-wise: `info` carries each step's ground truth and text. */
-  readonly capabilities: EnvCapabilities = { stepLabels: true };
+  /** Step-wise (`info` carries each step's ground truth and text); every observation key holds token ids. */
+  readonly capabilities: EnvCapabilities;
   /** Names of the actions, index = action id. */
   readonly actionNames: readonly string[];
   readonly id: string;
@@ -117,6 +117,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
       this.obs[key] = new Int32Array(shape.reduce((a, b) => a * b, 1));
     }
     this.observationSpace = new Dict(spaces) as unknown as Space<ReasonObs>;
+    this.capabilities = { stepLabels: true, tokenKeys: Object.keys(spaces).sort() };
     this.resetInfo = { actionMask: this.mask, success: false };
     this.info = this.freshInfo();
     this.result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };

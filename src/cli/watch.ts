@@ -51,7 +51,7 @@ async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
     envKwargs: run.scenario.env.kwargs ?? {},
     policy: (v) => {
-      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [] });
+      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [], tokenKeys: v.capabilities.tokenKeys });
       agent.load(join(ck.dir, 'agent'));
       return (obs) => {
         const batch = viewObsBatch(obs, obsLayout(v.singleObservationSpace, obs, v.numEnvs));

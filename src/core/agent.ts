@@ -15,6 +15,8 @@ export interface AgentContext {
   totalSteps: number;
   /** Observation keys that hold text (the env's `capabilities.textKeys`), for the networks' text encoder. */
   textKeys?: readonly string[];
+  /** Observation keys that hold token ids (the env's `capabilities.tokenKeys`), for the networks' token embedding. */
+  tokenKeys?: readonly string[];
 }
 
 /** A learning agent: a policy that learns from annotated batches and saves/loads everything it needs to resume. */

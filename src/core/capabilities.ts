@@ -5,6 +5,11 @@
 export interface EnvCapabilities {
   /** Observation keys whose arrays hold text (character codes of a message line), encoded by the text encoder. */
   readonly textKeys?: readonly string[];
+  /**
+   * Observation keys whose integer arrays hold token ids (0 = padding) of one vocabulary shared by these keys, with
+   * the Box's `high` as the largest id: the networks embed each token instead of reading ids as numbers or maps.
+   */
+  readonly tokenKeys?: readonly string[];
   /** How an exploration tracker reads the agent's cell from a transition. */
   readonly exploration?: ExplorationCell;
   /**

@@ -28,6 +28,15 @@ export const NETWORK_PARAMS = defineParams({
       features: posInt('encoder output features'),
     },
   },
+  token: {
+    kind: 'object',
+    optional: true,
+    doc: 'token embedding for token keys (one table, one dense layer over all token keys)',
+    fields: {
+      embedDim: posInt('token embedding size'),
+      features: posInt('dense layer output features'),
+    },
+  },
 });
 
 /** A (partial) network config as a scenario gives it. */

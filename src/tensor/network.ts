@@ -17,6 +17,8 @@ export interface NetworkConfig {
   glyph: { embedDim: number; channels: number[]; kernel: number; features: number };
   /** Hashed character n-gram encoder for the text keys (1-D uint8 message lines the env declares as text). */
   message: { buckets: number; ngrams: number[]; features: number };
+  /** Token embedding for the token keys (integer arrays of token ids the env declares as tokens). */
+  token: { embedDim: number; features: number };
 }
 
 /** Defaults: CleanRL's 64x64 tanh MLP; a small CNN for crops. */
@@ -25,6 +27,7 @@ export const DEFAULT_NETWORK: NetworkConfig = {
   activation: 'tanh',
   glyph: { embedDim: 16, channels: [32, 32], kernel: 3, features: 128 },
   message: { buckets: 256, ngrams: [2, 3], features: 64 },
+  token: { embedDim: 8, features: 128 },
 };
 
 /** Fill in missing fields of a partial network config. */
@@ -34,13 +37,15 @@ export function resolveNetworkConfig(partial: NetworkOverrides | undefined, base
     activation: partial?.activation ?? base.activation,
     glyph: { ...base.glyph, ...(partial?.glyph ?? {}) },
     message: { ...base.message, ...(partial?.message ?? {}) },
+    token: { ...base.token, ...(partial?.token ?? {}) },
   };
 }
 
 type Part =
   | { kind: 'flat'; key: string; space: Space<unknown>; dim: number }
   | { kind: 'glyph'; key: string; h: number; w: number; vocab: number }
-  | { kind: 'message'; key: string; length: number };
+  | { kind: 'message'; key: string; length: number }
+  | { kind: 'token'; key: string; length: number; vocab: number };
 
 function isIntBox(s: Space<unknown>): s is Box {
   return s instanceof Box && s.dtype !== 'float32' && s.dtype !== 'float64';
@@ -50,7 +55,19 @@ function isTextBox(s: Space<unknown>): s is Box {
   return s instanceof Box && s.dtype === 'uint8' && s.shape.length === 1;
 }
 
-function classify(key: string, space: Space<unknown>, text: boolean): Part {
+function classify(key: string, space: Space<unknown>, text: boolean, token = false): Part {
+  if (token) {
+    let hi = -Infinity;
+    if (isIntBox(space)) for (const x of space.high) hi = Math.max(hi, x);
+    if (!isIntBox(space) || !Number.isFinite(hi) || hi > 1 << 20) {
+      const what = space instanceof Box ? `a ${space.dtype} Box with high ${hi}` : `a ${space.constructor.name}`;
+      throw new RxgymError(
+        `observation "${key}" is declared a token key but is ${what}; a token key must be an integer Box whose finite ` +
+          'high (the largest token id) is at most 1048576',
+      );
+    }
+    return { kind: 'token', key, length: space.size, vocab: hi + 1 };
+  }
   if (text) {
     if (!isTextBox(space)) {
       const what = space instanceof Box ? `a ${space.dtype} Box of shape [${space.shape.join(', ')}]`
@@ -169,23 +186,39 @@ export class Mlp {
  * Turns observations into a feature vector: flat parts are concatenated as they are, 2-D integer maps go through
  * a glyph-embedding CNN, the text keys (message lines; `textKeys`, from the env's capabilities) through hashed
  * n-grams and a dense layer. Declared text keys the space does not have (a wrapper removed them) are ignored.
+ * The token keys (`tokenKeys`, from the env's capabilities) share one embedding table; the embedded tokens of all
+ * of them, concatenated, go through one dense layer (one small matmul instead of a CNN per key).
  */
 export class ObsEncoder {
   private readonly parts: Part[];
   readonly featureDim: number;
   private readonly glyphParams = new Map<string, { embed: tf.Variable; convs: { k: tf.Variable; b: tf.Variable }[]; out: DenseParams }>();
   private readonly msgParams = new Map<string, DenseParams>();
+  private tokenParams: { embed: tf.Variable; out: DenseParams } | undefined;
 
   constructor(
     space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng,
-    textKeys?: readonly string[],
+    textKeys?: readonly string[], tokenKeys?: readonly string[],
   ) {
     const text = new Set(textKeys ?? []);
+    const token = new Set(tokenKeys ?? []);
     this.parts = space instanceof Dict
-      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!, text.has(k)))
-      : [classify('obs', space, text.has('obs'))];
+      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!, text.has(k), token.has(k)))
+      : [classify('obs', space, text.has('obs'), token.has('obs'))];
     let dim = 0;
+    const tokens = this.parts.filter((p) => p.kind === 'token');
+    if (tokens.length > 0) {
+      const t = cfg.token;
+      const vocab = Math.max(...tokens.map((p) => p.vocab));
+      const embedVals = new Float32Array(vocab * t.embedDim);
+      for (let i = 0; i < embedVals.length; i++) embedVals[i] = rng.normal();
+      const embed = store.add('tokens/embed', [vocab, t.embedDim], embedVals);
+      const length = tokens.reduce((a, p) => a + p.length, 0);
+      this.tokenParams = { embed, out: store.dense('tokens/fc', length * t.embedDim, t.features, Math.SQRT2, rng) };
+      dim += t.features;
+    }
     for (const p of this.parts) {
+      if (p.kind === 'token') continue;
       if (p.kind === 'flat') dim += p.dim;
       else if (p.kind === 'glyph') {
         const g = cfg.glyph;
@@ -223,6 +256,10 @@ export class ObsEncoder {
     return this.parts.map((p) => {
       const arr = obs[p.key];
       if (!arr) throw new RxgymError(`observation batch lacks key "${p.key}"`);
+      if (p.kind === 'token') {
+        return tf.tensor2d(Int32Array.from(arr.data.subarray(start * p.length, (start + count) * p.length)),
+          [count, p.length], 'int32');
+      }
       if (p.kind === 'glyph') {
         const n = p.h * p.w;
         const ids = Int32Array.from(arr.data.subarray(start * n, (start + count) * n));
@@ -251,15 +288,27 @@ export class ObsEncoder {
 
   /** Features [B, featureDim] of uploaded inputs. */
   encode(inputs: tf.Tensor[]): tf.Tensor2D {
-    const feats: tf.Tensor[] = this.parts.map((p, i) => {
+    const feats: tf.Tensor[] = [];
+    if (this.tokenParams) {
+      const ids = this.parts.flatMap((p, i) => (p.kind === 'token' ? [inputs[i]!] : []));
+      const all = ids.length === 1 ? ids[0]! : tf.concat(ids, 1); // [B, L]
+      const e = embedLookup(this.tokenParams.embed as tf.Tensor2D, all); // [B, L, E]
+      feats.push(applyDense(this.tokenParams.out, tf.reshape(e, [e.shape[0]!, -1]), 'relu'));
+    }
+    this.parts.forEach((p, i) => {
       const x = inputs[i]!;
-      if (p.kind === 'flat') return x;
-      if (p.kind === 'message') return applyDense(this.msgParams.get(p.key)!, x, 'relu');
-      const g = this.glyphParams.get(p.key)!;
-      let h: tf.Tensor = embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
-      for (const c of g.convs) h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
-      return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
+      if (p.kind === 'token') return;
+      feats.push(this.encodePart(p, x));
     });
     return (feats.length === 1 ? feats[0]! : tf.concat(feats, 1)) as tf.Tensor2D;
+  }
+
+  private encodePart(p: Exclude<Part, { kind: 'token' }>, x: tf.Tensor): tf.Tensor {
+    if (p.kind === 'flat') return x;
+    if (p.kind === 'message') return applyDense(this.msgParams.get(p.key)!, x, 'relu');
+    const g = this.glyphParams.get(p.key)!;
+    let h: tf.Tensor = embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
+    for (const c of g.convs) h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
+    return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
   }
 }

@@ -315,6 +315,7 @@ class Run implements RunHandle {
     const agent: Agent = this.def.create(s.agent.params, {
       observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
       numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: budget, textKeys: this.vec.capabilities.textKeys ?? [],
+      tokenKeys: this.vec.capabilities.tokenKeys,
     });
     if (from.weights) {
       agent.loadWeights(from.weights);
