@@ -1,3 +1,4 @@
+import { benchScores, benchStats, statsTable } from './compare.js';
 import type { RunResult } from './results.js';
 
 /** Mean and sample standard deviation (0 for one value; NaN for none). */
@@ -185,6 +186,27 @@ export function exploreTable(results: readonly RunResult[]): Table | undefined {
   };
 }
 
+/** The minimum number of evaluation episodes the statistics assume for a final score. */
+export const MIN_EVAL_EPISODES = 50;
+
+/** A warning when some final evaluations ran fewer than MIN_EVAL_EPISODES episodes, else undefined. */
+export function fewEvalEpisodes(
+  results: readonly RunResult[],
+  scores: ReadonlyMap<string, FinalScores>,
+): string | undefined {
+  const eps = results
+    .filter((r) => r.status === 'done')
+    .map((r) => scores.get(r.key)?.evalEpisodes)
+    .filter((x): x is number => x !== undefined && x > 0);
+  const low = Math.min(...eps);
+  if (eps.length === 0 || low >= MIN_EVAL_EPISODES) return undefined;
+  return (
+    `Warning: final evaluations of ${low} episodes: a success rate near 0.5 from so few episodes has a 95% ` +
+    `margin of ±${(1 / Math.sqrt(low)).toFixed(2)} from chance alone; evaluate over ${MIN_EVAL_EPISODES}+ ` +
+    'episodes (eval.episodes).'
+  );
+}
+
 const mdTable = (t: Table): string[] => [
   `| ${t.header.join(' | ')} |`,
   `|${t.header.map(() => '---').join('|')}|`,
@@ -206,6 +228,13 @@ export function summaryMarkdown(
     '',
     ...mdTable(t),
   ];
+  const envs = benchScores(results, scores);
+  if (envs.length > 0) {
+    const st = statsTable(envs, benchStats(envs));
+    lines.push('', '## Statistics (rliable)', '', ...mdTable(st), '', ...st.notes.map((n) => `- ${n}`));
+    const few = fewEvalEpisodes(results, scores);
+    if (few) lines.push(`- ${few}`);
+  }
   const ex = exploreTable(results);
   if (ex) lines.push('', '## Exploration (whole run)', '', ...mdTable(ex));
   return `${lines.join('\n')}\n`;

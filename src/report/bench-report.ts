@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import { exploreTable, summaryMarkdown, summaryTable, type FinalScores } from '../bench/report.js';
+import { benchScores, benchStats, statsTable, type BenchStats, type EnvScores } from '../bench/compare.js';
+import { exploreTable, fewEvalEpisodes, summaryMarkdown, summaryTable, type FinalScores } from '../bench/report.js';
 import type { RunResult } from '../bench/results.js';
+import { aggregateChartSpec, aggregateGridSpec, type AggregatePanel } from './aggregate-specs.js';
 import { reportHtml, type Section } from './html.js';
 import { toSvg, svgToPng } from './render.js';
 import { readRunSeries, type RunSeries } from './run-data.js';
@@ -164,6 +166,43 @@ function gridSteps(max: number): number[] {
 }
 
 /**
+ * The aggregate panels: IQM of the final score and of the AUC per stack with 95% CI bars (pooled over envs, or the one
+ * env), and the performance profile of the final score.
+ */
+export function aggregatePanels(envs: readonly EnvScores[], st: BenchStats): AggregatePanel[] {
+  const pooled = st.rows.filter((r) => (envs.length > 1 ? r.env === undefined : true));
+  const where = envs.length > 1 ? `${envs.length} envs pooled` : envs[0]?.env ?? '';
+  const measure = envs.every((e) => e.measure === 'success') ? 'success' : 'score';
+  const runs = Math.max(0, ...pooled.map((r) => r.runs));
+  const sub = `${where}; up to ${runs} runs per stack; bars: 95% stratified-bootstrap CI`;
+  return [
+    {
+      kind: 'interval',
+      title: `IQM of the final ${measure}`,
+      subtitle: sub,
+      valueTitle: `final ${measure}`,
+      rows: pooled.map((r) => ({ series: r.stack, value: r.final.iqm.point, lo: r.final.iqm.lo, hi: r.final.iqm.hi })),
+    },
+    {
+      kind: 'interval',
+      title: `IQM of the normalised AUC (${measure})`,
+      subtitle: sub,
+      valueTitle: 'area under the learning curve / steps',
+      rows: pooled.map((r) => ({ series: r.stack, value: r.auc.iqm.point, lo: r.auc.iqm.lo, hi: r.auc.iqm.hi })),
+    },
+    {
+      kind: 'profile',
+      title: `Performance profile (final ${measure})`,
+      subtitle: `${where}; fraction of runs scoring above τ; band: 95% CI`,
+      valueTitle: 'fraction of runs > τ',
+      rows: st.profiles.flatMap((p) =>
+        p.points.map((q) => ({ series: p.stack, tau: q.tau, value: q.point, lo: q.lo, hi: q.hi })),
+      ),
+    },
+  ];
+}
+
+/**
  * Write a benchmark's summary.md, curves.svg, curves.png and summary.html (tables and interactive charts, one
  * self-contained file) from its finished runs; returns the paths written.
  */
@@ -175,7 +214,7 @@ export async function writeBenchReport(
 ): Promise<string[]> {
   const series = loadBenchSeries(outDir, results);
   const scores = new Map([...series].map(([k, s]) => [k, finalScores(s)] as const));
-  const files = {
+  const files: Record<string, string> = {
     md: join(outDir, 'summary.md'),
     svg: join(outDir, 'curves.svg'),
     png: join(outDir, 'curves.png'),
@@ -196,9 +235,33 @@ export async function writeBenchReport(
   writeFileAtomic(files.svg, svg);
   writeFileAtomic(files.png, svgToPng(svg));
   const colorDomain = seriesOrder(panels);
+  const envScores = benchScores(results, scores);
+  const aggregate: Section[] = [];
+  if (envScores.length > 0) {
+    const st = benchStats(envScores);
+    const agg = aggregatePanels(envScores, st);
+    const domain = [...new Set([...colorDomain, ...st.profiles.map((p) => p.stack)])];
+    const runs = Math.max(0, ...st.rows.map((r) => r.runs));
+    const where = envScores.length > 1 ? `${envScores.length} envs pooled` : envScores[0]!.env;
+    const subtitle = `${where}, up to ${runs} runs per stack; bars and bands: 95% stratified-bootstrap CIs`;
+    const aggSvg = await toSvg(
+      aggregateGridSpec(agg, { title: `${name}: aggregate (rliable)`, subtitle, colorDomain: domain }),
+    );
+    files.aggregateSvg = join(outDir, 'aggregate.svg');
+    files.aggregatePng = join(outDir, 'aggregate.png');
+    writeFileAtomic(files.aggregateSvg, aggSvg);
+    writeFileAtomic(files.aggregatePng, svgToPng(aggSvg));
+    const few = fewEvalEpisodes(results, scores);
+    const table = statsTable(envScores, st);
+    aggregate.push(
+      { kind: 'table', title: 'Statistics (rliable)', table: few ? { ...table, notes: [...table.notes, few] } : table },
+      { kind: 'charts', title: 'Aggregate', charts: agg.map((p) => aggregateChartSpec(p, domain)) },
+    );
+  }
   const ex = exploreTable(results);
   const sections: Section[] = [
     { kind: 'table', title: 'Results', table: summaryTable(results, scores) },
+    ...aggregate,
     ...(ex ? [{ kind: 'table' as const, title: 'Exploration', table: ex }] : []),
     { kind: 'charts', title: 'Learning curves', charts: panels.map((p) => chartSpec(p, { colorDomain })) },
     {

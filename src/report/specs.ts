@@ -49,7 +49,7 @@ export const PALETTE = [
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 /** Shared look: a font every renderer has, sizes readable in a PNG at a glance. */
-const CONFIG = {
+export const CONFIG = {
   font: FONT,
   title: { fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start' as const, offset: 8 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const, gridColor: '#e6e6e6' },

@@ -169,6 +169,8 @@ describe('bench results and reports', () => {
       'curves.svg',
       'curves.png',
       'summary.html',
+      'aggregate.svg',
+      'aggregate.png',
     ]);
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     // the contradiction of issue 13 item 12, now labelled: greedy evaluation 0.00, training 0.89
