@@ -6,34 +6,40 @@ import type { PartStats, TransitionBatch } from '../../src/stream/batch.js';
 import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
 import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
 import { RewardCodeError } from './errors.js';
-import { RewardSandbox, type RewardBatchResult, type SandboxOptions } from './sandbox.js';
+import { defineParams, type ParamsOf } from '../../src/core/params.js';
+import { sourceOptions } from '../options.js';
+import { RewardSandbox, type RewardBatchResult } from './sandbox.js';
 import { ComponentStats, type ComponentStat } from './stats.js';
 
-/** What happens when reward code fails on a transition: stop the run, score it 0, or score it 0 and leave it out of the statistics. */
-export type OnErrorPolicy = 'stop' | 'zero' | 'skip';
+const positive = (doc: string) => ({ kind: 'number', positive: true, optional: true, doc }) as const;
 
-/** Options of the `code` source in a scenario's `rewards:` list. */
-export interface CodeSourceOptions extends SandboxOptions {
-  /** Path of the reward module (.ts or .js). */
-  file?: string;
-  /** The module's source inline, instead of `file`. */
-  code?: string;
-  /** Default `stop`. */
-  onError?: OnErrorPolicy;
-  /** Whether actions reach the code as numbers (Discrete) rather than arrays; inferred from the action space. */
-  scalarActions?: boolean;
-}
+/** Options of the `code` source in a scenario's `rewards:` list (exactly one of `file` and `code`). */
+const CODE_PARAMS = defineParams({
+  file: { kind: 'string', optional: true, doc: 'path of the reward module (.ts or .js)' },
+  code: { kind: 'string', optional: true, doc: "the module's source inline, instead of `file`" },
+  onError: {
+    kind: 'enum', values: ['stop', 'zero', 'skip'], default: 'stop',
+    doc: 'when the code fails on a transition: stop the run, score it 0, or score it 0 outside the statistics',
+  },
+  timeLimitMs: positive('time limit of one batched call in ms (default 5000)'),
+  memoryMb: positive("the isolate's heap limit in MB (default 64, at least 8)"),
+  maxAbs: positive('largest accepted |reward| (default 1e6)'),
+});
+
+/** Options of the `code` source, as given. */
+export type CodeSourceOptions = Partial<ParamsOf<typeof CODE_PARAMS>>;
+
+/** What happens when reward code fails on a transition: stop the run, score it 0, or score it 0 and leave it out of the statistics. */
+export type OnErrorPolicy = ParamsOf<typeof CODE_PARAMS>['onError'];
 
 /** Option names of the `code` source, for the stack's validation. */
-export const CODE_SOURCE_OPTIONS = ['file', 'code', 'onError', 'timeLimitMs', 'memoryMb', 'maxAbs'] as const;
+export const CODE_SOURCE_OPTIONS = Object.keys(CODE_PARAMS);
 
 /** Registry info of the `code` source. */
 export const CODE_SOURCE_INFO: RewardSourceInfo = {
   options: CODE_SOURCE_OPTIONS,
   description: 'a reward module (TypeScript/JavaScript) run in an isolated-vm sandbox on the env state()',
 };
-
-const POLICIES: readonly OnErrorPolicy[] = ['stop', 'zero', 'skip'];
 
 /** An LLM- or hand-written reward module as a reward source; reads `prevStates`/`nextStates`. */
 export class CodeRewardSource implements RewardSource {
@@ -120,24 +126,12 @@ export class CodeRewardSource implements RewardSource {
   }
 }
 
-function numberOption(cfg: RewardComponentConfig, key: string): number | undefined {
-  const v = cfg[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RewardConfigError(key, `must be a positive number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 /** The `code` source factory: loads `file` (or inline `code`), compiles it in a sandbox, fails at build time when it cannot. */
 export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext): CodeRewardSource {
-  const file = cfg.file;
-  const code = cfg.code;
-  if (file !== undefined && typeof file !== 'string') throw new RewardConfigError('file', `must be a path, got ${JSON.stringify(file)}`);
-  if (code !== undefined && typeof code !== 'string') throw new RewardConfigError('code', 'must be the module source as a string');
+  const { file, code, onError, timeLimitMs, memoryMb, maxAbs } = sourceOptions(cfg, CODE_PARAMS);
   if ((file === undefined) === (code === undefined)) {
     throw new RewardConfigError('file', 'give exactly one of `file: path/to/reward.ts` or `code: "<module source>"`');
   }
-  const onError = (cfg.onError ?? 'stop') as OnErrorPolicy;
-  if (!POLICIES.includes(onError)) throw new RewardConfigError('onError', `must be one of ${POLICIES.join(', ')}, got ${JSON.stringify(cfg.onError)}`);
   let source: string;
   if (file !== undefined) {
     try {
@@ -146,14 +140,9 @@ export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext)
       throw new RewardConfigError('file', `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path is relative to the working directory`);
     }
   } else {
-    source = code as string;
+    source = code!;
   }
-  const sandbox = RewardSandbox.compile(source, {
-    filename: file ?? 'inline-reward.ts',
-    timeLimitMs: numberOption(cfg, 'timeLimitMs'),
-    memoryMb: numberOption(cfg, 'memoryMb'),
-    maxAbs: numberOption(cfg, 'maxAbs'),
-  });
+  const sandbox = RewardSandbox.compile(source, { filename: file ?? 'inline-reward.ts', timeLimitMs, memoryMb, maxAbs });
   const name = typeof cfg.name === 'string' ? cfg.name : 'code';
   return new CodeRewardSource(name, sandbox, onError, ctx.actionSpace instanceof Discrete);
 }
