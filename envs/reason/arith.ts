@@ -4,7 +4,7 @@ import {
   type Expr, type OpNode, applyArith, candidates, countOps, evalExpr, exprText, exprTokens, generateExpr, operands,
   reducible, replaceNode,
 } from './arith-expr.js';
-import { checkKwargs, intKw, renderModeKw } from './kwargs.js';
+import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { EQUALS, OP_TOKEN, PAD, STOP, TIMES, fitsToken, numToken } from './vocab.js';
 
 const ID = 'Reason-Arith-v0';
@@ -41,7 +41,7 @@ const ACTION_NAMES: readonly string[] = [
  * results of each slot (PAD where there is no slot); `steps` [16, 5] the last 16 steps (`a op b = c`, `STOP = v`,
  * `?`). Ground truth: a step is correct when its claim is true (the candidate is the right result of its operation;
  * `a * 1 = a` always; a repeat when the repeated step was; stop when the answer is right). Kwargs: `difficulty` 1..5
- * (2..6 operators, default 2), `renderMode` 'ansi'.
+ * (2..6 operators, default 2), `repeat` (episodes per problem, default 1), `renderMode` 'ansi'.
  */
 export class ReasonArith extends ReasonEnv<ArithState> {
   readonly difficulty: number;
@@ -54,10 +54,10 @@ export class ReasonArith extends ReasonEnv<ArithState> {
   private last?: { tokens: number[]; text: string; correct: boolean };
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['difficulty', 'renderMode']);
+    checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode']);
     super({
       id: ID, actionNames: ACTION_NAMES, keys: { problem: [EXPR_LEN], current: [EXPR_LEN], choices: [SLOTS, CHOICES] },
-      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode),
+      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode), repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
   }
@@ -65,11 +65,11 @@ export class ReasonArith extends ReasonEnv<ArithState> {
   protected generate(rng: Rng): void {
     this.problem = generateExpr(rng, this.difficulty + 1, 9);
     this.answer = evalExpr(this.problem);
-    this.onTrack = true;
-    this.last = undefined;
   }
 
   protected begin(): number {
+    this.onTrack = true;
+    this.last = undefined;
     this.setExpr(this.problem);
     return countOps(this.problem) + 1;
   }

@@ -59,6 +59,8 @@ export interface ReasonLayout {
   stepRows: number;
   stepWidth: number;
   renderMode?: RenderMode;
+  /** Episodes in a row that pose the same problem (default 1): N samples per problem for PF-PPO and RAFT. */
+  repeat?: number;
 }
 
 /**
@@ -67,6 +69,9 @@ export interface ReasonLayout {
  * `info.actionMask`, the `steps` history observation (the newest step in the last row, older ones above, PAD rows
  * before the first), ground truth in `info` (`stepCorrect`, `stepUseful`, `onTrack`, `stepKind`, `stepText`),
  * invalid steps (a masked action taken anyway changes nothing and is recorded as `?`) and the text rendering.
+ *
+ * With `repeat` N (a kwarg of every Reason env) N episodes in a row pose the same problem; `info.problemId` numbers
+ * the problems since the last seeded reset.
  *
  * `stepUseful` is defined the same way everywhere: the step is correct and brings the oracle's count of remaining
  * steps below its lowest value so far in the episode; correct steps that do not (`x * 1 = x`, repeating a known
@@ -91,6 +96,10 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   private problemRng?: Rng;
   private readonly stepRows: number;
   private readonly stepWidth: number;
+  private readonly repeat: number;
+  /** Episodes posed on the current problem, and its number (0, 1, ... since the last seeded reset). */
+  private posed = 0;
+  private problemId = -1;
   private readonly history: StepRecord[] = [];
   private readonly rows: (readonly number[])[] = [];
   private best = Infinity;
@@ -107,6 +116,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
     this.renderMode = layout.renderMode;
     this.stepRows = layout.stepRows;
     this.stepWidth = layout.stepWidth;
+    this.repeat = layout.repeat ?? 1;
     this.actionSpace = new Discrete(layout.actionNames.length);
     this.mask = new Uint8Array(layout.actionNames.length);
     const spaces: Record<string, Space<unknown>> = {};
@@ -118,7 +128,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
     }
     this.observationSpace = new Dict(spaces) as unknown as Space<ReasonObs>;
     this.capabilities = { stepLabels: true, tokenKeys: Object.keys(spaces).sort() };
-    this.resetInfo = { actionMask: this.mask, success: false };
+    this.resetInfo = { actionMask: this.mask, success: false, problemId: -1 };
     this.info = this.freshInfo();
     this.result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
   }
@@ -155,8 +165,16 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
       this.problemRng = opts.seed !== undefined ? new Rng(opts.seed) : Rng.fromEntropy();
       // a second stream for what happens within episodes, so the problems do not depend on the policy
       this.episodeRng = this.problemRng.fork();
+      this.problemId = -1;
+      this.posed = this.repeat;
     }
-    this.generate(this.problemRng);
+    if (this.posed >= this.repeat) {
+      this.generate(this.problemRng);
+      this.problemId += 1;
+      this.posed = 0;
+    }
+    this.posed += 1;
+    this.resetInfo.problemId = this.info.problemId = this.problemId;
     this.history.length = 0;
     this.rows.length = 0;
     this.done = false;
@@ -246,7 +264,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   private freshInfo(): Info {
     return {
       actionMask: this.mask, success: false, stepKind: 'invalid', stepText: '', stepCorrect: false, stepUseful: false,
-      onTrack: true,
+      onTrack: true, problemId: -1,
     };
   }
 

@@ -1,7 +1,7 @@
 import type { Rng } from '../../src/core/rng.js';
 import { ReasonEnv, endStep, type ReasonStateBase, type StepOutcome } from './base.js';
 import { CountdownSolver, combine } from './countdown-solver.js';
-import { checkKwargs, intKw, renderModeKw } from './kwargs.js';
+import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { ARROW, DIVIDE, EQUALS, MINUS, PAD, PLUS, SEP, STOP, TIMES, numToken } from './vocab.js';
 
 const ID = 'Reason-Countdown-v0';
@@ -61,10 +61,10 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
   private last?: { tokens: number[]; text: string };
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['difficulty', 'renderMode']);
+    checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode']);
     super({
       id: ID, actionNames: ACTION_NAMES, keys: { problem: [2 * SLOTS + 2], current: [SLOTS] },
-      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode),
+      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode), repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
   }

@@ -25,3 +25,8 @@ export function renderModeKw(id: string, v: unknown): RenderMode | undefined {
   if (v !== 'ansi') throw new RxgymError(`${id}: renderMode must be "ansi", got ${JSON.stringify(v)}`);
   return 'ansi';
 }
+
+/** The `repeat` kwarg: how many episodes in a row pose the same problem (1..64, default 1). */
+export function repeatKw(id: string, kwargs: Record<string, unknown>): number {
+  return intKw(id, kwargs, 'repeat', 1, 1, 64);
+}

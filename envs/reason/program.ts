@@ -1,6 +1,6 @@
 import type { Rng } from '../../src/core/rng.js';
 import { ReasonEnv, endStep, type ReasonStateBase, type StepOutcome } from './base.js';
-import { checkKwargs, intKw, renderModeKw } from './kwargs.js';
+import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { ProgramOracle, STOP_WORD } from './program-oracle.js';
 import {
   MAX_DEPTH, Stacks, W_NOP, W_PLUS, W_TIMES, WORDS, WORD_TOKENS, programText, runProgram,
@@ -56,10 +56,11 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
   private program: number[] = [];
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['difficulty', 'tests', 'maxLength', 'renderMode']);
+    checkKwargs(ID, kwargs, ['difficulty', 'tests', 'maxLength', 'repeat', 'renderMode']);
     super({
       id: ID, actionNames: ACTION_NAMES, keys: { problem: [4 * SHOWN - 1], current: [SHOWN, MAX_DEPTH] },
       stepRows: STEP_ROWS, stepWidth: 1, renderMode: renderModeKw(ID, kwargs.renderMode),
+      repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
     this.numTests = intKw(ID, kwargs, 'tests', 6, SHOWN, 8);

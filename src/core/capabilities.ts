@@ -18,8 +18,9 @@ export interface EnvCapabilities {
    */
   readonly fixedLayout?: boolean;
   /**
-   * Each step is one reasoning step: `info` carries its text (`stepText`) and, for evaluation only, its ground truth
-   * (`stepCorrect`, `stepUseful`, `onTrack`); process reward sources need it.
+   * Each step is one reasoning step: `info` carries its text (`stepText`), the problem it belongs to (`problemId`, a
+   * number that changes when a new problem is drawn) and, for evaluation only, its ground truth (`stepCorrect`,
+   * `stepUseful`, `onTrack`); process reward sources need it. The rollout copies them into `batch.stepLabels`.
    */
   readonly stepLabels?: boolean;
   /** The env renders RGB frames on request (`FrameSource`), for consumers that read pixels (VLM rewards). */

@@ -39,7 +39,16 @@ export interface TransitionBatch {
   episodes?: EpisodeSummary[];
   /** The frame after each transition (the episode's last frame where it ended), when a source asks for frames. */
   frames?: FrameBatch;
+  /** Each step's labels, where the env declares the `stepLabels` capability (step-wise reasoning envs). */
+  stepLabels?: StepLabelBatch;
 }
+
+/**
+ * Per-transition labels of a step-wise env, from its `info`: the ground truth (`stepCorrect`, `stepUseful`,
+ * `onTrack`: for evaluation and oracle rewards only, 1/0) and `problemId`, which tells the episodes of one sub-env
+ * that pose the same problem (-1 where the env gives none).
+ */
+export interface StepLabelBatch { correct: Uint8Array; useful: Uint8Array; onTrack: Uint8Array; problem: Int32Array }
 
 /** `count` RGB frames of one size in one buffer: frame k is `data[k * height * width * 3 ...]`, row-major. */
 export interface FrameBatch { width: number; height: number; count: number; data: Uint8Array }

@@ -4,7 +4,7 @@ import { RxgymError, type Info, type RgbFrame } from '../core/env.js';
 import type { VecInfo, VecObs, VectorEnv } from '../core/vector/types.js';
 import { allocObsBatch, obsLayout, type ObsBatch, type ObsKeyLayout } from '../core/obs-batch.js';
 import type { FrameRequest } from '../core/capabilities.js';
-import type { EpisodeSummary, FrameBatch, TransitionBatch } from './batch.js';
+import type { EpisodeSummary, FrameBatch, StepLabelBatch, TransitionBatch } from './batch.js';
 import type { Policy } from './policy.js';
 
 /** Options of a rollout. */
@@ -60,6 +60,16 @@ function copyFrame(frames: FrameBatch, k: number, frame: unknown): void {
   frames.data.set(f.data.subarray(0, size), k * size);
 }
 
+/** Row `k` of the step labels: from the terminal step's info where the episode ended, else from sub-env `i`'s. */
+function copyStepLabels(l: StepLabelBatch, k: number, infos: VecInfo, i: number, finalInfo: Info | undefined): void {
+  const get = (key: string): unknown => (finalInfo ? finalInfo[key] : masked(infos, key, i));
+  l.correct[k] = get('stepCorrect') ? 1 : 0;
+  l.useful[k] = get('stepUseful') ? 1 : 0;
+  l.onTrack[k] = get('onTrack') ? 1 : 0;
+  const p = get('problemId');
+  l.problem[k] = typeof p === 'number' ? p : -1;
+}
+
 /**
  * Steps a vector env (autoreset 'same-step') with a policy and fills one reusable `TransitionBatch` of
  * T x N transitions per `collect()`: one batched `policy.act` per step across envs, episode bookkeeping,
@@ -102,6 +112,10 @@ export class Rollout {
       rewards: new Float32Array(rows), terminations: new Uint8Array(rows), truncations: new Uint8Array(rows),
       globalStep: 0, episodeIds: new Int32Array(rows), episodeSteps: new Int32Array(rows), episodes: [],
     };
+    if (env.capabilities.stepLabels) {
+      const rows8 = (): Uint8Array => new Uint8Array(rows);
+      this.batch.stepLabels = { correct: rows8(), useful: rows8(), onTrack: rows8(), problem: new Int32Array(rows) };
+    }
     if (opts.frames) {
       const { width, height } = opts.frames;
       this.batch.frames = { width, height, count: rows, data: new Uint8Array(rows * width * height * 3) };
@@ -202,6 +216,7 @@ export class Rollout {
         }
         if (done && this.opts.needsStates && finalInfo?.state !== undefined) b.nextStates![k] = finalInfo.state;
         if (b.frames) copyFrame(b.frames, k, done ? finalInfo?.frame : masked(infos, 'frame', i));
+        if (b.stepLabels) copyStepLabels(b.stepLabels, k, infos, i, finalInfo);
         const success = done ? finalInfo?.success : masked(infos, 'success', i);
         if (success !== undefined) {
           if (!b.success) b.success = new Uint8Array(T * n);
