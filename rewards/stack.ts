@@ -5,7 +5,8 @@ import { RxgymError } from '../src/core/env.js';
 import type { AnnotatedBatch, BatchAnnotator, PartStats, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
 import { makeNormalizer, type RewardNormalizer } from './normalize.js';
 import { loadStateFile, saveStateFile } from '../src/tensor/state-file.js';
-import { closestName } from '../src/core/params.js';
+import { closestName, defineParams, pickParams, resolveParams } from '../src/core/params.js';
+import { REWARD_WORDING } from './options.js';
 import type { FrameRequest } from '../src/core/capabilities.js';
 import {
   RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
@@ -43,8 +44,26 @@ function checkpointable(s: RewardSource): s is RewardSource & CheckpointableSour
 /** Per-component summary of an annotated batch, the shape of the `rewards` RunEvent. */
 export type ComponentSummary = Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>;
 
-const STACK_KEYS = ['source', 'name', 'weight', 'normalize', 'clip', 'decay', 'episodic', 'gamma', 'group'] as const;
-const NORMALIZE: readonly NormalizeMode[] = ['none', 'rms', 'minmax'];
+/** The stack's keys of a component (beside `source`); a source's registry defaults override these defaults. */
+const STACK_PARAMS = defineParams({
+  name: { kind: 'string', nonEmpty: true, optional: true, doc: 'component name (default: the source name)' },
+  weight: { kind: 'number', default: 1, doc: 'weight in the total (negative only for sources that allow it)' },
+  normalize: {
+    kind: 'enum', values: ['none', 'rms', 'minmax'] satisfies NormalizeMode[], default: 'none', doc: 'normalisation',
+  },
+  clip: { kind: 'number', positive: true, optional: true, doc: 'values are clipped to [-clip, clip]' },
+  decay: {
+    kind: 'object', optional: true, doc: 'weight decay beta * (1 - kappa)^step',
+    fields: {
+      beta: { kind: 'number', min: 0, required: true, doc: 'initial scale' },
+      kappa: { kind: 'number', min: 0, below: 1, required: true, doc: 'decay rate per env step' },
+    },
+  },
+  episodic: { kind: 'boolean', default: true, doc: "whether an episode's end resets the component" },
+  gamma: { kind: 'number', min: 0, below: 1, default: 0.99, doc: 'discount of the rms normaliser' },
+  group: { kind: 'enum', values: ['extrinsic', 'intrinsic'], optional: true, doc: 'value head (default by kind)' },
+});
+const STACK_KEYS = ['source', ...Object.keys(STACK_PARAMS)];
 
 interface Component {
   name: string;
@@ -69,10 +88,6 @@ export function checkUrl(url: unknown, path: string): void {
   if (!ok) throw new RewardConfigError(path, `${JSON.stringify(url)} is not an http(s) URL; use e.g. "http://127.0.0.1:8000/v1"`);
 }
 
-function isFiniteNum(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
-
 function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<string>, sources: RewardRegistry): Component {
   const at = `rewards[${i}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -90,38 +105,18 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
   const info = entry.info;
   if (info.options) {
     for (const key of Object.keys(cfg)) {
-      if ((STACK_KEYS as readonly string[]).includes(key) || info.options.includes(key)) continue;
+      if (STACK_KEYS.includes(key) || info.options.includes(key)) continue;
       const hint = closestName(key, [...STACK_KEYS, ...info.options]);
       throw new RewardConfigError(`${at}.${key}`, `unknown option for source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (options: ${[...STACK_KEYS, ...info.options].join(', ')})`);
     }
   }
   const d = info.defaults ?? {};
   const full: RewardComponentConfig = { ...d, ...cfg };
-  const weight = full.weight ?? 1;
-  if (!isFiniteNum(weight)) throw new RewardConfigError(`${at}.weight`, `must be a finite number, got ${JSON.stringify(full.weight)}`);
+  const { weight, normalize, clip, decay, episodic, gamma, name = cfg.source, group: groupCfg } =
+    resolveParams(at, pickParams(full, STACK_PARAMS), STACK_PARAMS, REWARD_WORDING);
   if (weight < 0 && !info.allowNegativeWeight) {
     throw new RewardConfigError(`${at}.weight`, `negative weight ${weight} is not allowed for source "${cfg.source}"; use a weight >= 0 (0 disables it)`);
   }
-  const normalize = full.normalize ?? 'none';
-  if (!NORMALIZE.includes(normalize)) {
-    throw new RewardConfigError(`${at}.normalize`, `unknown normalisation ${JSON.stringify(normalize)}; use one of ${NORMALIZE.join(', ')}`);
-  }
-  if (full.clip !== undefined && !(isFiniteNum(full.clip) && full.clip > 0)) {
-    throw new RewardConfigError(`${at}.clip`, `must be a positive number (values are clipped to [-clip, clip]), got ${JSON.stringify(full.clip)}`);
-  }
-  const decay = full.decay;
-  if (decay !== undefined) {
-    if (typeof decay !== 'object' || decay === null) throw new RewardConfigError(`${at}.decay`, 'must be { beta, kappa }');
-    if (!(isFiniteNum(decay.beta) && decay.beta >= 0)) throw new RewardConfigError(`${at}.decay.beta`, `must be a number >= 0, got ${JSON.stringify(decay.beta)}`);
-    if (!(isFiniteNum(decay.kappa) && decay.kappa >= 0 && decay.kappa < 1)) throw new RewardConfigError(`${at}.decay.kappa`, `must be in [0, 1), got ${JSON.stringify(decay.kappa)}`);
-  }
-  if (full.episodic !== undefined && typeof full.episodic !== 'boolean') {
-    throw new RewardConfigError(`${at}.episodic`, `must be true or false, got ${JSON.stringify(full.episodic)}`);
-  }
-  const gamma = full.gamma ?? 0.99;
-  if (!(isFiniteNum(gamma) && gamma >= 0 && gamma < 1)) throw new RewardConfigError(`${at}.gamma`, `must be in [0, 1), got ${JSON.stringify(gamma)}`);
-  const name = full.name ?? cfg.source;
-  if (typeof name !== 'string' || name === '') throw new RewardConfigError(`${at}.name`, 'must be a non-empty string');
   if (taken.has(name)) throw new RewardConfigError(`${at}.name`, `duplicate component name "${name}"; give one of them a distinct \`name:\``);
   taken.add(name);
 
@@ -133,16 +128,11 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
     if (e instanceof RxgymError) throw new RewardConfigError(at, `source "${cfg.source}": ${e.message}`);
     throw e;
   }
-  const groupCfg = full.group;
-  if (groupCfg !== undefined && groupCfg !== 'extrinsic' && groupCfg !== 'intrinsic') {
-    throw new RewardConfigError(`${at}.group`, `must be "extrinsic" or "intrinsic", got ${JSON.stringify(groupCfg)}`);
-  }
   const group = groupCfg ?? (source.kind === 'extrinsic' ? 'extrinsic' : 'intrinsic');
-  const episodic = full.episodic ?? true;
   return {
     name, source, weight, episodic, group,
     normalizer: makeNormalizer(normalize, ctx.numEnvs, episodic, gamma),
-    clip: full.clip, decay,
+    clip, decay,
   };
 }
 

@@ -5,10 +5,13 @@ export { closestName } from './names.js';
 export { KWARG_WORDING, OPTION_WORDING, ScenarioError, show, type ParamWording } from './param-wording.js';
 
 /**
- * How an absent value is filled: from `default`, or, when the spec is `optional`, not at all (the key stays absent
- * and the caller supplies a computed default, e.g. `ctx.seed + 1009`).
+ * How an absent value is filled: from `default`; when the spec is `optional`, not at all (the key stays absent
+ * and the caller supplies a computed default, e.g. `ctx.seed + 1009`); when it is `required`, never (an error).
  */
-type Defaulted<T> = { default: T; optional?: false } | { optional: true; default?: undefined };
+type Defaulted<T> =
+  | { default: T; optional?: false; required?: false }
+  | { optional: true; default?: undefined; required?: false }
+  | { required: true; default?: undefined; optional?: false };
 
 /** One parameter's type, default and one-line doc; validation errors name the key. */
 export type ParamSpec = { doc: string } & (
@@ -148,7 +151,7 @@ function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, 
   for (const key of keys) {
     const spec = schema[key]!;
     const v = given[key];
-    if (v !== undefined) guard(() => { out[key] = checkValue(below(at, key), v, spec, errors); });
+    if (v !== undefined || spec.required) guard(() => { out[key] = checkValue(below(at, key), v, spec, errors); });
     else if (!spec.optional) out[key] = structuredClone(spec.default);
   }
   return out;

@@ -59,6 +59,22 @@ describe('parameter schema', () => {
     expect(owner({ sub: { k: 'r' } })).toThrow('Toy-v0: sub.k "r" is not supported; use one of p, q');
   });
 
+  it('required values have no default: missing is an error', () => {
+    const R = defineParams({
+      decay: {
+        kind: 'object', optional: true, doc: '',
+        fields: {
+          beta: { kind: 'number', min: 0, required: true, doc: '' },
+          kappa: { kind: 'number', min: 0, below: 1, required: true, doc: '' },
+        },
+      },
+    });
+    expect(resolveParams('c', { decay: { beta: 1, kappa: 0.5 } }, R).decay).toEqual({ beta: 1, kappa: 0.5 });
+    expect(() => resolveParams('c', { decay: { beta: 1 } }, R)).toThrow('c.decay.kappa: expected a number in [0, 1), got nothing');
+    expect(() => resolveParams('c', { decay: { beta: 1, kappa: 1 } }, R)).toThrow('c.decay.kappa: expected a number in [0, 1), got 1');
+    expect(resolveParams('c', {}, R)).toEqual({});
+  });
+
   it('unknown keys, in both wordings, and the error types', () => {
     expect(path({ nn: 1 })).toThrow(/^x\.nn: unknown hyper-parameter; did you mean "n"\? \(known: n, rate, mode, /);
     expect(owner({ nme: 'y' })).toThrow(/^Toy-v0: unknown option "nme"; known options: n, rate, .*; did you mean "name"\?$/);

@@ -67,7 +67,7 @@ describe('reward stack', () => {
     };
     expect(err([{ source: 'extrinsic' }, { source: 'extrinsik' }])).toMatch(/^rewards\[1\]\.source: unknown reward source "extrinsik"; did you mean "extrinsic"\?/);
     expect(err([{ source: 'echo', weight: -1 }])).toMatch(/^rewards\[0\]\.weight: negative weight/);
-    expect(err([{ source: 'echo', normalize: 'zscore' }])).toMatch(/^rewards\[0\]\.normalize: unknown normalisation/);
+    expect(err([{ source: 'echo', normalize: 'zscore' }])).toMatch(/^rewards\[0\]\.normalize: must be one of none, rms, minmax, got "zscore"/);
     expect(err([{ source: 'echo', decay: { beta: 1, kappa: 1 } }])).toMatch(/^rewards\[0\]\.decay\.kappa/);
     expect(err([{ source: 'echo', wieght: 1 }])).toMatch(/^rewards\[0\]\.wieght: unknown option.*did you mean "weight"/);
     expect(err([{ source: 'echo' }, { source: 'echo' }])).toMatch(/^rewards\[1\]\.name: duplicate/);

@@ -18,12 +18,13 @@ const S = defineParams({
   seed: { kind: 'number', optional: true, doc: '' },
   extra: { kind: 'object', default: {}, doc: '' },
   sub: { kind: 'object', default: {}, doc: '', fields: { k: { kind: 'enum', values: ['p', 'q'], optional: true, doc: '' } } },
+  need: { kind: 'object', optional: true, doc: '', fields: { b: { kind: 'number', required: true, doc: '' } } },
 });
 
 type P = ParamsOf<typeof S>;
 expectTypeOf<P>().toEqualTypeOf<{
   n: number; flag: boolean; mode: 'fast' | 'slow'; name: string; sizes: number[]; keys: ('a' | 'b')[];
-  tags: string[]; seed?: number; extra: Record<string, unknown>; sub: { k?: 'p' | 'q' };
+  tags: string[]; seed?: number; extra: Record<string, unknown>; sub: { k?: 'p' | 'q' }; need?: { b: number };
 }>();
 expectTypeOf(resolveParams('x', {}, S)).toEqualTypeOf<P>();
 // @ts-expect-error an enum value outside the literal union
