@@ -28,8 +28,10 @@ export { builtinRegistry } from './train/builtins.js';
 
 // The composition root: one registry of envs, agents and reward sources, passed to startRun and the bench runner.
 export { EnvRegistry, envRegistry, createRegistry, type Registry } from './core/registry.js';
-export { AgentRegistry, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
-export { resolveParams, ScenarioError, type ParamSchema, type ParamSpec } from './core/params.js';
+export { AgentRegistry, defineAgent, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
+export {
+  defineParams, resolveParams, ScenarioError, type ParamSchema, type ParamSpec, type ParamsOf, type ParamWording,
+} from './core/params.js';
 export {
   RewardRegistry, RewardConfigError, type RewardSource, type RewardEvent, type RewardKind, type RewardContext,
   type RewardComponentConfig, type RewardSourceFactory, type RewardSourceInfo,
