@@ -3,13 +3,14 @@
 // the rubric annotator or by an LLM annotator against a local OpenAI-compatible server that answers after 0 ms or
 // 500 ms (its own process), disk cache on (a fresh cache directory per run, so every label is a cache miss first).
 // Each run is `rxgym run` from dist/ in a child process; the configurations are interleaved over ROUNDS rounds.
-// Reported per run: steps/s, distinct messages seen, labels that reached the reward model within the run; then the
-// median steps/s of each configuration over the rubric's.
+// Reported per run: steps/s, steps per CPU-second of the training process (all its threads, the LLM worker included:
+// steadier than wall time on a shared machine), distinct messages seen, labels that reached the reward model within
+// the run; then the median of each configuration over the rubric's.
 // Run: npm run build && node test/bench/oni-annotation.mjs [rounds=2] [steps=20000]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -60,15 +61,24 @@ function scenario(dir, name, oni, llm) {
   return file;
 }
 
+// Preloaded into each run: its CPU time (user + system, every thread) written at exit.
+const CPU_HOOK = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => writeFileSync(process.env.RXGYM_BENCH_CPU, JSON.stringify(process.cpuUsage())));`;
+
 function run(file, out) {
   return new Promise((resolve, reject) => {
-    const args = [BIN, 'run', file, '--quiet', '--out', out];
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cpuFile = join(out, '..', `${basename(out)}.cpu.json`);
+    const hook = `data:text/javascript,${encodeURIComponent(CPU_HOOK)}`;
+    const args = ['--import', hook, BIN, 'run', file, '--quiet', '--out', out];
+    const env = { ...process.env, RXGYM_BENCH_CPU: cpuFile };
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`rxgym run ${file} exited ${code}: ${err}`));
-      resolve(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
+      const cpu = JSON.parse(readFileSync(cpuFile, 'utf8'));
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      resolve({ ...summary, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
     });
   });
 }
@@ -81,6 +91,7 @@ const configs = [
   { name: 'llm-500ms', oni: 'annotator: llm', server: slow },
 ];
 const sps = Object.fromEntries(configs.map((c) => [c.name, []]));
+const cpuSps = Object.fromEntries(configs.map((c) => [c.name, []]));
 try {
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of configs) {
@@ -90,8 +101,11 @@ try {
       const a = s.annotators?.oni ?? {};
       const distinct = s.explore?.distinctMessages ?? a.messages;
       sps[c.name].push(s.stepsPerSecond);
+      const perCpu = s.steps / s.cpuSeconds;
+      cpuSps[c.name].push(perCpu);
       const share = distinct ? ((100 * a.labelled) / distinct).toFixed(0) : '?';
       console.log(`${tag}: ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, ` +
+        `${perCpu.toFixed(0)} steps/CPU-s, ` +
         `labelled ${a.labelled} of ${distinct} distinct messages (${share}%), ` +
         `failures ${a.failures ?? 0}, dropped ${a.dropped ?? 0}`);
     }
@@ -103,5 +117,7 @@ try {
 const median = (x) => [...x].sort((p, q) => p - q)[Math.floor((x.length - 1) / 2)];
 for (const c of configs.slice(1)) {
   const m = median(sps[c.name]), base = median(sps.rubric);
-  console.log(`${c.name}: median ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}`);
+  const mc = median(cpuSps[c.name]), basec = median(cpuSps.rubric);
+  console.log(`${c.name}: median ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}; ` +
+    `${mc.toFixed(0)} steps/CPU-s = ${(mc / basec).toFixed(2)}x the rubric's ${basec.toFixed(0)}`);
 }
