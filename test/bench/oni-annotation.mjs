@@ -118,6 +118,6 @@ const median = (x) => [...x].sort((p, q) => p - q)[Math.floor((x.length - 1) / 2
 for (const c of configs.slice(1)) {
   const m = median(sps[c.name]), base = median(sps.rubric);
   const mc = median(cpuSps[c.name]), basec = median(cpuSps.rubric);
-  console.log(`${c.name}: median ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}; ` +
+  console.log(`${c.name}: ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}, ` +
     `${mc.toFixed(0)} steps/CPU-s = ${(mc / basec).toFixed(2)}x the rubric's ${basec.toFixed(0)}`);
 }
