@@ -11,7 +11,7 @@ const MASS = [200, 40, 40];
 
 /**
  * Draws the arena from above into one reused frame: a light floor with the unit grid of its exploration cells, a
- * dark wall border and the point mass as a red disc (radius 0.4 units, at least 1.5 pixels). +y points up.
+ * dark wall border and the point mass as a red disc (radius 0.4 units, at least 1/24 of the frame). +y points up.
  */
 export class ArenaFrames {
   readonly frame: RgbFrame;
@@ -51,7 +51,8 @@ export class ArenaFrames {
     data.set(this.background);
     const s = this.size;
     const cx = ((x + s) / (2 * s)) * width, cy = ((s - y) / (2 * s)) * height;
-    const rx = Math.max(1.5, (0.4 / (2 * s)) * width), ry = Math.max(1.5, (0.4 / (2 * s)) * height);
+    // at least 1/24 of the frame: an image encoder that sees a downsampled frame still sees the mass
+    const rx = Math.max(width / 24, (0.4 / (2 * s)) * width), ry = Math.max(height / 24, (0.4 / (2 * s)) * height);
     const y0 = Math.max(0, Math.floor(cy - ry)), y1 = Math.min(height - 1, Math.ceil(cy + ry));
     const x0 = Math.max(0, Math.floor(cx - rx)), x1 = Math.min(width - 1, Math.ceil(cx + rx));
     for (let py = y0; py <= y1; py++) {

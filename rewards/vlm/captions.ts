@@ -104,21 +104,29 @@ export function caption(family: CaptionFamily, rels: readonly string[]): string 
 }
 
 /**
- * Ground-truth progress of a state towards the usual goal of its family, for correlation: minus the distance to the
- * stairs (dungeon) or the goal (Manip with a goal), the fixture's open fraction, the head height (humanoid), minus the
- * pole angle; undefined when there is none.
+ * Ground-truth progress of a state towards the usual goal of its env, for correlation with rewards: minus the distance
+ * to the stairs (dungeon) or to the goal (Manip with a goal), the fixture's open fraction (closed fraction for the
+ * Close tasks), the lower hand's height above the head (ArmsUp), the head height (other humanoids), minus the pole
+ * angle, x + y (arena: towards the top right); undefined when there is none.
  */
-export function progressOf(family: CaptionFamily | undefined, state: unknown): number | undefined {
+export function progressOf(envId: string, state: unknown): number | undefined {
+  const family = captionFamily(envId);
   if (family === 'dungeon') {
     const s = state as DungeonLike;
     return s.stairs.down ? -cheb([s.player.x, s.player.y], s.stairs.down) : undefined;
   }
   if (family === 'manip') {
     const s = state as ManipLike;
-    if (s.fixture) return s.fixture.openFraction;
+    if (s.fixture) return envId.includes('Close') ? 1 - s.fixture.openFraction : s.fixture.openFraction;
     return s.goal ? -dist(s.gripper.pos, s.goal) : undefined;
   }
-  if (family === 'humanoid') return (state as HumanoidLike).points.head?.[2];
+  if (family === 'humanoid') {
+    const s = state as HumanoidLike;
+    const head = s.points.head?.[2] ?? 0;
+    if (envId.includes('ArmsUp')) return Math.min(s.points.right_hand?.[2] ?? 0, s.points.left_hand?.[2] ?? 0) - head;
+    return head;
+  }
   if (family === 'pendulum') return -Math.abs((state as PendulumLike).pole.angle);
+  if (family === 'arena') return (state as ArenaLike).x + (state as ArenaLike).y;
   return undefined;
 }

@@ -5,6 +5,7 @@ import type { EnvRegistry } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Space } from '../../src/core/spaces.js';
 import { unwrap } from '../../src/core/wrapper.js';
+import { expertFor } from './experts.js';
 import type { FrameBatch } from '../../src/stream/batch.js';
 
 /** What a played episode step left: its frame (in the returned FrameBatch), state, success and episode/step. */
@@ -20,7 +21,7 @@ export interface PlayOptions {
   frames: FrameRequest;
   episodes: number;
   seed: number;
-  policy: PlayPolicy | 'random';
+  policy: PlayPolicy | 'random' | 'expert' | 'mixed';
   /** Cap on steps per episode (default: the env's own limit). */
   maxSteps?: number;
   kwargs?: Record<string, unknown>;
@@ -40,6 +41,19 @@ export function randomPolicy(space: Space<unknown>): PlayPolicy {
 }
 
 /**
+ * A named policy: `random`, `expert` (the env's scripted expert, reading `state()`), or `mixed` (blocks of 16 steps
+ * alternating expert and random, so that frames near and far from the goal both occur).
+ */
+export function namedPolicy(kind: string, envId: string, space: Space<unknown>): PlayPolicy {
+  if (kind === 'random') return randomPolicy(space);
+  if (kind !== 'expert' && kind !== 'mixed') throw new RxgymError(`unknown policy "${kind}"; use random, expert or mixed`);
+  const expert = expertFor(envId);
+  if (kind === 'expert') return (_o, state) => expert(state);
+  let t = 0;
+  return (_o, state, rng) => ((t++ >> 4) % 2 === 0 ? expert(state) : space.sample(rng));
+}
+
+/**
  * Play `episodes` episodes of one env and keep every step's frame (the state after the step), state and success:
  * frames in one buffer, states as the env reports them. For `rxgym vlm score/frames/pretrain`, not for training.
  */
@@ -51,7 +65,7 @@ export function playEpisodes(o: PlayOptions): { frames: FrameBatch; steps: Playe
     }
     (unwrap(env) as unknown as FrameSource).requestFrames(o.frames);
     const rng = new Rng(o.seed);
-    const policy = o.policy === 'random' ? randomPolicy(env.actionSpace) : o.policy;
+    const policy = typeof o.policy === 'string' ? namedPolicy(o.policy, o.envId, env.actionSpace) : o.policy;
     const size = o.frames.width * o.frames.height * 3;
     const chunks: Uint8Array[] = [];
     const steps: PlayedStep[] = [];

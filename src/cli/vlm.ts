@@ -6,9 +6,8 @@ import { PNG } from 'pngjs';
 import { initBackend } from '../tensor/backend.js';
 import { cliRegistry } from './registry.js';
 import { UsageError } from './usage.js';
-import { captionFamily, progressOf } from '../../rewards/vlm/captions.js';
-import { expertFor } from '../../rewards/vlm/experts.js';
-import { playEpisodes, type PlayPolicy } from '../../rewards/vlm/play.js';
+import { progressOf } from '../../rewards/vlm/captions.js';
+import { playEpisodes } from '../../rewards/vlm/play.js';
 import { openEncoder } from '../../rewards/vlm/encoders.js';
 import { GoalBaselineReward } from '../../rewards/vlm/goal-baseline.js';
 import { pearson, rocAuc } from '../../rewards/vlm/quality.js';
@@ -26,13 +25,9 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   return n;
 }
 
-function policyOf(flag: string, envId: string): PlayPolicy | 'random' {
-  if (flag === 'random') return 'random';
-  if (flag === 'expert') {
-    const expert = expertFor(envId);
-    return (_o, state) => expert(state);
-  }
-  throw new UsageError(`--policy "${flag}" is not supported by rxgym vlm: use random or expert (trained run directories: not yet)`);
+function policyOf(flag: string): 'random' | 'expert' | 'mixed' {
+  if (flag === 'random' || flag === 'expert' || flag === 'mixed') return flag;
+  throw new UsageError(`--policy "${flag}" is not supported by rxgym vlm: use random, expert or mixed (trained run directories: not yet)`);
 }
 
 /** Play the episodes a command asks for, with frames of the encoder's size unless --width/--height say otherwise. */
@@ -49,7 +44,7 @@ async function framesFor(o: FrameFlags): Promise<{ encoder: ImageTextEncoder; pl
   try {
     const played = playEpisodes({
       envs: registry.envs, envId: o.env, frames: { width, height, ...(o.camera ? { camera: o.camera } : {}) },
-      episodes: int('episodes', o.episodes, 1)!, seed: int('seed', o.seed, 0)!, policy: policyOf(o.policy, o.env),
+      episodes: int('episodes', o.episodes, 1)!, seed: int('seed', o.seed, 0)!, policy: policyOf(o.policy),
       maxSteps: int('max-steps', o.maxSteps, 1),
     });
     return { encoder, played };
@@ -63,7 +58,7 @@ function frameOptions(c: Command): Command {
   return c
     .requiredOption('--env <id>', 'env id, e.g. Manip-Reach-v0')
     .option('--encoder <spec>', 'builtin, onnx:<dir> or http', 'builtin')
-    .option('--policy <p>', 'random or expert (scripted, where the env has one)', 'random')
+    .option('--policy <p>', 'random, expert (scripted, where the env has one) or mixed (16-step blocks of each)', 'random')
     .option('--episodes <n>', 'episodes to play', '3')
     .option('--max-steps <n>', 'cap on steps per episode (default: the env limit)')
     .option('--seed <s>', 'seed of the first episode', '0')
@@ -95,14 +90,13 @@ export function registerVlmCommand(program: Command): void {
         const g = await encoder.embedTexts([o.goal]);
         const b = await encoder.embedTexts([o.baseline ?? neutralBaseline(o.env)]);
         const reward = new GoalBaselineReward(g, b, encoder.dim, alpha);
-        const family = captionFamily(o.env);
         const rewards: number[] = [], success: number[] = [], progR: number[] = [], prog: number[] = [];
         const lines: string[] = [];
         played.steps.forEach((s, i) => {
           const r = reward.score(emb, i);
           rewards.push(r);
           success.push(s.success ? 1 : 0);
-          const p = progressOf(family, s.state);
+          const p = progressOf(o.env, s.state);
           if (p !== undefined) { progR.push(r); prog.push(p); }
           const line = { episode: s.episode, step: s.step, reward: Number(r.toFixed(5)), success: s.success ?? null, ...(p !== undefined ? { progress: Number(p.toFixed(4)) } : {}) };
           lines.push(o.json ? JSON.stringify(line) : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`);
