@@ -3,6 +3,7 @@ import { ExtrinsicSource } from './extrinsic.js';
 import { registerIntrinsic, registerOni } from './intrinsic/index.js';
 import { registerCode } from './code/index.js';
 import { registerVlm } from './vlm/index.js';
+import { registerProcess } from './process/index.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
 export {
@@ -23,6 +24,7 @@ const families: Array<(sources: RewardRegistry) => void> = [
   registerOni,
   registerCode,
   registerVlm,
+  registerProcess,
 ];
 
 /** Register every built-in reward source family into `sources`. */

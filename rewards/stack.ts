@@ -8,6 +8,9 @@ import { loadStateFile, saveStateFile } from '../src/tensor/state-file.js';
 import { closestName, defineParams, pickParams, resolveParams } from '../src/core/params.js';
 import { REWARD_WORDING } from './options.js';
 import type { FrameRequest } from '../src/core/capabilities.js';
+import type { ConstraintValues } from '../src/stream/batch.js';
+import { BatchStepTransform, parseTransform } from './process/step-transform.js';
+import { LagrangeMultiplier, parseConstraint, type RangedSource } from './process/constraints.js';
 import {
   RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
   type RewardRegistry, type RewardSource,
@@ -26,6 +29,8 @@ export interface RewardStack extends BatchAnnotator {
   readonly componentNames: readonly string[];
   /** The built sources by component name (for inspection and tests). */
   readonly sources: ReadonlyMap<string, RewardSource>;
+  /** Names of the constraint components (`constraint:`), in config order: the agent gives each a value head. */
+  readonly constraintNames: readonly string[];
   /** Write every component's learned state to `dir/stack.json`, its network weights to `dir/stack.bin`. */
   save(dir: string): void;
   /** Restore what `save` wrote; throws when the components differ. */
@@ -63,7 +68,9 @@ const STACK_PARAMS = defineParams({
   gamma: { kind: 'number', min: 0, below: 1, default: 0.99, doc: 'discount of the rms normaliser' },
   group: { kind: 'enum', values: ['extrinsic', 'intrinsic'], optional: true, doc: 'value head (default by kind)' },
 });
-const STACK_KEYS = ['source', ...Object.keys(STACK_PARAMS)];
+/** Keys of step-wise components (rewards/process): a bounded transform, and a constraint instead of a weight. */
+const PROCESS_KEYS = ['transform', 'eta', 'constraint'];
+const STACK_KEYS = ['source', ...Object.keys(STACK_PARAMS), ...PROCESS_KEYS];
 
 interface Component {
   name: string;
@@ -74,6 +81,10 @@ interface Component {
   decay: { beta: number; kappa: number } | undefined;
   episodic: boolean;
   group: 'extrinsic' | 'intrinsic';
+  /** A bounded transform of the source's values (clip, delta, clip+delta, shaping), applied before normalising. */
+  transform?: BatchStepTransform;
+  /** Set for a constraint: the component stays out of the total and gets a Lagrange multiplier instead. */
+  constraint?: LagrangeMultiplier;
 }
 
 /** Throws when `url` is not an absolute http(s) URL. */
@@ -129,12 +140,26 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
     throw e;
   }
   const group = groupCfg ?? (source.kind === 'extrinsic' ? 'extrinsic' : 'intrinsic');
+  let transform: BatchStepTransform | undefined;
+  let constraint: LagrangeMultiplier | undefined;
+  try {
+    const t = parseTransform(full, at, gamma);
+    if (t) transform = new BatchStepTransform(t, ctx.numEnvs);
+    const c = parseConstraint(cfg, at, source as RangedSource, t);
+    if (c) constraint = new LagrangeMultiplier(name, c, ctx.numEnvs, ctx.seed + 7919 * (i + 1));
+  } catch (e) {
+    source.dispose?.();
+    throw e;
+  }
   return {
     name, source, weight, episodic, group,
     normalizer: makeNormalizer(normalize, ctx.numEnvs, episodic, gamma),
-    clip, decay,
+    clip, decay, ...(transform ? { transform } : {}), ...(constraint ? { constraint } : {}),
   };
 }
+
+/** A component's entry in stack.json: its normaliser, and the learned state of its source, transform, constraint. */
+interface SavedComponent { normalizer: unknown; source?: unknown; transform?: unknown; constraint?: unknown }
 
 /** The one frame request of the sources that read frames (they must agree: the rollout renders one size). */
 function framesOf(comps: Component[]): FrameRequest | undefined {
@@ -153,17 +178,20 @@ class Stack implements RewardStack {
   readonly needsFrames: FrameRequest | undefined;
   readonly componentNames: readonly string[];
   readonly sources: ReadonlyMap<string, RewardSource>;
+  readonly constraintNames: readonly string[];
   private readonly own = new Subject<RewardEvent>();
   private readonly episodicGroups: { extrinsic: boolean; intrinsic: boolean };
 
   constructor(private readonly comps: Component[]) {
     this.componentNames = comps.map((c) => c.name);
+    this.constraintNames = comps.filter((c) => c.constraint).map((c) => c.name);
     this.sources = new Map(comps.map((c) => [c.name, c.source]));
     this.needsStates = comps.some((c) => c.source.needsStates === true);
     this.needsFrames = framesOf(comps);
     const side = comps.flatMap((c) => (c.source.events$ ? [c.source.events$] : []));
     this.events$ = merge(this.own, ...side);
-    const ofGroup = (g: 'extrinsic' | 'intrinsic') => comps.filter((c) => c.group === g).every((c) => c.episodic);
+    const ofGroup = (g: 'extrinsic' | 'intrinsic') =>
+      comps.filter((c) => c.group === g && !c.constraint).every((c) => c.episodic);
     this.episodicGroups = { extrinsic: ofGroup('extrinsic'), intrinsic: ofGroup('intrinsic') };
   }
 
@@ -173,14 +201,21 @@ class Stack implements RewardStack {
     const groups = { extrinsic: new Float32Array(n), intrinsic: new Float32Array(n) };
     const components: Record<string, RewardComponentValues> = {};
     const parts: Record<string, PartStats> = {};
+    const constraints: ConstraintValues[] = [];
     for (const c of this.comps) {
-      const raw = c.source.compute(batch);
+      let raw = c.source.compute(batch);
       if (raw.length !== n) {
         throw new RxgymError(`reward source "${c.name}" returned ${raw.length} values for a batch of ${n} transitions; a source must return one value per transition`);
       }
       let bad = 0;
       for (let k = 0; k < n; k++) if (!Number.isFinite(raw[k]!)) { raw[k] = 0; bad++; }
       if (bad > 0) this.emit(c.name, 'error', { message: `${bad} non-finite values replaced by 0`, count: bad });
+      if (c.transform) raw = c.transform.apply(raw, batch);
+      if (c.constraint) {
+        constraints.push(c.constraint.observe(raw, batch));
+        components[c.name] = { raw, scaled: raw, group: c.group };
+        continue;
+      }
       const scaled = c.normalizer.apply(raw, batch, new Float32Array(n));
       for (let k = 0; k < n; k++) {
         let v = scaled[k]!;
@@ -199,6 +234,7 @@ class Stack implements RewardStack {
     const out: AnnotatedBatch = {
       ...batch, components, total, groups, episodic: { ...this.episodicGroups },
       ...(Object.keys(parts).length > 0 ? { parts } : {}),
+      ...(constraints.length > 0 ? { constraints } : {}),
     };
     this.emit('stack', 'info', { step: batch.globalStep, components: summarizeComponents(out) });
     return out;
@@ -209,9 +245,13 @@ class Stack implements RewardStack {
   }
 
   save(dir: string): void {
-    const components: Record<string, { normalizer: unknown; source?: unknown }> = {};
+    const components: Record<string, SavedComponent> = {};
     for (const c of this.comps) {
-      components[c.name] = { normalizer: c.normalizer.state(), ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}) };
+      components[c.name] = {
+        normalizer: c.normalizer.state(), ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}),
+        ...(c.transform ? { transform: c.transform.state() } : {}),
+        ...(c.constraint ? { constraint: c.constraint.state() } : {}),
+      };
     }
     saveStateFile(dir, 'stack', { version: 2, components });
   }
@@ -219,7 +259,7 @@ class Stack implements RewardStack {
   load(dir: string): void {
     const path = join(dir, 'stack.json');
     if (!existsSync(path)) throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
-    const saved = loadStateFile(dir, 'stack') as { components: Record<string, { normalizer: unknown; source?: unknown }> };
+    const saved = loadStateFile(dir, 'stack') as { components: Record<string, SavedComponent> };
     const names = Object.keys(saved.components).sort().join(', ');
     if (names !== [...this.componentNames].sort().join(', ')) {
       throw new RxgymError(`reward stack checkpoint ${path} holds components [${names}] but the scenario has [${this.componentNames.join(', ')}]; resume with the same rewards: list`);
@@ -228,6 +268,8 @@ class Stack implements RewardStack {
       const s = saved.components[c.name]!;
       c.normalizer.restore(s.normalizer);
       if (s.source !== undefined && checkpointable(c.source)) c.source.loadState(s.source);
+      if (s.transform !== undefined) c.transform?.restore(s.transform);
+      if (s.constraint !== undefined) c.constraint?.restore(s.constraint);
     }
   }
 

@@ -73,6 +73,22 @@ export interface AnnotatedBatch extends TransitionBatch {
    * `<component>/<part>`: logged and plotted beside the components, not summed into the reward.
    */
   parts?: Record<string, PartStats>;
+  /** Constraint components (not summed into `total`): their values and Lagrange multipliers, in config order. */
+  constraints?: ConstraintValues[];
+}
+
+/** One constraint component of an annotated batch. */
+export interface ConstraintValues {
+  name: string;
+  kind: 'atLeast' | 'equal';
+  /** θ: the mean episodic value the component must reach (atLeast) or hold (equal). */
+  threshold: number;
+  /** The component's per-transition values (after its transform), for its own advantage. */
+  rewards: Float32Array;
+  /** λ, squashed: sigmoid (atLeast) or tanh (equal). */
+  multiplier: number;
+  /** Mean episodic value of the episodes that ended in this batch, when some did. */
+  episodeMean?: number;
 }
 
 /** Statistics of one reward part over a batch (the shape of a `rewards` event entry). */
