@@ -8,6 +8,7 @@ import { startRun } from '../train/run.js';
 import { measureEnvThroughput } from '../bench/env-throughput.js';
 import { planBench } from '../bench/matrix.js';
 import { runBench } from '../bench/runner.js';
+import { benchOnQueue } from './bench-queue.js';
 import { registerAll } from '../../envs/index.js';
 import { wireTraining } from './watch.js';
 
@@ -29,7 +30,12 @@ function readYaml(file: string): unknown {
 
 const fmt = (x: number | null): string => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
-async function benchMatrix(file: string, o: { out?: string; jobs: string; resume?: boolean; every?: string; list?: boolean }): Promise<void> {
+interface BenchCliOptions {
+  out?: string; jobs: string; resume?: boolean; every?: string; list?: boolean;
+  queue?: string; attempts?: string; retryDelay?: string;
+}
+
+async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
   wireTraining();
   const name = basename(file).replace(/\.(ya?ml|json)$/, '');
   const plan = planBench(readYaml(file), name);
@@ -46,6 +52,7 @@ async function benchMatrix(file: string, o: { out?: string; jobs: string; resume
     process.stdout.write(`${plan.name}: ${plan.runs.length} runs (all scenarios valid), ${plan.runs[0]!.steps.toLocaleString('en-US')} steps each\n${plan.runs.map((r) => `  ${r.key}`).join('\n')}\n`);
     return;
   }
+  if (o.queue !== undefined) return benchOnQueue(file, plan, { ...o, queue: o.queue });
   const jobs = posInt('jobs', o.jobs);
   const tty = Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
   const main = process.argv[1]!;
@@ -88,6 +95,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--resume', 'skip the runs that already finished in --out')
     .option('--every <ms>', 'progress refresh interval')
     .option('--list', 'validate every run and list them, without running')
+    .option('--queue <url>', 'run on a Redis queue (redis://host:6379) served by `rxgym worker`s; again: resumes')
+    .option('--attempts <n>', 'with --queue: tries of a failing run before it is reported failed', '3')
+    .option('--retry-delay <ms>', 'with --queue: delay before the first retry, doubled for each further one', '10000')
     .action(benchMatrix);
 
   bench

@@ -10,6 +10,7 @@ import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
 import { registerRewardCommand } from './reward.js';
 import { registerPlotCommand } from './plot.js';
+import { registerWorkerCommand } from './worker.js';
 import { registerVlmCommand } from './vlm.js';
 
 const program = new Command();
@@ -31,6 +32,7 @@ registerBenchCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
 registerPlotCommand(program);
+registerWorkerCommand(program);
 registerVlmCommand(program);
 
 async function main(): Promise<void> {
