@@ -32,7 +32,9 @@ export const DQN_PARAMS = defineParams({
   double: { kind: 'boolean', default: true, doc: 'double DQN: the online net picks the next action, the target net values it' },
   nStep: { kind: 'number', integer: true, positive: true, default: 1, doc: 'n-step returns' },
   maxGradNorm: { kind: 'number', min: 0, default: 0, doc: 'global gradient-norm clip (0: off)' },
-  network: { kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [120, 84], activation: 'relu' }, doc: 'network config' },
+  network: {
+    kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [120, 84], activation: 'relu' }, doc: 'network config',
+  },
 });
 
 /** DqnAgent's resolved hyper-parameters. */

@@ -29,7 +29,9 @@ export const SAC_PARAMS = defineParams({
   alpha: { kind: 'number', min: 0, default: 0.2, doc: 'entropy coefficient (initial value when autotune)' },
   autotune: { kind: 'boolean', default: true, doc: 'automatic entropy tuning towards -|A| entropy' },
   updatesPerStep: { kind: 'number', positive: true, default: 1, doc: 'critic updates per env step' },
-  network: { kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [256, 256], activation: 'relu' }, doc: 'network config' },
+  network: {
+    kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [256, 256], activation: 'relu' }, doc: 'network config',
+  },
 });
 
 /** SacAgent's resolved hyper-parameters. */

@@ -1,9 +1,11 @@
 import { pickParams, resolveParams, type ParamSchema, type ParamsOf, type ParamWording } from '../src/core/params.js';
 import { RewardConfigError, type RewardComponentConfig } from '../src/core/reward.js';
 
-/** Reward options word their errors by key (`beta: must be a number >= 0, got -1`); the stack prefixes `rewards[i].`. */
+/** Reward options word errors by key (`beta: must be a number >= 0, got -1`); the stack prefixes `rewards[i].`. */
 export const REWARD_WORDING: ParamWording = {
-  noun: 'option', verb: 'must be', error: (path, detail) => new RewardConfigError(path, detail),
+  noun: 'option',
+  verb: 'must be',
+  error: (path, detail) => new RewardConfigError(path, detail),
 };
 
 /**

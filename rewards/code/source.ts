@@ -29,7 +29,7 @@ const CODE_PARAMS = defineParams({
 /** Options of the `code` source, as given. */
 export type CodeSourceOptions = Partial<ParamsOf<typeof CODE_PARAMS>>;
 
-/** What happens when reward code fails on a transition: stop the run, score it 0, or score it 0 and leave it out of the statistics. */
+/** When reward code fails on a transition: stop the run, score it 0, or score it 0 outside the statistics. */
 export type OnErrorPolicy = ParamsOf<typeof CODE_PARAMS>['onError'];
 
 /** Option names of the `code` source, for the stack's validation. */
@@ -142,7 +142,8 @@ export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext)
   } else {
     source = code!;
   }
-  const sandbox = RewardSandbox.compile(source, { filename: file ?? 'inline-reward.ts', timeLimitMs, memoryMb, maxAbs });
+  const filename = file ?? 'inline-reward.ts';
+  const sandbox = RewardSandbox.compile(source, { filename, timeLimitMs, memoryMb, maxAbs });
   const name = typeof cfg.name === 'string' ? cfg.name : 'code';
   return new CodeRewardSource(name, sandbox, onError, ctx.actionSpace instanceof Discrete);
 }

@@ -7,7 +7,7 @@ import { defineParams } from '../../src/core/params.js';
 import { sourceOptions } from '../options.js';
 
 const COUNT_PARAMS = defineParams({
-  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step before hashing (0: off)' },
+  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step for hashing (0: off)' },
 });
 
 /**

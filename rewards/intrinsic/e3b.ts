@@ -17,7 +17,8 @@ import { sourceOptions } from '../options.js';
 /** The checkpoint of an E3B source. */
 interface E3BState { nets: TrainedState; bonus: number[][]; tracker: number[]; rng: RngState }
 
-const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+const int = (min: number, dflt: number, doc: string) =>
+  ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
 
 /** E3B's options (seed: the run's seed + 2003 when absent). */
 const E3B_PARAMS = defineParams({

@@ -9,8 +9,8 @@ import { RND_OPTIONS, rndSettings } from './rnd.js';
 import { RndNets } from './rnd-nets.js';
 
 const NOVELD_PARAMS = defineParams({
-  alpha: { kind: 'number', min: 0, default: 0.5, doc: "weight of the current state's novelty: max(nov(s') - alpha nov(s), 0)" },
-  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step for first visits (0: off)' },
+  alpha: { kind: 'number', min: 0, default: 0.5, doc: "weight of the state's novelty in max(nov(s') - alpha nov(s), 0)" },
+  resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step for hashing (0: off)' },
 });
 
 /**

@@ -6,7 +6,8 @@ import { defineParams } from '../../src/core/params.js';
 import { sourceOptions } from '../options.js';
 import { RndNets, type RndSettings } from './rnd-nets.js';
 
-const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+const int = (min: number, dflt: number, doc: string) =>
+  ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
 
 /** The RND networks' options, shared by `rnd` and `noveld` (seed: the run's seed + 1009 when absent). */
 const RND_PARAMS = defineParams({

@@ -24,13 +24,22 @@ export const OPTION_WORDING: ParamWording = { style: 'owner', noun: 'option' };
 export const KWARG_WORDING: ParamWording = { style: 'owner', noun: 'kwarg' };
 
 /** Bounds of a number (or of each number of a list); `below` is an exclusive upper bound. */
-export interface NumberBounds { min?: number; max?: number; below?: number; positive?: boolean; integer?: boolean }
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  below?: number;
+  positive?: boolean;
+  integer?: boolean;
+}
 
 /** The scenario error type: names the key path and what was expected. */
 export class ScenarioError extends RxgymError {
   /** The message without the leading `path: `. */
   readonly detail: string;
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
     this.name = 'ScenarioError';
     this.detail = detail;
@@ -50,8 +59,12 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? `an ${word}` 
 /** "a positive integer", "a number in [0, 1)", "an integer >= 1"; constructors say "finite number". */
 export function describeNumber(b: NumberBounds, w: ParamWording): string {
   const noun = b.integer ? 'integer' : w.style === 'owner' ? 'finite number' : 'number';
-  const upper = b.max !== undefined ? { sign: '<=', close: ']', at: b.max } : b.below !== undefined
-    ? { sign: '<', close: ')', at: b.below } : undefined;
+  const upper =
+    b.max !== undefined
+      ? { sign: '<=', close: ']', at: b.max }
+      : b.below !== undefined
+        ? { sign: '<', close: ')', at: b.below }
+        : undefined;
   if (b.positive) return `a positive ${b.integer ? 'integer' : 'number'}${upper ? ` ${upper.sign} ${upper.at}` : ''}`;
   if (b.min !== undefined && upper) return `${article(noun)} in [${b.min}, ${upper.at}${upper.close}`;
   if (b.min !== undefined) return `${article(noun)} >= ${b.min}`;
@@ -61,7 +74,9 @@ export function describeNumber(b: NumberBounds, w: ParamWording): string {
 
 /** The plural of a number phrase, for lists: "positive integers", "numbers in [0, 1]". */
 export function describeList(b: NumberBounds, w: ParamWording): string {
-  return describeNumber(b, w).replace(/^an? /, '').replace(/(integer|number)/, '$1s');
+  return describeNumber(b, w)
+    .replace(/^an? /, '')
+    .replace(/(integer|number)/, '$1s');
 }
 
 /** What went wrong with one key. */
@@ -83,7 +98,8 @@ function ownerDetail(noun: string, key: string, p: ParamProblem): string {
 }
 
 function pathDetail(noun: string, verb: string, p: ParamProblem): string {
-  if ('unknown' in p) return `unknown ${noun}${p.hint ? `; did you mean "${p.hint}"?` : ''} (known: ${p.unknown.join(', ')})`;
+  if ('unknown' in p)
+    return `unknown ${noun}${p.hint ? `; did you mean "${p.hint}"?` : ''} (known: ${p.unknown.join(', ')})`;
   return `${verb} ${p.expected}, got ${show(p.got)}`;
 }
 

@@ -1,5 +1,5 @@
 import { closestName } from './names.js';
-import { ScenarioError, describeList, describeNumber, paramError, show, type NumberBounds, type ParamWording } from './param-wording.js';
+import { describeList, describeNumber, paramError, type NumberBounds, type ParamWording } from './param-wording.js';
 
 export { closestName } from './names.js';
 export { KWARG_WORDING, OPTION_WORDING, ScenarioError, show, type ParamWording } from './param-wording.js';
@@ -28,17 +28,25 @@ export type ParamSpec = { doc: string } & (
 export type ParamSchema = { readonly [key: string]: ParamSpec };
 
 /** The value type one spec resolves to. */
-export type ParamValueOf<P> =
-  P extends { kind: 'number' } ? number
-    : P extends { kind: 'boolean' } ? boolean
-      : P extends { kind: 'enum'; values: readonly (infer V extends string)[] } ? V
-        : P extends { kind: 'string' } ? string
-          : P extends { kind: 'numbers' } ? number[]
-            : P extends { kind: 'strings'; values: readonly (infer V extends string)[] } ? V[]
-              : P extends { kind: 'strings' } ? string[]
-                : P extends { kind: 'object'; fields: infer F extends ParamSchema } ? ParamsOf<F>
-                  : P extends { kind: 'object' } ? Record<string, unknown>
-                    : never;
+export type ParamValueOf<P> = P extends { kind: 'number' }
+  ? number
+  : P extends { kind: 'boolean' }
+    ? boolean
+    : P extends { kind: 'enum'; values: readonly (infer V extends string)[] }
+      ? V
+      : P extends { kind: 'string' }
+        ? string
+        : P extends { kind: 'numbers' }
+          ? number[]
+          : P extends { kind: 'strings'; values: readonly (infer V extends string)[] }
+            ? V[]
+            : P extends { kind: 'strings' }
+              ? string[]
+              : P extends { kind: 'object'; fields: infer F extends ParamSchema }
+                ? ParamsOf<F>
+                : P extends { kind: 'object' }
+                  ? Record<string, unknown>
+                  : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -46,10 +54,13 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
  * The resolved table of a schema: every key with a default is present, `optional` ones may be absent.
  * An erased schema (plain `ParamSchema`) resolves to `Record<string, unknown>`.
  */
-export type ParamsOf<S extends ParamSchema> = string extends keyof S ? Record<string, unknown> : Simplify<
-  { -readonly [K in keyof S as S[K] extends { optional: true } ? never : K]: ParamValueOf<S[K]> }
-  & { -readonly [K in keyof S as S[K] extends { optional: true } ? K : never]?: ParamValueOf<S[K]> }
->;
+export type ParamsOf<S extends ParamSchema> = string extends keyof S
+  ? Record<string, unknown>
+  : Simplify<
+      { -readonly [K in keyof S as S[K] extends { optional: true } ? never : K]: ParamValueOf<S[K]> } & {
+        -readonly [K in keyof S as S[K] extends { optional: true } ? K : never]?: ParamValueOf<S[K]>;
+      }
+    >;
 
 /** Declare a schema keeping its literal types (enum values), so that `ParamsOf<typeof S>` is precise. */
 export function defineParams<const S extends ParamSchema>(schema: S): S {
@@ -57,7 +68,11 @@ export function defineParams<const S extends ParamSchema>(schema: S): S {
 }
 
 /** Where a value sits: the root (a key path or an owner) and the key path below it. */
-interface At { root: string; key: string; w: ParamWording }
+interface At {
+  root: string;
+  key: string;
+  w: ParamWording;
+}
 
 const below = (at: At, key: string): At => ({ ...at, key: at.key ? `${at.key}.${key}` : key });
 const item = (at: At, i: number): At => ({ ...at, key: `${at.key}[${i}]` });
@@ -71,12 +86,15 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 }
 
 function inBounds(v: unknown, b: NumberBounds): v is number {
-  return typeof v === 'number' && Number.isFinite(v)
-    && (!b.integer || Number.isInteger(v))
-    && (!b.positive || v > 0)
-    && (b.min === undefined || v >= b.min)
-    && (b.max === undefined || v <= b.max)
-    && (b.below === undefined || v < b.below);
+  return (
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (!b.integer || Number.isInteger(v)) &&
+    (!b.positive || v > 0) &&
+    (b.min === undefined || v >= b.min) &&
+    (b.max === undefined || v <= b.max) &&
+    (b.below === undefined || v < b.below)
+  );
 }
 
 function checkNumber(at: At, v: unknown, b: NumberBounds): number {
@@ -84,8 +102,15 @@ function checkNumber(at: At, v: unknown, b: NumberBounds): number {
   return v;
 }
 
-function checkList<T>(at: At, v: unknown, what: string, nonEmpty: boolean | undefined, each: (a: At, x: unknown) => T): T[] {
-  if (!Array.isArray(v) || (nonEmpty && v.length === 0)) fail(at, `${nonEmpty ? 'a non-empty' : 'a'} list of ${what}`, v);
+function checkList<T>(
+  at: At,
+  v: unknown,
+  what: string,
+  nonEmpty: boolean | undefined,
+  each: (a: At, x: unknown) => T,
+): T[] {
+  if (!Array.isArray(v) || (nonEmpty && v.length === 0))
+    fail(at, `${nonEmpty ? 'a non-empty' : 'a'} list of ${what}`, v);
   v.forEach((x, i) => each(item(at, i), x));
   return v as T[];
 }
@@ -99,11 +124,16 @@ function checkValue(at: At, v: unknown, spec: ParamSpec, errors?: Error[]): unkn
       return v;
     case 'enum':
       if (typeof v !== 'string' || !spec.values.includes(v)) {
-        throw paramError(at.w, at.root, at.key, { expected: `one of ${spec.values.join(', ')}`, got: v, choice: spec.values });
+        throw paramError(at.w, at.root, at.key, {
+          expected: `one of ${spec.values.join(', ')}`,
+          got: v,
+          choice: spec.values,
+        });
       }
       return v;
     case 'string':
-      if (typeof v !== 'string' || (spec.nonEmpty && v === '')) fail(at, spec.nonEmpty ? 'a non-empty string' : 'a string', v);
+      if (typeof v !== 'string' || (spec.nonEmpty && v === ''))
+        fail(at, spec.nonEmpty ? 'a non-empty string' : 'a string', v);
       return v;
     case 'numbers':
       return checkList(at, v, describeList(spec, at.w), spec.nonEmpty, (a, x) => checkNumber(a, x, spec));
@@ -128,12 +158,20 @@ function checkValue(at: At, v: unknown, spec: ParamSpec, errors?: Error[]): unkn
  * instead of throwing the first. `order`: the result's keys in schema order (tables), or in the given order with
  * missing defaults after (nested objects, so that a given mapping comes back as it was).
  */
-function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, errors: Error[] | undefined,
-  order: 'schema' | 'given'): Record<string, unknown> {
+function resolveAt(
+  at: At,
+  given: Record<string, unknown>,
+  schema: ParamSchema,
+  errors: Error[] | undefined,
+  order: 'schema' | 'given',
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const names = Object.keys(schema);
   const guard = (f: () => void): void => {
-    if (!errors) return f();
+    if (!errors) {
+      f();
+      return;
+    }
     try {
       f();
     } catch (e) {
@@ -147,11 +185,15 @@ function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, 
       throw paramError(at.w, at.root, below(at, key).key, { unknown: names, hint: closestName(key, names) });
     });
   }
-  const keys = order === 'schema' ? names : new Set([...Object.keys(given).filter((k) => Object.hasOwn(schema, k)), ...names]);
+  const keys =
+    order === 'schema' ? names : new Set([...Object.keys(given).filter((k) => Object.hasOwn(schema, k)), ...names]);
   for (const key of keys) {
     const spec = schema[key]!;
     const v = given[key];
-    if (v !== undefined || spec.required) guard(() => { out[key] = checkValue(below(at, key), v, spec, errors); });
+    if (v !== undefined || spec.required)
+      guard(() => {
+        out[key] = checkValue(below(at, key), v, spec, errors);
+      });
     else if (!spec.optional) out[key] = structuredClone(spec.default);
   }
   return out;
@@ -162,10 +204,16 @@ function resolveAt(at: At, given: Record<string, unknown>, schema: ParamSchema, 
  * their defaults (`optional` ones stay absent). `where` is the key path (`agent`, `rewards[0]`) or, in the owner
  * wording, the thing the options belong to (`CartPole-v1`). Returns the complete, typed table.
  */
-export function resolveParams<S extends ParamSchema>(where: string, given: unknown, schema: S, wording: ParamWording = {}): ParamsOf<S> {
+export function resolveParams<S extends ParamSchema>(
+  where: string,
+  given: unknown,
+  schema: S,
+  wording: ParamWording = {},
+): ParamsOf<S> {
   const at: At = { root: where, key: '', w: wording };
   if (given === undefined) given = {};
-  if (!isMapping(given)) throw paramError(wording, where, '', { expected: 'a mapping', got: given, keys: Object.keys(schema) });
+  if (!isMapping(given))
+    throw paramError(wording, where, '', { expected: 'a mapping', got: given, keys: Object.keys(schema) });
   return resolveAt(at, given, schema, undefined, 'schema') as ParamsOf<S>;
 }
 
@@ -179,8 +227,13 @@ export function pickParams(given: Record<string, unknown>, schema: ParamSchema):
   return out;
 }
 
-/** Every error of `given` against `schema` (one per bad key, nested mappings key by key), for reports that list them all. */
-export function paramErrors(where: string, given: Record<string, unknown>, schema: ParamSchema, wording: ParamWording = {}): Error[] {
+/** Every error of `given` against `schema` (one per bad key, nested mappings key by key), for full reports. */
+export function paramErrors(
+  where: string,
+  given: Record<string, unknown>,
+  schema: ParamSchema,
+  wording: ParamWording = {},
+): Error[] {
   const errors: Error[] = [];
   resolveAt({ root: where, key: '', w: wording }, given, schema, errors, 'schema');
   return errors;

@@ -12,7 +12,12 @@ const S = defineParams({
   sizes: { kind: 'numbers', integer: true, positive: true, default: [64], doc: '' },
   keys: { kind: 'strings', values: ['a', 'b'], nonEmpty: true, default: ['a'], doc: '' },
   seed: { kind: 'number', integer: true, optional: true, doc: '' },
-  sub: { kind: 'object', default: { k: 'p' }, doc: '', fields: { k: { kind: 'enum', values: ['p', 'q'], optional: true, doc: '' } } },
+  sub: {
+    kind: 'object',
+    default: { k: 'p' },
+    doc: '',
+    fields: { k: { kind: 'enum', values: ['p', 'q'], optional: true, doc: '' } },
+  },
 });
 const path = (given: unknown) => () => resolveParams('x', given, S);
 const owner = (given: unknown) => () => resolveParams('Toy-v0', given, S, { style: 'owner', noun: 'option' });
@@ -48,8 +53,9 @@ describe('parameter schema', () => {
     expect(path({ sizes: 64 })).toThrow('x.sizes: expected a list of positive integers, got 64');
     expect(path({ keys: [] })).toThrow('x.keys: expected a non-empty list of names from a, b, got []');
     expect(path({ keys: ['a', 'c'] })).toThrow('x.keys[1]: expected one of a, b, got "c"');
-    expect(() => checkParam('seeds', [1, 'two'], { kind: 'numbers', integer: true, default: [], doc: '' }))
-      .toThrow('seeds[1]: expected an integer, got "two"');
+    expect(() => checkParam('seeds', [1, 'two'], { kind: 'numbers', integer: true, default: [], doc: '' })).toThrow(
+      'seeds[1]: expected an integer, got "two"',
+    );
   });
 
   it('nested objects validate their fields, unknown keys included', () => {
@@ -62,7 +68,9 @@ describe('parameter schema', () => {
   it('required values have no default: missing is an error', () => {
     const R = defineParams({
       decay: {
-        kind: 'object', optional: true, doc: '',
+        kind: 'object',
+        optional: true,
+        doc: '',
         fields: {
           beta: { kind: 'number', min: 0, required: true, doc: '' },
           kappa: { kind: 'number', min: 0, below: 1, required: true, doc: '' },
@@ -70,24 +78,41 @@ describe('parameter schema', () => {
       },
     });
     expect(resolveParams('c', { decay: { beta: 1, kappa: 0.5 } }, R).decay).toEqual({ beta: 1, kappa: 0.5 });
-    expect(() => resolveParams('c', { decay: { beta: 1 } }, R)).toThrow('c.decay.kappa: expected a number in [0, 1), got nothing');
-    expect(() => resolveParams('c', { decay: { beta: 1, kappa: 1 } }, R)).toThrow('c.decay.kappa: expected a number in [0, 1), got 1');
+    expect(() => resolveParams('c', { decay: { beta: 1 } }, R)).toThrow(
+      'c.decay.kappa: expected a number in [0, 1), got nothing',
+    );
+    expect(() => resolveParams('c', { decay: { beta: 1, kappa: 1 } }, R)).toThrow(
+      'c.decay.kappa: expected a number in [0, 1), got 1',
+    );
     expect(resolveParams('c', {}, R)).toEqual({});
   });
 
   it('unknown keys, in both wordings, and the error types', () => {
     expect(path({ nn: 1 })).toThrow(/^x\.nn: unknown hyper-parameter; did you mean "n"\? \(known: n, rate, mode, /);
-    expect(owner({ nme: 'y' })).toThrow(/^Toy-v0: unknown option "nme"; known options: n, rate, .*; did you mean "name"\?$/);
-    expect(() => resolveParams('W', { a: 1 }, {}, { style: 'owner', noun: 'option' })).toThrow('W: unknown option "a"; it takes no options');
-    expect(owner(3)).toThrow('Toy-v0: options must be a mapping with keys n, rate, mode, name, sizes, keys, seed, sub, got 3');
+    expect(owner({ nme: 'y' })).toThrow(
+      /^Toy-v0: unknown option "nme"; known options: n, rate, .*; did you mean "name"\?$/,
+    );
+    expect(() => resolveParams('W', { a: 1 }, {}, { style: 'owner', noun: 'option' })).toThrow(
+      'W: unknown option "a"; it takes no options',
+    );
+    expect(owner(3)).toThrow(
+      'Toy-v0: options must be a mapping with keys n, rate, mode, name, sizes, keys, seed, sub, got 3',
+    );
     expect(path(3)).toThrow('x: expected a mapping, got 3');
     expect(path({ n: 9 })).toThrow(ScenarioError);
-    const e = (() => { try { owner({ n: 9 })(); } catch (err) { return err; } })();
+    const e = (() => {
+      try {
+        owner({ n: 9 })();
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(e).toBeInstanceOf(RxgymError);
     expect(e).not.toBeInstanceOf(ScenarioError);
     class MyError extends Error {}
-    expect(() => resolveParams('r', { n: 9 }, S, { verb: 'must be', error: (w, d) => new MyError(`${w} | ${d}`) }))
-      .toThrow(new MyError('r.n | must be an integer in [1, 5], got 9'));
+    expect(() =>
+      resolveParams('r', { n: 9 }, S, { verb: 'must be', error: (w, d) => new MyError(`${w} | ${d}`) }),
+    ).toThrow(new MyError('r.n | must be an integer in [1, 5], got 9'));
   });
 
   it('paramErrors lists every bad key, nested ones key by key', () => {
@@ -106,11 +131,14 @@ describe('parameter schema', () => {
     const hp = resolveParams('agent', { network: { activation: 'relu', hidden: [8] } }, PPO_PARAMS);
     expect(JSON.stringify(hp.network)).toBe('{"activation":"relu","hidden":[8]}');
     expect(resolveParams('agent', {}, PPO_PARAMS).network).toEqual({});
-    expect(() => resolveParams('agent', { network: { glyph: { channels: [8, 0] } } }, PPO_PARAMS))
-      .toThrow('agent.network.glyph.channels[1]: expected a positive integer, got 0');
+    expect(() => resolveParams('agent', { network: { glyph: { channels: [8, 0] } } }, PPO_PARAMS)).toThrow(
+      'agent.network.glyph.channels[1]: expected a positive integer, got 0',
+    );
   });
 
   it('the inferred types hold (tsc on test/core/types/params-types.ts)', () => {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/core/types/tsconfig.json'], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/core/types/tsconfig.json'], {
+      stdio: 'pipe',
+    });
   }, 120_000);
 });

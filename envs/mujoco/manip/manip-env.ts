@@ -41,7 +41,7 @@ export interface ManipTask {
 
 /** Options of the manipulation tasks beyond MUJOCO_PARAMS. */
 const MANIP_PARAMS = defineParams({
-  dense: { kind: 'boolean', default: false, doc: 'the shaped (dense) task reward instead of the sparse success reward' },
+  dense: { kind: 'boolean', default: false, doc: 'the shaped (dense) reward instead of the sparse success reward' },
   terminateOnSuccess: { kind: 'boolean', default: false, doc: 'end the episode when the task succeeds' },
 });
 
@@ -72,7 +72,8 @@ export class ManipEnv extends MujocoEnv<ManipState> {
   initialDistance = 0;
 
   constructor(task: ManipTask, kwargs: Record<string, unknown> = {}) {
-    super({ id: task.id, xml: task.xml, frameSkip: 5, obsDim: 39, actionDim: 4, actionLow: -1, actionHigh: 1, params: MANIP_PARAMS }, kwargs);
+    const cfg = { id: task.id, xml: task.xml, frameSkip: 5, obsDim: 39, actionDim: 4, actionLow: -1, actionHigh: 1 };
+    super({ ...cfg, params: MANIP_PARAMS }, kwargs);
     this.task = task;
     const o = this.options(MANIP_PARAMS);
     this.dense = o.dense;

@@ -12,7 +12,8 @@ import { sourceOptions } from '../../options.js';
 import { LlmAnnotator, pairFor, RubricAnnotator, type Annotator, type OniItem } from './annotator.js';
 import { ClassificationModel, ONI_MODELS, RankingModel, RetrievalModel, type OniRewardModel } from './models.js';
 
-const int = (min: number, dflt: number, doc: string) => ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
+const int = (min: number, dflt: number, doc: string) =>
+  ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
 
 /** ONI's options (seed: the run's seed + 3001 when absent). */
 const ONI_PARAMS = defineParams({

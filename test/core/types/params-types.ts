@@ -17,14 +17,28 @@ const S = defineParams({
   tags: { kind: 'strings', default: [], doc: '' },
   seed: { kind: 'number', optional: true, doc: '' },
   extra: { kind: 'object', default: {}, doc: '' },
-  sub: { kind: 'object', default: {}, doc: '', fields: { k: { kind: 'enum', values: ['p', 'q'], optional: true, doc: '' } } },
+  sub: {
+    kind: 'object',
+    default: {},
+    doc: '',
+    fields: { k: { kind: 'enum', values: ['p', 'q'], optional: true, doc: '' } },
+  },
   need: { kind: 'object', optional: true, doc: '', fields: { b: { kind: 'number', required: true, doc: '' } } },
 });
 
 type P = ParamsOf<typeof S>;
 expectTypeOf<P>().toEqualTypeOf<{
-  n: number; flag: boolean; mode: 'fast' | 'slow'; name: string; sizes: number[]; keys: ('a' | 'b')[];
-  tags: string[]; seed?: number; extra: Record<string, unknown>; sub: { k?: 'p' | 'q' }; need?: { b: number };
+  n: number;
+  flag: boolean;
+  mode: 'fast' | 'slow';
+  name: string;
+  sizes: number[];
+  keys: ('a' | 'b')[];
+  tags: string[];
+  seed?: number;
+  extra: Record<string, unknown>;
+  sub: { k?: 'p' | 'q' };
+  need?: { b: number };
 }>();
 expectTypeOf(resolveParams('x', {}, S)).toEqualTypeOf<P>();
 // @ts-expect-error an enum value outside the literal union
@@ -41,8 +55,16 @@ expectTypeOf<NonNullable<NetworkOverrides['glyph']>['channels']>().toEqualTypeOf
 expectTypeOf<DqnHp['double']>().toEqualTypeOf<boolean>();
 expectTypeOf<SacHp['autotune']>().toEqualTypeOf<boolean>();
 const def = defineAgent({
-  type: 't', description: '', params: S, unsupported: () => undefined,
-  rolloutSteps: (hp) => { expectTypeOf(hp.mode).toEqualTypeOf<'fast' | 'slow'>(); return hp.n; },
-  create: () => { throw new Error('not built here'); },
+  type: 't',
+  description: '',
+  params: S,
+  unsupported: () => undefined,
+  rolloutSteps: (hp) => {
+    expectTypeOf(hp.mode).toEqualTypeOf<'fast' | 'slow'>();
+    return hp.n;
+  },
+  create: () => {
+    throw new Error('not built here');
+  },
 });
 expectTypeOf(def).toEqualTypeOf<AgentDefinition>();
