@@ -2,15 +2,22 @@ import type { PhaseTagged, RunEvent } from '../stream/events.js';
 import type { BenchRun } from './matrix.js';
 
 /** One point of a run's learning curve. */
-export interface CurvePoint { step: number; return: number; success?: number }
+export interface CurvePoint {
+  step: number;
+  return: number;
+  success?: number;
+}
 
-/** What one finished run contributes to the benchmark (written as result.json). */
+/**
+ * What one run contributes to the benchmark (written as result.json). `done`: it reached its budget (or its own stop
+ * condition); `failed`: it ended with an error; `interrupted`: it was stopped first (`--resume` continues it).
+ */
 export interface RunResult {
   key: string;
   env: string;
   rewards: string;
   seed: number;
-  status: 'done' | 'failed';
+  status: 'done' | 'failed' | 'interrupted';
   error?: string;
   steps: number;
   wallSeconds: number;
@@ -34,7 +41,11 @@ const WINDOW = 100;
 const CURVE_POINTS = 100;
 
 /** Fold a run's events into its result. */
-export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' | 'seed'>, events: readonly RunEvent[], wallSeconds: number): RunResult {
+export function resultFromEvents(
+  run: Pick<BenchRun, 'key' | 'env' | 'rewards' | 'seed'>,
+  events: readonly RunEvent[],
+  wallSeconds: number,
+): RunResult {
   const returns: number[] = [];
   const successes: boolean[] = [];
   let firstSuccessStep: number | null = null;
@@ -42,8 +53,10 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
   let episodes = 0;
   let lastEval: Extract<RunEvent, { type: 'eval' }> | undefined;
   let error: string | undefined;
-  let t0: number | undefined;
-  let t1: number | undefined;
+  // Training time and steps summed over the run's segments (a resumed run has one per process: start/phase .. end).
+  let segment: { t0: number; s0?: number } | undefined;
+  let trainedSeconds = 0;
+  let trainedSteps = 0;
   const curve: CurvePoint[] = [];
   let explore: Record<string, number> | undefined;
   let pretrain: RunResult['pretrain'];
@@ -51,29 +64,30 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
     if (returns.length === 0) return undefined;
     const r = returns.slice(-20);
     const s = successes.slice(-20);
-    return { step: steps, return: r.reduce((a, b) => a + b, 0) / r.length, success: s.length ? s.filter(Boolean).length / s.length : undefined };
+    return {
+      step: steps,
+      return: r.reduce((a, b) => a + b, 0) / r.length,
+      success: s.length ? s.filter(Boolean).length / s.length : undefined,
+    };
   };
   for (const ev of events) {
     if ((ev as PhaseTagged).phase === 'pretrain') {
       // pre-training: only its length and exploration; a fatal error still fails the run
       pretrain ??= { steps: 0 };
-      if (ev.type === 'batch' || ev.type === 'end' || ev.type === 'checkpoint') pretrain.steps = Math.max(pretrain.steps, ev.step);
+      if (ev.type === 'batch' || ev.type === 'end' || ev.type === 'checkpoint')
+        pretrain.steps = Math.max(pretrain.steps, ev.step);
       if (ev.type === 'explore') pretrain.explore = ev.metrics;
-      if (ev.type === 'start') t0 = ev.time;
       if (ev.type === 'error' && ev.fatal) error = ev.message;
-      if (ev.type === 'end') {
-        t1 = ev.time;
-        if (ev.reason === 'error' && !error) error = 'run ended with an error';
-      }
+      if (ev.type === 'end' && ev.reason === 'error' && !error) error = 'run ended with an error';
       continue;
     }
     switch (ev.type) {
       case 'start':
-        t0 = ev.time;
+        segment = { t0: ev.time };
         break;
       case 'phase':
         // the fine-tuning phase's own clock, for its SPS
-        if (ev.phase === 'finetune') t0 = ev.time;
+        if (ev.phase === 'finetune') segment = { t0: ev.time };
         break;
       case 'explore':
         explore = ev.metrics;
@@ -90,6 +104,7 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
         }
         break;
       case 'batch': {
+        if (segment && segment.s0 === undefined) segment.s0 = ev.step - ev.steps;
         steps = Math.max(steps, ev.step);
         const p = recent();
         if (p) curve.push(p);
@@ -103,14 +118,17 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
         break;
       case 'end':
         steps = Math.max(steps, ev.step);
-        t1 = ev.time;
+        if (segment) {
+          trainedSeconds += Math.max(0, ev.time - segment.t0) / 1000;
+          trainedSteps += ev.step - (segment.s0 ?? ev.step);
+          segment = undefined;
+        }
         if (ev.reason === 'error' && !error) error = 'run ended with an error';
         break;
       default:
         break;
     }
   }
-  const runSeconds = t0 !== undefined && t1 !== undefined && t1 > t0 ? (t1 - t0) / 1000 : wallSeconds;
   const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const trainSuccess = successes.length ? successes.filter(Boolean).length / successes.length : undefined;
   return {
@@ -122,7 +140,7 @@ export function resultFromEvents(run: Pick<BenchRun, 'key' | 'env' | 'rewards' |
     error,
     steps,
     wallSeconds,
-    sps: runSeconds > 0 ? steps / runSeconds : 0,
+    sps: trainedSeconds > 0 ? trainedSteps / trainedSeconds : wallSeconds > 0 ? steps / wallSeconds : 0,
     episodes,
     return: lastEval ? lastEval.meanReturn : mean(returns),
     success: lastEval?.successRate ?? trainSuccess,
@@ -153,4 +171,15 @@ export function parseEventsJsonl(text: string): RunEvent[] {
     }
   }
   return out;
+}
+
+/**
+ * How a run's process ended, from its events: `done` when its last `end` says it took its budget (or stopped on its
+ * own condition), `interrupted` when it was stopped first, `failed` on an error; undefined when it wrote no `end`.
+ */
+export function endStatus(events: readonly RunEvent[]): RunResult['status'] | undefined {
+  let reason: string | undefined;
+  for (const ev of events) if (ev.type === 'end') reason = ev.reason;
+  if (reason === undefined) return undefined;
+  return reason === 'stopped' ? 'interrupted' : reason === 'error' ? 'failed' : 'done';
 }

@@ -30,6 +30,26 @@ bench:
 `,
 );
 
+type Result = { key: string; status: string; steps: number };
+const result = (out: string, key: string): Result =>
+  JSON.parse(readFileSync(join(out, 'runs', key, 'result.json'), 'utf8')) as Result;
+const events = (out: string, key: string): Array<{ type: string; step?: number; steps?: number; reason?: string }> =>
+  readFileSync(join(out, 'runs', key, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+const batches = (out: string, key: string): number => {
+  const p = join(out, 'runs', key, 'events.jsonl');
+  return existsSync(p) ? (readFileSync(p, 'utf8').match(/"type":"batch"/g) ?? []).length : 0;
+};
+const exited = (p: ReturnType<typeof spawn>): Promise<number | null> =>
+  new Promise((res) => p.on('exit', (c) => res(c)));
+const until = async (what: () => boolean, ms: number): Promise<void> => {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !what()) await new Promise((r) => setTimeout(r, 100));
+  if (!what()) throw new Error(`timed out after ${ms} ms`);
+};
+
 const cli = (args: string): { out: string; err: string; code: number | null } => {
   const r = spawnSync('bash', ['-c', `${CLI} ${args}`], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
   return { out: r.stdout, err: r.stderr, code: r.status };
@@ -44,12 +64,19 @@ describe('rxgym bench', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 env\(s\) x 2 reward stack\(s\) x 2 seed\(s\) = 4 runs, 2 at a time/);
     expect(r.out).toMatch(/^done {2}CartPole-v1__scaled__s2: return [\d.]+/m);
-    expect(r.out).toMatch(/\| CartPole-v1 \| extrinsic \| 2 \| n\/a \| [\d.]+ ± [\d.]+ \| n\/a \| [\d,]+ \|/);
-    for (const f of ['summary.csv', 'summary.md', 'curves.svg', 'curves.png', 'bench.json']) expect(existsSync(join(out, f))).toBe(true);
+    // success n/a (CartPole reports none); eval and training return; steps to first success n/a; SPS
+    const row =
+      /\| CartPole-v1 \| extrinsic \| 2 \| n\/a \| n\/a \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| n\/a \| [\d,]+ \|/;
+    expect(r.out).toMatch(row);
+    for (const f of ['summary.csv', 'summary.md', 'curves.svg', 'curves.png', 'bench.json'])
+      expect(existsSync(join(out, f))).toBe(true);
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);
     for (const l of csv.slice(1)) expect(l).toMatch(/^CartPole-v1,(extrinsic|scaled),[12],done,\d{4},/);
-    const events = readFileSync(join(out, 'runs', 'CartPole-v1__extrinsic__s1', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const events = readFileSync(join(out, 'runs', 'CartPole-v1__extrinsic__s1', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(events[0]!.type).toBe('start');
     expect(events.at(-1)!.type).toBe('end');
     // The scaled stack halves the return the agent learns from, never the env's own (reported) return.
@@ -76,9 +103,15 @@ describe('rxgym bench', () => {
 
   it('Ctrl-C keeps the finished runs and leaves the interrupted one to --resume', async () => {
     const three = join(dir, 'three.yaml');
-    writeFileSync(three, readFileSync(benchFile, 'utf8').replace('name: tiny', 'name: three').replace('seeds: [1, 2]', 'seeds: [1, 2, 3]'));
+    writeFileSync(
+      three,
+      readFileSync(benchFile, 'utf8').replace('name: tiny', 'name: three').replace('seeds: [1, 2]', 'seeds: [1, 2, 3]'),
+    );
     const out2 = join(dir, 'out2');
-    const child = spawn('bash', ['-c', `exec ${CLI} bench ${three} --out ${out2} --jobs 1 --every 60000`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', `exec ${CLI} bench ${three} --out ${out2} --jobs 1 --every 60000`], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     const until = Date.now() + 120_000;
@@ -87,10 +120,96 @@ describe('rxgym bench', () => {
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     expect(text).toMatch(/interrupted: stopping running runs; finished runs are kept/);
     expect(code).toBe(130);
-    expect(existsSync(join(out2, 'runs', 'CartPole-v1__extrinsic__s1', 'result.json'))).toBe(true);
-    expect(existsSync(join(out2, 'runs', 'CartPole-v1__extrinsic__s2', 'result.json'))).toBe(false);
+    expect(result(out2, 'CartPole-v1__extrinsic__s1').status).toBe('done');
+    // the run that was going is recorded, as interrupted: never counted, continued by --resume
+    expect(result(out2, 'CartPole-v1__extrinsic__s2').status).toBe('interrupted');
     expect(readFileSync(join(out2, 'summary.md'), 'utf8')).toMatch(/1 of 6 runs finished/);
     expect(text).toMatch(/continue with: rxgym bench .* --resume/);
+  });
+});
+
+describe('rxgym bench: a run is finished only when it took its budget', () => {
+  // scenarios/smoke.yaml: PPO, 64 steps x 4 envs a batch, budget 6000, so every run ends at step 5888 (23 batches).
+  const BUDGET_STEP = 5888;
+  const keys = ['extrinsic__s1', 'extrinsic__s2', 'count__s1', 'count__s2'].map((k) => `Dungeon-Room-5x5-v0__${k}`);
+
+  // Ctrl-C reaches the whole process group, as a terminal sends it
+  it('Ctrl-C mid-run: stopped runs are interrupted; --resume brings every run to its budget exactly once', async () => {
+    const out = join(dir, 'smoke');
+    // detached: its own process group, so that the SIGINT reaches the bench and its children at once, like Ctrl-C
+    const p = spawn('bash', ['-c', `exec ${CLI} bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000`], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let text = '';
+    p.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+    // both running runs are mid-way: several batches in, far from their 23
+    await until(() => batches(out, keys[0]!) >= 3 && batches(out, keys[1]!) >= 3, 200_000);
+    process.kill(-p.pid!, 'SIGINT');
+    expect(await exited(p)).toBe(130);
+    expect(text).toMatch(/continue with: rxgym bench scenarios\/smoke\.yaml --out .* --resume/);
+    const stopped = keys.filter((k) => existsSync(join(out, 'runs', k, 'result.json'))).map((k) => result(out, k));
+    expect(stopped.filter((r) => r.status === 'interrupted').length).toBeGreaterThan(0);
+    for (const r of stopped) {
+      // before the fix: status "done" with 256..2304 of 6000 steps
+      if (r.status === 'done') expect(r.steps, r.key).toBe(BUDGET_STEP);
+      else expect([r.key, r.status, r.steps < BUDGET_STEP]).toEqual([r.key, 'interrupted', true]);
+    }
+
+    const again = cli(`bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000 --resume`);
+    const said = `${again.out}\n${again.err}`;
+    expect(again.err, said).not.toMatch(/Error|rxgym:(?! tensor backend)/);
+    expect(again.code, said).toBe(0);
+    expect(again.out).toMatch(/interrupted, continued from their checkpoints/);
+    for (const k of keys) {
+      expect(result(out, k).status, k).toBe('done');
+      expect(result(out, k).steps, k).toBe(BUDGET_STEP);
+      const evs = events(out, k);
+      const ends = evs.filter((e) => e.type === 'end');
+      expect(
+        ends.filter((e) => e.reason === 'budget'),
+        k,
+      ).toHaveLength(1);
+      // each later process continued where the last one stopped (from its checkpoint), never trained a step twice
+      let last: number | undefined;
+      for (let i = 0; i < evs.length; i++) {
+        const e = evs[i]!;
+        if (e.type === 'end') last = e.step;
+        if (e.type === 'start' && last !== undefined) {
+          const first = evs.slice(i).find((x) => x.type === 'batch')!;
+          expect(first.step! - first.steps!, k).toBe(last);
+        }
+      }
+    }
+  });
+
+  // SIGTERM (kill, timeout, docker stop) and SIGHUP (a closed terminal) to the bench alone: it stops its children
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s stops the running runs with a checkpoint, as interrupted (exit %i)', async (sig, exit) => {
+    const file = join(dir, `long-${sig}.yaml`);
+    writeFileSync(
+      file,
+      readFileSync(benchFile, 'utf8')
+        .replace('name: tiny', `name: long-${sig}`)
+        .replace('steps: 1500', 'steps: 2000000'),
+    );
+    const out = join(dir, `out-${sig}`);
+    const p = spawn('bash', ['-c', `exec ${CLI} bench ${file} --out ${out} --jobs 2 --every 60000`], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const running = ['CartPole-v1__extrinsic__s1', 'CartPole-v1__extrinsic__s2'];
+    await until(() => running.every((k) => batches(out, k) >= 2), 200_000);
+    p.kill(sig);
+    expect(await exited(p)).toBe(exit);
+    for (const k of running) {
+      const r = result(out, k);
+      expect([r.status, r.steps > 0 && r.steps < 2_000_000]).toEqual(['interrupted', true]);
+      expect(existsSync(join(out, 'runs', k, 'checkpoints', 'latest')), k).toBe(true);
+    }
   });
 });
 
