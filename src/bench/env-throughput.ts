@@ -19,7 +19,13 @@ export interface EnvThroughput {
 }
 
 /** Options of `measureEnvThroughput`. */
-export interface ThroughputOptions { steps?: number; numEnvs?: number; numWorkers?: number; seed?: number; kwargs?: Record<string, unknown> }
+export interface ThroughputOptions {
+  steps?: number;
+  numEnvs?: number;
+  numWorkers?: number;
+  seed?: number;
+  kwargs?: Record<string, unknown>;
+}
 
 const ACTION_POOL = 256;
 
@@ -33,7 +39,8 @@ export function measureEnvThroughput(id: string, opts: ThroughputOptions = {}): 
   const numWorkers = opts.numWorkers ?? 2;
   const seed = opts.seed ?? 0;
   const kwargs = opts.kwargs ?? {};
-  if (!Number.isInteger(steps) || steps < 1) throw new RxgymError(`bench env: --steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RxgymError(`bench env: --steps must be a positive integer, got ${steps}`);
   const notes: string[] = [];
 
   const env = make(id, kwargs);
@@ -76,7 +83,11 @@ export function measureEnvThroughput(id: string, opts: ThroughputOptions = {}): 
   }
   return {
     id,
-    stepsPerSecond: { raw: steps / rawSec, sync: vecSteps / syncSec, worker: workerSec === null ? null : vecSteps / workerSec },
+    stepsPerSecond: {
+      raw: steps / rawSec,
+      sync: vecSteps / syncSec,
+      worker: workerSec === null ? null : vecSteps / workerSec,
+    },
     steps,
     numEnvs,
     numWorkers,

@@ -17,7 +17,14 @@ export interface BenchRun {
 }
 
 /** A parsed benchmark: its name, fingerprint (of the whole matrix) and runs. */
-export interface BenchPlan { name: string; fingerprint: string; runs: BenchRun[]; envs: string[]; stacks: string[]; seeds: number[] }
+export interface BenchPlan {
+  name: string;
+  fingerprint: string;
+  runs: BenchRun[];
+  envs: string[];
+  stacks: string[];
+  seeds: number[];
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -67,9 +74,12 @@ export function planBench(doc: unknown, defaultName: string): BenchPlan {
   const base: Record<string, unknown> = { ...doc };
   delete base.bench;
   // The name names the output directory (runs/bench-<name>): the same safe characters as a scenario name.
-  const name = bench.name !== undefined
-    ? c.check(() => checkName('bench.name', bench.name), defaultName)
-    : doc.name !== undefined ? c.check(() => checkName('name', doc.name), defaultName) : defaultName;
+  const name =
+    bench.name !== undefined
+      ? c.check(() => checkName('bench.name', bench.name), defaultName)
+      : doc.name !== undefined
+        ? c.check(() => checkName('name', doc.name), defaultName)
+        : defaultName;
 
   let envs: string[] = [];
   if (bench.envs === undefined) {
@@ -136,6 +146,9 @@ export function planBench(doc: unknown, defaultName: string): BenchPlan {
     }
   }
   c.throwIfAny();
-  const fingerprint = createHash('sha256').update(JSON.stringify({ name, base, envs, stacks, seeds })).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ name, base, envs, stacks, seeds }))
+    .digest('hex')
+    .slice(0, 16);
   return { name, fingerprint, runs, envs, stacks: Object.keys(stacks), seeds };
 }

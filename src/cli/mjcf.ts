@@ -1,17 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { RxgymError } from '../core/env.js';
-import { make } from '../core/registry.js';
+import { make, spec } from '../core/registry.js';
 import { unwrap } from '../core/wrapper.js';
 import { registerAll } from '../../envs/index.js';
+import { UsageError, asUsage } from './usage.js';
 
 /** The MJCF text of a MuJoCo env id (the env is built, read and closed). */
 export function mjcfOf(id: string): string {
   registerAll();
+  asUsage(() => spec(id));
   const env = make(id, {}, { disableEnvChecker: true });
   try {
     const inner = unwrap(env) as unknown as { mjcf?: unknown };
-    if (typeof inner.mjcf !== 'string') throw new RxgymError(`env "${id}" is not a MuJoCo env; \`rxgym mjcf\` takes a MuJoCo id such as "Ant-v0"`);
+    if (typeof inner.mjcf !== 'string') {
+      throw new UsageError(`env "${id}" is not a MuJoCo env; \`rxgym mjcf\` takes a MuJoCo id such as "Ant-v0"`);
+    }
     return inner.mjcf;
   } finally {
     env.close();
@@ -30,7 +33,10 @@ export function registerMjcfCommand(program: Command): void {
     .description("write a MuJoCo env's MJCF model to stdout or a file (e.g. for native mujoco-testspeed)")
     .argument('<id>', 'env id, e.g. Ant-v0')
     .option('-o, --out <file>', 'write to this file instead of stdout')
-    .option('--mujoco2', 'drop <size memory> so that MuJoCo 2.2 (Debian libmujoco-samples) loads the file; dynamics are unchanged')
+    .option(
+      '--mujoco2',
+      'drop <size memory> so that MuJoCo 2.2 (Debian libmujoco-samples) loads the file; dynamics are unchanged',
+    )
     .action((id: string, opts: { out?: string; mujoco2?: boolean }) => {
       const xml = opts.mujoco2 ? mujoco2Compatible(mjcfOf(id)) : mjcfOf(id);
       if (opts.out) writeFileSync(opts.out, xml);

@@ -3,7 +3,10 @@ import { ScenarioError, show } from '../core/params.js';
 
 /** Several scenario errors at once: one line per error, each naming its key path. */
 export class ScenarioErrors extends RxgymError {
-  constructor(readonly errors: readonly ScenarioError[], where?: string) {
+  constructor(
+    readonly errors: readonly ScenarioError[],
+    where?: string,
+  ) {
     super(`${errors.length} errors${where ? ` in ${where}` : ''}:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
     this.name = 'ScenarioErrors';
   }
@@ -65,6 +68,10 @@ export function checkName(path: string, v: unknown): string {
 
 /** A name derived from something else (a file name): every run of characters `checkName` refuses becomes "_". */
 export function safeName(s: string): string {
-  const t = s.replace(/\.{2,}/g, '_').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const t = s
+    .replace(/\.{2,}/g, '_')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 100);
   return t || 'run';
 }

@@ -21,7 +21,13 @@ export const DEFAULT_CHECKPOINT_EVERY = 100_000;
 export interface Scenario {
   name: string;
   /** `maxEpisodeSteps` (absent: the env's registered limit; -1: no limit) is passed to `make` for training and evaluation envs. */
-  env: { id: string; kwargs: Record<string, unknown>; numEnvs: number; vectorization: 'sync' | 'worker'; maxEpisodeSteps?: number };
+  env: {
+    id: string;
+    kwargs: Record<string, unknown>;
+    numEnvs: number;
+    vectorization: 'sync' | 'worker';
+    maxEpisodeSteps?: number;
+  };
   /** Agent type and its complete hyper-parameter table (defaults filled in). */
   agent: { type: string; params: Record<string, unknown> };
   /** The reward stack's component list, passed to `buildRewardStack` (validated there); undefined = extrinsic only. */
@@ -46,8 +52,21 @@ export interface Scenario {
 }
 
 const TOP = [
-  'name', 'description', 'env', 'agent', 'rewards', 'llm', 'budget', 'seeds', 'seed', 'eval', 'checkpoint', 'output',
-  'target', 'bench', 'pretrain',
+  'name',
+  'description',
+  'env',
+  'agent',
+  'rewards',
+  'llm',
+  'budget',
+  'seeds',
+  'seed',
+  'eval',
+  'checkpoint',
+  'output',
+  'target',
+  'bench',
+  'pretrain',
 ];
 
 function obj(path: string, v: unknown): Record<string, unknown> {
@@ -66,7 +85,9 @@ function onlyKeys(c: ErrorCollector, path: string, o: Record<string, unknown>, k
 }
 
 const int = (path: string, v: unknown, dflt: number, min = 1): number =>
-  v === undefined ? dflt : (checkParam(path, v, { kind: 'number', integer: true, min, default: dflt, doc: '' }) as number);
+  v === undefined
+    ? dflt
+    : (checkParam(path, v, { kind: 'number', integer: true, min, default: dflt, doc: '' }) as number);
 const posInt = (path: string, v: unknown, dflt: number): number =>
   v === undefined
     ? dflt
@@ -101,8 +122,11 @@ function checkPretrain(c: ErrorCollector, path: string, v: unknown): Pretrain | 
       if (!o) return;
       if (typeof o.source !== 'string') c.add(`${at}.source`, `expected a reward source name, got ${show(o.source)}`);
       else if (o.source === 'extrinsic' && o.weight !== 0) {
-        c.add(`${at}.source`, 'pre-training is reward-free: drop the extrinsic component (or give it weight 0); ' +
-          'the task reward belongs in the scenario\'s own rewards, used when fine-tuning');
+        c.add(
+          `${at}.source`,
+          'pre-training is reward-free: drop the extrinsic component (or give it weight 0); ' +
+            "the task reward belongs in the scenario's own rewards, used when fine-tuning",
+        );
       }
       rewards.push(o);
     });
@@ -126,9 +150,10 @@ function checkEnv(c: ErrorCollector, v: unknown): Scenario['env'] | undefined {
     id: String(e.id),
     kwargs: e.kwargs === undefined ? {} : c.check(() => obj('env.kwargs', e.kwargs), {}),
     numEnvs: c.check(() => posInt('env.numEnvs', e.numEnvs, 8), 8),
-    vectorization: e.vectorization === undefined
-      ? 'sync'
-      : c.check(() => choice('env.vectorization', e.vectorization, ['sync', 'worker'] as const), 'sync'),
+    vectorization:
+      e.vectorization === undefined
+        ? 'sync'
+        : c.check(() => choice('env.vectorization', e.vectorization, ['sync', 'worker'] as const), 'sync'),
   };
   if (e.maxEpisodeSteps !== undefined) {
     const m = e.maxEpisodeSteps;
@@ -168,7 +193,10 @@ function checkAgent(c: ErrorCollector, v: unknown, registry: ScenarioRegistry): 
   if (!def) return undefined;
   const schema = def.params;
   // every bad hyper-parameter is reported (nested ones such as network.hidden key by key), not only the first
-  for (const e of paramErrors('agent', given, schema)) c.check(() => { throw e; }, undefined);
+  for (const e of paramErrors('agent', given, schema))
+    c.check(() => {
+      throw e;
+    }, undefined);
   if (c.list.length !== before) return undefined;
   return { agent: { type: def.type, params: resolveParams('agent', given, schema) }, def };
 }
@@ -219,9 +247,10 @@ function checkEval(c: ErrorCollector, v: unknown): Scenario['eval'] {
   const e = v === undefined ? {} : c.check(() => obj('eval', v), {});
   onlyKeys(c, 'eval', e, ['every', 'episodes', 'seeds', 'deterministic']);
   const episodes = c.check(() => posInt('eval.episodes', e.episodes, Array.isArray(e.seeds) ? e.seeds.length : 10), 10);
-  const seeds = e.seeds === undefined
-    ? Array.from({ length: episodes }, (_, i) => 100_000 + i)
-    : c.check(() => seedList('eval.seeds', e.seeds), []);
+  const seeds =
+    e.seeds === undefined
+      ? Array.from({ length: episodes }, (_, i) => 100_000 + i)
+      : c.check(() => seedList('eval.seeds', e.seeds), []);
   if (Array.isArray(e.seeds) && seeds.length !== episodes) {
     c.add('eval.seeds', `expected ${episodes} seeds (one per eval episode), got ${seeds.length}`);
   }
@@ -230,9 +259,10 @@ function checkEval(c: ErrorCollector, v: unknown): Scenario['eval'] {
     every: c.check(() => int('eval.every', e.every, 0, 0), 0),
     episodes,
     seeds,
-    deterministic: e.deterministic === undefined
-      ? true
-      : c.check(() => checkParam('eval.deterministic', e.deterministic, bool) as boolean, true),
+    deterministic:
+      e.deterministic === undefined
+        ? true
+        : c.check(() => checkParam('eval.deterministic', e.deterministic, bool) as boolean, true),
   };
 }
 
@@ -244,7 +274,9 @@ function checkSeeds(c: ErrorCollector, root: Record<string, unknown>): number[] 
   if (root.seeds === undefined) return [c.check(() => int('seed', root.seed, 1, 0), 1)];
   const seeds = c.check(() => seedList('seeds', root.seeds), [1]);
   if (seeds.length === 0) c.add('seeds', 'expected at least one seed');
-  seeds.forEach((s, i) => { if (s < 0) c.add(`seeds[${i}]`, `expected a non-negative integer, got ${s}`); });
+  seeds.forEach((s, i) => {
+    if (s < 0) c.add(`seeds[${i}]`, `expected a non-negative integer, got ${s}`);
+  });
   return seeds;
 }
 
@@ -264,8 +296,11 @@ function checkOneRollout(c: ErrorCollector, path: string, steps: number, a: Chec
   const perEnv = a.def.rolloutSteps(a.agent.params);
   const batch = perEnv * numEnvs;
   if (steps <= 0 || steps >= batch) return;
-  c.add(path, `${steps} is less than one rollout (${perEnv} steps x ${numEnvs} envs = ${batch} env steps), ` +
-    `so nothing would be trained; give at least ${batch}, or lower agent.numSteps or env.numEnvs`);
+  c.add(
+    path,
+    `${steps} is less than one rollout (${perEnv} steps x ${numEnvs} envs = ${batch} env steps), ` +
+      `so nothing would be trained; give at least ${batch}, or lower agent.numSteps or env.numEnvs`,
+  );
 }
 
 /**
@@ -273,7 +308,11 @@ function checkOneRollout(c: ErrorCollector, path: string, steps: number, a: Chec
  * naming its key path (`agent.lr: expected a positive number, got "fast"`): one error is thrown as a ScenarioError,
  * several as ScenarioErrors.
  */
-export function validateScenario(raw: unknown, registry: ScenarioRegistry = builtinRegistry(), defaultName = 'run'): Scenario {
+export function validateScenario(
+  raw: unknown,
+  registry: ScenarioRegistry = builtinRegistry(),
+  defaultName = 'run',
+): Scenario {
   const root = obj('scenario', raw);
   const c = new ErrorCollector();
   onlyKeys(c, '', root, TOP);
@@ -301,7 +340,9 @@ export function validateScenario(raw: unknown, registry: ScenarioRegistry = buil
   const ev = checkEval(c, root.eval);
   const ck = root.checkpoint === undefined ? {} : c.check(() => obj('checkpoint', root.checkpoint), {});
   onlyKeys(c, 'checkpoint', ck, ['every']);
-  const checkpoint = { every: c.check(() => int('checkpoint.every', ck.every, DEFAULT_CHECKPOINT_EVERY, 0), DEFAULT_CHECKPOINT_EVERY) };
+  const checkpoint = {
+    every: c.check(() => int('checkpoint.every', ck.every, DEFAULT_CHECKPOINT_EVERY, 0), DEFAULT_CHECKPOINT_EVERY),
+  };
   const out = root.output === undefined ? {} : c.check(() => obj('output', root.output), {});
   onlyKeys(c, 'output', out, ['dir']);
   if (out.dir !== undefined && typeof out.dir !== 'string') {
@@ -312,13 +353,27 @@ export function validateScenario(raw: unknown, registry: ScenarioRegistry = buil
   const bench = root.bench === undefined ? undefined : c.check(() => obj('bench', root.bench), undefined);
   c.throwIfAny();
   return {
-    name, env: env!, agent: agent!.agent, rewards: listed.rewards, llm, budget, seeds, eval: ev, checkpoint, output,
-    target, ...(bench ? { bench } : {}), ...(pretrain ? { pretrain } : {}),
+    name,
+    env: env!,
+    agent: agent!.agent,
+    rewards: listed.rewards,
+    llm,
+    budget,
+    seeds,
+    eval: ev,
+    checkpoint,
+    output,
+    target,
+    ...(bench ? { bench } : {}),
+    ...(pretrain ? { pretrain } : {}),
   };
 }
 
 /** Load and validate a scenario from a YAML/JSON file or an object; every error names the file. */
-export function loadScenario(source: string | Record<string, unknown>, registry: ScenarioRegistry = builtinRegistry()): Scenario {
+export function loadScenario(
+  source: string | Record<string, unknown>,
+  registry: ScenarioRegistry = builtinRegistry(),
+): Scenario {
   if (typeof source !== 'string') return validateScenario(source, registry);
   const doc = readScenarioFile(source);
   const base = source.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/, '');

@@ -25,14 +25,30 @@ describe('scenario validation', () => {
   });
 
   it('names the key path and what was expected', () => {
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', lr: 'fast' } })).toThrow('agent.lr: expected a positive number, got "fast"');
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', numMinibatches: 2.5 } })).toThrow('agent.numMinibatches: expected a positive integer, got 2.5');
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', gamma: 1.5 } })).toThrow('agent.gamma: expected a number in [0, 1], got 1.5');
-    expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', numEnvs: 0 } })).toThrow('env.numEnvs: expected a positive integer, got 0');
-    expect(() => validateScenario({ ...ok, budget: { steps: -5 } })).toThrow('budget.steps: expected a positive integer, got -5');
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', network: { hidden: [64, 'x'] } } })).toThrow('agent.network.hidden[1]: expected a positive integer, got "x"');
-    expect(() => validateScenario({ ...ok, eval: { episodes: 3, seeds: [1, 2] } })).toThrow('eval.seeds: expected 3 seeds');
-    expect(() => validateScenario({ ...ok, rewards: [{ weight: 1 }] })).toThrow('rewards[0].source: expected a reward source name');
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', lr: 'fast' } })).toThrow(
+      'agent.lr: expected a positive number, got "fast"',
+    );
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', numMinibatches: 2.5 } })).toThrow(
+      'agent.numMinibatches: expected a positive integer, got 2.5',
+    );
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', gamma: 1.5 } })).toThrow(
+      'agent.gamma: expected a number in [0, 1], got 1.5',
+    );
+    expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', numEnvs: 0 } })).toThrow(
+      'env.numEnvs: expected a positive integer, got 0',
+    );
+    expect(() => validateScenario({ ...ok, budget: { steps: -5 } })).toThrow(
+      'budget.steps: expected a positive integer, got -5',
+    );
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', network: { hidden: [64, 'x'] } } })).toThrow(
+      'agent.network.hidden[1]: expected a positive integer, got "x"',
+    );
+    expect(() => validateScenario({ ...ok, eval: { episodes: 3, seeds: [1, 2] } })).toThrow(
+      'eval.seeds: expected 3 seeds',
+    );
+    expect(() => validateScenario({ ...ok, rewards: [{ weight: 1 }] })).toThrow(
+      'rewards[0].source: expected a reward source name',
+    );
   });
 
   it('env.maxEpisodeSteps: a positive integer or -1, absent by default', () => {
@@ -40,14 +56,22 @@ describe('scenario validation', () => {
     expect(validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: 60 } }).env.maxEpisodeSteps).toBe(60);
     expect(validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: -1 } }).env.maxEpisodeSteps).toBe(-1);
     for (const bad of [0, -2, 2.5, '60']) {
-      expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: bad } })).toThrow(`env.maxEpisodeSteps: expected a positive integer (or -1 for no episode limit), got ${JSON.stringify(bad)}`);
+      expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeSteps: bad } })).toThrow(
+        `env.maxEpisodeSteps: expected a positive integer (or -1 for no episode limit), got ${JSON.stringify(bad)}`,
+      );
     }
-    expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeStep: 60 } })).toThrow('env.maxEpisodeStep: unknown key; did you mean "maxEpisodeSteps"?');
+    expect(() => validateScenario({ ...ok, env: { id: 'CartPole-v1', maxEpisodeStep: 60 } })).toThrow(
+      'env.maxEpisodeStep: unknown key; did you mean "maxEpisodeSteps"?',
+    );
   });
 
   it('rejects unknown agents, hyper-parameters and keys with a hint', () => {
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppp' } })).toThrow('agent.type: unknown agent "ppp"; did you mean "ppo"?');
-    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', learningRate: 1e-3 } })).toThrow(/agent\.learningRate: unknown hyper-parameter/);
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppp' } })).toThrow(
+      'agent.type: unknown agent "ppp"; did you mean "ppo"?',
+    );
+    expect(() => validateScenario({ ...ok, agent: { type: 'ppo', learningRate: 1e-3 } })).toThrow(
+      /agent\.learningRate: unknown hyper-parameter/,
+    );
     expect(() => validateScenario({ ...ok, agent: { type: 'ppo', entcoef: 0.1 } })).toThrow('did you mean "entCoef"?');
     expect(() => validateScenario({ ...ok, budgett: 5 })).toThrow('budgett: unknown key; did you mean "budget"?');
     expect(() => validateScenario({ ...ok, env: undefined })).toThrow('env: missing');
@@ -56,14 +80,17 @@ describe('scenario validation', () => {
   it('loads YAML files and reports parse errors with the position', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-scn-'));
     const good = join(dir, 'good.yaml');
-    writeFileSync(good, 'env: { id: CartPole-v1, numEnvs: 2 }\nagent: { type: ppo, lr: 0.001 }\nbudget: { steps: 5000 }\nseeds: [4, 5]\n');
+    writeFileSync(
+      good,
+      'env: { id: CartPole-v1, numEnvs: 2 }\nagent: { type: ppo, lr: 0.001 }\nbudget: { steps: 5000 }\nseeds: [4, 5]\n',
+    );
     const s = loadScenario(good);
     expect(s.name).toBe('good');
     expect(s.seeds).toEqual([4, 5]);
     expect(s.agent.params.lr).toBe(0.001);
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'env: { id: CartPole-v1\nagent: [ppo\n');
-    expect(() => loadScenario(bad)).toThrow(/does not parse as YAML[^]*\(line 2, column 1\)/);
+    expect(() => loadScenario(bad)).toThrow(/does not parse as YAML[\s\S]*\(line 2, column 1\)/);
     const wrong = join(dir, 'wrong.yaml');
     writeFileSync(wrong, 'env: CartPole-v1\nagent: { type: ppo, lr: fast }\nbudget: 100\n');
     expect(() => loadScenario(wrong)).toThrow(`agent.lr: expected a positive number, got "fast" (in ${wrong})`);
@@ -96,7 +123,10 @@ describe('scenario validation', () => {
     expect(lines[0]).toBe('8 errors:');
     const paths = ['budgett', 'env.kwarg', 'env.numEnvs', 'agent.lr', 'agent.gamma', 'agent.entcoef', 'budget.steps'];
     for (const p of [...paths, 'eval.episodes']) {
-      expect(lines.filter((l) => l.startsWith(`  ${p}: `)), p).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith(`  ${p}: `)),
+        p,
+      ).toHaveLength(1);
     }
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-scn-'));
     const file = join(dir, 'two.yaml');
@@ -142,8 +172,10 @@ describe('scenario validation', () => {
     } catch (e) {
       msg = (e as Error).message;
     }
-    expect(msg).toBe(`${bin} is not a text file (a NUL byte at offset 6); a scenario is a YAML file such as ` +
-      'scenarios/cartpole-ppo.yaml');
+    expect(msg).toBe(
+      `${bin} is not a text file (a NUL byte at offset 6); a scenario is a YAML file such as ` +
+        'scenarios/cartpole-ppo.yaml',
+    );
     const latin1 = join(dir, 'latin1.yaml');
     writeFileSync(latin1, Buffer.from('name: caf\xe9\n', 'latin1'));
     expect(() => loadScenario(latin1)).toThrow(/is not a text file \(bytes that are not UTF-8\)/);
