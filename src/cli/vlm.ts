@@ -14,6 +14,8 @@ import { pearson, rocAuc } from '../../rewards/vlm/quality.js';
 import { builtinWeightsDir } from '../../rewards/vlm/builtin/model.js';
 import { pretrainBuiltin } from '../../rewards/vlm/builtin/pretrain.js';
 import type { ImageTextEncoder } from '../../rewards/vlm/encoder.js';
+import { FrameJudge } from '../../rewards/vlm/http/judge.js';
+import type { FrameBatch } from '../stream/batch.js';
 
 interface FrameFlags { env: string; encoder: string; policy: string; episodes: string; seed: string; camera?: string;
   width?: string; height?: string; maxSteps?: string }
@@ -39,7 +41,7 @@ async function framesFor(o: FrameFlags): Promise<{ encoder: ImageTextEncoder; pl
     throw new UsageError((e as Error).message);
   }
   await initBackend();
-  const encoder = openEncoder(o.encoder);
+  const encoder = o.encoder === 'http' ? judgeEncoder() : openEncoder(o.encoder);
   const width = int('width', o.width, 8) ?? encoder.frameSize.width, height = int('height', o.height, 8) ?? encoder.frameSize.height;
   try {
     const played = playEpisodes({
@@ -84,20 +86,30 @@ export function registerVlmCommand(program: Command): void {
       const { encoder, played } = await framesFor(o);
       try {
         const t0 = Date.now();
-        const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
-        const emb = await encoder.embedImages(played.frames, rows);
+        let score: (i: number) => number;
+        if (o.encoder === 'http') {
+          const judged = await judgeFrames(played.frames, o.goal);
+          score = (i) => judged[i]!;
+        } else {
+          const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
+          const emb = await encoder.embedImages(played.frames, rows);
+          const g = await encoder.embedTexts([o.goal]);
+          const b = await encoder.embedTexts([o.baseline ?? neutralBaseline(o.env)]);
+          const reward = new GoalBaselineReward(g, b, encoder.dim, alpha);
+          score = (i) => reward.score(emb, i);
+        }
         const seconds = (Date.now() - t0) / 1000;
-        const g = await encoder.embedTexts([o.goal]);
-        const b = await encoder.embedTexts([o.baseline ?? neutralBaseline(o.env)]);
-        const reward = new GoalBaselineReward(g, b, encoder.dim, alpha);
         const rewards: number[] = [], success: number[] = [], progR: number[] = [], prog: number[] = [];
         const lines: string[] = [];
         played.steps.forEach((s, i) => {
-          const r = reward.score(emb, i);
-          rewards.push(r);
-          success.push(s.success ? 1 : 0);
+          const r = score(i);
           const p = progressOf(o.env, s.state);
-          if (p !== undefined) { progR.push(r); prog.push(p); }
+          // frames the judge could not score stay out of the statistics
+          if (Number.isFinite(r)) {
+            rewards.push(r);
+            success.push(s.success ? 1 : 0);
+            if (p !== undefined) { progR.push(r); prog.push(p); }
+          }
           const line = { episode: s.episode, step: s.step, reward: Number(r.toFixed(5)), success: s.success ?? null, ...(p !== undefined ? { progress: Number(p.toFixed(4)) } : {}) };
           lines.push(o.json ? JSON.stringify(line) : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`);
         });
@@ -155,6 +167,36 @@ export function registerVlmCommand(program: Command): void {
       model.dispose();
       process.stdout.write(`${JSON.stringify(report, null, 1)}\nweights written to ${out}\n`);
     });
+}
+
+/** A frame-size placeholder for `--encoder http`, whose frames go to the judge instead of an embedding model. */
+function judgeEncoder(): ImageTextEncoder {
+  const none = async (): Promise<Float32Array> => new Float32Array(0);
+  return { name: 'http', dim: 0, frameSize: { width: 64, height: 64 }, embedTexts: none, embedImages: none, dispose: () => {} };
+}
+
+/**
+ * Every frame judged by the vision chat model at OPENAI_BASE_URL (RXGYM_LLM_MODEL): scores in [0, 1], NaN where the
+ * judge failed or answered off-format (counted on stderr); waits for all answers, as a command may.
+ */
+async function judgeFrames(frames: FrameBatch, goal: string): Promise<Float64Array> {
+  const out = new Float64Array(frames.count).fill(NaN);
+  const judge = new FrameJudge({}, goal, (score, tag) => { out[tag as number] = score; });
+  try {
+    for (let i = 0; i < frames.count; i++) judge.ask(frames, i, i);
+    for (;;) {
+      judge.poll();
+      const c = judge.counters;
+      const answered = c.labelled + c.cacheHits + c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
+      if (answered >= frames.count) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const c = judge.counters;
+    process.stderr.write(`vlm judge: ${c.labelled} frames judged, ${c.cacheHits} from the cache, ${c.unparsed} unparsed answers, failures ${JSON.stringify(c.failures)}\n`);
+  } finally {
+    judge.close();
+  }
+  return out;
 }
 
 function round(x: number): number | null {

@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startOpenAiServer } from '../support/openai-server.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,4 +54,19 @@ describe('rxgym vlm', () => {
     expect(expert.status).not.toBe(0);
     expect(expert.stderr).toMatch(/no scripted expert for Explore-Arena-v0/);
   }, 300_000);
+
+  it('score --encoder http asks a vision chat judge about every frame (a real server on 127.0.0.1)', async () => {
+    const server = await startOpenAiServer(() => ({ text: '8' }));
+    try {
+      const env = { ...process.env, OPENAI_BASE_URL: server.url, RXGYM_LLM_CACHE: 'off' };
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'vlm', 'score', '--env', 'Explore-Arena-v0',
+        '--goal', 'the dot is in the top left', '--encoder', 'http', '--episodes', '1', '--max-steps', '6', '--json'], { env, timeout: 120_000 });
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.slice(0, 6).map((l) => l.reward)).toEqual([0.8, 0.8, 0.8, 0.8, 0.8, 0.8]);
+      expect(stderr).toMatch(/vlm judge: \d+ frames judged/);
+      expect(server.requests.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
