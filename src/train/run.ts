@@ -247,10 +247,16 @@ class Run implements RunHandle {
     if (e.kind === 'error') {
       this.emit({ type: 'error', source: e.source, message: String(e.data.message ?? JSON.stringify(e.data)), fatal: false, time: now });
     } else if (e.kind === 'annotation') {
-      const counters: Record<string, number> = {};
-      for (const [k, v] of Object.entries(e.data)) if (typeof v === 'number') counters[k] = v;
+      // Counters (numbers) and counters by kind or HTTP status (records of numbers) pass through as they are.
+      const counters: Record<string, number | Record<string, number>> = {};
+      for (const [k, v] of Object.entries(e.data)) {
+        if (typeof v === 'number') counters[k] = v;
+        else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number')) {
+          counters[k] = v as Record<string, number>;
+        }
+      }
       const samples = Array.isArray(e.data.samples) ? (e.data.samples as { message: string; label: string | number; model: string }[]) : undefined;
-      const n = (k: string): number => counters[k] ?? 0;
+      const n = (k: string): number => (typeof counters[k] === 'number' ? counters[k] : 0);
       this.emit({
         ...counters, type: 'annotation', source: e.source, labelled: n('labelled'), queued: n('queued'),
         cacheHits: n('cacheHits'), failures: n('failures'), pending: n('pending'), ...(samples ? { samples } : {}), time: now,
