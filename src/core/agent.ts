@@ -17,6 +17,8 @@ export interface AgentContext {
   textKeys?: readonly string[];
   /** Observation keys that hold token ids (the env's `capabilities.tokenKeys`), for the networks' token embedding. */
   tokenKeys?: readonly string[];
+  /** Names of the reward stack's constraint components: agents that support them give each a value head. */
+  constraints?: readonly string[];
 }
 
 /** A learning agent: a policy that learns from annotated batches and saves/loads everything it needs to resume. */
@@ -46,6 +48,8 @@ export interface AgentDefinition<S extends ParamSchema = ParamSchema> {
   /** Why this agent cannot act in these spaces (undefined when it can). */
   unsupported(observationSpace: Space<unknown>, actionSpace: Space<unknown>): string | undefined;
   create(hp: ParamsOf<S>, ctx: AgentContext): Agent;
+  /** True when the agent mixes constraint advantages by the batch's Lagrange multipliers (`batch.constraints`). */
+  constraints?: boolean;
 }
 
 /**
@@ -62,6 +66,7 @@ export function defineAgent<const S extends ParamSchema>(def: AgentDefinition<S>
     rolloutSteps: (hp) => def.rolloutSteps(typed(hp)),
     unsupported: (obs, act) => def.unsupported(obs, act),
     create: (hp, ctx) => def.create(typed(hp), ctx),
+    ...(def.constraints ? { constraints: true } : {}),
   };
 }
 

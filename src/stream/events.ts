@@ -16,11 +16,22 @@ export type RunEvent =
   | { type: 'train'; step: number; stats: TrainStats; time: number }
   | { type: 'eval'; step: number; meanReturn: number; stdReturn: number; successRate?: number; episodes: number; time: number }
   | { type: 'explore'; step: number; metrics: Record<string, number>; time: number }
+  | { type: 'multipliers'; step: number; multipliers: Record<string, MultiplierFigures>; time: number }
   | { type: 'checkpoint'; step: number; dir: string; time: number }
   | { type: 'frame'; step: number; envIndex: number; frame: string | { width: number; height: number; data: Uint8Array }; messages?: string[]; time: number }
   | { type: 'error'; source: string; message: string; fatal: boolean; time: number }
   | { type: 'end'; step: number; reason: 'budget' | 'stopped' | 'error'; summary?: Record<string, number>; time: number }
   | { type: 'phase'; phase: RunPhase; step: number; budget: number; rewards: string[]; from?: string; time: number };
+
+/** One constraint component's Lagrange multiplier after a batch, with its threshold and latest episodic value. */
+export interface MultiplierFigures {
+  /** λ, squashed: sigmoid for `atLeast`, tanh for `equal`. */
+  value: number;
+  kind: 'atLeast' | 'equal';
+  threshold: number;
+  /** Mean episodic value of the component over the episodes that ended in the batch, when some did. */
+  episodeMean?: number;
+}
 
 /**
  * The phases of a run with a `pretrain:` section (URLB): reward-free pre-training, then fine-tuning on the task reward.

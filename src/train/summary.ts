@@ -1,4 +1,4 @@
-import type { RunEvent } from '../stream/events.js';
+import type { MultiplierFigures, RunEvent } from '../stream/events.js';
 
 /** How many recent training episodes the running means cover. */
 const WINDOW = 100;
@@ -26,6 +26,8 @@ export interface RunTally {
   readonly annotators: Readonly<Record<string, AnnotatorCounters>>;
   /** Non-fatal errors reported by reward sources and annotators. */
   readonly errors: number;
+  /** The latest Lagrange multipliers of the constraint components, for runs that have some. */
+  readonly multipliers?: Readonly<Record<string, MultiplierFigures>>;
 }
 
 /** The tally of a run that has seen nothing (or of a resumed run, with the episode count it had). */
@@ -60,6 +62,8 @@ export function tally(t: RunTally, e: RunEvent): RunTally {
     }
     case 'explore':
       return { ...t, explore: e.metrics };
+    case 'multipliers':
+      return { ...t, multipliers: e.multipliers };
     case 'annotation': {
       const { type: _t, source, time: _time, samples: _s, ...counters } = e;
       return { ...t, annotators: { ...t.annotators, [source]: counters } };

@@ -85,6 +85,7 @@ export function rewardsText(s: ViewState, width: number, detailed: boolean): str
   const nameW = Math.min(14, Math.max(...names.map((n) => label(n).length)));
   const lines: string[] = [];
   for (const n of names) {
+    if (s.multipliers[n]) continue; // a constraint: its multiplier line below says more
     const h = s.rewardHistory[n]!;
     const latest = s.rewardLatest[n];
     const value = fmtNum(latest?.scaledMean ?? h[h.length - 1]).padStart(9);
@@ -97,7 +98,23 @@ export function rewardsText(s: ViewState, width: number, detailed: boolean): str
         : `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`);
     }
   }
+  lines.push(...multipliersText(s, width));
   return lines.join('\n');
+}
+
+/** One line per constraint component: λ over the batches (sparkline), its value, and J against θ. */
+export function multipliersText(s: ViewState, width: number): string[] {
+  const names = Object.keys(s.multipliers);
+  if (names.length === 0) return [];
+  const nameW = Math.min(12, Math.max(...names.map((n) => n.length)) + 2);
+  const sparkW = Math.max(4, width - nameW - 26);
+  return names.map((n) => {
+    const m = s.multipliers[n]!;
+    const rel = m.kind === 'atLeast' ? '>=' : '=';
+    const j = m.episodeMean === undefined ? '-' : fmtNum(m.episodeMean);
+    return `${clip(`λ ${n}`, nameW).padEnd(nameW)} ${YELLOW}${sparkline(s.multiplierHistory[n] ?? [], sparkW).padEnd(sparkW)}${R}` +
+      `${fmtNum(m.value).padStart(7)} ${DIM}J ${j} ${rel} ${fmtNum(m.threshold)}${R}`;
+  });
 }
 
 /** The last `height` log lines: dungeon messages (with labels once known), labels as they arrive, run notes. */

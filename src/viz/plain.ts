@@ -23,6 +23,7 @@ export function progressLine(s: ViewState): string {
   if (rate !== undefined) parts.push(`success ${(rate * 100).toFixed(1)}%`);
   for (const k of ['policy_loss', 'value_loss', 'entropy', 'approx_kl', 'loss']) if (s.train[k] !== undefined) parts.push(`${k} ${fmtNum(s.train[k])}`);
   for (const [name, c] of Object.entries(s.rewardLatest)) parts.push(`r.${name} ${fmtNum(c.scaledMean)}`);
+  for (const [name, m] of Object.entries(s.multipliers)) parts.push(`λ.${name} ${fmtNum(m.value)}`);
   for (const [src, a] of Object.entries(s.annotators)) {
     parts.push(`${src} labelled ${a.labelled} queued ${a.queued}${annotatorFailures(a)}`);
   }
@@ -41,6 +42,10 @@ export function summaryLines(s: ViewState): string[] {
   ];
   if (s.lastEval) lines.push(`  last eval: return ${fmtNum(s.lastEval.meanReturn)} ± ${fmtNum(s.lastEval.stdReturn)}${s.lastEval.successRate !== undefined ? `, success ${(s.lastEval.successRate * 100).toFixed(1)}%` : ''}`);
   for (const [k, v] of Object.entries(s.ended?.summary ?? {})) lines.push(`  ${k}: ${fmtNum(v)}`);
+  for (const [name, m] of Object.entries(s.multipliers)) {
+    const j = m.episodeMean === undefined ? '' : `, episodic value ${fmtNum(m.episodeMean)}`;
+    lines.push(`  constraint ${name}: multiplier ${fmtNum(m.value)}${j} (${m.kind} ${fmtNum(m.threshold)})`);
+  }
   if (s.lastCheckpoint) lines.push(`  checkpoint: ${s.lastCheckpoint}`);
   return lines;
 }

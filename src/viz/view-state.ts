@@ -1,5 +1,5 @@
 import type { RgbFrame } from '../core/env.js';
-import type { RunEvent, RunEventOf, TrainStats } from '../stream/events.js';
+import type { MultiplierFigures, RunEvent, RunEventOf, TrainStats } from '../stream/events.js';
 
 /** One line of the message log: a dungeon message, possibly labelled by an annotator. */
 export interface LogLine { text: string; label?: string; model?: string; kind: 'message' | 'label' | 'info' | 'error' }
@@ -38,6 +38,9 @@ export interface ViewState {
   trainStep: number;
   lastEval?: RunEventOf<'eval'>;
   explore: Record<string, number>;
+  /** Lagrange multipliers of the constraint components: the latest figures and λ per batch. */
+  multipliers: Record<string, MultiplierFigures>;
+  multiplierHistory: Record<string, number[]>;
   frame?: string | RgbFrame;
   frameEnv: number;
   frameStep: number;
@@ -76,6 +79,8 @@ export function initialView(window = 100): ViewState {
     train: {},
     trainStep: 0,
     explore: {},
+    multipliers: {},
+    multiplierHistory: {},
     frameEnv: 0,
     frameStep: 0,
     paused: false,
@@ -150,6 +155,10 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
         kind: 'info',
         text: `eval @${ev.step}: return ${ev.meanReturn.toFixed(3)} ± ${ev.stdReturn.toFixed(3)}${ev.successRate !== undefined ? `, success ${(ev.successRate * 100).toFixed(0)}%` : ''}`,
       });
+      break;
+    case 'multipliers':
+      state.multipliers = ev.multipliers;
+      for (const [name, m] of Object.entries(ev.multipliers)) push((state.multiplierHistory[name] ??= []), m.value, HISTORY);
       break;
     case 'explore':
       state.explore = ev.metrics;
