@@ -83,6 +83,8 @@ export interface RunSummary {
   explore?: Record<string, number>;
   /** The last counters of each annotator (labels, failures by kind), for runs with LLM-labelled rewards. */
   annotators?: RunTally['annotators'];
+  /** The last Lagrange multipliers of the constraint components, for runs that have some. */
+  multipliers?: RunTally['multipliers'];
   /** Runs with `pretrain:`: the pre-training phase (`steps` above and everything else count the fine-tuning phase). */
   pretrain?: PretrainSummary;
   /** Milliseconds spent collecting rollouts, annotating, learning and evaluating in this process. */
@@ -177,6 +179,10 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
       throw new RxgymError(`budget.steps: ${scenario.budget.steps} is less than one rollout (${min} = ${min / vec.numEnvs} steps x ${vec.numEnvs} envs), so nothing would be trained; give at least ${min}`);
     }
     stacks = buildStacks(scenario, vec, seed, dir.path, registry);
+    if (stacks.main.constraintNames.length > 0 && !def.constraints) {
+      for (const st of [stacks.main, stacks.pretrain]) st?.dispose();
+      throw new RxgymError(`rewards: ${stacks.main.constraintNames.join(', ')} ${stacks.main.constraintNames.length > 1 ? 'are constraints' : 'is a constraint'}, which agent ${scenario.agent.type} cannot mix into its advantages; use agent.type ppo or make it a weighted component`);
+    }
   } catch (e) {
     vec.close();
     throw e;
@@ -321,7 +327,7 @@ class Run implements RunHandle {
     const agent: Agent = this.def.create(s.agent.params, {
       observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
       numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: budget, textKeys: this.vec.capabilities.textKeys ?? [],
-      tokenKeys: this.vec.capabilities.tokenKeys,
+      tokenKeys: this.vec.capabilities.tokenKeys, constraints: stack.constraintNames,
     });
     if (from.weights) {
       agent.loadWeights(from.weights);
@@ -409,6 +415,14 @@ class Run implements RunHandle {
     const stats: TrainStats = { ...lb.stats, rolloutMs: this.profile.rolloutMs, learnMs: this.profile.learnMs };
     for (const [k, part] of Object.entries(lb.batch.parts ?? {})) stats[`reward.${k}`] = part.rawMean;
     this.emit({ type: 'train', step, stats: lb.stats, time: now });
+    const cons = lb.batch.constraints ?? [];
+    if (cons.length > 0) {
+      const multipliers = Object.fromEntries(cons.map((c) => [c.name, {
+        value: c.multiplier, kind: c.kind, threshold: c.threshold, ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
+      }]));
+      this.emit({ type: 'multipliers', step, multipliers, time: now });
+      for (const [name, m] of Object.entries(multipliers)) stats[`multiplier.${name}`] = m.value;
+    }
     if (p.tracker) {
       const metrics = definedMetrics(p.tracker.observe(lb.batch));
       this.emit({ type: 'explore', step, metrics, time: now });
@@ -536,7 +550,7 @@ class Run implements RunHandle {
       ...recentMeans(t), lastEval: t.lastEval, bestEvalReturn: t.bestEvalReturn,
       ...(targetMet !== undefined ? { targetMet } : {}),
       ...(p.tracker && !pre ? { explore: definedMetrics(p.tracker.metrics()) } : {}),
-      ...annotators,
+      ...annotators, ...(t.multipliers ? { multipliers: t.multipliers } : {}),
       ...(this.pretrainInfo ? { pretrain: this.pretrainInfo } : pre ? { pretrain: this.pretrainSummary(p, false) } : {}),
       profile: { ...this.profile },
     };
