@@ -181,7 +181,10 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
     stacks = buildStacks(scenario, vec, seed, dir.path, registry);
     if (stacks.main.constraintNames.length > 0 && !def.constraints) {
       for (const st of [stacks.main, stacks.pretrain]) st?.dispose();
-      throw new RxgymError(`rewards: ${stacks.main.constraintNames.join(', ')} ${stacks.main.constraintNames.length > 1 ? 'are constraints' : 'is a constraint'}, which agent ${scenario.agent.type} cannot mix into its advantages; use agent.type ppo or make it a weighted component`);
+      const names = stacks.main.constraintNames;
+      const what = `${names.join(', ')} ${names.length > 1 ? 'are constraints' : 'is a constraint'}`;
+      throw new RxgymError(`rewards: ${what}, which agent ${scenario.agent.type} cannot mix into its advantages; ` +
+        'use agent.type ppo or make it a weighted component');
     }
   } catch (e) {
     vec.close();
@@ -418,7 +421,8 @@ class Run implements RunHandle {
     const cons = lb.batch.constraints ?? [];
     if (cons.length > 0) {
       const multipliers = Object.fromEntries(cons.map((c) => [c.name, {
-        value: c.multiplier, kind: c.kind, threshold: c.threshold, ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
+        value: c.multiplier, kind: c.kind, threshold: c.threshold,
+        ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
       }]));
       this.emit({ type: 'multipliers', step, multipliers, time: now });
       for (const [name, m] of Object.entries(multipliers)) stats[`multiplier.${name}`] = m.value;
