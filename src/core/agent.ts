@@ -59,15 +59,8 @@ export interface AgentDefinition<S extends ParamSchema = ParamSchema> {
  */
 export function defineAgent<const S extends ParamSchema>(def: AgentDefinition<S>): AgentDefinition {
   const typed = (hp: ParamsOf<ParamSchema>): ParamsOf<S> => resolveParams('agent', hp, def.params);
-  return {
-    type: def.type,
-    description: def.description,
-    params: def.params,
-    rolloutSteps: (hp) => def.rolloutSteps(typed(hp)),
-    unsupported: (obs, act) => def.unsupported(obs, act),
-    create: (hp, ctx) => def.create(typed(hp), ctx),
-    ...(def.constraints ? { constraints: true } : {}),
-  };
+  // every other field (type, description, params, unsupported, constraints, ...) is carried over as it is
+  return { ...def, rolloutSteps: (hp) => def.rolloutSteps(typed(hp)), create: (hp, ctx) => def.create(typed(hp), ctx) };
 }
 
 /** The agent types of a registry: every kind of agent a run can be given, by `type`. */
