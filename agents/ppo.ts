@@ -14,6 +14,7 @@ import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { bootRows, gae } from './gae.js';
+import { constraintsOf, FILTER_PARAM, learnRows, mixAdvantages } from './ppo-process.js';
 import { selectRows } from '../src/core/obs-batch.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
@@ -39,6 +40,7 @@ export const PPO_PARAMS = defineParams({
   intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
   extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
   intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
+  filter: FILTER_PARAM,
   network: {
     kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message, token',
   },
@@ -66,6 +68,8 @@ export class PpoAgent implements Agent {
   private readonly low: Float64Array | undefined;
   private readonly high: Float64Array | undefined;
   private readonly heads: number;
+  /** Value heads of the task (2 with split heads); one per constraint component follows them. */
+  private readonly taskHeads: number;
   private readonly id;
 
   constructor(private readonly hp: PpoHp, private readonly ctx: AgentContext) {
@@ -77,7 +81,8 @@ export class PpoAgent implements Agent {
     this.nActions = act instanceof Discrete ? act.n : (act as Box).size;
     this.actionStart = act instanceof Discrete ? act.start : 0;
     if (act instanceof Box) { this.low = act.low; this.high = act.high; }
-    this.heads = hp.valueHeads === 'split' ? 2 : 1;
+    this.taskHeads = hp.valueHeads === 'split' ? 2 : 1;
+    this.heads = this.taskHeads + (ctx.constraints?.length ?? 0);
     this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
     this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation, initRng);
     this.critic = new Mlp(this.store, 'critic', this.encoder.featureDim, net.hidden, this.heads, 1, net.activation, initRng);
@@ -157,7 +162,7 @@ export class PpoAgent implements Agent {
     if (!oldLogp || !oldV) throw new Error('ppo.learn: the batch lacks logProb/value extras; collect it with this agent as the policy');
 
     // Advantages: one GAE per value head; truncated episodes bootstrap from V(final observation).
-    const groups = H === 2
+    const groups = this.taskHeads === 2
       ? [{ r: batch.groups.extrinsic, gamma: hp.gamma, episodic: batch.episodic.extrinsic, coef: hp.extCoef },
          { r: batch.groups.intrinsic, gamma: hp.intGamma, episodic: batch.episodic.intrinsic, coef: hp.intCoef }]
       : [{ r: batch.total, gamma: hp.gamma, episodic: true, coef: 1 }];
@@ -165,7 +170,11 @@ export class PpoAgent implements Agent {
     const bootSparse = this.bootValues(batch, rows);
     const advantages = new Float32Array(B);
     const returns = new Float32Array(B * H);
-    groups.forEach((g, h) => {
+    // Constrained PPO: a value head and an advantage per constraint, mixed with the task's by the multipliers.
+    const cons = constraintsOf(batch, this.ctx.constraints ?? []);
+    const consAdv: Float32Array[] = [];
+    const heads = [...groups, ...cons.map((c) => ({ r: c.rewards, gamma: hp.gamma, episodic: true, coef: 0 }))];
+    heads.forEach((g, h) => {
       const values = new Float32Array(B);
       const boot = new Float32Array(B);
       for (let k = 0; k < B; k++) values[k] = oldV[k * H + h]!;
@@ -175,16 +184,20 @@ export class PpoAgent implements Agent {
         advantages[k]! += g.coef * res.advantages[k]!;
         returns[k * H + h] = res.returns[k]!;
       }
+      if (h >= groups.length) consAdv.push(res.advantages);
     });
+    if (cons.length > 0) advantages.set(mixAdvantages(advantages, consAdv, cons.map((c) => c.multiplier)));
 
     // Learning-rate annealing: linear from lr to 0 over the step budget (CleanRL's frac).
     const frac = hp.annealLr ? Math.max(0, 1 - batch.globalStep / this.ctx.totalSteps) : 1;
     this.adam.lr = frac * hp.lr;
 
-    const mbSize = Math.floor(B / hp.numMinibatches);
+    // PF-PPO: only the rows of the episodes the filter keeps (all rows without a filter).
+    const kept = learnRows(batch, hp.filter, this.rng);
+    const perm = kept.rows;
+    const mbSize = Math.floor(perm.length / hp.numMinibatches);
     const A = this.nActions;
     const actDim = this.discrete ? 1 : A;
-    const perm = Array.from({ length: B }, (_, i) => i);
     const mbObs: ObsBatch = {};
     const mbActs = this.discrete ? new Int32Array(mbSize) : new Float32Array(mbSize * A);
     const mbMask = this.discrete && batch.actionMasks ? new Uint8Array(mbSize * A) : undefined;
@@ -195,12 +208,12 @@ export class PpoAgent implements Agent {
     const sums = new Float64Array(8);
     let steps = 0;
     let epochs = 0;
-    for (let epoch = 0; epoch < hp.updateEpochs; epoch++) {
+    for (let epoch = 0; epoch < hp.updateEpochs && mbSize > 0; epoch++) {
       epochs++;
       this.rng.shuffle(perm);
       let klSum = 0;
       let klCount = 0;
-      for (let start = 0; start + mbSize <= B; start += mbSize) {
+      for (let start = 0; start + mbSize <= perm.length; start += mbSize) {
         // Minibatch rows are gathered on the host and uploaded once: cheaper than backend gathers for small nets.
         const rowsIdx = perm.slice(start, start + mbSize);
         selectRows(batch.obs, rowsIdx, mbObs);
@@ -247,7 +260,7 @@ export class PpoAgent implements Agent {
     const mean = (j: number): number => sums[j]! / Math.max(1, steps);
     return {
       loss: mean(0), gradNorm: mean(1), policyLoss: mean(2), valueLoss: mean(3), entropy: mean(4), approxKl: mean(5), clipFrac: mean(6),
-      lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H),
+      lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H), ...kept.stats,
     };
   }
 
@@ -341,4 +354,5 @@ export const ppoDefinition = defineAgent({
     return `ppo handles Discrete or float Box action spaces, not ${act.constructor.name}`;
   },
   create: (hp, ctx) => new PpoAgent(hp, ctx),
+  constraints: true,
 });
