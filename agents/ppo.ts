@@ -205,7 +205,8 @@ export class PpoAgent implements Agent {
     const mbAdv = new Float32Array(mbSize);
     const mbRet = new Float32Array(mbSize * H);
     const mbV = new Float32Array(mbSize * H);
-    const sums = new Float64Array(8);
+    // Each statistic of the update, summed over minibatch steps (reported as means).
+    const sums = { loss: 0, gradNorm: 0, policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFrac: 0 };
     let steps = 0;
     let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && mbSize > 0; epoch++) {
@@ -248,18 +249,25 @@ export class PpoAgent implements Agent {
           mask?.dispose();
         }
         steps++;
-        sums[0]! += res.loss;
-        sums[1]! += res.gradNorm;
-        for (let j = 0; j < res.aux.length; j++) sums[2 + j]! += res.aux[j]!;
-        klSum += res.aux[3]!;
+        // the loss's named parts, in the order `loss()` keeps them
+        const [policyLoss, valueLoss, entropy, approxKl, clipFrac] = [res.aux[0]!, res.aux[1]!, res.aux[2]!, res.aux[3]!, res.aux[4]!];
+        sums.loss += res.loss;
+        sums.gradNorm += res.gradNorm;
+        sums.policyLoss += policyLoss;
+        sums.valueLoss += valueLoss;
+        sums.entropy += entropy;
+        sums.approxKl += approxKl;
+        sums.clipFrac += clipFrac;
+        klSum += approxKl;
         klCount++;
       }
       if (hp.targetKl > 0 && klCount > 0 && klSum / klCount > hp.targetKl) break;
     }
     if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
-    const mean = (j: number): number => sums[j]! / Math.max(1, steps);
+    const mean = (sum: number): number => sum / Math.max(1, steps);
     return {
-      loss: mean(0), gradNorm: mean(1), policyLoss: mean(2), valueLoss: mean(3), entropy: mean(4), approxKl: mean(5), clipFrac: mean(6),
+      loss: mean(sums.loss), gradNorm: mean(sums.gradNorm), policyLoss: mean(sums.policyLoss),
+      valueLoss: mean(sums.valueLoss), entropy: mean(sums.entropy), approxKl: mean(sums.approxKl), clipFrac: mean(sums.clipFrac),
       lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H), ...kept.stats,
     };
   }
