@@ -1,19 +1,6 @@
 import { RxgymError } from '../src/core/env.js';
-import type { Rng } from '../src/core/rng.js';
 import type { AnnotatedBatch, ConstraintValues } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
-import { filterBatch, type FilterStrategy } from './episodes.js';
-
-/** PPO's `filter:` hyper-parameter (PF-PPO): absent means PPO learns from every transition. */
-export const FILTER_PARAM = {
-  kind: 'object', optional: true, doc: 'PF-PPO: keep episodes of each problem by reward rank before the update',
-  fields: {
-    strategy: {
-      kind: 'enum', values: ['best-worst', 'best-random', 'top'], default: 'best-worst', doc: 'which episodes to keep',
-    },
-    keep: { kind: 'number', integer: true, positive: true, default: 2, doc: 'episodes kept per problem' },
-  },
-} as const;
 
 /** The batch's constraint components in the order the agent gave them value heads; an error when one is missing. */
 export function constraintsOf(batch: AnnotatedBatch, names: readonly string[]): ConstraintValues[] {
@@ -54,13 +41,14 @@ export function mixAdvantages(task: Float32Array, cons: Float32Array[], lambdas:
 }
 
 /**
- * The rows PPO learns from: every row without a filter; with one, the rows of the episodes each problem keeps
- * (PF-PPO), with the filter's statistics (kept shares, R² of the kept and of all episodes).
+ * The rows PPO learns from: every row, or, when the reward stack filtered the batch (PF-PPO), the rows of the
+ * episodes it kept, with the filter's statistics (kept shares, R² of the kept and of all episodes).
  */
-export function learnRows(
-  batch: AnnotatedBatch, filter: { strategy: FilterStrategy; keep: number } | undefined, rng: Rng,
-): { rows: number[]; stats: TrainStats } {
+export function learnRows(batch: AnnotatedBatch): { rows: number[]; stats: TrainStats } {
   const B = batch.numSteps * batch.numEnvs;
-  if (!filter) return { rows: Array.from({ length: B }, (_, i) => i), stats: {} };
-  return filterBatch(batch, filter.strategy, filter.keep, rng);
+  const f = batch.filter;
+  if (!f) return { rows: Array.from({ length: B }, (_, i) => i), stats: {} };
+  const rows: number[] = [];
+  for (let k = 0; k < B; k++) if (f.keep[k]) rows.push(k);
+  return { rows, stats: f.stats };
 }

@@ -14,7 +14,7 @@ import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { bootRows, gae } from './gae.js';
-import { constraintsOf, FILTER_PARAM, learnRows, mixAdvantages } from './ppo-process.js';
+import { constraintsOf, learnRows, mixAdvantages } from './ppo-process.js';
 import { selectRows } from '../src/core/obs-batch.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
@@ -40,7 +40,6 @@ export const PPO_PARAMS = defineParams({
   intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
   extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
   intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
-  filter: FILTER_PARAM,
   network: {
     kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message, token',
   },
@@ -192,8 +191,8 @@ export class PpoAgent implements Agent {
     const frac = hp.annealLr ? Math.max(0, 1 - batch.globalStep / this.ctx.totalSteps) : 1;
     this.adam.lr = frac * hp.lr;
 
-    // PF-PPO: only the rows of the episodes the filter keeps (all rows without a filter).
-    const kept = learnRows(batch, hp.filter, this.rng);
+    // PF-PPO: only the rows of the episodes the reward stack's filter kept (all rows without a filter).
+    const kept = learnRows(batch);
     const perm = kept.rows;
     const mbSize = Math.floor(perm.length / hp.numMinibatches);
     const A = this.nActions;
@@ -363,4 +362,5 @@ export const ppoDefinition = defineAgent({
   },
   create: (hp, ctx) => new PpoAgent(hp, ctx),
   constraints: true,
+  filters: true,
 });

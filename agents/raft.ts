@@ -14,7 +14,7 @@ import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { sampleCategorical } from './distributions.js';
-import { endedEpisodes, groupByProblem, selectEpisodes } from './episodes.js';
+import { endedEpisodes, groupByProblem, selectEpisodes } from '../src/stream/episodes.js';
 
 /** RAFT's hyper-parameters. */
 export const RAFT_PARAMS = defineParams({
@@ -78,7 +78,7 @@ export class RaftAgent implements Agent {
   }
 
   learn(batch: AnnotatedBatch): TrainStats {
-    const all = endedEpisodes(batch);
+    const all = endedEpisodes(batch, batch.total);
     const min = this.hp.minReturn ?? -Infinity;
     const kept = groupByProblem(all).flatMap((g) => selectEpisodes(g, 'top', this.hp.keep, this.rng))
       .filter((e) => e.score >= min);

@@ -11,6 +11,7 @@ import type { FrameRequest } from '../src/core/capabilities.js';
 import type { ConstraintValues } from '../src/stream/batch.js';
 import { BatchStepTransform, parseTransform } from './process/step-transform.js';
 import { LagrangeMultiplier, parseConstraint, type RangedSource } from './process/constraints.js';
+import { EpisodeFilter, parseFilter } from './process/filter.js';
 import {
   RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
   type RewardRegistry, type RewardSource,
@@ -31,6 +32,8 @@ export interface RewardStack extends BatchAnnotator {
   readonly sources: ReadonlyMap<string, RewardSource>;
   /** Names of the constraint components (`constraint:`), in config order: the agent gives each a value head. */
   readonly constraintNames: readonly string[];
+  /** True when a component filters the batch's episodes (PF-PPO): the agent must learn from `batch.filter`. */
+  readonly filtered: boolean;
   /** Write every component's learned state to `dir/stack.json`, its network weights to `dir/stack.bin`. */
   save(dir: string): void;
   /** Restore what `save` wrote; throws when the components differ. */
@@ -69,7 +72,7 @@ const STACK_PARAMS = defineParams({
   group: { kind: 'enum', values: ['extrinsic', 'intrinsic'], optional: true, doc: 'value head (default by kind)' },
 });
 /** Keys of step-wise components (rewards/process): a bounded transform, and a constraint instead of a weight. */
-const PROCESS_KEYS = ['transform', 'eta', 'constraint'];
+const PROCESS_KEYS = ['transform', 'eta', 'constraint', 'filter'];
 const STACK_KEYS = ['source', ...Object.keys(STACK_PARAMS), ...PROCESS_KEYS];
 
 interface Component {
@@ -85,6 +88,8 @@ interface Component {
   transform?: BatchStepTransform;
   /** Set for a constraint: the component stays out of the total and gets a Lagrange multiplier instead. */
   constraint?: LagrangeMultiplier;
+  /** PF-PPO: the batch's episodes are kept by this component's ranking of them. */
+  filter?: EpisodeFilter;
 }
 
 /** Throws when `url` is not an absolute http(s) URL. */
@@ -142,7 +147,10 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
   const group = groupCfg ?? (source.kind === 'extrinsic' ? 'extrinsic' : 'intrinsic');
   let transform: BatchStepTransform | undefined;
   let constraint: LagrangeMultiplier | undefined;
+  let filter: EpisodeFilter | undefined;
   try {
+    const f = parseFilter(cfg, at);
+    if (f) filter = new EpisodeFilter(f, ctx.seed + 7907 * (i + 1));
     const t = parseTransform(full, at, gamma);
     if (t) transform = new BatchStepTransform(t, ctx.numEnvs);
     const c = parseConstraint(cfg, at, source as RangedSource, t);
@@ -154,7 +162,7 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
   return {
     name, source, weight, episodic, group,
     normalizer: makeNormalizer(normalize, ctx.numEnvs, episodic, gamma),
-    clip, decay, ...(transform ? { transform } : {}), ...(constraint ? { constraint } : {}),
+    clip, decay, ...(transform ? { transform } : {}), ...(constraint ? { constraint } : {}), ...(filter ? { filter } : {}),
   };
 }
 
@@ -179,12 +187,14 @@ class Stack implements RewardStack {
   readonly componentNames: readonly string[];
   readonly sources: ReadonlyMap<string, RewardSource>;
   readonly constraintNames: readonly string[];
+  readonly filtered: boolean;
   private readonly own = new Subject<RewardEvent>();
   private readonly episodicGroups: { extrinsic: boolean; intrinsic: boolean };
 
   constructor(private readonly comps: Component[]) {
     this.componentNames = comps.map((c) => c.name);
     this.constraintNames = comps.filter((c) => c.constraint).map((c) => c.name);
+    this.filtered = comps.some((c) => c.filter);
     this.sources = new Map(comps.map((c) => [c.name, c.source]));
     this.needsStates = comps.some((c) => c.source.needsStates === true);
     this.needsFrames = framesOf(comps);
@@ -236,6 +246,8 @@ class Stack implements RewardStack {
       ...(Object.keys(parts).length > 0 ? { parts } : {}),
       ...(constraints.length > 0 ? { constraints } : {}),
     };
+    const f = this.comps.find((c) => c.filter);
+    if (f) out.filter = f.filter!.apply(batch, components[f.name]!.raw);
     this.emit('stack', 'info', { step: batch.globalStep, components: summarizeComponents(out) });
     return out;
   }
@@ -314,6 +326,11 @@ export function buildRewardStack(configs: RewardComponentConfig[] | undefined, c
   const comps: Component[] = [];
   try {
     list.forEach((c, i) => comps.push(buildComponent(c, i, ctx, taken, sources)));
+    const filters = comps.flatMap((c, i) => (c.filter ? [i] : []));
+    if (filters.length > 1) {
+      throw new RewardConfigError(`rewards[${filters[1]}].filter`, `only one component can filter the batch ` +
+        `(rewards[${filters[0]}] already does); keep the filter on the reward model that ranks the episodes`);
+    }
   } catch (e) {
     for (const c of comps) c.source.dispose?.();
     throw e;

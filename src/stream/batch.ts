@@ -1,5 +1,6 @@
 import type { FrameRequest } from '../core/capabilities.js';
 import type { ObsBatch } from '../core/obs-batch.js';
+import type { BatchFilter } from './episodes.js';
 
 export type { ObsArray, ObsBatch } from '../core/obs-batch.js';
 
@@ -75,6 +76,8 @@ export interface AnnotatedBatch extends TransitionBatch {
   parts?: Record<string, PartStats>;
   /** Constraint components (not summed into `total`): their values and Lagrange multipliers, in config order. */
   constraints?: ConstraintValues[];
+  /** PF-PPO: the rows to learn from (1) by a reward model's ranking of each problem's episodes, and its statistics. */
+  filter?: BatchFilter;
 }
 
 /** One constraint component of an annotated batch. */

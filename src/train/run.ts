@@ -186,6 +186,11 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
       throw new RxgymError(`rewards: ${what}, which agent ${scenario.agent.type} cannot mix into its advantages; ` +
         'use agent.type ppo or make it a weighted component');
     }
+    if (stacks.main.filtered && !def.filters) {
+      for (const st of [stacks.main, stacks.pretrain]) st?.dispose();
+      throw new RxgymError(`rewards: a component filters the batch's episodes (filter:), which agent ` +
+        `${scenario.agent.type} cannot learn from; use agent.type ppo or drop the filter`);
+    }
   } catch (e) {
     vec.close();
     throw e;
@@ -425,7 +430,10 @@ class Run implements RunHandle {
         ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
       }]));
       this.emit({ type: 'multipliers', step, multipliers, time: now });
-      for (const [name, m] of Object.entries(multipliers)) stats[`multiplier.${name}`] = m.value;
+      for (const [name, m] of Object.entries(multipliers)) {
+        stats[`multiplier.${name}`] = m.value;
+        if (m.episodeMean !== undefined) stats[`constraint.${name}`] = m.episodeMean;
+      }
     }
     if (p.tracker) {
       const metrics = definedMetrics(p.tracker.observe(lb.batch));

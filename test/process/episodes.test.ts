@@ -9,7 +9,7 @@ import { Rollout } from '../../src/stream/rollout.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import {
   endedEpisodes, filterBatch, groupByProblem, rSquared, selectEpisodes, type BatchEpisode,
-} from '../../agents/episodes.js';
+} from '../../src/stream/episodes.js';
 import { RaftAgent, RAFT_PARAMS } from '../../agents/raft.js';
 import { resolveParams } from '../../src/core/params.js';
 import { testRegistry } from '../support/registry.js';
@@ -47,7 +47,7 @@ const ep = (score: number, truth = score, problem = 0): BatchEpisode => ({ env: 
 describe('episodes of a batch', () => {
   it('ends, groups by problem, and leaves out a running episode', () => {
     const b = batchOf([[0, [0, 0.7], 1], [0, [0, 0, 0.2], 0], [1, [0.4], 1]], 9); // 3 rows still running
-    const eps = endedEpisodes(b);
+    const eps = endedEpisodes(b, b.total);
     expect(eps.map((e) => [e.problem, e.rows, +e.score.toFixed(3), e.truth])).toEqual([
       [0, [0, 1], 0.7, 1], [0, [2, 3, 4], 0.2, 0], [1, [5], 0.4, 1],
     ]);
@@ -77,8 +77,8 @@ describe('episodes of a batch', () => {
 
   it('filterBatch keeps rows of the kept episodes and reports R² of kept and all', () => {
     const b = batchOf([[0, [0, 0.9], 1], [0, [0, 0.1], 0], [0, [0, 0.5], 1], [0, [0, 0.3], 0]], 8);
-    const { rows, stats } = filterBatch(b, 'best-worst', 2, new Rng(0));
-    expect(rows.sort((x, y) => x - y)).toEqual([0, 1, 2, 3]);
+    const { keep, stats } = filterBatch(b, b.total, 'best-worst', 2, new Rng(0));
+    expect(Array.from(keep)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     expect(stats['filter.keptEpisodes']).toBe(0.5);
     expect(stats['filter.keptRows']).toBe(0.5);
     expect(stats['filter.r2Kept']).toBeCloseTo(1, 6);

@@ -69,3 +69,21 @@ describe('step transforms in the stack, batch after batch', () => {
       .toThrow('rewards[0].eta: transform delta takes no eta (only clip and clip+delta do)');
   });
 });
+
+describe('the filter key', () => {
+  it('ranks episodes by the component, one filter a stack, with clear errors', () => {
+    const stack = buildRewardStack([{ source: 'steps', filter: { strategy: 'top', keep: 1 } }], ctx);
+    expect(stack.filtered).toBe(true);
+    // one env, problem ids absent: all episodes ending in the batch form one group; the best scores 0.9 + 0.9
+    const b = stack.annotate(episodeBatches([[0.1, 0.2], [0.9, 0.9], [0.5]], 5)[0]!);
+    expect(Array.from(b.filter!.keep)).toEqual([0, 0, 1, 1, 0]);
+    expect(b.filter!.stats['filter.keptEpisodes']).toBeCloseTo(1 / 3, 6);
+    stack.dispose();
+    expect(() => buildRewardStack([{ source: 'steps', filter: { strategy: 'median' } }], ctx))
+      .toThrow('rewards[0].filter.strategy: must be one of best-worst, best-random, top, got "median"');
+    expect(() => buildRewardStack([{ source: 'steps', filter: { keep: 0 } }], ctx))
+      .toThrow(/rewards\[0\]\.filter\.keep: must be a positive integer/);
+    expect(() => buildRewardStack([{ source: 'steps', filter: {} }, { source: 'steps', name: 'b', filter: {} }], ctx))
+      .toThrow(/^rewards\[1\]\.filter: only one component can filter the batch \(rewards\[0\] already does\)/);
+  });
+});

@@ -1,5 +1,5 @@
-import type { Rng } from '../src/core/rng.js';
-import type { AnnotatedBatch } from '../src/stream/batch.js';
+import type { Rng } from '../core/rng.js';
+import type { TransitionBatch } from './batch.js';
 
 /** One episode's transitions in a batch (it may have started in an earlier one). */
 export interface BatchEpisode {
@@ -8,17 +8,17 @@ export interface BatchEpisode {
   problem: number;
   /** Row indices (t * N + i), in time order. */
   rows: number[];
-  /** Sum of the reward the agent learns from (`batch.total`) over the rows: the reward model's score. */
+  /** Sum of the scores over the rows (the reward model's; for RAFT, the reward the agent learns from). */
   score: number;
   /** Sum of the env's own reward over the rows: the true score (for outcome rewards, paid at the last step). */
   truth: number;
 }
 
 /**
- * The episodes that end in `batch`, each with the rows it has in the batch. Rows of episodes still running at the
- * batch's end are not in any: their score is not known yet.
+ * The episodes that end in `batch`, each with the rows it has in the batch and the sum of `scores` over them. Rows of
+ * episodes still running at the batch's end are not in any: their score is not known yet.
  */
-export function endedEpisodes(batch: AnnotatedBatch): BatchEpisode[] {
+export function endedEpisodes(batch: TransitionBatch, scores: Float32Array): BatchEpisode[] {
   const N = batch.numEnvs, T = batch.numSteps;
   const out: BatchEpisode[] = [];
   for (let i = 0; i < N; i++) {
@@ -28,7 +28,7 @@ export function endedEpisodes(batch: AnnotatedBatch): BatchEpisode[] {
       rows.push(k);
       if (!batch.terminations[k] && !batch.truncations[k]) continue;
       let score = 0, truth = 0;
-      for (const r of rows) { score += batch.total[r]!; truth += batch.rewards[r]!; }
+      for (const r of rows) { score += scores[r]!; truth += batch.rewards[r]!; }
       out.push({ env: i, problem: batch.stepLabels?.problem[rows[0]!] ?? -1, rows, score, truth });
       rows = [];
     }
@@ -87,24 +87,30 @@ export function rSquared(episodes: readonly BatchEpisode[]): number | undefined 
   return (sxy * sxy) / (sxx * syy);
 }
 
+/** What a filter made of a batch: 1 for the rows to learn from, and its statistics. */
+export interface BatchFilter { keep: Uint8Array; stats: Record<string, number> }
+
 /**
- * PF-PPO's filtration of a batch: the rows of the episodes each problem group keeps, and statistics — the share of
- * episodes and rows kept, and R² between the reward model's score and the true score on the kept episodes and on
- * all of them (the paper picks the strategy whose kept samples have the highest R²).
+ * PF-PPO's filtration of a batch by `scores` (the reward model's values): the rows of the episodes each problem group
+ * keeps, and statistics — the share of episodes and rows kept, and R² between the reward model's score and the true
+ * score (the env's reward) on the kept episodes and on all of them (the paper picks the strategy whose kept samples
+ * have the highest R²).
  */
 export function filterBatch(
-  batch: AnnotatedBatch, strategy: FilterStrategy, keep: number, rng: Rng,
-): { rows: number[]; stats: Record<string, number> } {
-  const all = endedEpisodes(batch);
+  batch: TransitionBatch, scores: Float32Array, strategy: FilterStrategy, keep: number, rng: Rng,
+): BatchFilter {
+  const all = endedEpisodes(batch, scores);
   const kept = groupByProblem(all).flatMap((g) => selectEpisodes(g, strategy, keep, rng));
-  const rows = kept.flatMap((e) => e.rows);
+  const mask = new Uint8Array(batch.numSteps * batch.numEnvs);
+  let rows = 0;
+  for (const e of kept) for (const r of e.rows) { mask[r] = 1; rows++; }
   const stats: Record<string, number> = {
     'filter.episodes': all.length,
     'filter.keptEpisodes': all.length === 0 ? 0 : kept.length / all.length,
-    'filter.keptRows': rows.length / (batch.numSteps * batch.numEnvs),
+    'filter.keptRows': rows / mask.length,
   };
   const r2Kept = rSquared(kept), r2All = rSquared(all);
   if (r2Kept !== undefined) stats['filter.r2Kept'] = r2Kept;
   if (r2All !== undefined) stats['filter.r2All'] = r2All;
-  return { rows, stats };
+  return { keep: mask, stats };
 }
