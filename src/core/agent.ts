@@ -50,6 +50,8 @@ export interface AgentDefinition<S extends ParamSchema = ParamSchema> {
   create(hp: ParamsOf<S>, ctx: AgentContext): Agent;
   /** True when the agent mixes constraint advantages by the batch's Lagrange multipliers (`batch.constraints`). */
   constraints?: boolean;
+  /** True when the agent learns only from the rows a reward stack's filter kept (`batch.filter`, PF-PPO). */
+  filters?: boolean;
 }
 
 /**
