@@ -9,7 +9,10 @@ import type { VectorEnv } from '../../src/core/vector/types.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { builtinEncoder } from '../../rewards/vlm/builtin/encoder.js';
 
-const drift: Policy = { act: (_o, n) => ({ actions: new Float32Array(2 * n).fill(1) }) } as Policy;
+/** Force (-1, 1): from the centre to the top left corner. */
+const drift: Policy = {
+  act: (_o, n) => ({ actions: Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? -1 : 1)) }),
+} as Policy;
 
 function ctxOf(vec: VectorEnv, envId: string): RewardContext {
   return { envId, observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: vec.numEnvs, seed: 0, capabilities: vec.capabilities };
@@ -26,7 +29,7 @@ beforeAll(async () => {
 describe('source: vlm in the reward stack', () => {
   it('scores every frame of a rollout with the built-in encoder; moving to the goal corner raises the reward', () => {
     const vec = arena();
-    const stack = buildRewardStack([{ source: 'vlm', goal: 'the dot is in the top right', alpha: 0.5 }], ctxOf(vec, 'Explore-Arena-v0'));
+    const stack = buildRewardStack([{ source: 'vlm', goal: 'the dot is in the top left', alpha: 0.5 }], ctxOf(vec, 'Explore-Arena-v0'));
     try {
       expect(stack.needsFrames).toEqual({ width: 48, height: 48 });
       const r = new Rollout(vec, drift, 40, { seed: 1, frames: stack.needsFrames });
@@ -34,7 +37,7 @@ describe('source: vlm in the reward stack', () => {
       const raw = out.components.vlm!.raw;
       expect(raw.length).toBe(80);
       expect(raw.every((v) => Number.isFinite(v) && v !== 0)).toBe(true);
-      // force (1, 1) drives the dot from the centre to the top right corner
+      // the drift takes the dot from the centre to the top left corner
       const early = (raw[0]! + raw[1]!) / 2, late = (raw[76]! + raw[77]!) / 2;
       expect(late).toBeGreaterThan(early);
     } finally {

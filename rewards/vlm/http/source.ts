@@ -95,9 +95,10 @@ export class JudgedVlmSource implements RewardSource {
       source: this.name, kind: 'annotation', time: Date.now(),
       data: { ...c, failures: { ...c.failures }, labels: this.model.labels, loss, retries: t.retries, statuses: t.statuses },
     });
-    if (!this.warned && c.requests >= this.http.warnAfter && c.labelled === 0) {
+    const answered = c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
+    if (!this.warned && c.labelled === 0 && answered >= this.http.warnAfter) {
       this.warned = true;
-      const msg = `vlm judge: no frame was labelled after ${c.requests} requests (failures ${JSON.stringify(c.failures)}, unparsed ${c.unparsed}); the reward stays the untrained model's; check the server (${t.lastError ?? 'no error text'})`;
+      const msg = `vlm judge: no frame was labelled in ${answered} answers to ${c.requests} requests (failures ${JSON.stringify(c.failures)}, unparsed ${c.unparsed}, dropped ${c.dropped}); the reward stays the untrained model's; check the server (${t.lastError ?? 'no error text'})`;
       process.stderr.write(`rxgym: ${msg}\n`);
       this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
     }
