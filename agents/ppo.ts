@@ -16,6 +16,8 @@ import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { bootRows, gae } from './gae.js';
 import { constraintsOf, learnRows, mixAdvantages } from './ppo-process.js';
 import { selectRows } from '../src/core/obs-batch.js';
+import { WasmKernels } from '../src/tensor/wasm-direct.js';
+import { PpoDirect } from './ppo-direct.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
 export const PPO_PARAMS = defineParams({
@@ -70,6 +72,9 @@ export class PpoAgent implements Agent {
   /** Value heads of the task (2 with split heads); one per constraint component follows them. */
   private readonly taskHeads: number;
   private readonly id;
+  /** The direct-kernel path (discrete actions, flat observations, wasm backend): the same numbers, fewer tf calls. */
+  private readonly direct: PpoDirect | undefined;
+  private readonly grads: Float32Array;
 
   constructor(private readonly hp: PpoHp, private readonly ctx: AgentContext) {
     this.rng = new Rng(ctx.seed);
@@ -91,10 +96,20 @@ export class PpoAgent implements Agent {
     }
     this.adam = new Adam(this.store.list(), { lr: hp.lr, eps: hp.adamEps, maxGradNorm: hp.maxGradNorm });
     this.id = identity('ppo', ctx.observationSpace, ctx.actionSpace);
+    const k = this.discrete && this.encoder.isFlat ? WasmKernels.forActiveBackend() : undefined;
+    const offsets = new Map<object, number>();
+    let total = 0;
+    for (const v of this.store.list()) {
+      offsets.set(v, total);
+      total += v.size;
+    }
+    this.grads = new Float32Array(k ? total : 0);
+    this.direct = k && new PpoDirect(k, this.actor, this.critic, this.encoder.featureDim, (v) => offsets.get(v)!);
   }
 
   /** Actor outputs and values for `count` observations, in one forward pass and one read. */
   private forward(obs: ObsBatch, count: number): Float32Array {
+    if (this.direct) return this.direct.forward(this.encoder.flatFeatures(obs, count), count);
     const out = tf.tidy(() => {
       const f = this.encoder.encode(this.encoder.toTensors(obs, count));
       return tf.concat([this.actor.apply(f), this.critic.apply(f)], 1);
@@ -206,6 +221,10 @@ export class PpoAgent implements Agent {
     const mbV = new Float32Array(mbSize * H);
     // Each statistic of the update, summed over minibatch steps (reported as means).
     const sums = { loss: 0, gradNorm: 0, policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFrac: 0 };
+    const direct = this.direct;
+    const F = this.encoder.featureDim;
+    const features = direct ? this.encoder.flatFeatures(batch.obs, B) : undefined;
+    const mbFeatures = new Float32Array(direct ? mbSize * F : 0);
     let steps = 0;
     let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && mbSize > 0; epoch++) {
@@ -216,7 +235,11 @@ export class PpoAgent implements Agent {
       for (let start = 0; start + mbSize <= perm.length; start += mbSize) {
         // Minibatch rows are gathered on the host and uploaded once: cheaper than backend gathers for small nets.
         const rowsIdx = perm.slice(start, start + mbSize);
-        selectRows(batch.obs, rowsIdx, mbObs);
+        if (features) {
+          for (let r = 0; r < mbSize; r++) {
+            mbFeatures.set(features.subarray(rowsIdx[r]! * F, (rowsIdx[r]! + 1) * F), r * F);
+          }
+        } else selectRows(batch.obs, rowsIdx, mbObs);
         let am = 0;
         for (let r = 0; r < mbSize; r++) {
           const k = rowsIdx[r]!;
@@ -235,17 +258,26 @@ export class PpoAgent implements Agent {
           const sd = Math.sqrt(v / Math.max(1, mbSize - 1));
           for (let r = 0; r < mbSize; r++) mbAdv[r] = (mbAdv[r]! - am) / (sd + 1e-8);
         }
-        const aux: tf.Scalar[] = [];
-        const inputs = this.encoder.toTensors(mbObs, mbSize);
-        const acts = this.discrete ? tf.tensor1d(mbActs as Int32Array, 'int32') : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
-        const mask = mbMask ? tf.tensor2d(mbMask, [mbSize, A], 'bool') : undefined;
-        const t = { inputs, acts, mask, oldLogp: tf.tensor1d(mbLogp), adv: tf.tensor1d(mbAdv), ret: tf.tensor2d(mbRet, [mbSize, H]), oldV: tf.tensor2d(mbV, [mbSize, H]) };
         let res;
-        try {
-          res = this.adam.step(() => this.loss(t, aux), aux);
-        } finally {
-          tf.dispose([...inputs, acts, t.oldLogp, t.adv, t.ret, t.oldV]);
-          mask?.dispose();
+        if (direct) {
+          const mb = {
+            features: mbFeatures, actions: mbActs as Int32Array, mask: mbMask, oldLogp: mbLogp, adv: mbAdv, ret: mbRet,
+            oldV: mbV,
+          };
+          const g = direct.gradients(mb, mbSize, hp, this.grads);
+          res = { loss: g.loss, gradNorm: this.adam.stepWithGradients(this.grads), aux: g.aux };
+        } else {
+          const aux: tf.Scalar[] = [];
+          const inputs = this.encoder.toTensors(mbObs, mbSize);
+          const acts = this.discrete ? tf.tensor1d(mbActs as Int32Array, 'int32') : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
+          const mask = mbMask ? tf.tensor2d(mbMask, [mbSize, A], 'bool') : undefined;
+          const t = { inputs, acts, mask, oldLogp: tf.tensor1d(mbLogp), adv: tf.tensor1d(mbAdv), ret: tf.tensor2d(mbRet, [mbSize, H]), oldV: tf.tensor2d(mbV, [mbSize, H]) };
+          try {
+            res = this.adam.step(() => this.loss(t, aux), aux);
+          } finally {
+            tf.dispose([...inputs, acts, t.oldLogp, t.adv, t.ret, t.oldV]);
+            mask?.dispose();
+          }
         }
         steps++;
         // the loss's named parts, in the order `loss()` keeps them
@@ -328,6 +360,7 @@ export class PpoAgent implements Agent {
   }
 
   dispose(): void {
+    this.direct?.dispose();
     this.adam.dispose();
     this.store.dispose();
   }

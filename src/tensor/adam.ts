@@ -65,7 +65,19 @@ export class Adam {
     const data = flat.dataSync() as Float32Array;
     flat.dispose();
     const nAux = aux.length;
-    const g = data.subarray(1 + nAux);
+    const norm = this.apply(data.subarray(1 + nAux));
+    return { loss: data[0]!, gradNorm: norm, aux: data.slice(1, 1 + nAux) };
+  }
+
+  /**
+   * One step from a gradient computed elsewhere (flat, in `params` order: the direct-kernel path); returns the
+   * pre-clip global norm. The same arithmetic as `step`.
+   */
+  stepWithGradients(g: Float32Array): number {
+    return this.apply(g);
+  }
+
+  private apply(g: Float32Array): number {
     let sq = 0;
     for (let k = 0; k < g.length; k++) sq += g[k]! * g[k]!;
     const norm = Math.sqrt(sq);
@@ -83,7 +95,7 @@ export class Adam {
       master[k]! -= (stepSize * mk) / (Math.sqrt(vk) * vScale + eps);
     }
     this.push();
-    return { loss: data[0]!, gradNorm: norm, aux: data.slice(1, 1 + nAux) };
+    return norm;
   }
 
   private push(): void {

@@ -173,6 +173,16 @@ export class Mlp {
     this.layers.push(store.dense(`${name}/out`, d, outDim, outGain, rng));
   }
 
+  /** The dense layers, input first (the direct-kernel path reads their variables). */
+  get dense(): readonly DenseParams[] {
+    return this.layers;
+  }
+
+  /** The hidden layers' activation. */
+  get activation(): NetworkConfig['activation'] {
+    return this.act;
+  }
+
   /** Forward pass on a [B, inDim] tensor. */
   apply(x: tf.Tensor): tf.Tensor2D {
     let h = x;
@@ -249,6 +259,32 @@ export class ObsEncoder {
   /** True when the observation is a plain vector (no CNN, no message encoder). */
   get isFlat(): boolean {
     return this.parts.every((p) => p.kind === 'flat');
+  }
+
+  /**
+   * The features of `count` flat observations on the host ([count, featureDim]): each part as `toTensors` uploads
+   * it (floats, Discrete one-hot), concatenated in part order as `encode` does. Only for `isFlat` encoders.
+   */
+  flatFeatures(obs: ObsBatch, count: number, out = new Float32Array(count * this.featureDim)): Float32Array {
+    const F = this.featureDim;
+    let col = 0;
+    for (const p of this.parts) {
+      if (p.kind !== 'flat') throw new RxgymError(`flatFeatures: observation "${p.key}" is not a flat part`);
+      const arr = obs[p.key];
+      if (!arr) throw new RxgymError(`observation batch lacks key "${p.key}"`);
+      const d = p.dim;
+      for (let r = 0; r < count; r++) {
+        const o = r * F + col;
+        if (p.space instanceof Discrete) {
+          out.fill(0, o, o + d);
+          out[o + (arr.data[r]! - p.space.start)] = 1;
+        } else {
+          for (let j = 0; j < d; j++) out[o + j] = arr.data[r * d + j]!;
+        }
+      }
+      col += d;
+    }
+    return out;
   }
 
   /** Upload `count` observations (rows `start..start+count` of the batch) as input tensors; the caller disposes them. */

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Learner throughput, side by side on this machine (issue 17 item 1). Interleaved rounds of:
+//   - rxgym PPO on CartPole-v1 with CleanRL's settings (test/bench/peers/cartpole-cleanrl.yaml, 100k steps), and the
+//     CleanRL-style PyTorch reference (test/bench/peers/cleanrl_ppo_cartpole.py, Debian's python3-torch): the ratio;
+//   - rxgym PPO on Dungeon-KeyRoom-S5-v0 with the sparse-dungeon network and with the glyph CNN
+//     (test/bench/peers/keyroom-*.yaml);
+//   - with --base DIR, the same rxgym runs from another built checkout (the commit before a change), in the same
+//     rounds: before/after ratios.
+// Steps/s is the training loop's own (the last `batch` event: env steps over the run's time without start-up or the
+// final evaluation); CPU seconds per 1k steps come from /usr/bin/time (whole process, start-up included). The load
+// average is printed with every run: on a shared machine read the ratios of neighbouring runs, not absolute figures.
+//
+//   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout] [--only cartpole,keyroom]
+//                                          [--python /usr/bin/python3] [--json out.json]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const rounds = Number(opt('rounds', '3'));
+const base = opt('base', undefined);
+const only = new Set(opt('only', 'cartpole,keyroom').split(','));
+const python = opt('python', '/usr/bin/python3');
+const jsonOut = opt('json', undefined);
+
+if (base && !existsSync(join(base, 'dist', 'src', 'cli', 'main.js'))) {
+  console.error(`--base ${base}: no dist/src/cli/main.js there; build that checkout first (npx tsc -p tsconfig.json)`);
+  process.exit(2);
+}
+if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) {
+  console.error('no dist/: build first (npx tsc -p tsconfig.json)');
+  process.exit(2);
+}
+
+const load = () => loadavg()[0].toFixed(1);
+
+/** Run a command under /usr/bin/time; returns its stdout and CPU seconds (user + system). */
+function timed(cmd, argv, cwd) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'RXGYM_CPU %U %S', cmd, ...argv], { cwd, encoding: 'utf8' });
+  const m = /RXGYM_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}):\n${(r.stderr ?? '').slice(-2000)}`);
+  return { stdout: r.stdout, cpu: m ? Number(m[1]) + Number(m[2]) : NaN };
+}
+
+/** One rxgym run of `scenario` with the build in `checkout`; steps/s of the training loop. */
+function rxgym(checkout, scenario) {
+  const out = mkdtempSync(join(tmpdir(), 'rxgym-tp-'));
+  try {
+    const l0 = load();
+    const t = timed(
+      'node',
+      [
+        join(checkout, 'dist', 'src', 'cli', 'main.js'),
+        'run',
+        scenario,
+        '--seed',
+        '1',
+        '--out',
+        join(out, 'run'),
+        '--quiet',
+      ],
+      checkout,
+    );
+    const events = readFileSync(join(out, 'run', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const batches = events.filter((e) => e.type === 'batch');
+    const last = batches.at(-1);
+    return { sps: last.sps, steps: last.step, cpuPer1k: (1000 * t.cpu) / last.step, load: `${l0}/${load()}` };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function torch() {
+  const l0 = load();
+  const t = timed(
+    python,
+    [join(here, 'peers', 'cleanrl_ppo_cartpole.py'), '--total-timesteps', '100000', '--seed', '1'],
+    root,
+  );
+  const r = JSON.parse(t.stdout.trim().split('\n').at(-1));
+  return {
+    sps: r.stepsPerSecond,
+    steps: r.steps,
+    cpuPer1k: (1000 * t.cpu) / r.steps,
+    load: `${l0}/${load()}`,
+    returnMean: r.returnMean,
+    threads: r.threads,
+  };
+}
+
+const peers = join(here, 'peers');
+const jobs = [];
+if (only.has('cartpole')) {
+  jobs.push({ name: 'cartpole rxgym', run: () => rxgym(root, join(peers, 'cartpole-cleanrl.yaml')) });
+  jobs.push({ name: 'cartpole torch', run: torch });
+  if (base) jobs.push({ name: 'cartpole base', run: () => rxgym(base, join(peers, 'cartpole-cleanrl.yaml')) });
+}
+if (only.has('keyroom')) {
+  for (const net of ['sparse', 'cnn']) {
+    jobs.push({ name: `keyroom-${net} rxgym`, run: () => rxgym(root, join(peers, `keyroom-${net}.yaml`)) });
+    if (base) jobs.push({ name: `keyroom-${net} base`, run: () => rxgym(base, join(peers, `keyroom-${net}.yaml`)) });
+  }
+}
+
+const results = {};
+for (let round = 0; round < rounds; round++) {
+  // rotate the order so no job always runs first (or last) in a round
+  const order = jobs.map((_, i) => jobs[(i + round) % jobs.length]);
+  for (const j of order) {
+    const r = j.run();
+    (results[j.name] ??= []).push(r);
+    console.log(
+      `round ${round + 1} ${j.name.padEnd(20)} ${r.sps.toFixed(0).padStart(6)} steps/s  ` +
+        `${r.cpuPer1k.toFixed(2)} CPU s per 1k steps  load ${r.load}`,
+    );
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Per round ratio a/b of steps/s (the runs of one round are neighbours in time), and their median. */
+const ratio = (a, b) => {
+  if (!results[a] || !results[b]) return undefined;
+  const per = results[a].map((r, i) => r.sps / results[b][i].sps);
+  const cpu = results[a].map((r, i) => results[b][i].cpuPer1k / r.cpuPer1k);
+  return {
+    perRound: per.map((x) => +x.toFixed(2)),
+    median: +median(per).toFixed(2),
+    cpuMedian: +median(cpu).toFixed(2),
+  };
+};
+const summary = {
+  machine: { cpus: (await import('node:os')).cpus().length, loadAtEnd: loadavg().map((x) => +x.toFixed(1)) },
+  ratios: {
+    'cartpole rxgym / torch': ratio('cartpole rxgym', 'cartpole torch'),
+    'cartpole rxgym / base': ratio('cartpole rxgym', 'cartpole base'),
+    'keyroom-sparse rxgym / base': ratio('keyroom-sparse rxgym', 'keyroom-sparse base'),
+    'keyroom-cnn rxgym / base': ratio('keyroom-cnn rxgym', 'keyroom-cnn base'),
+  },
+  runs: results,
+};
+console.log('\nratios of steps/s per round (median; CPU: ratio of CPU seconds per step, start-up included):');
+for (const [k, v] of Object.entries(summary.ratios)) {
+  if (v) console.log(`  ${k.padEnd(28)} ${v.median}x  (rounds ${v.perRound.join(', ')}; CPU ${v.cpuMedian}x)`);
+}
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
