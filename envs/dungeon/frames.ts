@@ -25,18 +25,25 @@ export class DungeonFrames {
 
   constructor(id: string, req: FrameRequest) {
     const { width, height } = req;
-    for (const [k, v] of [['width', width], ['height', height]] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048) throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
+    for (const [k, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 8 || v > 2048)
+        throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
     }
     const camera = req.camera ?? 'crop';
     if (camera !== 'crop' && camera !== 'map') {
-      throw new RxgymError(`${id}: unknown camera "${camera}" for frames; the dungeon has "crop" (around the player) and "map"`);
+      throw new RxgymError(
+        `${id}: unknown camera "${camera}" for frames; the dungeon has "crop" (around the player) and "map"`,
+      );
     }
     this.cols = camera === 'crop' ? CROP : COLS;
     this.rows = camera === 'crop' ? CROP : ROWS;
     this.tiles = new Uint8Array(this.cols * TILE * this.rows * TILE * 3);
     this.frame = { width, height, data: new Uint8Array(width * height * 3) };
-    const sw = this.cols * TILE, sh = this.rows * TILE;
+    const sw = this.cols * TILE,
+      sh = this.rows * TILE;
     this.srcX = Int32Array.from({ length: width }, (_, x) => Math.min(sw - 1, Math.floor(((x + 0.5) * sw) / width)));
     this.srcY = Int32Array.from({ length: height }, (_, y) => Math.min(sh - 1, Math.floor(((y + 0.5) * sh) / height)));
   }
@@ -45,22 +52,28 @@ export class DungeonFrames {
   render(g: Game): RgbFrame {
     const sw = this.cols * TILE;
     const full = this.cols === COLS;
-    const px = g.pos % COLS, py = (g.pos / COLS) | 0;
+    const px = g.pos % COLS,
+      py = (g.pos / COLS) | 0;
     const half = (CROP - 1) >> 1;
     for (let r = 0; r < this.rows; r++) {
       for (let c = 0; c < this.cols; c++) {
-        const x = full ? c : px - half + c, y = full ? r : py - half + r;
+        const x = full ? c : px - half + c,
+          y = full ? r : py - half + r;
         // cells outside the map are drawn as glyph 0 (unexplored stone): blank
         const glyph = x >= 0 && x < COLS && y >= 0 && y < ROWS ? g.disp[y * COLS + x]! : 0;
         drawTile(this.tiles, sw, c * TILE, r * TILE, glyph);
       }
     }
-    const out = this.frame.data, w = this.frame.width;
+    const out = this.frame.data,
+      w = this.frame.width;
     for (let y = 0; y < this.frame.height; y++) {
       const row = this.srcY[y]! * sw;
       for (let x = 0; x < w; x++) {
-        const s = (row + this.srcX[x]!) * 3, d = (y * w + x) * 3;
-        out[d] = this.tiles[s]!; out[d + 1] = this.tiles[s + 1]!; out[d + 2] = this.tiles[s + 2]!;
+        const s = (row + this.srcX[x]!) * 3,
+          d = (y * w + x) * 3;
+        out[d] = this.tiles[s]!;
+        out[d + 1] = this.tiles[s + 1]!;
+        out[d + 2] = this.tiles[s + 2]!;
       }
     }
     return this.frame;

@@ -17,12 +17,21 @@ export class ArenaFrames {
   readonly frame: RgbFrame;
   private readonly background: Uint8Array;
 
-  constructor(id: string, req: FrameRequest, private readonly size: number) {
+  constructor(
+    id: string,
+    req: FrameRequest,
+    private readonly size: number,
+  ) {
     const { width, height } = req;
-    for (const [k, v] of [['width', width], ['height', height]] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048) throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
+    for (const [k, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 8 || v > 2048)
+        throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
     }
-    if (req.camera !== undefined && req.camera !== 'top') throw new RxgymError(`${id}: unknown camera "${req.camera}" for frames; the arena has "top"`);
+    if (req.camera !== undefined && req.camera !== 'top')
+      throw new RxgymError(`${id}: unknown camera "${req.camera}" for frames; the arena has "top"`);
     this.frame = { width, height, data: new Uint8Array(width * height * 3) };
     this.background = new Uint8Array(width * height * 3);
     const border = Math.max(1, Math.round(Math.min(width, height) / 64));
@@ -31,8 +40,9 @@ export class ArenaFrames {
         const [wx, wy] = this.world(px + 0.5, py + 0.5);
         const edge = px < border || py < border || px >= width - border || py >= height - border;
         // a grid line where the pixel straddles an integer coordinate
-        const line = Math.floor(wx + size) !== Math.floor(wx + size + (2 * size) / width)
-          || Math.floor(wy + size) !== Math.floor(wy + size + (2 * size) / height);
+        const line =
+          Math.floor(wx + size) !== Math.floor(wx + size + (2 * size) / width) ||
+          Math.floor(wy + size) !== Math.floor(wy + size + (2 * size) / height);
         const c = edge ? WALL : line ? LINE : FLOOR;
         this.background.set(c, (py * width + px) * 3);
       }
@@ -50,14 +60,19 @@ export class ArenaFrames {
     const { width, height, data } = this.frame;
     data.set(this.background);
     const s = this.size;
-    const cx = ((x + s) / (2 * s)) * width, cy = ((s - y) / (2 * s)) * height;
+    const cx = ((x + s) / (2 * s)) * width,
+      cy = ((s - y) / (2 * s)) * height;
     // at least 1/24 of the frame: an image encoder that sees a downsampled frame still sees the mass
-    const rx = Math.max(width / 24, (0.4 / (2 * s)) * width), ry = Math.max(height / 24, (0.4 / (2 * s)) * height);
-    const y0 = Math.max(0, Math.floor(cy - ry)), y1 = Math.min(height - 1, Math.ceil(cy + ry));
-    const x0 = Math.max(0, Math.floor(cx - rx)), x1 = Math.min(width - 1, Math.ceil(cx + rx));
+    const rx = Math.max(width / 24, (0.4 / (2 * s)) * width),
+      ry = Math.max(height / 24, (0.4 / (2 * s)) * height);
+    const y0 = Math.max(0, Math.floor(cy - ry)),
+      y1 = Math.min(height - 1, Math.ceil(cy + ry));
+    const x0 = Math.max(0, Math.floor(cx - rx)),
+      x1 = Math.min(width - 1, Math.ceil(cx + rx));
     for (let py = y0; py <= y1; py++) {
       for (let px = x0; px <= x1; px++) {
-        const dx = (px + 0.5 - cx) / rx, dy = (py + 0.5 - cy) / ry;
+        const dx = (px + 0.5 - cx) / rx,
+          dy = (py + 0.5 - cy) / ry;
         if (dx * dx + dy * dy <= 1) data.set(MASS, (py * width + px) * 3);
       }
     }

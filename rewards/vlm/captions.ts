@@ -4,13 +4,30 @@
  * ground-truth progress that `rxgym vlm score` correlates rewards with.
  */
 type V3 = [number, number, number];
-interface DungeonLike { player: { x: number; y: number }; stairs: { down: [number, number] | null };
-  monsters: Array<{ dist: number }>; objects: Array<{ dist: number; cls: string }> }
-interface ManipLike { gripper: { pos: V3; grasping: string | null }; goal: V3 | null;
-  fixture: { name: string; openFraction: number } | null }
-interface HumanoidLike { torso: { pos: V3; upright: number }; points: Record<string, V3>; footContacts: Record<string, boolean> }
-interface PendulumLike { pole: { angle: number } }
-interface ArenaLike { x: number; y: number; size: number }
+interface DungeonLike {
+  player: { x: number; y: number };
+  stairs: { down: [number, number] | null };
+  monsters: Array<{ dist: number }>;
+  objects: Array<{ dist: number; cls: string }>;
+}
+interface ManipLike {
+  gripper: { pos: V3; grasping: string | null };
+  goal: V3 | null;
+  fixture: { name: string; openFraction: number } | null;
+}
+interface HumanoidLike {
+  torso: { pos: V3; upright: number };
+  points: Record<string, V3>;
+  footContacts: Record<string, boolean>;
+}
+interface PendulumLike {
+  pole: { angle: number };
+}
+interface ArenaLike {
+  x: number;
+  y: number;
+  size: number;
+}
 
 /** The env families that have captions. */
 export type CaptionFamily = 'dungeon' | 'manip' | 'humanoid' | 'pendulum' | 'arena';
@@ -25,8 +42,10 @@ export function captionFamily(envId: string): CaptionFamily | undefined {
   return undefined;
 }
 
-const cheb = (a: readonly number[], b: readonly number[]): number => Math.max(Math.abs(a[0]! - b[0]!), Math.abs(a[1]! - b[1]!));
-const dist = (a: readonly number[], b: readonly number[]): number => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+const cheb = (a: readonly number[], b: readonly number[]): number =>
+  Math.max(Math.abs(a[0]! - b[0]!), Math.abs(a[1]! - b[1]!));
+const dist = (a: readonly number[], b: readonly number[]): number =>
+  Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 
 function dungeon(s: DungeonLike): string[] {
   const out: string[] = [];
@@ -46,12 +65,27 @@ function dungeon(s: DungeonLike): string[] {
 function manip(s: ManipLike): string[] {
   const out: string[] = [];
   const z = s.gripper.pos[2];
-  out.push(z > 0.2 ? 'the gripper is high above the table' : z < 0.08 ? 'the gripper is low near the table' : 'the gripper is at middle height');
+  out.push(
+    z > 0.2
+      ? 'the gripper is high above the table'
+      : z < 0.08
+        ? 'the gripper is low near the table'
+        : 'the gripper is at middle height',
+  );
   if (s.goal) {
     const d = dist(s.gripper.pos, s.goal);
-    out.push(d <= 0.05 ? 'the gripper is at the goal' : d <= 0.15 ? 'the gripper is near the goal' : 'the gripper is far from the goal');
+    out.push(
+      d <= 0.05
+        ? 'the gripper is at the goal'
+        : d <= 0.15
+          ? 'the gripper is near the goal'
+          : 'the gripper is far from the goal',
+    );
   }
-  if (s.fixture) out.push(`the ${s.fixture.name} is ${s.fixture.openFraction > 0.7 ? 'open' : s.fixture.openFraction < 0.2 ? 'closed' : 'half open'}`);
+  if (s.fixture)
+    out.push(
+      `the ${s.fixture.name} is ${s.fixture.openFraction > 0.7 ? 'open' : s.fixture.openFraction < 0.2 ? 'closed' : 'half open'}`,
+    );
   if (s.gripper.grasping) out.push('the gripper holds an object');
   return out;
 }
@@ -78,23 +112,32 @@ function pendulum(s: PendulumLike): string[] {
 
 function arena(s: ArenaLike): string[] {
   const third = (v: number): number => (v < -s.size / 3 ? 0 : v > s.size / 3 ? 2 : 1);
-  const row = ['bottom', 'middle', 'top'][third(s.y)]!, col = ['left', 'centre', 'right'][third(s.x)]!;
+  const row = ['bottom', 'middle', 'top'][third(s.y)]!,
+    col = ['left', 'centre', 'right'][third(s.x)]!;
   return [row === 'middle' && col === 'centre' ? 'the dot is in the centre' : `the dot is in the ${row} ${col}`];
 }
 
 const SCENE: Record<CaptionFamily, string> = {
-  dungeon: 'a dungeon', manip: 'a robot gripper above a table', humanoid: 'a humanoid robot',
-  pendulum: 'a cart with a pole', arena: 'a dot in an arena',
+  dungeon: 'a dungeon',
+  manip: 'a robot gripper above a table',
+  humanoid: 'a humanoid robot',
+  pendulum: 'a cart with a pole',
+  arena: 'a dot in an arena',
 };
 
 /** The relations that hold in `state` (one phrase each), for an env of `family`. */
 export function relations(family: CaptionFamily, state: unknown): string[] {
   switch (family) {
-    case 'dungeon': return dungeon(state as DungeonLike);
-    case 'manip': return manip(state as ManipLike);
-    case 'humanoid': return humanoid(state as HumanoidLike);
-    case 'pendulum': return pendulum(state as PendulumLike);
-    case 'arena': return arena(state as ArenaLike);
+    case 'dungeon':
+      return dungeon(state as DungeonLike);
+    case 'manip':
+      return manip(state as ManipLike);
+    case 'humanoid':
+      return humanoid(state as HumanoidLike);
+    case 'pendulum':
+      return pendulum(state as PendulumLike);
+    case 'arena':
+      return arena(state as ArenaLike);
   }
 }
 

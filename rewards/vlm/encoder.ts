@@ -40,7 +40,9 @@ export function normalizeRows(x: Float32Array, dim: number): Float32Array {
 }
 
 /** An async encoder from a synchronous one. */
-export function fromSync(base: Omit<ImageTextEncoder, 'embedTexts' | 'embedImages'> & { sync: SyncEmbedder }): ImageTextEncoder {
+export function fromSync(
+  base: Omit<ImageTextEncoder, 'embedTexts' | 'embedImages'> & { sync: SyncEmbedder },
+): ImageTextEncoder {
   return {
     ...base,
     embedTexts: async (texts) => base.sync.embedTexts(texts),

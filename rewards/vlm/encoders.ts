@@ -13,12 +13,19 @@ export function openEncoder(spec: string): ImageTextEncoder {
   if (spec.startsWith('builtin:')) return builtinEncoder(spec.slice('builtin:'.length));
   if (spec.startsWith('onnx:')) {
     const dir = spec.slice('onnx:'.length);
-    if (dir === '') throw new RewardConfigError('encoder', 'onnx needs a model directory: encoder: "onnx:/path/to/clip"');
+    if (dir === '')
+      throw new RewardConfigError('encoder', 'onnx needs a model directory: encoder: "onnx:/path/to/clip"');
     return onnxEncoder(dir);
   }
   if (spec === 'http') {
-    throw new RewardConfigError('encoder', 'http is a vision chat judge, not an embedding encoder: use it as the encoder of `source: vlm` or `rxgym vlm score --encoder http`');
+    throw new RewardConfigError(
+      'encoder',
+      'http is a vision chat judge, not an embedding encoder: use it as the encoder of `source: vlm` or `rxgym vlm score --encoder http`',
+    );
   }
   const hint = closestName(spec.replace(/:.*$/, ''), ['builtin', 'onnx', 'http']);
-  throw new RewardConfigError('encoder', `unknown encoder ${JSON.stringify(spec)}${hint ? `; did you mean "${hint}"?` : ''} (use ${ENCODER_KINDS.join(', ')})`);
+  throw new RewardConfigError(
+    'encoder',
+    `unknown encoder ${JSON.stringify(spec)}${hint ? `; did you mean "${hint}"?` : ''} (use ${ENCODER_KINDS.join(', ')})`,
+  );
 }

@@ -3,8 +3,14 @@ import { RxgymError } from '../../src/core/env.js';
 /** A scripted policy that reads the env's `state()`: returns the action to take. */
 export type Expert = (state: unknown) => number | Float32Array;
 
-interface DungeonLike { player: { x: number; y: number }; stairs: { down: [number, number] | null } }
-interface ManipLike { gripper: { pos: number[] }; goal: number[] | null }
+interface DungeonLike {
+  player: { x: number; y: number };
+  stairs: { down: [number, number] | null };
+}
+interface ManipLike {
+  gripper: { pos: number[] };
+  goal: number[] | null;
+}
 
 /** Dungeon: step towards the down stairs once seen (compass actions 0-7: n, e, s, w, ne, se, sw, nw), else wander. */
 function dungeonExpert(): Expert {
@@ -13,8 +19,19 @@ function dungeonExpert(): Expert {
     const s = state as DungeonLike;
     const st = s.stairs.down;
     if (!st) return [0, 1, 2, 3][(k++ >> 3) % 4]!;
-    const dx = Math.sign(st[0] - s.player.x), dy = Math.sign(st[1] - s.player.y);
-    const table: Record<string, number> = { '0,-1': 0, '1,0': 1, '0,1': 2, '-1,0': 3, '1,-1': 4, '1,1': 5, '-1,1': 6, '-1,-1': 7, '0,0': 0 };
+    const dx = Math.sign(st[0] - s.player.x),
+      dy = Math.sign(st[1] - s.player.y);
+    const table: Record<string, number> = {
+      '0,-1': 0,
+      '1,0': 1,
+      '0,1': 2,
+      '-1,0': 3,
+      '1,-1': 4,
+      '1,1': 5,
+      '-1,1': 6,
+      '-1,-1': 7,
+      '0,0': 0,
+    };
     return table[`${dx},${dy}`]!;
   };
 }
@@ -35,5 +52,7 @@ function reachExpert(): Expert {
 export function expertFor(envId: string): Expert {
   if (envId.startsWith('Dungeon-Room') || envId.startsWith('Dungeon-Corridor')) return dungeonExpert();
   if (envId === 'Manip-Reach-v0' || envId === 'Manip-PickPlace-v0' || envId === 'Manip-Push-v0') return reachExpert();
-  throw new RxgymError(`no scripted expert for ${envId}; experts exist for Dungeon-Room-*, Dungeon-Corridor-* (walk to the stairs) and Manip-Reach-v0 (move to the goal); use --policy random or a run directory`);
+  throw new RxgymError(
+    `no scripted expert for ${envId}; experts exist for Dungeon-Room-*, Dungeon-Corridor-* (walk to the stairs) and Manip-Reach-v0 (move to the goal); use --policy random or a run directory`,
+  );
 }

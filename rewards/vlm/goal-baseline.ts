@@ -13,7 +13,12 @@ export class GoalBaselineReward {
   /** Unit direction from the baseline to the goal. */
   readonly u: Float32Array;
 
-  constructor(goals: Float32Array, baselines: Float32Array, readonly dim: number, readonly alpha: number) {
+  constructor(
+    goals: Float32Array,
+    baselines: Float32Array,
+    readonly dim: number,
+    readonly alpha: number,
+  ) {
     if (!(alpha >= 0 && alpha <= 1)) throw new RxgymError(`alpha must be in [0, 1], got ${alpha}`);
     this.g = meanRow(goals, dim);
     const b = meanRow(baselines, dim);
@@ -25,7 +30,9 @@ export class GoalBaselineReward {
     }
     len = Math.sqrt(len);
     if (len < 1e-6 && alpha > 0) {
-      throw new RxgymError('the goal and the baseline sentences embed to the same vector, so alpha > 0 has no direction; reword the baseline or set alpha: 0');
+      throw new RxgymError(
+        'the goal and the baseline sentences embed to the same vector, so alpha > 0 has no direction; reword the baseline or set alpha: 0',
+      );
     }
     for (let j = 0; j < dim; j++) this.u[j] = len > 0 ? this.u[j]! / len : 0;
   }
@@ -33,7 +40,8 @@ export class GoalBaselineReward {
   /** The reward of the unit embedding in row `row` of `x`. */
   score(x: Float32Array, row: number): number {
     const o = row * this.dim;
-    let vv = 0, vu = 0;
+    let vv = 0,
+      vu = 0;
     for (let j = 0; j < this.dim; j++) {
       const v = x[o + j]! - this.g[j]!;
       vv += v * v;
@@ -46,7 +54,8 @@ export class GoalBaselineReward {
 
 function meanRow(x: Float32Array, dim: number): Float32Array {
   const n = x.length / dim;
-  if (!Number.isInteger(n) || n < 1) throw new RxgymError(`expected at least one embedding of length ${dim}, got ${x.length} values`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RxgymError(`expected at least one embedding of length ${dim}, got ${x.length} values`);
   const m = new Float32Array(dim);
   for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) m[j]! += x[i * dim + j]! / n;
   return m;

@@ -9,7 +9,10 @@ const nameOf = (cfg: RewardComponentConfig): string => (typeof cfg.name === 'str
 
 /** Registers `source: vlm` (VLM-RM zero-shot rewards from rendered frames and a goal sentence). */
 export function registerVlm(sources: RewardRegistry): void {
-  sources.register('vlm', (cfg, ctx) => (cfg.encoder === 'http'
-    ? new JudgedVlmSource(nameOf(cfg), cfg, ctx)
-    : new VlmSource(nameOf(cfg), cfg, ctx)), vlmInfo);
+  sources.register(
+    'vlm',
+    (cfg, ctx) =>
+      cfg.encoder === 'http' ? new JudgedVlmSource(nameOf(cfg), cfg, ctx) : new VlmSource(nameOf(cfg), cfg, ctx),
+    vlmInfo,
+  );
 }

@@ -1,7 +1,18 @@
 import { RewardConfigError, type RewardComponentConfig } from '../../src/core/reward.js';
 
 /** The options of `source: vlm`, besides the stack-level keys. */
-export const VLM_OPTIONS = ['goal', 'baseline', 'alpha', 'encoder', 'every', 'camera', 'width', 'height', 'batch', 'http'] as const;
+export const VLM_OPTIONS = [
+  'goal',
+  'baseline',
+  'alpha',
+  'encoder',
+  'every',
+  'camera',
+  'width',
+  'height',
+  'batch',
+  'http',
+] as const;
 
 /** Which frames get a score: every k-th step of an episode (and its last), or only an episode's last frame. */
 export type VlmEvery = number | 'episode-end';
@@ -34,7 +45,10 @@ function sentences(cfg: RewardComponentConfig, key: string): string[] | undefine
   if (v === undefined) return undefined;
   const list = typeof v === 'string' ? [v] : v;
   if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s.trim() === '')) {
-    throw new RewardConfigError(key, `must be a non-empty sentence or a list of them, e.g. "the player is next to the stairs"; got ${JSON.stringify(v)}`);
+    throw new RewardConfigError(
+      key,
+      `must be a non-empty sentence or a list of them, e.g. "the player is next to the stairs"; got ${JSON.stringify(v)}`,
+    );
   }
   return (list as string[]).map((s) => s.trim());
 }
@@ -51,28 +65,46 @@ function positiveInt(cfg: RewardComponentConfig, key: string, max: number): numb
 /** Read and check a vlm component's options (errors name the key). */
 export function vlmSettings(cfg: RewardComponentConfig, envId: string): VlmSettings {
   const goals = sentences(cfg, 'goal');
-  if (!goals) throw new RewardConfigError('goal', 'missing: say what the agent should achieve, e.g. goal: "the player is next to the stairs"');
+  if (!goals)
+    throw new RewardConfigError(
+      'goal',
+      'missing: say what the agent should achieve, e.g. goal: "the player is next to the stairs"',
+    );
   const baselines = sentences(cfg, 'baseline') ?? [neutralBaseline(envId)];
   const alpha = cfg.alpha ?? 0.5;
   if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
-    throw new RewardConfigError('alpha', `must be a number in [0, 1] (0: cosine to the goal, 1: position along goal - baseline), got ${JSON.stringify(cfg.alpha)}`);
+    throw new RewardConfigError(
+      'alpha',
+      `must be a number in [0, 1] (0: cosine to the goal, 1: position along goal - baseline), got ${JSON.stringify(cfg.alpha)}`,
+    );
   }
   const encoder = cfg.encoder ?? 'builtin';
   if (typeof encoder !== 'string' || encoder === '') {
-    throw new RewardConfigError('encoder', `must be "builtin", "onnx:<dir>" or "http", got ${JSON.stringify(cfg.encoder)}`);
+    throw new RewardConfigError(
+      'encoder',
+      `must be "builtin", "onnx:<dir>" or "http", got ${JSON.stringify(cfg.encoder)}`,
+    );
   }
   const every = cfg.every ?? 1;
   if (every !== 'episode-end' && !(typeof every === 'number' && Number.isInteger(every) && every >= 1)) {
-    throw new RewardConfigError('every', `must be a positive integer (score every k-th step) or "episode-end", got ${JSON.stringify(cfg.every)}`);
+    throw new RewardConfigError(
+      'every',
+      `must be a positive integer (score every k-th step) or "episode-end", got ${JSON.stringify(cfg.every)}`,
+    );
   }
   const camera = cfg.camera;
   if (camera !== undefined && (typeof camera !== 'string' || camera === '')) {
     throw new RewardConfigError('camera', `must be a camera name of the env, got ${JSON.stringify(camera)}`);
   }
   return {
-    goals, baselines, alpha, encoder, every: every as VlmEvery,
+    goals,
+    baselines,
+    alpha,
+    encoder,
+    every: every as VlmEvery,
     ...(camera !== undefined ? { camera: camera as string } : {}),
-    width: positiveInt(cfg, 'width', 2048), height: positiveInt(cfg, 'height', 2048),
+    width: positiveInt(cfg, 'width', 2048),
+    height: positiveInt(cfg, 'height', 2048),
     batch: positiveInt(cfg, 'batch', 65536) ?? 256,
   };
 }

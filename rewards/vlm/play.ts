@@ -9,7 +9,12 @@ import { expertFor } from './experts.js';
 import type { FrameBatch } from '../../src/stream/batch.js';
 
 /** What a played episode step left: its frame (in the returned FrameBatch), state, success and episode/step. */
-export interface PlayedStep { episode: number; step: number; state: unknown; success: boolean | undefined }
+export interface PlayedStep {
+  episode: number;
+  step: number;
+  state: unknown;
+  success: boolean | undefined;
+}
 
 /** Chooses an action from the observation and the state (random, scripted, a trained agent). */
 export type PlayPolicy = (obs: unknown, state: unknown, rng: Rng) => unknown;
@@ -46,7 +51,8 @@ export function randomPolicy(space: Space<unknown>): PlayPolicy {
  */
 export function namedPolicy(kind: string, envId: string, space: Space<unknown>): PlayPolicy {
   if (kind === 'random') return randomPolicy(space);
-  if (kind !== 'expert' && kind !== 'mixed') throw new RxgymError(`unknown policy "${kind}"; use random, expert or mixed`);
+  if (kind !== 'expert' && kind !== 'mixed')
+    throw new RxgymError(`unknown policy "${kind}"; use random, expert or mixed`);
   const expert = expertFor(envId);
   if (kind === 'expert') return (_o, state) => expert(state);
   let t = 0;
@@ -61,7 +67,9 @@ export function playEpisodes(o: PlayOptions): { frames: FrameBatch; steps: Playe
   const env = o.envs.make(o.envId, o.kwargs ?? {});
   try {
     if (!capabilitiesOf(env).frames) {
-      throw new RxgymError(`${o.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`);
+      throw new RxgymError(
+        `${o.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+      );
     }
     (unwrap(env) as unknown as FrameSource).requestFrames(o.frames);
     const rng = new Rng(o.seed);

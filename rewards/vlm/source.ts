@@ -1,7 +1,11 @@
 import type { FrameRequest } from '../../src/core/capabilities.js';
 import { RxgymError } from '../../src/core/env.js';
 import {
-  RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSource, type RewardSourceInfo,
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardSource,
+  type RewardSourceInfo,
 } from '../../src/core/reward.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import type { ImageTextEncoder, SyncEmbedder } from './encoder.js';
@@ -31,28 +35,45 @@ export class VlmSource implements RewardSource {
   private rows = new Int32Array(0);
   private emb = new Float32Array(0);
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext, encoder?: ImageTextEncoder) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+    encoder?: ImageTextEncoder,
+  ) {
     this.settings = vlmSettings(cfg, ctx.envId);
     const s = this.settings;
     if (ctx.capabilities && !ctx.capabilities.frames) {
-      throw new RewardConfigError('source', `${ctx.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`);
+      throw new RewardConfigError(
+        'source',
+        `${ctx.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+      );
     }
     const cams = ctx.capabilities?.frames?.cameras;
     if (s.camera !== undefined && cams && !cams.includes(s.camera)) {
-      throw new RewardConfigError('camera', `unknown camera "${s.camera}" for ${ctx.envId}; it has ${cams.map((c) => `"${c}"`).join(', ')}`);
+      throw new RewardConfigError(
+        'camera',
+        `unknown camera "${s.camera}" for ${ctx.envId}; it has ${cams.map((c) => `"${c}"`).join(', ')}`,
+      );
     }
     this.encoder = encoder ?? openEncoder(s.encoder);
     try {
       if (!this.encoder.sync) throw new RxgymError(`encoder ${this.encoder.name} cannot score frames synchronously`);
       this.embed = this.encoder.sync;
       const d = this.encoder.dim;
-      this.reward = new GoalBaselineReward(this.embed.embedTexts(s.goals), this.embed.embedTexts(s.baselines), d, s.alpha);
+      this.reward = new GoalBaselineReward(
+        this.embed.embedTexts(s.goals),
+        this.embed.embedTexts(s.baselines),
+        d,
+        s.alpha,
+      );
     } catch (e) {
       this.encoder.dispose();
       throw e instanceof RxgymError && !(e instanceof RewardConfigError) ? new RewardConfigError('goal', e.message) : e;
     }
     this.needsFrames = {
-      width: s.width ?? this.encoder.frameSize.width, height: s.height ?? this.encoder.frameSize.height,
+      width: s.width ?? this.encoder.frameSize.width,
+      height: s.height ?? this.encoder.frameSize.height,
       ...(s.camera !== undefined ? { camera: s.camera } : {}),
     };
   }
@@ -60,11 +81,15 @@ export class VlmSource implements RewardSource {
   compute(batch: TransitionBatch): Float32Array {
     const n = batch.numSteps * batch.numEnvs;
     const frames = batch.frames;
-    if (!frames) throw new RxgymError(`reward source "${this.name}" needs frames but the batch has none; build the rollout with frames: stack.needsFrames`);
+    if (!frames)
+      throw new RxgymError(
+        `reward source "${this.name}" needs frames but the batch has none; build the rollout with frames: stack.needsFrames`,
+      );
     if (this.rows.length < n) this.rows = new Int32Array(n);
     const m = scoredRows(batch, this.settings.every, this.rows);
     const out = new Float32Array(n);
-    const chunk = this.settings.batch, d = this.encoder.dim;
+    const chunk = this.settings.batch,
+      d = this.encoder.dim;
     if (this.emb.length < Math.min(chunk, m) * d) this.emb = new Float32Array(Math.min(chunk, m) * d);
     for (let s = 0; s < m; s += chunk) {
       const rows = this.rows.subarray(s, Math.min(m, s + chunk));

@@ -17,8 +17,17 @@ import type { ImageTextEncoder } from '../../rewards/vlm/encoder.js';
 import { FrameJudge } from '../../rewards/vlm/http/judge.js';
 import type { FrameBatch } from '../stream/batch.js';
 
-interface FrameFlags { env: string; encoder: string; policy: string; episodes: string; seed: string; camera?: string;
-  width?: string; height?: string; maxSteps?: string }
+interface FrameFlags {
+  env: string;
+  encoder: string;
+  policy: string;
+  episodes: string;
+  seed: string;
+  camera?: string;
+  width?: string;
+  height?: string;
+  maxSteps?: string;
+}
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -29,11 +38,15 @@ function int(name: string, v: string | undefined, min: number): number | undefin
 
 function policyOf(flag: string): 'random' | 'expert' | 'mixed' {
   if (flag === 'random' || flag === 'expert' || flag === 'mixed') return flag;
-  throw new UsageError(`--policy "${flag}" is not supported by rxgym vlm: use random, expert or mixed (trained run directories: not yet)`);
+  throw new UsageError(
+    `--policy "${flag}" is not supported by rxgym vlm: use random, expert or mixed (trained run directories: not yet)`,
+  );
 }
 
 /** Play the episodes a command asks for, with frames of the encoder's size unless --width/--height say otherwise. */
-async function framesFor(o: FrameFlags): Promise<{ encoder: ImageTextEncoder; played: ReturnType<typeof playEpisodes> }> {
+async function framesFor(
+  o: FrameFlags,
+): Promise<{ encoder: ImageTextEncoder; played: ReturnType<typeof playEpisodes> }> {
   const registry = cliRegistry();
   try {
     registry.envs.spec(o.env);
@@ -42,11 +55,16 @@ async function framesFor(o: FrameFlags): Promise<{ encoder: ImageTextEncoder; pl
   }
   await initBackend();
   const encoder = o.encoder === 'http' ? judgeEncoder() : openEncoder(o.encoder);
-  const width = int('width', o.width, 8) ?? encoder.frameSize.width, height = int('height', o.height, 8) ?? encoder.frameSize.height;
+  const width = int('width', o.width, 8) ?? encoder.frameSize.width,
+    height = int('height', o.height, 8) ?? encoder.frameSize.height;
   try {
     const played = playEpisodes({
-      envs: registry.envs, envId: o.env, frames: { width, height, ...(o.camera ? { camera: o.camera } : {}) },
-      episodes: int('episodes', o.episodes, 1)!, seed: int('seed', o.seed, 0)!, policy: policyOf(o.policy),
+      envs: registry.envs,
+      envId: o.env,
+      frames: { width, height, ...(o.camera ? { camera: o.camera } : {}) },
+      episodes: int('episodes', o.episodes, 1)!,
+      seed: int('seed', o.seed, 0)!,
+      policy: policyOf(o.policy),
       maxSteps: int('max-steps', o.maxSteps, 1),
     });
     return { encoder, played };
@@ -60,7 +78,11 @@ function frameOptions(c: Command): Command {
   return c
     .requiredOption('--env <id>', 'env id, e.g. Manip-Reach-v0')
     .option('--encoder <spec>', 'builtin, onnx:<dir> or http', 'builtin')
-    .option('--policy <p>', 'random, expert (scripted, where the env has one) or mixed (16-step blocks of each)', 'random')
+    .option(
+      '--policy <p>',
+      'random, expert (scripted, where the env has one) or mixed (16-step blocks of each)',
+      'random',
+    )
     .option('--episodes <n>', 'episodes to play', '3')
     .option('--max-steps <n>', 'cap on steps per episode (default: the env limit)')
     .option('--seed <s>', 'seed of the first episode', '0')
@@ -71,9 +93,17 @@ function frameOptions(c: Command): Command {
 
 /** `rxgym vlm score | frames | pretrain`. */
 export function registerVlmCommand(program: Command): void {
-  const vlm = program.command('vlm').description('VLM zero-shot rewards: score frames against a sentence, dump frames, rebuild the built-in encoder');
+  const vlm = program
+    .command('vlm')
+    .description('VLM zero-shot rewards: score frames against a sentence, dump frames, rebuild the built-in encoder');
 
-  frameOptions(vlm.command('score').description('play episodes, score every frame against --goal; correlation and ROC-AUC against the env\'s success'))
+  frameOptions(
+    vlm
+      .command('score')
+      .description(
+        "play episodes, score every frame against --goal; correlation and ROC-AUC against the env's success",
+      ),
+  )
     .requiredOption('--goal <text>', 'what the agent should achieve, e.g. "the gripper is at the goal"')
     .option('--baseline <text>', 'a neutral description of the scene (default: per env family)')
     .option('--alpha <a>', 'goal-baseline regularisation in [0, 1]', '0.5')
@@ -99,7 +129,10 @@ export function registerVlmCommand(program: Command): void {
           score = (i) => reward.score(emb, i);
         }
         const seconds = (Date.now() - t0) / 1000;
-        const rewards: number[] = [], success: number[] = [], progR: number[] = [], prog: number[] = [];
+        const rewards: number[] = [],
+          success: number[] = [],
+          progR: number[] = [],
+          prog: number[] = [];
         const lines: string[] = [];
         played.steps.forEach((s, i) => {
           const r = score(i);
@@ -108,21 +141,43 @@ export function registerVlmCommand(program: Command): void {
           if (Number.isFinite(r)) {
             rewards.push(r);
             success.push(s.success ? 1 : 0);
-            if (p !== undefined) { progR.push(r); prog.push(p); }
+            if (p !== undefined) {
+              progR.push(r);
+              prog.push(p);
+            }
           }
-          const line = { episode: s.episode, step: s.step, reward: Number(r.toFixed(5)), success: s.success ?? null, ...(p !== undefined ? { progress: Number(p.toFixed(4)) } : {}) };
-          lines.push(o.json ? JSON.stringify(line) : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`);
+          const line = {
+            episode: s.episode,
+            step: s.step,
+            reward: Number(r.toFixed(5)),
+            success: s.success ?? null,
+            ...(p !== undefined ? { progress: Number(p.toFixed(4)) } : {}),
+          };
+          lines.push(
+            o.json
+              ? JSON.stringify(line)
+              : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`,
+          );
         });
         const summary = {
-          summary: true, env: o.env, encoder: encoder.name, goal: o.goal, alpha, frames: rewards.length,
+          summary: true,
+          env: o.env,
+          encoder: encoder.name,
+          goal: o.goal,
+          alpha,
+          frames: rewards.length,
           successFrames: success.reduce((a, x) => a + x, 0),
-          corrSuccess: round(pearson(rewards, success)), rocAuc: round(rocAuc(rewards, success)),
-          corrProgress: round(pearson(progR, prog)), framesPerSecond: Math.round(rewards.length / Math.max(seconds, 1e-3)),
+          corrSuccess: round(pearson(rewards, success)),
+          rocAuc: round(rocAuc(rewards, success)),
+          corrProgress: round(pearson(progR, prog)),
+          framesPerSecond: Math.round(rewards.length / Math.max(seconds, 1e-3)),
         };
         if (o.json) process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(summary)}\n`);
         else {
           process.stdout.write(`episode  step  reward  success  progress\n${lines.join('\n')}\n`);
-          process.stdout.write(`${rewards.length} frames (${summary.successFrames} success): corr(reward, success) ${summary.corrSuccess}, ROC-AUC ${summary.rocAuc}, corr(reward, progress) ${summary.corrProgress}; ${summary.framesPerSecond} frames/s encoded by ${encoder.name}\n`);
+          process.stdout.write(
+            `${rewards.length} frames (${summary.successFrames} success): corr(reward, success) ${summary.corrSuccess}, ROC-AUC ${summary.rocAuc}, corr(reward, progress) ${summary.corrProgress}; ${summary.framesPerSecond} frames/s encoded by ${encoder.name}\n`,
+          );
         }
       } finally {
         encoder.dispose();
@@ -149,7 +204,9 @@ export function registerVlmCommand(program: Command): void {
       process.stdout.write(`${played.steps.length} frames (${width}x${height}) written to ${o.out}\n`);
     });
 
-  vlm.command('pretrain').description('rebuild the built-in image-text encoder from rendered rxgym frames and captions from env states')
+  vlm
+    .command('pretrain')
+    .description('rebuild the built-in image-text encoder from rendered rxgym frames and captions from env states')
     .option('--out <dir>', 'where to write builtin.json/.bin (default: the shipped weights)')
     .option('--epochs <n>', 'training epochs', '25')
     .option('--scale <f>', 'multiply the episodes of the training mix (e.g. 0.1 for a quick check)', '1')
@@ -160,7 +217,10 @@ export function registerVlmCommand(program: Command): void {
       await initBackend();
       const out = o.out ?? builtinWeightsDir();
       const { model, report } = pretrainBuiltin({
-        envs: cliRegistry().envs, epochs: int('epochs', o.epochs, 1), scale, seed: int('seed', o.seed, 0),
+        envs: cliRegistry().envs,
+        epochs: int('epochs', o.epochs, 1),
+        scale,
+        seed: int('seed', o.seed, 0),
         log: (l) => process.stderr.write(`${l}\n`),
       });
       model.save(out, { kind: 'rxgym-vlm-builtin', report });
@@ -172,7 +232,14 @@ export function registerVlmCommand(program: Command): void {
 /** A frame-size placeholder for `--encoder http`, whose frames go to the judge instead of an embedding model. */
 function judgeEncoder(): ImageTextEncoder {
   const none = async (): Promise<Float32Array> => new Float32Array(0);
-  return { name: 'http', dim: 0, frameSize: { width: 64, height: 64 }, embedTexts: none, embedImages: none, dispose: () => {} };
+  return {
+    name: 'http',
+    dim: 0,
+    frameSize: { width: 64, height: 64 },
+    embedTexts: none,
+    embedImages: none,
+    dispose: () => {},
+  };
 }
 
 /**
@@ -181,18 +248,23 @@ function judgeEncoder(): ImageTextEncoder {
  */
 async function judgeFrames(frames: FrameBatch, goal: string): Promise<Float64Array> {
   const out = new Float64Array(frames.count).fill(NaN);
-  const judge = new FrameJudge({}, goal, (score, tag) => { out[tag as number] = score; });
+  const judge = new FrameJudge({}, goal, (score, tag) => {
+    out[tag as number] = score;
+  });
   try {
     for (let i = 0; i < frames.count; i++) judge.ask(frames, i, i);
     for (;;) {
       judge.poll();
       const c = judge.counters;
-      const answered = c.labelled + c.cacheHits + c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
+      const answered =
+        c.labelled + c.cacheHits + c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
       if (answered >= frames.count) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const c = judge.counters;
-    process.stderr.write(`vlm judge: ${c.labelled} frames judged, ${c.cacheHits} from the cache, ${c.unparsed} unparsed answers, failures ${JSON.stringify(c.failures)}\n`);
+    process.stderr.write(
+      `vlm judge: ${c.labelled} frames judged, ${c.cacheHits} from the cache, ${c.unparsed} unparsed answers, failures ${JSON.stringify(c.failures)}\n`,
+    );
   } finally {
     judge.close();
   }
@@ -202,5 +274,3 @@ async function judgeFrames(frames: FrameBatch, goal: string): Promise<Float64Arr
 function round(x: number): number | null {
   return Number.isFinite(x) ? Number(x.toFixed(4)) : null;
 }
-
-

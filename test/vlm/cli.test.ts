@@ -9,30 +9,67 @@ import { PNG } from 'pngjs';
 
 // Runs the compiled CLI (npx tsc -p tsconfig.json first).
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
-const rxgym = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+const rxgym = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('rxgym vlm', () => {
   it('score --json prints one line per frame and a summary with correlation and ROC-AUC', () => {
-    const r = rxgym('vlm', 'score', '--env', 'Manip-Reach-v0', '--goal', 'the gripper is at the goal', '--policy', 'mixed',
-      '--episodes', '2', '--max-steps', '40', '--alpha', '0.25', '--json');
+    const r = rxgym(
+      'vlm',
+      'score',
+      '--env',
+      'Manip-Reach-v0',
+      '--goal',
+      'the gripper is at the goal',
+      '--policy',
+      'mixed',
+      '--episodes',
+      '2',
+      '--max-steps',
+      '40',
+      '--alpha',
+      '0.25',
+      '--json',
+    );
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBe(81);
     expect(Object.keys(lines[0]!)).toEqual(['episode', 'step', 'reward', 'success', 'progress']);
     const s = lines[80]!;
     expect(s.summary).toBe(true);
     expect(s.frames).toBe(80);
-    for (const k of ['corrSuccess', 'rocAuc', 'corrProgress']) expect(typeof s[k] === 'number' || s[k] === null).toBe(true);
+    for (const k of ['corrSuccess', 'rocAuc', 'corrProgress'])
+      expect(typeof s[k] === 'number' || s[k] === null).toBe(true);
     expect(s.framesPerSecond as number).toBeGreaterThan(0);
   }, 120_000);
 
   it('frames writes the PNGs the encoder sees', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-vlm-frames-'));
     try {
-      const r = rxgym('vlm', 'frames', '--env', 'Dungeon-Room-5x5-v0', '--out', dir, '--episodes', '1', '--max-steps', '5');
+      const r = rxgym(
+        'vlm',
+        'frames',
+        '--env',
+        'Dungeon-Room-5x5-v0',
+        '--out',
+        dir,
+        '--episodes',
+        '1',
+        '--max-steps',
+        '5',
+      );
       expect(r.status).toBe(0);
       const files = readdirSync(dir).sort();
-      expect(files).toEqual(['ep0-step0000.png', 'ep0-step0001.png', 'ep0-step0002.png', 'ep0-step0003.png', 'ep0-step0004.png']);
+      expect(files).toEqual([
+        'ep0-step0000.png',
+        'ep0-step0001.png',
+        'ep0-step0002.png',
+        'ep0-step0003.png',
+        'ep0-step0004.png',
+      ]);
       const png = PNG.sync.read(readFileSync(join(dir, files[0]!)));
       expect([png.width, png.height]).toEqual([48, 48]);
     } finally {
@@ -59,9 +96,30 @@ describe('rxgym vlm', () => {
     const server = await startOpenAiServer(() => ({ text: '8' }));
     try {
       const env = { ...process.env, OPENAI_BASE_URL: server.url, RXGYM_LLM_CACHE: 'off' };
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'vlm', 'score', '--env', 'Explore-Arena-v0',
-        '--goal', 'the dot is in the top left', '--encoder', 'http', '--episodes', '1', '--max-steps', '6', '--json'], { env, timeout: 120_000 });
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          CLI,
+          'vlm',
+          'score',
+          '--env',
+          'Explore-Arena-v0',
+          '--goal',
+          'the dot is in the top left',
+          '--encoder',
+          'http',
+          '--episodes',
+          '1',
+          '--max-steps',
+          '6',
+          '--json',
+        ],
+        { env, timeout: 120_000 },
+      );
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.slice(0, 6).map((l) => l.reward)).toEqual([0.8, 0.8, 0.8, 0.8, 0.8, 0.8]);
       expect(stderr).toMatch(/vlm judge: \d+ frames judged/);
       expect(server.requests.length).toBeGreaterThan(0);

@@ -11,12 +11,18 @@ const envs = testRegistry.envs;
 function randomPolicy(vec: VectorEnv): Policy {
   const space = vec.singleActionSpace as { shape: number[]; n?: number; low?: Float32Array; high?: Float32Array };
   let s = 1;
-  const rnd = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
   return {
     act(_obs, n) {
-      if (space.shape.length === 0) return { actions: Int32Array.from({ length: n }, () => Math.floor(rnd() * space.n!)) };
+      if (space.shape.length === 0)
+        return { actions: Int32Array.from({ length: n }, () => Math.floor(rnd() * space.n!)) };
       const d = space.shape[0]!;
-      return { actions: Float32Array.from({ length: n * d }, (_, k) => space.low![k % d]! + rnd() * (space.high![k % d]! - space.low![k % d]!)) };
+      return {
+        actions: Float32Array.from(
+          { length: n * d },
+          (_, k) => space.low![k % d]! + rnd() * (space.high![k % d]! - space.low![k % d]!),
+        ),
+      };
     },
   } as Policy;
 }
@@ -34,13 +40,19 @@ function framesOf(id: string, vectorization: 'sync' | 'worker', camera?: string,
 
 describe('frames in the rollout', () => {
   it('MuJoCo, the dungeon crop and map, and the arena fill one buffer of T x N frames', () => {
-    for (const [id, cam] of [['InvertedPendulum-v0', undefined], ['Dungeon-Room-5x5-v0', 'crop'], ['Dungeon-Room-5x5-v0', 'map'], ['Explore-Arena-v0', undefined]] as const) {
+    for (const [id, cam] of [
+      ['InvertedPendulum-v0', undefined],
+      ['Dungeon-Room-5x5-v0', 'crop'],
+      ['Dungeon-Room-5x5-v0', 'map'],
+      ['Explore-Arena-v0', undefined],
+    ] as const) {
       const { frames } = framesOf(id, 'sync', cam);
       expect(frames.count).toBe(24);
       expect(frames.data.length).toBe(24 * 32 * 24 * 3);
       const one = 32 * 24 * 3;
       // every frame has drawn pixels, and frames change over time
-      for (let k = 0; k < frames.count; k++) expect(frames.data.subarray(k * one, (k + 1) * one).some((v) => v > 0)).toBe(true);
+      for (let k = 0; k < frames.count; k++)
+        expect(frames.data.subarray(k * one, (k + 1) * one).some((v) => v > 0)).toBe(true);
       expect(Buffer.compare(frames.data.subarray(0, one), frames.data.subarray(22 * one, 23 * one))).not.toBe(0);
     }
   });

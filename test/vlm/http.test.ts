@@ -27,15 +27,48 @@ function imageOf(req: RecordedRequest): string | undefined {
 }
 
 /** Rollouts until `until(latest annotation counters)` holds (then `extra` more), or `rounds` of them. */
-async function run(answer: () => Parameters<OpenAiTestServer['script']>[0], rounds: number,
-  until: (a: Record<string, unknown>) => boolean = () => false, extra = 0) {
+async function run(
+  answer: () => Parameters<OpenAiTestServer['script']>[0],
+  rounds: number,
+  until: (a: Record<string, unknown>) => boolean = () => false,
+  extra = 0,
+) {
   server = await startOpenAiServer(answer);
-  const vec = makeVec('Explore-Arena-v0', { numEnvs: 2, autoresetMode: 'same-step', envs: testRegistry.envs, maxEpisodeSteps: 50 });
-  const ctx = { envId: 'Explore-Arena-v0', observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: 2, seed: 0, capabilities: vec.capabilities };
-  const stack = buildRewardStack([{
-    source: 'vlm', goal: 'the dot is in the top right', encoder: 'http', width: 32, height: 32,
-    http: { baseUrl: server.url, model: 'vision', perBatch: 6, trainSteps: 30, warnAfter: 12, timeoutMs: 2000, maxRetries: 0 },
-  }], { ...ctx, llm: { cacheDir: 'off' } });
+  const vec = makeVec('Explore-Arena-v0', {
+    numEnvs: 2,
+    autoresetMode: 'same-step',
+    envs: testRegistry.envs,
+    maxEpisodeSteps: 50,
+  });
+  const ctx = {
+    envId: 'Explore-Arena-v0',
+    observationSpace: vec.singleObservationSpace,
+    actionSpace: vec.singleActionSpace,
+    numEnvs: 2,
+    seed: 0,
+    capabilities: vec.capabilities,
+  };
+  const stack = buildRewardStack(
+    [
+      {
+        source: 'vlm',
+        goal: 'the dot is in the top right',
+        encoder: 'http',
+        width: 32,
+        height: 32,
+        http: {
+          baseUrl: server.url,
+          model: 'vision',
+          perBatch: 6,
+          trainSteps: 30,
+          warnAfter: 12,
+          timeoutMs: 2000,
+          maxRetries: 0,
+        },
+      },
+    ],
+    { ...ctx, llm: { cacheDir: 'off' } },
+  );
   const events: RewardEvent[] = [];
   const sub = stack.events$.subscribe((e) => events.push(e));
   const r = new Rollout(vec, drift, 20, { seed: 0, frames: stack.needsFrames });
@@ -60,13 +93,20 @@ async function run(answer: () => Parameters<OpenAiTestServer['script']>[0], roun
     stack.dispose();
     vec.close();
   }
-  const annotations = events.filter((e) => e.source === 'vlm' && e.kind === 'annotation').map((e) => e.data as Record<string, unknown>);
+  const annotations = events
+    .filter((e) => e.source === 'vlm' && e.kind === 'annotation')
+    .map((e) => e.data as Record<string, unknown>);
   return { last, times, annotations, errors: events.filter((e) => e.kind === 'error') };
 }
 
 describe('encoder: http (a vision chat judge distilled into a frame reward model)', () => {
   it('frames go to the server as PNG images; its scores are learned by the frame model', async () => {
-    const { last, annotations } = await run(() => ({ text: '7' }), 60, (a) => (a.labelled as number) > 10, 4);
+    const { last, annotations } = await run(
+      () => ({ text: '7' }),
+      60,
+      (a) => (a.labelled as number) > 10,
+      4,
+    );
     const reqs = server!.requests.filter((q) => q.path === '/v1/chat/completions');
     expect(reqs.length).toBeGreaterThan(0);
     expect(imageOf(reqs[0]!)).toMatch(/^data:image\/png;base64,iVBOR/);

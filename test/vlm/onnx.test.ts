@@ -51,11 +51,15 @@ describe('onnx:<dir> encoder (tiny CLIP-shaped model)', () => {
   it('a missing or incomplete directory names the files expected and how to export them', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'rxgym-clip-'));
     try {
-      expect(() => onnxEncoder(join(tmp, 'nope'))).toThrow(/does not exist; export one with .*onnx\/vision_model\.onnx/);
+      expect(() => onnxEncoder(join(tmp, 'nope'))).toThrow(
+        /does not exist; export one with .*onnx\/vision_model\.onnx/,
+      );
       cpSync(DIR, tmp, { recursive: true });
       rmSync(join(tmp, 'onnx', 'text_model.onnx'));
       rmSync(join(tmp, 'merges.txt'));
-      expect(() => onnxEncoder(tmp)).toThrow(/lacks \(onnx\/\)text_model\.onnx, tokenizer\.json \(or vocab\.json \+ merges\.txt\); .*preprocessing config/);
+      expect(() => onnxEncoder(tmp)).toThrow(
+        /lacks \(onnx\/\)text_model\.onnx, tokenizer\.json \(or vocab\.json \+ merges\.txt\); .*preprocessing config/,
+      );
       cpSync(DIR, tmp, { recursive: true });
       writeFileSync(join(tmp, 'onnx', 'vision_model.onnx'), 'not a model');
       expect(() => onnxEncoder(tmp)).toThrow(/cannot load the ONNX graphs/);

@@ -9,10 +9,13 @@ import type { TransitionBatch } from '../../src/stream/batch.js';
 function byMatrix(x: number[], goals: number[][], bases: number[][], alpha: number): number {
   const d = x.length;
   const mean = (rows: number[][]) => rows[0]!.map((_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
-  const g = mean(goals), b = mean(bases);
+  const g = mean(goals),
+    b = mean(bases);
   const dir = g.map((v, j) => v - b[j]!);
   const n2 = dir.reduce((s, v) => s + v * v, 0);
-  const M = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => alpha * (dir[i]! * dir[j]!) / n2 + (1 - alpha) * (i === j ? 1 : 0)));
+  const M = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => (alpha * (dir[i]! * dir[j]!)) / n2 + (1 - alpha) * (i === j ? 1 : 0)),
+  );
   const v = x.map((xi, j) => xi - g[j]!);
   const vm = Array.from({ length: d }, (_, j) => v.reduce((s, vi, i) => s + vi * M[i]![j]!, 0));
   return 1 - 0.5 * vm.reduce((s, t) => s + t * t, 0);
@@ -37,7 +40,10 @@ describe('goal-baseline reward', () => {
     const g = unit([0.2, 0.5, 0.1, 0.7]);
     const r = new GoalBaselineReward(Float32Array.from(g), Float32Array.from(unit([1, 0, 0, 0])), 4, 0);
     const x = unit([0.6, 0.1, 0.3, 0.2]);
-    expect(r.score(Float32Array.from(x), 0)).toBeCloseTo(x.reduce((s, v, j) => s + v * g[j]!, 0), 6);
+    expect(r.score(Float32Array.from(x), 0)).toBeCloseTo(
+      x.reduce((s, v, j) => s + v * g[j]!, 0),
+      6,
+    );
   });
 
   it('the goal frame outranks the baseline frame for every alpha', () => {
@@ -68,8 +74,11 @@ describe('quality measures', () => {
 
 describe('scored rows', () => {
   const batch = {
-    numSteps: 4, numEnvs: 2, terminations: Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0]),
-    truncations: Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 1]), episodeSteps: Int32Array.from([0, 5, 1, 6, 2, 7, 0, 8]),
+    numSteps: 4,
+    numEnvs: 2,
+    terminations: Uint8Array.from([0, 0, 0, 0, 0, 1, 0, 0]),
+    truncations: Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 1]),
+    episodeSteps: Int32Array.from([0, 5, 1, 6, 2, 7, 0, 8]),
   } as unknown as TransitionBatch;
   const rows = (every: number | 'episode-end') => {
     const out = new Int32Array(8);

@@ -5,7 +5,9 @@ import { BUILTIN_DIM, BUILTIN_FRAME, BuiltinModel } from './model.js';
 export function builtinEncoder(dir?: string): ImageTextEncoder {
   const model = BuiltinModel.load(dir);
   return fromSync({
-    name: 'builtin', dim: BUILTIN_DIM, frameSize: BUILTIN_FRAME,
+    name: 'builtin',
+    dim: BUILTIN_DIM,
+    frameSize: BUILTIN_FRAME,
     sync: { embedTexts: (t) => model.embedTexts(t), embedImages: (f, rows, out) => model.embedImages(f, rows, out) },
     dispose: () => model.dispose(),
   });

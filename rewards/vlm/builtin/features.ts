@@ -17,19 +17,27 @@ export function imageInput(frames: FrameBatch, row: number, out: Float32Array, o
   const src = frames.data;
   const S = IMAGE_SIDE;
   for (let oy = 0; oy < S; oy++) {
-    const y0 = Math.floor((oy * h) / S), y1 = Math.max(y0 + 1, Math.floor(((oy + 1) * h) / S));
+    const y0 = Math.floor((oy * h) / S),
+      y1 = Math.max(y0 + 1, Math.floor(((oy + 1) * h) / S));
     for (let ox = 0; ox < S; ox++) {
-      const x0 = Math.floor((ox * w) / S), x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * w) / S));
-      let r = 0, g = 0, b = 0;
+      const x0 = Math.floor((ox * w) / S),
+        x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * w) / S));
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let y = y0; y < y1; y++) {
         for (let x = x0; x < x1; x++) {
           const p = base + (y * w + x) * 3;
-          r += src[p]!; g += src[p + 1]!; b += src[p + 2]!;
+          r += src[p]!;
+          g += src[p + 1]!;
+          b += src[p + 2]!;
         }
       }
       const inv = 1 / ((y1 - y0) * (x1 - x0) * 255);
       const o = offset + (oy * S + ox) * 3;
-      out[o] = r * inv - 0.5; out[o + 1] = g * inv - 0.5; out[o + 2] = b * inv - 0.5;
+      out[o] = r * inv - 0.5;
+      out[o + 1] = g * inv - 0.5;
+      out[o + 2] = b * inv - 0.5;
     }
   }
 }
@@ -38,7 +46,11 @@ const STOP = new Set(['a', 'an', 'the', 'is', 'are', 'of', 'to', 'its', 'it', 'i
 
 /** Lower-case words of a sentence without punctuation. */
 export function words(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter((w) => w.length > 0);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 }
 
 function fnv(s: string): number {

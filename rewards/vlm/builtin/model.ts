@@ -50,7 +50,9 @@ export class BuiltinModel {
   /** Load weights from `dir` (default: the shipped ones); a missing file says how to rebuild it. */
   static load(dir = builtinWeightsDir()): BuiltinModel {
     if (!existsSync(`${dir}/${NAME}.json`)) {
-      throw new RxgymError(`the built-in VLM encoder's weights are missing (${dir}/${NAME}.json); rebuild them with \`rxgym vlm pretrain --out ${dir}\``);
+      throw new RxgymError(
+        `the built-in VLM encoder's weights are missing (${dir}/${NAME}.json); rebuild them with \`rxgym vlm pretrain --out ${dir}\``,
+      );
     }
     const m = new BuiltinModel();
     m.store.restore(loadWeights(dir, NAME).entries);
@@ -95,7 +97,8 @@ export class BuiltinModel {
    * is pulled towards every caption it has in the batch, each row's targets spread evenly over them).
    */
   loss(images: tf.Tensor2D, texts: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-    const I = this.imageTensor(images), T = this.textTensor(texts);
+    const I = this.imageTensor(images),
+      T = this.textTensor(texts);
     const logits = tf.mul(tf.matMul(I, T, false, true), SCALE);
     const a = tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1)));
     const b = tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(tf.transpose(logits))), 1)));

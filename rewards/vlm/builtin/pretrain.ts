@@ -10,7 +10,12 @@ import { IMAGE_DIM, imageInput, TEXT_DIM, textInput } from './features.js';
 import { BUILTIN_FRAME, BuiltinModel } from './model.js';
 
 /** One source of training frames: an env, how many episodes of how many steps, and how it is played. */
-interface DataSpec { envId: string; episodes: number; maxSteps: number; play: 'random' | 'expert' | 'drift' }
+interface DataSpec {
+  envId: string;
+  episodes: number;
+  maxSteps: number;
+  play: 'random' | 'expert' | 'drift';
+}
 
 /** The training mix: scripted and random play over the families that have captions. */
 const DATA: DataSpec[] = [
@@ -62,14 +67,20 @@ export interface PretrainReport {
   heldOut: Array<{ caption: string; frames: number; top1: number; chance: number }>;
 }
 
-interface Sample { family: CaptionFamily; caption: string }
+interface Sample {
+  family: CaptionFamily;
+  caption: string;
+}
 
 function drift(): PlayPolicy {
   const a = new Float32Array(2);
   let t = 0;
   return (_o, _s, rng) => {
     // a direction held for 40 steps, so the dot travels across the arena instead of jittering at the centre
-    if (t++ % 40 === 0) { a[0] = rng.uniform(-1, 1); a[1] = rng.uniform(-1, 1); }
+    if (t++ % 40 === 0) {
+      a[0] = rng.uniform(-1, 1);
+      a[1] = rng.uniform(-1, 1);
+    }
     return a;
   };
 }
@@ -94,8 +105,13 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
     const space = o.envs.make(spec.envId).actionSpace;
     const episodes = Math.max(1, Math.round(spec.episodes * (o.scale ?? 1)));
     const { frames, steps } = playEpisodes({
-      envs: o.envs, envId: spec.envId, frames: BUILTIN_FRAME, episodes, seed: seed * 1000 + i * 100,
-      policy: policyFor(spec, space), maxSteps: spec.maxSteps,
+      envs: o.envs,
+      envId: spec.envId,
+      frames: BUILTIN_FRAME,
+      episodes,
+      seed: seed * 1000 + i * 100,
+      policy: policyFor(spec, space),
+      maxSteps: spec.maxSteps,
     });
     const img = new Float32Array(frames.count * IMAGE_DIM);
     for (let k = 0; k < frames.count; k++) imageInput(frames, k, img, k * IMAGE_DIM);
@@ -105,11 +121,16 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
   }
   const all = new Float32Array(samples.length * IMAGE_DIM);
   let off = 0;
-  for (const img of images) { all.set(img, off); off += img.length; }
+  for (const img of images) {
+    all.set(img, off);
+    off += img.length;
+  }
   const tData = (Date.now() - t0) / 1000;
   const held = new Set(HELD_OUT);
   const rng = new Rng(seed);
-  const train: number[] = [], test: number[] = [], heldIdx: number[] = [];
+  const train: number[] = [],
+    test: number[] = [],
+    heldIdx: number[] = [];
   samples.forEach((s, k) => (held.has(s.caption) ? heldIdx : rng.random() < 0.1 ? test : train).push(k));
   const captions = [...new Set(samples.map((s) => s.caption))];
   const textOf = new Map<string, Float32Array>();
@@ -121,7 +142,9 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
   const model = new BuiltinModel(seed);
   const adam = new Adam(model.store.list(), { lr: 1e-3 });
   const B = 256;
-  const xb = new Float32Array(B * IMAGE_DIM), tb = new Float32Array(B * TEXT_DIM), yb = new Float32Array(B * B);
+  const xb = new Float32Array(B * IMAGE_DIM),
+    tb = new Float32Array(B * TEXT_DIM),
+    yb = new Float32Array(B * B);
   const epochs = o.epochs ?? 25;
   let loss = NaN;
   const t1 = Date.now();
@@ -130,7 +153,8 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
       const j = rng.int(0, i + 1);
       [train[i], train[j]] = [train[j]!, train[i]!];
     }
-    let sum = 0, count = 0;
+    let sum = 0,
+      count = 0;
     for (let s = 0; s + B <= train.length; s += B) {
       for (let b = 0; b < B; b++) {
         const k = train[s + b]!;
@@ -143,7 +167,11 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
         for (let b = 0; b < B; b++) n += yb[a * B + b] = samples[train[s + b]!]!.caption === ca ? 1 : 0;
         for (let b = 0; b < B; b++) yb[a * B + b]! /= n;
       }
-      const r = adam.step(() => tf.tidy(() => model.loss(tf.tensor2d(xb, [B, IMAGE_DIM]), tf.tensor2d(tb, [B, TEXT_DIM]), tf.tensor2d(yb, [B, B]))));
+      const r = adam.step(() =>
+        tf.tidy(() =>
+          model.loss(tf.tensor2d(xb, [B, IMAGE_DIM]), tf.tensor2d(tb, [B, TEXT_DIM]), tf.tensor2d(yb, [B, B])),
+        ),
+      );
       sum += r.loss;
       count++;
     }
@@ -152,7 +180,10 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
   }
   const tTrain = (Date.now() - t1) / 1000;
   const report: PretrainReport = {
-    frames: samples.length, captions: captions.length, seconds: { data: tData, train: tTrain }, finalLoss: loss,
+    frames: samples.length,
+    captions: captions.length,
+    seconds: { data: tData, train: tTrain },
+    finalLoss: loss,
     seen: retrieval(model, all, samples, test, captions),
     heldOut: HELD_OUT.map((c) => {
       const idx = heldIdx.filter((k) => samples[k]!.caption === c);
@@ -163,21 +194,38 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
 }
 
 /** Top-1 caption retrieval of frames `idx` among all captions of their family (and the chance level). */
-function retrieval(model: BuiltinModel, all: Float32Array, samples: Sample[], idx: number[], captions: string[]): { frames: number; top1: number; chance: number } {
+function retrieval(
+  model: BuiltinModel,
+  all: Float32Array,
+  samples: Sample[],
+  idx: number[],
+  captions: string[],
+): { frames: number; top1: number; chance: number } {
   if (idx.length === 0) return { frames: 0, top1: NaN, chance: NaN };
   const emb = model.embedTexts(captions);
   const dim = emb.length / captions.length;
-  let hits = 0, chance = 0;
+  let hits = 0,
+    chance = 0;
   for (const k of idx) {
-    const img = tf.tidy(() => model.imageTensor(tf.tensor2d(all.subarray(k * IMAGE_DIM, (k + 1) * IMAGE_DIM), [1, IMAGE_DIM])).dataSync() as Float32Array);
+    const img = tf.tidy(
+      () =>
+        model
+          .imageTensor(tf.tensor2d(all.subarray(k * IMAGE_DIM, (k + 1) * IMAGE_DIM), [1, IMAGE_DIM]))
+          .dataSync() as Float32Array,
+    );
     const fam = samples[k]!.family;
-    let best = -Infinity, arg = '', n = 0;
+    let best = -Infinity,
+      arg = '',
+      n = 0;
     captions.forEach((c, i) => {
       if (!c.startsWith(SCENE_PREFIX[fam])) return;
       n++;
       let s = 0;
       for (let j = 0; j < dim; j++) s += img[j]! * emb[i * dim + j]!;
-      if (s > best) { best = s; arg = c; }
+      if (s > best) {
+        best = s;
+        arg = c;
+      }
     });
     if (arg === samples[k]!.caption) hits++;
     chance += 1 / n;
@@ -186,5 +234,9 @@ function retrieval(model: BuiltinModel, all: Float32Array, samples: Sample[], id
 }
 
 const SCENE_PREFIX: Record<CaptionFamily, string> = {
-  dungeon: 'a dungeon:', manip: 'a robot gripper', humanoid: 'a humanoid robot:', pendulum: 'a cart', arena: 'a dot in',
+  dungeon: 'a dungeon:',
+  manip: 'a robot gripper',
+  humanoid: 'a humanoid robot:',
+  pendulum: 'a cart',
+  arena: 'a dot in',
 };

@@ -21,7 +21,11 @@ export class FrameRewardModel {
   private readonly bx: Float32Array;
   private readonly by: Float32Array;
 
-  constructor(seed: number, readonly capacity = 4096, private readonly batch = 64) {
+  constructor(
+    seed: number,
+    readonly capacity = 4096,
+    private readonly batch = 64,
+  ) {
     this.rng = new Rng(seed);
     this.net = new Mlp(this.store, 'net', IMAGE_DIM, [64], 1, 0.01, 'relu', this.rng);
     this.adam = new Adam(this.store.list(), { lr: 1e-3 });
@@ -54,10 +58,12 @@ export class FrameRewardModel {
         this.bx.set(this.xs.subarray(k * IMAGE_DIM, (k + 1) * IMAGE_DIM), b * IMAGE_DIM);
         this.by[b] = this.ys[k]!;
       }
-      loss = this.adam.step(() => tf.tidy(() => {
-        const pred = tf.reshape(this.net.apply(tf.tensor2d(this.bx, [this.batch, IMAGE_DIM])), [this.batch]);
-        return tf.mean(tf.square(tf.sub(pred, tf.tensor1d(this.by)))) as tf.Scalar;
-      })).loss;
+      loss = this.adam.step(() =>
+        tf.tidy(() => {
+          const pred = tf.reshape(this.net.apply(tf.tensor2d(this.bx, [this.batch, IMAGE_DIM])), [this.batch]);
+          return tf.mean(tf.square(tf.sub(pred, tf.tensor1d(this.by)))) as tf.Scalar;
+        }),
+      ).loss;
     }
     return loss;
   }
@@ -65,7 +71,9 @@ export class FrameRewardModel {
   /** Predicted scores of `n` inputs (`n x IMAGE_DIM` values). */
   predict(x: Float32Array, n: number): Float32Array {
     if (n === 0) return new Float32Array(0);
-    return tf.tidy(() => this.net.apply(tf.tensor2d(x.subarray(0, n * IMAGE_DIM), [n, IMAGE_DIM])).dataSync() as Float32Array);
+    return tf.tidy(
+      () => this.net.apply(tf.tensor2d(x.subarray(0, n * IMAGE_DIM), [n, IMAGE_DIM])).dataSync() as Float32Array,
+    );
   }
 
   dispose(): void {

@@ -59,9 +59,22 @@ export class FrameJudge {
   private readonly pendingHash = new Map<number, { hash: number; tag: unknown }>();
   private readonly inFlight = new Set<number>();
   private nextId = 1;
-  readonly counters: JudgeCounters = { requests: 0, labelled: 0, cacheHits: 0, unparsed: 0, dropped: 0, failures: {}, pending: 0 };
+  readonly counters: JudgeCounters = {
+    requests: 0,
+    labelled: 0,
+    cacheHits: 0,
+    unparsed: 0,
+    dropped: 0,
+    failures: {},
+    pending: 0,
+  };
 
-  constructor(llm: LlmOptions, private readonly goal: string, private readonly onLabel: (score: number, tag: unknown) => void, maxQueue = 256) {
+  constructor(
+    llm: LlmOptions,
+    private readonly goal: string,
+    private readonly onLabel: (score: number, tag: unknown) => void,
+    maxQueue = 256,
+  ) {
     // newest first: the policy moves on, recent frames matter most
     this.chat = new OffThreadChat({ llm, maxQueue, order: 'newest' }, (r) => this.result(r));
   }
@@ -81,10 +94,21 @@ export class FrameJudge {
     this.pendingHash.set(id, { hash, tag });
     this.counters.requests++;
     const text = `This is a frame rendered from a simulated environment. The task: "${this.goal}". How well does the frame show the task achieved, from 0 (not at all) to 10 (fully)? Answer with one number only.`;
-    this.chat.submit([{
-      id, options: { temperature: 0, maxTokens: 8 },
-      messages: [{ role: 'user', content: [{ type: 'text', text }, { type: 'image_url', image_url: { url: pngDataUrl(frames, row) } }] }],
-    }]);
+    this.chat.submit([
+      {
+        id,
+        options: { temperature: 0, maxTokens: 8 },
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text },
+              { type: 'image_url', image_url: { url: pngDataUrl(frames, row) } },
+            ],
+          },
+        ],
+      },
+    ]);
   }
 
   /** Deliver every answer that has arrived (synchronously). */

@@ -2,7 +2,11 @@ import { Subject } from 'rxjs';
 import type { FrameRequest } from '../../../src/core/capabilities.js';
 import { RxgymError } from '../../../src/core/env.js';
 import {
-  RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardEvent, type RewardSource,
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardEvent,
+  type RewardSource,
 } from '../../../src/core/reward.js';
 import type { LlmOptions } from '../../../src/llm/types.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
@@ -13,18 +17,36 @@ import { FrameRewardModel } from './frame-model.js';
 import { FrameJudge } from './judge.js';
 
 /** Keys of a vlm component's `http:` block. */
-const HTTP_KEYS = ['baseUrl', 'model', 'apiKey', 'timeoutMs', 'maxRetries', 'concurrency', 'perBatch', 'trainSteps', 'warnAfter'];
+const HTTP_KEYS = [
+  'baseUrl',
+  'model',
+  'apiKey',
+  'timeoutMs',
+  'maxRetries',
+  'concurrency',
+  'perBatch',
+  'trainSteps',
+  'warnAfter',
+];
 
 /** Settings of the judge path. */
-interface HttpSettings { llm: LlmOptions; perBatch: number; trainSteps: number; warnAfter: number }
+interface HttpSettings {
+  llm: LlmOptions;
+  perBatch: number;
+  trainSteps: number;
+  warnAfter: number;
+}
 
 function httpSettings(cfg: RewardComponentConfig, ctx: RewardContext): HttpSettings {
   const h = (cfg.http ?? {}) as Record<string, unknown>;
-  if (typeof h !== 'object' || Array.isArray(h)) throw new RewardConfigError('http', 'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }');
-  for (const k of Object.keys(h)) if (!HTTP_KEYS.includes(k)) throw new RewardConfigError(`http.${k}`, `unknown key; use ${HTTP_KEYS.join(', ')}`);
+  if (typeof h !== 'object' || Array.isArray(h))
+    throw new RewardConfigError('http', 'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }');
+  for (const k of Object.keys(h))
+    if (!HTTP_KEYS.includes(k)) throw new RewardConfigError(`http.${k}`, `unknown key; use ${HTTP_KEYS.join(', ')}`);
   const int = (k: string, d: number): number => {
     const v = h[k] ?? d;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RewardConfigError(`http.${k}`, `must be an integer >= 0, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new RewardConfigError(`http.${k}`, `must be an integer >= 0, got ${JSON.stringify(v)}`);
     return v;
   };
   const llm: LlmOptions = { ...ctx.llm };
@@ -51,14 +73,24 @@ export class JudgedVlmSource implements RewardSource {
   private xs = new Float32Array(0);
   private warned = false;
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     this.settings = vlmSettings(cfg, ctx.envId);
     this.http = httpSettings(cfg, ctx);
     const s = this.settings;
-    this.needsFrames = { width: s.width ?? 64, height: s.height ?? 64, ...(s.camera !== undefined ? { camera: s.camera } : {}) };
+    this.needsFrames = {
+      width: s.width ?? 64,
+      height: s.height ?? 64,
+      ...(s.camera !== undefined ? { camera: s.camera } : {}),
+    };
     this.model = new FrameRewardModel(ctx.seed);
     try {
-      this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), (score, tag) => this.model.add(tag as Float32Array, score));
+      this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), (score, tag) =>
+        this.model.add(tag as Float32Array, score),
+      );
     } catch (e) {
       this.model.dispose();
       throw new RewardConfigError('http', (e as Error).message);
@@ -92,8 +124,17 @@ export class JudgedVlmSource implements RewardSource {
     const c = this.judge.counters;
     const t = this.judge.transportStats();
     this.events$.next({
-      source: this.name, kind: 'annotation', time: Date.now(),
-      data: { ...c, failures: { ...c.failures }, labels: this.model.labels, loss, retries: t.retries, statuses: t.statuses },
+      source: this.name,
+      kind: 'annotation',
+      time: Date.now(),
+      data: {
+        ...c,
+        failures: { ...c.failures },
+        labels: this.model.labels,
+        loss,
+        retries: t.retries,
+        statuses: t.statuses,
+      },
     });
     const answered = c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
     if (!this.warned && c.labelled === 0 && answered >= this.http.warnAfter) {

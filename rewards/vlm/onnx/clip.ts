@@ -22,7 +22,11 @@ class SessionWorker {
     this.flag = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const worker = new Worker(entryUrl(), { workerData: { flag: shared, port: port2 }, transferList: [port2], execArgv: [] });
+    const worker = new Worker(entryUrl(), {
+      workerData: { flag: shared, port: port2 },
+      transferList: [port2],
+      execArgv: [],
+    });
     worker.unref();
     this.port.unref();
   }
@@ -59,23 +63,34 @@ class OnnxClip {
   private closed = false;
   dim = 0;
 
-  constructor(readonly dir: string, threads = 1) {
+  constructor(
+    readonly dir: string,
+    threads = 1,
+  ) {
     const files = clipFiles(dir);
     this.tokenizer = new ClipTokenizer(files, contextLength(files));
     this.pre = readPreprocess(files.preprocessor);
     worker ??= new SessionWorker();
     this.worker = worker;
-    this.worker.call({ type: 'load', model: this.model, dir, vision: files.vision, text: files.text, threads }, `loading ${dir}`);
+    this.worker.call(
+      { type: 'load', model: this.model, dir, vision: files.vision, text: files.text, threads },
+      `loading ${dir}`,
+    );
     this.dim = this.texts(['a']).length;
   }
 
   /** Unit embeddings of texts (rows of `dim`). */
   texts(texts: readonly string[]): Float32Array {
-    const L = this.tokenizer.contextLength, n = texts.length;
-    const ids = new BigInt64Array(n * L), mask = new BigInt64Array(n * L);
+    const L = this.tokenizer.contextLength,
+      n = texts.length;
+    const ids = new BigInt64Array(n * L),
+      mask = new BigInt64Array(n * L);
     texts.forEach((t, i) => {
       const e = this.tokenizer.encode(t);
-      for (let j = 0; j < L; j++) { ids[i * L + j] = BigInt(e.ids[j]!); mask[i * L + j] = BigInt(e.mask[j]!); }
+      for (let j = 0; j < L; j++) {
+        ids[i * L + j] = BigInt(e.ids[j]!);
+        mask[i * L + j] = BigInt(e.mask[j]!);
+      }
     });
     return this.run({ type: 'texts', model: this.model, ids, mask, count: n, length: L }, 'embedding texts');
   }
@@ -83,13 +98,22 @@ class OnnxClip {
   /** Unit embeddings of frames `rows` into `out`. */
   images(frames: FrameBatch, rows: ArrayLike<number>, out: Float32Array): void {
     const { width: cw, height: ch } = this.pre.crop;
-    const per = 3 * cw * ch, n = rows.length;
+    const per = 3 * cw * ch,
+      n = rows.length;
     if (n === 0) return;
     if (this.pixels.length < n * per) this.pixels = new Float32Array(n * per);
     const size = frames.width * frames.height * 3;
-    for (let i = 0; i < n; i++) preprocessFrame(this.pre, frames.data, rows[i]! * size, frames.width, frames.height, this.pixels, i * per);
+    for (let i = 0; i < n; i++)
+      preprocessFrame(this.pre, frames.data, rows[i]! * size, frames.width, frames.height, this.pixels, i * per);
     // a copy: the message takes what it is sent
-    const req: SessionRequest = { type: 'images', model: this.model, pixels: this.pixels.slice(0, n * per), count: n, width: cw, height: ch };
+    const req: SessionRequest = {
+      type: 'images',
+      model: this.model,
+      pixels: this.pixels.slice(0, n * per),
+      count: n,
+      width: cw,
+      height: ch,
+    };
     out.set(this.run(req, 'embedding frames'));
   }
 
@@ -111,7 +135,8 @@ function entryUrl(): URL {
   const here = new URL(import.meta.url);
   if (here.pathname.endsWith('.js')) return new URL('./session-entry.js', here);
   const dist = new URL('../../../dist/rewards/vlm/onnx/session-entry.js', here);
-  if (!existsSync(fileURLToPath(dist))) throw new RxgymError(`the onnx encoder needs its compiled worker ${fileURLToPath(dist)}; run \`npm run build\``);
+  if (!existsSync(fileURLToPath(dist)))
+    throw new RxgymError(`the onnx encoder needs its compiled worker ${fileURLToPath(dist)}; run \`npm run build\``);
   return dist;
 }
 
@@ -119,7 +144,9 @@ function entryUrl(): URL {
 export function onnxEncoder(dir: string): ImageTextEncoder {
   const m = new OnnxClip(dir);
   return fromSync({
-    name: `onnx:${dir}`, dim: m.dim, frameSize: { width: 224, height: 224 },
+    name: `onnx:${dir}`,
+    dim: m.dim,
+    frameSize: { width: 224, height: 224 },
     sync: { embedTexts: (t) => m.texts(t), embedImages: (f, rows, out) => m.images(f, rows, out) },
     dispose: () => m.dispose(),
   });

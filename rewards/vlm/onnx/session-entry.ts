@@ -27,14 +27,23 @@ async function handle(m: SessionRequest): Promise<SessionReply> {
     try {
       ort ??= await import('onnxruntime-node');
     } catch (e) {
-      return { type: 'error', message: `onnx encoder: the onnxruntime-node package cannot be loaded (${(e as Error).message}); install it with \`npm install onnxruntime-node\` (with onnxruntime-node-install=skip in .npmrc when offline)` };
+      return {
+        type: 'error',
+        message: `onnx encoder: the onnxruntime-node package cannot be loaded (${(e as Error).message}); install it with \`npm install onnxruntime-node\` (with onnxruntime-node-install=skip in .npmrc when offline)`,
+      };
     }
     try {
       const opts = { intraOpNumThreads: m.threads, graphOptimizationLevel: 'all' as const };
-      models.set(m.model, { vision: await ort.InferenceSession.create(m.vision, opts), text: await ort.InferenceSession.create(m.text, opts) });
+      models.set(m.model, {
+        vision: await ort.InferenceSession.create(m.vision, opts),
+        text: await ort.InferenceSession.create(m.text, opts),
+      });
       return { type: 'ready' };
     } catch (e) {
-      return { type: 'error', message: `onnx encoder: cannot load the ONNX graphs of ${m.dir}: ${(e as Error).message}` };
+      return {
+        type: 'error',
+        message: `onnx encoder: cannot load the ONNX graphs of ${m.dir}: ${(e as Error).message}`,
+      };
     }
   }
   const s = models.get(m.model);
@@ -49,11 +58,16 @@ async function handle(m: SessionRequest): Promise<SessionReply> {
     const r = (await s.vision.run(feeds))[out(s.vision, 'image_embeds')]!;
     return { type: 'result', data: r.data as Float32Array, dims: [...r.dims] };
   }
-  const n = m.count, L = m.length;
+  const n = m.count,
+    L = m.length;
   const feeds: Record<string, InstanceType<Ort['Tensor']>> = {};
   for (const name of s.text.inputNames) {
-    const v = name === 'attention_mask' ? m.mask
-      : name === 'position_ids' ? BigInt64Array.from({ length: n * L }, (_, k) => BigInt(k % L)) : m.ids;
+    const v =
+      name === 'attention_mask'
+        ? m.mask
+        : name === 'position_ids'
+          ? BigInt64Array.from({ length: n * L }, (_, k) => BigInt(k % L))
+          : m.ids;
     feeds[name] = new ort.Tensor('int64', v, [n, L]);
   }
   const r = (await s.text.run(feeds))[out(s.text, 'text_embeds')]!;
@@ -61,5 +75,7 @@ async function handle(m: SessionRequest): Promise<SessionReply> {
 }
 
 init.port.on('message', (m: SessionRequest) => {
-  handle(m).then(reply, (e: Error) => reply({ type: 'error', message: `onnx encoder: inference failed: ${e.message}` }));
+  handle(m).then(reply, (e: Error) =>
+    reply({ type: 'error', message: `onnx encoder: inference failed: ${e.message}` }),
+  );
 });

@@ -1,5 +1,7 @@
 /** What the ONNX session worker starts with: the flag it raises after each reply. */
-export interface SessionInit { flag: SharedArrayBuffer }
+export interface SessionInit {
+  flag: SharedArrayBuffer;
+}
 
 /** Main thread -> worker: load or drop a model, or run one of its graphs. */
 export type SessionRequest =

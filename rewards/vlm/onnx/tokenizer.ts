@@ -29,20 +29,34 @@ export class ClipTokenizer {
   readonly sot: number;
   readonly eot: number;
 
-  constructor(files: ClipFiles, readonly contextLength: number) {
+  constructor(
+    files: ClipFiles,
+    readonly contextLength: number,
+  ) {
     let vocab: Record<string, number>, merges: Array<string | [string, string]>;
     if ('json' in files.tokenizer) {
-      const model = readJson(files.tokenizer.json).model as { vocab?: Record<string, number>; merges?: Array<string | [string, string]> } | undefined;
-      if (!model?.vocab || !model.merges) throw new RxgymError(`onnx encoder: ${files.tokenizer.json} has no BPE model.vocab / model.merges; use a CLIP tokenizer.json`);
+      const model = readJson(files.tokenizer.json).model as
+        | { vocab?: Record<string, number>; merges?: Array<string | [string, string]> }
+        | undefined;
+      if (!model?.vocab || !model.merges)
+        throw new RxgymError(
+          `onnx encoder: ${files.tokenizer.json} has no BPE model.vocab / model.merges; use a CLIP tokenizer.json`,
+        );
       ({ vocab, merges } = model as { vocab: Record<string, number>; merges: Array<string | [string, string]> });
     } else {
       vocab = readJson(files.tokenizer.vocab) as Record<string, number>;
-      merges = readFileSync(files.tokenizer.merges, 'utf8').split('\n').filter((l) => l.length > 0 && !l.startsWith('#version'));
+      merges = readFileSync(files.tokenizer.merges, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0 && !l.startsWith('#version'));
     }
     this.vocab = new Map(Object.entries(vocab));
     merges.forEach((m, i) => this.ranks.set(Array.isArray(m) ? m.join(' ') : m, i));
-    const sot = this.vocab.get('<|startoftext|>'), eot = this.vocab.get('<|endoftext|>');
-    if (sot === undefined || eot === undefined) throw new RxgymError(`onnx encoder: the tokenizer of ${files.dir} lacks <|startoftext|> / <|endoftext|>; is it a CLIP tokenizer?`);
+    const sot = this.vocab.get('<|startoftext|>'),
+      eot = this.vocab.get('<|endoftext|>');
+    if (sot === undefined || eot === undefined)
+      throw new RxgymError(
+        `onnx encoder: the tokenizer of ${files.dir} lacks <|startoftext|> / <|endoftext|>; is it a CLIP tokenizer?`,
+      );
     this.sot = sot;
     this.eot = eot;
   }
@@ -58,7 +72,10 @@ export class ClipTokenizer {
     const cut = ids.slice(0, this.contextLength - 1);
     cut.push(this.eot);
     const mask = cut.map(() => 1);
-    while (cut.length < this.contextLength) { cut.push(this.eot); mask.push(0); }
+    while (cut.length < this.contextLength) {
+      cut.push(this.eot);
+      mask.push(0);
+    }
     return { ids: cut, mask };
   }
 
@@ -68,17 +85,24 @@ export class ClipTokenizer {
     const parts = [...word];
     parts[parts.length - 1] += '</w>';
     for (;;) {
-      let best = -1, rank = Infinity;
+      let best = -1,
+        rank = Infinity;
       for (let i = 0; i + 1 < parts.length; i++) {
         const r = this.ranks.get(`${parts[i]} ${parts[i + 1]}`);
-        if (r !== undefined && r < rank) { rank = r; best = i; }
+        if (r !== undefined && r < rank) {
+          rank = r;
+          best = i;
+        }
       }
       if (best < 0) break;
       parts.splice(best, 2, parts[best]! + parts[best + 1]!);
     }
     const ids = parts.map((p) => {
       const id = this.vocab.get(p);
-      if (id === undefined) throw new RxgymError(`onnx encoder: token "${p}" is not in the vocabulary; the tokenizer files do not match a CLIP BPE vocabulary`);
+      if (id === undefined)
+        throw new RxgymError(
+          `onnx encoder: token "${p}" is not in the vocabulary; the tokenizer files do not match a CLIP BPE vocabulary`,
+        );
       return id;
     });
     this.cache.set(word, ids);
@@ -90,6 +114,8 @@ export class ClipTokenizer {
 export function contextLength(files: ClipFiles): number {
   const t = files.tokenizerConfig ? readJson(files.tokenizerConfig).model_max_length : undefined;
   if (typeof t === 'number' && t > 0 && t < 100_000) return t;
-  const c = files.config ? (readJson(files.config).text_config as { max_position_embeddings?: number } | undefined) : undefined;
+  const c = files.config
+    ? (readJson(files.config).text_config as { max_position_embeddings?: number } | undefined)
+    : undefined;
   return c?.max_position_embeddings ?? 77;
 }
