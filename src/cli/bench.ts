@@ -9,6 +9,7 @@ import { startRun } from '../train/run.js';
 import { measureEnvThroughput } from '../bench/env-throughput.js';
 import { planBench } from '../bench/matrix.js';
 import { runBench } from '../bench/runner.js';
+import { benchOnQueue } from './bench-queue.js';
 import { registerAll } from '../../envs/index.js';
 import { onStopSignals, signalExitCode } from './signals.js';
 import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
@@ -42,6 +43,9 @@ interface BenchCliOptions {
   resume?: boolean;
   every?: string;
   list?: boolean;
+  queue?: string;
+  attempts?: string;
+  retryDelay?: string;
 }
 
 async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
@@ -58,6 +62,7 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
     process.stdout.write(`${keys}\n`);
     return;
   }
+  if (o.queue !== undefined) return benchOnQueue(file, plan, { ...o, queue: o.queue });
   const tty = Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
   const main = process.argv[1]!;
   const matrix = `${plan.envs.length} env(s) x ${plan.stacks.length} reward stack(s) x ${plan.seeds.length} seed(s)`;
@@ -135,6 +140,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--resume', 'finish the benchmark in --out: skip finished runs, continue interrupted ones, rerun failed')
     .option('--every <ms>', 'progress refresh interval')
     .option('--list', 'validate every run and list them, without running')
+    .option('--queue <url>', 'run on a Redis queue (redis://host:6379) served by `rxgym worker`s; again: resumes')
+    .option('--attempts <n>', 'with --queue: tries of a failing run before it is reported failed', '3')
+    .option('--retry-delay <ms>', 'with --queue: delay before the first retry, doubled for each further one', '10000')
     .action(benchMatrix);
 
   bench

@@ -11,6 +11,8 @@ import { registerMjcfCommand } from './mjcf.js';
 import { registerRunCommand } from './run.js';
 import { registerRewardCommand } from './reward.js';
 import { registerPlotCommand } from './plot.js';
+import { registerWorkerCommand } from './worker.js';
+import { registerAnnotatorCommand } from './annotator.js';
 import { registerVlmCommand } from './vlm.js';
 
 const program = new Command();
@@ -40,6 +42,8 @@ registerBenchCommand(program);
 registerRewardCommand(program);
 registerRunCommand(program);
 registerPlotCommand(program);
+registerWorkerCommand(program);
+registerAnnotatorCommand(program);
 registerVlmCommand(program);
 
 async function main(): Promise<void> {

@@ -6,17 +6,23 @@
 import { workerData } from 'node:worker_threads';
 import { ChatQueue } from './chat-queue.js';
 import { clientFromResolved } from './client.js';
-import type { TransportInit, TransportReply, TransportRequest } from './transport-protocol.js';
+import { QueueChat } from './service/queue-chat.js';
+import type { ChatJobResult, TransportInit, TransportReply, TransportRequest } from './transport-protocol.js';
 
 const init = workerData as TransportInit;
 const port = init.port;
 const send = (m: TransportReply): void => port.postMessage(m);
-const queue = new ChatQueue(
-  clientFromResolved(init.llm),
-  { maxQueue: init.maxQueue, concurrency: init.concurrency, order: init.order },
-  (result) => send({ type: 'result', result, stats: queue.stats() }),
-  () => send({ type: 'stats', stats: queue.stats() }),
-);
+const onResult = (result: ChatJobResult): void => send({ type: 'result', result, stats: queue.stats() });
+const onChange = (): void => send({ type: 'stats', stats: queue.stats() });
+// the shared annotation service (Redis), or an LLM server asked directly
+const queue: Pick<ChatQueue, 'push' | 'stats' | 'close'> = init.queue
+  ? new QueueChat(init.queue, onResult, onChange)
+  : new ChatQueue(
+      clientFromResolved(init.llm!),
+      { maxQueue: init.maxQueue, concurrency: init.concurrency, order: init.order },
+      onResult,
+      onChange,
+    );
 port.on('message', (m: TransportRequest) => {
   if (m.type === 'submit') queue.push(m.jobs);
   else {

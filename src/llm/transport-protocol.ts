@@ -2,6 +2,7 @@ import type { ResolvedLlmOptions } from './config.js';
 import type { LlmErrorKind } from './errors.js';
 import type { ChatMessage, LlmStats } from './types.js';
 import type { MessagePort } from 'node:worker_threads';
+import type { QueueChatSettings } from './service/queue-chat.js';
 
 /** One chat call to run off the training thread. */
 export interface ChatJob {
@@ -30,9 +31,10 @@ export interface ChatQueueStats extends LlmStats {
   running: number;
 }
 
-/** What the worker is started with. */
+/** What the worker is started with: a client of `llm`, or of the annotation service at `queue`. */
 export interface TransportInit {
-  llm: ResolvedLlmOptions;
+  llm?: ResolvedLlmOptions;
+  queue?: QueueChatSettings;
   maxQueue: number;
   concurrency: number;
   order: 'newest' | 'oldest';

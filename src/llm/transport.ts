@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { RxgymError } from '../core/env.js';
 import { resolveLlmOptions } from './config.js';
+import type { QueueChatSettings } from './service/queue-chat.js';
+import { redisTarget } from './service/redis.js';
 import type {
   ChatJob, ChatJobResult, ChatQueueStats, TransportInit, TransportReply, TransportRequest,
 } from './transport-protocol.js';
@@ -18,7 +20,12 @@ export interface OffThreadChatOptions {
   concurrency?: number;
   /** Which waiting job runs next (default `newest`). */
   order?: 'newest' | 'oldest';
+  /** Send the jobs to the shared annotation service on this Redis instead (`llm` is then not used). */
+  queue?: AnnotationServiceSettings;
 }
+
+/** How a trainer reaches the shared annotation service (`rxgym annotator`): its Redis and the request settings. */
+export type AnnotationServiceSettings = Omit<QueueChatSettings, 'maxQueue' | 'order'>;
 
 const EMPTY_STATS: ChatQueueStats = {
   requests: 0, failures: 0, retries: 0, cacheHits: 0, inFlight: 0, queued: 0, waiting: 0, running: 0,
@@ -34,7 +41,7 @@ const EMPTY_STATS: ChatQueueStats = {
  * keeps the process alive. It runs the compiled package (dist/), like WorkerVectorEnv.
  */
 export class OffThreadChat {
-  /** The resolved base URL of the server. */
+  /** The resolved base URL of the server (or the annotation service's Redis URL, password hidden). */
   readonly baseUrl: string;
   private readonly worker: Worker;
   private readonly port: MessagePort;
@@ -44,14 +51,19 @@ export class OffThreadChat {
   private closed = false;
 
   constructor(opts: OffThreadChatOptions, private readonly onResult: (r: ChatJobResult) => void) {
-    const llm = resolveLlmOptions(opts.llm);
-    this.baseUrl = llm.baseUrl;
     const concurrency = opts.concurrency ?? opts.llm.concurrency ?? 4;
+    const maxQueue = opts.maxQueue ?? 10_000;
+    const order = opts.order ?? 'newest';
     const { port1, port2 } = new MessageChannel();
-    const init: TransportInit = {
-      llm: { ...llm, concurrency }, maxQueue: opts.maxQueue ?? 10_000, concurrency, order: opts.order ?? 'newest',
-      port: port2,
-    };
+    let init: TransportInit;
+    if (opts.queue) {
+      this.baseUrl = redisTarget(opts.queue.url, 'annotator.queue').shown;
+      init = { queue: { ...opts.queue, maxQueue, order }, maxQueue, concurrency, order, port: port2 };
+    } else {
+      const llm = resolveLlmOptions(opts.llm);
+      this.baseUrl = llm.baseUrl;
+      init = { llm: { ...llm, concurrency }, maxQueue, concurrency, order, port: port2 };
+    }
     // No inherited flags: the worker needs none, and some (`--input-type`, `-e`) make a worker fail to start.
     this.worker = new Worker(transportEntryUrl(), { workerData: init, transferList: [port2], execArgv: [] });
     this.worker.unref();

@@ -130,7 +130,7 @@ describe('rxgym bench --queue with rxgym worker (rediss://, password)', () => {
     await stop(worker);
   });
 
-  it('a poison run is tried --attempts times, reported; the others complete; an invalid job fails at once', async () => {
+  it('a poison run is tried --attempts times and reported, others complete; an invalid job fails at once', async () => {
     // a count bonus over an observation key CartPole does not have: those runs fail when they start, every time
     const file = benchFile('qpoison', true);
     const out = join(dir, 'poison');

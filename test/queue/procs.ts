@@ -23,7 +23,7 @@ export function rxgym(args: string[], env: NodeJS.ProcessEnv = process.env): Pro
   const child = spawn(process.execPath, ['--import', LOADER, MAIN, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, RXGYM_DEBUG: '1' },
+    env,
   });
   let out = '';
   let err = '';

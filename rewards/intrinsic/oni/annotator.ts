@@ -1,7 +1,8 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Rng } from '../../../src/core/rng.js';
 import {
-  describeFailures, OffThreadChat, type ChatJobResult, type ChatMessage, type LlmOptions,
+  describeFailures, OffThreadChat, type AnnotationServiceSettings, type ChatJobResult, type ChatMessage,
+  type LlmOptions,
 } from '../../../src/llm/index.js';
 import { classificationPrompt, parseClassification, parseRanking, rankingPrompt } from './prompts.js';
 import { rubricLabel, rubricPreference } from './rubric.js';
@@ -90,6 +91,8 @@ export class RubricAnnotator implements Annotator {
 export interface LlmAnnotatorSettings {
   /** Largest queue; when full the oldest item is dropped (newest are labelled first). */
   maxQueue: number;
+  /** Ask the shared annotation service on this Redis (`rxgym annotator`) instead of an LLM server. */
+  service?: AnnotationServiceSettings;
   /** Requests in flight at once. */
   concurrency: number;
   /** Extra attempts for an off-format answer (sent uncached), then the item is dropped. */
@@ -137,7 +140,8 @@ export class LlmAnnotator implements Annotator {
   private waiters: Array<() => void> = [];
 
   constructor(llm: LlmOptions, private readonly s: LlmAnnotatorSettings) {
-    const queue = { llm, maxQueue: s.maxQueue, concurrency: s.concurrency, order: 'newest' as const };
+    const service = s.service ? { queue: s.service } : {};
+    const queue = { llm, maxQueue: s.maxQueue, concurrency: s.concurrency, order: 'newest' as const, ...service };
     this.chat = new OffThreadChat(queue, (r) => this.onResult(r));
   }
 

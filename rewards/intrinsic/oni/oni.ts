@@ -7,8 +7,9 @@ import { RewardConfigError, type RewardComponentConfig, type RewardContext, type
 import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
 import { checkUrl } from '../../stack.js';
 import { EpisodeTracker } from '../episode-tracker.js';
-import { defineParams } from '../../../src/core/params.js';
-import { sourceOptions } from '../../options.js';
+import { defineParams, resolveParams, type ParamsOf } from '../../../src/core/params.js';
+import { REWARD_WORDING, sourceOptions } from '../../options.js';
+import { ONI_PROMPT_VERSION } from './prompts.js';
 import { LlmAnnotator, pairFor, RubricAnnotator, type Annotator, type OniItem } from './annotator.js';
 import { ClassificationModel, ONI_MODELS, RankingModel, RetrievalModel, type OniRewardModel } from './models.js';
 
@@ -20,7 +21,8 @@ const ONI_PARAMS = defineParams({
   model: { kind: 'enum', values: ONI_MODELS, default: 'retrieval', doc: 'the reward model distilled from the labels' },
   annotator: {
     kind: 'enum', values: ['auto', 'rubric', 'llm'], default: 'auto',
-    doc: "who labels the messages ('auto': the LLM when a baseUrl is configured, else the rubric)",
+    doc: "who labels the messages ('auto': the LLM when a baseUrl is configured, else the rubric); " +
+      'or { queue: redis://host:6379 } for the shared annotation service (rxgym annotator)',
   },
   beta: { kind: 'number', min: 0, default: 3, doc: 'exponent of the episodic count: r(m) / N_ep(m)^beta' },
   seed: { kind: 'number', integer: true, optional: true, doc: "seed of the model's networks" },
@@ -54,6 +56,31 @@ const LLM_ANNOTATOR_PARAMS = defineParams({
   warnAfter: int(1, 20, 'requests without a label before a warning'),
 });
 
+/** Options of `annotator: { queue: ... }`: the shared annotation service (`rxgym annotator --queue`). */
+const ANNOTATION_SERVICE_PARAMS = defineParams({
+  queue: { kind: 'string', nonEmpty: true, required: true, doc: 'the Redis URL: redis://host:6379 or rediss://' },
+  promptVersion: { kind: 'string', nonEmpty: true, default: ONI_PROMPT_VERSION, doc: 'names the prompts (cache keys)' },
+  attempts: int(1, 5, "tries of a request at the service (the service's retries, with backoff)"),
+  backoffMs: { kind: 'number', min: 0, default: 1000, doc: 'delay before the first retry, doubled for each further' },
+  maxInFlight: int(1, 256, "this trainer's requests in Redis at once"),
+});
+
+/** The annotation service a component's `annotator: { queue }` names, checked; undefined for the string forms. */
+function annotationService(cfg: RewardComponentConfig): ParamsOf<typeof ANNOTATION_SERVICE_PARAMS> | undefined {
+  const a = cfg.annotator;
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return undefined;
+  const s = resolveParams('annotator', a, ANNOTATION_SERVICE_PARAMS, REWARD_WORDING);
+  if (!/^rediss?:\/\//.test(s.queue)) {
+    throw new RewardConfigError('annotator.queue', `must be a redis:// or rediss:// URL, got "${s.queue}"`);
+  }
+  return s;
+}
+
+/** The request settings of the service options (all but its URL). */
+function serviceRequests(s: ParamsOf<typeof ANNOTATION_SERVICE_PARAMS>) {
+  return { promptVersion: s.promptVersion, attempts: s.attempts, backoffMs: s.backoffMs, maxInFlight: s.maxInFlight };
+}
+
 /**
  * ONI (Zheng, Henaff et al. 2024): an annotator labels the agent's messages in the background and a
  * reward model is distilled from the labels while the agent trains. Reward of a transition with
@@ -79,7 +106,8 @@ export class OniSource implements RewardSource {
   private samples: { message: string; label: string | number; model: string }[] = [];
 
   constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
-    const o = sourceOptions(cfg, ONI_PARAMS);
+    const service = annotationService(cfg);
+    const o = sourceOptions(service ? { ...cfg, annotator: 'llm' } : cfg, ONI_PARAMS);
     this.beta = o.beta;
     const { features, hidden, lr, trainSteps, batchSize } = o;
     const seed = o.seed ?? ctx.seed + 3001;
@@ -94,9 +122,13 @@ export class OniSource implements RewardSource {
     if (llm.baseUrl !== undefined) checkUrl(llm.baseUrl, 'llm.baseUrl');
     const useLlm = o.annotator === 'llm' || (o.annotator === 'auto' && llm.baseUrl !== undefined);
     if (useLlm) {
-      try { resolveLlmOptions(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
+      // with the service, its LLM server is the service's business
+      if (!service) {
+        try { resolveLlmOptions(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
+      }
       const a = sourceOptions(cfg, LLM_ANNOTATOR_PARAMS);
       this.annotator = new LlmAnnotator(llm, {
+        ...(service ? { service: { url: service.queue, ...serviceRequests(service) } } : {}),
         maxQueue: a.maxQueue,
         concurrency: a.concurrency ?? llm.concurrency ?? 4,
         parseRetries: a.parseRetries,

@@ -1,5 +1,8 @@
 import type { ChatMessage } from '../../../src/llm/index.js';
 
+/** Names these prompts in the shared annotation service's label cache: change it when a prompt changes. */
+export const ONI_PROMPT_VERSION = 'oni-1';
+
 /** The judge's system prompt, adapted from ONI/Motif to rxgym's dungeon. */
 export const SYSTEM_PROMPT =
   'You judge progress in a NetHack-like roguelike dungeon. The player explores levels, fights monsters, ' +

@@ -5,7 +5,7 @@ import type { RunResult } from '../results.js';
 export const BENCH_QUEUE = 'bench';
 
 /** The key prefix of rxgym's queues and keys in Redis. */
-export const PREFIX = 'rxgym';
+export { QUEUE_PREFIX as PREFIX } from '../../llm/service/protocol.js';
 
 /** What a bench job carries: the run and the benchmark it belongs to. */
 export interface BenchJobData {
