@@ -50,8 +50,8 @@ const until = async (what: () => boolean, ms: number): Promise<void> => {
   if (!what()) throw new Error(`timed out after ${ms} ms`);
 };
 
-const cli = (args: string): { out: string; err: string; code: number | null } => {
-  const r = spawnSync('bash', ['-c', `${CLI} ${args}`], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+const cli = (args: string, timeout = 240_000): { out: string; err: string; code: number | null } => {
+  const r = spawnSync('bash', ['-c', `${CLI} ${args}`], { cwd: ROOT, encoding: 'utf8', timeout });
   return { out: r.stdout, err: r.stderr, code: r.status };
 };
 
@@ -133,56 +133,62 @@ describe('rxgym bench: a run is finished only when it took its budget', () => {
   const BUDGET_STEP = 5888;
   const keys = ['extrinsic__s1', 'extrinsic__s2', 'count__s1', 'count__s2'].map((k) => `Dungeon-Room-5x5-v0__${k}`);
 
+  // four PPO runs in all: minutes on the shared, loaded machine
+  const long = { timeout: 600_000 };
   // Ctrl-C reaches the whole process group, as a terminal sends it
-  it('Ctrl-C mid-run: stopped runs are interrupted; --resume brings every run to its budget exactly once', async () => {
-    const out = join(dir, 'smoke');
-    // detached: its own process group, so that the SIGINT reaches the bench and its children at once, like Ctrl-C
-    const p = spawn('bash', ['-c', `exec ${CLI} bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000`], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let text = '';
-    p.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-    // both running runs are mid-way: several batches in, far from their 23
-    await until(() => batches(out, keys[0]!) >= 3 && batches(out, keys[1]!) >= 3, 200_000);
-    process.kill(-p.pid!, 'SIGINT');
-    expect(await exited(p)).toBe(130);
-    expect(text).toMatch(/continue with: rxgym bench scenarios\/smoke\.yaml --out .* --resume/);
-    const stopped = keys.filter((k) => existsSync(join(out, 'runs', k, 'result.json'))).map((k) => result(out, k));
-    expect(stopped.filter((r) => r.status === 'interrupted').length).toBeGreaterThan(0);
-    for (const r of stopped) {
-      // before the fix: status "done" with 256..2304 of 6000 steps
-      if (r.status === 'done') expect(r.steps, r.key).toBe(BUDGET_STEP);
-      else expect([r.key, r.status, r.steps < BUDGET_STEP]).toEqual([r.key, 'interrupted', true]);
-    }
+  it(
+    'Ctrl-C mid-run: stopped runs are interrupted; --resume brings every run to its budget exactly once',
+    long,
+    async () => {
+      const out = join(dir, 'smoke');
+      // detached: its own process group, so that the SIGINT reaches the bench and its children at once, like Ctrl-C
+      const p = spawn('bash', ['-c', `exec ${CLI} bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000`], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      let text = '';
+      p.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+      // both running runs are mid-way: several batches in, far from their 23
+      await until(() => batches(out, keys[0]!) >= 3 && batches(out, keys[1]!) >= 3, 200_000);
+      process.kill(-p.pid!, 'SIGINT');
+      expect(await exited(p)).toBe(130);
+      expect(text).toMatch(/continue with: rxgym bench scenarios\/smoke\.yaml --out .* --resume/);
+      const stopped = keys.filter((k) => existsSync(join(out, 'runs', k, 'result.json'))).map((k) => result(out, k));
+      expect(stopped.filter((r) => r.status === 'interrupted').length).toBeGreaterThan(0);
+      for (const r of stopped) {
+        // before the fix: status "done" with 256..2304 of 6000 steps
+        if (r.status === 'done') expect(r.steps, r.key).toBe(BUDGET_STEP);
+        else expect([r.key, r.status, r.steps < BUDGET_STEP]).toEqual([r.key, 'interrupted', true]);
+      }
 
-    const again = cli(`bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000 --resume`);
-    const said = `${again.out}\n${again.err}`;
-    expect(again.err, said).not.toMatch(/Error|rxgym:(?! tensor backend)/);
-    expect(again.code, said).toBe(0);
-    expect(again.out).toMatch(/interrupted, continued from their checkpoints/);
-    for (const k of keys) {
-      expect(result(out, k).status, k).toBe('done');
-      expect(result(out, k).steps, k).toBe(BUDGET_STEP);
-      const evs = events(out, k);
-      const ends = evs.filter((e) => e.type === 'end');
-      expect(
-        ends.filter((e) => e.reason === 'budget'),
-        k,
-      ).toHaveLength(1);
-      // each later process continued where the last one stopped (from its checkpoint), never trained a step twice
-      let last: number | undefined;
-      for (let i = 0; i < evs.length; i++) {
-        const e = evs[i]!;
-        if (e.type === 'end') last = e.step;
-        if (e.type === 'start' && last !== undefined) {
-          const first = evs.slice(i).find((x) => x.type === 'batch')!;
-          expect(first.step! - first.steps!, k).toBe(last);
+      const again = cli(`bench scenarios/smoke.yaml --jobs 2 --out ${out} --every 60000 --resume`, 400_000);
+      const said = `${again.out}\n${again.err}`;
+      expect(again.err, said).not.toMatch(/Error|rxgym:(?! tensor backend)/);
+      expect(again.code, said).toBe(0);
+      expect(again.out).toMatch(/interrupted, continued from their checkpoints/);
+      for (const k of keys) {
+        expect(result(out, k).status, k).toBe('done');
+        expect(result(out, k).steps, k).toBe(BUDGET_STEP);
+        const evs = events(out, k);
+        const ends = evs.filter((e) => e.type === 'end');
+        expect(
+          ends.filter((e) => e.reason === 'budget'),
+          k,
+        ).toHaveLength(1);
+        // each later process continued where the last one stopped (from its checkpoint), never trained a step twice
+        let last: number | undefined;
+        for (let i = 0; i < evs.length; i++) {
+          const e = evs[i]!;
+          if (e.type === 'end') last = e.step;
+          if (e.type === 'start' && last !== undefined) {
+            const first = evs.slice(i).find((x) => x.type === 'batch')!;
+            expect(first.step! - first.steps!, k).toBe(last);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   // SIGTERM (kill, timeout, docker stop) and SIGHUP (a closed terminal) to the bench alone: it stops its children
   it.each([
