@@ -7,8 +7,10 @@ export function constraintsOf(batch: AnnotatedBatch, names: readonly string[]): 
   return names.map((name) => {
     const c = batch.constraints?.find((x) => x.name === name);
     if (!c) {
-      throw new RxgymError(`ppo.learn: the batch lacks constraint "${name}", which the agent was built with; ` +
-        'build the agent with the reward stack\'s constraintNames');
+      throw new RxgymError(
+        `ppo.learn: the batch lacks constraint "${name}", which the agent was built with; ` +
+          "build the agent with the reward stack's constraintNames",
+      );
     }
     return c;
   });

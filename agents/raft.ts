@@ -24,7 +24,9 @@ export const RAFT_PARAMS = defineParams({
   batchSize: { kind: 'number', integer: true, positive: true, default: 128, doc: 'rows per Adam step' },
   keep: { kind: 'number', integer: true, positive: true, default: 1, doc: 'episodes kept per problem (the best)' },
   minReturn: {
-    kind: 'number', optional: true, doc: 'keep only episodes whose reward reaches this (default: the best whatever it is)',
+    kind: 'number',
+    optional: true,
+    doc: 'keep only episodes whose reward reaches this (default: the best whatever it is)',
   },
   maxGradNorm: { kind: 'number', positive: true, default: 0.5, doc: 'global gradient-norm clip' },
   network: { kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config (the policy MLP and encoders)' },
@@ -51,15 +53,26 @@ export class RaftAgent implements Agent {
   private readonly id;
   private mbObs: ObsBatch = {};
 
-  constructor(private readonly hp: RaftHp, ctx: AgentContext) {
+  constructor(
+    private readonly hp: RaftHp,
+    ctx: AgentContext,
+  ) {
     this.rng = new Rng(ctx.seed);
     const init = this.rng.fork();
     const net = resolveNetworkConfig(hp.network);
     this.nActions = (ctx.actionSpace as Discrete).n;
     this.actionStart = (ctx.actionSpace as Discrete).start;
     this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, init, ctx.textKeys ?? [], ctx.tokenKeys);
-    this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation,
-      init);
+    this.actor = new Mlp(
+      this.store,
+      'actor',
+      this.encoder.featureDim,
+      net.hidden,
+      this.nActions,
+      0.01,
+      net.activation,
+      init,
+    );
     this.adam = new Adam(this.store.list(), { lr: hp.lr, maxGradNorm: hp.maxGradNorm });
     this.id = identity('raft', ctx.observationSpace, ctx.actionSpace);
   }
@@ -71,8 +84,15 @@ export class RaftAgent implements Agent {
     const A = this.nActions;
     const actions = new Int32Array(count);
     for (let r = 0; r < count; r++) {
-      actions[r] = sampleCategorical(logits, r * A, A, this.rng, opts.deterministic === true, opts.actionMask, r * A)
-        .action;
+      actions[r] = sampleCategorical(
+        logits,
+        r * A,
+        A,
+        this.rng,
+        opts.deterministic === true,
+        opts.actionMask,
+        r * A,
+      ).action;
     }
     return this.actionStart === 0 ? { actions } : { actions, envActions: actions.map((a) => a + this.actionStart) };
   }
@@ -80,18 +100,25 @@ export class RaftAgent implements Agent {
   learn(batch: AnnotatedBatch): TrainStats {
     const all = endedEpisodes(batch, batch.total);
     const min = this.hp.minReturn ?? -Infinity;
-    const kept = groupByProblem(all).flatMap((g) => selectEpisodes(g, 'top', this.hp.keep, this.rng))
+    const kept = groupByProblem(all)
+      .flatMap((g) => selectEpisodes(g, 'top', this.hp.keep, this.rng))
       .filter((e) => e.score >= min);
     const rows = kept.flatMap((e) => e.rows);
     const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const stats: TrainStats = {
-      episodes: all.length, keptEpisodes: kept.length, keptRows: rows.length,
-      meanScore: mean(all.map((e) => e.score)), keptScore: mean(kept.map((e) => e.score)), nll: 0, epochs: 0,
+      episodes: all.length,
+      keptEpisodes: kept.length,
+      keptRows: rows.length,
+      meanScore: mean(all.map((e) => e.score)),
+      keptScore: mean(kept.map((e) => e.score)),
+      nll: 0,
+      epochs: 0,
     };
     if (rows.length === 0) return stats;
     const A = this.nActions;
     const bs = Math.min(this.hp.batchSize, rows.length);
-    let nll = 0, steps = 0;
+    let nll = 0,
+      steps = 0;
     for (let epoch = 0; epoch < this.hp.epochs; epoch++) {
       this.rng.shuffle(rows);
       for (let start = 0; start + bs <= rows.length; start += bs) {

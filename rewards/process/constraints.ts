@@ -7,7 +7,12 @@ import type { TransformSpec } from './step-transform.js';
 export type ConstraintKind = 'atLeast' | 'equal';
 
 /** A component's `constraint:` as the stack uses it. */
-export interface ConstraintSpec { threshold: number; kind: ConstraintKind; lr: number; momentum: number }
+export interface ConstraintSpec {
+  threshold: number;
+  kind: ConstraintKind;
+  lr: number;
+  momentum: number;
+}
 
 /** A source that knows the range of its values: per step, and summed over an episode (before any transform). */
 export interface RangedSource {
@@ -25,7 +30,10 @@ const NOT_WITH = ['weight', 'normalize', 'clip', 'decay', 'group'];
  * (`episodeRange`, or `stepRange` under a transform that bounds the episode's sum).
  */
 export function parseConstraint(
-  cfg: Record<string, unknown>, at: string, source: RangedSource, transform: TransformSpec | undefined,
+  cfg: Record<string, unknown>,
+  at: string,
+  source: RangedSource,
+  transform: TransformSpec | undefined,
 ): ConstraintSpec | undefined {
   const c = cfg.constraint;
   if (c === undefined) return undefined;
@@ -55,14 +63,17 @@ export function parseConstraint(
     return v;
   };
   const threshold = num('threshold', undefined, () => true, 'a finite number (the mean episodic value to hold)');
-  const lr = num('lr', 0.1, (x) => x > 0, 'a positive number (the multipliers\' learning rate)');
+  const lr = num('lr', 0.1, (x) => x > 0, "a positive number (the multipliers' learning rate)");
   const momentum = num('momentum', 0.1, (x) => x >= 0 && x < 1, 'in [0, 1)');
   const [lo, hi] = episodeRange(source, transform);
   const outside = kind === 'atLeast' ? !(threshold > lo && threshold < hi) : !(threshold >= lo && threshold <= hi);
   if (outside) {
     const need = kind === 'atLeast' ? 'strictly inside' : 'inside';
-    throw new RewardConfigError(`${p}.threshold`, `${threshold} is out of the component's range: its episodic value ` +
-      `lies in [${lo}, ${hi}]; give a threshold ${need} it`);
+    throw new RewardConfigError(
+      `${p}.threshold`,
+      `${threshold} is out of the component's range: its episodic value ` +
+        `lies in [${lo}, ${hi}]; give a threshold ${need} it`,
+    );
   }
   return { threshold, kind, lr, momentum };
 }
@@ -94,7 +105,12 @@ export class LagrangeMultiplier {
   /** The mean episodic value of the last batch in which episodes ended. */
   lastMean: number | undefined;
 
-  constructor(readonly name: string, readonly spec: ConstraintSpec, numEnvs: number, seed: number) {
+  constructor(
+    readonly name: string,
+    readonly spec: ConstraintSpec,
+    numEnvs: number,
+    seed: number,
+  ) {
     this.p = 0.01 * new Rng(seed).normal();
     this.sums = new Float64Array(numEnvs);
   }
@@ -107,7 +123,8 @@ export class LagrangeMultiplier {
   /** Take in a batch of the component's values; update λ when episodes ended in it. Returns what the agent needs. */
   observe(values: Float32Array, batch: TransitionBatch): ConstraintValues {
     const N = batch.numEnvs;
-    let total = 0, count = 0;
+    let total = 0,
+      count = 0;
     for (let k = 0; k < values.length; k++) {
       const i = k % N;
       if (batch.episodeSteps[k] === 0) this.sums[i] = 0;
@@ -129,7 +146,11 @@ export class LagrangeMultiplier {
       this.p -= this.spec.lr * this.velocity;
     }
     return {
-      name: this.name, kind: this.spec.kind, threshold: this.spec.threshold, rewards: values, multiplier: this.value,
+      name: this.name,
+      kind: this.spec.kind,
+      threshold: this.spec.threshold,
+      rewards: values,
+      multiplier: this.value,
       ...(mean !== undefined ? { episodeMean: mean } : {}),
     };
   }

@@ -7,7 +7,10 @@ import { filterBatch, type BatchFilter, type FilterStrategy } from '../../src/st
 export const FILTER_STRATEGIES: readonly FilterStrategy[] = ['best-worst', 'best-random', 'top'];
 
 /** A component's `filter: { strategy, keep }`. */
-export interface FilterSpec { strategy: FilterStrategy; keep: number }
+export interface FilterSpec {
+  strategy: FilterStrategy;
+  keep: number;
+}
 
 /** Read a component's `filter` at key path `at` (undefined when it has none). */
 export function parseFilter(cfg: Record<string, unknown>, at: string): FilterSpec | undefined {
@@ -15,19 +18,29 @@ export function parseFilter(cfg: Record<string, unknown>, at: string): FilterSpe
   if (f === undefined) return undefined;
   const p = `${at}.filter`;
   if (typeof f !== 'object' || f === null || Array.isArray(f)) {
-    throw new RewardConfigError(p, `expected { strategy: ${FILTER_STRATEGIES.join(' | ')}, keep }, got ${JSON.stringify(f)}`);
+    throw new RewardConfigError(
+      p,
+      `expected { strategy: ${FILTER_STRATEGIES.join(' | ')}, keep }, got ${JSON.stringify(f)}`,
+    );
   }
   const o = f as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (k !== 'strategy' && k !== 'keep') throw new RewardConfigError(`${p}.${k}`, 'unknown key; known keys: strategy, keep');
+    if (k !== 'strategy' && k !== 'keep')
+      throw new RewardConfigError(`${p}.${k}`, 'unknown key; known keys: strategy, keep');
   }
   const strategy = o.strategy ?? 'best-worst';
   if (typeof strategy !== 'string' || !(FILTER_STRATEGIES as readonly string[]).includes(strategy)) {
-    throw new RewardConfigError(`${p}.strategy`, `must be one of ${FILTER_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+    throw new RewardConfigError(
+      `${p}.strategy`,
+      `must be one of ${FILTER_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`,
+    );
   }
   const keep = o.keep ?? 2;
   if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) {
-    throw new RewardConfigError(`${p}.keep`, `must be a positive integer (episodes kept per problem), got ${JSON.stringify(keep)}`);
+    throw new RewardConfigError(
+      `${p}.keep`,
+      `must be a positive integer (episodes kept per problem), got ${JSON.stringify(keep)}`,
+    );
   }
   return { strategy: strategy as FilterStrategy, keep };
 }
@@ -40,7 +53,10 @@ export function parseFilter(cfg: Record<string, unknown>, at: string): FilterSpe
 export class EpisodeFilter {
   private readonly rng: Rng;
 
-  constructor(readonly spec: FilterSpec, seed: number) {
+  constructor(
+    readonly spec: FilterSpec,
+    seed: number,
+  ) {
     this.rng = new Rng(seed);
   }
 

@@ -1,7 +1,10 @@
 import type { ChatMessage } from '../../src/llm/index.js';
 
 /** What the judge reads of a state: the problem and every step so far, the last one being judged. */
-export interface JudgedState { problem: string; steps: readonly string[] }
+export interface JudgedState {
+  problem: string;
+  steps: readonly string[];
+}
 
 /** True when `s` looks like a Reason-* env's `state()`. */
 export function isJudgedState(s: unknown): s is JudgedState {
@@ -16,12 +19,14 @@ export function judgePrompt(s: JudgedState): ChatMessage[] {
   return [
     {
       role: 'system',
-      content: 'You check one step of a step-by-step solution. A step is correct when what it claims is true and ' +
+      content:
+        'You check one step of a step-by-step solution. A step is correct when what it claims is true and ' +
         'the problem can still be solved after it. Answer with one word: correct or incorrect.',
     },
     {
       role: 'user',
-      content: `Problem: ${s.problem}\nSteps so far:\n${history}\nNew step: ${s.steps[s.steps.length - 1]}\n` +
+      content:
+        `Problem: ${s.problem}\nSteps so far:\n${history}\nNew step: ${s.steps[s.steps.length - 1]}\n` +
         'Is the new step correct?',
     },
   ];

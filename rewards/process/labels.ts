@@ -4,8 +4,10 @@ import type { StepLabelBatch, TransitionBatch } from '../../src/stream/batch.js'
 /** The step labels of a batch, or a clear error when the env has none. */
 export function labelsOf(batch: TransitionBatch, name: string): StepLabelBatch {
   if (!batch.stepLabels) {
-    throw new RxgymError(`reward source "${name}" scores reasoning steps, but this env reports none (it does not ` +
-      'declare the stepLabels capability); use a Reason-* env or drop the component');
+    throw new RxgymError(
+      `reward source "${name}" scores reasoning steps, but this env reports none (it does not ` +
+        'declare the stepLabels capability); use a Reason-* env or drop the component',
+    );
   }
   return batch.stepLabels;
 }

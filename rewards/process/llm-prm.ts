@@ -46,7 +46,12 @@ export class LlmPrm implements RewardSource {
   private samples: { message: string; label: number; model: string }[] = [];
   private closed = false;
 
-  constructor(readonly name: string, readonly scorer: Scorer, llm: LlmOptions, private readonly s: JudgeSettings) {
+  constructor(
+    readonly name: string,
+    readonly scorer: Scorer,
+    llm: LlmOptions,
+    private readonly s: JudgeSettings,
+  ) {
     this.events$ = this.events.asObservable();
     this.rng = new Rng(s.seed);
     this.chat = new OffThreadChat({ llm, maxQueue: s.maxQueue, concurrency: s.concurrency }, (r) => this.onResult(r));
@@ -113,7 +118,9 @@ export class LlmPrm implements RewardSource {
     const samples = this.samples;
     this.samples = [];
     this.events.next({
-      source: this.name, kind: 'annotation', time: Date.now(),
+      source: this.name,
+      kind: 'annotation',
+      time: Date.now(),
       data: { ...this.counts, pending: st.running, queued: this.jobs.size, errors: { ...st.errors }, samples },
     });
   }

@@ -3,7 +3,10 @@ import { rowSize, selectRows } from '../../src/core/obs-batch.js';
 import type { Rng } from '../../src/core/rng.js';
 
 /** Where a row went: its slot and the write count that put it there (a later write to the slot invalidates it). */
-export interface RingSlot { slot: number; stamp: number }
+export interface RingSlot {
+  slot: number;
+  stamp: number;
+}
 
 /**
  * A ring buffer of labelled observation rows for the learned step and outcome scorers. A row can be written before

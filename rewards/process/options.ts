@@ -4,7 +4,9 @@ import { RewardConfigError, type RewardComponentConfig } from '../../src/core/re
 
 /** Options word their errors by key path (`model: must be one of ...`); the stack prefixes `rewards[i].`. */
 const WORDING: ParamWording = {
-  noun: 'option', verb: 'must be', error: (path, detail) => new RewardConfigError(path, detail),
+  noun: 'option',
+  verb: 'must be',
+  error: (path, detail) => new RewardConfigError(path, detail),
 };
 
 /** The options of a learned scorer (the learned PRM, the LLM PRM's distillation, the outcome reward model). */
@@ -31,7 +33,11 @@ export const PRM_PARAMS = defineParams({
 export const ORM_PARAMS = defineParams({
   ...SCORER,
   labelFraction: {
-    kind: 'number', min: 0, max: 1, default: 0.25, doc: 'share of finished episodes whose verified outcome trains it',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.25,
+    doc: 'share of finished episodes whose verified outcome trains it',
   },
 });
 

@@ -17,7 +17,12 @@ export class OutcomeRewardModel implements RewardSource {
   private rng: Rng;
   private labelled = 0;
 
-  constructor(readonly name: string, readonly scorer: Scorer, private readonly labelFraction: number, seed: number) {
+  constructor(
+    readonly name: string,
+    readonly scorer: Scorer,
+    private readonly labelFraction: number,
+    seed: number,
+  ) {
     this.rng = new Rng(seed);
   }
 
@@ -35,7 +40,9 @@ export class OutcomeRewardModel implements RewardSource {
       obs[key] = { data, shape: a.shape };
     }
     const scores = this.scorer.score(obs, ends.length);
-    ends.forEach((k, r) => { out[k] = scores[r]!; });
+    ends.forEach((k, r) => {
+      out[k] = scores[r]!;
+    });
     return out;
   }
 
@@ -74,8 +81,18 @@ export class OutcomeRewardModel implements RewardSource {
 export function createOrm(cfg: RewardComponentConfig, ctx: RewardContext): RewardSource {
   const o = processOptions(cfg, ORM_PARAMS);
   const settings = {
-    hidden: o.hidden, lr: o.lr, batchSize: o.batchSize, updates: o.updates, capacity: o.capacity, seed: ctx.seed + 5279,
+    hidden: o.hidden,
+    lr: o.lr,
+    batchSize: o.batchSize,
+    updates: o.updates,
+    capacity: o.capacity,
+    seed: ctx.seed + 5279,
   };
   const scorer = new Scorer('orm', ctx.observationSpace, ctx.capabilities ?? {}, settings);
-  return new OutcomeRewardModel(typeof cfg.name === 'string' ? cfg.name : 'orm', scorer, o.labelFraction, ctx.seed + 5281);
+  return new OutcomeRewardModel(
+    typeof cfg.name === 'string' ? cfg.name : 'orm',
+    scorer,
+    o.labelFraction,
+    ctx.seed + 5281,
+  );
 }

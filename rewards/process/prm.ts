@@ -1,5 +1,8 @@
 import {
-  RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSource,
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardSource,
 } from '../../src/core/reward.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { labelsOf, outcomeAt } from './labels.js';
@@ -34,7 +37,11 @@ export class LearnedPrm implements RewardSource {
   /** Ring slots of each env's running episode. */
   private readonly open: RingSlot[][];
 
-  constructor(readonly name: string, readonly scorer: Scorer, numEnvs: number) {
+  constructor(
+    readonly name: string,
+    readonly scorer: Scorer,
+    numEnvs: number,
+  ) {
     this.open = Array.from({ length: numEnvs }, () => []);
   }
 
@@ -78,23 +85,38 @@ export function createPrm(cfg: RewardComponentConfig, ctx: RewardContext): Rewar
   const name = typeof cfg.name === 'string' ? cfg.name : 'prm';
   if (o.model === undefined) throw new RewardConfigError('model', 'missing; use oracle, learned or llm');
   if (ctx.capabilities && !ctx.capabilities.stepLabels) {
-    throw new RewardConfigError('source', `prm scores reasoning steps, but env ${ctx.envId} has none (it does not ` +
-      'declare the stepLabels capability); use a Reason-* env');
+    throw new RewardConfigError(
+      'source',
+      `prm scores reasoning steps, but env ${ctx.envId} has none (it does not ` +
+        'declare the stepLabels capability); use a Reason-* env',
+    );
   }
   if (o.model === 'oracle') return new OraclePrm(name);
   const caps = ctx.capabilities ?? {};
   const settings = {
-    hidden: o.hidden, lr: o.lr, batchSize: o.batchSize, updates: o.updates, capacity: o.capacity, seed: ctx.seed + 4241,
+    hidden: o.hidden,
+    lr: o.lr,
+    batchSize: o.batchSize,
+    updates: o.updates,
+    capacity: o.capacity,
+    seed: ctx.seed + 4241,
   };
   const scorer = new Scorer(`prm-${o.model}`, ctx.observationSpace, caps, settings);
   if (o.model === 'learned') return new LearnedPrm(name, scorer, ctx.numEnvs);
   if (!ctx.llm) {
     scorer.dispose();
-    throw new RewardConfigError('model', 'llm needs an OpenAI-compatible server: add llm: { baseUrl, model } to the scenario');
+    throw new RewardConfigError(
+      'model',
+      'llm needs an OpenAI-compatible server: add llm: { baseUrl, model } to the scenario',
+    );
   }
   const judge = {
-    maxQueue: o.maxQueue, concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens,
-    labelsPerBatch: o.labelsPerBatch, seed: ctx.seed + 4243,
+    maxQueue: o.maxQueue,
+    concurrency: o.concurrency,
+    temperature: o.temperature,
+    maxTokens: o.maxTokens,
+    labelsPerBatch: o.labelsPerBatch,
+    seed: ctx.seed + 4243,
   };
   return new LlmPrm(name, scorer, ctx.llm, judge);
 }

@@ -23,7 +23,10 @@ export interface ScorerSettings {
 }
 
 /** What a scorer checkpoints: its weights, Adam and minibatch generator. */
-interface ScorerState { net: TrainedState; rng: RngState }
+interface ScorerState {
+  net: TrainedState;
+  rng: RngState;
+}
 
 /**
  * A small classifier on src/tensor: the env's observation (token keys embedded, as the agents read them) -> one
@@ -42,7 +45,12 @@ export class Scorer {
   lastLoss = NaN;
   private mb: ObsBatch = {};
 
-  constructor(name: string, space: Space<unknown>, caps: EnvCapabilities, readonly s: ScorerSettings) {
+  constructor(
+    name: string,
+    space: Space<unknown>,
+    caps: EnvCapabilities,
+    readonly s: ScorerSettings,
+  ) {
     const init = new Rng(s.seed);
     this.rng = init.fork();
     this.store = new ParamStore(name);
@@ -56,7 +64,9 @@ export class Scorer {
   /** Probabilities of `count` rows of `obs` (from row `start`). */
   score(obs: ObsBatch, count: number, start = 0): Float32Array {
     if (count === 0) return new Float32Array(0);
-    const out = tf.tidy(() => tf.sigmoid(this.head.apply(this.encoder.encode(this.encoder.toTensors(obs, count, start)))));
+    const out = tf.tidy(() =>
+      tf.sigmoid(this.head.apply(this.encoder.encode(this.encoder.toTensors(obs, count, start)))),
+    );
     const data = out.dataSync() as Float32Array;
     out.dispose();
     return data.slice();
@@ -65,7 +75,8 @@ export class Scorer {
   /** `updates` Adam steps on rows drawn from the ring, once it holds a batch's worth; returns the mean loss. */
   train(): number {
     if (this.ring.size < Math.min(this.s.batchSize, 32)) return NaN;
-    let sum = 0, steps = 0;
+    let sum = 0,
+      steps = 0;
     for (let u = 0; u < this.s.updates; u++) {
       const got = this.ring.sample(this.s.batchSize, this.rng, this.mb);
       if (!got) break;

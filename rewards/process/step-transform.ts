@@ -8,7 +8,11 @@ export const TRANSFORMS = ['clip', 'delta', 'clip+delta', 'shaping'] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
 
 /** A component's transform as the stack applies it. */
-export interface TransformSpec { kind: TransformName; eta: number; gamma: number }
+export interface TransformSpec {
+  kind: TransformName;
+  eta: number;
+  gamma: number;
+}
 
 /**
  * Read a component's `transform` (and `eta`, needed by the clipping ones) at key path `at`. `gamma` is the
@@ -17,11 +21,18 @@ export interface TransformSpec { kind: TransformName; eta: number; gamma: number
 export function parseTransform(cfg: Record<string, unknown>, at: string, gamma: number): TransformSpec | undefined {
   const t = cfg.transform;
   if (t === undefined) {
-    if (cfg.eta !== undefined) throw new RewardConfigError(`${at}.eta`, 'is the threshold of transform clip; add transform: clip (or clip+delta) or drop eta');
+    if (cfg.eta !== undefined)
+      throw new RewardConfigError(
+        `${at}.eta`,
+        'is the threshold of transform clip; add transform: clip (or clip+delta) or drop eta',
+      );
     return undefined;
   }
   if (typeof t !== 'string' || !(TRANSFORMS as readonly string[]).includes(t)) {
-    throw new RewardConfigError(`${at}.transform`, `unknown transform ${JSON.stringify(t)}; use one of ${TRANSFORMS.join(', ')}`);
+    throw new RewardConfigError(
+      `${at}.transform`,
+      `unknown transform ${JSON.stringify(t)}; use one of ${TRANSFORMS.join(', ')}`,
+    );
   }
   const kind = t as TransformName;
   const clips = kind === 'clip' || kind === 'clip+delta';
@@ -30,7 +41,10 @@ export function parseTransform(cfg: Record<string, unknown>, at: string, gamma: 
   }
   const eta = cfg.eta ?? (clips ? undefined : 0);
   if (typeof eta !== 'number' || !Number.isFinite(eta)) {
-    throw new RewardConfigError(`${at}.eta`, `transform ${kind} needs eta, a finite number (r - eta is clipped at 0), got ${JSON.stringify(eta)}`);
+    throw new RewardConfigError(
+      `${at}.eta`,
+      `transform ${kind} needs eta, a finite number (r - eta is clipped at 0), got ${JSON.stringify(eta)}`,
+    );
   }
   return { kind, eta, gamma };
 }
@@ -50,7 +64,10 @@ export class BatchStepTransform {
   /** Shaping: Φ of each env's current state (the score of its last step, 0 at an episode's start). */
   private prev: Float32Array;
 
-  constructor(readonly spec: TransformSpec, numEnvs: number) {
+  constructor(
+    readonly spec: TransformSpec,
+    numEnvs: number,
+  ) {
     this.prev = new Float32Array(numEnvs);
   }
 
@@ -65,7 +82,9 @@ export class BatchStepTransform {
   }
 
   private shape(raw: Float32Array, b: TransitionBatch): Float32Array {
-    const N = b.numEnvs, T = b.numSteps, g = this.spec.gamma;
+    const N = b.numEnvs,
+      T = b.numSteps,
+      g = this.spec.gamma;
     const out = new Float32Array(raw.length);
     for (let i = 0; i < N; i++) {
       let prev = this.prev[i]!;
@@ -92,7 +111,8 @@ export class BatchStepTransform {
 }
 
 function delta(v: Float32Array, b: TransitionBatch): Float32Array {
-  const N = b.numEnvs, T = b.numSteps;
+  const N = b.numEnvs,
+    T = b.numSteps;
   const out = new Float32Array(v.length);
   for (let i = 0; i < N; i++) {
     for (let t = 0; t < T; t++) {

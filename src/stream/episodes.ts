@@ -19,7 +19,8 @@ export interface BatchEpisode {
  * episodes still running at the batch's end are not in any: their score is not known yet.
  */
 export function endedEpisodes(batch: TransitionBatch, scores: Float32Array): BatchEpisode[] {
-  const N = batch.numEnvs, T = batch.numSteps;
+  const N = batch.numEnvs,
+    T = batch.numSteps;
   const out: BatchEpisode[] = [];
   for (let i = 0; i < N; i++) {
     let rows: number[] = [];
@@ -27,8 +28,12 @@ export function endedEpisodes(batch: TransitionBatch, scores: Float32Array): Bat
       const k = t * N + i;
       rows.push(k);
       if (!batch.terminations[k] && !batch.truncations[k]) continue;
-      let score = 0, truth = 0;
-      for (const r of rows) { score += scores[r]!; truth += batch.rewards[r]!; }
+      let score = 0,
+        truth = 0;
+      for (const r of rows) {
+        score += scores[r]!;
+        truth += batch.rewards[r]!;
+      }
       out.push({ env: i, problem: batch.stepLabels?.problem[rows[0]!] ?? -1, rows, score, truth });
       rows = [];
     }
@@ -58,7 +63,12 @@ export type FilterStrategy = 'best-worst' | 'best-random' | 'top';
  * The `keep` episodes of a group that a strategy keeps: `top` the best; `best-worst` the best half and the worst
  * half; `best-random` the best one and random others. Ties break at random. A group of `keep` or fewer is kept whole.
  */
-export function selectEpisodes(group: BatchEpisode[], strategy: FilterStrategy, keep: number, rng: Rng): BatchEpisode[] {
+export function selectEpisodes(
+  group: BatchEpisode[],
+  strategy: FilterStrategy,
+  keep: number,
+  rng: Rng,
+): BatchEpisode[] {
   if (group.length <= keep) return group;
   const sorted = rng.shuffle([...group]).sort((a, b) => b.score - a.score);
   if (strategy === 'top') return sorted.slice(0, keep);
@@ -74,10 +84,17 @@ export function selectEpisodes(group: BatchEpisode[], strategy: FilterStrategy, 
 export function rSquared(episodes: readonly BatchEpisode[]): number | undefined {
   const n = episodes.length;
   if (n < 2) return undefined;
-  let mx = 0, my = 0;
-  for (const e of episodes) { mx += e.score; my += e.truth; }
-  mx /= n; my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let mx = 0,
+    my = 0;
+  for (const e of episodes) {
+    mx += e.score;
+    my += e.truth;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (const e of episodes) {
     sxy += (e.score - mx) * (e.truth - my);
     sxx += (e.score - mx) ** 2;
@@ -88,7 +105,10 @@ export function rSquared(episodes: readonly BatchEpisode[]): number | undefined 
 }
 
 /** What a filter made of a batch: 1 for the rows to learn from, and its statistics. */
-export interface BatchFilter { keep: Uint8Array; stats: Record<string, number> }
+export interface BatchFilter {
+  keep: Uint8Array;
+  stats: Record<string, number>;
+}
 
 /**
  * PF-PPO's filtration of a batch by `scores` (the reward model's values): the rows of the episodes each problem group
@@ -97,19 +117,28 @@ export interface BatchFilter { keep: Uint8Array; stats: Record<string, number> }
  * have the highest R²).
  */
 export function filterBatch(
-  batch: TransitionBatch, scores: Float32Array, strategy: FilterStrategy, keep: number, rng: Rng,
+  batch: TransitionBatch,
+  scores: Float32Array,
+  strategy: FilterStrategy,
+  keep: number,
+  rng: Rng,
 ): BatchFilter {
   const all = endedEpisodes(batch, scores);
   const kept = groupByProblem(all).flatMap((g) => selectEpisodes(g, strategy, keep, rng));
   const mask = new Uint8Array(batch.numSteps * batch.numEnvs);
   let rows = 0;
-  for (const e of kept) for (const r of e.rows) { mask[r] = 1; rows++; }
+  for (const e of kept)
+    for (const r of e.rows) {
+      mask[r] = 1;
+      rows++;
+    }
   const stats: Record<string, number> = {
     'filter.episodes': all.length,
     'filter.keptEpisodes': all.length === 0 ? 0 : kept.length / all.length,
     'filter.keptRows': rows / mask.length,
   };
-  const r2Kept = rSquared(kept), r2All = rSquared(all);
+  const r2Kept = rSquared(kept),
+    r2All = rSquared(all);
   if (r2Kept !== undefined) stats['filter.r2Kept'] = r2Kept;
   if (r2All !== undefined) stats['filter.r2All'] = r2All;
   return { keep: mask, stats };

@@ -8,7 +8,12 @@ import type { AnnotatedBatch } from '../../src/stream/batch.js';
 import { Rollout } from '../../src/stream/rollout.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import {
-  endedEpisodes, filterBatch, groupByProblem, rSquared, selectEpisodes, type BatchEpisode,
+  endedEpisodes,
+  filterBatch,
+  groupByProblem,
+  rSquared,
+  selectEpisodes,
+  type BatchEpisode,
 } from '../../src/stream/episodes.js';
 import { RaftAgent, RAFT_PARAMS } from '../../agents/raft.js';
 import { resolveParams } from '../../src/core/params.js';
@@ -20,7 +25,10 @@ beforeAll(async () => {
 
 /** A batch of 1 env: episodes given as [problem, per-step total rewards, true outcome at the end]. */
 function batchOf(eps: [number, number[], number][], T: number): AnnotatedBatch {
-  const total: number[] = [], rewards: number[] = [], term: number[] = [], prob: number[] = [];
+  const total: number[] = [],
+    rewards: number[] = [],
+    term: number[] = [],
+    prob: number[] = [];
   for (const [p, rs, truth] of eps) {
     rs.forEach((r, s) => {
       total.push(r);
@@ -29,13 +37,29 @@ function batchOf(eps: [number, number[], number][], T: number): AnnotatedBatch {
       prob.push(p);
     });
   }
-  while (total.length < T) { total.push(0); rewards.push(0); term.push(0); prob.push(99); }
+  while (total.length < T) {
+    total.push(0);
+    rewards.push(0);
+    term.push(0);
+    prob.push(99);
+  }
   const n = T;
   const z8 = () => new Uint8Array(n);
   return {
-    numSteps: T, numEnvs: 1, obs: {}, nextObs: {}, actions: new Int32Array(n), actionDim: 1,
-    rewards: Float32Array.from(rewards), terminations: Uint8Array.from(term), truncations: z8(), globalStep: 0,
-    episodeIds: new Int32Array(n), episodeSteps: new Int32Array(n), components: {}, total: Float32Array.from(total),
+    numSteps: T,
+    numEnvs: 1,
+    obs: {},
+    nextObs: {},
+    actions: new Int32Array(n),
+    actionDim: 1,
+    rewards: Float32Array.from(rewards),
+    terminations: Uint8Array.from(term),
+    truncations: z8(),
+    globalStep: 0,
+    episodeIds: new Int32Array(n),
+    episodeSteps: new Int32Array(n),
+    components: {},
+    total: Float32Array.from(total),
     groups: { extrinsic: Float32Array.from(total), intrinsic: new Float32Array(n) },
     episodic: { extrinsic: true, intrinsic: true },
     stepLabels: { correct: z8(), useful: z8(), onTrack: z8(), problem: Int32Array.from(prob) },
@@ -46,10 +70,19 @@ const ep = (score: number, truth = score, problem = 0): BatchEpisode => ({ env: 
 
 describe('episodes of a batch', () => {
   it('ends, groups by problem, and leaves out a running episode', () => {
-    const b = batchOf([[0, [0, 0.7], 1], [0, [0, 0, 0.2], 0], [1, [0.4], 1]], 9); // 3 rows still running
+    const b = batchOf(
+      [
+        [0, [0, 0.7], 1],
+        [0, [0, 0, 0.2], 0],
+        [1, [0.4], 1],
+      ],
+      9,
+    ); // 3 rows still running
     const eps = endedEpisodes(b, b.total);
     expect(eps.map((e) => [e.problem, e.rows, +e.score.toFixed(3), e.truth])).toEqual([
-      [0, [0, 1], 0.7, 1], [0, [2, 3, 4], 0.2, 0], [1, [5], 0.4, 1],
+      [0, [0, 1], 0.7, 1],
+      [0, [2, 3, 4], 0.2, 0],
+      [1, [5], 0.4, 1],
     ]);
     expect(groupByProblem(eps).map((g) => g.length)).toEqual([2, 1]);
   });
@@ -76,7 +109,15 @@ describe('episodes of a batch', () => {
   });
 
   it('filterBatch keeps rows of the kept episodes and reports R² of kept and all', () => {
-    const b = batchOf([[0, [0, 0.9], 1], [0, [0, 0.1], 0], [0, [0, 0.5], 1], [0, [0, 0.3], 0]], 8);
+    const b = batchOf(
+      [
+        [0, [0, 0.9], 1],
+        [0, [0, 0.1], 0],
+        [0, [0, 0.5], 1],
+        [0, [0, 0.3], 0],
+      ],
+      8,
+    );
     const { keep, stats } = filterBatch(b, b.total, 'best-worst', 2, new Rng(0));
     expect(Array.from(keep)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     expect(stats['filter.keptEpisodes']).toBe(0.5);
@@ -88,14 +129,25 @@ describe('episodes of a batch', () => {
 
 describe('RAFT', () => {
   const venv = makeVec('Reason-Arith-v0', {
-    numEnvs: 4, autoresetMode: 'same-step', kwargs: { difficulty: 1, repeat: 4 }, envs: testRegistry.envs,
+    numEnvs: 4,
+    autoresetMode: 'same-step',
+    kwargs: { difficulty: 1, repeat: 4 },
+    envs: testRegistry.envs,
   });
-  const make = (seed: number) => new RaftAgent(resolveParams('agent', { numSteps: 32, epochs: 2 }, RAFT_PARAMS), {
-    observationSpace: venv.singleObservationSpace, actionSpace: venv.singleActionSpace, numEnvs: 4, seed,
-    totalSteps: 1000, tokenKeys: venv.capabilities.tokenKeys,
-  });
+  const make = (seed: number) =>
+    new RaftAgent(resolveParams('agent', { numSteps: 32, epochs: 2 }, RAFT_PARAMS), {
+      observationSpace: venv.singleObservationSpace,
+      actionSpace: venv.singleActionSpace,
+      numEnvs: 4,
+      seed,
+      totalSteps: 1000,
+      tokenKeys: venv.capabilities.tokenKeys,
+    });
   const annotate = (b: ReturnType<Rollout['collect']>): AnnotatedBatch => ({
-    ...b, components: {}, total: b.rewards, groups: { extrinsic: b.rewards, intrinsic: new Float32Array(b.rewards.length) },
+    ...b,
+    components: {},
+    total: b.rewards,
+    groups: { extrinsic: b.rewards, intrinsic: new Float32Array(b.rewards.length) },
     episodic: { extrinsic: true, intrinsic: true },
   });
 

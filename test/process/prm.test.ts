@@ -20,15 +20,23 @@ beforeAll(async () => {
 /** Follows the scripted solver with probability `p`, else a random allowed action. */
 class Mixed implements Policy {
   private readonly rng: Rng;
-  constructor(private readonly venv: VectorEnv, private readonly p: number, seed: number) {
+  constructor(
+    private readonly venv: VectorEnv,
+    private readonly p: number,
+    seed: number,
+  ) {
     this.rng = new Rng(seed);
   }
   act(_obs: ObsBatch, count: number, opts: ActOptions = {}): PolicyOutput {
     const expert = this.venv.call('expertAction') as number[];
-    const n = this.venv.singleActionSpace.shape.length === 0 ? (this.venv.singleActionSpace as unknown as { n: number }).n : 0;
+    const n =
+      this.venv.singleActionSpace.shape.length === 0 ? (this.venv.singleActionSpace as unknown as { n: number }).n : 0;
     const actions = new Int32Array(count);
     for (let r = 0; r < count; r++) {
-      if (this.rng.random() < this.p) { actions[r] = expert[r]!; continue; }
+      if (this.rng.random() < this.p) {
+        actions[r] = expert[r]!;
+        continue;
+      }
       const ok: number[] = [];
       for (let a = 0; a < n; a++) if (opts.actionMask?.[r * n + a]) ok.push(a);
       actions[r] = ok[this.rng.int(0, ok.length)]!;
@@ -40,15 +48,20 @@ class Mixed implements Policy {
 function setup(id: string, rewards: RewardComponentConfig[], kwargs: Record<string, unknown> = {}, extra = {}) {
   const venv = makeVec(id, { numEnvs: 4, autoresetMode: 'same-step', kwargs, envs: testRegistry.envs });
   const ctx: RewardContext = {
-    envId: id, observationSpace: venv.singleObservationSpace, actionSpace: venv.singleActionSpace, numEnvs: 4,
-    seed: 1, capabilities: venv.capabilities, ...extra,
+    envId: id,
+    observationSpace: venv.singleObservationSpace,
+    actionSpace: venv.singleActionSpace,
+    numEnvs: 4,
+    seed: 1,
+    capabilities: venv.capabilities,
+    ...extra,
   };
   const stack = buildRewardStack(rewards, ctx);
   return { venv, stack, ctx };
 }
 
 describe('prm', () => {
-  it('oracle: each step\'s ground-truth correctness', () => {
+  it("oracle: each step's ground-truth correctness", () => {
     const { venv, stack } = setup('Reason-Arith-v0', [{ source: 'prm', model: 'oracle' }]);
     const ro = new Rollout(venv, new Mixed(venv, 0.5, 2), 32, { seed: 1 });
     const b = stack.annotate(ro.collect());
@@ -62,23 +75,31 @@ describe('prm', () => {
   it('refuses an env without steps, and a missing model, naming the fix', () => {
     const cp = makeVec('CartPole-v1', { numEnvs: 1, envs: testRegistry.envs });
     const ctx: RewardContext = {
-      envId: 'CartPole-v1', observationSpace: cp.singleObservationSpace, actionSpace: cp.singleActionSpace, numEnvs: 1,
-      seed: 0, capabilities: cp.capabilities,
+      envId: 'CartPole-v1',
+      observationSpace: cp.singleObservationSpace,
+      actionSpace: cp.singleActionSpace,
+      numEnvs: 1,
+      seed: 0,
+      capabilities: cp.capabilities,
     };
-    expect(() => buildRewardStack([{ source: 'prm', model: 'oracle' }], ctx))
-      .toThrow('rewards[0].source: prm scores reasoning steps, but env CartPole-v1 has none (it does not declare ' +
-        'the stepLabels capability); use a Reason-* env');
-    expect(() => buildRewardStack([{ source: 'prm' }], { ...ctx, capabilities: { stepLabels: true } }))
-      .toThrow('rewards[0].model: missing; use oracle, learned or llm');
+    expect(() => buildRewardStack([{ source: 'prm', model: 'oracle' }], ctx)).toThrow(
+      'rewards[0].source: prm scores reasoning steps, but env CartPole-v1 has none (it does not declare ' +
+        'the stepLabels capability); use a Reason-* env',
+    );
+    expect(() => buildRewardStack([{ source: 'prm' }], { ...ctx, capabilities: { stepLabels: true } })).toThrow(
+      'rewards[0].model: missing; use oracle, learned or llm',
+    );
     expect(() => buildRewardStack([{ source: 'prm', model: 'gpt' }], ctx)).toThrow(/^rewards\[0\]\.model: /);
-    expect(() => buildRewardStack([{ source: 'prm', model: 'llm' }], { ...ctx, capabilities: { stepLabels: true } }))
-      .toThrow(/rewards\[0\]\.model: llm needs an OpenAI-compatible server: add llm: \{ baseUrl, model \}/);
+    expect(() =>
+      buildRewardStack([{ source: 'prm', model: 'llm' }], { ...ctx, capabilities: { stepLabels: true } }),
+    ).toThrow(/rewards\[0\]\.model: llm needs an OpenAI-compatible server: add llm: \{ baseUrl, model \}/);
     cp.close();
   });
 
   it('learned: Monte-Carlo completion labels teach it to score on-track steps above off-track ones', () => {
-    const { venv, stack } = setup('Reason-Arith-v0', [{ source: 'prm', model: 'learned', updates: 8 }],
-      { difficulty: 1 });
+    const { venv, stack } = setup('Reason-Arith-v0', [{ source: 'prm', model: 'learned', updates: 8 }], {
+      difficulty: 1,
+    });
     const ro = new Rollout(venv, new Mixed(venv, 0.6, 3), 64, { seed: 5 });
     let b = stack.annotate(ro.collect());
     for (let i = 0; i < 25; i++) {
@@ -86,7 +107,8 @@ describe('prm', () => {
       b = stack.annotate(ro.collect());
     }
     const raw = b.components.prm!.raw;
-    const on: number[] = [], off: number[] = [];
+    const on: number[] = [],
+      off: number[] = [];
     for (let k = 0; k < raw.length; k++) (b.stepLabels!.onTrack[k] ? on : off).push(raw[k]!);
     const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
     expect(raw.every((x) => x >= 0 && x <= 1)).toBe(true);
@@ -120,8 +142,12 @@ describe('prm with an LLM judge (a real OpenAI-compatible server on 127.0.0.1)',
       return { delayMs: 150, text: v === c ? 'Correct.' : 'incorrect' };
     });
     const llm = { baseUrl: server.url, cacheDir: 'off', maxRetries: 0, timeoutMs: 5000 };
-    const built = setup('Reason-Arith-v0', [{ source: 'prm', model: 'llm', labelsPerBatch: 24, updates: 4 }],
-      { difficulty: 1 }, { llm });
+    const built = setup(
+      'Reason-Arith-v0',
+      [{ source: 'prm', model: 'llm', labelsPerBatch: 24, updates: 4 }],
+      { difficulty: 1 },
+      { llm },
+    );
     stack = built.stack;
     venv = built.venv;
     const ro = new Rollout(venv, new Mixed(venv, 0.5, 4), 32, { seed: 2, needsStates: stack.needsStates });

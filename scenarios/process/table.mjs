@@ -1,0 +1,273 @@
+// The tables of rewards/process/RESULTS.md from `rxgym bench` output directories (issue 15, item 6).
+// Each run's final checkpoint plays `--episodes` episodes (sampled actions, as in training; fixed seeds) on its env;
+// every step's ground truth (info.stepCorrect / stepUseful / stepKind) gives the accuracy, the episode length, the
+// share of unnecessary steps (correct but not useful, stop excluded) and the correct steps per episode (the oracle
+// PRM's episodic value). Runs are grouped by env and reward stack (and agent): mean ± sd over seeds.
+// --r2 adds PF-PPO's filter statistics (means over the run's batches, from metrics.csv); --curves adds accuracy
+// against steps and wall time (the runs' evaluations); --multipliers FILE.svg plots each constrained run's
+// multipliers and episodic values per batch.
+// Usage: node scenarios/process/table.mjs <bench dir>... [--episodes 200] [--r2] [--curves] [--multipliers f.svg]
+//        [--json out.json]
+// (after `npx tsc -p tsconfig.json`: it reads the compiled package in dist/).
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinRegistry } from '../../dist/src/train/builtins.js';
+import { latestCheckpoint } from '../../dist/src/train/checkpoint.js';
+import { initBackend } from '../../dist/src/tensor/backend.js';
+import { capabilitiesOf } from '../../dist/src/core/capabilities.js';
+
+const args = process.argv.slice(2);
+const flag = (name, def) => {
+  const i = args.indexOf(name);
+  if (i < 0) return def;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const episodes = Number(flag('--episodes', '200'));
+const jsonOut = flag('--json', undefined);
+const svgOut = flag('--multipliers', undefined);
+const curves = args.includes('--curves') || svgOut !== undefined;
+const r2 = args.includes('--r2');
+const dirs = args.filter((a) => !a.startsWith('--'));
+if (dirs.length === 0) {
+  console.error('usage: node scenarios/process/table.mjs <bench dir>... [--episodes N] [--curves] [--json file]');
+  process.exit(2);
+}
+
+await initBackend();
+const registry = builtinRegistry();
+
+/** Play `count` episodes of a run's final policy with 16 envs in lock-step; returns its figures. */
+function evaluateRun(runDir) {
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+  const s = run.scenario;
+  const ck = latestCheckpoint(runDir);
+  if (!ck) return undefined;
+  const opts = s.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: s.env.maxEpisodeSteps };
+  const n = 16;
+  const envs = Array.from({ length: n }, () => registry.envs.make(s.env.id, s.env.kwargs ?? {}, opts));
+  const caps = capabilitiesOf(envs[0]);
+  const constraints = (s.rewards ?? []).filter((c) => c.constraint).map((c) => String(c.name ?? c.source));
+  const def = registry.agents.get(s.agent.type);
+  const agent = def.create(s.agent.params, {
+    observationSpace: envs[0].observationSpace,
+    actionSpace: envs[0].actionSpace,
+    numEnvs: n,
+    seed: 0,
+    totalSteps: s.budget.steps,
+    textKeys: caps.textKeys ?? [],
+    tokenKeys: caps.tokenKeys,
+    constraints,
+  });
+  agent.load(join(ck.dir, 'agent'));
+  const keys = Object.keys(envs[0].observationSpace.spaces).sort();
+  let nextSeed = 100_000;
+  const cur = envs.map((e) => e.reset({ seed: nextSeed++ }));
+  const tally = { episodes: 0, wins: 0, steps: 0, unnecessary: 0, wrong: 0, correct: 0 };
+  const acc = envs.map(() => ({ steps: 0, unnecessary: 0, wrong: 0, correct: 0 }));
+  const nA = envs[0].actionSpace.n;
+  while (tally.episodes < episodes) {
+    const batch = {};
+    for (const k of keys) {
+      const dim = cur[0].obs[k].length;
+      const data = new Int32Array(n * dim);
+      cur.forEach((r, i) => data.set(r.obs[k], i * dim));
+      batch[k] = { data, shape: [dim] };
+    }
+    const mask = new Uint8Array(n * nA);
+    cur.forEach((r, i) => mask.set(r.info.actionMask, i * nA));
+    const out = agent.act(batch, n, { deterministic: false, actionMask: mask });
+    const acts = out.envActions ?? out.actions;
+    for (let i = 0; i < n; i++) {
+      const r = envs[i].step(acts[i]);
+      const a = acc[i];
+      a.steps++;
+      if (r.info.stepKind !== 'stop') {
+        if (!r.info.stepCorrect) a.wrong++;
+        else if (!r.info.stepUseful) a.unnecessary++;
+      }
+      if (r.info.stepCorrect) a.correct++;
+      if (r.terminated || r.truncated) {
+        if (tally.episodes < episodes) {
+          tally.episodes++;
+          if (r.info.success) tally.wins++;
+          tally.steps += a.steps;
+          tally.unnecessary += a.unnecessary;
+          tally.wrong += a.wrong;
+          tally.correct += a.correct;
+        }
+        acc[i] = { steps: 0, unnecessary: 0, wrong: 0, correct: 0 };
+        cur[i] = envs[i].reset({ seed: nextSeed++ });
+      } else {
+        cur[i] = { obs: r.obs, info: r.info };
+      }
+    }
+  }
+  agent.dispose();
+  for (const e of envs) e.close();
+  const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+  return {
+    env: s.env.id,
+    agent: s.agent.type,
+    seed: run.seed ?? s.seed,
+    steps: summary.steps,
+    accuracy: tally.wins / tally.episodes,
+    length: tally.steps / tally.episodes,
+    unnecessary: tally.unnecessary / tally.steps,
+    wrong: tally.wrong / tally.steps,
+    correctPerEpisode: tally.correct / tally.episodes,
+    wallSeconds: summary.wallSeconds,
+    sps: summary.stepsPerSecond,
+    multipliers: summary.multipliers,
+    events: curves ? readCurve(runDir) : undefined,
+    filter: r2 ? filterStats(runDir) : undefined,
+  };
+}
+
+/** Means over a run's batches of the filter's columns in metrics.csv. */
+function filterStats(runDir) {
+  const [head, ...lines] = readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  const out = {};
+  for (const name of ['filter.r2Kept', 'filter.r2All', 'filter.keptEpisodes']) {
+    const j = cols.indexOf(name);
+    const xs =
+      j < 0
+        ? []
+        : lines
+            .map((l) => l.split(',')[j])
+            .filter((v) => v !== '' && v !== undefined)
+            .map(Number);
+    out[name] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  }
+  return out;
+}
+
+/** Evaluation success and wall time against steps, and the multipliers per batch, from events.jsonl. */
+function readCurve(runDir) {
+  const evals = [],
+    mult = [];
+  let t0;
+  for (const line of readFileSync(join(runDir, 'events.jsonl'), 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.type === 'start') t0 = e.time;
+    if (e.type === 'eval') evals.push({ step: e.step, seconds: (e.time - t0) / 1000, success: e.successRate });
+    if (e.type === 'multipliers') mult.push({ step: e.step, ...Object.fromEntries(Object.entries(e.multipliers)) });
+  }
+  return { evals, multipliers: mult };
+}
+
+const fmt = (xs, d = 3) => {
+  xs = xs.filter((x) => Number.isFinite(x));
+  if (xs.length === 0) return '-';
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return `${m.toFixed(d)} ± ${sd.toFixed(d)}`;
+};
+
+const rows = [];
+for (const dir of dirs) {
+  // a bench directory (its runs/ folder), a folder of run directories, or one run directory
+  const runsDir = existsSync(join(dir, 'runs')) ? join(dir, 'runs') : dir;
+  const runDirs = existsSync(join(dir, 'run.json'))
+    ? [dir]
+    : readdirSync(runsDir)
+        .sort()
+        .map((k) => join(runsDir, k));
+  for (const runDir of runDirs) {
+    if (!existsSync(join(runDir, 'run.json')) || !existsSync(join(runDir, 'summary.json'))) continue;
+    const key = runDir.split('/').pop();
+    const stack = key.split('__')[1] ?? key;
+    try {
+      const r = evaluateRun(runDir);
+      if (r) rows.push({ key, stack, ...r });
+    } catch (e) {
+      console.error(`${runDir}: not evaluated: ${e.message}`);
+    }
+  }
+}
+const groups = new Map();
+for (const r of rows) {
+  const g = `${r.env} | ${r.agent} | ${r.stack}`;
+  if (!groups.has(g)) groups.set(g, []);
+  groups.get(g).push(r);
+}
+const extra = r2 ? ' R² kept | R² all | episodes kept |' : '';
+console.log(
+  `| env | agent | rewards | seeds | accuracy | episode length | unnecessary steps | wrong steps | ` +
+    `correct steps / episode | wall s |${extra}`,
+);
+console.log(`|---|---|---|---|---|---|---|---|---|---|${r2 ? '---|---|---|' : ''}`);
+for (const [g, rs] of groups) {
+  const [env, agent, stack] = g.split(' | ');
+  const col = (f, d) => fmt(rs.map(f), d);
+  const f = r2
+    ? ` ${col((r) => r.filter['filter.r2Kept'])} | ${col((r) => r.filter['filter.r2All'])} | ` +
+      `${col((r) => r.filter['filter.keptEpisodes'], 2)} |`
+    : '';
+  console.log(
+    `| ${env} | ${agent} | ${stack} | ${rs.length} | ${col((r) => r.accuracy)} | ${col((r) => r.length, 1)} | ` +
+      `${col((r) => r.unnecessary)} | ${col((r) => r.wrong)} | ${col((r) => r.correctPerEpisode, 2)} | ` +
+      `${col((r) => r.wallSeconds, 0)} |${f}`,
+  );
+}
+if (curves) {
+  console.log('\n| agent | rewards | step | accuracy (eval, mean of seeds) | wall s (mean) |');
+  console.log('|---|---|---|---|---|');
+  for (const [g, rs] of groups) {
+    const [, agent, stack] = g.split(' | ');
+    const steps = [...new Set(rs.flatMap((r) => r.events.evals.map((e) => e.step)))].sort((a, b) => a - b);
+    for (const step of steps) {
+      const at = rs.map((r) => r.events.evals.find((e) => e.step === step)).filter(Boolean);
+      const m = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      console.log(
+        `| ${agent} | ${stack} | ${step} | ${m(at.map((e) => e.success ?? 0)).toFixed(3)} | ` +
+          `${m(at.map((e) => e.seconds)).toFixed(0)} |`,
+      );
+    }
+  }
+}
+if (svgOut) writeFileSync(svgOut, multipliersSvg(rows.filter((r) => r.events?.multipliers.length)));
+
+/** λ (solid) and the episodic value J (dotted, right axis scaled to [0, 2θ]) per batch of every constrained run. */
+function multipliersSvg(runs) {
+  const W = 720,
+    H = 360,
+    pad = 40;
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+  const maxStep = Math.max(1, ...runs.flatMap((r) => r.events.multipliers.map((m) => m.step)));
+  const x = (s) => pad + (s / maxStep) * (W - 2 * pad);
+  const y = (v) => H - pad - ((v + 1) / 2) * (H - 2 * pad); // λ in [-1, 1]
+  const parts = [];
+  const legend = [];
+  let c = 0;
+  for (const r of runs) {
+    for (const name of Object.keys(r.events.multipliers[0]).filter((k) => k !== 'step')) {
+      const col = colours[c++ % colours.length];
+      const pts = r.events.multipliers.map((m) => `${x(m.step).toFixed(1)},${y(m[name].value).toFixed(1)}`);
+      parts.push(`<polyline fill="none" stroke="${col}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
+      const th = r.events.multipliers[0][name].threshold;
+      const jy = (v) => H - pad - Math.min(1, v / (2 * Math.abs(th) || 1)) * (H - 2 * pad);
+      const js = r.events.multipliers
+        .filter((m) => m[name].episodeMean !== undefined)
+        .map((m) => `${x(m.step).toFixed(1)},${jy(m[name].episodeMean).toFixed(1)}`);
+      parts.push(`<polyline fill="none" stroke="${col}" stroke-dasharray="2,3" points="${js.join(' ')}"/>`);
+      legend.push(
+        `<text x="${W - pad - 250}" y="${pad + 14 * legend.length}" fill="${col}" font-size="11">` +
+          `${r.stack} s${r.seed} ${name}: λ solid, J dotted (θ ${th} at mid-height)</text>`,
+      );
+    }
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
+    `<rect width="${W}" height="${H}" fill="white"/>` +
+    `<line x1="${pad}" y1="${y(0)}" x2="${W - pad}" y2="${y(0)}" stroke="#ccc"/>` +
+    `<text x="4" y="${y(1) + 4}" font-size="10">λ 1</text><text x="4" y="${y(0) + 4}" font-size="10">0</text>` +
+    `<text x="4" y="${y(-1) + 4}" font-size="10">-1</text>` +
+    `<text x="${W / 2 - 30}" y="${H - 8}" font-size="11">env steps (max ${maxStep})</text>` +
+    `${parts.join('')}${legend.join('')}</svg>\n`
+  );
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 1));
