@@ -12,6 +12,7 @@ import { describeOutcomes, generateRewards, type GenerateResult } from '../../re
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
 import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
 import { cliRegistry } from './registry.js';
+import { UsageError } from './usage.js';
 import { loadScenario } from '../train/scenario.js';
 
 /** Write a file atomically (temp file + rename), creating its directory. */
@@ -43,7 +44,7 @@ function readModule(file: string): string {
 function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new RxgymError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
   return v;
 }
 
@@ -54,7 +55,7 @@ export function rewardTypes(id: string): string {
 
 /** `rxgym reward check`: the report, its text and the exit code (0 fit, 1 unfit). */
 export function rewardCheck(file: string, opts: { env: string; steps?: string; fuzz?: string; seed?: string }): { report: CheckReport; text: string; exitCode: number } {
-  if (!opts.env) throw new RxgymError('reward check needs --env <id>: the env whose transitions the code is run on');
+  if (!opts.env) throw new UsageError('reward check needs --env <id>: the env whose transitions the code is run on');
   const source = readModule(file);
   const report = withEnv(opts.env, (env) =>
     checkRewardCode(source, env, opts.env, {
@@ -72,7 +73,7 @@ function taskOf(flags: { env: string; task?: string }): string {
   if (flags.task?.trim()) return flags.task.trim();
   const described = withEnv(flags.env, (env) => taskDescriptionOf(env));
   if (described) return described;
-  throw new RxgymError(`--task "<what the agent should do>" is needed: env "${flags.env}" has no describeTask() of its own`);
+  throw new UsageError(`--task "<what the agent should do>" is needed: env "${flags.env}" has no describeTask() of its own`);
 }
 
 /** LLM flags shared by `generate` and `refine`. */
@@ -101,12 +102,12 @@ export interface GenerateFlags extends LlmFlags { env: string; task?: string; ou
 export async function rewardGenerate(
   flags: GenerateFlags, log: (line: string) => void = () => undefined, more: RewardCommandOptions = {},
 ): Promise<GenerateResult> {
-  if (!flags.env) throw new RxgymError('reward generate needs --env <id>');
-  if (!flags.out) throw new RxgymError('reward generate needs --out <file.ts> for the chosen reward module');
+  if (!flags.env) throw new UsageError('reward generate needs --env <id>');
+  if (!flags.out) throw new UsageError('reward generate needs --out <file.ts> for the chosen reward module');
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
   const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
-  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new RxgymError(`--temperature must be in [0, 2], got "${flags.temperature}"`);
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new UsageError(`--temperature must be in [0, 2], got "${flags.temperature}"`);
   registerAll();
   const env = make(flags.env);
   let result: GenerateResult;
@@ -161,7 +162,7 @@ export interface RefineFlags extends LlmFlags {
 function baseScenario(file: string | undefined, envId: string): Record<string, unknown> {
   if (!file) return {};
   const s = loadScenario(file, cliRegistry());
-  if (s.env.id !== envId) throw new RxgymError(`--scenario ${file} is for env "${s.env.id}", but --env is "${envId}"`);
+  if (s.env.id !== envId) throw new UsageError(`--scenario ${file} is for env "${s.env.id}", but --env is "${envId}"`);
   return { env: s.env, agent: { type: s.agent.type, ...s.agent.params }, eval: s.eval };
 }
 
@@ -169,7 +170,7 @@ function baseScenario(file: string | undefined, envId: string): Record<string, u
 export async function rewardRefine(
   flags: RefineFlags, log: (line: string) => void = () => undefined, train?: TrainFn, more: RewardCommandOptions = {},
 ): Promise<RefineResult> {
-  if (!flags.env) throw new RxgymError('reward refine needs --env <id>');
+  if (!flags.env) throw new UsageError('reward refine needs --env <id>');
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
   const registry = cliRegistry();

@@ -35,4 +35,11 @@ describe('rxgym reward on the real dungeon env', () => {
     expect(report.real.error.message).toMatch(/reading 'dist'.*on transition 0: prev=\{"task":"KeyRoom-S5"/s);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
+
+  it('wrong usage of a reward command exits 2 with its usage', () => {
+    const r = cli(['reward', 'generate', '--env', 'CartPole-v1', '--out', join(tmpdir(), 'never.ts'), '--temperature', '5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--task "<what the agent should do>" is needed: env "CartPole-v1" has no describeTask/);
+    expect(r.err).toMatch(/Usage: rxgym reward generate/);
+  });
 });
