@@ -44,14 +44,16 @@ async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (
     const other = ck.meta.envId;
     throw new UsageError(`--policy: the checkpoint in ${ck.dir} is for ${other}, not ${envId}; pass --env ${other}`);
   }
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number } } };
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number }; rewards?: Record<string, unknown>[] } };
+  // a constrained PPO has a value head per constraint component: build it with the same ones
+  const constraints = (run.scenario.rewards ?? []).filter((c) => c.constraint !== undefined).map((c) => String(c.name ?? c.source));
   await initBackend();
   const def = cliRegistry().agents.get(run.scenario.agent.type);
   return {
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
     envKwargs: run.scenario.env.kwargs ?? {},
     policy: (v) => {
-      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [], tokenKeys: v.capabilities.tokenKeys });
+      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [], tokenKeys: v.capabilities.tokenKeys, constraints });
       agent.load(join(ck.dir, 'agent'));
       return (obs) => {
         const batch = viewObsBatch(obs, obsLayout(v.singleObservationSpace, obs, v.numEnvs));
