@@ -122,7 +122,26 @@ function evaluateRun(runDir) {
     multipliers: summary.multipliers,
     events: curves ? readCurve(runDir) : undefined,
     filter: r2 ? filterStats(runDir) : undefined,
+    constraints: constraintStats(runDir),
   };
+}
+
+/** Per constraint: the mean (and range) of its episodic value and multiplier over the second half of the batches. */
+function constraintStats(runDir) {
+  const [head, ...lines] = readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  const half = lines.slice(Math.floor(lines.length / 2)).map((l) => l.split(','));
+  const out = {};
+  for (const [j, c] of cols.entries()) {
+    if (!c.startsWith('constraint.')) continue;
+    const name = c.slice('constraint.'.length);
+    const m = cols.indexOf(`multiplier.${name}`);
+    const J = half.map((r) => r[j]).filter((v) => v !== '' && v !== undefined).map(Number);
+    const L = half.map((r) => r[m]).filter((v) => v !== '' && v !== undefined).map(Number);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    out[name] = { J: mean(J), Jmin: Math.min(...J), Jmax: Math.max(...J), lambda: mean(L) };
+  }
+  return out;
 }
 
 /** Means over a run's batches of the filter's columns in metrics.csv. */
@@ -212,6 +231,17 @@ for (const [g, rs] of groups) {
       `${col((r) => r.unnecessary)} | ${col((r) => r.wrong)} | ${col((r) => r.correctPerEpisode, 2)} | ` +
       `${col((r) => r.wallSeconds, 0)} |${f}`,
   );
+}
+const constrained = rows.filter((r) => Object.keys(r.constraints).length > 0);
+if (constrained.length > 0) {
+  console.log('\n| rewards | seed | constraint | episodic value, 2nd half: mean [min, max] | λ, 2nd half: mean |');
+  console.log('|---|---|---|---|---|');
+  for (const r of constrained) {
+    for (const [name, c] of Object.entries(r.constraints)) {
+      console.log(`| ${r.stack} | ${r.seed} | ${name} | ${c.J.toFixed(2)} [${c.Jmin.toFixed(2)}, ${c.Jmax.toFixed(2)}] | ` +
+        `${c.lambda.toFixed(3)} |`);
+    }
+  }
 }
 if (curves) {
   console.log('\n| agent | rewards | step | accuracy (eval, mean of seeds) | wall s (mean) |');
