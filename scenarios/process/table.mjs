@@ -110,7 +110,7 @@ function evaluateRun(runDir) {
   return {
     env: s.env.id,
     agent: s.agent.type,
-    seed: run.seed ?? s.seed,
+    seed: Number(/__s(\d+)$/.exec(runDir)?.[1] ?? s.seed),
     steps: summary.steps,
     accuracy: tally.wins / tally.episodes,
     length: tally.steps / tally.episodes,
@@ -261,43 +261,41 @@ if (curves) {
 }
 if (svgOut) writeFileSync(svgOut, multipliersSvg(rows.filter((r) => r.events?.multipliers.length)));
 
-/** λ (solid) and the episodic value J (dotted, right axis scaled to [0, 2θ]) per batch of every constrained run. */
+/**
+ * One panel per constrained run and constraint: λ per batch (solid, left axis [-1, 1]) and the episodic value J
+ * (dots, right axis [0, 2θ], so the threshold θ is the dashed middle line).
+ */
 function multipliersSvg(runs) {
-  const W = 720,
-    H = 360,
-    pad = 40;
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+  const W = 720, PH = 120, pad = 44;
+  const panels = runs.flatMap((r) =>
+    Object.keys(r.events.multipliers[0]).filter((k) => k !== 'step').map((name) => ({ r, name })));
   const maxStep = Math.max(1, ...runs.flatMap((r) => r.events.multipliers.map((m) => m.step)));
-  const x = (s) => pad + (s / maxStep) * (W - 2 * pad);
-  const y = (v) => H - pad - ((v + 1) / 2) * (H - 2 * pad); // λ in [-1, 1]
-  const parts = [];
-  const legend = [];
-  let c = 0;
-  for (const r of runs) {
-    for (const name of Object.keys(r.events.multipliers[0]).filter((k) => k !== 'step')) {
-      const col = colours[c++ % colours.length];
-      const pts = r.events.multipliers.map((m) => `${x(m.step).toFixed(1)},${y(m[name].value).toFixed(1)}`);
-      parts.push(`<polyline fill="none" stroke="${col}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
-      const th = r.events.multipliers[0][name].threshold;
-      const jy = (v) => H - pad - Math.min(1, v / (2 * Math.abs(th) || 1)) * (H - 2 * pad);
-      const js = r.events.multipliers
-        .filter((m) => m[name].episodeMean !== undefined)
-        .map((m) => `${x(m.step).toFixed(1)},${jy(m[name].episodeMean).toFixed(1)}`);
-      parts.push(`<polyline fill="none" stroke="${col}" stroke-dasharray="2,3" points="${js.join(' ')}"/>`);
-      legend.push(
-        `<text x="${W - pad - 250}" y="${pad + 14 * legend.length}" fill="${col}" font-size="11">` +
-          `${r.stack} s${r.seed} ${name}: λ solid, J dotted (θ ${th} at mid-height)</text>`,
-      );
-    }
-  }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
-    `<rect width="${W}" height="${H}" fill="white"/>` +
-    `<line x1="${pad}" y1="${y(0)}" x2="${W - pad}" y2="${y(0)}" stroke="#ccc"/>` +
-    `<text x="4" y="${y(1) + 4}" font-size="10">λ 1</text><text x="4" y="${y(0) + 4}" font-size="10">0</text>` +
-    `<text x="4" y="${y(-1) + 4}" font-size="10">-1</text>` +
-    `<text x="${W / 2 - 30}" y="${H - 8}" font-size="11">env steps (max ${maxStep})</text>` +
-    `${parts.join('')}${legend.join('')}</svg>\n`
-  );
+  const x = (st) => pad + (st / maxStep) * (W - 2 * pad);
+  const out = [];
+  panels.forEach(({ r, name }, p) => {
+    const top = 10 + p * (PH + 16);
+    const ms = r.events.multipliers;
+    const th = ms[0][name].threshold;
+    const yl = (v) => top + PH - ((v + 1) / 2) * PH;
+    const yj = (v) => top + PH - Math.min(1, Math.max(0, v / (2 * Math.abs(th) || 1))) * PH;
+    const lam = ms.map((m) => `${x(m.step).toFixed(1)},${yl(m[name].value).toFixed(1)}`).join(' ');
+    const dots = ms.filter((m) => m[name].episodeMean !== undefined)
+      .map((m) => `<circle cx="${x(m.step).toFixed(1)}" cy="${yj(m[name].episodeMean).toFixed(1)}" r="2" fill="#d62728"/>`);
+    out.push(
+      `<rect x="${pad}" y="${top}" width="${W - 2 * pad}" height="${PH}" fill="none" stroke="#bbb"/>`,
+      `<line x1="${pad}" y1="${yl(0)}" x2="${W - pad}" y2="${yl(0)}" stroke="#999" stroke-dasharray="4,3"/>`,
+      `<polyline fill="none" stroke="#1f77b4" stroke-width="1.8" points="${lam}"/>`, ...dots,
+      `<text x="${pad + 6}" y="${top + 13}" font-size="11">${r.stack} seed ${r.seed}: ${name} (${ms[0][name].kind} ` +
+        `θ = ${th}) — λ (blue, left) and episodic value J (red dots, right)</text>`,
+      `<text x="4" y="${yl(1) + 10}" font-size="10">λ 1</text><text x="4" y="${yl(0) + 4}" font-size="10">0</text>`,
+      `<text x="4" y="${yl(-1)}" font-size="10">-1</text>`,
+      `<text x="${W - pad + 4}" y="${yj(2 * th) + 10}" font-size="10">${2 * th}</text>`,
+      `<text x="${W - pad + 4}" y="${yj(th) + 4}" font-size="10">θ ${th}</text>`,
+      `<text x="${W - pad + 4}" y="${yj(0)}" font-size="10">0</text>`,
+    );
+  });
+  const H = 10 + panels.length * (PH + 16) + 20;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
+    `<rect width="${W}" height="${H}" fill="white"/>${out.join('')}` +
+    `<text x="${W / 2 - 60}" y="${H - 6}" font-size="11">env steps (0 to ${maxStep})</text></svg>\n`;
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 1));
