@@ -1,3 +1,5 @@
+import type { ObsBatch } from '../src/core/obs-batch.js';
+import type { DirectEncoder } from '../src/tensor/direct-encoder.js';
 import { DirectMlp } from '../src/tensor/direct-mlp.js';
 import type { Mlp } from '../src/tensor/network.js';
 import type { WasmBuffer, WasmKernels } from '../src/tensor/wasm-direct.js';
@@ -14,8 +16,7 @@ export interface DirectLossHp {
 
 /** One minibatch for `PpoDirect.gradients`, rows gathered on the host. */
 export interface DirectMinibatch {
-  /** [rows, featureDim] network inputs. */
-  features: Float32Array;
+  obs: ObsBatch;
   actions: Int32Array;
   /** [rows, A], 1 = allowed, or undefined. */
   mask: Uint8Array | undefined;
@@ -45,39 +46,29 @@ function sumRange(x: Float32Array, from: number, to: number): number {
 }
 
 /**
- * PPO's discrete loss and its gradient for flat observations (the features are the observation itself) and MLP
- * heads, computed with direct kernel calls and float32 host arithmetic instead of tfjs's tape: the same operations
+ * PPO's discrete loss and its gradient for the encoders `DirectEncoder` runs and MLP heads, computed with direct
+ * kernel calls and float32 host arithmetic instead of tfjs's tape: the same operations
  * in the same order as `PpoAgent.loss` under `tf.variableGrads` (each op's gradient as tfjs defines it; a tensor used
  * several times sums its gradients in reverse tape order), so the gradients are equal bit for bit.
  */
 export class PpoDirect {
   private readonly actor: DirectMlp;
   private readonly critic: DirectMlp;
-  private readonly inputs = new Map<number, WasmBuffer>();
   private readonly scratch = new Map<number, Scratch>();
   private readonly offsets: { actor: [number, number][]; critic: [number, number][] };
 
   constructor(
     private readonly k: WasmKernels,
+    private readonly encoder: DirectEncoder,
     actor: Mlp,
     critic: Mlp,
-    private readonly featureDim: number,
     /** The flat-gradient offset of each variable (Adam's layout), by variable. */
-    offsetOf: (v: object) => number,
+    private readonly offsetOf: (v: object) => number,
   ) {
-    this.actor = new DirectMlp(k, actor, featureDim);
-    this.critic = new DirectMlp(k, critic, featureDim);
+    this.actor = new DirectMlp(k, actor, encoder.featureDim);
+    this.critic = new DirectMlp(k, critic, encoder.featureDim);
     const offs = (m: Mlp): [number, number][] => m.dense.map((l) => [offsetOf(l.W), offsetOf(l.b)]);
     this.offsets = { actor: offs(actor), critic: offs(critic) };
-  }
-
-  private input(rows: number): WasmBuffer {
-    let b = this.inputs.get(rows);
-    if (!b) {
-      b = this.k.alloc(rows * this.featureDim);
-      this.inputs.set(rows, b);
-    }
-    return b;
   }
 
   private work(rows: number, A: number): Scratch {
@@ -97,13 +88,13 @@ export class PpoDirect {
 
   /**
    * Actor outputs then values, interleaved per row ([rows, A + H], as `PpoAgent.forward` returns them), for
-   * `rows` feature rows.
+   * `rows` observations.
    */
-  forward(features: Float32Array, rows: number): Float32Array {
-    const x = this.input(rows);
-    x.view().set(features.subarray(0, rows * this.featureDim));
-    const a = this.actor.forward(x.id, rows).view();
+  forward(obs: ObsBatch, rows: number): Float32Array {
+    const x = this.encoder.forward(obs, rows);
+    const aBuf = this.actor.forward(x.id, rows);
     const v = this.critic.forward(x.id, rows).view();
+    const a = aBuf.view();
     const A = this.actor.outDim;
     const H = this.critic.outDim;
     const out = new Float32Array(rows * (A + H));
@@ -126,9 +117,8 @@ export class PpoDirect {
   ): { loss: number; aux: Float32Array } {
     const A = this.actor.outDim;
     const H = this.critic.outDim;
-    const x = this.input(rows);
     const w = this.work(rows, A);
-    x.view().set(mb.features.subarray(0, rows * this.featureDim));
+    const x = this.encoder.forward(mb.obs, rows);
     // views after both forwards: a first forward allocates, and growing the wasm heap detaches older views
     const outBuf = this.actor.forward(x.id, rows);
     const newV = this.critic.forward(x.id, rows).view();
@@ -251,7 +241,8 @@ export class PpoDirect {
         dNewV[i] = f(de * f(l1[i]! * 2));
       }
     }
-    this.critic.backward(x, rows, dNewV, grads, this.offsets.critic);
+    const dFc = this.encoder.trainable ? new Float32Array(rows * this.encoder.featureDim) : undefined;
+    this.critic.backward(x, rows, dNewV, grads, this.offsets.critic, dFc);
 
     // policy: d pg = 1 -> each row 1 / rows through max, the products with -adv, clip and exp
     const dRow = f(1 / rows);
@@ -288,7 +279,13 @@ export class PpoDirect {
         dLogits[i] = mb.mask ? f(g * (mb.mask[i] ? 1 : 0)) : g;
       }
     }
-    this.actor.backward(x, rows, dLogits, grads, this.offsets.actor);
+    if (dFc) {
+      // the features feed the actor and the critic: their gradients add up
+      const dF = new Float32Array(dFc.length);
+      this.actor.backward(x, rows, dLogits, grads, this.offsets.actor, dF);
+      for (let i = 0; i < dF.length; i++) dF[i] = f(dFc[i]! + dF[i]!);
+      this.encoder.backward(rows, dF, grads, this.offsetOf);
+    } else this.actor.backward(x, rows, dLogits, grads, this.offsets.actor);
     return { loss, aux: Float32Array.of(pg, vLoss, entropy, approxKl, clipFrac) };
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Box, Discrete, type Space } from '../src/core/spaces.js';
 import { Rng } from '../src/core/rng.js';
+import { RxgymError } from '../src/core/env.js';
 import type { AnnotatedBatch, ObsBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
@@ -8,7 +9,7 @@ import { defineAgent, type Agent, type AgentContext } from '../src/core/agent.js
 import { defineParams, type ParamsOf } from '../src/core/params.js';
 import { Adam } from '../src/tensor/adam.js';
 import { loadWeights, saveWeights } from '../src/tensor/io.js';
-import { Mlp, ObsEncoder, resolveNetworkConfig } from '../src/tensor/network.js';
+import { Mlp, ObsEncoder, resolveNetworkConfig, type DirectPart } from '../src/tensor/network.js';
 import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
 import { ParamStore } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
@@ -17,6 +18,7 @@ import { bootRows, gae } from './gae.js';
 import { constraintsOf, learnRows, mixAdvantages } from './ppo-process.js';
 import { selectRows } from '../src/core/obs-batch.js';
 import { WasmKernels } from '../src/tensor/wasm-direct.js';
+import { DirectEncoder } from '../src/tensor/direct-encoder.js';
 import { PpoDirect } from './ppo-direct.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
@@ -45,6 +47,12 @@ export const PPO_PARAMS = defineParams({
   network: {
     kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message, token',
   },
+  kernels: {
+    kind: 'enum', values: ['auto', 'direct', 'tape'], default: 'auto',
+    doc: "wasm kernels called directly (src/tensor/wasm-direct.ts) or tfjs's tape: 'auto' direct where the weights are " +
+      "the tape's bit for bit (discrete actions, flat observations); 'direct' also for glyph-embedding and message " +
+      "layers (faster; the weights drift from the tape's after the first update)",
+  },
 });
 
 /** PpoAgent's resolved hyper-parameters. */
@@ -72,7 +80,7 @@ export class PpoAgent implements Agent {
   /** Value heads of the task (2 with split heads); one per constraint component follows them. */
   private readonly taskHeads: number;
   private readonly id;
-  /** The direct-kernel path (discrete actions, flat observations, wasm backend): the same numbers, fewer tf calls. */
+  /** The direct-kernel path (`hp.kernels`: discrete actions, encoders without convolutions, wasm backend). */
   private readonly direct: PpoDirect | undefined;
   private readonly grads: Float32Array;
 
@@ -96,7 +104,14 @@ export class PpoAgent implements Agent {
     }
     this.adam = new Adam(this.store.list(), { lr: hp.lr, eps: hp.adamEps, maxGradNorm: hp.maxGradNorm });
     this.id = identity('ppo', ctx.observationSpace, ctx.actionSpace);
-    const k = this.discrete && this.encoder.isFlat ? WasmKernels.forActiveBackend() : undefined;
+    const parts = this.directParts();
+    const k = parts ? WasmKernels.forActiveBackend() : undefined;
+    if (hp.kernels === 'direct' && !k) {
+      throw new RxgymError(
+        "agent.kernels: 'direct' needs discrete actions, the wasm tensor backend and an encoder without convolutions " +
+          "or token keys (network.glyph.channels: []); use kernels: 'auto'",
+      );
+    }
     const offsets = new Map<object, number>();
     let total = 0;
     for (const v of this.store.list()) {
@@ -104,12 +119,20 @@ export class PpoAgent implements Agent {
       total += v.size;
     }
     this.grads = new Float32Array(k ? total : 0);
-    this.direct = k && new PpoDirect(k, this.actor, this.critic, this.encoder.featureDim, (v) => offsets.get(v)!);
+    this.direct = k && new PpoDirect(k, new DirectEncoder(k, parts!), this.actor, this.critic, (v) => offsets.get(v)!);
+  }
+
+  /** The encoder parts the direct-kernel path runs under `hp.kernels`, or undefined for the tape. */
+  private directParts(): DirectPart[] | undefined {
+    if (!this.discrete || this.hp.kernels === 'tape') return undefined;
+    const parts = this.encoder.directParts();
+    if (this.hp.kernels === 'auto' && parts?.some((p) => p.kind !== 'flat')) return undefined;
+    return parts;
   }
 
   /** Actor outputs and values for `count` observations, in one forward pass and one read. */
   private forward(obs: ObsBatch, count: number): Float32Array {
-    if (this.direct) return this.direct.forward(this.encoder.flatFeatures(obs, count), count);
+    if (this.direct) return this.direct.forward(obs, count);
     const out = tf.tidy(() => {
       const f = this.encoder.encode(this.encoder.toTensors(obs, count));
       return tf.concat([this.actor.apply(f), this.critic.apply(f)], 1);
@@ -222,9 +245,6 @@ export class PpoAgent implements Agent {
     // Each statistic of the update, summed over minibatch steps (reported as means).
     const sums = { loss: 0, gradNorm: 0, policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFrac: 0 };
     const direct = this.direct;
-    const F = this.encoder.featureDim;
-    const features = direct ? this.encoder.flatFeatures(batch.obs, B) : undefined;
-    const mbFeatures = new Float32Array(direct ? mbSize * F : 0);
     let steps = 0;
     let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && mbSize > 0; epoch++) {
@@ -235,11 +255,7 @@ export class PpoAgent implements Agent {
       for (let start = 0; start + mbSize <= perm.length; start += mbSize) {
         // Minibatch rows are gathered on the host and uploaded once: cheaper than backend gathers for small nets.
         const rowsIdx = perm.slice(start, start + mbSize);
-        if (features) {
-          for (let r = 0; r < mbSize; r++) {
-            mbFeatures.set(features.subarray(rowsIdx[r]! * F, (rowsIdx[r]! + 1) * F), r * F);
-          }
-        } else selectRows(batch.obs, rowsIdx, mbObs);
+        selectRows(batch.obs, rowsIdx, mbObs);
         let am = 0;
         for (let r = 0; r < mbSize; r++) {
           const k = rowsIdx[r]!;
@@ -261,8 +277,7 @@ export class PpoAgent implements Agent {
         let res;
         if (direct) {
           const mb = {
-            features: mbFeatures, actions: mbActs as Int32Array, mask: mbMask, oldLogp: mbLogp, adv: mbAdv, ret: mbRet,
-            oldV: mbV,
+            obs: mbObs, actions: mbActs as Int32Array, mask: mbMask, oldLogp: mbLogp, adv: mbAdv, ret: mbRet, oldV: mbV,
           };
           const g = direct.gradients(mb, mbSize, hp, this.grads);
           res = { loss: g.loss, gradNorm: this.adam.stepWithGradients(this.grads), aux: g.aux };

@@ -1,4 +1,5 @@
 import type { Mlp } from './network.js';
+import type { DenseParams } from './params.js';
 import type { WasmBuffer, WasmKernels } from './wasm-direct.js';
 
 const f = Math.fround;
@@ -24,17 +25,23 @@ interface Work {
 export class DirectMlp {
   private readonly dims: number[];
   private readonly work = new Map<number, Work>();
-  private readonly layers;
+  private readonly layers: readonly DenseParams[];
   private readonly tanh: boolean;
+  private readonly reluOut: boolean;
   private lastInput = 0;
 
+  /**
+   * An Mlp's layers, or dense layers of an encoder (`layers`, hidden activation, and a relu output as
+   * `applyDense(..., 'relu')` has).
+   */
   constructor(
     private readonly k: WasmKernels,
-    mlp: Mlp,
+    net: Mlp | { dense: readonly DenseParams[]; activation: 'tanh' | 'relu'; reluOut: boolean },
     inDim: number,
   ) {
-    this.layers = mlp.dense;
-    this.tanh = mlp.activation === 'tanh';
+    this.layers = net.dense;
+    this.tanh = net.activation === 'tanh';
+    this.reluOut = 'reluOut' in net && net.reluOut;
     this.dims = [inDim, ...this.layers.map((l) => l.W.shape[1]!)];
   }
 
@@ -83,7 +90,7 @@ export class DirectMlp {
         this.k.matMul(x, rows, this.dims[i]!, W, this.dims[i + 1]!, b, false, w.z[i]!);
         this.k.tanh(w.z[i]!, w.y[i]!);
       } else {
-        this.k.matMul(x, rows, this.dims[i]!, W, this.dims[i + 1]!, b, hidden, w.y[i]!);
+        this.k.matMul(x, rows, this.dims[i]!, W, this.dims[i + 1]!, b, hidden || this.reluOut, w.y[i]!);
       }
       x = w.y[i]!.id;
     }
@@ -93,7 +100,8 @@ export class DirectMlp {
   /**
    * Gradients of the last `forward` with `rows` inputs, given the output gradient `dOut` ([rows, outDim]): each
    * layer's W and b gradient is written into `grads` at `offsets[i] = [W offset, b offset]` (Adam's flat layout).
-   * `input` is the forward's input buffer (its values must be unchanged since).
+   * `input` is the forward's input buffer (its values must be unchanged since). With `dInput` the input's gradient
+   * ([rows, inDim]) is written there too.
    */
   backward(
     input: WasmBuffer,
@@ -101,6 +109,7 @@ export class DirectMlp {
     dOut: Float32Array,
     grads: Float32Array,
     offsets: [number, number][],
+    dInput?: Float32Array,
   ): void {
     const w = this.workFor(rows);
     const L = this.layers.length;
@@ -118,7 +127,7 @@ export class DirectMlp {
       if (hidden && this.tanh) {
         // tanh's gradient as tfjs writes it: (1 - y^2) * dy
         for (let j = 0; j < n; j++) dzv[j] = f(f(1 - f(yv[j]! * yv[j]!)) * dy[j]!);
-      } else if (hidden) {
+      } else if (hidden || this.reluOut) {
         // fused relu: dy * step(y)
         for (let j = 0; j < n; j++) dzv[j] = f(dy[j]! * (yv[j]! > 0 ? 1 : Number.isNaN(yv[j]!) ? NaN : 0));
       } else {
@@ -138,8 +147,8 @@ export class DirectMlp {
       this.k.renew(dz);
       this.k.matMul(w.xT[i]!.id, K, rows, dz.id, N, 0, false, w.dW[i]!);
       grads.set(w.dW[i]!.view(), wOff);
-      if (i === 0) break;
-      // dx = dz transpose(W): the gradient of the previous layer's output
+      if (i === 0 && !dInput) break;
+      // dx = dz transpose(W): the gradient of the previous layer's output (or of the input)
       const Wv = this.k.viewOf(this.layers[i]!.W);
       const wT = w.wT[i]!;
       const wTv = wT.view();
@@ -148,5 +157,6 @@ export class DirectMlp {
       this.k.matMul(dz.id, rows, N, wT.id, K, 0, false, w.dx[i]!);
       dy = w.dx[i]!.view();
     }
+    dInput?.set(dy.subarray(0, rows * this.dims[0]!));
   }
 }

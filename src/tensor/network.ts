@@ -193,6 +193,15 @@ export class Mlp {
 }
 
 /**
+ * One encoder part for the direct-kernel path: a flat vector (`start`: a Discrete one-hot), a glyph map through its
+ * embedding and one dense relu layer (no convolutions), or a message line through hashed n-grams and a dense relu.
+ */
+export type DirectPart =
+  | { kind: 'flat'; key: string; dim: number; start?: number }
+  | { kind: 'glyph'; key: string; cells: number; embedDim: number; embed: tf.Variable; out: DenseParams }
+  | { kind: 'message'; key: string; length: number; buckets: number; ngrams: number[]; out: DenseParams };
+
+/**
  * Turns observations into a feature vector: flat parts are concatenated as they are, 2-D integer maps go through
  * a glyph-embedding CNN, the text keys (message lines; `textKeys`, from the env's capabilities) through hashed
  * n-grams and a dense layer. Declared text keys the space does not have (a wrapper removed them) are ignored.
@@ -256,35 +265,31 @@ export class ObsEncoder {
     this.featureDim = dim;
   }
 
+  /**
+   * The parts as the direct-kernel path runs them (src/tensor/direct-encoder.ts), in feature order; undefined when
+   * some part is one that path does not run (token keys, glyph convolutions).
+   */
+  directParts(): DirectPart[] | undefined {
+    if (this.tokenParams) return undefined;
+    const out: DirectPart[] = [];
+    for (const p of this.parts) {
+      if (p.kind === 'flat') {
+        out.push({ kind: 'flat', key: p.key, dim: p.dim, ...(p.space instanceof Discrete ? { start: p.space.start } : {}) });
+      } else if (p.kind === 'glyph') {
+        const g = this.glyphParams.get(p.key)!;
+        if (g.convs.length > 0) return undefined;
+        out.push({ kind: 'glyph', key: p.key, cells: p.h * p.w, embedDim: this.cfg.glyph.embedDim, embed: g.embed, out: g.out });
+      } else if (p.kind === 'message') {
+        const m = this.cfg.message;
+        out.push({ kind: 'message', key: p.key, length: p.length, buckets: m.buckets, ngrams: m.ngrams, out: this.msgParams.get(p.key)! });
+      } else return undefined;
+    }
+    return out;
+  }
+
   /** True when the observation is a plain vector (no CNN, no message encoder). */
   get isFlat(): boolean {
     return this.parts.every((p) => p.kind === 'flat');
-  }
-
-  /**
-   * The features of `count` flat observations on the host ([count, featureDim]): each part as `toTensors` uploads
-   * it (floats, Discrete one-hot), concatenated in part order as `encode` does. Only for `isFlat` encoders.
-   */
-  flatFeatures(obs: ObsBatch, count: number, out = new Float32Array(count * this.featureDim)): Float32Array {
-    const F = this.featureDim;
-    let col = 0;
-    for (const p of this.parts) {
-      if (p.kind !== 'flat') throw new RxgymError(`flatFeatures: observation "${p.key}" is not a flat part`);
-      const arr = obs[p.key];
-      if (!arr) throw new RxgymError(`observation batch lacks key "${p.key}"`);
-      const d = p.dim;
-      for (let r = 0; r < count; r++) {
-        const o = r * F + col;
-        if (p.space instanceof Discrete) {
-          out.fill(0, o, o + d);
-          out[o + (arr.data[r]! - p.space.start)] = 1;
-        } else {
-          for (let j = 0; j < d; j++) out[o + j] = arr.data[r * d + j]!;
-        }
-      }
-      col += d;
-    }
-    return out;
   }
 
   /** Upload `count` observations (rows `start..start+count` of the batch) as input tensors; the caller disposes them. */

@@ -75,8 +75,7 @@ export class WasmKernels {
 
   /** Direct kernels on the active backend when it is tfjs's wasm backend (with the internals used here), else none. */
   static forActiveBackend(): WasmKernels | undefined {
-    // RXGYM_DIRECT_KERNELS=0 keeps every network on tfjs's engine (to compare the two paths, which agree bit for bit)
-    if (tf.getBackend() !== 'wasm' || process.env.RXGYM_DIRECT_KERNELS === '0') return undefined;
+    if (tf.getBackend() !== 'wasm') return undefined;
     const b = tf.backend() as unknown as Partial<WasmBackend>;
     const m = b.wasm as Partial<WasmModule> | undefined;
     const ok =

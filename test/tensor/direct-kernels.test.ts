@@ -64,14 +64,29 @@ describe('direct kernels (the wasm backend without the engine)', () => {
     k.dispose();
   });
 
-  /** A batch of T x N random transitions of a Dict(Box, Discrete) observation, with action masks. */
-  function batch(T: number, N: number, A: number, seed: number): AnnotatedBatch {
+  type Obs = (rng: Rng, B: number) => AnnotatedBatch['obs'];
+  const flatObs: Obs = (rng, B) => ({
+    pos: { data: Float32Array.from({ length: B * 3 }, () => rng.normal()), shape: [3] },
+    room: { data: Int32Array.from({ length: B }, () => rng.int(0, 4)), shape: [] },
+  });
+  const letters = 'you see a key here. the door opens';
+  const dungeonObs: Obs = (rng, B) => ({
+    blstats: { data: Int32Array.from({ length: B * 4 }, () => rng.int(0, 100)), shape: [4] },
+    // few glyph ids, so cells share embedding rows (their gradients add up)
+    glyphs_crop: { data: Int16Array.from({ length: B * 9 }, () => rng.int(0, 6)), shape: [3, 3] },
+    message: {
+      data: Uint8Array.from({ length: B * 16 }, (_, i) =>
+        i % 16 < 12 && rng.random() < 0.7 ? letters.charCodeAt(rng.int(0, letters.length)) : 0,
+      ),
+      shape: [16],
+    },
+  });
+
+  /** A batch of T x N random transitions, with action masks. */
+  function batch(T: number, N: number, A: number, seed: number, obsOf: Obs = flatObs): AnnotatedBatch {
     const rng = new Rng(seed);
     const B = T * N;
-    const obs = () => ({
-      pos: { data: Float32Array.from({ length: B * 3 }, () => rng.normal()), shape: [3] },
-      room: { data: Int32Array.from({ length: B }, () => rng.int(0, 4)), shape: [] as number[] },
-    });
+    const obs = () => obsOf(rng, B);
     const actions = Int32Array.from({ length: B }, () => rng.int(0, A));
     const masks = Uint8Array.from({ length: B * A }, (_, i) =>
       i % A === actions[Math.floor(i / A)] ? 1 : rng.int(0, 2),
@@ -103,30 +118,64 @@ describe('direct kernels (the wasm backend without the engine)', () => {
     } as unknown as AnnotatedBatch;
   }
 
-  it('PPO learns the same weights and statistics with direct kernels as on the tape (masks, split heads)', () => {
-    const observationSpace = new Dict({ pos: new Box(-10, 10, [3], 'float32'), room: new Discrete(4) });
-    const actionSpace = new Discrete(3);
+  const flatSpace = new Dict({ pos: new Box(-10, 10, [3], 'float32'), room: new Discrete(4) });
+  const dungeonSpace = new Dict({
+    blstats: new Box(0, 100, [4], 'int32'),
+    glyphs_crop: new Box(0, 5, [3, 3], 'int16'),
+    message: new Box(0, 255, [16], 'uint8'),
+  });
+  const dungeonNet = { glyph: { embedDim: 4, channels: [], features: 8 }, message: { buckets: 32, features: 8 } };
+
+  /** Train a fresh PPO agent on `batches` with the given params; its weights, statistics and an act's extras. */
+  function train(space: Dict, textKeys: string[], obsOf: Obs, given: Record<string, unknown>, batches: number) {
+    const hp = resolveParams('agent', { valueHeads: 'split', ...given }, PPO_PARAMS);
+    const ctx = {
+      observationSpace: space,
+      actionSpace: new Discrete(3),
+      numEnvs: 4,
+      seed: 7,
+      totalSteps: 4096,
+      textKeys,
+    };
+    const agent = new PpoAgent(hp, ctx);
+    const direct = (agent as unknown as { direct?: object }).direct !== undefined;
+    const stats = Array.from({ length: batches }, (_, i) => agent.learn(batch(16, 4, 3, i + 1, obsOf)));
+    const acted = agent.act(batch(1, 4, 3, 99, obsOf).obs, 4);
+    const weights = (agent as unknown as { store: ParamStore }).store.snapshot().map((e) => bits(e.data));
+    agent.dispose();
+    return { direct, stats, weights, logProb: bits(acted.extras!.logProb!), value: bits(acted.extras!.value!) };
+  }
+
+  it('PPO on flat observations: the direct kernels (auto) learn the weights of the tape bit for bit', () => {
     for (const clipVloss of [true, false]) {
-      const run = (direct: boolean) => {
-        const prev = process.env.RXGYM_DIRECT_KERNELS;
-        process.env.RXGYM_DIRECT_KERNELS = direct ? '1' : '0';
-        const hp = resolveParams('agent', { valueHeads: 'split', clipVloss, numMinibatches: 2, updateEpochs: 2 }, PPO_PARAMS);
-        const agent = new PpoAgent(hp, { observationSpace, actionSpace, numEnvs: 4, seed: 7, totalSteps: 4096 });
-        if (prev === undefined) delete process.env.RXGYM_DIRECT_KERNELS;
-        else process.env.RXGYM_DIRECT_KERNELS = prev;
-        expect((agent as unknown as { direct?: object }).direct !== undefined).toBe(direct);
-        const stats = [agent.learn(batch(16, 4, 3, 1)), agent.learn(batch(16, 4, 3, 2))];
-        const acted = agent.act(batch(1, 4, 3, 3).obs, 4);
-        const weights = (agent as unknown as { store: ParamStore }).store.snapshot().map((e) => bits(e.data));
-        agent.dispose();
-        return { stats, weights, acted };
-      };
-      const tape = run(false);
-      const direct = run(true);
+      const given = { clipVloss, numMinibatches: 2, updateEpochs: 2 };
+      const tape = train(flatSpace, [], flatObs, { ...given, kernels: 'tape' }, 2);
+      const auto = train(flatSpace, [], flatObs, given, 2);
+      expect([tape.direct, auto.direct]).toEqual([false, true]);
+      const { direct: _a, ...t } = tape;
+      const { direct: _b, ...d } = auto;
+      expect(d, `clipVloss ${clipVloss}`).toEqual(t);
+    }
+  });
+
+  it('PPO with glyph-embedding and message layers: auto keeps the tape; direct agrees on the first update', () => {
+    const textKeys = ['message'];
+    expect(train(dungeonSpace, textKeys, dungeonObs, { network: dungeonNet }, 0).direct).toBe(false);
+    // One update (one minibatch step): the same gradient bit for bit. Over later updates the tape's gradient drifts
+    // from the direct one (and from a fresh recomputation of its own matmuls), so only the first is compared.
+    for (const clipVloss of [true, false]) {
+      const given = { clipVloss, numMinibatches: 1, updateEpochs: 1, network: dungeonNet };
+      const tape = train(dungeonSpace, textKeys, dungeonObs, { ...given, kernels: 'tape' }, 1);
+      const direct = train(dungeonSpace, textKeys, dungeonObs, { ...given, kernels: 'direct' }, 1);
+      expect([tape.direct, direct.direct]).toEqual([false, true]);
       expect(direct.weights, `clipVloss ${clipVloss}`).toEqual(tape.weights);
       expect(direct.stats).toEqual(tape.stats);
-      expect(bits(direct.acted.extras!.logProb!)).toBe(bits(tape.acted.extras!.logProb!));
-      expect(bits(direct.acted.extras!.value!)).toBe(bits(tape.acted.extras!.value!));
+      expect(direct.logProb).toBe(tape.logProb);
     }
+  });
+
+  it("kernels: 'direct' where it cannot run is an error naming the fix", () => {
+    const conv = { network: { glyph: { embedDim: 4, channels: [4], features: 8 } }, kernels: 'direct' };
+    expect(() => train(dungeonSpace, ['message'], dungeonObs, conv, 0)).toThrow(/kernels: 'auto'/);
   });
 });
