@@ -6,7 +6,11 @@ import { Rng, type RngState } from '../src/core/rng.js';
 import { writeFileAtomic } from '../src/tensor/io.js';
 
 /** The identity an agent checks before loading saved weights: its type and the spaces it was built for. */
-export interface AgentIdentity { type: string; observationSpace: unknown; actionSpace: unknown }
+export interface AgentIdentity {
+  type: string;
+  observationSpace: unknown;
+  actionSpace: unknown;
+}
 
 /** Identity of an agent built for these spaces. */
 export function identity(type: string, obs: Space<unknown>, act: Space<unknown>): AgentIdentity {
@@ -16,11 +20,18 @@ export function identity(type: string, obs: Space<unknown>, act: Space<unknown>)
 /** Throw a clear error unless saved metadata matches this agent. */
 export function checkIdentity(dir: string, saved: Record<string, unknown>, mine: AgentIdentity): void {
   if (saved.type !== mine.type) {
-    throw new RxgymError(`the checkpoint in ${dir} holds a "${String(saved.type)}" agent, this run uses "${mine.type}"; point --resume/--load at a ${mine.type} checkpoint or start a new run directory`);
+    throw new RxgymError(
+      `the checkpoint in ${dir} holds a "${String(saved.type)}" agent, this run uses "${mine.type}"; point ` +
+        `--resume/--load at a ${mine.type} checkpoint or start a new run directory`,
+    );
   }
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (!same(saved.observationSpace, mine.observationSpace) || !same(saved.actionSpace, mine.actionSpace)) {
-    throw new RxgymError(`the checkpoint in ${dir} was trained on another env (observation/action spaces differ: saved ${JSON.stringify(saved.observationSpace)} / ${JSON.stringify(saved.actionSpace)}); use a checkpoint of this env`);
+    throw new RxgymError(
+      `the checkpoint in ${dir} was trained on another env (observation/action spaces differ: saved ` +
+        `${JSON.stringify(saved.observationSpace)} / ${JSON.stringify(saved.actionSpace)}); use a checkpoint of this ` +
+        `env`,
+    );
   }
 }
 

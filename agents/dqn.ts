@@ -17,23 +17,48 @@ import { ReplayBuffer, type ReplaySample } from './replay.js';
 
 /** DQN's hyper-parameters (CleanRL's dqn.py defaults for CartPole). */
 export const DQN_PARAMS = defineParams({
-  numSteps: { kind: 'number', integer: true, positive: true, default: 10, doc: 'steps per env per rollout batch (the policy is fixed within one)' },
+  numSteps: {
+    kind: 'number',
+    integer: true,
+    positive: true,
+    default: 10,
+    doc: 'steps per env per rollout batch (the policy is fixed within one)',
+  },
   lr: { kind: 'number', positive: true, default: 2.5e-4, doc: 'Adam learning rate' },
   bufferSize: { kind: 'number', integer: true, positive: true, default: 10_000, doc: 'replay capacity' },
   gamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount' },
   tau: { kind: 'number', min: 0, max: 1, default: 1, doc: 'target update rate (1: hard copy)' },
-  targetNetworkFrequency: { kind: 'number', integer: true, positive: true, default: 500, doc: 'env steps between target updates' },
+  targetNetworkFrequency: {
+    kind: 'number',
+    integer: true,
+    positive: true,
+    default: 500,
+    doc: 'env steps between target updates',
+  },
   batchSize: { kind: 'number', integer: true, positive: true, default: 128, doc: 'minibatch size' },
   startE: { kind: 'number', min: 0, max: 1, default: 1, doc: 'initial epsilon' },
   endE: { kind: 'number', min: 0, max: 1, default: 0.05, doc: 'final epsilon' },
-  explorationFraction: { kind: 'number', min: 0, max: 1, default: 0.5, doc: 'fraction of the budget over which epsilon decays' },
+  explorationFraction: {
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    doc: 'fraction of the budget over which epsilon decays',
+  },
   learningStarts: { kind: 'number', integer: true, min: 0, default: 10_000, doc: 'env steps before learning starts' },
   trainFrequency: { kind: 'number', integer: true, positive: true, default: 10, doc: 'env steps per gradient step' },
-  double: { kind: 'boolean', default: true, doc: 'double DQN: the online net picks the next action, the target net values it' },
+  double: {
+    kind: 'boolean',
+    default: true,
+    doc: 'double DQN: the online net picks the next action, the target net values it',
+  },
   nStep: { kind: 'number', integer: true, positive: true, default: 1, doc: 'n-step returns' },
   maxGradNorm: { kind: 'number', min: 0, default: 0, doc: 'global gradient-norm clip (0: off)' },
   network: {
-    kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [120, 84], activation: 'relu' }, doc: 'network config',
+    kind: 'object',
+    fields: NETWORK_PARAMS,
+    default: { hidden: [120, 84], activation: 'relu' },
+    doc: 'network config',
   },
 });
 
@@ -45,7 +70,12 @@ class QNet {
   readonly encoder: ObsEncoder;
   readonly head: Mlp;
   constructor(
-    name: string, space: Space<unknown>, n: number, cfg: NetworkConfig, rng: Rng, textKeys: readonly string[],
+    name: string,
+    space: Space<unknown>,
+    n: number,
+    cfg: NetworkConfig,
+    rng: Rng,
+    textKeys: readonly string[],
     tokenKeys?: readonly string[],
   ) {
     this.store = new ParamStore(name);
@@ -57,7 +87,11 @@ class QNet {
   }
 }
 
-interface Pending { obs: ObsBatch; action: number; reward: number }
+interface Pending {
+  obs: ObsBatch;
+  action: number;
+  reward: number;
+}
 
 /** Deep Q-learning: replay, target network, double DQN, linear epsilon schedule, optional n-step returns. */
 export class DqnAgent implements Agent {
@@ -77,17 +111,27 @@ export class DqnAgent implements Agent {
   private bufferDir: string | undefined;
   private readonly id;
 
-  constructor(private readonly hp: DqnHp, private readonly ctx: AgentContext) {
+  constructor(
+    private readonly hp: DqnHp,
+    private readonly ctx: AgentContext,
+  ) {
     this.rng = new Rng(ctx.seed);
     const initRng = this.rng.fork();
-    const cfg = resolveNetworkConfig(hp.network, { ...resolveNetworkConfig(undefined), hidden: [120, 84], activation: 'relu' });
+    const cfg = resolveNetworkConfig(hp.network, {
+      ...resolveNetworkConfig(undefined),
+      hidden: [120, 84],
+      activation: 'relu',
+    });
     const act = ctx.actionSpace as Discrete;
     this.n = act.n;
     this.actionStart = act.start;
     this.online = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
     this.target = new QNet('dqn', ctx.observationSpace, this.n, cfg, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
     this.online.store.copyTo(this.target.store);
-    this.adam = new Adam(this.online.store.list(), { lr: hp.lr, ...(hp.maxGradNorm > 0 ? { maxGradNorm: hp.maxGradNorm } : {}) });
+    this.adam = new Adam(this.online.store.list(), {
+      lr: hp.lr,
+      ...(hp.maxGradNorm > 0 ? { maxGradNorm: hp.maxGradNorm } : {}),
+    });
     this.pending = Array.from({ length: ctx.numEnvs }, () => []);
     this.id = identity('dqn', ctx.observationSpace, ctx.actionSpace);
   }
@@ -109,13 +153,20 @@ export class DqnAgent implements Agent {
     for (let r = 0; r < count; r++) {
       if (eps > 0 && this.rng.random() < eps) {
         let a = this.rng.int(0, this.n);
-        if (mask) { const allowed = []; for (let j = 0; j < this.n; j++) if (mask[r * this.n + j]) allowed.push(j); if (allowed.length) a = allowed[this.rng.int(0, allowed.length)]!; }
+        if (mask) {
+          const allowed = [];
+          for (let j = 0; j < this.n; j++) if (mask[r * this.n + j]) allowed.push(j);
+          if (allowed.length) a = allowed[this.rng.int(0, allowed.length)]!;
+        }
         actions[r] = a;
       } else {
         let best = -Infinity;
         for (let j = 0; j < this.n; j++) {
           if (mask && !mask[r * this.n + j]) continue;
-          if (data[r * this.n + j]! > best) { best = data[r * this.n + j]!; actions[r] = j; }
+          if (data[r * this.n + j]! > best) {
+            best = data[r * this.n + j]!;
+            actions[r] = j;
+          }
         }
       }
     }
@@ -136,7 +187,17 @@ export class DqnAgent implements Agent {
     const r = batch.total;
     if (this.hp.nStep === 1) {
       for (let k = 0; k < B; k++) {
-        buf.add({ obs: batch.obs, obsRow: k, nextObs: batch.nextObs, nextRow: k, action: batch.actions, actionOffset: k, reward: r[k]!, done: batch.terminations[k]!, discount: g });
+        buf.add({
+          obs: batch.obs,
+          obsRow: k,
+          nextObs: batch.nextObs,
+          nextRow: k,
+          action: batch.actions,
+          actionOffset: k,
+          reward: r[k]!,
+          done: batch.terminations[k]!,
+          discount: g,
+        });
       }
       return;
     }
@@ -150,7 +211,17 @@ export class DqnAgent implements Agent {
       while (q.length > 0 && (q.length >= this.hp.nStep || ended)) {
         let ret = 0;
         for (let j = q.length - 1; j >= 0; j--) ret = q[j]!.reward + g * ret;
-        buf.add({ obs: q[0]!.obs, obsRow: 0, nextObs: next, nextRow: 0, action: [q[0]!.action], actionOffset: 0, reward: ret, done: batch.terminations[k]!, discount: g ** q.length });
+        buf.add({
+          obs: q[0]!.obs,
+          obsRow: 0,
+          nextObs: next,
+          nextRow: 0,
+          action: [q[0]!.action],
+          actionOffset: 0,
+          reward: ret,
+          done: batch.terminations[k]!,
+          discount: g ** q.length,
+        });
         q.shift();
       }
     }
@@ -166,7 +237,8 @@ export class DqnAgent implements Agent {
     let qMean = 0;
     let done = 0;
     const from = Math.max(before, hp.learningStarts);
-    const steps = after > hp.learningStarts ? Math.floor(after / hp.trainFrequency) - Math.floor(from / hp.trainFrequency) : 0;
+    const steps =
+      after > hp.learningStarts ? Math.floor(after / hp.trainFrequency) - Math.floor(from / hp.trainFrequency) : 0;
     for (let s = 0; s < steps; s++) {
       const r = this.update();
       loss += r.loss;
@@ -174,10 +246,18 @@ export class DqnAgent implements Agent {
       done++;
       this.updates++;
     }
-    if (after > hp.learningStarts && Math.floor(after / hp.targetNetworkFrequency) > Math.floor(from / hp.targetNetworkFrequency)) {
+    if (
+      after > hp.learningStarts &&
+      Math.floor(after / hp.targetNetworkFrequency) > Math.floor(from / hp.targetNetworkFrequency)
+    ) {
       this.online.store.copyTo(this.target.store, hp.tau);
     }
-    return { ...(done > 0 ? { loss: loss / done, qMean: qMean / done } : {}), epsilon: this.epsilon(), updates: this.updates, bufferSize: this.buffer?.size ?? 0 };
+    return {
+      ...(done > 0 ? { loss: loss / done, qMean: qMean / done } : {}),
+      epsilon: this.epsilon(),
+      updates: this.updates,
+      bufferSize: this.buffer?.size ?? 0,
+    };
   }
 
   private update(): { loss: number; aux: Float32Array } {
@@ -219,7 +299,13 @@ export class DqnAgent implements Agent {
     saveWeights(dir, 'dqn-optim', opt.entries, { t: opt.t });
     this.buffer?.save(dir, 'dqn-replay');
     // n-step queues need no saving: checkpoints fall on episode cuts, where the queues are flushed.
-    saveAgentState(dir, 'dqn', { rng: this.rng.getState(), actSteps: this.actSteps, learnSteps: this.learnSteps, updates: this.updates, hasBuffer: this.buffer !== undefined });
+    saveAgentState(dir, 'dqn', {
+      rng: this.rng.getState(),
+      actSteps: this.actSteps,
+      learnSteps: this.learnSteps,
+      updates: this.updates,
+      hasBuffer: this.buffer !== undefined,
+    });
   }
 
   loadWeights(dir: string): void {
@@ -254,6 +340,9 @@ export const dqnDefinition = defineAgent({
   description: 'DQN with replay, target network, double DQN, epsilon schedule, n-step returns',
   params: DQN_PARAMS,
   rolloutSteps: (hp) => hp.numSteps,
-  unsupported: (_o: Space<unknown>, a: Space<unknown>) => (a instanceof Discrete ? undefined : `dqn needs a Discrete action space, got ${a.constructor.name}; use ppo or sac for continuous actions`),
+  unsupported: (_o: Space<unknown>, a: Space<unknown>) =>
+    a instanceof Discrete
+      ? undefined
+      : `dqn needs a Discrete action space, got ${a.constructor.name}; use ppo or sac for continuous actions`,
   create: (hp, ctx) => new DqnAgent(hp, ctx),
 });

@@ -5,7 +5,10 @@ export interface GaeInput {
   rewards: Float32Array;
   /** V(obs) at each transition, as recorded when acting. */
   values: Float32Array;
-  /** V(nextObs) where the rollout cannot supply it: rows of the last step, and truncated transitions (their final observation). */
+  /**
+   * V(nextObs) where the rollout cannot supply it: rows of the last step, and truncated transitions (their final
+   * observation).
+   */
   bootValues: Float32Array;
   terminations: Uint8Array;
   truncations: Uint8Array;
@@ -20,7 +23,18 @@ export interface GaeInput {
  * final observation; both cut the advantage chain. Returns advantages and value targets (advantage + value).
  */
 export function gae(inp: GaeInput): { advantages: Float32Array; returns: Float32Array } {
-  const { numSteps: T, numEnvs: N, rewards, values, bootValues, terminations, truncations, gamma, lambda, episodic } = inp;
+  const {
+    numSteps: T,
+    numEnvs: N,
+    rewards,
+    values,
+    bootValues,
+    terminations,
+    truncations,
+    gamma,
+    lambda,
+    episodic,
+  } = inp;
   const adv = new Float32Array(T * N);
   const ret = new Float32Array(T * N);
   for (let i = 0; i < N; i++) {
@@ -51,7 +65,13 @@ export function gae(inp: GaeInput): { advantages: Float32Array; returns: Float32
 }
 
 /** Which rows need V(nextObs): the last step's rows, plus truncated rows of an episodic group. */
-export function bootRows(numSteps: number, numEnvs: number, truncations: Uint8Array, terminations: Uint8Array, anyEpisodic: boolean): number[] {
+export function bootRows(
+  numSteps: number,
+  numEnvs: number,
+  truncations: Uint8Array,
+  terminations: Uint8Array,
+  anyEpisodic: boolean,
+): number[] {
   const rows: number[] = [];
   const T = numSteps;
   const N = numEnvs;

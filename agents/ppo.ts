@@ -38,18 +38,34 @@ export const PPO_PARAMS = defineParams({
   maxGradNorm: { kind: 'number', positive: true, default: 0.5, doc: 'global gradient-norm clip' },
   targetKl: { kind: 'number', min: 0, default: 0, doc: 'stop the epochs when approx KL exceeds this (0: off)' },
   adamEps: { kind: 'number', positive: true, default: 1e-5, doc: 'Adam epsilon' },
-  actionBound: { kind: 'enum', values: ['clip', 'tanh'], default: 'clip', doc: 'continuous actions: clip samples to the Box, or squash with tanh' },
+  actionBound: {
+    kind: 'enum',
+    values: ['clip', 'tanh'],
+    default: 'clip',
+    doc: 'continuous actions: clip samples to the Box, or squash with tanh',
+  },
   logStdInit: { kind: 'number', default: 0, doc: 'initial state-independent log-std (continuous)' },
-  valueHeads: { kind: 'enum', values: ['single', 'split'], default: 'single', doc: "'split': separate extrinsic/intrinsic value heads (RND)" },
+  valueHeads: {
+    kind: 'enum',
+    values: ['single', 'split'],
+    default: 'single',
+    doc: "'split': separate extrinsic/intrinsic value heads (RND)",
+  },
   intGamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount of the intrinsic head (split)' },
   extCoef: { kind: 'number', min: 0, default: 1, doc: 'extrinsic advantage weight (split)' },
   intCoef: { kind: 'number', min: 0, default: 1, doc: 'intrinsic advantage weight (split)' },
   network: {
-    kind: 'object', fields: NETWORK_PARAMS, default: {}, doc: 'network config: hidden, activation, glyph, message, token',
+    kind: 'object',
+    fields: NETWORK_PARAMS,
+    default: {},
+    doc: 'network config: hidden, activation, glyph, message, token',
   },
   kernels: {
-    kind: 'enum', values: ['auto', 'direct', 'tape'], default: 'auto',
-    doc: "wasm kernels called directly (src/tensor/wasm-direct.ts) or tfjs's tape: 'auto' direct where the weights are " +
+    kind: 'enum',
+    values: ['auto', 'direct', 'tape'],
+    default: 'auto',
+    doc:
+      "wasm kernels called directly (src/tensor/wasm-direct.ts) or tfjs's tape: 'auto' direct where the weights are " +
       "the tape's bit for bit (discrete actions, flat observations); 'direct' also for glyph-embedding and message " +
       "layers (faster; the weights drift from the tape's after the first update)",
   },
@@ -84,7 +100,10 @@ export class PpoAgent implements Agent {
   private readonly direct: PpoDirect | undefined;
   private readonly grads: Float32Array;
 
-  constructor(private readonly hp: PpoHp, private readonly ctx: AgentContext) {
+  constructor(
+    private readonly hp: PpoHp,
+    private readonly ctx: AgentContext,
+  ) {
     this.rng = new Rng(ctx.seed);
     const initRng = this.rng.fork();
     const net = resolveNetworkConfig(hp.network);
@@ -92,12 +111,33 @@ export class PpoAgent implements Agent {
     this.discrete = act instanceof Discrete;
     this.nActions = act instanceof Discrete ? act.n : (act as Box).size;
     this.actionStart = act instanceof Discrete ? act.start : 0;
-    if (act instanceof Box) { this.low = act.low; this.high = act.high; }
+    if (act instanceof Box) {
+      this.low = act.low;
+      this.high = act.high;
+    }
     this.taskHeads = hp.valueHeads === 'split' ? 2 : 1;
     this.heads = this.taskHeads + (ctx.constraints?.length ?? 0);
     this.encoder = new ObsEncoder(ctx.observationSpace, net, this.store, initRng, ctx.textKeys ?? [], ctx.tokenKeys);
-    this.actor = new Mlp(this.store, 'actor', this.encoder.featureDim, net.hidden, this.nActions, 0.01, net.activation, initRng);
-    this.critic = new Mlp(this.store, 'critic', this.encoder.featureDim, net.hidden, this.heads, 1, net.activation, initRng);
+    this.actor = new Mlp(
+      this.store,
+      'actor',
+      this.encoder.featureDim,
+      net.hidden,
+      this.nActions,
+      0.01,
+      net.activation,
+      initRng,
+    );
+    this.critic = new Mlp(
+      this.store,
+      'critic',
+      this.encoder.featureDim,
+      net.hidden,
+      this.heads,
+      1,
+      net.activation,
+      initRng,
+    );
     if (!this.discrete) {
       this.logStd = this.store.add('logStd', [this.nActions], new Float32Array(this.nActions).fill(hp.logStdInit));
       this.logStdCache = new Float32Array(this.nActions).fill(hp.logStdInit);
@@ -171,7 +211,8 @@ export class PpoAgent implements Agent {
         actions[r * A + d] = a;
         const lo = this.low![d]!;
         const hi = this.high![d]!;
-        envActions[r * A + d] = this.hp.actionBound === 'tanh' ? lo + ((Math.tanh(a) + 1) / 2) * (hi - lo) : Math.min(hi, Math.max(lo, a));
+        envActions[r * A + d] =
+          this.hp.actionBound === 'tanh' ? lo + ((Math.tanh(a) + 1) / 2) * (hi - lo) : Math.min(hi, Math.max(lo, a));
       }
       logProb[r] = gaussianLogProb(actions, r * A, data, r * stride, ls, A);
     }
@@ -184,7 +225,8 @@ export class PpoAgent implements Agent {
     const data = this.forward(sub, rows.length);
     const stride = this.nActions + this.heads;
     const out = new Float32Array(rows.length * this.heads);
-    for (let r = 0; r < rows.length; r++) for (let h = 0; h < this.heads; h++) out[r * this.heads + h] = data[r * stride + this.nActions + h]!;
+    for (let r = 0; r < rows.length; r++)
+      for (let h = 0; h < this.heads; h++) out[r * this.heads + h] = data[r * stride + this.nActions + h]!;
     return out;
   }
 
@@ -196,14 +238,24 @@ export class PpoAgent implements Agent {
     const H = this.heads;
     const oldLogp = batch.extras?.logProb;
     const oldV = batch.extras?.value;
-    if (!oldLogp || !oldV) throw new Error('ppo.learn: the batch lacks logProb/value extras; collect it with this agent as the policy');
+    if (!oldLogp || !oldV)
+      throw new Error('ppo.learn: the batch lacks logProb/value extras; collect it with this agent as the policy');
 
     // Advantages: one GAE per value head; truncated episodes bootstrap from V(final observation).
-    const groups = this.taskHeads === 2
-      ? [{ r: batch.groups.extrinsic, gamma: hp.gamma, episodic: batch.episodic.extrinsic, coef: hp.extCoef },
-         { r: batch.groups.intrinsic, gamma: hp.intGamma, episodic: batch.episodic.intrinsic, coef: hp.intCoef }]
-      : [{ r: batch.total, gamma: hp.gamma, episodic: true, coef: 1 }];
-    const rows = bootRows(T, N, batch.truncations, batch.terminations, groups.some((g) => g.episodic));
+    const groups =
+      this.taskHeads === 2
+        ? [
+            { r: batch.groups.extrinsic, gamma: hp.gamma, episodic: batch.episodic.extrinsic, coef: hp.extCoef },
+            { r: batch.groups.intrinsic, gamma: hp.intGamma, episodic: batch.episodic.intrinsic, coef: hp.intCoef },
+          ]
+        : [{ r: batch.total, gamma: hp.gamma, episodic: true, coef: 1 }];
+    const rows = bootRows(
+      T,
+      N,
+      batch.truncations,
+      batch.terminations,
+      groups.some((g) => g.episodic),
+    );
     const bootSparse = this.bootValues(batch, rows);
     const advantages = new Float32Array(B);
     const returns = new Float32Array(B * H);
@@ -215,15 +267,35 @@ export class PpoAgent implements Agent {
       const values = new Float32Array(B);
       const boot = new Float32Array(B);
       for (let k = 0; k < B; k++) values[k] = oldV[k * H + h]!;
-      rows.forEach((k, j) => { boot[k] = bootSparse[j * H + h]!; });
-      const res = gae({ numSteps: T, numEnvs: N, rewards: g.r, values, bootValues: boot, terminations: batch.terminations, truncations: batch.truncations, gamma: g.gamma, lambda: hp.gaeLambda, episodic: g.episodic });
+      rows.forEach((k, j) => {
+        boot[k] = bootSparse[j * H + h]!;
+      });
+      const res = gae({
+        numSteps: T,
+        numEnvs: N,
+        rewards: g.r,
+        values,
+        bootValues: boot,
+        terminations: batch.terminations,
+        truncations: batch.truncations,
+        gamma: g.gamma,
+        lambda: hp.gaeLambda,
+        episodic: g.episodic,
+      });
       for (let k = 0; k < B; k++) {
         advantages[k]! += g.coef * res.advantages[k]!;
         returns[k * H + h] = res.returns[k]!;
       }
       if (h >= groups.length) consAdv.push(res.advantages);
     });
-    if (cons.length > 0) advantages.set(mixAdvantages(advantages, consAdv, cons.map((c) => c.multiplier)));
+    if (cons.length > 0)
+      advantages.set(
+        mixAdvantages(
+          advantages,
+          consAdv,
+          cons.map((c) => c.multiplier),
+        ),
+      );
 
     // Learning-rate annealing: linear from lr to 0 over the step budget (CleanRL's frac).
     const frac = hp.annealLr ? Math.max(0, 1 - batch.globalStep / this.ctx.totalSteps) : 1;
@@ -265,7 +337,10 @@ export class PpoAgent implements Agent {
           mbLogp[r] = oldLogp[k]!;
           mbAdv[r] = advantages[k]!;
           am += advantages[k]!;
-          for (let h = 0; h < H; h++) { mbRet[r * H + h] = returns[k * H + h]!; mbV[r * H + h] = oldV[k * H + h]!; }
+          for (let h = 0; h < H; h++) {
+            mbRet[r * H + h] = returns[k * H + h]!;
+            mbV[r * H + h] = oldV[k * H + h]!;
+          }
         }
         if (hp.normAdv) {
           am /= mbSize;
@@ -277,16 +352,32 @@ export class PpoAgent implements Agent {
         let res;
         if (direct) {
           const mb = {
-            obs: mbObs, actions: mbActs as Int32Array, mask: mbMask, oldLogp: mbLogp, adv: mbAdv, ret: mbRet, oldV: mbV,
+            obs: mbObs,
+            actions: mbActs as Int32Array,
+            mask: mbMask,
+            oldLogp: mbLogp,
+            adv: mbAdv,
+            ret: mbRet,
+            oldV: mbV,
           };
           const g = direct.gradients(mb, mbSize, hp, this.grads);
           res = { loss: g.loss, gradNorm: this.adam.stepWithGradients(this.grads), aux: g.aux };
         } else {
           const aux: tf.Scalar[] = [];
           const inputs = this.encoder.toTensors(mbObs, mbSize);
-          const acts = this.discrete ? tf.tensor1d(mbActs as Int32Array, 'int32') : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
+          const acts = this.discrete
+            ? tf.tensor1d(mbActs as Int32Array, 'int32')
+            : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
           const mask = mbMask ? tf.tensor2d(mbMask, [mbSize, A], 'bool') : undefined;
-          const t = { inputs, acts, mask, oldLogp: tf.tensor1d(mbLogp), adv: tf.tensor1d(mbAdv), ret: tf.tensor2d(mbRet, [mbSize, H]), oldV: tf.tensor2d(mbV, [mbSize, H]) };
+          const t = {
+            inputs,
+            acts,
+            mask,
+            oldLogp: tf.tensor1d(mbLogp),
+            adv: tf.tensor1d(mbAdv),
+            ret: tf.tensor2d(mbRet, [mbSize, H]),
+            oldV: tf.tensor2d(mbV, [mbSize, H]),
+          };
           try {
             res = this.adam.step(() => this.loss(t, aux), aux);
           } finally {
@@ -296,7 +387,13 @@ export class PpoAgent implements Agent {
         }
         steps++;
         // the loss's named parts, in the order `loss()` keeps them
-        const [policyLoss, valueLoss, entropy, approxKl, clipFrac] = [res.aux[0]!, res.aux[1]!, res.aux[2]!, res.aux[3]!, res.aux[4]!];
+        const [policyLoss, valueLoss, entropy, approxKl, clipFrac] = [
+          res.aux[0]!,
+          res.aux[1]!,
+          res.aux[2]!,
+          res.aux[3]!,
+          res.aux[4]!,
+        ];
         sums.loss += res.loss;
         sums.gradNorm += res.gradNorm;
         sums.policyLoss += policyLoss;
@@ -312,13 +409,32 @@ export class PpoAgent implements Agent {
     if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
     const mean = (sum: number): number => sum / Math.max(1, steps);
     return {
-      loss: mean(sums.loss), gradNorm: mean(sums.gradNorm), policyLoss: mean(sums.policyLoss),
-      valueLoss: mean(sums.valueLoss), entropy: mean(sums.entropy), approxKl: mean(sums.approxKl), clipFrac: mean(sums.clipFrac),
-      lr: this.adam.lr, epochs, explainedVariance: explainedVariance(oldV, returns, H), ...kept.stats,
+      loss: mean(sums.loss),
+      gradNorm: mean(sums.gradNorm),
+      policyLoss: mean(sums.policyLoss),
+      valueLoss: mean(sums.valueLoss),
+      entropy: mean(sums.entropy),
+      approxKl: mean(sums.approxKl),
+      clipFrac: mean(sums.clipFrac),
+      lr: this.adam.lr,
+      epochs,
+      explainedVariance: explainedVariance(oldV, returns, H),
+      ...kept.stats,
     };
   }
 
-  private loss(t: { inputs: tf.Tensor[]; acts: tf.Tensor; mask: tf.Tensor | undefined; oldLogp: tf.Tensor1D; adv: tf.Tensor1D; ret: tf.Tensor2D; oldV: tf.Tensor2D }, aux: tf.Scalar[]): tf.Scalar {
+  private loss(
+    t: {
+      inputs: tf.Tensor[];
+      acts: tf.Tensor;
+      mask: tf.Tensor | undefined;
+      oldLogp: tf.Tensor1D;
+      adv: tf.Tensor1D;
+      ret: tf.Tensor2D;
+      oldV: tf.Tensor2D;
+    },
+    aux: tf.Scalar[],
+  ): tf.Scalar {
     const hp = this.hp;
     const f = this.encoder.encode(t.inputs);
     const out = this.actor.apply(f);
@@ -341,11 +457,16 @@ export class PpoAgent implements Agent {
     const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
     const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), hp.clipCoef), 'float32')) as tf.Scalar;
     const negAdv = tf.neg(t.adv);
-    const pg: tf.Scalar = tf.mean(tf.maximum(tf.mul(negAdv, ratio), tf.mul(negAdv, tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef))));
+    const pg: tf.Scalar = tf.mean(
+      tf.maximum(tf.mul(negAdv, ratio), tf.mul(negAdv, tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef))),
+    );
     let vLoss: tf.Scalar;
     if (hp.clipVloss) {
       const vClipped = tf.add(t.oldV, tf.clipByValue(tf.sub(newV, t.oldV), -hp.clipCoef, hp.clipCoef));
-      vLoss = tf.mul(tf.mean(tf.maximum(tf.square(tf.sub(newV, t.ret)), tf.square(tf.sub(vClipped, t.ret)))), 0.5 * this.heads);
+      vLoss = tf.mul(
+        tf.mean(tf.maximum(tf.square(tf.sub(newV, t.ret)), tf.square(tf.sub(vClipped, t.ret)))),
+        0.5 * this.heads,
+      );
     } else {
       vLoss = tf.mul(tf.mean(tf.square(tf.sub(newV, t.ret))), 0.5 * this.heads);
     }
@@ -386,8 +507,12 @@ function explainedVariance(values: Float32Array, returns: Float32Array, H: numbe
   const n = values.length / H;
   let my = 0;
   let md = 0;
-  for (let k = 0; k < n; k++) { my += returns[k * H]!; md += returns[k * H]! - values[k * H]!; }
-  my /= n; md /= n;
+  for (let k = 0; k < n; k++) {
+    my += returns[k * H]!;
+    md += returns[k * H]! - values[k * H]!;
+  }
+  my /= n;
+  md /= n;
   let vy = 0;
   let vd = 0;
   for (let k = 0; k < n; k++) {

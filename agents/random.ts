@@ -67,6 +67,9 @@ export const randomDefinition = defineAgent({
     numSteps: { kind: 'number', integer: true, positive: true, default: 128, doc: 'steps per env per rollout' },
   },
   rolloutSteps: (hp) => hp.numSteps,
-  unsupported: (_o: Space<unknown>, a: Space<unknown>) => (a instanceof Discrete || a instanceof Box || a instanceof MultiDiscrete ? undefined : `random handles Discrete, Box and MultiDiscrete actions, not ${a.constructor.name}`),
+  unsupported: (_o: Space<unknown>, a: Space<unknown>) =>
+    a instanceof Discrete || a instanceof Box || a instanceof MultiDiscrete
+      ? undefined
+      : `random handles Discrete, Box and MultiDiscrete actions, not ${a.constructor.name}`,
   create: (_hp, ctx) => new RandomAgent(ctx),
 });

@@ -10,9 +10,12 @@ type Ctor = new (n: number) => TypedArray;
 
 /** One transition handed to the buffer: rows of observation batches plus scalars. */
 export interface ReplayItem {
-  obs: ObsBatch; obsRow: number;
-  nextObs: ObsBatch; nextRow: number;
-  action: ArrayLike<number>; actionOffset: number;
+  obs: ObsBatch;
+  obsRow: number;
+  nextObs: ObsBatch;
+  nextRow: number;
+  action: ArrayLike<number>;
+  actionOffset: number;
   reward: number;
   /** 1 when the (n-step) transition ends in a terminal state: no bootstrap. */
   done: number;
@@ -21,7 +24,14 @@ export interface ReplayItem {
 }
 
 /** A sampled minibatch (arrays reused between samples). */
-export interface ReplaySample { obs: ObsBatch; nextObs: ObsBatch; actions: Float32Array | Int32Array; rewards: Float32Array; dones: Float32Array; discounts: Float32Array }
+export interface ReplaySample {
+  obs: ObsBatch;
+  nextObs: ObsBatch;
+  actions: Float32Array | Int32Array;
+  rewards: Float32Array;
+  dones: Float32Array;
+  discounts: Float32Array;
+}
 
 /** A ring buffer of transitions in typed arrays, observations kept in their own dtypes. */
 export class ReplayBuffer {
@@ -35,7 +45,12 @@ export class ReplayBuffer {
   readonly discounts: Float32Array;
   private readonly dims: Record<string, number> = {};
 
-  constructor(readonly capacity: number, template: ObsBatch, readonly actionDim: number, readonly discrete: boolean) {
+  constructor(
+    readonly capacity: number,
+    template: ObsBatch,
+    readonly actionDim: number,
+    readonly discrete: boolean,
+  ) {
     for (const [k, a] of Object.entries(template)) {
       const dim = a.shape.reduce((x, y) => x * y, 1);
       this.dims[k] = dim;
@@ -69,15 +84,21 @@ export class ReplayBuffer {
   /** `n` uniformly drawn transitions (with replacement, as CleanRL/SB3). */
   sample(rng: Rng, n: number, out?: ReplaySample): ReplaySample {
     const s: ReplaySample = out ?? {
-      obs: {}, nextObs: {},
+      obs: {},
+      nextObs: {},
       actions: this.discrete ? new Int32Array(n) : new Float32Array(n * this.actionDim),
-      rewards: new Float32Array(n), dones: new Float32Array(n), discounts: new Float32Array(n),
+      rewards: new Float32Array(n),
+      dones: new Float32Array(n),
+      discounts: new Float32Array(n),
     };
     const ad = this.discrete ? 1 : this.actionDim;
     for (const k of Object.keys(this.dims)) {
       const C = this.obs[k]!.data.constructor as Ctor;
       const d = this.dims[k]!;
-      if (!s.obs[k]) { s.obs[k] = { data: new C(n * d), shape: this.obs[k]!.shape }; s.nextObs[k] = { data: new C(n * d), shape: this.obs[k]!.shape }; }
+      if (!s.obs[k]) {
+        s.obs[k] = { data: new C(n * d), shape: this.obs[k]!.shape };
+        s.nextObs[k] = { data: new C(n * d), shape: this.obs[k]!.shape };
+      }
     }
     for (let r = 0; r < n; r++) {
       const i = rng.int(0, this.size);
@@ -96,8 +117,15 @@ export class ReplayBuffer {
 
   private arrays(): [string, TypedArray][] {
     const out: [string, TypedArray][] = [];
-    for (const k of Object.keys(this.dims)) { out.push([`obs.${k}`, this.obs[k]!.data], [`nextObs.${k}`, this.nextObs[k]!.data]); }
-    out.push(['actions', this.actions], ['rewards', this.rewards], ['dones', this.dones], ['discounts', this.discounts]);
+    for (const k of Object.keys(this.dims)) {
+      out.push([`obs.${k}`, this.obs[k]!.data], [`nextObs.${k}`, this.nextObs[k]!.data]);
+    }
+    out.push(
+      ['actions', this.actions],
+      ['rewards', this.rewards],
+      ['dones', this.dones],
+      ['discounts', this.discounts],
+    );
     return out;
   }
 
@@ -105,24 +133,38 @@ export class ReplayBuffer {
   save(dir: string, name: string): void {
     const arrays = this.arrays();
     let total = 0;
-    const manifest = arrays.map(([key, a]) => { const e = { key, offset: total, bytes: a.byteLength }; total += a.byteLength; return e; });
+    const manifest = arrays.map(([key, a]) => {
+      const e = { key, offset: total, bytes: a.byteLength };
+      total += a.byteLength;
+      return e;
+    });
     const bin = new Uint8Array(total);
     arrays.forEach(([, a], j) => bin.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), manifest[j]!.offset));
     writeFileAtomic(join(dir, `${name}.bin`), bin);
-    writeFileAtomic(join(dir, `${name}.json`), JSON.stringify({ capacity: this.capacity, size: this.size, pos: this.pos, arrays: manifest }));
+    writeFileAtomic(
+      join(dir, `${name}.json`),
+      JSON.stringify({ capacity: this.capacity, size: this.size, pos: this.pos, arrays: manifest }),
+    );
   }
 
   /** Read what `save` wrote. */
   load(dir: string, name: string): void {
     const p = join(dir, `${name}.json`);
     if (!existsSync(p)) throw new RxgymError(`${p} is missing: the checkpoint is incomplete or from another agent`);
-    const meta = JSON.parse(readFileSync(p, 'utf8')) as { capacity: number; size: number; pos: number; arrays: { key: string; offset: number; bytes: number }[] };
-    if (meta.capacity !== this.capacity) throw new RxgymError(`replay buffer in ${dir} has capacity ${meta.capacity}, this agent ${this.capacity}`);
+    const meta = JSON.parse(readFileSync(p, 'utf8')) as {
+      capacity: number;
+      size: number;
+      pos: number;
+      arrays: { key: string; offset: number; bytes: number }[];
+    };
+    if (meta.capacity !== this.capacity)
+      throw new RxgymError(`replay buffer in ${dir} has capacity ${meta.capacity}, this agent ${this.capacity}`);
     const bin = readFileSync(join(dir, `${name}.bin`));
     const mine = new Map(this.arrays());
     for (const e of meta.arrays) {
       const a = mine.get(e.key);
-      if (!a || a.byteLength !== e.bytes) throw new RxgymError(`replay buffer in ${dir} does not match this env (array ${e.key})`);
+      if (!a || a.byteLength !== e.bytes)
+        throw new RxgymError(`replay buffer in ${dir} does not match this env (array ${e.key})`);
       new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(bin.subarray(e.offset, e.offset + e.bytes));
     }
     this.size = meta.size;

@@ -21,16 +21,37 @@ export const SAC_PARAMS = defineParams({
   gamma: { kind: 'number', min: 0, max: 1, default: 0.99, doc: 'discount' },
   tau: { kind: 'number', min: 0, max: 1, default: 0.005, doc: 'target smoothing coefficient' },
   batchSize: { kind: 'number', integer: true, positive: true, default: 256, doc: 'minibatch size' },
-  learningStarts: { kind: 'number', integer: true, min: 0, default: 5000, doc: 'env steps of uniform random actions before learning' },
+  learningStarts: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    default: 5000,
+    doc: 'env steps of uniform random actions before learning',
+  },
   policyLr: { kind: 'number', positive: true, default: 3e-4, doc: 'actor learning rate' },
   qLr: { kind: 'number', positive: true, default: 1e-3, doc: 'critic learning rate' },
-  policyFrequency: { kind: 'number', integer: true, positive: true, default: 2, doc: 'critic updates per round of (this many) actor updates (TD3-style delay)' },
-  targetNetworkFrequency: { kind: 'number', integer: true, positive: true, default: 1, doc: 'critic updates between target updates' },
+  policyFrequency: {
+    kind: 'number',
+    integer: true,
+    positive: true,
+    default: 2,
+    doc: 'critic updates per round of (this many) actor updates (TD3-style delay)',
+  },
+  targetNetworkFrequency: {
+    kind: 'number',
+    integer: true,
+    positive: true,
+    default: 1,
+    doc: 'critic updates between target updates',
+  },
   alpha: { kind: 'number', min: 0, default: 0.2, doc: 'entropy coefficient (initial value when autotune)' },
   autotune: { kind: 'boolean', default: true, doc: 'automatic entropy tuning towards -|A| entropy' },
   updatesPerStep: { kind: 'number', positive: true, default: 1, doc: 'critic updates per env step' },
   network: {
-    kind: 'object', fields: NETWORK_PARAMS, default: { hidden: [256, 256], activation: 'relu' }, doc: 'network config',
+    kind: 'object',
+    fields: NETWORK_PARAMS,
+    default: { hidden: [256, 256], activation: 'relu' },
+    doc: 'network config',
   },
 });
 
@@ -45,7 +66,14 @@ class QNet {
   readonly store: ParamStore;
   readonly encoder: ObsEncoder;
   readonly head: Mlp;
-  constructor(name: string, space: Space<unknown>, actDim: number, cfg: NetworkConfig, rng: Rng, textKeys: readonly string[]) {
+  constructor(
+    name: string,
+    space: Space<unknown>,
+    actDim: number,
+    cfg: NetworkConfig,
+    rng: Rng,
+    textKeys: readonly string[],
+  ) {
     this.store = new ParamStore(name);
     this.encoder = new ObsEncoder(space, cfg, this.store, rng, textKeys);
     this.head = new Mlp(this.store, 'q', this.encoder.featureDim + actDim, cfg.hidden, 1, 1, cfg.activation, rng);
@@ -55,7 +83,10 @@ class QNet {
   }
 }
 
-/** Soft actor-critic for Box actions: twin Q with target smoothing, tanh-squashed Gaussian policy, automatic entropy tuning. */
+/**
+ * Soft actor-critic for Box actions: twin Q with target smoothing, tanh-squashed Gaussian policy, automatic entropy
+ * tuning.
+ */
 export class SacAgent implements Agent {
   readonly type = 'sac';
   private rng: Rng;
@@ -86,10 +117,17 @@ export class SacAgent implements Agent {
   private qUpdates = 0;
   private readonly id;
 
-  constructor(private readonly hp: SacHp, private readonly ctx: AgentContext) {
+  constructor(
+    private readonly hp: SacHp,
+    private readonly ctx: AgentContext,
+  ) {
     this.rng = new Rng(ctx.seed);
     const initRng = this.rng.fork();
-    const cfg = resolveNetworkConfig(hp.network, { ...resolveNetworkConfig(undefined), hidden: [256, 256], activation: 'relu' });
+    const cfg = resolveNetworkConfig(hp.network, {
+      ...resolveNetworkConfig(undefined),
+      hidden: [256, 256],
+      activation: 'relu',
+    });
     const box = ctx.actionSpace as Box;
     this.dim = box.size;
     this.low = box.low;
@@ -97,7 +135,16 @@ export class SacAgent implements Agent {
     this.scale = Float32Array.from(box.high, (h, i) => (h - box.low[i]!) / 2);
     this.bias = Float32Array.from(box.high, (h, i) => (h + box.low[i]!) / 2);
     this.actorEnc = new ObsEncoder(ctx.observationSpace, cfg, this.actorStore, initRng, ctx.textKeys ?? []);
-    this.actor = new Mlp(this.actorStore, 'pi', this.actorEnc.featureDim, cfg.hidden, 2 * this.dim, 1, cfg.activation, initRng);
+    this.actor = new Mlp(
+      this.actorStore,
+      'pi',
+      this.actorEnc.featureDim,
+      cfg.hidden,
+      2 * this.dim,
+      1,
+      cfg.activation,
+      initRng,
+    );
     this.q1 = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
     this.q2 = new QNet('sac-q2', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
     this.q1t = new QNet('sac-q1', ctx.observationSpace, this.dim, cfg, initRng, ctx.textKeys ?? []);
@@ -115,11 +162,16 @@ export class SacAgent implements Agent {
   private dist(inputs: tf.Tensor[]): { mean: tf.Tensor2D; logStd: tf.Tensor2D } {
     const out = this.actor.apply(this.actorEnc.encode(inputs));
     const [mean, raw] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const logStd = tf.add(LOG_STD_MIN, tf.mul(0.5 * (LOG_STD_MAX - LOG_STD_MIN), tf.add(tf.tanh(raw), 1))) as tf.Tensor2D;
+    const logStd = tf.add(
+      LOG_STD_MIN,
+      tf.mul(0.5 * (LOG_STD_MAX - LOG_STD_MIN), tf.add(tf.tanh(raw), 1)),
+    ) as tf.Tensor2D;
     return { mean, logStd };
   }
 
-  /** Reparameterised sample with noise `eps`: the env-scaled action and its log-probability (tanh correction included). */
+  /**
+   * Reparameterised sample with noise `eps`: the env-scaled action and its log-probability (tanh correction included).
+   */
   private sampleAction(inputs: tf.Tensor[], eps: tf.Tensor2D): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
     const { mean, logStd } = this.dist(inputs);
     const x = tf.add(mean, tf.mul(tf.exp(logStd), eps));
@@ -140,7 +192,8 @@ export class SacAgent implements Agent {
   act(obs: ObsBatch, count: number, opts: ActOptions = {}): PolicyOutput {
     const actions = new Float32Array(count * this.dim);
     if (!opts.deterministic && this.actSteps < this.hp.learningStarts) {
-      for (let r = 0; r < count; r++) for (let d = 0; d < this.dim; d++) actions[r * this.dim + d] = this.rng.uniform(this.low[d]!, this.high[d]!);
+      for (let r = 0; r < count; r++)
+        for (let d = 0; d < this.dim; d++) actions[r * this.dim + d] = this.rng.uniform(this.low[d]!, this.high[d]!);
     } else {
       const t = tf.tidy(() => {
         const inputs = this.actorEnc.toTensors(obs, count);
@@ -165,25 +218,43 @@ export class SacAgent implements Agent {
     }
     for (let k = 0; k < B; k++) {
       // Truncated transitions keep bootstrapping (done = 0); only terminations cut the return.
-      this.buffer.add({ obs: batch.obs, obsRow: k, nextObs: batch.nextObs, nextRow: k, action: batch.actions, actionOffset: k * this.dim, reward: batch.total[k]!, done: batch.terminations[k]!, discount: this.hp.gamma });
+      this.buffer.add({
+        obs: batch.obs,
+        obsRow: k,
+        nextObs: batch.nextObs,
+        nextRow: k,
+        action: batch.actions,
+        actionOffset: k * this.dim,
+        reward: batch.total[k]!,
+        done: batch.terminations[k]!,
+        discount: this.hp.gamma,
+      });
     }
     const before = this.learnSteps;
     this.learnSteps += B;
     const hp = this.hp;
     const from = Math.max(before, hp.learningStarts);
-    const n = this.learnSteps > hp.learningStarts ? Math.floor(this.learnSteps * hp.updatesPerStep) - Math.floor(from * hp.updatesPerStep) : 0;
+    const n =
+      this.learnSteps > hp.learningStarts
+        ? Math.floor(this.learnSteps * hp.updatesPerStep) - Math.floor(from * hp.updatesPerStep)
+        : 0;
     const sums = { qLoss: 0, actorLoss: 0, alphaLoss: 0, qValue: 0, entropy: 0 };
     let qn = 0;
     let an = 0;
     for (let u = 0; u < n; u++) {
       const s = (this.sample = this.buffer.sample(this.rng, hp.batchSize, this.sample));
       const q = this.updateCritic(s);
-      sums.qLoss += q.loss; sums.qValue += q.aux[0]!; qn++;
+      sums.qLoss += q.loss;
+      sums.qValue += q.aux[0]!;
+      qn++;
       this.qUpdates++;
       if (this.qUpdates % hp.policyFrequency === 0) {
         for (let j = 0; j < hp.policyFrequency; j++) {
           const a = this.updateActor(s);
-          sums.actorLoss += a.actorLoss; sums.alphaLoss += a.alphaLoss; sums.entropy += -a.logProb; an++;
+          sums.actorLoss += a.actorLoss;
+          sums.alphaLoss += a.alphaLoss;
+          sums.entropy += -a.logProb;
+          an++;
         }
       }
       if (this.qUpdates % hp.targetNetworkFrequency === 0) {
@@ -192,8 +263,15 @@ export class SacAgent implements Agent {
       }
     }
     const out: TrainStats = { alpha: Math.exp(this.logAlpha), qUpdates: this.qUpdates, bufferSize: this.buffer.size };
-    if (qn > 0) { out.qLoss = sums.qLoss / qn; out.qValue = sums.qValue / qn; }
-    if (an > 0) { out.actorLoss = sums.actorLoss / an; out.alphaLoss = sums.alphaLoss / an; out.entropy = sums.entropy / an; }
+    if (qn > 0) {
+      out.qLoss = sums.qLoss / qn;
+      out.qValue = sums.qValue / qn;
+    }
+    if (an > 0) {
+      out.actorLoss = sums.actorLoss / an;
+      out.alphaLoss = sums.alphaLoss / an;
+      out.entropy = sums.entropy / an;
+    }
     return out;
   }
 
@@ -206,7 +284,10 @@ export class SacAgent implements Agent {
       const { action, logProb } = this.sampleAction(nextInputs, this.noise(B));
       const minQ = tf.minimum(this.q1t.q(nextInputs, action), this.q2t.q(nextInputs, action));
       const soft = tf.sub(minQ, tf.mul(logProb, alpha));
-      return tf.add(tf.tensor1d(s.rewards), tf.mul(tf.mul(tf.tensor1d(s.discounts), tf.sub(1, tf.tensor1d(s.dones))), soft));
+      return tf.add(
+        tf.tensor1d(s.rewards),
+        tf.mul(tf.mul(tf.tensor1d(s.discounts), tf.sub(1, tf.tensor1d(s.dones))), soft),
+      );
     });
     const acts = tf.tensor2d(s.actions as Float32Array, [B, this.dim]);
     const aux: tf.Scalar[] = [];
@@ -264,8 +345,15 @@ export class SacAgent implements Agent {
     saveWeights(dir, 'sac-optim', [...a.entries, ...q.entries], { actorT: a.t, qT: q.t });
     this.buffer?.save(dir, 'sac-replay');
     saveAgentState(dir, 'sac', {
-      rng: this.rng.getState(), actSteps: this.actSteps, learnSteps: this.learnSteps, qUpdates: this.qUpdates, hasBuffer: this.buffer !== undefined,
-      logAlpha: this.logAlpha, alphaM: this.alphaM, alphaV: this.alphaV, alphaT: this.alphaT,
+      rng: this.rng.getState(),
+      actSteps: this.actSteps,
+      learnSteps: this.learnSteps,
+      qUpdates: this.qUpdates,
+      hasBuffer: this.buffer !== undefined,
+      logAlpha: this.logAlpha,
+      alphaM: this.alphaM,
+      alphaV: this.alphaV,
+      alphaT: this.alphaT,
     });
   }
 
@@ -289,8 +377,13 @@ export class SacAgent implements Agent {
     const st = loadAgentState(dir, 'sac');
     this.rng = st.rng;
     const n = (k: string): number => st.state[k] as number;
-    this.actSteps = n('actSteps'); this.learnSteps = n('learnSteps'); this.qUpdates = n('qUpdates');
-    this.logAlpha = n('logAlpha'); this.alphaM = n('alphaM'); this.alphaV = n('alphaV'); this.alphaT = n('alphaT');
+    this.actSteps = n('actSteps');
+    this.learnSteps = n('learnSteps');
+    this.qUpdates = n('qUpdates');
+    this.logAlpha = n('logAlpha');
+    this.alphaM = n('alphaM');
+    this.alphaV = n('alphaV');
+    this.alphaT = n('alphaT');
     this.bufferDir = st.state.hasBuffer ? dir : undefined;
   }
 
@@ -307,7 +400,9 @@ export const sacDefinition = defineAgent({
   rolloutSteps: (hp) => hp.numSteps,
   unsupported(_o: Space<unknown>, a: Space<unknown>) {
     if (a instanceof Box && (a.dtype === 'float32' || a.dtype === 'float64')) {
-      for (let i = 0; i < a.size; i++) if (!Number.isFinite(a.low[i]!) || !Number.isFinite(a.high[i]!)) return 'sac needs a bounded Box action space (finite low/high); wrap the env with ClipAction/RescaleAction';
+      for (let i = 0; i < a.size; i++)
+        if (!Number.isFinite(a.low[i]!) || !Number.isFinite(a.high[i]!))
+          return 'sac needs a bounded Box action space (finite low/high); wrap the env with ClipAction/RescaleAction';
       return undefined;
     }
     return `sac needs a continuous (Box) action space, got ${a.constructor.name}; use ppo or dqn for discrete actions`;

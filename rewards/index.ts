@@ -7,13 +7,18 @@ import { registerProcess } from './process/index.js';
 
 export { buildRewardStack, summarizeComponents, type RewardStack } from './stack.js';
 export {
-  RewardConfigError, RewardRegistry, type RewardComponentConfig, type RewardContext,
+  RewardConfigError,
+  RewardRegistry,
+  type RewardComponentConfig,
+  type RewardContext,
 } from '../src/core/reward.js';
 
 /** Registers the extrinsic source. */
 function registerExtrinsic(sources: RewardRegistry): void {
   sources.register('extrinsic', (cfg) => new ExtrinsicSource(typeof cfg.name === 'string' ? cfg.name : 'extrinsic'), {
-    options: [], allowNegativeWeight: true, description: "the env's own reward",
+    options: [],
+    allowNegativeWeight: true,
+    description: "the env's own reward",
   });
 }
 

@@ -37,11 +37,16 @@ export class RmsNormalizer implements RewardNormalizer {
   private readonly ret: Float64Array;
   private readonly rms = new RunningMeanStd(1);
   private buf = new Float64Array(0);
-  constructor(numEnvs: number, private readonly gamma: number, private readonly episodic: boolean) {
+  constructor(
+    numEnvs: number,
+    private readonly gamma: number,
+    private readonly episodic: boolean,
+  ) {
     this.ret = new Float64Array(numEnvs);
   }
   apply(raw: Float32Array, b: TransitionBatch, out: Float32Array): Float32Array {
-    const n = b.numEnvs, T = b.numSteps;
+    const n = b.numEnvs,
+      T = b.numSteps;
     if (this.buf.length < raw.length) this.buf = new Float64Array(raw.length);
     for (let t = 0; t < T; t++) {
       for (let i = 0; i < n; i++) {
@@ -97,7 +102,12 @@ export class MinMaxNormalizer implements RewardNormalizer {
 }
 
 /** The normaliser for `mode`; `gamma` is the discount of the rms return (0.99 as RND). */
-export function makeNormalizer(mode: NormalizeMode, numEnvs: number, episodic: boolean, gamma = 0.99): RewardNormalizer {
+export function makeNormalizer(
+  mode: NormalizeMode,
+  numEnvs: number,
+  episodic: boolean,
+  gamma = 0.99,
+): RewardNormalizer {
   if (mode === 'rms') return new RmsNormalizer(numEnvs, gamma, episodic);
   if (mode === 'minmax') return new MinMaxNormalizer();
   return new IdentityNormalizer();

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { merge, Subject, type Observable } from 'rxjs';
 import { RxgymError } from '../src/core/env.js';
-import type { AnnotatedBatch, BatchAnnotator, PartStats, RewardComponentValues, TransitionBatch } from '../src/stream/batch.js';
+import type {
+  AnnotatedBatch,
+  BatchAnnotator,
+  PartStats,
+  RewardComponentValues,
+  TransitionBatch,
+} from '../src/stream/batch.js';
 import { makeNormalizer, type RewardNormalizer } from './normalize.js';
 import { loadStateFile, saveStateFile } from '../src/tensor/state-file.js';
 import { closestName, defineParams, pickParams, resolveParams } from '../src/core/params.js';
@@ -13,8 +19,13 @@ import { BatchStepTransform, parseTransform } from './process/step-transform.js'
 import { LagrangeMultiplier, parseConstraint, type RangedSource } from './process/constraints.js';
 import { EpisodeFilter, parseFilter } from './process/filter.js';
 import {
-  RewardConfigError, type NormalizeMode, type RewardComponentConfig, type RewardContext, type RewardEvent,
-  type RewardRegistry, type RewardSource,
+  RewardConfigError,
+  type NormalizeMode,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardEvent,
+  type RewardRegistry,
+  type RewardSource,
 } from '../src/core/reward.js';
 
 export type { RewardComponentConfig, RewardContext } from '../src/core/reward.js';
@@ -42,7 +53,10 @@ export interface RewardStack extends BatchAnnotator {
 }
 
 /** A source whose learned state goes into checkpoints (count, rnd, noveld, e3b, oni implement it). */
-export interface CheckpointableSource { saveState(): unknown; loadState(state: unknown): void }
+export interface CheckpointableSource {
+  saveState(): unknown;
+  loadState(state: unknown): void;
+}
 
 function checkpointable(s: RewardSource): s is RewardSource & CheckpointableSource {
   const c = s as unknown as Partial<CheckpointableSource>;
@@ -50,18 +64,26 @@ function checkpointable(s: RewardSource): s is RewardSource & CheckpointableSour
 }
 
 /** Per-component summary of an annotated batch, the shape of the `rewards` RunEvent. */
-export type ComponentSummary = Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>;
+export type ComponentSummary = Record<
+  string,
+  { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }
+>;
 
 /** The stack's keys of a component (beside `source`); a source's registry defaults override these defaults. */
 const STACK_PARAMS = defineParams({
   name: { kind: 'string', nonEmpty: true, optional: true, doc: 'component name (default: the source name)' },
   weight: { kind: 'number', default: 1, doc: 'weight in the total (negative only for sources that allow it)' },
   normalize: {
-    kind: 'enum', values: ['none', 'rms', 'minmax'] satisfies NormalizeMode[], default: 'none', doc: 'normalisation',
+    kind: 'enum',
+    values: ['none', 'rms', 'minmax'] satisfies NormalizeMode[],
+    default: 'none',
+    doc: 'normalisation',
   },
   clip: { kind: 'number', positive: true, optional: true, doc: 'values are clipped to [-clip, clip]' },
   decay: {
-    kind: 'object', optional: true, doc: 'weight decay beta * (1 - kappa)^step',
+    kind: 'object',
+    optional: true,
+    doc: 'weight decay beta * (1 - kappa)^step',
     fields: {
       beta: { kind: 'number', min: 0, required: true, doc: 'initial scale' },
       kappa: { kind: 'number', min: 0, below: 1, required: true, doc: 'decay rate per env step' },
@@ -99,15 +121,30 @@ export function checkUrl(url: unknown, path: string): void {
     try {
       const u = new URL(url);
       ok = u.protocol === 'http:' || u.protocol === 'https:';
-    } catch { ok = false; }
+    } catch {
+      ok = false;
+    }
   }
-  if (!ok) throw new RewardConfigError(path, `${JSON.stringify(url)} is not an http(s) URL; use e.g. "http://127.0.0.1:8000/v1"`);
+  if (!ok)
+    throw new RewardConfigError(
+      path,
+      `${JSON.stringify(url)} is not an http(s) URL; use e.g. "http://127.0.0.1:8000/v1"`,
+    );
 }
 
-function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<string>, sources: RewardRegistry): Component {
+function buildComponent(
+  raw: unknown,
+  i: number,
+  ctx: RewardContext,
+  taken: Set<string>,
+  sources: RewardRegistry,
+): Component {
   const at = `rewards[${i}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new RewardConfigError(at, `expected an object like { source: "count", weight: 0.1 }, got ${JSON.stringify(raw)}`);
+    throw new RewardConfigError(
+      at,
+      `expected an object like { source: "count", weight: 0.1 }, got ${JSON.stringify(raw)}`,
+    );
   }
   const cfg = raw as RewardComponentConfig;
   if (typeof cfg.source !== 'string') {
@@ -116,24 +153,47 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
   const entry = sources.entry(cfg.source);
   if (!entry) {
     const hint = closestName(cfg.source, sources.names());
-    throw new RewardConfigError(`${at}.source`, `unknown reward source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${sources.names().join(', ')})`);
+    throw new RewardConfigError(
+      `${at}.source`,
+      `unknown reward source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (known: ` +
+        `${sources.names().join(', ')})`,
+    );
   }
   const info = entry.info;
   if (info.options) {
     for (const key of Object.keys(cfg)) {
       if (STACK_KEYS.includes(key) || info.options.includes(key)) continue;
       const hint = closestName(key, [...STACK_KEYS, ...info.options]);
-      throw new RewardConfigError(`${at}.${key}`, `unknown option for source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (options: ${[...STACK_KEYS, ...info.options].join(', ')})`);
+      throw new RewardConfigError(
+        `${at}.${key}`,
+        `unknown option for source "${cfg.source}"${hint ? `; did you mean "${hint}"?` : ''} (options: ` +
+          `${[...STACK_KEYS, ...info.options].join(', ')})`,
+      );
     }
   }
   const d = info.defaults ?? {};
   const full: RewardComponentConfig = { ...d, ...cfg };
-  const { weight, normalize, clip, decay, episodic, gamma, name = cfg.source, group: groupCfg } =
-    resolveParams(at, pickParams(full, STACK_PARAMS), STACK_PARAMS, REWARD_WORDING);
+  const {
+    weight,
+    normalize,
+    clip,
+    decay,
+    episodic,
+    gamma,
+    name = cfg.source,
+    group: groupCfg,
+  } = resolveParams(at, pickParams(full, STACK_PARAMS), STACK_PARAMS, REWARD_WORDING);
   if (weight < 0 && !info.allowNegativeWeight) {
-    throw new RewardConfigError(`${at}.weight`, `negative weight ${weight} is not allowed for source "${cfg.source}"; use a weight >= 0 (0 disables it)`);
+    throw new RewardConfigError(
+      `${at}.weight`,
+      `negative weight ${weight} is not allowed for source "${cfg.source}"; use a weight >= 0 (0 disables it)`,
+    );
   }
-  if (taken.has(name)) throw new RewardConfigError(`${at}.name`, `duplicate component name "${name}"; give one of them a distinct \`name:\``);
+  if (taken.has(name))
+    throw new RewardConfigError(
+      `${at}.name`,
+      `duplicate component name "${name}"; give one of them a distinct \`name:\``,
+    );
   taken.add(name);
 
   let source: RewardSource;
@@ -160,14 +220,27 @@ function buildComponent(raw: unknown, i: number, ctx: RewardContext, taken: Set<
     throw e;
   }
   return {
-    name, source, weight, episodic, group,
+    name,
+    source,
+    weight,
+    episodic,
+    group,
     normalizer: makeNormalizer(normalize, ctx.numEnvs, episodic, gamma),
-    clip, decay, ...(transform ? { transform } : {}), ...(constraint ? { constraint } : {}), ...(filter ? { filter } : {}),
+    clip,
+    decay,
+    ...(transform ? { transform } : {}),
+    ...(constraint ? { constraint } : {}),
+    ...(filter ? { filter } : {}),
   };
 }
 
 /** A component's entry in stack.json: its normaliser, and the learned state of its source, transform, constraint. */
-interface SavedComponent { normalizer: unknown; source?: unknown; transform?: unknown; constraint?: unknown }
+interface SavedComponent {
+  normalizer: unknown;
+  source?: unknown;
+  transform?: unknown;
+  constraint?: unknown;
+}
 
 /** The one frame request of the sources that read frames (they must agree: the rollout renders one size). */
 function framesOf(comps: Component[]): FrameRequest | undefined {
@@ -175,7 +248,10 @@ function framesOf(comps: Component[]): FrameRequest | undefined {
   const key = (r: FrameRequest): string => `${r.width}x${r.height} camera ${r.camera ?? 'default'}`;
   const other = reqs.find((r) => key(r.req) !== key(reqs[0]!.req));
   if (other) {
-    throw new RxgymError(`reward sources "${reqs[0]!.name}" and "${other.name}" ask for different frames (${key(reqs[0]!.req)} vs ${key(other.req)}); give them the same width, height and camera`);
+    throw new RxgymError(
+      `reward sources "${reqs[0]!.name}" and "${other.name}" ask for different frames (${key(reqs[0]!.req)} vs ` +
+        `${key(other.req)}); give them the same width, height and camera`,
+    );
   }
   return reqs[0]?.req;
 }
@@ -215,10 +291,17 @@ class Stack implements RewardStack {
     for (const c of this.comps) {
       let raw = c.source.compute(batch);
       if (raw.length !== n) {
-        throw new RxgymError(`reward source "${c.name}" returned ${raw.length} values for a batch of ${n} transitions; a source must return one value per transition`);
+        throw new RxgymError(
+          `reward source "${c.name}" returned ${raw.length} values for a batch of ${n} transitions; a source must ` +
+            `return one value per transition`,
+        );
       }
       let bad = 0;
-      for (let k = 0; k < n; k++) if (!Number.isFinite(raw[k]!)) { raw[k] = 0; bad++; }
+      for (let k = 0; k < n; k++)
+        if (!Number.isFinite(raw[k]!)) {
+          raw[k] = 0;
+          bad++;
+        }
       if (bad > 0) this.emit(c.name, 'error', { message: `${bad} non-finite values replaced by 0`, count: bad });
       if (c.transform) raw = c.transform.apply(raw, batch);
       if (c.constraint) {
@@ -242,7 +325,11 @@ class Stack implements RewardStack {
       if (sourceParts) for (const [part, st] of Object.entries(sourceParts)) parts[`${c.name}/${part}`] = st;
     }
     const out: AnnotatedBatch = {
-      ...batch, components, total, groups, episodic: { ...this.episodicGroups },
+      ...batch,
+      components,
+      total,
+      groups,
+      episodic: { ...this.episodicGroups },
       ...(Object.keys(parts).length > 0 ? { parts } : {}),
       ...(constraints.length > 0 ? { constraints } : {}),
     };
@@ -260,7 +347,8 @@ class Stack implements RewardStack {
     const components: Record<string, SavedComponent> = {};
     for (const c of this.comps) {
       components[c.name] = {
-        normalizer: c.normalizer.state(), ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}),
+        normalizer: c.normalizer.state(),
+        ...(checkpointable(c.source) ? { source: c.source.saveState() } : {}),
         ...(c.transform ? { transform: c.transform.state() } : {}),
         ...(c.constraint ? { constraint: c.constraint.state() } : {}),
       };
@@ -270,11 +358,15 @@ class Stack implements RewardStack {
 
   load(dir: string): void {
     const path = join(dir, 'stack.json');
-    if (!existsSync(path)) throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
+    if (!existsSync(path))
+      throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
     const saved = loadStateFile(dir, 'stack') as { components: Record<string, SavedComponent> };
     const names = Object.keys(saved.components).sort().join(', ');
     if (names !== [...this.componentNames].sort().join(', ')) {
-      throw new RxgymError(`reward stack checkpoint ${path} holds components [${names}] but the scenario has [${this.componentNames.join(', ')}]; resume with the same rewards: list`);
+      throw new RxgymError(
+        `reward stack checkpoint ${path} holds components [${names}] but the scenario has ` +
+          `[${this.componentNames.join(', ')}]; resume with the same rewards: list`,
+      );
     }
     for (const c of this.comps) {
       const s = saved.components[c.name]!;
@@ -300,10 +392,16 @@ export function summarizeComponents(batch: AnnotatedBatch): ComponentSummary {
   const out: ComponentSummary = {};
   for (const [name, v] of Object.entries(batch.components)) {
     const n = v.raw.length || 1;
-    let s = 0, s2 = 0, ss = 0, min = Infinity, max = -Infinity;
+    let s = 0,
+      s2 = 0,
+      ss = 0,
+      min = Infinity,
+      max = -Infinity;
     for (let k = 0; k < v.raw.length; k++) {
       const r = v.raw[k]!;
-      s += r; s2 += r * r; ss += v.scaled[k]!;
+      s += r;
+      s2 += r * r;
+      ss += v.scaled[k]!;
       if (r < min) min = r;
       if (r > max) max = r;
     }
@@ -317,10 +415,19 @@ export function summarizeComponents(batch: AnnotatedBatch): ComponentSummary {
  * Build the reward stack of a scenario's `rewards:` list (undefined: extrinsic only, weight 1).
  * Every config error is thrown here, before training, naming its key path (`rewards[1].weight`).
  */
-export function buildRewardStack(configs: RewardComponentConfig[] | undefined, ctx: RewardContext, sources: RewardRegistry): RewardStack {
+export function buildRewardStack(
+  configs: RewardComponentConfig[] | undefined,
+  ctx: RewardContext,
+  sources: RewardRegistry,
+): RewardStack {
   const list: unknown = configs ?? [{ source: 'extrinsic', weight: 1 }];
-  if (!Array.isArray(list)) throw new RewardConfigError('rewards', `must be a list of components like [{ source: extrinsic, weight: 1 }], got ${JSON.stringify(list)}`);
-  if (list.length === 0) throw new RewardConfigError('rewards', 'is empty; omit it for extrinsic-only or list at least one component');
+  if (!Array.isArray(list))
+    throw new RewardConfigError(
+      'rewards',
+      `must be a list of components like [{ source: extrinsic, weight: 1 }], got ${JSON.stringify(list)}`,
+    );
+  if (list.length === 0)
+    throw new RewardConfigError('rewards', 'is empty; omit it for extrinsic-only or list at least one component');
   if (ctx.llm?.baseUrl !== undefined) checkUrl(ctx.llm.baseUrl, 'llm.baseUrl');
   const taken = new Set<string>();
   const comps: Component[] = [];
@@ -328,8 +435,11 @@ export function buildRewardStack(configs: RewardComponentConfig[] | undefined, c
     list.forEach((c, i) => comps.push(buildComponent(c, i, ctx, taken, sources)));
     const filters = comps.flatMap((c, i) => (c.filter ? [i] : []));
     if (filters.length > 1) {
-      throw new RewardConfigError(`rewards[${filters[1]}].filter`, `only one component can filter the batch ` +
-        `(rewards[${filters[0]}] already does); keep the filter on the reward model that ranks the episodes`);
+      throw new RewardConfigError(
+        `rewards[${filters[1]}].filter`,
+        `only one component can filter the batch ` +
+          `(rewards[${filters[0]}] already does); keep the filter on the reward model that ranks the episodes`,
+      );
     }
   } catch (e) {
     for (const c of comps) c.source.dispose?.();

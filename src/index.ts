@@ -15,7 +15,14 @@ export { PassiveEnvChecker } from './core/checker/passive.js';
 export { setPassiveChecker } from './core/registry.js';
 export { setWarningHandler, type WarningHandler } from './core/warn.js';
 export { RunningMeanStd } from './core/running-stats.js';
-export type { TransitionBatch, AnnotatedBatch, ObsBatch, ObsArray, BatchAnnotator, RewardComponentValues } from './stream/batch.js';
+export type {
+  TransitionBatch,
+  AnnotatedBatch,
+  ObsBatch,
+  ObsArray,
+  BatchAnnotator,
+  RewardComponentValues,
+} from './stream/batch.js';
 export type { RunEvent, RunEventOf, TrainStats } from './stream/events.js';
 export { rollout, Rollout, type RolloutOptions, type CollectRequest } from './stream/rollout.js';
 export { annotate, learn, logTo, type EventWriter, type LearnedBatch } from './stream/operators.js';
@@ -30,11 +37,24 @@ export { builtinRegistry } from './train/builtins.js';
 export { EnvRegistry, envRegistry, createRegistry, type Registry } from './core/registry.js';
 export { AgentRegistry, defineAgent, type Agent, type AgentContext, type AgentDefinition } from './core/agent.js';
 export {
-  defineParams, resolveParams, ScenarioError, type ParamSchema, type ParamSpec, type ParamsOf, type ParamWording,
+  defineParams,
+  resolveParams,
+  ScenarioError,
+  type ParamSchema,
+  type ParamSpec,
+  type ParamsOf,
+  type ParamWording,
 } from './core/params.js';
 export {
-  RewardRegistry, RewardConfigError, type RewardSource, type RewardEvent, type RewardKind, type RewardContext,
-  type RewardComponentConfig, type RewardSourceFactory, type RewardSourceInfo,
+  RewardRegistry,
+  RewardConfigError,
+  type RewardSource,
+  type RewardEvent,
+  type RewardKind,
+  type RewardContext,
+  type RewardComponentConfig,
+  type RewardSourceFactory,
+  type RewardSourceInfo,
 } from './core/reward.js';
 export type { EnvCapabilities, ExplorationCell } from './core/capabilities.js';
 export { writeFileAtomic } from './core/atomic.js';

@@ -1,4 +1,12 @@
-import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type {
+  DescribedEnv,
+  Env,
+  RenderMode,
+  ResetOptions,
+  ResetResult,
+  RgbFrame,
+  StepResult,
+} from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
@@ -10,8 +18,17 @@ import { fillCircle, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 
 const ID = 'Acrobot-v1';
-const DT = 0.2, L1 = 1, M1 = 1, M2 = 1, LC1 = 0.5, LC2 = 0.5, I1 = 1, I2 = 1, G = 9.8;
-const MAX_VEL_1 = 4 * Math.PI, MAX_VEL_2 = 9 * Math.PI;
+const DT = 0.2,
+  L1 = 1,
+  M1 = 1,
+  M2 = 1,
+  LC1 = 0.5,
+  LC2 = 0.5,
+  I1 = 1,
+  I2 = 1,
+  G = 9.8;
+const MAX_VEL_1 = 4 * Math.PI,
+  MAX_VEL_2 = 9 * Math.PI;
 const TORQUES = [-1, 0, 1] as const;
 
 /** Kwargs of Acrobot-v1. */
@@ -24,7 +41,12 @@ const PARAMS = defineParams({ renderMode: RENDER_MODE });
  * Float32Array the env overwrites on the next step/reset, and `step` returns one result object it reuses.
  */
 export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array, number> {
-  readonly observationSpace = new Box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2], [6], 'float32') as Space<Float32Array>;
+  readonly observationSpace = new Box(
+    [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2],
+    [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2],
+    [6],
+    'float32',
+  ) as Space<Float32Array>;
   readonly actionSpace = new Discrete(3);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 15 };
   readonly renderMode?: RenderMode;
@@ -58,9 +80,12 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   step(action: number): StepResult<Float32Array> {
     if (this.closed) throw closedError(ID);
     if (action !== 0 && action !== 1 && action !== 2) {
-      throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(3); use 0 (torque -1), 1 (0) or 2 (+1)`);
+      throw new RxgymError(
+        `${ID}: action ${String(action)} is outside the action space Discrete(3); use 0 (torque -1), 1 (0) or 2 (+1)`,
+      );
     }
-    if (this.rng === undefined) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    if (this.rng === undefined)
+      throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
     this.rk4(TORQUES[action]);
     const s = this.s;
     s[0] = wrap(s[0]!, -Math.PI, Math.PI);
@@ -86,11 +111,16 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
       return `theta1=${s[0]!.toFixed(3)} theta2=${s[1]!.toFixed(3)} tip height=${tip.toFixed(3)} (goal > 1)`;
     }
     if (this.renderMode === 'rgb_array') {
-      const S = 500, bound = L1 + 1 + 0.2, scale = S / (bound * 2), c = S / 2;
+      const S = 500,
+        bound = L1 + 1 + 0.2,
+        scale = S / (bound * 2),
+        c = S / 2;
       const f = newFrame(S, S, [255, 255, 255]);
       thickLine(f, 0, c - 1 * scale, S, c - 1 * scale, 1, [0, 0, 0]);
-      const x1 = c + Math.sin(s[0]!) * scale, y1 = c + Math.cos(s[0]!) * scale;
-      const x2 = x1 + Math.sin(s[0]! + s[1]!) * scale, y2 = y1 + Math.cos(s[0]! + s[1]!) * scale;
+      const x1 = c + Math.sin(s[0]!) * scale,
+        y1 = c + Math.cos(s[0]!) * scale;
+      const x2 = x1 + Math.sin(s[0]! + s[1]!) * scale,
+        y2 = y1 + Math.cos(s[0]! + s[1]!) * scale;
       thickLine(f, c, c, x1, y1, 0.2 * scale, [0, 204, 204]);
       thickLine(f, x1, y1, x2, y2, 0.2 * scale, [0, 204, 204]);
       fillCircle(f, c, c, 0.1 * scale, [204, 204, 0]);
@@ -103,7 +133,13 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   /** The physical state as plain JSON, for reward code. */
   state(): AcrobotState {
     const s = this.s;
-    return { theta1: s[0]!, theta2: s[1]!, angularVelocity1: s[2]!, angularVelocity2: s[3]!, tipHeight: -Math.cos(s[0]!) - Math.cos(s[0]! + s[1]!) };
+    return {
+      theta1: s[0]!,
+      theta2: s[1]!,
+      angularVelocity1: s[2]!,
+      angularVelocity2: s[3]!,
+      tipHeight: -Math.cos(s[0]!) - Math.cos(s[0]! + s[1]!),
+    };
   }
 
   /** A .d.ts-style description of `state()` for prompts. */
@@ -125,13 +161,21 @@ interface State {
   }
 
   private writeObs(): void {
-    const s = this.s, o = this.obs;
-    o[0] = Math.cos(s[0]!); o[1] = Math.sin(s[0]!); o[2] = Math.cos(s[1]!); o[3] = Math.sin(s[1]!); o[4] = s[2]!; o[5] = s[3]!;
+    const s = this.s,
+      o = this.obs;
+    o[0] = Math.cos(s[0]!);
+    o[1] = Math.sin(s[0]!);
+    o[2] = Math.cos(s[1]!);
+    o[3] = Math.sin(s[1]!);
+    o[4] = s[2]!;
+    o[5] = s[3]!;
   }
 
   /** One classic RK4 step of length DT with the torque held constant. */
   private rk4(a: number): void {
-    const s = this.s, t = this.tmp, h = DT / 2;
+    const s = this.s,
+      t = this.tmp,
+      h = DT / 2;
     dsdt(s, a, this.k1);
     for (let i = 0; i < 4; i++) t[i] = s[i]! + h * this.k1[i]!;
     dsdt(t, a, this.k2);
@@ -139,20 +183,32 @@ interface State {
     dsdt(t, a, this.k3);
     for (let i = 0; i < 4; i++) t[i] = s[i]! + DT * this.k3[i]!;
     dsdt(t, a, this.k4);
-    for (let i = 0; i < 4; i++) s[i] = s[i]! + (DT / 6) * (this.k1[i]! + 2 * this.k2[i]! + 2 * this.k3[i]! + this.k4[i]!);
+    for (let i = 0; i < 4; i++)
+      s[i] = s[i]! + (DT / 6) * (this.k1[i]! + 2 * this.k2[i]! + 2 * this.k3[i]! + this.k4[i]!);
   }
 }
 
 /** The equations of motion ("book" variant) written into `out`: d/dt of (theta1, theta2, dtheta1, dtheta2). */
 function dsdt(s: Float64Array, a: number, out: Float64Array): void {
-  const th1 = s[0]!, th2 = s[1]!, dth1 = s[2]!, dth2 = s[3]!;
+  const th1 = s[0]!,
+    th2 = s[1]!,
+    dth1 = s[2]!,
+    dth2 = s[3]!;
   const d1 = M1 * LC1 ** 2 + M2 * (L1 ** 2 + LC2 ** 2 + 2 * L1 * LC2 * Math.cos(th2)) + I1 + I2;
   const d2 = M2 * (LC2 ** 2 + L1 * LC2 * Math.cos(th2)) + I2;
   const phi2 = M2 * LC2 * G * Math.cos(th1 + th2 - Math.PI / 2);
-  const phi1 = -M2 * L1 * LC2 * dth2 ** 2 * Math.sin(th2) - 2 * M2 * L1 * LC2 * dth2 * dth1 * Math.sin(th2) + (M1 * LC1 + M2 * L1) * G * Math.cos(th1 - Math.PI / 2) + phi2;
-  const ddth2 = (a + (d2 / d1) * phi1 - M2 * L1 * LC2 * dth1 ** 2 * Math.sin(th2) - phi2) / (M2 * LC2 ** 2 + I2 - d2 ** 2 / d1);
+  const phi1 =
+    -M2 * L1 * LC2 * dth2 ** 2 * Math.sin(th2) -
+    2 * M2 * L1 * LC2 * dth2 * dth1 * Math.sin(th2) +
+    (M1 * LC1 + M2 * L1) * G * Math.cos(th1 - Math.PI / 2) +
+    phi2;
+  const ddth2 =
+    (a + (d2 / d1) * phi1 - M2 * L1 * LC2 * dth1 ** 2 * Math.sin(th2) - phi2) / (M2 * LC2 ** 2 + I2 - d2 ** 2 / d1);
   const ddth1 = -(d2 * ddth2 + phi1) / d1;
-  out[0] = dth1; out[1] = dth2; out[2] = ddth1; out[3] = ddth2;
+  out[0] = dth1;
+  out[1] = dth2;
+  out[2] = ddth1;
+  out[3] = ddth2;
 }
 
 function wrap(x: number, m: number, M: number): number {
@@ -163,4 +219,10 @@ function wrap(x: number, m: number, M: number): number {
 }
 
 /** Acrobot's state for reward code. */
-export interface AcrobotState { theta1: number; theta2: number; angularVelocity1: number; angularVelocity2: number; tipHeight: number }
+export interface AcrobotState {
+  theta1: number;
+  theta2: number;
+  angularVelocity1: number;
+  angularVelocity2: number;
+  tipHeight: number;
+}

@@ -1,4 +1,12 @@
-import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type {
+  DescribedEnv,
+  Env,
+  RenderMode,
+  ResetOptions,
+  ResetResult,
+  RgbFrame,
+  StepResult,
+} from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
@@ -10,10 +18,16 @@ import { resetBounds } from './reset-bounds.js';
 import { closedError } from './closed.js';
 
 const ID = 'CartPole-v1';
-const GRAVITY = 9.8, MASSCART = 1.0, MASSPOLE = 0.1, TOTAL_MASS = MASSPOLE + MASSCART;
+const GRAVITY = 9.8,
+  MASSCART = 1.0,
+  MASSPOLE = 0.1,
+  TOTAL_MASS = MASSPOLE + MASSCART;
 const LENGTH = 0.5; // half the pole's length
-const POLEMASS_LENGTH = MASSPOLE * LENGTH, FORCE_MAG = 10.0, TAU = 0.02;
-const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360, X_THRESHOLD = 2.4;
+const POLEMASS_LENGTH = MASSPOLE * LENGTH,
+  FORCE_MAG = 10.0,
+  TAU = 0.02;
+const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360,
+  X_THRESHOLD = 2.4;
 /** Shared, frozen: CartPole has no per-step info; wrappers that add keys make their own object. */
 
 /** Kwargs of CartPole-v1. */
@@ -30,7 +44,12 @@ const PARAMS = defineParams({
  * returns one result object it reuses: read or copy its fields before the next call.
  */
 export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Array, number> {
-  readonly observationSpace: Space<Float32Array> = new Box([X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity].map((v) => -v), [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity], [4], 'float32') as Space<Float32Array>;
+  readonly observationSpace: Space<Float32Array> = new Box(
+    [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity].map((v) => -v),
+    [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD * 2, Infinity],
+    [4],
+    'float32',
+  ) as Space<Float32Array>;
   readonly actionSpace = new Discrete(2);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 50 };
   readonly renderMode?: RenderMode;
@@ -65,13 +84,20 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
   step(action: number): StepResult<Float32Array> {
     if (this.closed) throw closedError(ID);
     if (action !== 0 && action !== 1) {
-      throw new RxgymError(`${ID}: action ${String(action)} is outside the action space Discrete(2); use 0 (push left) or 1 (push right)`);
+      throw new RxgymError(
+        `${ID}: action ${String(action)} is outside the action space Discrete(2); use 0 (push left) or 1 (push right)`,
+      );
     }
-    if (this.rng === undefined) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    if (this.rng === undefined)
+      throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
     const s = this.s;
-    let x = s[0]!, xDot = s[1]!, theta = s[2]!, thetaDot = s[3]!;
+    let x = s[0]!,
+      xDot = s[1]!,
+      theta = s[2]!,
+      thetaDot = s[3]!;
     const force = action === 1 ? FORCE_MAG : -FORCE_MAG;
-    const cos = Math.cos(theta), sin = Math.sin(theta);
+    const cos = Math.cos(theta),
+      sin = Math.sin(theta);
     const temp = (force + POLEMASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
     const thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - (MASSPOLE * cos * cos) / TOTAL_MASS));
     const xAcc = temp - (POLEMASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;
@@ -79,7 +105,10 @@ export class CartPoleEnv implements DescribedEnv<CartPoleState>, Env<Float32Arra
     xDot += TAU * xAcc;
     theta += TAU * thetaDot;
     thetaDot += TAU * thetaAcc;
-    s[0] = x; s[1] = xDot; s[2] = theta; s[3] = thetaDot;
+    s[0] = x;
+    s[1] = xDot;
+    s[2] = theta;
+    s[3] = thetaDot;
     const terminated = x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
     let reward: number;
     if (!terminated) reward = this.suttonBarto ? 0 : 1;
@@ -138,15 +167,29 @@ interface State {
   }
 
   private rgb(): RgbFrame {
-    const W = 600, H = 400;
+    const W = 600,
+      H = 400;
     const f = (this.frame ??= newFrame(W, H, [255, 255, 255]));
     clear(f, [255, 255, 255]);
     const scale = W / (X_THRESHOLD * 2);
-    const poleLen = scale * (2 * LENGTH), cartW = 50, cartH = 30, cartY = H - 100;
+    const poleLen = scale * (2 * LENGTH),
+      cartW = 50,
+      cartH = 30,
+      cartY = H - 100;
     const cx = this.s[0]! * scale + W / 2;
     thickLine(f, 0, cartY, W, cartY, 1, [0, 0, 0]);
-    fillPolygon(f, [[cx - cartW / 2, cartY - cartH / 2], [cx + cartW / 2, cartY - cartH / 2], [cx + cartW / 2, cartY + cartH / 2], [cx - cartW / 2, cartY + cartH / 2]], [0, 0, 0]);
-    const axleY = cartY - cartH / 4, th = this.s[2]!;
+    fillPolygon(
+      f,
+      [
+        [cx - cartW / 2, cartY - cartH / 2],
+        [cx + cartW / 2, cartY - cartH / 2],
+        [cx + cartW / 2, cartY + cartH / 2],
+        [cx - cartW / 2, cartY + cartH / 2],
+      ],
+      [0, 0, 0],
+    );
+    const axleY = cartY - cartH / 4,
+      th = this.s[2]!;
     thickLine(f, cx, axleY, cx + Math.sin(th) * poleLen, axleY - Math.cos(th) * poleLen, 10, [202, 152, 101]);
     fillCircle(f, cx, axleY, 5, [129, 132, 203]);
     return { width: W, height: H, data: f.data.slice() };
@@ -154,4 +197,7 @@ interface State {
 }
 
 /** CartPole's state for reward code. */
-export interface CartPoleState { cart: { x: number; velocity: number }; pole: { angle: number; angularVelocity: number } }
+export interface CartPoleState {
+  cart: { x: number; velocity: number };
+  pole: { angle: number; angularVelocity: number };
+}

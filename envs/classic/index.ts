@@ -11,17 +11,29 @@ const source = { module: import.meta.url, export: 'registerClassic' };
 export function registerClassic(envs: EnvRegistry = envRegistry): void {
   const family = 'classic';
   envs.register({
-    id: 'CartPole-v1', entryPoint: (kw) => new CartPoleEnv(kw), maxEpisodeSteps: 500, rewardThreshold: 475,
-    family, source,
+    id: 'CartPole-v1',
+    entryPoint: (kw) => new CartPoleEnv(kw),
+    maxEpisodeSteps: 500,
+    rewardThreshold: 475,
+    family,
+    source,
   });
   envs.register({
-    id: 'MountainCar-v0', entryPoint: (kw) => new MountainCarEnv(kw), maxEpisodeSteps: 200, rewardThreshold: -110,
-    family, source,
+    id: 'MountainCar-v0',
+    entryPoint: (kw) => new MountainCarEnv(kw),
+    maxEpisodeSteps: 200,
+    rewardThreshold: -110,
+    family,
+    source,
   });
   envs.register({ id: 'Pendulum-v1', entryPoint: (kw) => new PendulumEnv(kw), maxEpisodeSteps: 200, family, source });
   envs.register({
-    id: 'Acrobot-v1', entryPoint: (kw) => new AcrobotEnv(kw), maxEpisodeSteps: 500, rewardThreshold: -100,
-    family, source,
+    id: 'Acrobot-v1',
+    entryPoint: (kw) => new AcrobotEnv(kw),
+    maxEpisodeSteps: 500,
+    rewardThreshold: -100,
+    family,
+    source,
   });
 }
 

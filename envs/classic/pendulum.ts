@@ -1,4 +1,12 @@
-import type { DescribedEnv, Env, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type {
+  DescribedEnv,
+  Env,
+  RenderMode,
+  ResetOptions,
+  ResetResult,
+  RgbFrame,
+  StepResult,
+} from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type Space } from '../../src/core/spaces.js';
@@ -9,7 +17,11 @@ import { RENDER_MODE } from './params.js';
 import { fillCircle, newFrame, thickLine } from './raster.js';
 
 const ID = 'Pendulum-v1';
-const MAX_SPEED = 8, MAX_TORQUE = 2, DT = 0.05, M = 1, L = 1;
+const MAX_SPEED = 8,
+  MAX_TORQUE = 2,
+  DT = 0.05,
+  M = 1,
+  L = 1;
 
 /** Angle wrapped into [-pi, pi) with Python's floored modulo, as Gymnasium's `angle_normalize`. */
 export function angleNormalize(x: number): number {
@@ -25,7 +37,8 @@ const PARAMS = defineParams({
 
 /**
  * Gymnasium's Pendulum-v1: swing a pendulum up with a torque in [-2, 2]. Reward -(theta^2 + 0.1 thetadot^2 + 0.001 u^2)
- * with theta normalised to [-pi, pi); never terminates (TimeLimit 200 truncates). Kwargs: `g` (default 10), `renderMode`.
+ * with theta normalised to [-pi, pi); never terminates (TimeLimit 200 truncates). Kwargs: `g` (default 10),
+ * `renderMode`.
  * The observation [cos theta, sin theta, thetadot] is a Float32Array the env overwrites on the next step/reset,
  * and `step` returns one result object it reuses (read or copy before the next call).
  */
@@ -53,7 +66,8 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
     if (this.closed) throw closedError(ID);
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     else this.rng ??= Rng.fromEntropy();
-    const x = opts.options?.xInit ?? Math.PI, y = opts.options?.yInit ?? 1;
+    const x = opts.options?.xInit ?? Math.PI,
+      y = opts.options?.yInit ?? 1;
     if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
       throw new RxgymError(`${ID}: reset options xInit/yInit must be finite numbers`);
     }
@@ -71,13 +85,16 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
     if (Number.isNaN(raw)) {
       throw new RxgymError(`${ID}: action must be a Float32Array of one torque in [-2, 2], got ${describe(action)}`);
     }
-    if (this.rng === undefined) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
-    // Gymnasium clips the torque rather than rejecting it; so do we (ClipAction exists for agents that want it explicit).
+    if (this.rng === undefined)
+      throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
+    // Gymnasium clips the torque rather than rejecting it; so do we (ClipAction exists for agents that want it
+    // explicit).
     const u = Math.min(Math.max(Math.fround(raw), -MAX_TORQUE), MAX_TORQUE);
     this.lastU = u;
-    const th = this.theta, thDot = this.thetaDot;
+    const th = this.theta,
+      thDot = this.thetaDot;
     const costs = angleNormalize(th) ** 2 + 0.1 * thDot * thDot + 0.001 * u * u;
-    let newThDot = thDot + ((3 * this.g) / (2 * L) * Math.sin(th) + (3.0 / (M * L * L)) * u) * DT;
+    let newThDot = thDot + (((3 * this.g) / (2 * L)) * Math.sin(th) + (3.0 / (M * L * L)) * u) * DT;
     newThDot = Math.min(Math.max(newThDot, -MAX_SPEED), MAX_SPEED);
     this.theta = th + newThDot * DT;
     this.thetaDot = newThDot;
@@ -94,12 +111,18 @@ export class PendulumEnv implements DescribedEnv<PendulumState>, Env<Float32Arra
 
   render(): string | RgbFrame | undefined {
     if (this.renderMode === 'ansi') {
-      return `theta=${angleNormalize(this.theta).toFixed(3)} thetadot=${this.thetaDot.toFixed(3)} u=${this.lastU === undefined ? '-' : this.lastU.toFixed(3)}`;
+      return (
+        `theta=${angleNormalize(this.theta).toFixed(3)} thetadot=${this.thetaDot.toFixed(3)} ` +
+        `u=${this.lastU === undefined ? '-' : this.lastU.toFixed(3)}`
+      );
     }
     if (this.renderMode === 'rgb_array') {
-      const S = 500, scale = S / 4.4, c = S / 2;
+      const S = 500,
+        scale = S / 4.4,
+        c = S / 2;
       const f = newFrame(S, S, [255, 255, 255]);
-      const ex = c + Math.sin(this.theta) * scale, ey = c - Math.cos(this.theta) * scale;
+      const ex = c + Math.sin(this.theta) * scale,
+        ey = c - Math.cos(this.theta) * scale;
       thickLine(f, c, c, ex, ey, 0.2 * scale, [204, 77, 77]);
       fillCircle(f, ex, ey, 0.1 * scale, [204, 77, 77]);
       fillCircle(f, c, c, 0.05 * scale, [0, 0, 0]);
@@ -136,8 +159,14 @@ interface State {
 }
 
 function describe(x: unknown): string {
-  return ArrayBuffer.isView(x) ? `${x.constructor.name}(${(x as Float32Array).length})` : JSON.stringify(x) ?? String(x);
+  return ArrayBuffer.isView(x)
+    ? `${x.constructor.name}(${(x as Float32Array).length})`
+    : (JSON.stringify(x) ?? String(x));
 }
 
 /** Pendulum's state for reward code. */
-export interface PendulumState { angle: number; angularVelocity: number; torque: number }
+export interface PendulumState {
+  angle: number;
+  angularVelocity: number;
+  torque: number;
+}

@@ -1,7 +1,21 @@
 import type {
-  CapableEnv, EnvCapabilities, ExplorationCellSource, FrameRequest, FrameSource,
+  CapableEnv,
+  EnvCapabilities,
+  ExplorationCellSource,
+  FrameRequest,
+  FrameSource,
 } from '../../src/core/capabilities.js';
-import { type DescribedEnv, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type RgbFrame, RxgymError, type StepResult } from '../../src/core/env.js';
+import {
+  type DescribedEnv,
+  type Env,
+  type Info,
+  type RenderMode,
+  type ResetOptions,
+  type ResetResult,
+  type RgbFrame,
+  RxgymError,
+  type StepResult,
+} from '../../src/core/env.js';
 import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { Discrete } from '../../src/core/spaces.js';
@@ -24,13 +38,16 @@ import { endTurn } from './engine/turn.js';
  */
 export const DUNGEON_PARAMS = defineParams({
   observationKeys: {
-    kind: 'strings', optional: true,
+    kind: 'strings',
+    optional: true,
     doc: 'observation keys to compute (default: glyphs, chars, colors, glyphs_crop, chars_crop, blstats, message)',
   },
   cropSize: { kind: 'number', default: 9, doc: 'edge of the egocentric crops: odd, 1..21' },
   renderMode: { kind: 'enum', values: ['ansi', 'rgb_array'], optional: true, doc: 'how render() draws' },
   penaltyStep: {
-    kind: 'number', default: -0.01, doc: 'reward added when an action takes no game time (as NLE and MiniHack)',
+    kind: 'number',
+    default: -0.01,
+    doc: 'reward added when an action takes no game time (as NLE and MiniHack)',
   },
   level: { kind: 'string', optional: true, doc: 'the level text of Dungeon-Custom-v0 (read by makeCustom)' },
 });
@@ -41,7 +58,8 @@ export type DungeonOptions = Partial<ParamsOf<typeof DUNGEON_PARAMS>>;
 /** Observation keys that hold message text. */
 const TEXT_KEYS = ['message'];
 /** Exploration cells are `depth * LEVEL + y * 80 + x`, as blstats gives them (NLE's 80-column screen). */
-const LEVEL = 2048, SCREEN_COLS = 80;
+const LEVEL = 2048,
+  SCREEN_COLS = 80;
 
 /** What a dungeon env declares: its text keys, and its exploration cell from blstats when observed, else live. */
 function dungeonCapabilities(keys: readonly string[]): EnvCapabilities {
@@ -55,8 +73,9 @@ function dungeonCapabilities(keys: readonly string[]): EnvCapabilities {
 }
 
 /** A dungeon task as a Gymnasium-style env; observations and the step result are reused between steps. */
-export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<DungeonState>, CapableEnv,
-  ExplorationCellSource, FrameSource {
+export class DungeonEnv
+  implements Env<DungeonObs, number>, DescribedEnv<DungeonState>, CapableEnv, ExplorationCellSource, FrameSource
+{
   readonly observationSpace: Space<DungeonObs>;
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 10 };
@@ -80,7 +99,11 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   /** Reused by `explorationCell()`, read right away by the exploration tracker. */
   private readonly cell = { cell: 0, depth: 0 };
 
-  constructor(readonly task: TaskSpec, kwargs: Record<string, unknown> = {}, events: readonly LevelEvent[] = []) {
+  constructor(
+    readonly task: TaskSpec,
+    kwargs: Record<string, unknown> = {},
+    events: readonly LevelEvent[] = [],
+  ) {
     const opts = resolveParams(`Dungeon-${task.name}`, kwargs, DUNGEON_PARAMS, OPTION_WORDING);
     this.renderMode = opts.renderMode;
     const keys = opts.observationKeys ?? DEFAULT_KEYS;
@@ -118,9 +141,13 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
   step(action: number): StepResult<DungeonObs> {
     this.assertOpen();
     const g = this.game;
-    if (!g) throw new RxgymError(`Dungeon-${this.task.name}: step() called before reset(); call env.reset({ seed }) first`);
+    if (!g)
+      throw new RxgymError(`Dungeon-${this.task.name}: step() called before reset(); call env.reset({ seed }) first`);
     if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= this.task.actions.length) {
-      throw new RxgymError(`Dungeon-${this.task.name}: unknown action id ${String(action)}; the action space is Discrete(${this.task.actions.length}): ${this.actionNames.map((n, i) => `${i}=${n}`).join(', ')}`);
+      throw new RxgymError(
+        `Dungeon-${this.task.name}: unknown action id ${String(action)}; the action space is ` +
+          `Discrete(${this.task.actions.length}): ${this.actionNames.map((n, i) => `${i}=${n}`).join(', ')}`,
+      );
     }
     const r = this.result;
     g.msg = '';
@@ -136,7 +163,10 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
     r.reward = s.reward + (tookTime || this.done ? 0 : this.penalty);
     r.terminated = this.done || s.terminal || g.dead;
     r.truncated = false;
-    if (r.terminated && !this.done) { this.info = { message: '', success: false }; r.info = this.info; }
+    if (r.terminated && !this.done) {
+      this.info = { message: '', success: false };
+      r.info = this.info;
+    }
     this.done = r.terminated;
     this.info.message = g.msg;
     this.info.success = s.success;
@@ -166,7 +196,8 @@ export class DungeonEnv implements Env<DungeonObs, number>, DescribedEnv<Dungeon
 
   /** The player's exploration cell and depth now (the `live` exploration capability); the object is reused. */
   explorationCell(): { cell: number; depth: number } {
-    const g = this.game, c = this.cell;
+    const g = this.game,
+      c = this.cell;
     c.depth = g.depth;
     c.cell = g.depth * LEVEL + ((g.pos / COLS) | 0) * SCREEN_COLS + (g.pos % COLS);
     return c;

@@ -6,7 +6,11 @@ import { OBJECT_ALIASES, OBJECT_ID, type ObjClass } from './engine/items.js';
 
 /** A malformed level text: names the line, the column and what was expected. */
 export class LevelSyntaxError extends RxgymError {
-  constructor(readonly line: number, readonly column: number, what: string) {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    what: string,
+  ) {
     super(`level text, line ${line}, column ${column}: ${what}`);
     this.name = 'LevelSyntaxError';
   }
@@ -22,12 +26,27 @@ export type MonChoice = { kinds: number[] } | { random: true };
 /** One placed entity, possibly with a probability. */
 export type Entity =
   | { type: 'object'; what: ObjChoice; at: Place; qty: number; chance: number }
-  | { type: 'monster'; what: MonChoice; at: Place; attitude: 'hostile' | 'peaceful' | 'tame'; asleep: boolean; chance: number }
+  | {
+      type: 'monster';
+      what: MonChoice;
+      at: Place;
+      attitude: 'hostile' | 'peaceful' | 'tame';
+      asleep: boolean;
+      chance: number;
+    }
   | { type: 'door'; state: T; at: Place; chance: number }
   | { type: 'boulder'; at: Place; chance: number };
 
 /** A reward event as written (targets resolved by the builder). */
-export interface EventSpec { kind: 'reach' | 'pickup' | 'kill' | 'message' | 'eat'; cell?: { x: number; y: number } | 'stairs'; ids?: number[]; text?: string; value: number; repeatable: boolean; terminal: boolean }
+export interface EventSpec {
+  kind: 'reach' | 'pickup' | 'kill' | 'message' | 'eat';
+  cell?: { x: number; y: number } | 'stairs';
+  ids?: number[];
+  text?: string;
+  value: number;
+  repeatable: boolean;
+  terminal: boolean;
+}
 
 /** A parsed level. */
 export interface LevelSpec {
@@ -44,27 +63,75 @@ export interface LevelSpec {
 
 /** Built-in map characters and their terrain. */
 export const MAP_CHARS: ReadonlyMap<string, T> = new Map([
-  [' ', T.STONE], ['-', T.WALL], ['|', T.WALL], ['.', T.FLOOR], ['#', T.CORRIDOR], ['+', T.DOOR_CLOSED],
-  ['<', T.STAIRS_UP], ['>', T.STAIRS_DOWN], ['{', T.FOUNTAIN], ['}', T.WATER], ['L', T.LAVA], ['^', T.TRAP], ['T', T.TREE],
-  ['@', T.FLOOR], ['0', T.FLOOR],
+  [' ', T.STONE],
+  ['-', T.WALL],
+  ['|', T.WALL],
+  ['.', T.FLOOR],
+  ['#', T.CORRIDOR],
+  ['+', T.DOOR_CLOSED],
+  ['<', T.STAIRS_UP],
+  ['>', T.STAIRS_DOWN],
+  ['{', T.FOUNTAIN],
+  ['}', T.WATER],
+  ['L', T.LAVA],
+  ['^', T.TRAP],
+  ['T', T.TREE],
+  ['@', T.FLOOR],
+  ['0', T.FLOOR],
 ]);
 const CLASSES: readonly string[] = ['food', 'potion', 'scroll', 'wand', 'weapon', 'armor', 'amulet', 'tool', 'gold'];
-const DOOR_STATES: Record<string, T> = { open: T.DOOR_OPEN, closed: T.DOOR_CLOSED, locked: T.DOOR_LOCKED, broken: T.DOOR_BROKEN, nodoor: T.DOORWAY };
+const DOOR_STATES: Record<string, T> = {
+  open: T.DOOR_OPEN,
+  closed: T.DOOR_CLOSED,
+  locked: T.DOOR_LOCKED,
+  broken: T.DOOR_BROKEN,
+  nodoor: T.DOORWAY,
+};
 
 /** A cursor over one line, tracking the column for errors. */
 class Cur {
   pos = 0;
-  constructor(readonly text: string, readonly line: number, readonly base: number) {}
+  constructor(
+    readonly text: string,
+    readonly line: number,
+    readonly base: number,
+  ) {}
   fail(what: string, at = this.pos): never {
     throw new LevelSyntaxError(this.line, this.base + at + 1, what);
   }
-  ws(): void { while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++; }
-  done(): boolean { this.ws(); return this.pos >= this.text.length; }
-  peekWord(): string { this.ws(); const m = /^[^\s,@]+/.exec(this.text.slice(this.pos)); return m ? m[0] : ''; }
-  word(what: string): string { const w = this.peekWord(); if (!w) this.fail(`expected ${what}, got ${this.rest()}`); this.pos += w.length; return w; }
-  eat(tok: string): boolean { this.ws(); if (this.text.startsWith(tok, this.pos)) { this.pos += tok.length; return true; } return false; }
-  expect(tok: string, what: string): void { if (!this.eat(tok)) this.fail(`expected ${what}, got ${this.rest()}`); }
-  rest(): string { const r = this.text.slice(this.pos).trim(); return r ? `"${r}"` : 'the end of the line'; }
+  ws(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  }
+  done(): boolean {
+    this.ws();
+    return this.pos >= this.text.length;
+  }
+  peekWord(): string {
+    this.ws();
+    const m = /^[^\s,@]+/.exec(this.text.slice(this.pos));
+    return m ? m[0] : '';
+  }
+  word(what: string): string {
+    const w = this.peekWord();
+    if (!w) this.fail(`expected ${what}, got ${this.rest()}`);
+    this.pos += w.length;
+    return w;
+  }
+  eat(tok: string): boolean {
+    this.ws();
+    if (this.text.startsWith(tok, this.pos)) {
+      this.pos += tok.length;
+      return true;
+    }
+    return false;
+  }
+  expect(tok: string, what: string): void {
+    if (!this.eat(tok)) this.fail(`expected ${what}, got ${this.rest()}`);
+  }
+  rest(): string {
+    const r = this.text.slice(this.pos).trim();
+    return r ? `"${r}"` : 'the end of the line';
+  }
   number(what: string): number {
     this.ws();
     const m = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(this.text.slice(this.pos));
@@ -102,12 +169,26 @@ function coords(c: Cur, w: number, h: number): Place {
   const x = c.number('a column x');
   c.expect(',', 'a comma between x and y');
   const y = c.number('a row y');
-  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= w || y >= h) c.fail(`position ${x},${y} is outside the ${w}x${h} map (x counts columns from 0, y rows from 0)`, at);
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= w || y >= h)
+    c.fail(`position ${x},${y} is outside the ${w}x${h} map (x counts columns from 0, y rows from 0)`, at);
   return { x, y };
 }
 
-function choices(c: Cur, text: string, at: number, lookup: (s: string) => number | undefined, kind: string, known: () => string): number[] {
-  const names = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1).split(',').map((s) => s.trim()) : [text];
+function choices(
+  c: Cur,
+  text: string,
+  at: number,
+  lookup: (s: string) => number | undefined,
+  kind: string,
+  known: () => string,
+): number[] {
+  const names =
+    text.startsWith('{') && text.endsWith('}')
+      ? text
+          .slice(1, -1)
+          .split(',')
+          .map((s) => s.trim())
+      : [text];
   return names.map((n) => {
     const id = lookup(n);
     if (id !== undefined) return id;
@@ -115,7 +196,11 @@ function choices(c: Cur, text: string, at: number, lookup: (s: string) => number
     const words = n.split(' ');
     for (let k = words.length - 1; k > 0; k--) {
       const head = words.slice(0, k).join(' ');
-      if (names.length === 1 && lookup(head) !== undefined) c.fail(`expected a position "@ x,y" or "@ random" after "${head}", got "${words.slice(k).join(' ')}"`, at + head.length + 1);
+      if (names.length === 1 && lookup(head) !== undefined)
+        c.fail(
+          `expected a position "@ x,y" or "@ random" after "${head}", got "${words.slice(k).join(' ')}"`,
+          at + head.length + 1,
+        );
     }
     return c.fail(`unknown ${kind} "${n}"; known ${kind}s: ${known()}`, at);
   });
@@ -192,7 +277,9 @@ function reward(c: Cur, w: number, h: number): EventSpec {
     if (c.eat('stairs')) ev = { kind, cell: 'stairs', value: 1, repeatable: false, terminal: false };
     else {
       const at = c.pos;
-      const x = c.number('a column x or "stairs"'); c.expect(',', 'a comma between x and y'); const y = c.number('a row y');
+      const x = c.number('a column x or "stairs"');
+      c.expect(',', 'a comma between x and y');
+      const y = c.number('a row y');
       if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= w || y >= h) {
         c.fail(`position ${x},${y} is outside the ${w}x${h} map (x counts columns from 0, y rows from 0)`, at);
       }
@@ -200,10 +287,29 @@ function reward(c: Cur, w: number, h: number): EventSpec {
     }
   } else if (kind === 'pickup' || kind === 'eat') {
     const at = (c.ws(), c.pos);
-    ev = { kind, ids: choices(c, c.name('an object name', ['value', 'repeatable', 'terminal']), at, objLookup, 'object', objKnown), value: 1, repeatable: false, terminal: false };
+    ev = {
+      kind,
+      ids: choices(c, c.name('an object name', ['value', 'repeatable', 'terminal']), at, objLookup, 'object', objKnown),
+      value: 1,
+      repeatable: false,
+      terminal: false,
+    };
   } else if (kind === 'kill') {
     const at = (c.ws(), c.pos);
-    ev = { kind, ids: choices(c, c.name('a monster name', ['value', 'repeatable', 'terminal']), at, (s) => MONSTER_ID.get(s), 'monster', monKnown), value: 1, repeatable: false, terminal: false };
+    ev = {
+      kind,
+      ids: choices(
+        c,
+        c.name('a monster name', ['value', 'repeatable', 'terminal']),
+        at,
+        (s) => MONSTER_ID.get(s),
+        'monster',
+        monKnown,
+      ),
+      value: 1,
+      repeatable: false,
+      terminal: false,
+    };
   } else if (kind === 'message') {
     c.ws();
     const m = /^"([^"]*)"/.exec(c.text.slice(c.pos));
@@ -222,11 +328,24 @@ function reward(c: Cur, w: number, h: number): EventSpec {
   return ev;
 }
 
-/** Parse a level text (see "Dungeon text levels" in README.md); throws LevelSyntaxError with line and column on any mistake. */
+/**
+ * Parse a level text (see "Dungeon text levels" in README.md); throws LevelSyntaxError with line and column on any
+ * mistake.
+ */
 export function parseLevel(text: string): LevelSpec {
-  if (typeof text !== 'string') throw new RxgymError('the level must be a string of level text (see "Dungeon text levels" in README.md)');
+  if (typeof text !== 'string')
+    throw new RxgymError('the level must be a string of level text (see "Dungeon text levels" in README.md)');
   const lines = text.split(/\r?\n/);
-  const spec: LevelSpec = { rows: [], lit: true, start: 'random', entities: [], events: [], actions: [...NAV_ACTIONS], pet: false, legend: new Map() };
+  const spec: LevelSpec = {
+    rows: [],
+    lit: true,
+    start: 'random',
+    entities: [],
+    events: [],
+    actions: [...NAV_ACTIONS],
+    pet: false,
+    legend: new Map(),
+  };
   let k = 0;
   let sawMap = false;
   let startLine = 0;
@@ -240,18 +359,29 @@ export function parseLevel(text: string): LevelSpec {
     if (trimmed === 'MAP') {
       if (sawMap) throw new LevelSyntaxError(n, 1, 'a second MAP block; a level has exactly one');
       sawMap = true;
-      while (k < lines.length && lines[k]!.trim() !== 'ENDMAP') { spec.rows.push(lines[k]!.replace(/\s+$/, '')); k++; }
+      while (k < lines.length && lines[k]!.trim() !== 'ENDMAP') {
+        spec.rows.push(lines[k]!.replace(/\s+$/, ''));
+        k++;
+      }
       if (k >= lines.length) throw new LevelSyntaxError(n, 1, 'MAP block without ENDMAP');
       k++;
       if (spec.rows.length === 0) throw new LevelSyntaxError(n, 1, 'empty MAP block');
-      if (spec.rows.length > 21) throw new LevelSyntaxError(n + 22, 1, `the map has ${spec.rows.length} rows; at most 21 fit`);
+      if (spec.rows.length > 21)
+        throw new LevelSyntaxError(n + 22, 1, `the map has ${spec.rows.length} rows; at most 21 fit`);
       spec.rows.forEach((r, j) => {
-        if (r.length > 79) throw new LevelSyntaxError(n + 1 + j, 80, `map row is ${r.length} characters wide; at most 79 fit`);
+        if (r.length > 79)
+          throw new LevelSyntaxError(n + 1 + j, 80, `map row is ${r.length} characters wide; at most 79 fit`);
       });
       continue;
     }
     const colon = raw.indexOf(':');
-    if (colon < 0) throw new LevelSyntaxError(n, raw.length - raw.trimStart().length + 1, `expected "KEYWORD: ..." (MAP, LIT, START, LEGEND, OBJECT, MONSTER, DOOR, BOULDER, REWARD, ACTIONS, PET, IF n%), got "${trimmed}"`);
+    if (colon < 0)
+      throw new LevelSyntaxError(
+        n,
+        raw.length - raw.trimStart().length + 1,
+        `expected "KEYWORD: ..." (MAP, LIT, START, LEGEND, OBJECT, MONSTER, DOOR, BOULDER, REWARD, ACTIONS, PET, IF ` +
+          `n%), got "${trimmed}"`,
+      );
     let kw = raw.slice(0, colon).trim();
     const c = new Cur(raw.slice(colon + 1), n, colon + 1);
     let chance = 1;
@@ -261,7 +391,8 @@ export function parseLevel(text: string): LevelSpec {
       if (chance > 1) throw new LevelSyntaxError(n, raw.indexOf(ifm[1]!) + 1, `IF ${ifm[1]}%: chances go up to 100%`);
       const kwAt = c.pos;
       kw = c.word('an entity keyword after IF n%:').replace(/:$/, '');
-      if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER'].includes(kw)) c.fail(`IF n%: applies to OBJECT, MONSTER, DOOR or BOULDER, not "${kw}"`, kwAt);
+      if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER'].includes(kw))
+        c.fail(`IF n%: applies to OBJECT, MONSTER, DOOR or BOULDER, not "${kw}"`, kwAt);
     }
     switch (kw) {
       case 'LIT': {
@@ -270,7 +401,9 @@ export function parseLevel(text: string): LevelSpec {
         spec.lit = v === 'yes';
         break;
       }
-      case 'PET': spec.pet = c.word('yes or no') === 'yes'; break;
+      case 'PET':
+        spec.pet = c.word('yes or no') === 'yes';
+        break;
       case 'ACTIONS': {
         const names: number[] = [];
         while (!c.done()) {
@@ -287,7 +420,13 @@ export function parseLevel(text: string): LevelSpec {
       case 'LEGEND': {
         const p = (c.ws(), c.pos);
         const ch = c.text[c.pos];
-        if (!ch || MAP_CHARS.has(ch)) c.fail(ch ? `"${ch}" is a built-in map character; pick another character for the legend` : 'expected a map character', p);
+        if (!ch || MAP_CHARS.has(ch))
+          c.fail(
+            ch
+              ? `"${ch}" is a built-in map character; pick another character for the legend`
+              : 'expected a map character',
+            p,
+          );
         c.pos++;
         c.expect('=', '"=" after the legend character');
         const ekw = c.word('OBJECT, MONSTER, DOOR or BOULDER').replace(/:$/, '');
@@ -302,17 +441,37 @@ export function parseLevel(text: string): LevelSpec {
         startLine = n;
         deferred.push({ c, kw, chance });
         break;
-      case 'OBJECT': case 'MONSTER': case 'DOOR': case 'BOULDER': case 'REWARD': deferred.push({ c, kw, chance }); break;
-      default: throw new LevelSyntaxError(n, raw.length - raw.trimStart().length + 1, `unknown keyword "${kw}"; keywords: MAP, LIT, START, LEGEND, OBJECT, MONSTER, DOOR, BOULDER, REWARD, ACTIONS, PET, IF n%`);
+      case 'OBJECT':
+      case 'MONSTER':
+      case 'DOOR':
+      case 'BOULDER':
+      case 'REWARD':
+        deferred.push({ c, kw, chance });
+        break;
+      default:
+        throw new LevelSyntaxError(
+          n,
+          raw.length - raw.trimStart().length + 1,
+          `unknown keyword "${kw}"; keywords: MAP, LIT, START, LEGEND, OBJECT, MONSTER, DOOR, BOULDER, REWARD, ` +
+            `ACTIONS, PET, IF n%`,
+        );
     }
-    if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER', 'REWARD', 'START', 'LEGEND', 'ACTIONS'].includes(kw) && !c.done()) c.fail(`unexpected ${c.rest()}`);
+    if (!['OBJECT', 'MONSTER', 'DOOR', 'BOULDER', 'REWARD', 'START', 'LEGEND', 'ACTIONS'].includes(kw) && !c.done())
+      c.fail(`unexpected ${c.rest()}`);
   }
   if (!sawMap) throw new LevelSyntaxError(lines.length, 1, 'no MAP ... ENDMAP block; a level needs a map');
-  const h = spec.rows.length, w = Math.max(...spec.rows.map((r) => r.length));
+  const h = spec.rows.length,
+    w = Math.max(...spec.rows.map((r) => r.length));
   spec.rows.forEach((r, y) => {
     for (let x = 0; x < r.length; x++) {
       const ch = r[x]!;
-      if (!MAP_CHARS.has(ch) && !spec.legend.has(ch)) throw new LevelSyntaxError(mapLine(lines, y), x + 1, `unknown map character "${ch}"; built-ins are ${[...MAP_CHARS.keys()].map((s) => JSON.stringify(s)).join(' ')}, others need a LEGEND line`);
+      if (!MAP_CHARS.has(ch) && !spec.legend.has(ch))
+        throw new LevelSyntaxError(
+          mapLine(lines, y),
+          x + 1,
+          `unknown map character "${ch}"; built-ins are ` +
+            `${[...MAP_CHARS.keys()].map((s) => JSON.stringify(s)).join(' ')}, others need a LEGEND line`,
+        );
       if (ch === '@') {
         const line = mapLine(lines, y);
         const both = 'the map has "@" and the level also has a START line; use one';
@@ -337,17 +496,25 @@ export function parseLevel(text: string): LevelSpec {
   }
   const hasStairs = spec.rows.some((r) => r.includes('>'));
   if (spec.events.length === 0) {
-    if (!hasStairs) throw new LevelSyntaxError(lines.length, 1, 'the level has no REWARD line and no ">" stairs; add a goal');
+    if (!hasStairs)
+      throw new LevelSyntaxError(lines.length, 1, 'the level has no REWARD line and no ">" stairs; add a goal');
     spec.events.push({ kind: 'reach', cell: 'stairs', value: 1, repeatable: false, terminal: true });
   }
-  if (spec.events.some((e) => e.cell === 'stairs') && !hasStairs) throw new LevelSyntaxError(lines.length, 1, '"reach stairs" needs a ">" in the map');
+  if (spec.events.some((e) => e.cell === 'stairs') && !hasStairs)
+    throw new LevelSyntaxError(lines.length, 1, '"reach stairs" needs a ">" in the map');
   return spec;
 }
 
 /** Where the player cannot start, by map character. */
 const NO_START: ReadonlyMap<string, string> = new Map([
-  [' ', 'solid rock'], ['-', 'a wall'], ['|', 'a wall'], ['+', 'a closed door'], ['}', 'water'], ['L', 'lava'],
-  ['T', 'a tree'], ['0', 'a boulder'],
+  [' ', 'solid rock'],
+  ['-', 'a wall'],
+  ['|', 'a wall'],
+  ['+', 'a closed door'],
+  ['}', 'water'],
+  ['L', 'lava'],
+  ['T', 'a tree'],
+  ['0', 'a boulder'],
 ]);
 
 /** A START position: a map cell where the player can stand. */

@@ -9,13 +9,31 @@ import { OBJECTS, OCLASS_NUM } from './engine/items.js';
 
 /** Every observation key the dungeon can produce. */
 export const OBS_KEYS = [
-  'glyphs', 'chars', 'colors', 'blstats', 'message', 'glyphs_crop', 'chars_crop', 'colors_crop',
-  'inv_glyphs', 'inv_letters', 'inv_oclasses', 'inv_strs',
+  'glyphs',
+  'chars',
+  'colors',
+  'blstats',
+  'message',
+  'glyphs_crop',
+  'chars_crop',
+  'colors_crop',
+  'inv_glyphs',
+  'inv_letters',
+  'inv_oclasses',
+  'inv_strs',
 ] as const;
 /** An observation key. */
 export type ObsKey = (typeof OBS_KEYS)[number];
 /** MiniHack's default keys (without `specials`). */
-export const DEFAULT_KEYS: readonly ObsKey[] = ['glyphs', 'chars', 'colors', 'glyphs_crop', 'chars_crop', 'blstats', 'message'];
+export const DEFAULT_KEYS: readonly ObsKey[] = [
+  'glyphs',
+  'chars',
+  'colors',
+  'glyphs_crop',
+  'chars_crop',
+  'blstats',
+  'message',
+];
 /** Number of blstats entries (NLE order). */
 export const BLSTATS = 27;
 const INV = 55;
@@ -37,11 +55,19 @@ export class ObsWriter {
   private lastGame: Game | null = null;
   private readonly half: number;
 
-  constructor(keys: readonly string[], readonly crop: number) {
-    if (!Array.isArray(keys) || keys.length === 0) throw new RxgymError(`observationKeys must be a non-empty array of keys from: ${OBS_KEYS.join(', ')}`);
-    for (const k of keys) if (!(OBS_KEYS as readonly string[]).includes(k)) throw new RxgymError(`unknown observation key "${String(k)}"; use some of: ${OBS_KEYS.join(', ')}`);
+  constructor(
+    keys: readonly string[],
+    readonly crop: number,
+  ) {
+    if (!Array.isArray(keys) || keys.length === 0)
+      throw new RxgymError(`observationKeys must be a non-empty array of keys from: ${OBS_KEYS.join(', ')}`);
+    for (const k of keys)
+      if (!(OBS_KEYS as readonly string[]).includes(k))
+        throw new RxgymError(`unknown observation key "${String(k)}"; use some of: ${OBS_KEYS.join(', ')}`);
     if (!Number.isInteger(crop) || crop < 1 || crop % 2 === 0 || crop > ROWS) {
-      throw new RxgymError(`cropSize must be an odd integer from 1 to ${ROWS} (the crop is centred on the player), got ${String(crop)}`);
+      throw new RxgymError(
+        `cropSize must be an odd integer from 1 to ${ROWS} (the crop is centred on the player), got ${String(crop)}`,
+      );
     }
     this.half = (crop - 1) >> 1;
     this.has = Object.fromEntries(OBS_KEYS.map((k) => [k, keys.includes(k)])) as Record<ObsKey, boolean>;
@@ -63,18 +89,27 @@ export class ObsWriter {
     const spaces: Record<string, Box> = {};
     for (const k of keys as ObsKey[]) {
       spaces[k] = defs[k];
-      this.obs[k] = new (k === 'blstats' ? Int32Array : k === 'glyphs' || k === 'glyphs_crop' || k === 'inv_glyphs' ? Int16Array : Uint8Array)(defs[k].size);
+      this.obs[k] = new (
+        k === 'blstats'
+          ? Int32Array
+          : k === 'glyphs' || k === 'glyphs_crop' || k === 'inv_glyphs'
+            ? Int16Array
+            : Uint8Array
+      )(defs[k].size);
     }
     this.space = new Dict(spaces) as unknown as Space<DungeonObs>;
   }
 
   /** Write the observation of `g`; `full` rewrites everything (after reset). */
   write(g: Game, full: boolean): DungeonObs {
-    const o = this.obs, h = this.has;
+    const o = this.obs,
+      h = this.has;
     // The maps only change when the display changed; the crops also when the player moved.
     const mapChanged = full || g.version !== this.lastVersion || g !== this.lastGame;
     const cropChanged = mapChanged || g.pos !== this.lastPos;
-    this.lastVersion = g.version; this.lastPos = g.pos; this.lastGame = g;
+    this.lastVersion = g.version;
+    this.lastPos = g.pos;
+    this.lastGame = g;
     if (mapChanged) {
       if (h.glyphs) o.glyphs!.set(g.disp);
       if (h.chars) o.chars!.set(g.dchars);
@@ -87,16 +122,41 @@ export class ObsWriter {
       if (h.chars_crop) this.cropBytes(g, g.dchars, o.chars_crop as Uint8Array, 32);
       if (h.colors_crop) this.cropBytes(g, g.dcolors, o.colors_crop as Uint8Array, 0);
     }
-    if (full || g.invDirty) { this.inventory(g); g.invDirty = false; }
+    if (full || g.invDirty) {
+      this.inventory(g);
+      g.invDirty = false;
+    }
     return o;
   }
 
   private blstats(g: Game, b: Int32Array): void {
-    b[0] = g.pos % COLS; b[1] = (g.pos / COLS) | 0;
-    b[2] = g.str; b[3] = g.str; b[4] = g.dex; b[5] = g.con; b[6] = g.int; b[7] = g.wis; b[8] = g.cha;
-    b[9] = g.score; b[10] = g.hp; b[11] = g.hpmax; b[12] = g.depth; b[13] = g.gold; b[14] = g.pw; b[15] = g.pwmax;
-    b[16] = g.ac; b[17] = 0; b[18] = g.ulevel; b[19] = g.uexp; b[20] = g.time; b[21] = g.hunger;
-    b[22] = 0; b[23] = 0; b[24] = g.depth; b[25] = 0; b[26] = 0;
+    b[0] = g.pos % COLS;
+    b[1] = (g.pos / COLS) | 0;
+    b[2] = g.str;
+    b[3] = g.str;
+    b[4] = g.dex;
+    b[5] = g.con;
+    b[6] = g.int;
+    b[7] = g.wis;
+    b[8] = g.cha;
+    b[9] = g.score;
+    b[10] = g.hp;
+    b[11] = g.hpmax;
+    b[12] = g.depth;
+    b[13] = g.gold;
+    b[14] = g.pw;
+    b[15] = g.pwmax;
+    b[16] = g.ac;
+    b[17] = 0;
+    b[18] = g.ulevel;
+    b[19] = g.uexp;
+    b[20] = g.time;
+    b[21] = g.hunger;
+    b[22] = 0;
+    b[23] = 0;
+    b[24] = g.depth;
+    b[25] = 0;
+    b[26] = 0;
   }
 
   private message(s: string, m: Uint8Array): void {
@@ -109,37 +169,61 @@ export class ObsWriter {
 
   // Two monomorphic copies (int16 glyphs, uint8 chars/colours) keep the element access fast.
   private cropOf(g: Game, src: Int16Array, dst: Int16Array, pad: number): void {
-    const c = this.crop, hf = this.half;
-    const py = (g.pos / COLS) | 0, px = g.pos % COLS;
-    const x0 = px - hf, x1 = px + hf;
+    const c = this.crop,
+      hf = this.half;
+    const py = (g.pos / COLS) | 0,
+      px = g.pos % COLS;
+    const x0 = px - hf,
+      x1 = px + hf;
     const inside = x0 >= 0 && x1 < COLS;
     let k = 0;
     for (let y = py - hf; y <= py + hf; y++) {
-      if (y < 0 || y >= ROWS) { dst.fill(pad, k, k + c); k += c; continue; }
+      if (y < 0 || y >= ROWS) {
+        dst.fill(pad, k, k + c);
+        k += c;
+        continue;
+      }
       const row = y * COLS;
-      if (inside) { for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!; continue; }
+      if (inside) {
+        for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!;
+        continue;
+      }
       for (let x = x0; x <= x1; x++) dst[k++] = x < 0 || x >= COLS ? pad : src[row + x]!;
     }
   }
 
   private cropBytes(g: Game, src: Uint8Array, dst: Uint8Array, pad: number): void {
-    const c = this.crop, hf = this.half;
-    const py = (g.pos / COLS) | 0, px = g.pos % COLS;
-    const x0 = px - hf, x1 = px + hf;
+    const c = this.crop,
+      hf = this.half;
+    const py = (g.pos / COLS) | 0,
+      px = g.pos % COLS;
+    const x0 = px - hf,
+      x1 = px + hf;
     const inside = x0 >= 0 && x1 < COLS;
     let k = 0;
     for (let y = py - hf; y <= py + hf; y++) {
-      if (y < 0 || y >= ROWS) { dst.fill(pad, k, k + c); k += c; continue; }
+      if (y < 0 || y >= ROWS) {
+        dst.fill(pad, k, k + c);
+        k += c;
+        continue;
+      }
       const row = y * COLS;
-      if (inside) { for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!; continue; }
+      if (inside) {
+        for (let i = row + x0, e = row + x1; i <= e; i++) dst[k++] = src[i]!;
+        continue;
+      }
       for (let x = x0; x <= x1; x++) dst[k++] = x < 0 || x >= COLS ? pad : src[row + x]!;
     }
   }
 
   private inventory(g: Game): void {
-    const o = this.obs, h = this.has;
+    const o = this.obs,
+      h = this.has;
     if (!(h.inv_glyphs || h.inv_letters || h.inv_oclasses || h.inv_strs)) return;
-    o.inv_glyphs?.fill(0); o.inv_letters?.fill(0); o.inv_oclasses?.fill(0); o.inv_strs?.fill(0);
+    o.inv_glyphs?.fill(0);
+    o.inv_letters?.fill(0);
+    o.inv_oclasses?.fill(0);
+    o.inv_strs?.fill(0);
     const n = Math.min(g.inv.length, INV);
     for (let k = 0; k < n; k++) {
       const it = g.inv[k]!;

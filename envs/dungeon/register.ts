@@ -19,7 +19,11 @@ export function registerDungeon(envs: EnvRegistry = envRegistry): void {
     });
   }
   envs.register({
-    id: 'Dungeon-Custom-v0', entryPoint: (kwargs) => makeCustom(kwargs), maxEpisodeSteps: 1000, kwargs: {},
-    family: 'dungeon', source,
+    id: 'Dungeon-Custom-v0',
+    entryPoint: (kwargs) => makeCustom(kwargs),
+    maxEpisodeSteps: 1000,
+    kwargs: {},
+    family: 'dungeon',
+    source,
   });
 }

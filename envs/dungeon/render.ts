@@ -12,7 +12,8 @@ export function statusLines(g: Game): [string, string] {
   const h = g.hunger === 1 ? '' : ` ${HUNGER_NAMES[g.hunger]}`;
   return [
     `Agent the Stripling  St:${g.str} Dx:${g.dex} Co:${g.con} In:${g.int} Wi:${g.wis} Ch:${g.cha} Neutral S:${g.score}`,
-    `Dlvl:${g.depth} $:${g.gold} HP:${Math.max(0, g.hp)}(${g.hpmax}) Pw:${g.pw}(${g.pwmax}) AC:${g.ac} Xp:${g.ulevel}/${g.uexp} T:${g.time}${h}`,
+    `Dlvl:${g.depth} $:${g.gold} HP:${Math.max(0, g.hp)}(${g.hpmax}) Pw:${g.pw}(${g.pwmax}) AC:${g.ac} ` +
+      `Xp:${g.ulevel}/${g.uexp} T:${g.time}${h}`,
   ];
 }
 
@@ -25,7 +26,10 @@ export function renderAnsi(g: Game): string {
     for (let x = 0; x < COLS; x++) {
       const gl = g.disp[y * COLS + x]!;
       const col = GLYPH_COLOR[gl]!;
-      if (col !== cur) { line += `\x1b[${SGR[col]}m`; cur = col; }
+      if (col !== cur) {
+        line += `\x1b[${SGR[col]}m`;
+        cur = col;
+      }
       line += String.fromCharCode(GLYPH_CHAR[gl]!);
     }
     out.push(`${line}\x1b[0m`);
@@ -43,7 +47,8 @@ export function renderText(g: Game): string {
 
 /** An RGB image of the map: one TILE x TILE tile per cell, drawn from the glyph ids. */
 export function renderRgb(g: Game): RgbFrame {
-  const width = COLS * TILE, height = ROWS * TILE;
+  const width = COLS * TILE,
+    height = ROWS * TILE;
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < NCELLS; i++) drawTile(data, width, (i % COLS) * TILE, ((i / COLS) | 0) * TILE, g.disp[i]!);
   return { width, height, data };

@@ -10,7 +10,20 @@ export interface DungeonState {
   task: string;
   depth: number;
   time: number;
-  player: { x: number; y: number; hp: number; hpmax: number; level: number; exp: number; ac: number; gold: number; score: number; hunger: string; nutrition: number; dead: boolean };
+  player: {
+    x: number;
+    y: number;
+    hp: number;
+    hpmax: number;
+    level: number;
+    exp: number;
+    ac: number;
+    gold: number;
+    score: number;
+    hunger: string;
+    nutrition: number;
+    dead: boolean;
+  };
   inventory: Array<{ letter: string; name: string; cls: string; qty: number; text: string }>;
   monsters: Array<{ name: string; x: number; y: number; attitude: 'hostile' | 'peaceful' | 'tame'; dist: number }>;
   objects: Array<{ name: string; cls: string; x: number; y: number; dist: number }>;
@@ -51,7 +64,14 @@ export function stateOf(g: Game, task: string): DungeonState {
   for (let i = 0; i < NCELLS; i++) {
     if (!g.inView[i]) continue;
     const m = lv.monAt[i];
-    if (m && !m.dead) monsters.push({ name: MONSTERS[m.kind]!.name, x: i % COLS, y: (i / COLS) | 0, attitude: m.tame ? 'tame' : m.peaceful ? 'peaceful' : 'hostile', dist: d(i) });
+    if (m && !m.dead)
+      monsters.push({
+        name: MONSTERS[m.kind]!.name,
+        x: i % COLS,
+        y: (i / COLS) | 0,
+        attitude: m.tame ? 'tame' : m.peaceful ? 'peaceful' : 'hostile',
+        dist: d(i),
+      });
     const pile = lv.objs[i];
     if (pile && pile.length > 0) {
       const o = pile[pile.length - 1]!;
@@ -60,11 +80,36 @@ export function stateOf(g: Game, task: string): DungeonState {
     if (lv.boulder[i]) objects.push({ name: 'a boulder', cls: 'rock', x: i % COLS, y: (i / COLS) | 0, dist: d(i) });
   }
   return {
-    task, depth: g.depth, time: g.time,
-    player: { x: px, y: py, hp: g.hp, hpmax: g.hpmax, level: g.ulevel, exp: g.uexp, ac: g.ac, gold: g.gold, score: g.score, hunger: HUNGER_NAMES[g.hunger]!, nutrition: g.nutrition, dead: g.dead },
-    inventory: g.inv.map((o) => ({ letter: o.letter, name: objName(o), cls: OBJECTS[o.kind]!.cls, qty: o.qty, text: invString(g, o) })),
-    monsters, objects,
-    stairs: { down: lv.down >= 0 && lv.mem[lv.down] !== 0 ? xy(lv.down) : null, up: lv.up >= 0 && lv.mem[lv.up] !== 0 ? xy(lv.up) : null },
+    task,
+    depth: g.depth,
+    time: g.time,
+    player: {
+      x: px,
+      y: py,
+      hp: g.hp,
+      hpmax: g.hpmax,
+      level: g.ulevel,
+      exp: g.uexp,
+      ac: g.ac,
+      gold: g.gold,
+      score: g.score,
+      hunger: HUNGER_NAMES[g.hunger]!,
+      nutrition: g.nutrition,
+      dead: g.dead,
+    },
+    inventory: g.inv.map((o) => ({
+      letter: o.letter,
+      name: objName(o),
+      cls: OBJECTS[o.kind]!.cls,
+      qty: o.qty,
+      text: invString(g, o),
+    })),
+    monsters,
+    objects,
+    stairs: {
+      down: lv.down >= 0 && lv.mem[lv.down] !== 0 ? xy(lv.down) : null,
+      up: lv.up >= 0 && lv.mem[lv.up] !== 0 ? xy(lv.up) : null,
+    },
     seenCells: lv.seen,
     message: g.msg,
     messages: g.recentMessages(),

@@ -32,7 +32,8 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   readonly numCells: number;
   /** The cell is the unit square under the mass: a grid of resolution 1 over (x, y) of the observation. */
   readonly capabilities: EnvCapabilities = {
-    exploration: { kind: 'box', key: 'obs', resolution: 1 }, frames: { cameras: ARENA_CAMERAS },
+    exploration: { kind: 'box', key: 'obs', resolution: 1 },
+    frames: { cameras: ARENA_CAMERAS },
   };
   private readonly dt: number;
   private readonly damping: number;
@@ -82,7 +83,8 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
   step(action: TypedArray): StepResult<TypedArray> {
     if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
-    if (action.length !== 2) throw new RxgymError(`${ID}: action must have 2 values (force x, y), got ${action.length}`);
+    if (action.length !== 2)
+      throw new RxgymError(`${ID}: action must have 2 values (force x, y), got ${action.length}`);
     for (let j = 0; j < 2; j++) {
       if (Number.isNaN(Number(action[j]))) {
         const axis = j === 0 ? 'x' : 'y';
@@ -94,8 +96,14 @@ export class ExploreArena implements Env<TypedArray, TypedArray>, CapableEnv, Fr
       const f = Math.max(-1, Math.min(1, Number(action[j]) || 0));
       let v = (this.obs[2 + j]! + f * this.dt) * (1 - this.damping);
       let p = this.obs[j]! + v * this.dt * 10;
-      if (p > this.size) { p = this.size; v = 0; }
-      if (p < -this.size) { p = -this.size; v = 0; }
+      if (p > this.size) {
+        p = this.size;
+        v = 0;
+      }
+      if (p < -this.size) {
+        p = -this.size;
+        v = 0;
+      }
       this.obs[j] = p;
       this.obs[2 + j] = v;
     }

@@ -10,12 +10,24 @@ const source = { module: import.meta.url, export: 'registerExplore' };
 export function registerExplore(envs: EnvRegistry = envRegistry): void {
   const family = 'explore';
   envs.register({
-    id: 'Explore-Maze-v0', entryPoint: (kw) => new ExploreMaze(kw), maxEpisodeSteps: 1000, family, source,
+    id: 'Explore-Maze-v0',
+    entryPoint: (kw) => new ExploreMaze(kw),
+    maxEpisodeSteps: 1000,
+    family,
+    source,
   });
   envs.register({
-    id: 'Explore-Dungeon-v0', entryPoint: (kw) => new ExploreDungeon(kw), maxEpisodeSteps: 2000, family, source,
+    id: 'Explore-Dungeon-v0',
+    entryPoint: (kw) => new ExploreDungeon(kw),
+    maxEpisodeSteps: 2000,
+    family,
+    source,
   });
   envs.register({
-    id: 'Explore-Arena-v0', entryPoint: (kw) => new ExploreArena(kw), maxEpisodeSteps: 500, family, source,
+    id: 'Explore-Arena-v0',
+    entryPoint: (kw) => new ExploreArena(kw),
+    maxEpisodeSteps: 500,
+    family,
+    source,
   });
 }

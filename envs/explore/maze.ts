@@ -9,7 +9,12 @@ import { generateMaze } from './maze-gen.js';
 export type MazeObs = { pos: Int32Array; view: Uint8Array };
 
 const ID = 'Explore-Maze-v0';
-const MOVES = [[0, -1], [1, 0], [0, 1], [-1, 0]] as const;
+const MOVES = [
+  [0, -1],
+  [1, 0],
+  [0, 1],
+  [-1, 0],
+] as const;
 
 const cells = (doc: string) => ({ kind: 'number', integer: true, min: 2, max: 200, default: 20, doc }) as const;
 
@@ -80,7 +85,8 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
     this.obs.pos[1] = this.y;
     const v = 2 * this.half + 1;
     for (let dy = -this.half; dy <= this.half; dy++) {
-      for (let dx = -this.half; dx <= this.half; dx++) this.obs.view[(dy + this.half) * v + dx + this.half] = this.wall(this.x + dx, this.y + dy) ? 1 : 0;
+      for (let dx = -this.half; dx <= this.half; dx++)
+        this.obs.view[(dy + this.half) * v + dx + this.half] = this.wall(this.x + dx, this.y + dy) ? 1 : 0;
     }
     this.info.cell = this.y * this.gridW + this.x;
     return this.obs;
@@ -98,7 +104,8 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
   step(action: number): StepResult<MazeObs> {
     if (this.closed) throw new RxgymError(`${ID}: env is closed; create a new one with make()`);
     if (!this.started) throw new RxgymError(`${ID}: step() called before reset(); call env.reset({ seed }) first`);
-    if (!this.actionSpace.contains(action)) throw new RxgymError(`${ID}: action must be 0..3 (north, east, south, west), got ${String(action)}`);
+    if (!this.actionSpace.contains(action))
+      throw new RxgymError(`${ID}: action must be 0..3 (north, east, south, west), got ${String(action)}`);
     const [dx, dy] = MOVES[action]!;
     if (this.wall(this.x + dx, this.y + dy)) {
       this.info.message = 'You bump into a wall.';
@@ -115,7 +122,8 @@ export class ExploreMaze implements Env<MazeObs, number>, CapableEnv {
     const rows: string[] = [];
     for (let y = 0; y < this.gridH; y++) {
       let row = '';
-      for (let x = 0; x < this.gridW; x++) row += x === this.x && y === this.y ? '@' : this.grid[y * this.gridW + x] ? '#' : '.';
+      for (let x = 0; x < this.gridW; x++)
+        row += x === this.x && y === this.y ? '@' : this.grid[y * this.gridW + x] ? '#' : '.';
       rows.push(row);
     }
     return rows.join('\n');

@@ -1,14 +1,22 @@
 import type { MjData } from '@mujoco/mujoco';
 
 /** One contact as plain numbers (copied out of WASM). */
-export interface ContactInfo { geom1: number; geom2: number; dist: number; pos: [number, number, number] }
+export interface ContactInfo {
+  geom1: number;
+  geom2: number;
+  dist: number;
+  pos: [number, number, number];
+}
 
 /**
  * Visit every active contact without the documented leak (google-deepmind/mujoco#3068):
  * `d.contact` copies the whole vector on every access, so it is read ONCE, each element is
  * deleted after use and the vector itself is deleted at the end.
  */
-export function forEachContact(d: MjData, visit: (geom1: number, geom2: number, dist: number, pos: Float64Array) => void): void {
+export function forEachContact(
+  d: MjData,
+  visit: (geom1: number, geom2: number, dist: number, pos: Float64Array) => void,
+): void {
   if (d.ncon === 0) return;
   const vec = d.contact;
   try {

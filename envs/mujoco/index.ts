@@ -9,7 +9,13 @@ import { ReacherEnv } from './locomotion/reacher.js';
 import { SwimmerEnv } from './locomotion/swimmer.js';
 import { Walker2dEnv } from './locomotion/walker2d.js';
 import { ManipEnv } from './manip/manip-env.js';
-import { AntWalkBackwardEnv, HalfCheetahHeadstandEnv, HopperBackflipEnv, HumanoidArmsUpEnv, HumanoidKneelEnv } from './behaviour/tasks.js';
+import {
+  AntWalkBackwardEnv,
+  HalfCheetahHeadstandEnv,
+  HopperBackflipEnv,
+  HumanoidArmsUpEnv,
+  HumanoidKneelEnv,
+} from './behaviour/tasks.js';
 import { MANIP_LIMITS, MANIP_TASKS } from './manip/tasks.js';
 
 type Ctor = new (kwargs: Record<string, unknown>) => Env<unknown, unknown>;
@@ -38,12 +44,22 @@ const source = { module: import.meta.url, export: 'registerMujoco' };
 /** Register the MuJoCo family (locomotion, manipulation, behaviour tasks). */
 export function registerMujoco(envs: EnvRegistry = envRegistry): void {
   for (const [id, C, maxEpisodeSteps, rewardThreshold] of LOCOMOTION) {
-    envs.register({ id, entryPoint: (kwargs) => new C(kwargs), maxEpisodeSteps, rewardThreshold, family: 'mujoco', source });
+    envs.register({
+      id,
+      entryPoint: (kwargs) => new C(kwargs),
+      maxEpisodeSteps,
+      rewardThreshold,
+      family: 'mujoco',
+      source,
+    });
   }
   for (const task of MANIP_TASKS) {
     envs.register({
-      id: task.id, entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>,
-      maxEpisodeSteps: MANIP_LIMITS[task.id], family: 'mujoco', source,
+      id: task.id,
+      entryPoint: (kwargs) => new ManipEnv(task, kwargs) as unknown as Env<unknown, unknown>,
+      maxEpisodeSteps: MANIP_LIMITS[task.id],
+      family: 'mujoco',
+      source,
     });
   }
 }

@@ -42,7 +42,9 @@ export function compileModel(xml: string, name: string): MjModel {
   try {
     return mj.MjModel.from_xml_path(path);
   } catch (err) {
-    throw new RxgymError(`MJCF model "${name}" does not compile: ${mujocoMessage(err)}; fix the XML (the element and line are named above)`);
+    throw new RxgymError(
+      `MJCF model "${name}" does not compile: ${mujocoMessage(err)}; fix the XML (the element and line are named above)`,
+    );
   } finally {
     mj.FS.unlink(path);
   }
@@ -59,8 +61,10 @@ export function createData(model: MjModel, what: string): MjData {
   } catch (err) {
     const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
     throw new RxgymError(
-      `${what}: cannot allocate MuJoCo data (${mib(model.narena)} MiB arena each; ${liveData} MjData alive in this process hold ` +
-        `${mib(liveArenaBytes)} MiB of the 2048 MiB WASM heap): ${mujocoMessage(err)}. Use fewer envs per process, close unused envs, ` +
+      `${what}: cannot allocate MuJoCo data (${mib(model.narena)} MiB arena each; ${liveData} MjData alive in this ` +
+        `process hold ` +
+        `${mib(liveArenaBytes)} MiB of the 2048 MiB WASM heap): ${mujocoMessage(err)}. Use fewer envs per process, ` +
+        `close unused envs, ` +
         `or spread envs over workers (vectorization: 'worker')`,
     );
   }
@@ -87,7 +91,11 @@ export function mujocoMessage(err: unknown): string {
 }
 
 /** Id of a named MuJoCo object, or a clear error listing the kind. */
-export function nameToId(model: MjModel, kind: 'body' | 'geom' | 'site' | 'joint' | 'camera' | 'actuator' | 'sensor', name: string): number {
+export function nameToId(
+  model: MjModel,
+  kind: 'body' | 'geom' | 'site' | 'joint' | 'camera' | 'actuator' | 'sensor',
+  name: string,
+): number {
   const t = {
     body: mj.mjtObj.mjOBJ_BODY,
     geom: mj.mjtObj.mjOBJ_GEOM,
@@ -104,7 +112,12 @@ export function nameToId(model: MjModel, kind: 'body' | 'geom' | 'site' | 'joint
 
 /** Names of all objects of a kind, in id order. */
 export function namesOf(model: MjModel, kind: 'body' | 'geom' | 'camera' | 'joint', count: number): string[] {
-  const t = { body: mj.mjtObj.mjOBJ_BODY, geom: mj.mjtObj.mjOBJ_GEOM, camera: mj.mjtObj.mjOBJ_CAMERA, joint: mj.mjtObj.mjOBJ_JOINT }[kind].value;
+  const t = {
+    body: mj.mjtObj.mjOBJ_BODY,
+    geom: mj.mjtObj.mjOBJ_GEOM,
+    camera: mj.mjtObj.mjOBJ_CAMERA,
+    joint: mj.mjtObj.mjOBJ_JOINT,
+  }[kind].value;
   const out: string[] = [];
   for (let i = 0; i < count; i++) out.push(mj.mj_id2name(model, t, i) ?? '');
   return out;

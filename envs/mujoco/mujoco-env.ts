@@ -1,6 +1,16 @@
 import type { MjData, MjModel } from '@mujoco/mujoco';
 import type { CapableEnv, EnvCapabilities, FrameRequest, FrameSource } from '../../src/core/capabilities.js';
-import type { DescribedEnv, Env, EnvSpec, Info, RenderMode, ResetOptions, ResetResult, RgbFrame, StepResult } from '../../src/core/env.js';
+import type {
+  DescribedEnv,
+  Env,
+  EnvSpec,
+  Info,
+  RenderMode,
+  ResetOptions,
+  ResetResult,
+  RgbFrame,
+  StepResult,
+} from '../../src/core/env.js';
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, type TypedArray } from '../../src/core/spaces.js';
@@ -31,14 +41,20 @@ export interface MujocoEnvConfig {
 }
 
 /** Result of the env-specific part of a step. */
-export interface StepOutcome { reward: number; terminated: boolean; info: Info }
+export interface StepOutcome {
+  reward: number;
+  terminated: boolean;
+  info: Info;
+}
 
 /**
  * Base of every rxgym MuJoCo env: owns one MjModel + MjData, applies the action as ctrl, runs
  * `mj_step` frameSkip times, optionally `mj_rnePostConstraint`, validates actions, seeds reset noise
  * through `Rng`, renders with the ray caster, and frees everything in `close()` (idempotent).
  */
-export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArray>, DescribedEnv<S>, CapableEnv, FrameSource {
+export abstract class MujocoEnv<S = unknown>
+  implements Env<TypedArray, TypedArray>, DescribedEnv<S>, CapableEnv, FrameSource
+{
   readonly observationSpace: Box;
   readonly actionSpace: Box;
   spec?: EnvSpec;
@@ -66,7 +82,10 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   private readonly clip: boolean;
   private readonly directCtrl: boolean;
 
-  constructor(cfg: MujocoEnvConfig, protected readonly kwargs: Record<string, unknown> & MujocoCommonKwargs) {
+  constructor(
+    cfg: MujocoEnvConfig,
+    protected readonly kwargs: Record<string, unknown> & MujocoCommonKwargs,
+  ) {
     // every key and value is checked before the model compiles; each part then reads its own options
     resolveParams(cfg.id, kwargs, { ...MUJOCO_PARAMS, ...cfg.params }, OPTION_WORDING);
     this.mj = mujoco();
@@ -96,13 +115,19 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     const nu = cfg.actionDim ?? model.nu;
     this.directCtrl = cfg.actionDim === undefined;
     const range = model.actuator_ctrlrange as Float64Array;
-    const low = new Float64Array(nu), high = new Float64Array(nu);
+    const low = new Float64Array(nu),
+      high = new Float64Array(nu);
     for (let i = 0; i < nu; i++) {
       low[i] = cfg.actionLow ?? Math.round(range[2 * i]! * 1e6) / 1e6;
       high[i] = cfg.actionHigh ?? Math.round(range[2 * i + 1]! * 1e6) / 1e6;
     }
     this.actionSpace = new Box(low, high, [nu], 'float32');
-    this.observationSpace = new Box(-Infinity, Infinity, [typeof cfg.obsDim === 'number' ? cfg.obsDim : cfg.obsDim(model)], 'float32');
+    this.observationSpace = new Box(
+      -Infinity,
+      Infinity,
+      [typeof cfg.obsDim === 'number' ? cfg.obsDim : cfg.obsDim(model)],
+      'float32',
+    );
     this.lastAction = new Float64Array(nu);
   }
 
@@ -154,7 +179,8 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
 
   reset(opts: ResetOptions = {}): ResetResult<TypedArray> {
     if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
-    const m = this.model, d = this.data;
+    const m = this.model,
+      d = this.data;
     this.mj.mj_resetData(m, d);
     this.lastAction.fill(0);
     this.resetModel(opts.options ?? {});
@@ -165,7 +191,8 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
   }
 
   step(action: TypedArray): StepResult<TypedArray> {
-    const m = this.model, d = this.data;
+    const m = this.model,
+      d = this.data;
     this.readAction(action);
     this.beforeStep();
     if (this.directCtrl) this.view('ctrl').set(this.lastAction);
@@ -179,7 +206,10 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
 
   render(): RgbFrame | undefined {
     if (!this.renderer) {
-      throw new RxgymError(`${this.id}: render() needs renderMode 'rgb_array' at construction, e.g. make('${this.id}', { renderMode: 'rgb_array' })`);
+      throw new RxgymError(
+        `${this.id}: render() needs renderMode 'rgb_array' at construction, e.g. make('${this.id}', { renderMode: ` +
+          `'rgb_array' })`,
+      );
     }
     return this.renderer.render(this.data);
   }
@@ -190,8 +220,12 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
     this.frames = undefined;
     if (!req) return;
     const { width, height } = req;
-    for (const [k, v] of [['width', width], ['height', height]] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048) throw new RxgymError(`${this.id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
+    for (const [k, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 8 || v > 2048)
+        throw new RxgymError(`${this.id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
     }
     const renderer = new RayRenderer(this.model, width, height, resolveCamera(this.model, this.id, req.camera));
     this.frames = { renderer, frame: { width, height, data: new Uint8Array(width * height * 3) } };
@@ -232,25 +266,34 @@ export abstract class MujocoEnv<S = unknown> implements Env<TypedArray, TypedArr
 
   /** Set qpos = init + U(-s, s) and qvel = init + U(-s, s) (or N(0, s) when `normalVel`). */
   protected setNoisyState(scale: number, normalVel = false): void {
-    const qpos = this.qpos, qvel = this.qvel;
+    const qpos = this.qpos,
+      qvel = this.qvel;
     for (let i = 0; i < qpos.length; i++) qpos[i] = this.initQpos[i]! + this.rng.uniform(-scale, scale);
-    for (let i = 0; i < qvel.length; i++) qvel[i] = this.initQvel[i]! + (normalVel ? scale * this.rng.normal() : this.rng.uniform(-scale, scale));
+    for (let i = 0; i < qvel.length; i++)
+      qvel[i] = this.initQvel[i]! + (normalVel ? scale * this.rng.normal() : this.rng.uniform(-scale, scale));
   }
 
   private readAction(action: unknown): void {
     const n = this.lastAction.length;
     if (action === null || typeof action !== 'object' || typeof (action as ArrayLike<number>).length !== 'number') {
-      throw new RxgymError(`${this.id}: action must be a Float32Array (or number[]) of length ${n}, got ${typeof action}`);
+      throw new RxgymError(
+        `${this.id}: action must be a Float32Array (or number[]) of length ${n}, got ${typeof action}`,
+      );
     }
     const a = action as ArrayLike<number>;
     if (a.length !== n) throw new RxgymError(`${this.id}: action has length ${a.length}, the action space needs ${n}`);
-    const lo = this.actionSpace.low, hi = this.actionSpace.high;
+    const lo = this.actionSpace.low,
+      hi = this.actionSpace.high;
     for (let i = 0; i < n; i++) {
       const v = a[i]!;
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new RxgymError(`${this.id}: action[${i}] is ${String(v)}; actions must be finite numbers`);
+      if (typeof v !== 'number' || Number.isNaN(v))
+        throw new RxgymError(`${this.id}: action[${i}] is ${String(v)}; actions must be finite numbers`);
       if (v < lo[i]! - 1e-6 || v > hi[i]! + 1e-6) {
         if (!this.clip) {
-          throw new RxgymError(`${this.id}: action[${i}] = ${v} is outside [${lo[i]}, ${hi[i]}]; clip it (or make the env with { clipActions: true })`);
+          throw new RxgymError(
+            `${this.id}: action[${i}] = ${v} is outside [${lo[i]}, ${hi[i]}]; clip it (or make the env with { ` +
+              `clipActions: true })`,
+          );
         }
         this.lastAction[i] = Math.min(hi[i]!, Math.max(lo[i]!, v));
       } else this.lastAction[i] = Math.min(hi[i]!, Math.max(lo[i]!, v));

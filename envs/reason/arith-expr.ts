@@ -4,9 +4,17 @@ import { LPAREN, OP_TOKEN, RPAREN, detokenize, fitsToken, numToken } from './voc
 /** An operator of Reason-Arith-v0. */
 export type ArithOp = '+' | '-' | '*';
 /** A number leaf. */
-export interface NumNode { readonly kind: 'num'; readonly v: number }
+export interface NumNode {
+  readonly kind: 'num';
+  readonly v: number;
+}
 /** A binary operation. */
-export interface OpNode { readonly kind: 'op'; readonly op: ArithOp; readonly l: Expr; readonly r: Expr }
+export interface OpNode {
+  readonly kind: 'op';
+  readonly op: ArithOp;
+  readonly l: Expr;
+  readonly r: Expr;
+}
 /** An arithmetic expression tree. */
 export type Expr = NumNode | OpNode;
 
@@ -106,8 +114,9 @@ export function exprText(e: Expr): string {
  */
 export function candidates(rng: Rng, op: ArithOp, a: number, b: number): { values: number[]; right: number } {
   const c = applyArith(op, a, b);
-  const pool = [...new Set([c + 1, c - 1, c + 2, c - 2, c + 10, c - 10, a + b, a - b, b - a, a * b, -c])]
-    .filter((v) => v !== c && fitsToken(v));
+  const pool = [...new Set([c + 1, c - 1, c + 2, c - 2, c + 10, c - 10, a + b, a - b, b - a, a * b, -c])].filter(
+    (v) => v !== c && fitsToken(v),
+  );
   rng.shuffle(pool);
   // c +- 1, c +- 2 and c +- 10 leave at least three that fit, whatever c is.
   const values = pool.slice(0, 3);

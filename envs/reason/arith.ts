@@ -1,15 +1,26 @@
 import type { Rng } from '../../src/core/rng.js';
 import { ReasonEnv, endStep, type ReasonStateBase, type StepOutcome } from './base.js';
 import {
-  type Expr, type OpNode, applyArith, candidates, countOps, evalExpr, exprText, exprTokens, generateExpr, operands,
-  reducible, replaceNode,
+  type Expr,
+  type OpNode,
+  applyArith,
+  candidates,
+  countOps,
+  evalExpr,
+  exprText,
+  exprTokens,
+  generateExpr,
+  operands,
+  reducible,
+  replaceNode,
 } from './arith-expr.js';
 import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { EQUALS, OP_TOKEN, PAD, STOP, TIMES, fitsToken, numToken } from './vocab.js';
 
 const ID = 'Reason-Arith-v0';
 /** Reduction slots (the reducible operations, left to right) and candidates per slot. */
-const SLOTS = 4, CHOICES = 4;
+const SLOTS = 4,
+  CHOICES = 4;
 const EXPR_LEN = 32;
 const REPEAT = SLOTS * CHOICES + SLOTS;
 const STOP_ACTION = REPEAT + 1;
@@ -56,8 +67,13 @@ export class ReasonArith extends ReasonEnv<ArithState> {
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode']);
     super({
-      id: ID, actionNames: ACTION_NAMES, keys: { problem: [EXPR_LEN], current: [EXPR_LEN], choices: [SLOTS, CHOICES] },
-      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode), repeat: repeatKw(ID, kwargs),
+      id: ID,
+      actionNames: ACTION_NAMES,
+      keys: { problem: [EXPR_LEN], current: [EXPR_LEN], choices: [SLOTS, CHOICES] },
+      stepRows: 16,
+      stepWidth: 5,
+      renderMode: renderModeKw(ID, kwargs.renderMode),
+      repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
   }
@@ -97,7 +113,8 @@ export class ReasonArith extends ReasonEnv<ArithState> {
       const a = this.expr.kind === 'num' ? this.expr.v : operands(this.slots[s]!)[0];
       return this.outcome('identity', [numToken(a), TIMES, numToken(1), EQUALS, numToken(a)], `${a} * 1 = ${a}`, true);
     }
-    const s = Math.floor(action / CHOICES), c = action % CHOICES;
+    const s = Math.floor(action / CHOICES),
+      c = action % CHOICES;
     const node = this.slots[s]!;
     const [a, b] = operands(node);
     const ch = this.choices[s]!;
@@ -116,7 +133,11 @@ export class ReasonArith extends ReasonEnv<ArithState> {
     writeTokens(this.obs.current!, exprTokens(this.expr));
     const ch = this.obs.choices!;
     ch.fill(PAD);
-    this.choices.forEach((x, s) => x.values.forEach((v, c) => { ch[s * CHOICES + c] = numToken(v); }));
+    this.choices.forEach((x, s) =>
+      x.values.forEach((v, c) => {
+        ch[s * CHOICES + c] = numToken(v);
+      }),
+    );
   }
 
   protected problemText(): string {
@@ -141,7 +162,8 @@ export class ReasonArith extends ReasonEnv<ArithState> {
 
   state(): ArithState {
     return {
-      ...this.baseState(), difficulty: this.difficulty,
+      ...this.baseState(),
+      difficulty: this.difficulty,
       choices: this.slots.map((n, s) => ({ operation: exprText(n), candidates: [...this.choices[s]!.values] })),
     };
   }
@@ -163,9 +185,8 @@ interface State {
     const v = this.expr.kind === 'num' ? this.expr.v : undefined;
     const success = v === this.answer && this.onTrack;
     const tokens = v === undefined ? [STOP] : [STOP, EQUALS, numToken(v)];
-    const text = v === undefined
-      ? `stop: no answer yet (${this.currentText()} is not reduced)`
-      : `stop: the answer is ${v}`;
+    const text =
+      v === undefined ? `stop: no answer yet (${this.currentText()} is not reduced)` : `stop: the answer is ${v}`;
     return endStep('stop', tokens, text, success ? 1 : 0, success);
   }
 

@@ -29,13 +29,22 @@ export interface StepOutcome {
 
 /** A step that ends the episode: correct (and then useful) only when it succeeded. */
 export function endStep(
-  kind: StepKind, tokens: readonly number[], text: string, reward: number, success: boolean,
+  kind: StepKind,
+  tokens: readonly number[],
+  text: string,
+  reward: number,
+  success: boolean,
 ): StepOutcome {
   return { kind, tokens, text, correct: success, remaining: success ? 0 : Infinity, done: true, reward, success };
 }
 
 /** One recorded step. */
-export interface StepRecord { kind: StepKind; text: string; correct: boolean; useful: boolean }
+export interface StepRecord {
+  kind: StepKind;
+  text: string;
+  correct: boolean;
+  useful: boolean;
+}
 
 /** The part of `state()` every Reason-* env shares. */
 export interface ReasonStateBase {
@@ -78,7 +87,8 @@ export interface ReasonLayout {
  * result, `nop`, a detour) are correct but not useful. `onTrack` is true while the right outcome is still reachable.
  */
 export abstract class ReasonEnv<S extends ReasonStateBase>
-  implements Env<ReasonObs, number>, DescribedEnv<S>, CapableEnv {
+  implements Env<ReasonObs, number>, DescribedEnv<S>, CapableEnv
+{
   readonly observationSpace: Space<ReasonObs>;
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 4 };
@@ -256,15 +266,27 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
 
   private invalid(action: number): StepOutcome {
     return {
-      kind: 'invalid', tokens: [INVALID], text: `? (${this.actionNames[action]} is not possible here; nothing happens)`,
-      correct: false, remaining: this.remainingNow, done: false, reward: 0, success: false,
+      kind: 'invalid',
+      tokens: [INVALID],
+      text: `? (${this.actionNames[action]} is not possible here; nothing happens)`,
+      correct: false,
+      remaining: this.remainingNow,
+      done: false,
+      reward: 0,
+      success: false,
     };
   }
 
   private freshInfo(): Info {
     return {
-      actionMask: this.mask, success: false, stepKind: 'invalid', stepText: '', stepCorrect: false, stepUseful: false,
-      onTrack: true, problemId: -1,
+      actionMask: this.mask,
+      success: false,
+      stepKind: 'invalid',
+      stepText: '',
+      stepCorrect: false,
+      stepUseful: false,
+      onTrack: true,
+      problemId: -1,
     };
   }
 

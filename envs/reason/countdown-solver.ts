@@ -2,7 +2,8 @@ import { NUM_MAX } from './vocab.js';
 
 /** Countdown's rules for one combination: positive integers up to 999, `-` as larger minus smaller, exact `/`. */
 export function combine(op: number, a: number, b: number): number {
-  const hi = a > b ? a : b, lo = a > b ? b : a;
+  const hi = a > b ? a : b,
+    lo = a > b ? b : a;
   let v: number;
   if (op === 0) v = a + b;
   else if (op === 1) v = hi - lo;
@@ -62,11 +63,13 @@ export class CountdownSolver {
       const low = m & -m;
       for (let sub = (m - 1) & m; sub > 0; sub = (sub - 1) & m) {
         if (!(sub & low)) continue;
-        const left = this.lists[sub]!, right = this.lists[m ^ sub]!;
+        const left = this.lists[sub]!,
+          right = this.lists[m ^ sub]!;
         for (const a of left) {
           for (const b of right) {
             // combine() inlined: this loop is the whole cost of a search
-            const hi = a > b ? a : b, lo = a > b ? b : a;
+            const hi = a > b ? a : b,
+              lo = a > b ? b : a;
             if (a + b <= NUM_MAX) this.add(m, a + b);
             if (hi > lo) this.add(m, hi - lo);
             if (a * b <= NUM_MAX) this.add(m, a * b);

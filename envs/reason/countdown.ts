@@ -7,7 +7,8 @@ import { ARROW, DIVIDE, EQUALS, MINUS, PAD, PLUS, SEP, STOP, TIMES, numToken } f
 const ID = 'Reason-Countdown-v0';
 const SLOTS = 5;
 const PAIRS: readonly (readonly [number, number])[] = Array.from({ length: SLOTS }, (_, i) =>
-  Array.from({ length: SLOTS - i - 1 }, (_, k) => [i, i + k + 1] as const)).flat();
+  Array.from({ length: SLOTS - i - 1 }, (_, k) => [i, i + k + 1] as const),
+).flat();
 const OPS = ['+', '-', '*', '/'] as const;
 const OP_TOKENS = [PLUS, MINUS, TIMES, DIVIDE] as const;
 const IDENTITY = PAIRS.length * OPS.length;
@@ -16,8 +17,11 @@ const STOP_ACTION = REPEAT + 1;
 const BIG = [25, 50, 75, 100] as const;
 /** Per difficulty: how many numbers, the fewest combinations the target needs, whether one number is big. */
 const LEVELS: readonly { count: number; steps: number; big: boolean }[] = [
-  { count: 3, steps: 1, big: false }, { count: 4, steps: 2, big: false }, { count: 4, steps: 3, big: false },
-  { count: 5, steps: 3, big: true }, { count: 5, steps: 4, big: true },
+  { count: 3, steps: 1, big: false },
+  { count: 4, steps: 2, big: false },
+  { count: 4, steps: 3, big: false },
+  { count: 5, steps: 3, big: true },
+  { count: 5, steps: 4, big: true },
 ];
 
 /** `state()` of Reason-Countdown-v0. */
@@ -63,8 +67,13 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode']);
     super({
-      id: ID, actionNames: ACTION_NAMES, keys: { problem: [2 * SLOTS + 2], current: [SLOTS] },
-      stepRows: 16, stepWidth: 5, renderMode: renderModeKw(ID, kwargs.renderMode), repeat: repeatKw(ID, kwargs),
+      id: ID,
+      actionNames: ACTION_NAMES,
+      keys: { problem: [2 * SLOTS + 2], current: [SLOTS] },
+      stepRows: 16,
+      stepWidth: 5,
+      renderMode: renderModeKw(ID, kwargs.renderMode),
+      repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
   }
@@ -87,7 +96,9 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
 
   protected begin(): number {
     this.slots.fill(0);
-    this.initial.forEach((v, i) => { this.slots[i] = v; });
+    this.initial.forEach((v, i) => {
+      this.slots[i] = v;
+    });
     this.dist = this.startDist;
     this.last = undefined;
     return this.dist + 1;
@@ -95,7 +106,8 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
 
   protected writeMask(mask: Uint8Array): void {
     PAIRS.forEach(([i, j], p) => {
-      const a = this.slots[i]!, b = this.slots[j]!;
+      const a = this.slots[i]!,
+        b = this.slots[j]!;
       if (a && b) for (let op = 0; op < OPS.length; op++) if (combine(op, a, b)) mask[p * OPS.length + op] = 1;
     });
     for (let i = 0; i < SLOTS; i++) if (this.slots[i]) mask[IDENTITY + i] = 1;
@@ -117,7 +129,8 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
     }
     const [i, j] = PAIRS[Math.floor(action / OPS.length)]!;
     const op = action % OPS.length;
-    const a = this.slots[i]!, b = this.slots[j]!;
+    const a = this.slots[i]!,
+      b = this.slots[j]!;
     const v = combine(op, a, b);
     const [x, y] = op === 1 || op === 3 ? [Math.max(a, b), Math.min(a, b)] : [a, b];
     const tokens = [numToken(x), OP_TOKENS[op]!, numToken(y), EQUALS, numToken(v)];
@@ -155,7 +168,8 @@ export class ReasonCountdown extends ReasonEnv<CountdownState> {
     if (this.dist === 0 || !Number.isFinite(this.dist)) return STOP_ACTION;
     for (let p = 0; p < PAIRS.length; p++) {
       const [i, j] = PAIRS[p]!;
-      const a = this.slots[i]!, b = this.slots[j]!;
+      const a = this.slots[i]!,
+        b = this.slots[j]!;
       if (!a || !b) continue;
       for (let op = 0; op < OPS.length; op++) {
         const v = combine(op, a, b);

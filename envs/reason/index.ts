@@ -14,13 +14,25 @@ const source = { module: import.meta.url, export: 'registerReason' };
 export function registerReason(envs: EnvRegistry = envRegistry): void {
   const family = 'reason';
   envs.register({
-    id: 'Reason-Arith-v0', entryPoint: (kw) => new ReasonArith(kw), maxEpisodeSteps: 40, family, source,
+    id: 'Reason-Arith-v0',
+    entryPoint: (kw) => new ReasonArith(kw),
+    maxEpisodeSteps: 40,
+    family,
+    source,
   });
   envs.register({
-    id: 'Reason-Countdown-v0', entryPoint: (kw) => new ReasonCountdown(kw), maxEpisodeSteps: 30, family, source,
+    id: 'Reason-Countdown-v0',
+    entryPoint: (kw) => new ReasonCountdown(kw),
+    maxEpisodeSteps: 30,
+    family,
+    source,
   });
   envs.register({
-    id: 'Reason-Program-v0', entryPoint: (kw) => new ReasonProgram(kw), maxEpisodeSteps: 40, family, source,
+    id: 'Reason-Program-v0',
+    entryPoint: (kw) => new ReasonProgram(kw),
+    maxEpisodeSteps: 40,
+    family,
+    source,
   });
 }
 

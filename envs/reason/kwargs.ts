@@ -9,7 +9,12 @@ export function checkKwargs(id: string, kwargs: Record<string, unknown>, known: 
 
 /** An integer kwarg in [min, max], `def` when absent. */
 export function intKw(
-  id: string, kwargs: Record<string, unknown>, key: string, def: number, min: number, max: number,
+  id: string,
+  kwargs: Record<string, unknown>,
+  key: string,
+  def: number,
+  min: number,
+  max: number,
 ): number {
   const v = kwargs[key];
   if (v === undefined) return def;

@@ -17,7 +17,9 @@ export class ProgramOracle {
   private readonly scratch: [Stacks, Stacks];
 
   constructor(
-    readonly reference: readonly number[], readonly inputs: readonly number[], readonly expected: readonly number[],
+    readonly reference: readonly number[],
+    readonly inputs: readonly number[],
+    readonly expected: readonly number[],
   ) {
     let s = Stacks.of(inputs);
     this.refStates.push(s);
@@ -42,9 +44,13 @@ export class ProgramOracle {
    * and the first action of such a way (STOP_WORD to stop now); remaining is Infinity when none is found.
    */
   plan(s: Stacks, budget: number): { remaining: number; action: number } {
-    let best = Infinity, action: number = STOP_WORD;
+    let best = Infinity,
+      action: number = STOP_WORD;
     const consider = (cost: number, first: number) => {
-      if (cost < best && cost - 1 <= budget) { best = cost; action = first; }
+      if (cost < best && cost - 1 <= budget) {
+        best = cost;
+        action = first;
+      }
     };
     const pass = this.passes(s);
     const k0 = pass ? -1 : this.refIndex(s);

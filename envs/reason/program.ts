@@ -3,7 +3,15 @@ import { ReasonEnv, endStep, type ReasonStateBase, type StepOutcome } from './ba
 import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { ProgramOracle, STOP_WORD } from './program-oracle.js';
 import {
-  MAX_DEPTH, Stacks, W_NOP, W_PLUS, W_TIMES, WORDS, WORD_TOKENS, programText, runProgram,
+  MAX_DEPTH,
+  Stacks,
+  W_NOP,
+  W_PLUS,
+  W_TIMES,
+  WORDS,
+  WORD_TOKENS,
+  programText,
+  runProgram,
 } from './stack-lang.js';
 import { ARROW, PAD, SEP, STOP, numToken } from './vocab.js';
 
@@ -58,8 +66,12 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
   constructor(kwargs: Record<string, unknown> = {}) {
     checkKwargs(ID, kwargs, ['difficulty', 'tests', 'maxLength', 'repeat', 'renderMode']);
     super({
-      id: ID, actionNames: ACTION_NAMES, keys: { problem: [4 * SHOWN - 1], current: [SHOWN, MAX_DEPTH] },
-      stepRows: STEP_ROWS, stepWidth: 1, renderMode: renderModeKw(ID, kwargs.renderMode),
+      id: ID,
+      actionNames: ACTION_NAMES,
+      keys: { problem: [4 * SHOWN - 1], current: [SHOWN, MAX_DEPTH] },
+      stepRows: STEP_ROWS,
+      stepWidth: 1,
+      renderMode: renderModeKw(ID, kwargs.renderMode),
       repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
@@ -70,7 +82,8 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
   protected generate(rng: Rng): void {
     const length = Math.min(this.difficulty + 1, this.maxLength);
     const inputs = rng.shuffle([...INPUTS]).slice(0, this.numTests);
-    const start = Stacks.of(inputs), s = new Stacks(inputs.length);
+    const start = Stacks.of(inputs),
+      s = new Stacks(inputs.length);
     const pool = new Int32Array(WORDS.length);
     // Random references until one computes a non-trivial function without a short cut (most draws are rejected,
     // so a draw allocates nothing but its word list).
@@ -83,7 +96,7 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
         const literal = !last && rng.random() < 0.35;
         let n = 0;
         for (let w = 0; w < W_NOP; w++) {
-          if ((w < W_PLUS) === literal && (!last || w <= W_TIMES) && s.canRun(w)) pool[n++] = w;
+          if (w < W_PLUS === literal && (!last || w <= W_TIMES) && s.canRun(w)) pool[n++] = w;
         }
         if (n === 0) break;
         const w = pool[rng.int(0, n)]!;
@@ -156,7 +169,10 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
   }
 
   protected problemText(): string {
-    const ex = this.inputs.slice(0, SHOWN).map((x, t) => `${x} -> ${this.expected[t]}`).join(', ');
+    const ex = this.inputs
+      .slice(0, SHOWN)
+      .map((x, t) => `${x} -> ${this.expected[t]}`)
+      .join(', ');
     return `write a stack program (the stack starts as [x]; the output is its top) with ${ex}`;
   }
 
@@ -172,15 +188,20 @@ export class ReasonProgram extends ReasonEnv<ProgramState> {
   /** The fraction of unit tests the program so far passes. */
   passRate(): number {
     let pass = 0;
-    this.inputs.forEach((x, t) => { if (runProgram(this.program, x) === this.expected[t]) pass++; });
+    this.inputs.forEach((x, t) => {
+      if (runProgram(this.program, x) === this.expected[t]) pass++;
+    });
     return pass / this.inputs.length;
   }
 
   state(): ProgramState {
     return {
-      ...this.baseState(), difficulty: this.difficulty, tests: this.numTests,
+      ...this.baseState(),
+      difficulty: this.difficulty,
+      tests: this.numTests,
       examples: this.inputs.slice(0, SHOWN).map((x, t) => ({ input: x, output: this.expected[t]! })),
-      program: programText(this.program), stacks: this.inputs.slice(0, SHOWN).map((_, t) => this.stacks.list(t)),
+      program: programText(this.program),
+      stacks: this.inputs.slice(0, SHOWN).map((_, t) => this.stacks.list(t)),
       wordsLeft: this.maxLength - this.program.length,
     };
   }

@@ -8,14 +8,46 @@ import { DROP, DUP, MINUS, NOP, OVER, PLUS, SWAP, TIMES, fitsToken, numToken } f
  * [-999, 999] (the number tokens), or the stack ends empty.
  */
 export const WORDS = [
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '-', '*', 'dup', 'swap', 'drop', 'over', 'nop',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '+',
+  '-',
+  '*',
+  'dup',
+  'swap',
+  'drop',
+  'over',
+  'nop',
 ] as const;
 /** The token of each word (index = word id). */
 export const WORD_TOKENS: readonly number[] = [
-  ...Array.from({ length: 10 }, (_, v) => numToken(v)), PLUS, MINUS, TIMES, DUP, SWAP, DROP, OVER, NOP,
+  ...Array.from({ length: 10 }, (_, v) => numToken(v)),
+  PLUS,
+  MINUS,
+  TIMES,
+  DUP,
+  SWAP,
+  DROP,
+  OVER,
+  NOP,
 ];
 /** Word ids. */
-export const W_PLUS = 10, W_MINUS = 11, W_TIMES = 12, W_DUP = 13, W_SWAP = 14, W_DROP = 15, W_OVER = 16, W_NOP = 17;
+export const W_PLUS = 10,
+  W_MINUS = 11,
+  W_TIMES = 12,
+  W_DUP = 13,
+  W_SWAP = 14,
+  W_DROP = 15,
+  W_OVER = 16,
+  W_NOP = 17;
 /** Deepest stack a program may build. */
 export const MAX_DEPTH = 6;
 
@@ -38,7 +70,9 @@ export class Stacks {
   /** Stacks holding just the inputs. */
   static of(inputs: readonly number[]): Stacks {
     const s = new Stacks(inputs.length);
-    inputs.forEach((x, t) => { s.values[t * MAX_DEPTH] = x; });
+    inputs.forEach((x, t) => {
+      s.values[t * MAX_DEPTH] = x;
+    });
     return s;
   }
 
@@ -85,8 +119,11 @@ export class Stacks {
       if (w < 10) v[b + 1] = w;
       else if (w <= W_TIMES) v[b - 1] = arith(w, v[b - 1]!, v[b]!);
       else if (w === W_DUP) v[b + 1] = v[b]!;
-      else if (w === W_SWAP) { const x = v[b]!; v[b] = v[b - 1]!; v[b - 1] = x; }
-      else if (w === W_OVER) v[b + 1] = v[b - 1]!;
+      else if (w === W_SWAP) {
+        const x = v[b]!;
+        v[b] = v[b - 1]!;
+        v[b - 1] = x;
+      } else if (w === W_OVER) v[b + 1] = v[b - 1]!;
     }
     this.depth = d + GROWS[w]!;
   }

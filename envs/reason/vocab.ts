@@ -26,15 +26,23 @@ export const STOP = 2;
 /** Marks a step that was invalid (a masked action). */
 export const INVALID = 3;
 /** Parentheses. */
-export const LPAREN = 4, RPAREN = 5;
+export const LPAREN = 4,
+  RPAREN = 5;
 /** Binary operators. */
-export const PLUS = 6, MINUS = 7, TIMES = 8, DIVIDE = 9;
+export const PLUS = 6,
+  MINUS = 7,
+  TIMES = 8,
+  DIVIDE = 9;
 /** `=` */
 export const EQUALS = 10;
 /** `->` */
 export const ARROW = 11;
 /** Program words. */
-export const DUP = 12, SWAP = 13, DROP = 14, OVER = 15, NOP = 16;
+export const DUP = 12,
+  SWAP = 13,
+  DROP = 14,
+  OVER = 15,
+  NOP = 16;
 /** Largest magnitude of a number token. */
 export const NUM_MAX = 999;
 /** Token id of the number 0. */
@@ -43,9 +51,23 @@ export const NUM_ZERO = 32 + NUM_MAX;
 export const VOCAB_SIZE = NUM_ZERO + NUM_MAX + 1;
 
 const NAMES: Record<number, string> = {
-  [PAD]: '', [SEP]: ';', [STOP]: 'STOP', [INVALID]: '?', [LPAREN]: '(', [RPAREN]: ')', [PLUS]: '+', [MINUS]: '-',
-  [TIMES]: '*', [DIVIDE]: '/', [EQUALS]: '=', [ARROW]: '->', [DUP]: 'dup', [SWAP]: 'swap', [DROP]: 'drop',
-  [OVER]: 'over', [NOP]: 'nop',
+  [PAD]: '',
+  [SEP]: ';',
+  [STOP]: 'STOP',
+  [INVALID]: '?',
+  [LPAREN]: '(',
+  [RPAREN]: ')',
+  [PLUS]: '+',
+  [MINUS]: '-',
+  [TIMES]: '*',
+  [DIVIDE]: '/',
+  [EQUALS]: '=',
+  [ARROW]: '->',
+  [DUP]: 'dup',
+  [SWAP]: 'swap',
+  [DROP]: 'drop',
+  [OVER]: 'over',
+  [NOP]: 'nop',
 };
 
 /** True when `v` is an integer a number token can hold. */
@@ -89,9 +111,13 @@ export type Op = keyof typeof OP_TOKEN;
 /** `a op b` on integers; division only when exact (otherwise NaN). */
 export function applyOp(op: Op, a: number, b: number): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b !== 0 && a % b === 0 ? a / b : NaN;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b !== 0 && a % b === 0 ? a / b : NaN;
   }
 }

@@ -7,9 +7,27 @@
 
 /** Fields of the layout passed with every call (element offsets into the views; -1: absent). */
 export const LAYOUT_FIELDS = [
-  'n', 'values', 'dataOff', 'tapeOff', 'totalOff', 'compOff', 'maxComps', 'qxOff', 'prevOff', 'nextOff',
-  'stepsOff', 'msgOff', 'actOff', 'actFloat', 'rewardsOff', 'termsOff', 'truncsOff', 'successOff', 'statusOff',
-  'startsOff', 'lag',
+  'n',
+  'values',
+  'dataOff',
+  'tapeOff',
+  'totalOff',
+  'compOff',
+  'maxComps',
+  'qxOff',
+  'prevOff',
+  'nextOff',
+  'stepsOff',
+  'msgOff',
+  'actOff',
+  'actFloat',
+  'rewardsOff',
+  'termsOff',
+  'truncsOff',
+  'successOff',
+  'statusOff',
+  'startsOff',
+  'lag',
 ] as const;
 export type LayoutField = (typeof LAYOUT_FIELDS)[number];
 

@@ -4,7 +4,13 @@ import { RewardSandbox, type SandboxOptions } from './sandbox.js';
 import { collectTransitions, fuzzTransitions, type CollectedTransitions } from './transitions.js';
 
 /** Range of a series of values (NaNs left out). */
-export interface RangeStat { count: number; min: number; max: number; mean: number; std: number }
+export interface RangeStat {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
 
 /** How reward code fared on one set of transitions. */
 export interface CheckPhase {
@@ -43,7 +49,11 @@ export interface CheckOptions extends SandboxOptions {
 }
 
 function range(values: ArrayLike<number>, mask?: Uint8Array): RangeStat {
-  let count = 0, sum = 0, sq = 0, min = Infinity, max = -Infinity;
+  let count = 0,
+    sum = 0,
+    sq = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] !== 0) continue;
     const v = values[i]!;
@@ -75,31 +85,61 @@ function runPhase(sandbox: RewardSandbox, input: CollectedTransitions, logs: str
     components: Object.fromEntries(Object.entries(res.components).map(([k, v]) => [k, range(v, res.status)])),
     usPerTransition: us,
   };
-  if (res.error) phase.error = { kind: res.error.kind, message: res.error.message, line: res.error.line, transition: res.error.transition };
+  if (res.error)
+    phase.error = {
+      kind: res.error.kind,
+      message: res.error.message,
+      line: res.error.line,
+      transition: res.error.transition,
+    };
   return phase;
 }
 
 function warningsOf(real: CheckPhase, fuzz: CheckPhase | undefined): string[] {
   const w: string[] = [];
-  if (fuzz?.error) w.push(`would break on perturbed states (${fuzz.errors}/${fuzz.transitions} fuzzed transitions fail): ${fuzz.error.message}`);
+  if (fuzz?.error)
+    w.push(
+      `would break on perturbed states (${fuzz.errors}/${fuzz.transitions} fuzzed transitions fail): ` +
+        `${fuzz.error.message}`,
+    );
   const flat = (r: RangeStat): boolean => r.count > 1 && r.std <= 1e-6 * Math.max(1e-6, Math.abs(r.mean));
-  if (flat(real.total)) w.push(`the total is constant (${real.total.mean}) on ${real.total.count} real transitions: it gives the agent no signal`);
+  if (flat(real.total))
+    w.push(
+      `the total is constant (${real.total.mean}) on ${real.total.count} real transitions: it gives the agent no signal`,
+    );
   const comps = Object.entries(real.components);
   for (const [name, r] of comps) {
     if (flat(r)) w.push(`component "${name}" is constant (${r.mean}): rescale it, change its temperature, or drop it`);
-    if (r.count < real.transitions - real.errors) w.push(`component "${name}" is missing or not a number on ${real.transitions - real.errors - r.count} transitions`);
+    if (r.count < real.transitions - real.errors)
+      w.push(
+        `component "${name}" is missing or not a number on ${real.transitions - real.errors - r.count} transitions`,
+      );
   }
-  const scales = comps.map(([name, r]) => [name, Math.max(Math.abs(r.min), Math.abs(r.max))] as const).filter(([, s]) => s > 0 && Number.isFinite(s));
+  const scales = comps
+    .map(([name, r]) => [name, Math.max(Math.abs(r.min), Math.abs(r.max))] as const)
+    .filter(([, s]) => s > 0 && Number.isFinite(s));
   if (scales.length > 1) {
     const sorted = [...scales].sort((a, b) => b[1] - a[1]);
     const [top, second] = [sorted[0]!, sorted[1]!];
-    if (top[1] > 100 * second[1]) w.push(`component "${top[0]}" (|x| up to ${top[1].toPrecision(3)}) dwarfs the others (next: "${second[0]}" up to ${second[1].toPrecision(3)}): rescale it`);
+    if (top[1] > 100 * second[1])
+      w.push(
+        `component "${top[0]}" (|x| up to ${top[1].toPrecision(3)}) dwarfs the others (next: "${second[0]}" up to ` +
+          `${second[1].toPrecision(3)}): rescale it`,
+      );
   }
   return w;
 }
 
-/** Compile reward code and run it on real transitions of `env` (random policy) and on fuzzed ones; never throws for bad code. */
-export function checkRewardCode(source: string, env: Env<unknown, unknown>, id: string, opts: CheckOptions & { filename?: string } = {}): CheckReport {
+/**
+ * Compile reward code and run it on real transitions of `env` (random policy) and on fuzzed ones; never throws for bad
+ * code.
+ */
+export function checkRewardCode(
+  source: string,
+  env: Env<unknown, unknown>,
+  id: string,
+  opts: CheckOptions & { filename?: string } = {},
+): CheckReport {
   const file = opts.filename ?? 'reward.ts';
   const report: CheckReport = { file, env: id, fit: false, warnings: [], logs: [] };
   let sandbox: RewardSandbox;
@@ -124,7 +164,12 @@ export function checkRewardCode(source: string, env: Env<unknown, unknown>, id: 
   return report;
 }
 
-const fmt = (x: number): string => (Number.isFinite(x) ? (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : x.toFixed(4)) : String(x));
+const fmt = (x: number): string =>
+  Number.isFinite(x)
+    ? Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3)
+      ? x.toExponential(2)
+      : x.toFixed(4)
+    : String(x);
 
 /** The human-readable report. */
 export function formatCheckReport(r: CheckReport): string {
@@ -134,8 +179,12 @@ export function formatCheckReport(r: CheckReport): string {
     return lines.join('\n');
   }
   const phase = (name: string, p: CheckPhase): void => {
-    lines.push(`  ${name}: ${p.transitions} transitions, ${p.errors} failed, ${p.usPerTransition.toFixed(2)} us/transition`);
-    const row = (label: string, s: RangeStat): string => `    ${label.padEnd(16)} min ${fmt(s.min).padStart(10)}  mean ${fmt(s.mean).padStart(10)}  max ${fmt(s.max).padStart(10)}  std ${fmt(s.std).padStart(10)}`;
+    lines.push(
+      `  ${name}: ${p.transitions} transitions, ${p.errors} failed, ${p.usPerTransition.toFixed(2)} us/transition`,
+    );
+    const row = (label: string, s: RangeStat): string =>
+      `    ${label.padEnd(16)} min ${fmt(s.min).padStart(10)}  mean ${fmt(s.mean).padStart(10)}  max ` +
+      `${fmt(s.max).padStart(10)}  std ${fmt(s.std).padStart(10)}`;
     lines.push(row('total', p.total));
     for (const [k, s] of Object.entries(p.components)) lines.push(row(k, s));
     if (p.error) lines.push(`    first failure (${p.error.kind}): ${p.error.message.replace(/\n/g, '\n    ')}`);

@@ -14,7 +14,10 @@ export function describedEnv(env: Env<unknown, unknown>, id: string): { state():
   return inner;
 }
 
-/** The name of the state type in a describeState() text: `State`, else the last `...State` interface, else the last declared type. */
+/**
+ * The name of the state type in a describeState() text: `State`, else the last `...State` interface, else the last
+ * declared type.
+ */
 export function stateTypeName(dts: string): string | undefined {
   const names = [...dts.matchAll(/\b(?:interface|type)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!);
   if (names.includes('State')) return 'State';
@@ -22,15 +25,22 @@ export function stateTypeName(dts: string): string | undefined {
   return stateLike.at(-1) ?? names.at(-1);
 }
 
-/** TypeScript type of one action of a space, with a comment on its range (and the action names, when the env has them). */
+/**
+ * TypeScript type of one action of a space, with a comment on its range (and the action names, when the env has them).
+ */
 export function actionDeclaration(space: SpaceJSON, names?: readonly string[]): string {
   switch (space.type) {
     case 'Discrete': {
-      const named = names && names.length === space.n ? `\n//   ${names.map((n, i) => `${i + space.start}=${n}`).join(', ')}` : '';
-      return `type Action = number; // Discrete(${space.n}): an index ${space.start}..${space.start + space.n - 1}${named}`;
+      const named =
+        names && names.length === space.n ? `\n//   ${names.map((n, i) => `${i + space.start}=${n}`).join(', ')}` : '';
+      return (
+        `type Action = number; // Discrete(${space.n}): an index ` +
+        `${space.start}..${space.start + space.n - 1}${named}`
+      );
     }
     case 'Box': {
-      const lo = Math.min(...space.low), hi = Math.max(...space.high);
+      const lo = Math.min(...space.low),
+        hi = Math.max(...space.high);
       return `type Action = number[]; // Box of shape [${space.shape.join(', ')}], values in [${lo}, ${hi}] (flattened)`;
     }
     case 'MultiDiscrete':

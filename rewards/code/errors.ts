@@ -22,7 +22,11 @@ export class RewardCodeError extends RxgymError {
   /** Index of the offending transition in its batch, when one is to blame. */
   readonly transition?: number;
 
-  constructor(kind: RewardCodeErrorKind, message: string, where: { line?: number; column?: number; transition?: number } = {}) {
+  constructor(
+    kind: RewardCodeErrorKind,
+    message: string,
+    where: { line?: number; column?: number; transition?: number } = {},
+  ) {
     super(message);
     this.name = 'RewardCodeError';
     this.kind = kind;

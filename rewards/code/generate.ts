@@ -51,7 +51,11 @@ export interface Candidate {
 }
 
 /** Failed LLM attempts during one generation, by kind and HTTP status, and the latest error message. */
-export interface LlmFailures { errors: LlmErrorCounts; statuses: Record<string, number>; lastError?: string }
+export interface LlmFailures {
+  errors: LlmErrorCounts;
+  statuses: Record<string, number>;
+  lastError?: string;
+}
 
 /** Generation's outcome: every candidate and the declarations they were written against. */
 export interface GenerateResult {
@@ -63,9 +67,19 @@ export interface GenerateResult {
   llm: LlmFailures;
 }
 
-function check(code: string | undefined, opts: GenerateOptions, transitions: CollectedTransitions, index: number): CheckReport | undefined {
+function check(
+  code: string | undefined,
+  opts: GenerateOptions,
+  transitions: CollectedTransitions,
+  index: number,
+): CheckReport | undefined {
   if (code === undefined) return undefined;
-  return checkRewardCode(code, opts.env, opts.envId, { filename: `candidate-${index}.ts`, transitions, fuzz: 128, seed: opts.seed ?? 0 });
+  return checkRewardCode(code, opts.env, opts.envId, {
+    filename: `candidate-${index}.ts`,
+    transitions,
+    fuzz: 128,
+    seed: opts.seed ?? 0,
+  });
 }
 
 const firstLine = (text: string): string => text.split('\n')[0]!;
@@ -90,15 +104,18 @@ function failuresSince(llm: LlmClient, before: ReturnType<LlmClient['stats']>): 
 function progress(opts: GenerateOptions, log: (line: string) => void): { chat: ChatOptions; stop: () => void } {
   const started = Date.now();
   const everyMs = opts.progressEveryMs ?? 10_000;
-  const timer = everyMs > 0
-    ? setInterval(() => {
-      const st = opts.llm.stats();
-      if (st.inFlight === 0 && st.queued === 0) return;
-      const secs = Math.round((Date.now() - started) / 1000);
-      log(`still waiting for ${opts.llm.model} at ${opts.llm.baseUrl} ` +
-        `(${secs} s; ${st.inFlight} request(s) in flight, ${st.retries} retries so far)`);
-    }, everyMs)
-    : undefined;
+  const timer =
+    everyMs > 0
+      ? setInterval(() => {
+          const st = opts.llm.stats();
+          if (st.inFlight === 0 && st.queued === 0) return;
+          const secs = Math.round((Date.now() - started) / 1000);
+          log(
+            `still waiting for ${opts.llm.model} at ${opts.llm.baseUrl} ` +
+              `(${secs} s; ${st.inFlight} request(s) in flight, ${st.retries} retries so far)`,
+          );
+        }, everyMs)
+      : undefined;
   timer?.unref();
   const onRetry = (r: RetryInfo): void => {
     const secs = (r.delayMs / 1000).toFixed(1);
@@ -107,7 +124,9 @@ function progress(opts: GenerateOptions, log: (line: string) => void): { chat: C
   return { chat: { onRetry }, stop: () => clearInterval(timer) };
 }
 
-/** Sample K reward modules, check each in the sandbox on real transitions, and repair failures with the error fed back. */
+/**
+ * Sample K reward modules, check each in the sandbox on real transitions, and repair failures with the error fed back.
+ */
 export async function generateRewards(opts: GenerateOptions): Promise<GenerateResult> {
   const log = opts.log ?? (() => undefined);
   const k = opts.samples ?? 4;
@@ -144,12 +163,21 @@ export async function generateRewards(opts: GenerateOptions): Promise<GenerateRe
 }
 
 /** A candidate's first answer, or why there is none. */
-interface Answer { text?: string; error?: string }
+interface Answer {
+  text?: string;
+  error?: string;
+}
 
 /** One candidate: its first answer, then repair rounds while its check fails. */
 async function candidate(
-  first: Answer, index: number, base: ChatMessage[], opts: GenerateOptions,
-  transitions: CollectedTransitions, rounds: number, chat: ChatOptions, log: (line: string) => void,
+  first: Answer,
+  index: number,
+  base: ChatMessage[],
+  opts: GenerateOptions,
+  transitions: CollectedTransitions,
+  rounds: number,
+  chat: ChatOptions,
+  log: (line: string) => void,
 ): Promise<Candidate> {
   const conversation: ChatMessage[] = [...base];
   const noAnswer = (error: string | undefined): string => `the LLM gave no answer: ${error}`;
@@ -192,11 +220,14 @@ async function candidate(
  * the LLM, 1 answer had no code block; requests: 9 HTTP errors (500 x9); latest: ...".
  */
 export function describeOutcomes(
-  candidates: readonly Pick<Candidate, 'outcome' | 'problem'>[], llm: LlmFailures,
+  candidates: readonly Pick<Candidate, 'outcome' | 'problem'>[],
+  llm: LlmFailures,
 ): string {
   const count = (o: CandidateOutcome): number => candidates.filter((c) => c.outcome === o).length;
   const parts: string[] = [];
-  const noAnswer = count('llm-error'), noCode = count('no-code'), unfit = count('unfit');
+  const noAnswer = count('llm-error'),
+    noCode = count('no-code'),
+    unfit = count('unfit');
   if (noAnswer) parts.push(`${noAnswer} got no answer from the LLM`);
   if (noCode) parts.push(`${noCode} answer${noCode === 1 ? '' : 's'} had no code block`);
   if (unfit) {

@@ -23,9 +23,15 @@ export interface StateCodec {
   width: number;
   /** Tape-carried (opaque) leaves per state. */
   opaque: number;
-  /** Writes `state` at `buf[off..off+width)` and its opaque leaves at `q[qo..qo+opaque)`; false when the state does not fit the schema. */
+  /**
+   * Writes `state` at `buf[off..off+width)` and its opaque leaves at `q[qo..qo+opaque)`; false when the state does not
+   * fit the schema.
+   */
   pack: (state: unknown, buf: Float64Array, off: number, q: unknown[], qo: number) => boolean;
-  /** JavaScript source of `(b, o, q, qx, qi) => state` (q(id, slot): an opaque value, qx: value ids per slot), compiled inside the isolate. */
+  /**
+   * JavaScript source of `(b, o, q, qx, qi) => state` (q(id, slot): an opaque value, qx: value ids per slot), compiled
+   * inside the isolate.
+   */
   unpackSource: string;
 }
 
@@ -44,10 +50,15 @@ export function inferSchema(value: unknown): SchemaNode {
   if (value === null) return { kind: 'opaque' };
   if (Array.isArray(value)) {
     // an empty list says nothing about its elements, so it cannot fix the schema
-    return value.length > 0 && value.every((x) => typeof x === 'number') ? { kind: 'numarr', len: value.length } : { kind: 'opaque' };
+    return value.length > 0 && value.every((x) => typeof x === 'number')
+      ? { kind: 'numarr', len: value.length }
+      : { kind: 'opaque' };
   }
   if (typeof value === 'object') {
-    return { kind: 'obj', fields: Object.keys(value as object).map((k) => [k, inferSchema((value as Record<string, unknown>)[k])]) };
+    return {
+      kind: 'obj',
+      fields: Object.keys(value as object).map((k) => [k, inferSchema((value as Record<string, unknown>)[k])]),
+    };
   }
   return { kind: 'opaque' };
 }
@@ -63,21 +74,35 @@ function slotsOf(node: SchemaNode): { width: number; opaque: number } {
     case 'opaque':
       return { width: 0, opaque: 1 };
     case 'obj':
-      return node.fields.reduce((acc, [, f]) => {
-        const s = slotsOf(f);
-        return { width: acc.width + s.width, opaque: acc.opaque + s.opaque };
-      }, { width: 0, opaque: 0 });
+      return node.fields.reduce(
+        (acc, [, f]) => {
+          const s = slotsOf(f);
+          return { width: acc.width + s.width, opaque: acc.opaque + s.opaque };
+        },
+        { width: 0, opaque: 0 },
+      );
   }
 }
 
 /** Generate the host-side packer body for `node` read from variable `v`. */
-function genPack(node: SchemaNode, v: string, slot: { n: number }, op: { n: number }, vars: { n: number }, out: string[], present?: string): void {
+function genPack(
+  node: SchemaNode,
+  v: string,
+  slot: { n: number },
+  op: { n: number },
+  vars: { n: number },
+  out: string[],
+  present?: string,
+): void {
   switch (node.kind) {
     case 'num':
       out.push(`if (typeof ${v} !== 'number') return false; b[o + ${slot.n++}] = ${v};`);
       return;
     case 'int':
-      out.push(`if (typeof ${v} !== 'number' || (${v} | 0) !== ${v} || ${v} > 0x3fffffff || ${v} < -0x40000000 || (${v} === 0 && 1 / ${v} < 0)) return false; b[o + ${slot.n++}] = ${v};`);
+      out.push(
+        `if (typeof ${v} !== 'number' || (${v} | 0) !== ${v} || ${v} > 0x3fffffff || ${v} < -0x40000000 || (${v} === ` +
+          `0 && 1 / ${v} < 0)) return false; b[o + ${slot.n++}] = ${v};`,
+      );
       return;
     case 'bool':
       out.push(`if (typeof ${v} !== 'boolean') return false; b[o + ${slot.n++}] = ${v} ? 1 : 0;`);
@@ -89,7 +114,10 @@ function genPack(node: SchemaNode, v: string, slot: { n: number }, op: { n: numb
       return;
     case 'numarr': {
       out.push(`if (!Array.isArray(${v}) || ${v}.length !== ${node.len}) return false;`);
-      out.push(`for (let i = 0; i < ${node.len}; i++) { const x = ${v}[i]; if (typeof x !== 'number') return false; b[o + ${slot.n} + i] = x; }`);
+      out.push(
+        `for (let i = 0; i < ${node.len}; i++) { const x = ${v}[i]; if (typeof x !== 'number') return false; b[o + ` +
+          `${slot.n} + i] = x; }`,
+      );
       slot.n += node.len;
       return;
     }
@@ -106,7 +134,10 @@ function genPack(node: SchemaNode, v: string, slot: { n: number }, op: { n: numb
   }
 }
 
-/** Generate the isolate-side expression rebuilding `node` from `b` at offset `o`, and its opaque leaves through `q(qx[qi + slot], slot)`. */
+/**
+ * Generate the isolate-side expression rebuilding `node` from `b` at offset `o`, and its opaque leaves through `q(qx[qi
+ * + slot], slot)`.
+ */
 function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): string {
   switch (node.kind) {
     case 'num':
@@ -120,7 +151,8 @@ function genUnpack(node: SchemaNode, slot: { n: number }, op: { n: number }): st
     case 'numarr': {
       const start = slot.n;
       slot.n += node.len;
-      if (node.len <= MAX_UNROLL) return `[${Array.from({ length: node.len }, (_, i) => `b[o + ${start + i}]`).join(', ')}]`;
+      if (node.len <= MAX_UNROLL)
+        return `[${Array.from({ length: node.len }, (_, i) => `b[o + ${start + i}]`).join(', ')}]`;
       return `__arr(b, o + ${start}, ${node.len})`;
     }
     case 'obj':
@@ -144,7 +176,8 @@ export function mergeSchema(a: SchemaNode, b: SchemaNode): SchemaNode {
     }
     return { kind: 'obj', fields };
   }
-  if ((a.kind === 'int' || a.kind === 'num') && (b.kind === 'int' || b.kind === 'num')) return a.kind === b.kind ? a : { kind: 'num' };
+  if ((a.kind === 'int' || a.kind === 'num') && (b.kind === 'int' || b.kind === 'num'))
+    return a.kind === b.kind ? a : { kind: 'num' };
   return a.kind === b.kind ? a : { kind: 'opaque' };
 }
 
@@ -175,7 +208,10 @@ const MAX_STRINGS = 1 << 16;
 /** So are shape tables. */
 const MAX_SHAPES = 1 << 14;
 
-interface ShapeNode { id: number; next: Map<number, ShapeNode> | undefined }
+interface ShapeNode {
+  id: number;
+  next: Map<number, ShapeNode> | undefined;
+}
 
 /**
  * Host side of the opaque-value channel: leaves that are not fixed numbers (strings, lists of records, nullable
@@ -274,7 +310,9 @@ export class OpaqueTape {
     return node.id;
   }
 
-  /** Append one value. Numbers stay numbers (NaN included); functions and symbols are left out of objects, as in JSON. */
+  /**
+   * Append one value. Numbers stay numbers (NaN included); functions and symbols are left out of objects, as in JSON.
+   */
   encode(v: unknown): void {
     switch (typeof v) {
       case 'number':
@@ -337,7 +375,10 @@ export class OpaqueTape {
   }
 }
 
-/** A batch of states packed for the crossing: unique states once, transitions as indices into them. Views of the packer's reused buffers, valid until its next `pack`. */
+/**
+ * A batch of states packed for the crossing: unique states once, transitions as indices into them. Views of the
+ * packer's reused buffers, valid until its next `pack`.
+ */
 export interface PackedStates {
   /** `unique x width` numbers. */
   data: Float64Array;
@@ -374,7 +415,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   let i = 0;
   for (const k in b) if (ka[i++] !== k) return false;
   if (i !== ka.length) return false;
-  for (i = 0; i < ka.length; i++) if (!sameJson((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[ka[i]!])) return false;
+  for (i = 0; i < ka.length; i++)
+    if (!sameJson((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[ka[i]!])) return false;
   return true;
 }
 
@@ -415,7 +457,8 @@ export class StatePacker {
         unique.push(prev[i]);
       }
     }
-    const width = codec.width, slots = codec.opaque;
+    const width = codec.width,
+      slots = codec.opaque;
     if (this.data.length < u * width) this.data = new Float64Array(Math.ceil(u * 1.25) * width);
     const leaves = u * slots;
     if (this.q.length < leaves) this.q = new Array<unknown>(Math.ceil(u * 1.25) * slots).fill(null);
@@ -423,7 +466,10 @@ export class StatePacker {
       this.ids = new Int32Array(this.q.length);
       this.starts = new Int32Array(this.q.length);
     }
-    const data = this.data, q = this.q, ids = this.ids, starts = this.starts;
+    const data = this.data,
+      q = this.q,
+      ids = this.ids,
+      starts = this.starts;
     const tape = this.tape;
     tape.begin();
     let ok = true;
@@ -444,8 +490,16 @@ export class StatePacker {
     }
     q.fill(null, 0, leaves); // let the states go
     return {
-      data: data.subarray(0, u * width), tape: tape.buf.subarray(0, tape.len), values, starts: starts.subarray(0, values),
-      opaqueIds: ids.subarray(0, leaves), prevIdx, nextIdx, unique, lag: Math.max(1, lag), ok,
+      data: data.subarray(0, u * width),
+      tape: tape.buf.subarray(0, tape.len),
+      values,
+      starts: starts.subarray(0, values),
+      opaqueIds: ids.subarray(0, leaves),
+      prevIdx,
+      nextIdx,
+      unique,
+      lag: Math.max(1, lag),
+      ok,
     };
   }
 }

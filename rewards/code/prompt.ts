@@ -23,7 +23,8 @@ export const REWARD_GUIDANCE = `How to write the reward:
 /** The output format request. */
 export const OUTPUT_FORMAT =
   'Reply with a short plan of the stages, then the whole module in ONE ```typescript code block that defines ' +
-  '`export function reward(prev: State, action: Action, next: State, info: StepInfo)`. You may add helper functions and ' +
+  '`export function reward(prev: State, action: Action, next: State, info: StepInfo)`. You may add helper functions ' +
+  'and ' +
   'constants; you need not repeat the declarations.';
 
 /** The first user message: declarations, task, guidance, format (Text2Reward's zero-shot prompt, adapted). */
@@ -32,7 +33,8 @@ export function initialMessages(declarations: string, task: string): ChatMessage
     { role: 'system', content: SYSTEM_PROMPT },
     {
       role: 'user',
-      content: `The environment exposes this state and signature:\n\n\`\`\`typescript\n${declarations}\`\`\`\n\n` +
+      content:
+        `The environment exposes this state and signature:\n\n\`\`\`typescript\n${declarations}\`\`\`\n\n` +
         `Task: ${task}\n\n${REWARD_GUIDANCE}\n\n${OUTPUT_FORMAT}`,
     },
   ];
@@ -42,14 +44,16 @@ export function initialMessages(declarations: string, task: string): ChatMessage
 export function repairMessage(problem: string): ChatMessage {
   return {
     role: 'user',
-    content: `Checking the reward function above in the sandbox failed:\n\n${problem}\n\n` +
+    content:
+      `Checking the reward function above in the sandbox failed:\n\n${problem}\n\n` +
       `Fix the problem and reply with the whole corrected module in ONE \`\`\`typescript code block.`,
   };
 }
 
 /** What a failed check says, for the repair message. */
 export function describeFailure(report: CheckReport | undefined, noCode: boolean): string {
-  if (noCode || !report) return 'The answer contained no ```typescript code block defining `export function reward(...)`.';
+  if (noCode || !report)
+    return 'The answer contained no ```typescript code block defining `export function reward(...)`.';
   if (report.compile) return report.compile.message;
   const e = report.real?.error;
   if (e) return `${e.message}\n(${report.real!.errors} of ${report.real!.transitions} real transitions failed)`;
@@ -72,17 +76,23 @@ const num = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)
 /** The reward reflection (Eureka's policy and code feedback). */
 export function reflectionMessage(fb: TrainFeedback): ChatMessage {
   const lines = [
-    `We trained a policy with the reward function above for ${fb.steps} steps. Along training, the reward components were:`,
+    `We trained a policy with the reward function above for ${fb.steps} steps. Along training, the reward components ` +
+      `were:`,
   ];
   for (const [name, c] of Object.entries(fb.components)) {
-    lines.push(`${name}: [${c.series.map(num).join(', ')}], Max: ${num(c.max)}, Mean: ${num(c.mean)}, Min: ${num(c.min)}`);
+    lines.push(
+      `${name}: [${c.series.map(num).join(', ')}], Max: ${num(c.max)}, Mean: ${num(c.mean)}, Min: ${num(c.min)}`,
+    );
   }
-  lines.push(`task success rate: ${num(fb.successRate)}${fb.meanReturn !== undefined ? `, mean episode return (env reward): ${num(fb.meanReturn)}` : ''}`);
+  lines.push(
+    `task success rate: ${num(fb.successRate)}${fb.meanReturn !== undefined ? `, mean episode return (env reward): ${num(fb.meanReturn)}` : ''}`,
+  );
   lines.push(
     '',
     'Please analyse this feedback and write an improved reward function. Some tips:',
     '(1) If the success rate is always near zero, rewrite the entire reward function.',
-    '(2) If a component has near-identical values throughout, the agent cannot optimise it: rescale it, change its temperature, rewrite it, or drop it.',
+    '(2) If a component has near-identical values throughout, the agent cannot optimise it: rescale it, change its ' +
+      'temperature, rewrite it, or drop it.',
     '(3) If a component is much larger than the others, rescale it.',
     OUTPUT_FORMAT,
   );

@@ -82,17 +82,38 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
   let best: (RefineCandidate & { code: string }) | undefined;
   const llm: LlmFailures = { errors: { unreachable: 0, http: 0, timeout: 0, badAnswer: 0 }, statuses: {} };
   const save = (): void =>
-    writeAtomic(join(runDir, 'refine.json'), JSON.stringify({
-      env: opts.envId, task: opts.task, model: opts.llm.model, iterations, samples: opts.samples ?? 4, trainSteps: steps,
-      best: best ? { iteration: best.iteration, index: best.index, dir: best.dir, feedback: best.feedback } : null,
-      candidates: all, llm: opts.llm.stats(),
-    }, null, 2));
+    writeAtomic(
+      join(runDir, 'refine.json'),
+      JSON.stringify(
+        {
+          env: opts.envId,
+          task: opts.task,
+          model: opts.llm.model,
+          iterations,
+          samples: opts.samples ?? 4,
+          trainSteps: steps,
+          best: best ? { iteration: best.iteration, index: best.index, dir: best.dir, feedback: best.feedback } : null,
+          candidates: all,
+          llm: opts.llm.stats(),
+        },
+        null,
+        2,
+      ),
+    );
 
   for (let it = 0; it < iterations; it++) {
     log(`iteration ${it + 1}/${iterations}`);
     const gen = await generateRewards({
-      envId: opts.envId, env: opts.env, task: opts.task, llm: opts.llm, messages,
-      samples: opts.samples, repairRounds: opts.repairRounds, temperature: opts.temperature, seed, log,
+      envId: opts.envId,
+      env: opts.env,
+      task: opts.task,
+      llm: opts.llm,
+      messages,
+      samples: opts.samples,
+      repairRounds: opts.repairRounds,
+      temperature: opts.temperature,
+      seed,
+      log,
       progressEveryMs: opts.progressEveryMs,
     });
     addFailures(llm, gen.llm);
@@ -100,16 +121,30 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
     for (const cand of gen.candidates) {
       const dir = join(runDir, `iter-${it}`, `candidate-${cand.index}`);
       const rec: RefineCandidate = {
-        iteration: it, index: cand.index, dir, fit: cand.fit, outcome: cand.outcome, problem: cand.problem,
+        iteration: it,
+        index: cand.index,
+        dir,
+        fit: cand.fit,
+        outcome: cand.outcome,
+        problem: cand.problem,
       };
       writeAtomic(join(dir, 'conversation.json'), JSON.stringify(cand.conversation, null, 2));
       if (cand.report) writeAtomic(join(dir, 'check.json'), JSON.stringify(cand.report, null, 2));
       if (cand.code) writeAtomic(join(dir, 'reward.ts'), cand.code);
       if (cand.fit && cand.code) {
         log(`iteration ${it + 1}: training candidate ${cand.index} for ${steps} steps`);
-        rec.feedback = await opts.train({ file: join(dir, 'reward.ts'), dir: join(dir, 'run'), envId: opts.envId, steps, seed });
+        rec.feedback = await opts.train({
+          file: join(dir, 'reward.ts'),
+          dir: join(dir, 'run'),
+          envId: opts.envId,
+          steps,
+          seed,
+        });
         writeAtomic(join(dir, 'feedback.json'), JSON.stringify(rec.feedback, null, 2));
-        log(`iteration ${it + 1}: candidate ${cand.index} success rate ${rec.feedback.successRate.toFixed(3)}${rec.feedback.error ? ` (${rec.feedback.error})` : ''}`);
+        log(
+          `iteration ${it + 1}: candidate ${cand.index} success rate ` +
+            `${rec.feedback.successRate.toFixed(3)}${rec.feedback.error ? ` (${rec.feedback.error})` : ''}`,
+        );
         if (!rec.feedback.error && better(rec.feedback, iterBest?.rec.feedback)) iterBest = { cand, rec };
       }
       all.push(rec);
@@ -130,7 +165,11 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
   save();
   if (!best) return { candidates: all, llm };
   const bestFile = join(runDir, 'best-reward.ts');
-  writeAtomic(bestFile, `// Best of rxgym reward refine on ${opts.envId} (iteration ${best.iteration}, candidate ${best.index}, success rate ${best.feedback!.successRate})\n${best.code}`);
+  writeAtomic(
+    bestFile,
+    `// Best of rxgym reward refine on ${opts.envId} (iteration ${best.iteration}, candidate ${best.index}, success ` +
+      `rate ${best.feedback!.successRate})\n${best.code}`,
+  );
   return { candidates: all, best, bestFile, llm };
 }
 

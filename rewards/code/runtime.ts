@@ -1,7 +1,15 @@
 import { LAYOUT_FIELDS } from './arena.js';
 
 /** Outcome of one transition in the sandbox. */
-export const TransitionStatus = { Ok: 0, Threw: 1, NonNumber: 2, NonFinite: 3, TooLarge: 4, TimedOut: 5, OutOfMemory: 6 } as const;
+export const TransitionStatus = {
+  Ok: 0,
+  Threw: 1,
+  NonNumber: 2,
+  NonFinite: 3,
+  TooLarge: 4,
+  TimedOut: 5,
+  OutOfMemory: 6,
+} as const;
 
 /**
  * The script that runs first in every reward isolate. It removes what a reward must not depend on (clock,

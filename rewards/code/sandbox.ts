@@ -3,7 +3,15 @@ import ivm from 'isolated-vm';
 import { Arena, MAX_COMPONENTS, type LayoutField } from './arena.js';
 import { RxgymError } from '../../src/core/env.js';
 import { excerptAt, RewardCodeError, type RewardCodeErrorKind } from './errors.js';
-import { inferSchema, inferSchemaOf, makeCodec, mergeSchema, StatePacker, type PackedStates, type StateCodec } from './pack.js';
+import {
+  inferSchema,
+  inferSchemaOf,
+  makeCodec,
+  mergeSchema,
+  StatePacker,
+  type PackedStates,
+  type StateCodec,
+} from './pack.js';
 import { MODULE_PREFIX, MODULE_SUFFIX, PRELUDE, TransitionStatus } from './runtime.js';
 import { stripTypes, type StrippedModule } from './transpile.js';
 
@@ -13,7 +21,9 @@ export interface SandboxOptions {
   filename?: string;
   /** Heap limit of the isolate in MB (default 64, at least 8). */
   memoryMb?: number;
-  /** Time limit of one batched call in ms (default 5000: a whole batch of transitions, with room for a loaded machine). */
+  /**
+   * Time limit of one batched call in ms (default 5000: a whole batch of transitions, with room for a loaded machine).
+   */
   timeLimitMs?: number;
   /** Largest accepted |reward|; beyond it a result counts as an error (default 1e6). */
   maxAbs?: number;
@@ -50,11 +60,23 @@ export interface RewardBatchResult {
   logs: string[];
 }
 
-interface RawFirst { index: number; kind: string; message: string; name: string; stack: string }
-interface RawResult { names: string[]; errors: number; first: RawFirst | null; logs: string[] }
+interface RawFirst {
+  index: number;
+  kind: string;
+  message: string;
+  name: string;
+  stack: string;
+}
+interface RawResult {
+  names: string[];
+  errors: number;
+  first: RawFirst | null;
+  logs: string[];
+}
 
 const INTERNAL_FILE = 'reward.js';
-const NODE_NAMES = /\b(require|process|module|import|fetch|setTimeout|setInterval|setImmediate|Buffer|fs|global|Date|XMLHttpRequest|WebSocket) is not defined/;
+const NODE_NAMES =
+  /\b(require|process|module|import|fetch|setTimeout|setInterval|setImmediate|Buffer|fs|global|Date|XMLHttpRequest|WebSocket) is not defined/;
 
 function shortJson(value: unknown, max = 300): string {
   let s: string;
@@ -109,13 +131,18 @@ export class RewardSandbox {
   private setArenaRef!: ivm.Reference<(sab: SharedArrayBuffer) => void>;
   private disposed = false;
 
-  private constructor(private readonly mod: StrippedModule, opts: SandboxOptions) {
+  private constructor(
+    private readonly mod: StrippedModule,
+    opts: SandboxOptions,
+  ) {
     this.filename = mod.filename;
     this.memoryMb = opts.memoryMb ?? 64;
     this.timeLimitMs = opts.timeLimitMs ?? 5000;
     this.maxAbs = opts.maxAbs ?? 1e6;
-    if (!(this.memoryMb >= 8)) throw new RxgymError(`sandbox memoryMb must be at least 8, got ${String(opts.memoryMb)}`);
-    if (!(this.timeLimitMs > 0)) throw new RxgymError(`sandbox timeLimitMs must be positive, got ${String(opts.timeLimitMs)}`);
+    if (!(this.memoryMb >= 8))
+      throw new RxgymError(`sandbox memoryMb must be at least 8, got ${String(opts.memoryMb)}`);
+    if (!(this.timeLimitMs > 0))
+      throw new RxgymError(`sandbox timeLimitMs must be positive, got ${String(opts.timeLimitMs)}`);
     if (!(this.maxAbs > 0)) throw new RxgymError(`sandbox maxAbs must be positive, got ${String(opts.maxAbs)}`);
     this.boot();
   }
@@ -132,10 +159,14 @@ export class RewardSandbox {
     this.isolate.compileScriptSync(PRELUDE, { filename: 'prelude.js' }).runSync(this.context, { timeout: 1000 });
     let loaded: unknown;
     try {
-      const script = this.isolate.compileScriptSync(MODULE_PREFIX + this.mod.js + MODULE_SUFFIX, { filename: INTERNAL_FILE });
+      const script = this.isolate.compileScriptSync(MODULE_PREFIX + this.mod.js + MODULE_SUFFIX, {
+        filename: INTERNAL_FILE,
+      });
       loaded = script.runSync(this.context, { timeout: this.timeLimitMs });
     } catch (err) {
-      const e = this.explainCrash(err, undefined) ?? this.explainThrow(err as Error, 'while loading the module (top-level code)');
+      const e =
+        this.explainCrash(err, undefined) ??
+        this.explainThrow(err as Error, 'while loading the module (top-level code)');
       this.dispose();
       throw e;
     }
@@ -143,13 +174,18 @@ export class RewardSandbox {
       this.dispose();
       throw new RewardCodeError(
         'shape',
-        `${this.filename} defines no reward function; write \`export function reward(prev, action, next, info) { return number | { total, components } }\``,
+        `${this.filename} defines no reward function; write \`export function reward(prev, action, next, info) { ` +
+          `return number | { total, components } }\``,
       );
     }
-    this.runRef = this.context.evalSync('__rx.run', { reference: true }) as ivm.Reference<(...args: unknown[]) => RawResult>;
+    this.runRef = this.context.evalSync('__rx.run', { reference: true }) as ivm.Reference<
+      (...args: unknown[]) => RawResult
+    >;
     this.logsRef = this.context.evalSync('__rx.logs', { reference: true }) as ivm.Reference<() => string[]>;
     this.progress = this.context.evalSync('__rx.progress', { reference: true }) as ivm.Reference<Int32Array>;
-    this.setArenaRef = this.context.evalSync('__rx.setArena', { reference: true }) as ivm.Reference<(sab: SharedArrayBuffer) => void>;
+    this.setArenaRef = this.context.evalSync('__rx.setArena', { reference: true }) as ivm.Reference<
+      (sab: SharedArrayBuffer) => void
+    >;
     this.codecLoaded = false;
     // a new isolate has neither the tables of the value tape nor the arena
     this.packer?.tape.invalidate();
@@ -166,14 +202,23 @@ export class RewardSandbox {
     return this.mod.map.original(line, column);
   }
 
-  private explainThrow(err: { message?: string; name?: string; stack?: string }, context: string, transition?: number): RewardCodeError {
+  private explainThrow(
+    err: { message?: string; name?: string; stack?: string },
+    context: string,
+    transition?: number,
+  ): RewardCodeError {
     const where = this.locate(err.stack ?? '');
     const at = where ? `${this.filename}:${where.line}:${where.column}` : this.filename;
     let message = `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message ?? String(err)}`;
-    if (/^Not supported$/.test(err.message ?? '')) message += ' (dynamic import() is not available: the sandbox has no modules)';
-    if (NODE_NAMES.test(message)) message += ' (the sandbox has no Node.js or browser APIs: reward code sees only its arguments and Math)';
+    if (/^Not supported$/.test(err.message ?? ''))
+      message += ' (dynamic import() is not available: the sandbox has no modules)';
+    if (NODE_NAMES.test(message))
+      message += ' (the sandbox has no Node.js or browser APIs: reward code sees only its arguments and Math)';
     const excerpt = where ? excerptAt(this.mod.source, where.line, where.column) : '';
-    return new RewardCodeError('exception', `${at}: reward code threw ${context}: ${message}${excerpt}`, { ...where, transition });
+    return new RewardCodeError('exception', `${at}: reward code threw ${context}: ${message}${excerpt}`, {
+      ...where,
+      transition,
+    });
   }
 
   /** Time-outs and memory blow-ups, which end the whole call; undefined for ordinary exceptions. */
@@ -182,12 +227,18 @@ export class RewardSandbox {
     if (/timed out/i.test(msg)) {
       return new RewardCodeError(
         'timeout',
-        `${this.filename}: reward code ran past its time limit of ${this.timeLimitMs} ms${n !== undefined ? ` on a batch of ${n} transitions` : ' while loading'} (an endless loop?)`,
+        `${this.filename}: reward code ran past its time limit of ${this.timeLimitMs} ` +
+          `ms${n !== undefined ? ` on a batch of ${n} transitions` : ' while loading'} (an endless loop?)`,
         { transition },
       );
     }
     if (/memory limit|disposed/i.test(msg)) {
-      return new RewardCodeError('memory', `${this.filename}: reward code exceeded its memory limit of ${this.memoryMb} MB${n !== undefined ? ` on a batch of ${n} transitions` : ' while loading'}`, { transition });
+      return new RewardCodeError(
+        'memory',
+        `${this.filename}: reward code exceeded its memory limit of ${this.memoryMb} ` +
+          `MB${n !== undefined ? ` on a batch of ${n} transitions` : ' while loading'}`,
+        { transition },
+      );
     }
     return undefined;
   }
@@ -195,14 +246,23 @@ export class RewardSandbox {
   private ensureCodec(first: unknown): void {
     if (!this.codec) this.codec = makeCodec(inferSchema(first));
     if (this.codecLoaded) return;
-    this.context.evalSync(`__rx.setUnpack(function (__arr) { return ${this.codec.unpackSource}; }, ${this.codec.width}, ${this.codec.opaque})`);
+    this.context.evalSync(
+      `__rx.setUnpack(function (__arr) { return ${this.codec.unpackSource}; }, ${this.codec.width}, ` +
+        `${this.codec.opaque})`,
+    );
     this.codecLoaded = true;
   }
 
   private describeTransition(input: RewardBatchInput, k: number): string {
     const d = input.actionDim;
-    const action = (input.scalarActions ?? (input.actions instanceof Int32Array && d === 1)) ? input.actions[k] : Array.from(input.actions.subarray(k * d, (k + 1) * d));
-    return ` on transition ${k}: prev=${shortJson(input.prevStates[k])} action=${shortJson(action)} next=${shortJson(input.nextStates[k])}`;
+    const action =
+      (input.scalarActions ?? (input.actions instanceof Int32Array && d === 1))
+        ? input.actions[k]
+        : Array.from(input.actions.subarray(k * d, (k + 1) * d));
+    return (
+      ` on transition ${k}: prev=${shortJson(input.prevStates[k])} action=${shortJson(action)} ` +
+      `next=${shortJson(input.nextStates[k])}`
+    );
   }
 
   /** Reward every transition of the batch in one crossing. Throws only for misuse (disposed, inconsistent lengths). */
@@ -210,10 +270,14 @@ export class RewardSandbox {
     if (this.disposed) throw new RxgymError(`${this.filename}: the reward sandbox was disposed`);
     const n = input.prevStates.length;
     if (input.nextStates.length !== n || input.actions.length < n * input.actionDim) {
-      throw new RxgymError(`${this.filename}: batch has ${n} prev states, ${input.nextStates.length} next states and ${input.actions.length} action values (actionDim ${input.actionDim})`);
+      throw new RxgymError(
+        `${this.filename}: batch has ${n} prev states, ${input.nextStates.length} next states and ` +
+          `${input.actions.length} action values (actionDim ${input.actionDim})`,
+      );
     }
     if (this.isolate.isDisposed) this.boot();
-    if (n === 0) return { total: new Float64Array(0), status: new Uint8Array(0), components: {}, errorCount: 0, logs: [] };
+    if (n === 0)
+      return { total: new Float64Array(0), status: new Uint8Array(0), components: {}, errorCount: 0, logs: [] };
     const packed = this.pack(input);
     const scalar = input.scalarActions ?? (input.actions instanceof Int32Array && input.actionDim === 1);
     const tape = this.packer.tape;
@@ -226,7 +290,15 @@ export class RewardSandbox {
       }
       raw = this.runRef.applySync(
         undefined,
-        [arena.layout, tape.freshStrings, Int32Array.from(tape.freshShapes), tape.reset, input.actionDim, scalar, this.maxAbs],
+        [
+          arena.layout,
+          tape.freshStrings,
+          Int32Array.from(tape.freshShapes),
+          tape.reset,
+          input.actionDim,
+          scalar,
+          this.maxAbs,
+        ],
         { arguments: { copy: true }, result: { copy: true }, timeout: this.timeLimitMs },
       );
     } catch (err) {
@@ -235,7 +307,9 @@ export class RewardSandbox {
       return this.failedCall(err, input, n);
     }
     tape.delivered();
-    const totalOff = arena.get('totalOff'), compOff = arena.get('compOff'), statusOff = arena.get('statusOff');
+    const totalOff = arena.get('totalOff'),
+      compOff = arena.get('compOff'),
+      statusOff = arena.get('statusOff');
     const result: RewardBatchResult = {
       total: arena.f64.slice(totalOff, totalOff + n),
       status: arena.u8.slice(statusOff, statusOff + n),
@@ -265,7 +339,8 @@ export class RewardSandbox {
     a.set('maxComps', MAX_COMPONENTS);
     const qxOff = a.reserve(packed.opaqueIds.length, 4);
     const startsOff = a.reserve(packed.starts.length, 4);
-    const prevOff = a.reserve(n, 4), nextOff = a.reserve(n, 4);
+    const prevOff = a.reserve(n, 4),
+      nextOff = a.reserve(n, 4);
     const stepsOff = input.episodeSteps ? a.reserve(n, 4) : -1;
     const msgOff = input.messages ? a.reserve(n, 4) : -1;
     const actOff = a.reserve(n * d, 4);
@@ -282,9 +357,19 @@ export class RewardSandbox {
     a.i32.set(packed.prevIdx, prevOff);
     a.i32.set(packed.nextIdx, nextOff);
     const fields: Array<[LayoutField, number]> = [
-      ['qxOff', qxOff], ['prevOff', prevOff], ['nextOff', nextOff], ['stepsOff', stepsOff], ['msgOff', msgOff], ['actOff', actOff],
-      ['actFloat', actFloat ? 1 : 0], ['rewardsOff', rewardsOff], ['termsOff', termsOff], ['truncsOff', truncsOff], ['successOff', successOff],
-      ['startsOff', startsOff], ['lag', packed.lag],
+      ['qxOff', qxOff],
+      ['prevOff', prevOff],
+      ['nextOff', nextOff],
+      ['stepsOff', stepsOff],
+      ['msgOff', msgOff],
+      ['actOff', actOff],
+      ['actFloat', actFloat ? 1 : 0],
+      ['rewardsOff', rewardsOff],
+      ['termsOff', termsOff],
+      ['truncsOff', truncsOff],
+      ['successOff', successOff],
+      ['startsOff', startsOff],
+      ['lag', packed.lag],
     ];
     for (const [k, v] of fields) a.set(k, v);
     if (input.episodeSteps) a.i32.set(input.episodeSteps.subarray(0, n), stepsOff);
@@ -329,14 +414,22 @@ export class RewardSandbox {
     const on = this.describeTransition(input, k);
     if (first.kind === 'exception') {
       const e = this.explainThrow(first, 'an exception', k);
-      return new RewardCodeError('exception', e.message.replace(/\n|$/, `${on}\n`).trimEnd(), { line: e.line, column: e.column, transition: k });
+      return new RewardCodeError('exception', e.message.replace(/\n|$/, `${on}\n`).trimEnd(), {
+        line: e.line,
+        column: e.column,
+        transition: k,
+      });
     }
     const what: Record<string, string> = {
       'non-number': `must return a number or { total: number, components }, got ${first.message}`,
       'non-finite': `returned a non-finite reward (${first.message})`,
       'too-large': `returned ${first.message}, beyond the accepted magnitude ${this.maxAbs} (scale the reward down)`,
     };
-    return new RewardCodeError(first.kind as RewardCodeErrorKind, `${this.filename}: reward ${what[first.kind] ?? first.message}${on}`, { transition: k });
+    return new RewardCodeError(
+      first.kind as RewardCodeErrorKind,
+      `${this.filename}: reward ${what[first.kind] ?? first.message}${on}`,
+      { transition: k },
+    );
   }
 
   private failedCall(err: unknown, input: RewardBatchInput, n: number): RewardBatchResult {
@@ -350,10 +443,24 @@ export class RewardSandbox {
     }
     // Anything else the isolate refuses (dynamic import()) also ends the call: blame the transition it was on.
     const crash = this.explainCrash(err, n, at) ?? this.explainThrow(err as Error, `and aborted the batch of ${n}`, at);
-    const code = { timeout: TransitionStatus.TimedOut, memory: TransitionStatus.OutOfMemory }[crash.kind as string] ?? TransitionStatus.Threw;
+    const code =
+      { timeout: TransitionStatus.TimedOut, memory: TransitionStatus.OutOfMemory }[crash.kind as string] ??
+      TransitionStatus.Threw;
     const status = new Uint8Array(n).fill(code);
-    const error = at !== undefined ? new RewardCodeError(crash.kind, `${crash.message}; it was${this.describeTransition(input, at)}`, { transition: at }) : crash;
-    return { total: new Float64Array(n), status, components: {}, errorCount: n, error, logs: this.isolate.isDisposed ? [] : this.takeLogs() };
+    const error =
+      at !== undefined
+        ? new RewardCodeError(crash.kind, `${crash.message}; it was${this.describeTransition(input, at)}`, {
+            transition: at,
+          })
+        : crash;
+    return {
+      total: new Float64Array(n),
+      status,
+      components: {},
+      errorCount: n,
+      error,
+      logs: this.isolate.isDisposed ? [] : this.takeLogs(),
+    };
   }
 
   private takeLogs(): string[] {

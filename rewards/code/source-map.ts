@@ -1,7 +1,11 @@
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** One decoded segment: generated column -> original line and column (all 0-based). */
-interface Segment { genCol: number; line: number; col: number }
+interface Segment {
+  genCol: number;
+  line: number;
+  col: number;
+}
 
 function decodeVlq(text: string): number[] {
   const out: number[] = [];

@@ -3,7 +3,12 @@ import { Subject, type Observable } from 'rxjs';
 import { Discrete } from '../../src/core/spaces.js';
 import { RxgymError } from '../../src/core/env.js';
 import type { PartStats, TransitionBatch } from '../../src/stream/batch.js';
-import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
+import {
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardSourceInfo,
+} from '../registry.js';
 import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
 import { RewardCodeError } from './errors.js';
 import { defineParams, type ParamsOf } from '../../src/core/params.js';
@@ -18,7 +23,9 @@ const CODE_PARAMS = defineParams({
   file: { kind: 'string', optional: true, doc: 'path of the reward module (.ts or .js)' },
   code: { kind: 'string', optional: true, doc: "the module's source inline, instead of `file`" },
   onError: {
-    kind: 'enum', values: ['stop', 'zero', 'skip'], default: 'stop',
+    kind: 'enum',
+    values: ['stop', 'zero', 'skip'],
+    default: 'stop',
     doc: 'when the code fails on a transition: stop the run, score it 0, or score it 0 outside the statistics',
   },
   timeLimitMs: positive('time limit of one batched call in ms (default 5000)'),
@@ -71,11 +78,17 @@ export class CodeRewardSource implements RewardSource {
   compute(batch: TransitionBatch): Float32Array {
     if (!batch.prevStates || !batch.nextStates) {
       throw new RxgymError(
-        `reward source "${this.name}" needs env states, but the batch has none: the env must implement state()/describeState() ` +
+        `reward source "${this.name}" needs env states, but the batch has none: the env must implement ` +
+          `state()/describeState() ` +
           '(dungeon and MuJoCo envs do) and the rollout must collect them for sources with needsStates',
       );
     }
-    const res = this.sandbox.run({ ...batch, prevStates: batch.prevStates, nextStates: batch.nextStates, scalarActions: this.scalarActions });
+    const res = this.sandbox.run({
+      ...batch,
+      prevStates: batch.prevStates,
+      nextStates: batch.nextStates,
+      scalarActions: this.scalarActions,
+    });
     this.transitions += res.total.length;
     if (res.errorCount > 0) this.handleErrors(res);
     const valid = this.onError === 'skip' && res.errorCount > 0 ? res.status.map((s) => (s === 0 ? 1 : 0)) : undefined;
@@ -89,18 +102,35 @@ export class CodeRewardSource implements RewardSource {
       if (data[k].count > 0) {
         parts[k] = data[k];
         const st = data[k];
-        this.lastParts[k] = { rawMean: st.mean, scaledMean: st.mean, rawStd: st.std ?? 0, min: st.min ?? st.mean, max: st.max ?? st.mean };
+        this.lastParts[k] = {
+          rawMean: st.mean,
+          scaledMean: st.mean,
+          rawStd: st.std ?? 0,
+          min: st.min ?? st.mean,
+          max: st.max ?? st.mean,
+        };
       }
     }
-    this.subject.next({ source: this.name, kind: 'info', data: { components: data, parts, errors: res.errorCount, logs: res.logs }, time: Date.now() });
+    this.subject.next({
+      source: this.name,
+      kind: 'info',
+      data: { components: data, parts, errors: res.errorCount, logs: res.logs },
+      time: Date.now(),
+    });
     return Float32Array.from(res.total);
   }
 
   private handleErrors(res: RewardBatchResult): void {
     this.errors += res.errorCount;
-    const err = res.error ?? new RewardCodeError('exception', `${this.sandbox.filename}: reward code failed on ${res.errorCount} transitions`);
+    const err =
+      res.error ??
+      new RewardCodeError('exception', `${this.sandbox.filename}: reward code failed on ${res.errorCount} transitions`);
     if (this.onError === 'stop') {
-      throw new RewardCodeError(err.kind, `${err.message}\n(onError: stop — set onError: zero or skip in the reward config to score failures 0 and go on)`, err);
+      throw new RewardCodeError(
+        err.kind,
+        `${err.message}\n(onError: stop — set onError: zero or skip in the reward config to score failures 0 and go on)`,
+        err,
+      );
     }
     this.subject.next({
       source: this.name,
@@ -126,7 +156,10 @@ export class CodeRewardSource implements RewardSource {
   }
 }
 
-/** The `code` source factory: loads `file` (or inline `code`), compiles it in a sandbox, fails at build time when it cannot. */
+/**
+ * The `code` source factory: loads `file` (or inline `code`), compiles it in a sandbox, fails at build time when it
+ * cannot.
+ */
 export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext): CodeRewardSource {
   const { file, code, onError, timeLimitMs, memoryMb, maxAbs } = sourceOptions(cfg, CODE_PARAMS);
   if ((file === undefined) === (code === undefined)) {
@@ -137,7 +170,11 @@ export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext)
     try {
       source = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new RewardConfigError('file', `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path is relative to the working directory`);
+      throw new RewardConfigError(
+        'file',
+        `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the ` +
+          `path is relative to the working directory`,
+      );
     }
   } else {
     source = code!;

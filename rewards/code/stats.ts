@@ -1,7 +1,15 @@
 /** Running count/mean/std/min/max of one reward component. */
-export interface ComponentStat { count: number; mean: number; std: number; min: number; max: number }
+export interface ComponentStat {
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
 
-interface Acc extends ComponentStat { m2: number }
+interface Acc extends ComponentStat {
+  m2: number;
+}
 
 function fresh(): Acc {
   return { count: 0, mean: 0, std: 0, min: Infinity, max: -Infinity, m2: 0 };
@@ -24,7 +32,9 @@ function stat(s: Acc): ComponentStat {
 export class ComponentStats {
   private readonly stats = new Map<string, Acc>();
 
-  /** Add the values of `name` where `mask` (when given) is 1; NaN values are left out. Returns this batch's statistics. */
+  /**
+   * Add the values of `name` where `mask` (when given) is 1; NaN values are left out. Returns this batch's statistics.
+   */
   add(name: string, values: ArrayLike<number>, mask?: Uint8Array): ComponentStat {
     let s = this.stats.get(name);
     if (!s) this.stats.set(name, (s = fresh()));

@@ -1,7 +1,13 @@
 import type { TrainFeedback } from './prompt.js';
 
 /** What a trainer is asked: train on the reward module at `file`, writing the run into `dir`. */
-export interface TrainRequest { file: string; dir: string; envId: string; steps: number; seed: number }
+export interface TrainRequest {
+  file: string;
+  dir: string;
+  envId: string;
+  steps: number;
+  seed: number;
+}
 
 /**
  * Trains one candidate and summarises it for the reflection; `error` when training failed. The Eureka loop is given

@@ -21,8 +21,15 @@ function isArrayLike(a: unknown): boolean {
   return Array.isArray(a) || ArrayBuffer.isView(a);
 }
 
-/** Run a uniformly random policy (seeded) for `steps` steps, resetting at episode ends, recording states around every step. */
-export function collectTransitions(env: Env<unknown, unknown>, id: string, opts: { steps: number; seed: number }): CollectedTransitions {
+/**
+ * Run a uniformly random policy (seeded) for `steps` steps, resetting at episode ends, recording states around every
+ * step.
+ */
+export function collectTransitions(
+  env: Env<unknown, unknown>,
+  id: string,
+  opts: { steps: number; seed: number },
+): CollectedTransitions {
   const described = describedEnv(env, id);
   const rng = new Rng(opts.seed);
   const space = env.actionSpace;
@@ -30,13 +37,19 @@ export function collectTransitions(env: Env<unknown, unknown>, id: string, opts:
   const dim = discrete ? 1 : flatdim(space);
   const n = opts.steps;
   const out: CollectedTransitions = {
-    prevStates: [], nextStates: [],
+    prevStates: [],
+    nextStates: [],
     actions: discrete || space.toJSON().type !== 'Box' ? new Int32Array(n * dim) : new Float32Array(n * dim),
     actionDim: dim,
-    rewards: new Float32Array(n), terminations: new Uint8Array(n), truncations: new Uint8Array(n),
-    success: new Uint8Array(n), episodeSteps: new Int32Array(n), messages: [],
+    rewards: new Float32Array(n),
+    terminations: new Uint8Array(n),
+    truncations: new Uint8Array(n),
+    success: new Uint8Array(n),
+    episodeSteps: new Int32Array(n),
+    messages: [],
     scalarActions: discrete,
-    episodes: 0, successes: 0,
+    episodes: 0,
+    successes: 0,
   };
   let episode = 0;
   env.reset({ seed: opts.seed });
@@ -87,7 +100,9 @@ function perturb(value: unknown, rng: Rng): unknown {
   return value;
 }
 
-/** Fuzzed copies of real transitions: numbers zeroed, negated, scaled or jittered, flags flipped, object lists emptied. */
+/**
+ * Fuzzed copies of real transitions: numbers zeroed, negated, scaled or jittered, flags flipped, object lists emptied.
+ */
 export function fuzzTransitions(real: CollectedTransitions, count: number, seed: number): CollectedTransitions {
   const rng = new Rng(seed);
   const n = Math.min(count, real.prevStates.length);
@@ -98,7 +113,8 @@ export function fuzzTransitions(real: CollectedTransitions, count: number, seed:
   return {
     prevStates: pick.map((i) => perturb(real.prevStates[i], rng)),
     nextStates: pick.map((i) => perturb(real.nextStates[i], rng)),
-    actions, actionDim: dim,
+    actions,
+    actionDim: dim,
     rewards: Float32Array.from(pick, (i) => real.rewards![i]!),
     terminations: Uint8Array.from(pick, (i) => real.terminations![i]!),
     truncations: Uint8Array.from(pick, (i) => real.truncations![i]!),
@@ -106,6 +122,7 @@ export function fuzzTransitions(real: CollectedTransitions, count: number, seed:
     episodeSteps: Int32Array.from(pick, (i) => real.episodeSteps![i]!),
     messages: pick.map((i) => real.messages![i]!),
     scalarActions: real.scalarActions,
-    episodes: 0, successes: 0,
+    episodes: 0,
+    successes: 0,
   };
 }

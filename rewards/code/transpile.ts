@@ -21,7 +21,8 @@ function checkNoImports(sf: ts.SourceFile, source: string, filename: string): vo
     const at = position(sf, node.getStart(sf));
     throw new RewardCodeError(
       'import',
-      `${filename}:${at.line}:${at.column}: reward code may not ${what}; the sandbox has no modules, file system, network or process — ` +
+      `${filename}:${at.line}:${at.column}: reward code may not ${what}; the sandbox has no modules, file system, ` +
+        `network or process — ` +
         `use only the arguments (prev, action, next, info) and Math${excerptAt(source, at.line, at.column)}`,
       at,
     );
@@ -39,13 +40,21 @@ function checkNoImports(sf: ts.SourceFile, source: string, filename: string): vo
   visit(sf);
 }
 
-/** Strip TypeScript to JavaScript; syntax errors and imports become `RewardCodeError`s with line, column and excerpt. */
+/**
+ * Strip TypeScript to JavaScript; syntax errors and imports become `RewardCodeError`s with line, column and excerpt.
+ */
 export function stripTypes(source: string, filename = 'reward.ts'): StrippedModule {
   if (source.includes('\u0000')) {
-    throw new RewardCodeError('not-code', `${filename} is not a text file (it contains NUL bytes); a reward module is TypeScript or JavaScript source`);
+    throw new RewardCodeError(
+      'not-code',
+      `${filename} is not a text file (it contains NUL bytes); a reward module is TypeScript or JavaScript source`,
+    );
   }
   if (source.trim() === '') {
-    throw new RewardCodeError('not-code', `${filename} is empty; write \`export function reward(prev, action, next, info) { ... }\``);
+    throw new RewardCodeError(
+      'not-code',
+      `${filename} is empty; write \`export function reward(prev, action, next, info) { ... }\``,
+    );
   }
   const out = ts.transpileModule(source, {
     fileName: filename,
@@ -64,11 +73,21 @@ export function stripTypes(source: string, filename = 'reward.ts'): StrippedModu
     const msg = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
     if (diag.file && diag.start !== undefined) {
       const at = position(diag.file, diag.start);
-      throw new RewardCodeError('syntax', `${filename}:${at.line}:${at.column}: syntax error: ${msg}${excerptAt(source, at.line, at.column)}`, at);
+      throw new RewardCodeError(
+        'syntax',
+        `${filename}:${at.line}:${at.column}: syntax error: ${msg}${excerptAt(source, at.line, at.column)}`,
+        at,
+      );
     }
     throw new RewardCodeError('syntax', `${filename}: syntax error: ${msg}`);
   }
-  const sf = ts.createSourceFile(filename, source, ts.ScriptTarget.ES2022, true, filename.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    filename,
+    source,
+    ts.ScriptTarget.ES2022,
+    true,
+    filename.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS,
+  );
   checkNoImports(sf, source, filename);
   const mapJson = JSON.parse(out.sourceMapText ?? '{"mappings":""}') as { mappings: string };
   const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');

@@ -25,7 +25,11 @@ export class CountSource implements RewardSource {
   private readonly perEnv: Map<number, number>[];
   private readonly tracker: EpisodeTracker;
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
     this.fields = fieldsOpt(cfg, dim);
@@ -61,7 +65,13 @@ export class CountSource implements RewardSource {
     const st = s as { global: [number, number][]; perEnv: [number, number][][]; tracker: number[] };
     this.global.clear();
     for (const [k, v] of st.global) this.global.set(k, v);
-    st.perEnv.forEach((e, i) => { const m = this.perEnv[i]; if (m) { m.clear(); for (const [k, v] of e) m.set(k, v); } });
+    st.perEnv.forEach((e, i) => {
+      const m = this.perEnv[i];
+      if (m) {
+        m.clear();
+        for (const [k, v] of e) m.set(k, v);
+      }
+    });
     this.tracker.restore(st.tracker);
   }
 

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, type RngState } from '../../src/core/rng.js';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
-import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../registry.js';
+import {
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardSourceInfo,
+} from '../registry.js';
 import type { RewardSource } from '../../src/core/reward.js';
 import { EllipticalBonus } from './elliptical.js';
 import { EpisodeTracker } from './episode-tracker.js';
@@ -15,7 +20,12 @@ import { defineParams } from '../../src/core/params.js';
 import { sourceOptions } from '../options.js';
 
 /** The checkpoint of an E3B source. */
-interface E3BState { nets: TrainedState; bonus: number[][]; tracker: number[]; rng: RngState }
+interface E3BState {
+  nets: TrainedState;
+  bonus: number[][];
+  tracker: number[];
+  rng: RngState;
+}
 
 const int = (min: number, dflt: number, doc: string) =>
   ({ kind: 'number', integer: true, min, default: dflt, doc }) as const;
@@ -59,14 +69,26 @@ export class E3BSource implements RewardSource {
   private rng: Rng;
   private lastLoss = NaN;
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
     this.dim = dim;
     const a = ctx.actionSpace;
-    if (a instanceof Discrete) { this.discrete = a.n; this.actDim = a.n; }
-    else if (a instanceof Box) { this.discrete = undefined; this.actDim = a.size; }
-    else throw new RewardConfigError('source', `e3b's inverse-dynamics model needs a Discrete or Box action space, got ${a.toJSON().type}`);
+    if (a instanceof Discrete) {
+      this.discrete = a.n;
+      this.actDim = a.n;
+    } else if (a instanceof Box) {
+      this.discrete = undefined;
+      this.actDim = a.size;
+    } else
+      throw new RewardConfigError(
+        'source',
+        `e3b's inverse-dynamics model needs a Discrete or Box action space, got ${a.toJSON().type}`,
+      );
     const o = sourceOptions(cfg, E3B_PARAMS);
     this.latentDim = o.latentDim;
     this.ridge = o.ridge;
@@ -115,16 +137,17 @@ export class E3BSource implements RewardSource {
         const av = new Float32Array(B * ad);
         for (let r = 0; r < B; r++) for (let j = 0; j < ad; j++) av[r * ad + j] = acts[mb[r]! * ad + j]!;
         const x = tf.tensor2d(both, [2 * B, this.dim]);
-        const y = this.discrete !== undefined
-          ? tf.tidy(() => tf.oneHot(tf.tensor1d(av, 'int32'), this.discrete!))
-          : tf.tensor2d(av, [B, ad]);
+        const y =
+          this.discrete !== undefined
+            ? tf.tidy(() => tf.oneHot(tf.tensor1d(av, 'int32'), this.discrete!))
+            : tf.tensor2d(av, [B, ad]);
         try {
           this.lastLoss = this.opt.step(() => {
             const z = this.encoder.apply(x);
             const h = tf.concat([tf.slice(z, [0, 0], [B, -1]), tf.slice(z, [B, 0], [B, -1])], 1);
             const out = this.inverse.apply(h);
-            const loss = this.discrete !== undefined
-              ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
+            const loss =
+              this.discrete !== undefined ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
             return loss as tf.Scalar;
           }).loss;
         } finally {
@@ -138,8 +161,10 @@ export class E3BSource implements RewardSource {
   /** Checkpoint state: weights and Adam of both networks, per-env inverses, episode ids, the minibatch RNG. */
   saveState(): E3BState {
     return {
-      nets: trainedState(this.store, this.opt), bonus: this.bonus.map((b) => b.state()),
-      tracker: this.tracker.state(), rng: this.rng.getState(),
+      nets: trainedState(this.store, this.opt),
+      bonus: this.bonus.map((b) => b.state()),
+      tracker: this.tracker.state(),
+      rng: this.rng.getState(),
     };
   }
   /** Restore `saveState()`. */

@@ -5,7 +5,10 @@
 export class EllipticalBonus {
   readonly inv: Float64Array;
   private readonly u: Float64Array;
-  constructor(readonly dim: number, readonly ridge: number) {
+  constructor(
+    readonly dim: number,
+    readonly ridge: number,
+  ) {
     this.inv = new Float64Array(dim * dim);
     this.u = new Float64Array(dim);
     this.reset();
@@ -28,7 +31,9 @@ export class EllipticalBonus {
 
   /** Bonus `b = phi^T C^-1 phi` of `phi` (at `off` in `data`), then fold phi into `C^-1`. */
   step(data: ArrayLike<number>, off = 0): number {
-    const d = this.dim, inv = this.inv, u = this.u;
+    const d = this.dim,
+      inv = this.inv,
+      u = this.u;
     let b = 0;
     for (let r = 0; r < d; r++) {
       let s = 0;

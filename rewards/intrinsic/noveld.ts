@@ -9,7 +9,12 @@ import { RND_OPTIONS, rndSettings } from './rnd.js';
 import { RndNets } from './rnd-nets.js';
 
 const NOVELD_PARAMS = defineParams({
-  alpha: { kind: 'number', min: 0, default: 0.5, doc: "weight of the state's novelty in max(nov(s') - alpha nov(s), 0)" },
+  alpha: {
+    kind: 'number',
+    min: 0,
+    default: 0.5,
+    doc: "weight of the state's novelty in max(nov(s') - alpha nov(s), 0)",
+  },
   resolution: { kind: 'number', min: 0, default: 0, doc: 'round continuous values to this step for hashing (0: off)' },
 });
 
@@ -29,7 +34,11 @@ export class NovelDSource implements RewardSource {
   private readonly seen: Set<number>[];
   private readonly tracker: EpisodeTracker;
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
     const o = sourceOptions(cfg, NOVELD_PARAMS);
@@ -77,7 +86,13 @@ export class NovelDSource implements RewardSource {
   loadState(s: unknown): void {
     const st = s as { nets: unknown; seen: number[][]; tracker: number[] };
     this.nets.loadState(st.nets);
-    st.seen.forEach((e, i) => { const set = this.seen[i]; if (set) { set.clear(); for (const h of e) set.add(h); } });
+    st.seen.forEach((e, i) => {
+      const set = this.seen[i];
+      if (set) {
+        set.clear();
+        for (const h of e) set.add(h);
+      }
+    });
     this.tracker.restore(st.tracker);
   }
 

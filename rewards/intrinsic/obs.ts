@@ -6,7 +6,9 @@ import { RewardConfigError, type RewardComponentConfig } from '../registry.js';
 const PREFERRED = ['glyphs_crop', 'glyphs', 'chars', 'pos', 'position', 'image', 'obs'];
 
 function usable(space: Space<unknown>): boolean {
-  return space instanceof Box || space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary;
+  return (
+    space instanceof Box || space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary
+  );
 }
 
 /**
@@ -16,33 +18,55 @@ function usable(space: Space<unknown>): boolean {
  */
 export function resolveObsKey(cfg: RewardComponentConfig, space: Space<unknown>): { key: string; dim: number } {
   const want = cfg.key;
-  if (want !== undefined && typeof want !== 'string') throw new RewardConfigError('key', `must be a string, got ${JSON.stringify(want)}`);
+  if (want !== undefined && typeof want !== 'string')
+    throw new RewardConfigError('key', `must be a string, got ${JSON.stringify(want)}`);
   const dimOf = (s: Space<unknown>) => s.shape.reduce((a, b) => a * b, 1) || 1;
   if (!(space instanceof Dict)) {
     if (want !== undefined && want !== 'obs') {
-      throw new RewardConfigError('key', `observation key "${want}" does not exist: this env's observation space is not a Dict, so the only key is "obs"`);
+      throw new RewardConfigError(
+        'key',
+        `observation key "${want}" does not exist: this env's observation space is not a Dict, so the only key is "obs"`,
+      );
     }
-    if (!usable(space)) throw new RewardConfigError('key', `this source needs a numeric observation (Box/Discrete/MultiDiscrete/MultiBinary), but the space is ${space.toJSON().type}`);
+    if (!usable(space))
+      throw new RewardConfigError(
+        'key',
+        `this source needs a numeric observation (Box/Discrete/MultiDiscrete/MultiBinary), but the space is ` +
+          `${space.toJSON().type}`,
+      );
     return { key: 'obs', dim: dimOf(space) };
   }
   const spaces = (space as Dict).spaces as Record<string, Space<unknown>>;
   const numeric = Object.keys(spaces).filter((k) => usable(spaces[k]!));
   if (want !== undefined) {
-    if (!(want in spaces)) throw new RewardConfigError('key', `observation key "${want}" does not exist; this env has ${Object.keys(spaces).join(', ')}`);
+    if (!(want in spaces))
+      throw new RewardConfigError(
+        'key',
+        `observation key "${want}" does not exist; this env has ${Object.keys(spaces).join(', ')}`,
+      );
     if (!usable(spaces[want]!)) {
-      throw new RewardConfigError('key', `observation key "${want}" is a ${spaces[want]!.toJSON().type} space, which this source cannot use; use one of ${numeric.join(', ') || '(none)'}`);
+      throw new RewardConfigError(
+        'key',
+        `observation key "${want}" is a ${spaces[want]!.toJSON().type} space, which this source cannot use; use one ` +
+          `of ${numeric.join(', ') || '(none)'}`,
+      );
     }
     return { key: want, dim: dimOf(spaces[want]!) };
   }
   const key = PREFERRED.find((k) => numeric.includes(k)) ?? numeric[0];
-  if (key === undefined) throw new RewardConfigError('key', `no numeric observation key in ${Object.keys(spaces).join(', ')}`);
+  if (key === undefined)
+    throw new RewardConfigError('key', `no numeric observation key in ${Object.keys(spaces).join(', ')}`);
   return { key, dim: dimOf(spaces[key]!) };
 }
 
 /** The batch array of `key`, with a clear error when the rollout did not provide it. */
 export function obsArray(obs: ObsBatch, key: string): ObsArray {
   const a = obs[key];
-  if (!a) throw new RewardConfigError('key', `the batch has no observation key "${key}" (it has ${Object.keys(obs).join(', ')})`);
+  if (!a)
+    throw new RewardConfigError(
+      'key',
+      `the batch has no observation key "${key}" (it has ${Object.keys(obs).join(', ')})`,
+    );
   return a;
 }
 
@@ -58,8 +82,15 @@ const u32 = new Uint32Array(f32.buffer);
  * A 52-bit hash of row `r` of `data` (two 32-bit FNV-style mixes) over all values or only the indices
  * in `fields`, after optional rounding of each value to a multiple of `resolution` (continuous observations).
  */
-export function hashRow(data: ArrayLike<number>, r: number, dim: number, resolution = 0, fields?: readonly number[]): number {
-  let h1 = 0x811c9dc5, h2 = 0x9747b28c;
+export function hashRow(
+  data: ArrayLike<number>,
+  r: number,
+  dim: number,
+  resolution = 0,
+  fields?: readonly number[],
+): number {
+  let h1 = 0x811c9dc5,
+    h2 = 0x9747b28c;
   const off = r * dim;
   const m = fields ? fields.length : dim;
   for (let q = 0; q < m; q++) {
@@ -82,8 +113,15 @@ export function hashRow(data: ArrayLike<number>, r: number, dim: number, resolut
 export function fieldsOpt(cfg: RewardComponentConfig, dim: number): number[] | undefined {
   const v = cfg.fields;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || v.some((x) => !Number.isInteger(x) || (x as number) < 0 || (x as number) >= dim)) {
-    throw new RewardConfigError('fields', `must be a non-empty list of indices in [0, ${dim - 1}] of the observation key, got ${JSON.stringify(v)}`);
+  if (
+    !Array.isArray(v) ||
+    v.length === 0 ||
+    v.some((x) => !Number.isInteger(x) || (x as number) < 0 || (x as number) >= dim)
+  ) {
+    throw new RewardConfigError(
+      'fields',
+      `must be a non-empty list of indices in [0, ${dim - 1}] of the observation key, got ${JSON.stringify(v)}`,
+    );
   }
   return v as number[];
 }

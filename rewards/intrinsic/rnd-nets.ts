@@ -21,7 +21,12 @@ export interface RndSettings {
 }
 
 /** The checkpoint of an RND pair. */
-interface RndState { target: WeightEntry[]; predictor: TrainedState; obs: RunningStatsState; rng: RngState }
+interface RndState {
+  target: WeightEntry[];
+  predictor: TrainedState;
+  obs: RunningStatsState;
+  rng: RngState;
+}
 
 /**
  * Random network distillation: a frozen random target f and a predictor f^ trained to match it on
@@ -57,11 +62,13 @@ export class RndNets {
   /** Squared prediction error `||f^(x) - f(x)||^2` per row of raw observations. */
   sqError(data: Float32Array, rows: number): Float32Array {
     const x = this.normalize(data, rows);
-    return tf.tidy(() => {
-      const xt = tf.tensor2d(x, [rows, this.s.inputDim]);
-      const d = tf.sub(this.predictor.apply(xt), this.target.apply(xt));
-      return tf.sum(tf.square(d), 1).dataSync() as Float32Array;
-    }).slice();
+    return tf
+      .tidy(() => {
+        const xt = tf.tensor2d(x, [rows, this.s.inputDim]);
+        const d = tf.sub(this.predictor.apply(xt), this.target.apply(xt));
+        return tf.sum(tf.square(d), 1).dataSync() as Float32Array;
+      })
+      .slice();
   }
 
   /** Update the observation statistics with `data`, then train the predictor on it. */
@@ -91,8 +98,10 @@ export class RndNets {
   /** Checkpoint state: weights, the predictor's Adam, observation statistics and the minibatch RNG. */
   saveState(): RndState {
     return {
-      target: this.targetStore.snapshot(), predictor: trainedState(this.predictorStore, this.opt),
-      obs: this.obsStats.state(), rng: this.rng.getState(),
+      target: this.targetStore.snapshot(),
+      predictor: trainedState(this.predictorStore, this.opt),
+      obs: this.obsStats.state(),
+      rng: this.rng.getState(),
     };
   }
 

@@ -43,7 +43,11 @@ export class RndSource implements RewardSource {
   private readonly key: string;
   readonly nets: RndNets;
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     const { key, dim } = resolveObsKey(cfg, ctx.observationSpace);
     this.key = key;
     this.nets = new RndNets(rndSettings(cfg, ctx, dim));

@@ -84,7 +84,8 @@ function manip(s: ManipLike): string[] {
   }
   if (s.fixture)
     out.push(
-      `the ${s.fixture.name} is ${s.fixture.openFraction > 0.7 ? 'open' : s.fixture.openFraction < 0.2 ? 'closed' : 'half open'}`,
+      `the ${s.fixture.name} is ` +
+        `${s.fixture.openFraction > 0.7 ? 'open' : s.fixture.openFraction < 0.2 ? 'closed' : 'half open'}`,
     );
   if (s.gripper.grasping) out.push('the gripper holds an object');
   return out;

@@ -20,12 +20,14 @@ export function openEncoder(spec: string): ImageTextEncoder {
   if (spec === 'http') {
     throw new RewardConfigError(
       'encoder',
-      'http is a vision chat judge, not an embedding encoder: use it as the encoder of `source: vlm` or `rxgym vlm score --encoder http`',
+      'http is a vision chat judge, not an embedding encoder: use it as the encoder of `source: vlm` or `rxgym vlm ' +
+        'score --encoder http`',
     );
   }
   const hint = closestName(spec.replace(/:.*$/, ''), ['builtin', 'onnx', 'http']);
   throw new RewardConfigError(
     'encoder',
-    `unknown encoder ${JSON.stringify(spec)}${hint ? `; did you mean "${hint}"?` : ''} (use ${ENCODER_KINDS.join(', ')})`,
+    `unknown encoder ${JSON.stringify(spec)}${hint ? `; did you mean "${hint}"?` : ''} (use ` +
+      `${ENCODER_KINDS.join(', ')})`,
   );
 }

@@ -53,6 +53,7 @@ export function expertFor(envId: string): Expert {
   if (envId.startsWith('Dungeon-Room') || envId.startsWith('Dungeon-Corridor')) return dungeonExpert();
   if (envId === 'Manip-Reach-v0' || envId === 'Manip-PickPlace-v0' || envId === 'Manip-Push-v0') return reachExpert();
   throw new RxgymError(
-    `no scripted expert for ${envId}; experts exist for Dungeon-Room-*, Dungeon-Corridor-* (walk to the stairs) and Manip-Reach-v0 (move to the goal); use --policy random or a run directory`,
+    `no scripted expert for ${envId}; experts exist for Dungeon-Room-*, Dungeon-Corridor-* (walk to the stairs) and ` +
+      `Manip-Reach-v0 (move to the goal); use --policy random or a run directory`,
   );
 }

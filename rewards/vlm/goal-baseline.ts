@@ -31,7 +31,8 @@ export class GoalBaselineReward {
     len = Math.sqrt(len);
     if (len < 1e-6 && alpha > 0) {
       throw new RxgymError(
-        'the goal and the baseline sentences embed to the same vector, so alpha > 0 has no direction; reword the baseline or set alpha: 0',
+        'the goal and the baseline sentences embed to the same vector, so alpha > 0 has no direction; reword the ' +
+          'baseline or set alpha: 0',
       );
     }
     for (let j = 0; j < dim; j++) this.u[j] = len > 0 ? this.u[j]! / len : 0;

@@ -47,7 +47,8 @@ function sentences(cfg: RewardComponentConfig, key: string): string[] | undefine
   if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s.trim() === '')) {
     throw new RewardConfigError(
       key,
-      `must be a non-empty sentence or a list of them, e.g. "the player is next to the stairs"; got ${JSON.stringify(v)}`,
+      `must be a non-empty sentence or a list of them, e.g. "the player is next to the stairs"; got ` +
+        `${JSON.stringify(v)}`,
     );
   }
   return (list as string[]).map((s) => s.trim());
@@ -75,7 +76,8 @@ export function vlmSettings(cfg: RewardComponentConfig, envId: string): VlmSetti
   if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
     throw new RewardConfigError(
       'alpha',
-      `must be a number in [0, 1] (0: cosine to the goal, 1: position along goal - baseline), got ${JSON.stringify(cfg.alpha)}`,
+      `must be a number in [0, 1] (0: cosine to the goal, 1: position along goal - baseline), got ` +
+        `${JSON.stringify(cfg.alpha)}`,
     );
   }
   const encoder = cfg.encoder ?? 'builtin';

@@ -68,7 +68,8 @@ export function playEpisodes(o: PlayOptions): { frames: FrameBatch; steps: Playe
   try {
     if (!capabilitiesOf(env).frames) {
       throw new RxgymError(
-        `${o.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+        `${o.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that ` +
+          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
       );
     }
     (unwrap(env) as unknown as FrameSource).requestFrames(o.frames);

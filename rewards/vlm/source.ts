@@ -46,7 +46,8 @@ export class VlmSource implements RewardSource {
     if (ctx.capabilities && !ctx.capabilities.frames) {
       throw new RewardConfigError(
         'source',
-        `${ctx.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+        `${ctx.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that ` +
+          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
       );
     }
     const cams = ctx.capabilities?.frames?.cameras;
@@ -83,7 +84,8 @@ export class VlmSource implements RewardSource {
     const frames = batch.frames;
     if (!frames)
       throw new RxgymError(
-        `reward source "${this.name}" needs frames but the batch has none; build the rollout with frames: stack.needsFrames`,
+        `reward source "${this.name}" needs frames but the batch has none; build the rollout with frames: ` +
+          `stack.needsFrames`,
       );
     if (this.rows.length < n) this.rows = new Int32Array(n);
     const m = scoredRows(batch, this.settings.every, this.rows);

@@ -28,11 +28,15 @@ export interface RunResult {
   success?: number;
   firstSuccessStep: number | null;
   curve: CurvePoint[];
-  /** Final exploration metrics (unique cells, coverage, max depth, distinct messages ...), for envs that report them. */
+  /**
+   * Final exploration metrics (unique cells, coverage, max depth, distinct messages ...), for envs that report them.
+   */
   explore?: Record<string, number>;
   /**
-   * Runs with reward-free pre-training (URLB): its env steps and final exploration metrics. Everything else in the result
-   * (steps, SPS, returns, success, curve, first success) counts the fine-tuning phase only, so it compares with a run from scratch.
+   * Runs with reward-free pre-training (URLB): its env steps and final exploration metrics. Everything else in the
+   * result
+   * (steps, SPS, returns, success, curve, first success) counts the fine-tuning phase only, so it compares with a run
+   * from scratch.
    */
   pretrain?: { steps: number; explore?: Record<string, number> };
 }

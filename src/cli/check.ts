@@ -19,7 +19,10 @@ export function registerCheckCommand(program: Command): void {
         try {
           kwargs = JSON.parse(opts.kwargs) as Record<string, unknown>;
         } catch (e) {
-          this.error(`error: --kwargs is not valid JSON (${(e as Error).message})`, { exitCode: 2, code: 'rxgym.usage' });
+          this.error(`error: --kwargs is not valid JSON (${(e as Error).message})`, {
+            exitCode: 2,
+            code: 'rxgym.usage',
+          });
         }
         if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) {
           this.error('error: --kwargs must be a JSON object', { exitCode: 2, code: 'rxgym.usage' });
@@ -38,7 +41,8 @@ export function registerCheckCommand(program: Command): void {
       }
       const ok = findings.length === 0;
       if (opts.json) process.stdout.write(`${JSON.stringify({ id, ok, findings }, null, 2)}\n`);
-      else if (ok) process.stdout.write(`${id}: ok (spaces, reset, seeding, options, step, determinism, render, close)\n`);
+      else if (ok)
+        process.stdout.write(`${id}: ok (spaces, reset, seeding, options, step, determinism, render, close)\n`);
       else {
         process.stdout.write(`${id}: ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
         for (const f of findings) process.stdout.write(`  [${f.severity}] ${f.check}: ${f.message}\n`);

@@ -22,7 +22,12 @@ export function envRows(family?: string): EnvRow[] {
   return specs()
     .filter((s) => family === undefined || s.family === family)
     .map((s) => {
-      const row: EnvRow = { id: s.id, family: s.family, maxEpisodeSteps: s.maxEpisodeSteps, rewardThreshold: s.rewardThreshold };
+      const row: EnvRow = {
+        id: s.id,
+        family: s.family,
+        maxEpisodeSteps: s.maxEpisodeSteps,
+        rewardThreshold: s.rewardThreshold,
+      };
       try {
         const env = make(s.id, {}, { disableEnvChecker: true });
         row.observationSpace = env.observationSpace.toJSON();
@@ -40,17 +45,26 @@ export function envRows(family?: string): EnvRow[] {
 export function spaceSummary(s: SpaceJSON | undefined): string {
   if (!s) return '?';
   switch (s.type) {
-    case 'Discrete': return s.start ? `Discrete(${s.n}, start=${s.start})` : `Discrete(${s.n})`;
+    case 'Discrete':
+      return s.start ? `Discrete(${s.n}, start=${s.start})` : `Discrete(${s.n})`;
     case 'Box': {
-      const lo = new Set(s.low), hi = new Set(s.high);
+      const lo = new Set(s.low),
+        hi = new Set(s.high);
       const bounds = lo.size === 1 && hi.size === 1 ? ` [${s.low[0]}, ${s.high[0]}]` : '';
       return `Box(${s.shape.join(',')}${s.shape.length === 1 ? ',' : ''}) ${s.dtype}${bounds}`;
     }
-    case 'MultiDiscrete': return `MultiDiscrete([${s.nvec.join(', ')}])`;
-    case 'MultiBinary': return `MultiBinary(${s.shape.join(',')})`;
-    case 'Text': return `Text(${s.minLength}..${s.maxLength})`;
-    case 'Dict': return `Dict{${Object.entries(s.spaces).map(([k, v]) => `${k}: ${spaceSummary(v)}`).join(', ')}}`;
-    case 'Tuple': return `Tuple(${s.spaces.map(spaceSummary).join(', ')})`;
+    case 'MultiDiscrete':
+      return `MultiDiscrete([${s.nvec.join(', ')}])`;
+    case 'MultiBinary':
+      return `MultiBinary(${s.shape.join(',')})`;
+    case 'Text':
+      return `Text(${s.minLength}..${s.maxLength})`;
+    case 'Dict':
+      return `Dict{${Object.entries(s.spaces)
+        .map(([k, v]) => `${k}: ${spaceSummary(v)}`)
+        .join(', ')}}`;
+    case 'Tuple':
+      return `Tuple(${s.spaces.map(spaceSummary).join(', ')})`;
   }
 }
 
@@ -82,11 +96,19 @@ export function registerEnvsCommand(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else {
         for (const r of rows) {
-          const limits = [r.maxEpisodeSteps !== undefined ? `limit ${r.maxEpisodeSteps}` : 'no limit', r.rewardThreshold !== undefined ? `threshold ${r.rewardThreshold}` : ''].filter(Boolean).join(', ');
+          const limits = [
+            r.maxEpisodeSteps !== undefined ? `limit ${r.maxEpisodeSteps}` : 'no limit',
+            r.rewardThreshold !== undefined ? `threshold ${r.rewardThreshold}` : '',
+          ]
+            .filter(Boolean)
+            .join(', ');
           process.stdout.write(`${r.id}  [${r.family ?? '-'}]  ${limits}\n`);
           // Not a failure of the listing: some ids need kwargs (e.g. a level text) to be built.
           if (r.error) process.stdout.write(`    cannot build with default kwargs: ${r.error}\n`);
-          else process.stdout.write(`    obs ${spaceSummary(r.observationSpace)}\n    act ${spaceSummary(r.actionSpace)}\n`);
+          else
+            process.stdout.write(
+              `    obs ${spaceSummary(r.observationSpace)}\n    act ${spaceSummary(r.actionSpace)}\n`,
+            );
         }
         process.stdout.write(`${rows.length} env${rows.length === 1 ? '' : 's'}\n`);
       }

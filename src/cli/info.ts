@@ -16,9 +16,19 @@ export interface InfoReport {
   envs: number;
 }
 
-const PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@mujoco/mujoco', 'rxjs', 'typescript'];
+const PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  '@mujoco/mujoco',
+  'rxjs',
+  'typescript',
+];
 
-/** The tensor backend in use, via src/tensor/backend.js when it is present (a missing module is reported, not fatal). */
+/**
+ * The tensor backend in use, via src/tensor/backend.js when it is present (a missing module is reported, not fatal).
+ */
 async function backendName(): Promise<string> {
   try {
     const mod = (await import('../tensor/backend.js')) as { initBackend?: () => Promise<string> };
@@ -61,7 +71,8 @@ export function registerInfoCommand(program: Command): void {
       const lines = [
         `rxgym     ${r.rxgym ?? '?'}`,
         `node      ${r.node} (${r.platform})`,
-        `cores     ${r.cores.available} available, ${r.cores.logical} logical${r.cores.model ? ` (${r.cores.model})` : ''}`,
+        `cores     ${r.cores.available} available, ${r.cores.logical} ` +
+          `logical${r.cores.model ? ` (${r.cores.model})` : ''}`,
         `memory    ${r.memoryGiB} GiB`,
         `backend   ${r.backend}`,
         `envs      ${r.envs} registered (rxgym envs)`,

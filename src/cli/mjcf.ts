@@ -21,7 +21,10 @@ export function mjcfOf(id: string): string {
   }
 }
 
-/** The model without what MuJoCo 2.2 (Debian's native `mujoco-testspeed`) rejects: `<size memory>` only sizes the arena, dynamics are unchanged. */
+/**
+ * The model without what MuJoCo 2.2 (Debian's native `mujoco-testspeed`) rejects: `<size memory>` only sizes the arena,
+ * dynamics are unchanged.
+ */
 export function mujoco2Compatible(xml: string): string {
   return xml.replace(/\s*<size\s+memory="[^"]*"\s*\/>/g, '');
 }

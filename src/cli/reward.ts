@@ -37,7 +37,9 @@ function readModule(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new RxgymError(`cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RxgymError(
+      `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -54,7 +56,10 @@ export function rewardTypes(id: string): string {
 }
 
 /** `rxgym reward check`: the report, its text and the exit code (0 fit, 1 unfit). */
-export function rewardCheck(file: string, opts: { env: string; steps?: string; fuzz?: string; seed?: string }): { report: CheckReport; text: string; exitCode: number } {
+export function rewardCheck(
+  file: string,
+  opts: { env: string; steps?: string; fuzz?: string; seed?: string },
+): { report: CheckReport; text: string; exitCode: number } {
   if (!opts.env) throw new UsageError('reward check needs --env <id>: the env whose transitions the code is run on');
   const source = readModule(file);
   const report = withEnv(opts.env, (env) =>
@@ -73,12 +78,19 @@ function taskOf(flags: { env: string; task?: string }): string {
   if (flags.task?.trim()) return flags.task.trim();
   const described = withEnv(flags.env, (env) => taskDescriptionOf(env));
   if (described) return described;
-  throw new UsageError(`--task "<what the agent should do>" is needed: env "${flags.env}" has no describeTask() of its own`);
+  throw new UsageError(
+    `--task "<what the agent should do>" is needed: env "${flags.env}" has no describeTask() of its own`,
+  );
 }
 
 /** LLM flags shared by `generate` and `refine`. */
 export interface LlmFlags {
-  llmUrl?: string; llmModel?: string; llmKey?: string; llmCache?: string; llmTimeout?: string; llmRetries?: string;
+  llmUrl?: string;
+  llmModel?: string;
+  llmKey?: string;
+  llmCache?: string;
+  llmTimeout?: string;
+  llmRetries?: string;
 }
 
 /** Settings of `generate` and `refine` that are not flags. */
@@ -89,35 +101,59 @@ export interface RewardCommandOptions {
 
 /** The client of the LLM flags (falling back to OPENAI_BASE_URL etc.); a clear error when no server is configured. */
 export function clientFromFlags(flags: LlmFlags): LlmClient {
-  const opts: LlmOptions = { baseUrl: flags.llmUrl, model: flags.llmModel, apiKey: flags.llmKey, cacheDir: flags.llmCache };
+  const opts: LlmOptions = {
+    baseUrl: flags.llmUrl,
+    model: flags.llmModel,
+    apiKey: flags.llmKey,
+    cacheDir: flags.llmCache,
+  };
   if (flags.llmTimeout !== undefined) opts.timeoutMs = intOption('llm-timeout', flags.llmTimeout, 60_000, 1);
   if (flags.llmRetries !== undefined) opts.maxRetries = intOption('llm-retries', flags.llmRetries, 4, 0);
   return createLlmClient(opts);
 }
 
 /** Options of `rxgym reward generate`. */
-export interface GenerateFlags extends LlmFlags { env: string; task?: string; out: string; samples?: string; repairRounds?: string; temperature?: string; seed?: string; runDir?: string }
+export interface GenerateFlags extends LlmFlags {
+  env: string;
+  task?: string;
+  out: string;
+  samples?: string;
+  repairRounds?: string;
+  temperature?: string;
+  seed?: string;
+  runDir?: string;
+}
 
-/** `rxgym reward generate`: write the best fit candidate to `out`, and every candidate with its conversation next to it. */
+/**
+ * `rxgym reward generate`: write the best fit candidate to `out`, and every candidate with its conversation next to it.
+ */
 export async function rewardGenerate(
-  flags: GenerateFlags, log: (line: string) => void = () => undefined, more: RewardCommandOptions = {},
+  flags: GenerateFlags,
+  log: (line: string) => void = () => undefined,
+  more: RewardCommandOptions = {},
 ): Promise<GenerateResult> {
   if (!flags.env) throw new UsageError('reward generate needs --env <id>');
   if (!flags.out) throw new UsageError('reward generate needs --out <file.ts> for the chosen reward module');
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
   const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
-  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new UsageError(`--temperature must be in [0, 2], got "${flags.temperature}"`);
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2))
+    throw new UsageError(`--temperature must be in [0, 2], got "${flags.temperature}"`);
   registerAll();
   const env = make(flags.env);
   let result: GenerateResult;
   try {
     result = await generateRewards({
-      envId: flags.env, env, task, llm, temperature,
+      envId: flags.env,
+      env,
+      task,
+      llm,
+      temperature,
       samples: intOption('samples', flags.samples, 4, 1),
       repairRounds: intOption('repair-rounds', flags.repairRounds, 2, 0),
       seed: intOption('seed', flags.seed, 0, 0),
-      log, progressEveryMs: more.progressEveryMs,
+      log,
+      progressEveryMs: more.progressEveryMs,
     });
   } finally {
     env.close();
@@ -127,19 +163,38 @@ export async function rewardGenerate(
   for (const c of result.candidates) {
     if (c.code) writeAtomic(join(dir, `candidate-${c.index}.ts`), c.code);
     const record = {
-      index: c.index, fit: c.fit, outcome: c.outcome, repairs: c.repairs, problem: c.problem, report: c.report,
+      index: c.index,
+      fit: c.fit,
+      outcome: c.outcome,
+      repairs: c.repairs,
+      problem: c.problem,
+      report: c.report,
       conversation: c.conversation,
     };
     writeAtomic(join(dir, `candidate-${c.index}.json`), JSON.stringify(record, null, 2));
   }
-  writeAtomic(join(dir, 'summary.json'), JSON.stringify({
-    env: flags.env, task, model: llm.model, best: result.best?.index ?? null,
-    candidates: result.candidates.map((c) => ({
-      index: c.index, fit: c.fit, outcome: c.outcome, repairs: c.repairs, warnings: c.report?.warnings ?? [],
-      problem: c.problem,
-    })),
-    llm: llm.stats(),
-  }, null, 2));
+  writeAtomic(
+    join(dir, 'summary.json'),
+    JSON.stringify(
+      {
+        env: flags.env,
+        task,
+        model: llm.model,
+        best: result.best?.index ?? null,
+        candidates: result.candidates.map((c) => ({
+          index: c.index,
+          fit: c.fit,
+          outcome: c.outcome,
+          repairs: c.repairs,
+          warnings: c.report?.warnings ?? [],
+          problem: c.problem,
+        })),
+        llm: llm.stats(),
+      },
+      null,
+      2,
+    ),
+  );
   if (!result.best) {
     throw new RxgymError(
       `no fit reward among ${result.candidates.length} candidate(s) after repairs: ` +
@@ -147,18 +202,33 @@ export async function rewardGenerate(
         `see ${dir}/ for each candidate's code, check report and conversation`,
     );
   }
-  writeAtomic(flags.out, `// Generated by rxgym reward generate for ${flags.env}: ${task.replace(/\n/g, ' ')}\n// model ${llm.model}, candidate ${result.best.index} of ${result.candidates.length}\n${result.best.code}`);
+  writeAtomic(
+    flags.out,
+    `// Generated by rxgym reward generate for ${flags.env}: ${task.replace(/\n/g, ' ')}\n// model ${llm.model}, ` +
+      `candidate ${result.best.index} of ${result.candidates.length}\n${result.best.code}`,
+  );
   log(`wrote ${flags.out} (candidate ${result.best.index}); all candidates in ${dir}/`);
   return result;
 }
 
 /** Options of `rxgym reward refine`. */
 export interface RefineFlags extends LlmFlags {
-  env: string; task?: string; runDir?: string; iterations?: string; samples?: string; repairRounds?: string;
-  trainSteps?: string; temperature?: string; seed?: string; scenario?: string;
+  env: string;
+  task?: string;
+  runDir?: string;
+  iterations?: string;
+  samples?: string;
+  repairRounds?: string;
+  trainSteps?: string;
+  temperature?: string;
+  seed?: string;
+  scenario?: string;
 }
 
-/** The base scenario of refinement: env settings, agent and evaluation of a scenario file (its rewards and budget are replaced). */
+/**
+ * The base scenario of refinement: env settings, agent and evaluation of a scenario file (its rewards and budget are
+ * replaced).
+ */
 function baseScenario(file: string | undefined, envId: string): Record<string, unknown> {
   if (!file) return {};
   const s = loadScenario(file, cliRegistry());
@@ -166,9 +236,15 @@ function baseScenario(file: string | undefined, envId: string): Record<string, u
   return { env: s.env, agent: { type: s.agent.type, ...s.agent.params }, eval: s.eval };
 }
 
-/** `rxgym reward refine`: the Eureka loop; every candidate, its code, training run, statistics and the conversation go to the run directory. */
+/**
+ * `rxgym reward refine`: the Eureka loop; every candidate, its code, training run, statistics and the conversation go
+ * to the run directory.
+ */
 export async function rewardRefine(
-  flags: RefineFlags, log: (line: string) => void = () => undefined, train?: TrainFn, more: RewardCommandOptions = {},
+  flags: RefineFlags,
+  log: (line: string) => void = () => undefined,
+  train?: TrainFn,
+  more: RewardCommandOptions = {},
 ): Promise<RefineResult> {
   if (!flags.env) throw new UsageError('reward refine needs --env <id>');
   const task = taskOf(flags);
@@ -179,14 +255,20 @@ export async function rewardRefine(
   const env = make(flags.env);
   try {
     const res = await refineRewards({
-      envId: flags.env, env, task, llm, train: trainer, runDir,
+      envId: flags.env,
+      env,
+      task,
+      llm,
+      train: trainer,
+      runDir,
       iterations: intOption('iterations', flags.iterations, 3, 1),
       samples: intOption('samples', flags.samples, 4, 1),
       repairRounds: intOption('repair-rounds', flags.repairRounds, 2, 0),
       trainSteps: intOption('train-steps', flags.trainSteps, 20_000, 1),
       seed: intOption('seed', flags.seed, 0, 0),
       temperature: flags.temperature === undefined ? undefined : Number(flags.temperature),
-      log, progressEveryMs: more.progressEveryMs,
+      log,
+      progressEveryMs: more.progressEveryMs,
     });
     if (!res.best) {
       const trainErrors = res.candidates.filter((c) => c.fit && c.feedback?.error).length;
@@ -197,7 +279,10 @@ export async function rewardRefine(
           `see ${runDir}/refine.json and each candidate's conversation.json`,
       );
     }
-    log(`best: iteration ${res.best.iteration}, candidate ${res.best.index}, success rate ${res.best.feedback!.successRate}; written to ${res.bestFile}`);
+    log(
+      `best: iteration ${res.best.iteration}, candidate ${res.best.index}, success rate ` +
+        `${res.best.feedback!.successRate}; written to ${res.bestFile}`,
+    );
     return res;
   } finally {
     env.close();
@@ -210,17 +295,26 @@ function llmFlags(cmd: Command): Command {
     .option('--llm-url <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (default OPENAI_BASE_URL)')
     .option('--llm-model <name>', 'model name (default RXGYM_LLM_MODEL or gpt-4o-mini)')
     .option('--llm-key <key>', 'API key (default OPENAI_API_KEY)')
-    .option('--llm-cache <dir>', "answer cache directory, 'off' to disable (default RXGYM_LLM_CACHE or ~/.cache/rxgym/llm)")
+    .option(
+      '--llm-cache <dir>',
+      "answer cache directory, 'off' to disable (default RXGYM_LLM_CACHE or ~/.cache/rxgym/llm)",
+    )
     .option('--llm-timeout <ms>', 'time limit of one request')
     .option('--llm-retries <n>', 'retries of a failed request (default 4)');
 }
 
 /** `rxgym reward types|check|generate|refine`. */
 export function registerRewardCommand(program: Command): void {
-  const reward = program.command('reward').description('LLM-written reward code: declarations, sandbox check, generation (Text2Reward) and refinement (Eureka)');
+  const reward = program
+    .command('reward')
+    .description(
+      'LLM-written reward code: declarations, sandbox check, generation (Text2Reward) and refinement (Eureka)',
+    );
   reward
     .command('types')
-    .description('print the declarations reward code is written against (describeState(), Action, StepInfo, the signature)')
+    .description(
+      'print the declarations reward code is written against (describeState(), Action, StepInfo, the signature)',
+    )
     .argument('<id>', 'env id, e.g. Dungeon-KeyRoom-S5-v0')
     .action((id: string) => {
       process.stdout.write(rewardTypes(id));
@@ -242,7 +336,9 @@ export function registerRewardCommand(program: Command): void {
   llmFlags(
     reward
       .command('generate')
-      .description('ask an LLM for K reward modules from the env description and a task; check and repair them; write the best')
+      .description(
+        'ask an LLM for K reward modules from the env description and a task; check and repair them; write the best',
+      )
       .requiredOption('--env <id>', 'env id')
       .option('--task <words>', "what the agent should do (default: the env's describeTask(), where it has one)")
       .requiredOption('--out <file>', 'where to write the chosen module')
@@ -257,7 +353,10 @@ export function registerRewardCommand(program: Command): void {
   llmFlags(
     reward
       .command('refine')
-      .description('the Eureka loop: sample reward modules, train each briefly, reflect component statistics and success back, keep the best')
+      .description(
+        'the Eureka loop: sample reward modules, train each briefly, reflect component statistics and success back, ' +
+          'keep the best',
+      )
       .requiredOption('--env <id>', 'env id')
       .option('--task <words>', "what the agent should do (default: the env's describeTask(), where it has one)")
       .option('--iterations <n>', 'rounds of sample -> train -> reflect', '3')

@@ -156,7 +156,8 @@ export function registerVlmCommand(program: Command): void {
           lines.push(
             o.json
               ? JSON.stringify(line)
-              : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`,
+              : `${String(s.episode).padStart(4)} ${String(s.step).padStart(5)}  ${r.toFixed(4)}  ` +
+                  `${s.success ?? '-'}${p !== undefined ? `  ${p.toFixed(3)}` : ''}`,
           );
         });
         const summary = {
@@ -176,7 +177,9 @@ export function registerVlmCommand(program: Command): void {
         else {
           process.stdout.write(`episode  step  reward  success  progress\n${lines.join('\n')}\n`);
           process.stdout.write(
-            `${rewards.length} frames (${summary.successFrames} success): corr(reward, success) ${summary.corrSuccess}, ROC-AUC ${summary.rocAuc}, corr(reward, progress) ${summary.corrProgress}; ${summary.framesPerSecond} frames/s encoded by ${encoder.name}\n`,
+            `${rewards.length} frames (${summary.successFrames} success): corr(reward, success) ` +
+              `${summary.corrSuccess}, ROC-AUC ${summary.rocAuc}, corr(reward, progress) ${summary.corrProgress}; ` +
+              `${summary.framesPerSecond} frames/s encoded by ${encoder.name}\n`,
           );
         }
       } finally {
@@ -263,7 +266,8 @@ async function judgeFrames(frames: FrameBatch, goal: string): Promise<Float64Arr
     }
     const c = judge.counters;
     process.stderr.write(
-      `vlm judge: ${c.labelled} frames judged, ${c.cacheHits} from the cache, ${c.unparsed} unparsed answers, failures ${JSON.stringify(c.failures)}\n`,
+      `vlm judge: ${c.labelled} frames judged, ${c.cacheHits} from the cache, ${c.unparsed} unparsed answers, ` +
+        `failures ${JSON.stringify(c.failures)}\n`,
     );
   } finally {
     judge.close();

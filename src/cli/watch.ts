@@ -31,29 +31,66 @@ function freshRunDir(base: string): string {
   return dir;
 }
 
-/** The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against `envId`. */
-async function checkpointPolicy(dir: string, envId: string): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string; envKwargs: Record<string, unknown> }> {
-  const runDir = existsSync(join(dir, 'run.json')) ? dir : existsSync(join(dir, '..', '..', 'run.json')) ? join(dir, '..', '..') : undefined;
+/**
+ * The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against
+ * `envId`.
+ */
+async function checkpointPolicy(
+  dir: string,
+  envId: string,
+): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string; envKwargs: Record<string, unknown> }> {
+  const runDir = existsSync(join(dir, 'run.json'))
+    ? dir
+    : existsSync(join(dir, '..', '..', 'run.json'))
+      ? join(dir, '..', '..')
+      : undefined;
   if (!runDir) {
     const hint = 'give the directory a training run wrote (e.g. runs/demo-...)';
     throw new UsageError(`--policy: "${dir}" is not a run directory (no run.json); ${hint}`);
   }
-  const ck = existsSync(join(dir, 'meta.json')) ? { dir, meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { envId: string; agentType: string; step: number } } : latestCheckpoint(runDir);
+  const ck = existsSync(join(dir, 'meta.json'))
+    ? {
+        dir,
+        meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
+          envId: string;
+          agentType: string;
+          step: number;
+        },
+      }
+    : latestCheckpoint(runDir);
   if (!ck) throw new RxgymError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
   if (ck.meta.envId !== envId) {
     const other = ck.meta.envId;
     throw new UsageError(`--policy: the checkpoint in ${ck.dir} is for ${other}, not ${envId}; pass --env ${other}`);
   }
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario: { env: { kwargs?: Record<string, unknown> }; agent: { type: string; params: Record<string, unknown> }; budget: { steps: number }; rewards?: Record<string, unknown>[] } };
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+    scenario: {
+      env: { kwargs?: Record<string, unknown> };
+      agent: { type: string; params: Record<string, unknown> };
+      budget: { steps: number };
+      rewards?: Record<string, unknown>[];
+    };
+  };
   // a constrained PPO has a value head per constraint component: build it with the same ones
-  const constraints = (run.scenario.rewards ?? []).filter((c) => c.constraint !== undefined).map((c) => String(c.name ?? c.source));
+  const constraints = (run.scenario.rewards ?? [])
+    .filter((c) => c.constraint !== undefined)
+    .map((c) => String(c.name ?? c.source));
   await initBackend();
   const def = cliRegistry().agents.get(run.scenario.agent.type);
   return {
     agent: `${run.scenario.agent.type} @${ck.meta.step}`,
     envKwargs: run.scenario.env.kwargs ?? {},
     policy: (v) => {
-      const agent = def.create(run.scenario.agent.params, { observationSpace: v.singleObservationSpace, actionSpace: v.singleActionSpace, numEnvs: v.numEnvs, seed: 0, totalSteps: run.scenario.budget.steps, textKeys: v.capabilities.textKeys ?? [], tokenKeys: v.capabilities.tokenKeys, constraints });
+      const agent = def.create(run.scenario.agent.params, {
+        observationSpace: v.singleObservationSpace,
+        actionSpace: v.singleActionSpace,
+        numEnvs: v.numEnvs,
+        seed: 0,
+        totalSteps: run.scenario.budget.steps,
+        textKeys: v.capabilities.textKeys ?? [],
+        tokenKeys: v.capabilities.tokenKeys,
+        constraints,
+      });
       agent.load(join(ck.dir, 'agent'));
       return (obs) => {
         const batch = viewObsBatch(obs, obsLayout(v.singleObservationSpace, obs, v.numEnvs));
@@ -97,7 +134,10 @@ function pickRenderMode(id: string, kwargs: Record<string, unknown>): RenderMode
   probe.close();
   if (modes.includes('ansi')) return 'ansi';
   if (modes.includes('rgb_array')) return 'rgb_array';
-  throw new RxgymError(`env "${id}" cannot be watched: it renders neither 'ansi' nor 'rgb_array' (render modes: ${modes.join(', ') || 'none'})`);
+  throw new RxgymError(
+    `env "${id}" cannot be watched: it renders neither 'ansi' nor 'rgb_array' (render modes: ` +
+      `${modes.join(', ') || 'none'})`,
+  );
 }
 
 async function playMode(o: WatchCliOptions): Promise<void> {
@@ -134,7 +174,8 @@ async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   const registry = wireTraining();
   const scenario = loadScenario(file, registry);
   // The world panel shows the env's render() output; ask for it unless the scenario chose a mode itself.
-  if (scenario.env.kwargs.renderMode === undefined) scenario.env.kwargs.renderMode = pickRenderMode(scenario.env.id, scenario.env.kwargs);
+  if (scenario.env.kwargs.renderMode === undefined)
+    scenario.env.kwargs.renderMode = pickRenderMode(scenario.env.id, scenario.env.kwargs);
   if (o.resume && o.runDir === undefined) {
     throw new UsageError('--resume needs --run-dir <the run directory to continue>');
   }
@@ -146,7 +187,9 @@ async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: intFlag('every', o.every, 10) });
   const summary = await handle.done;
   if (tty) for (const l of summaryLines(state)) process.stdout.write(`${l}\n`);
-  process.stdout.write(`run directory: ${summary.runDir} (play it: rxgym watch --env ${summary.envId} --policy ${summary.runDir})\n`);
+  process.stdout.write(
+    `run directory: ${summary.runDir} (play it: rxgym watch --env ${summary.envId} --policy ${summary.runDir})\n`,
+  );
 }
 
 /** Register `rxgym watch`. */
@@ -172,8 +215,8 @@ export function registerWatchCommand(program: Command): void {
         throw new UsageError('give either a scenario file or --env <id>, not both');
       }
       if (scenario === undefined && o.env === undefined) {
-        const what = 'a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> '
-          + '[--policy random|<checkpoint dir>]';
+        const what =
+          'a scenario file (rxgym watch scenarios/demo.yaml) or --env <id> ' + '[--policy random|<checkpoint dir>]';
         throw new UsageError(`nothing to watch: give ${what}`);
       }
       if (o.env !== undefined) {

@@ -84,8 +84,13 @@ export class AgentRegistry {
     const d = this.defs.get(type);
     if (d) return d;
     const known = this.types();
-    if (known.length === 0) throw new RxgymError('no agents are registered in this registry; build it with builtinRegistry() or register agent definitions');
+    if (known.length === 0)
+      throw new RxgymError(
+        'no agents are registered in this registry; build it with builtinRegistry() or register agent definitions',
+      );
     const hint = closestName(type, known);
-    throw new RxgymError(`${path}: unknown agent "${type}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${known.join(', ')})`);
+    throw new RxgymError(
+      `${path}: unknown agent "${type}"${hint ? `; did you mean "${hint}"?` : ''} (known: ${known.join(', ')})`,
+    );
   }
 }

@@ -59,8 +59,15 @@ export interface FrameSource {
  *   carry the position; only in-process vector envs can read it.
  */
 export type ExplorationCell =
-  | { readonly kind: 'grid'; readonly key: string; readonly x: number; readonly y: number; readonly depth?: number;
-      readonly width: number; readonly cells?: number }
+  | {
+      readonly kind: 'grid';
+      readonly key: string;
+      readonly x: number;
+      readonly y: number;
+      readonly depth?: number;
+      readonly width: number;
+      readonly cells?: number;
+    }
   | { readonly kind: 'box'; readonly key: string; readonly resolution: number }
   | { readonly kind: 'live' };
 

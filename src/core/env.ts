@@ -5,21 +5,40 @@ export type Info = Record<string, unknown>;
 /** How an env renders, fixed at construction. */
 export type RenderMode = 'ansi' | 'rgb_array' | 'human';
 /** An RGB frame: `data` is height x width x 3 bytes, row-major. */
-export interface RgbFrame { width: number; height: number; data: Uint8Array }
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
 
 /** Options of `reset`. */
-export interface ResetOptions { seed?: number; options?: Record<string, unknown> }
+export interface ResetOptions {
+  seed?: number;
+  options?: Record<string, unknown>;
+}
 /** What `reset` returns. */
-export interface ResetResult<O> { obs: O; info: Info }
+export interface ResetResult<O> {
+  obs: O;
+  info: Info;
+}
 /** What `step` returns; `terminated` is an MDP terminal state, `truncated` a cut from outside the MDP (time limit). */
-export interface StepResult<O> { obs: O; reward: number; terminated: boolean; truncated: boolean; info: Info }
+export interface StepResult<O> {
+  obs: O;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: Info;
+}
 
 /**
  * Where an env id was registered from: the module (a file URL, e.g. the registrar's `import.meta.url`) and the name
  * of the registrar function it exports. Worker threads import exactly that module and call the registrar with their
  * env registry, instead of loading the whole package.
  */
-export interface EnvSource { module: string; export: string }
+export interface EnvSource {
+  module: string;
+  export: string;
+}
 
 /** The registration record of an env id. */
 export interface EnvSpec {
@@ -45,7 +64,8 @@ export interface Env<O = unknown, A = unknown> {
   readonly renderMode?: RenderMode;
   /**
    * Start an episode. Buffer rule: a typed-array observation may be a buffer the env owns and overwrites on the
-   * next `reset`/`step` (the classic envs do this so the hot path allocates nothing); copy it (`obs.slice()`) to keep it.
+   * next `reset`/`step` (the classic envs do this so the hot path allocates nothing); copy it (`obs.slice()`) to keep
+   * it.
    */
   reset(opts?: ResetOptions): ResetResult<O>;
   /**
@@ -69,7 +89,10 @@ export interface DescribedEnv<S> {
 
 /** True when `env` implements `state()`/`describeState()`. */
 export function isDescribed(env: unknown): env is DescribedEnv<unknown> {
-  return typeof (env as DescribedEnv<unknown>)?.state === 'function' && typeof (env as DescribedEnv<unknown>)?.describeState === 'function';
+  return (
+    typeof (env as DescribedEnv<unknown>)?.state === 'function' &&
+    typeof (env as DescribedEnv<unknown>)?.describeState === 'function'
+  );
 }
 
 /** Errors from rxgym that name the problem and the fix; the CLI prints their message without a stack. */

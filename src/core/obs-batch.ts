@@ -2,7 +2,10 @@ import { Dict, type Space, type TypedArray } from './spaces.js';
 import type { VecObs } from './vector/types.js';
 
 /** One observation key laid out for a whole batch: `data` holds `count x prod(shape)` values. */
-export interface ObsArray { data: TypedArray; shape: readonly number[] }
+export interface ObsArray {
+  data: TypedArray;
+  shape: readonly number[];
+}
 /** Batched observations by key; a non-Dict observation space uses the single key `obs`. */
 export type ObsBatch = Record<string, ObsArray>;
 
@@ -11,7 +14,10 @@ export type TypedArrayCtor = new (n: number) => TypedArray;
 
 /** Where one observation key goes in a batch: values per row, the shape of one row, the array type. */
 export interface ObsKeyLayout {
-  readonly key: string; readonly dim: number; readonly shape: number[]; readonly ctor: TypedArrayCtor;
+  readonly key: string;
+  readonly dim: number;
+  readonly shape: number[];
+  readonly ctor: TypedArrayCtor;
 }
 
 /**
@@ -22,7 +28,9 @@ export interface ObsKeyLayout {
 export function obsLayout(space: Space<unknown>, obs: VecObs, numEnvs: number): ObsKeyLayout[] {
   const entries: [string, TypedArray, Space<unknown> | undefined][] = ArrayBuffer.isView(obs)
     ? [['obs', obs, space]]
-    : Object.keys(obs).sort().map((k) => [k, obs[k]!, space instanceof Dict ? space.spaces[k] : undefined]);
+    : Object.keys(obs)
+        .sort()
+        .map((k) => [k, obs[k]!, space instanceof Dict ? space.spaces[k] : undefined]);
   return entries.map(([key, arr, sp]) => {
     const dim = arr.length / numEnvs;
     const shape = sp && sp.shape.length > 0 ? sp.shape.slice() : dim === 1 ? [] : [dim];

@@ -83,10 +83,18 @@ export class EnvRegistry {
       return p.name === name && p.namespace === namespace;
     });
     if (sameName.length > 0) {
-      throw new RxgymError(`env "${id}" has no such version; registered versions: ${sameName.map((x) => `"${x.id}"`).join(', ')}`);
+      throw new RxgymError(
+        `env "${id}" has no such version; registered versions: ${sameName.map((x) => `"${x.id}"`).join(', ')}`,
+      );
     }
-    const close = closestNames(id, this.specs().map((x) => x.id), 3);
-    const hint = close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '; run `rxgym envs` to list the registered ids';
+    const close = closestNames(
+      id,
+      this.specs().map((x) => x.id),
+      3,
+    );
+    const hint = close.length
+      ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
+      : '; run `rxgym envs` to list the registered ids';
     throw new RxgymError(`unknown env id "${id}"${hint}`);
   }
 
@@ -123,7 +131,11 @@ export function spec(id: string): EnvSpec {
 }
 
 /** Build an env of the default registry (see `EnvRegistry.make`). */
-export function make<O = unknown, A = unknown>(id: string, kwargs: Record<string, unknown> = {}, opts: MakeOptions = {}): Env<O, A> {
+export function make<O = unknown, A = unknown>(
+  id: string,
+  kwargs: Record<string, unknown> = {},
+  opts: MakeOptions = {},
+): Env<O, A> {
   return envRegistry.make<O, A>(id, kwargs, opts);
 }
 

@@ -82,14 +82,20 @@ export interface RewardSourceInfo {
 
 /** A configuration error at `path` (e.g. `rewards[2].model`); the stack prefixes the list index. */
 export class RewardConfigError extends RxgymError {
-  constructor(readonly path: string, readonly detail: string) {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
     super(`${path}: ${detail}`);
     this.name = 'RewardConfigError';
   }
 }
 
 /** A registered reward source: its factory and what the stack knows about it. */
-export interface RewardSourceEntry { factory: RewardSourceFactory; info: RewardSourceInfo }
+export interface RewardSourceEntry {
+  factory: RewardSourceFactory;
+  info: RewardSourceInfo;
+}
 
 /** The reward sources of a registry, by the name a scenario's `source:` key uses. */
 export class RewardRegistry {

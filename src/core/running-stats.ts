@@ -1,5 +1,9 @@
 /** The checkpoint form of a `RunningMeanStd`. */
-export interface RunningStatsState { mean: number[]; var: number[]; count: number }
+export interface RunningStatsState {
+  mean: number[];
+  var: number[];
+  count: number;
+}
 
 /**
  * Running mean and variance per dimension (Chan et al.'s parallel update) in float64, starting like Gymnasium's
@@ -45,7 +49,9 @@ export class RunningMeanStd {
   /** Add `rows` samples laid out row-major in `xs` (`rows x size` values; all of `xs` when `rows` is omitted). */
   updateBatch(xs: ArrayLike<number>, rows = xs.length / this.size): void {
     if (rows === 0) return;
-    const d = this.size, m = this.batchMean, v = this.batchVar;
+    const d = this.size,
+      m = this.batchMean,
+      v = this.batchVar;
     m.fill(0);
     v.fill(0);
     for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) m[j]! += xs[r * d + j]!;

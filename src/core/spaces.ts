@@ -30,11 +30,18 @@ export interface Space<T> {
 }
 
 const CTORS = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array,
-  uint8: Uint8Array, int16: Int16Array, int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  int32: Int32Array,
 } as const;
 const INT_RANGE: Record<string, [number, number]> = {
-  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
 };
 
 /** Allocate a typed array of `dtype` with `n` elements. */
@@ -51,7 +58,10 @@ function prod(shape: readonly number[]): number {
 /** The integers {start, ..., start + n - 1}. */
 export class Discrete implements Space<number> {
   readonly shape: readonly number[] = [];
-  constructor(readonly n: number, readonly start = 0) {
+  constructor(
+    readonly n: number,
+    readonly start = 0,
+  ) {
     const self = `Discrete(${formatValue(n)}, start=${formatValue(start)})`;
     if (!Number.isInteger(n) || n <= 0) {
       throw new RxgymError(`${self}: n must be a positive integer, got ${formatValue(n)}`);
@@ -92,7 +102,9 @@ export class Box implements Space<TypedArray> {
   readonly size: number;
 
   constructor(
-    low: number | ArrayLike<number>, high: number | ArrayLike<number>, shape?: readonly number[],
+    low: number | ArrayLike<number>,
+    high: number | ArrayLike<number>,
+    shape?: readonly number[],
     readonly dtype: BoxDtype = 'float32',
   ) {
     const shapeText = shape ? formatValue(shape) : 'shape inferred';
@@ -112,10 +124,15 @@ export class Box implements Space<TypedArray> {
     this.low = broadcast(self, low, this.size, 'low');
     this.high = broadcast(self, high, this.size, 'high');
     // Bounds live in the element dtype, as Gymnasium's: a float32 observation equal to fround(4.8) is inside [.., 4.8].
-    if (dtype === 'float32') for (let i = 0; i < this.size; i++) { this.low[i] = Math.fround(this.low[i]!); this.high[i] = Math.fround(this.high[i]!); }
+    if (dtype === 'float32')
+      for (let i = 0; i < this.size; i++) {
+        this.low[i] = Math.fround(this.low[i]!);
+        this.high[i] = Math.fround(this.high[i]!);
+      }
     for (let i = 0; i < this.size; i++) {
       if (!(this.low[i]! <= this.high[i]!)) {
-        const lo = formatNumber(this.low[i]!), hi = formatNumber(this.high[i]!);
+        const lo = formatNumber(this.low[i]!),
+          hi = formatNumber(this.high[i]!);
         const fix = 'every low must be <= its high (and not NaN)';
         throw new RxgymError(`${self}: low[${i}]=${lo} exceeds high[${i}]=${hi}; ${fix}`);
       }
@@ -126,8 +143,10 @@ export class Box implements Space<TypedArray> {
     const out = allocTyped(this.dtype, this.size);
     const isInt = this.dtype !== 'float32' && this.dtype !== 'float64';
     for (let i = 0; i < this.size; i++) {
-      const lo = this.low[i]!, hi = isInt ? this.high[i]! + 1 : this.high[i]!;
-      const loF = Number.isFinite(lo), hiF = Number.isFinite(hi);
+      const lo = this.low[i]!,
+        hi = isInt ? this.high[i]! + 1 : this.high[i]!;
+      const loF = Number.isFinite(lo),
+        hiF = Number.isFinite(hi);
       let v: number;
       if (loF && hiF) v = rng.uniform(lo, hi);
       else if (loF) v = lo + rng.exponential();
@@ -155,11 +174,18 @@ export class Box implements Space<TypedArray> {
   }
   /** True when every dimension has finite bounds on both sides. */
   isBounded(): boolean {
-    for (let i = 0; i < this.size; i++) if (!Number.isFinite(this.low[i]!) || !Number.isFinite(this.high[i]!)) return false;
+    for (let i = 0; i < this.size; i++)
+      if (!Number.isFinite(this.low[i]!) || !Number.isFinite(this.high[i]!)) return false;
     return true;
   }
   toJSON(): SpaceJSON {
-    return { type: 'Box', shape: [...this.shape], dtype: this.dtype, low: Array.from(this.low), high: Array.from(this.high) };
+    return {
+      type: 'Box',
+      shape: [...this.shape],
+      dtype: this.dtype,
+      low: Array.from(this.low),
+      high: Array.from(this.high),
+    };
   }
   /** `Box(low, high, [shape], dtype)`, the bounds as one number when every entry shares it. */
   toString(): string {
@@ -276,7 +302,11 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export class Text implements Space<string> {
   readonly shape: readonly number[] = [];
   readonly charset: string;
-  constructor(readonly maxLength: number, readonly minLength = 1, charset = ALNUM) {
+  constructor(
+    readonly maxLength: number,
+    readonly minLength = 1,
+    charset = ALNUM,
+  ) {
     const self = `Text(${formatValue(maxLength)}, minLength=${formatValue(minLength)})`;
     if (!Number.isInteger(maxLength) || maxLength < 0) {
       throw new RxgymError(`${self}: maxLength must be a non-negative integer, got ${formatValue(maxLength)}`);
@@ -311,7 +341,9 @@ export class Text implements Space<string> {
 export type SpaceValue<S> = S extends Space<infer T> ? T : never;
 
 /** Named sub-spaces; elements are plain objects with exactly those keys. */
-export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>> implements Space<{ [K in keyof S]: SpaceValue<S[K]> }> {
+export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>>
+  implements Space<{ [K in keyof S]: SpaceValue<S[K]> }>
+{
   readonly shape: readonly number[] = [];
   constructor(readonly spaces: S) {
     if (Object.keys(spaces).length === 0) {
@@ -338,7 +370,9 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
   }
   /** `Dict{key: space, ...}`. */
   toString(): string {
-    return `Dict{${Object.entries(this.spaces).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}}`;
+    return `Dict{${Object.entries(this.spaces)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(', ')}}`;
   }
 }
 
@@ -371,7 +405,8 @@ export function flatdim(space: Space<unknown>): number {
   if (space instanceof Box) return space.size;
   if (space instanceof MultiDiscrete) return space.nvec.reduce((a, b) => a + b, 0);
   if (space instanceof MultiBinary) return space.size;
-  if (space instanceof Dict) return (Object.values(space.spaces) as Space<unknown>[]).reduce((a, s) => a + flatdim(s), 0);
+  if (space instanceof Dict)
+    return (Object.values(space.spaces) as Space<unknown>[]).reduce((a, s) => a + flatdim(s), 0);
   if (space instanceof Tuple) return space.spaces.reduce((a, s) => a + flatdim(s), 0);
   const why = `${space.toJSON().type} spaces cannot be flattened to a fixed-size vector`;
   throw new RxgymError(`flatdim(${spaceName(space)}): ${why}; ${FLAT_FIX}`);
@@ -406,11 +441,14 @@ function writeFlat(space: Space<unknown>, x: unknown, o: Float32Array, at: numbe
     return at;
   }
   if (space instanceof Dict) {
-    for (const k of Object.keys(space.spaces)) at = writeFlat(space.spaces[k]!, (x as Record<string, unknown>)[k], o, at);
+    for (const k of Object.keys(space.spaces))
+      at = writeFlat(space.spaces[k]!, (x as Record<string, unknown>)[k], o, at);
     return at;
   }
   if (space instanceof Tuple) {
-    space.spaces.forEach((s, i) => { at = writeFlat(s, (x as unknown[])[i], o, at); });
+    space.spaces.forEach((s, i) => {
+      at = writeFlat(s, (x as unknown[])[i], o, at);
+    });
     return at;
   }
   const why = `${space.toJSON().type} spaces cannot be flattened`;
@@ -429,9 +467,16 @@ function spaceName(space: Space<unknown>): string {
 export function flattenSpace(space: Space<unknown>): Box {
   if (space instanceof Box) return new Box(space.low, space.high, [space.size], 'float32');
   const n = flatdim(space);
-  if (space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary) return new Box(0, 1, [n], 'float32');
-  const lows: number[] = [], highs: number[] = [];
-  const parts: readonly Space<unknown>[] = space instanceof Dict ? Object.values(space.spaces) as Space<unknown>[] : space instanceof Tuple ? space.spaces : [];
+  if (space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary)
+    return new Box(0, 1, [n], 'float32');
+  const lows: number[] = [],
+    highs: number[] = [];
+  const parts: readonly Space<unknown>[] =
+    space instanceof Dict
+      ? (Object.values(space.spaces) as Space<unknown>[])
+      : space instanceof Tuple
+        ? space.spaces
+        : [];
   for (const s of parts) {
     const b = flattenSpace(s);
     lows.push(...b.low);

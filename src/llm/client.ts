@@ -7,7 +7,15 @@ import { Limiter } from './limiter.js';
 import { PostError, postText } from './http.js';
 import { httpErrorDetail, parseChatCompletion, parseEmbeddings, parseJsonBody } from './protocol.js';
 import type {
-  ChatMessage, ChatOptions, ChatResult, EmbedOptions, EmbedResult, LlmClient, LlmErrorCounts, LlmOptions, LlmStats,
+  ChatMessage,
+  ChatOptions,
+  ChatResult,
+  EmbedOptions,
+  EmbedResult,
+  LlmClient,
+  LlmErrorCounts,
+  LlmOptions,
+  LlmStats,
   RetryInfo,
 } from './types.js';
 
@@ -17,15 +25,29 @@ function retryableStatus(status: number): boolean {
 }
 
 function isParts(c: unknown): boolean {
-  return Array.isArray(c) && c.every((p: { type?: unknown; text?: unknown; image_url?: { url?: unknown } }) =>
-    (p?.type === 'text' && typeof p.text === 'string') || (p?.type === 'image_url' && typeof p.image_url?.url === 'string'));
+  return (
+    Array.isArray(c) &&
+    c.every(
+      (p: { type?: unknown; text?: unknown; image_url?: { url?: unknown } }) =>
+        (p?.type === 'text' && typeof p.text === 'string') ||
+        (p?.type === 'image_url' && typeof p.image_url?.url === 'string'),
+    )
+  );
 }
 
 function validateMessages(messages: ChatMessage[]): void {
-  if (!Array.isArray(messages) || messages.length === 0) throw new LlmError('config', 'chat needs at least one message');
+  if (!Array.isArray(messages) || messages.length === 0)
+    throw new LlmError('config', 'chat needs at least one message');
   messages.forEach((m, i) => {
-    if (!m || !['system', 'user', 'assistant'].includes(m.role) || !(typeof m.content === 'string' || isParts(m.content))) {
-      throw new LlmError('config', `chat message ${i} must be { role: 'system'|'user'|'assistant', content: string or content parts }`);
+    if (
+      !m ||
+      !['system', 'user', 'assistant'].includes(m.role) ||
+      !(typeof m.content === 'string' || isParts(m.content))
+    ) {
+      throw new LlmError(
+        'config',
+        `chat message ${i} must be { role: 'system'|'user'|'assistant', content: string or content parts }`,
+      );
     }
   });
 }
@@ -35,7 +57,10 @@ function asLlmError(err: unknown): LlmError {
 }
 
 /** What one network call needs besides its body. */
-interface CallContext { signal: AbortSignal; onRetry?: (info: RetryInfo) => void }
+interface CallContext {
+  signal: AbortSignal;
+  onRetry?: (info: RetryInfo) => void;
+}
 
 /** Turns a parsed JSON answer into the call's value; throws an LlmError when the answer is off-format. */
 type Parse<T> = (json: unknown, url: string) => T;
@@ -63,8 +88,12 @@ class HttpLlmClient implements LlmClient {
 
   stats(): LlmStats {
     return {
-      ...this.counters, queued: this.limiter.queued, errors: { ...this.errors }, statuses: { ...this.statuses },
-      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}), ignoresN: this.ignoresN,
+      ...this.counters,
+      queued: this.limiter.queued,
+      errors: { ...this.errors },
+      statuses: { ...this.statuses },
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      ignoresN: this.ignoresN,
     };
   }
 
@@ -75,7 +104,8 @@ class HttpLlmClient implements LlmClient {
   async chat(messages: ChatMessage[], opts: ChatOptions = {}): Promise<ChatResult> {
     validateMessages(messages);
     const n = opts.n ?? 1;
-    if (!Number.isInteger(n) || n < 1) throw new LlmError('config', `chat option n must be an integer >= 1, got ${String(opts.n)}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new LlmError('config', `chat option n must be an integer >= 1, got ${String(opts.n)}`);
     const ctx = this.context(opts);
     const path = '/chat/completions';
     const body: Record<string, unknown> = { model: this.model, messages, n };
@@ -114,7 +144,8 @@ class HttpLlmClient implements LlmClient {
   }
 
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<EmbedResult> {
-    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new LlmError('config', 'embed needs an array of strings');
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string'))
+      throw new LlmError('config', 'embed needs an array of strings');
     if (texts.length === 0) return { vectors: [], cached: false };
     const ctx = this.context(opts);
     const path = '/embeddings';
@@ -193,13 +224,26 @@ class HttpLlmClient implements LlmClient {
       } catch (err) {
         const e = err instanceof PostError ? err : new PostError('unreachable', String(err));
         if (e.kind === 'cancelled') throw new LlmError('cancelled', `LLM request to ${url} cancelled`);
-        if (e.kind === 'timeout') throw new LlmError('timeout', `LLM server at ${url} did not answer within ${this.opts.timeoutMs} ms`, { retryable: true });
-        if (e.kind === 'broken') throw new LlmError('unreachable', `LLM server at ${url} broke off its answer (connection closed)`, { retryable: true });
-        throw new LlmError('unreachable', `cannot reach the LLM server at ${url} (${e.message}); ${LLM_CONFIG_HINT}`, { retryable: true });
+        if (e.kind === 'timeout')
+          throw new LlmError('timeout', `LLM server at ${url} did not answer within ${this.opts.timeoutMs} ms`, {
+            retryable: true,
+          });
+        if (e.kind === 'broken')
+          throw new LlmError('unreachable', `LLM server at ${url} broke off its answer (connection closed)`, {
+            retryable: true,
+          });
+        throw new LlmError('unreachable', `cannot reach the LLM server at ${url} (${e.message}); ${LLM_CONFIG_HINT}`, {
+          retryable: true,
+        });
       }
       const { status, text } = res;
       if (status < 200 || status >= 300) {
-        const hint = status === 401 || status === 403 ? ' (check OPENAI_API_KEY)' : status === 404 ? ' (check the base URL and model name)' : '';
+        const hint =
+          status === 401 || status === 403
+            ? ' (check OPENAI_API_KEY)'
+            : status === 404
+              ? ' (check the base URL and model name)'
+              : '';
         throw new LlmError('http', `LLM server at ${url} answered HTTP ${status}: ${httpErrorDetail(text)}${hint}`, {
           retryable: retryableStatus(status),
           status,

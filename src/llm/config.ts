@@ -31,7 +31,10 @@ export function normaliseBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new LlmError('config', `LLM base URL "${raw}" is not a URL; expected e.g. http://127.0.0.1:8000/v1 (${LLM_CONFIG_HINT})`);
+    throw new LlmError(
+      'config',
+      `LLM base URL "${raw}" is not a URL; expected e.g. http://127.0.0.1:8000/v1 (${LLM_CONFIG_HINT})`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LlmError('config', `LLM base URL "${raw}" must use http or https, not ${url.protocol}`);
@@ -54,7 +57,8 @@ export function resolveLlmOptions(opts: LlmOptions = {}, env: NodeJS.ProcessEnv 
   const apiKey = opts.apiKey ?? env.OPENAI_API_KEY;
   const rawUrl = opts.baseUrl ?? env.OPENAI_BASE_URL ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
   if (!rawUrl) throw new LlmError('config', `no LLM server configured; ${LLM_CONFIG_HINT}`);
-  const cacheSetting = opts.cacheDir ?? env.RXGYM_LLM_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rxgym', 'llm');
+  const cacheSetting =
+    opts.cacheDir ?? env.RXGYM_LLM_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rxgym', 'llm');
   return {
     baseUrl: normaliseBaseUrl(rawUrl),
     model: opts.model ?? env.RXGYM_LLM_MODEL ?? DEFAULT_LLM_MODEL,

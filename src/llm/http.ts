@@ -9,7 +9,10 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** Why a POST failed before a complete answer arrived. */
 export class PostError extends Error {
-  constructor(readonly kind: 'timeout' | 'unreachable' | 'broken' | 'cancelled', message: string) {
+  constructor(
+    readonly kind: 'timeout' | 'unreachable' | 'broken' | 'cancelled',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -22,7 +25,11 @@ const httpsAgent = new HttpsAgent({ keepAlive: true });
  * aborts, the socket is destroyed at once and the promise rejects with kind `cancelled`.
  */
 export function postText(
-  url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -50,8 +57,13 @@ export function postText(
     };
     const req = (secure ? httpsRequest : httpRequest)(
       {
-        protocol: u.protocol, hostname: u.hostname, port: u.port || undefined, path: `${u.pathname}${u.search}`, method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: secure ? httpsAgent : httpAgent,
+        protocol: u.protocol,
+        hostname: u.hostname,
+        port: u.port || undefined,
+        path: `${u.pathname}${u.search}`,
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        agent: secure ? httpsAgent : httpAgent,
       },
       (res: IncomingMessage) => {
         gotHeaders = true;
@@ -72,8 +84,17 @@ export function postText(
         res.on('error', () => fail(new PostError('broken', 'connection closed')));
       },
     );
-    const timer = setTimeout(() => fail(new PostError('timeout', `no complete answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => fail(gotHeaders ? new PostError('broken', 'connection closed') : new PostError('unreachable', err.code ?? err.message)));
+    const timer = setTimeout(
+      () => fail(new PostError('timeout', `no complete answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        gotHeaders
+          ? new PostError('broken', 'connection closed')
+          : new PostError('unreachable', err.code ?? err.message),
+      ),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     req.end(body);
   });

@@ -14,7 +14,11 @@ export function parseJsonBody(body: string, url: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    throw new LlmError('bad-answer', `LLM server at ${url} answered with something that is not JSON: "${excerpt(body)}"`, { retryable: true });
+    throw new LlmError(
+      'bad-answer',
+      `LLM server at ${url} answered with something that is not JSON: "${excerpt(body)}"`,
+      { retryable: true },
+    );
   }
 }
 
@@ -22,13 +26,21 @@ export function parseJsonBody(body: string, url: string): unknown {
 export function parseChatCompletion(json: unknown, url: string): string[] {
   const choices = isRecord(json) ? json.choices : undefined;
   if (!Array.isArray(choices) || choices.length === 0) {
-    throw new LlmError('bad-answer', `LLM server at ${url} answered without "choices": ${excerpt(JSON.stringify(json) ?? '')}`, { retryable: true });
+    throw new LlmError(
+      'bad-answer',
+      `LLM server at ${url} answered without "choices": ${excerpt(JSON.stringify(json) ?? '')}`,
+      { retryable: true },
+    );
   }
   const indexed = choices.map((c: unknown, i: number) => {
     const message = isRecord(c) ? c.message : undefined;
     const content = isRecord(message) ? message.content : undefined;
     if (typeof content !== 'string') {
-      throw new LlmError('bad-answer', `LLM server at ${url} answered with choice ${i} lacking a string message.content`, { retryable: true });
+      throw new LlmError(
+        'bad-answer',
+        `LLM server at ${url} answered with choice ${i} lacking a string message.content`,
+        { retryable: true },
+      );
     }
     const index = isRecord(c) && typeof c.index === 'number' ? c.index : i;
     return { index, content };
@@ -40,12 +52,18 @@ export function parseChatCompletion(json: unknown, url: string): string[] {
 export function parseEmbeddings(json: unknown, url: string, expected: number): number[][] {
   const data = isRecord(json) ? json.data : undefined;
   if (!Array.isArray(data) || data.length !== expected) {
-    throw new LlmError('bad-answer', `LLM server at ${url} answered without ${expected} embeddings in "data"`, { retryable: true });
+    throw new LlmError('bad-answer', `LLM server at ${url} answered without ${expected} embeddings in "data"`, {
+      retryable: true,
+    });
   }
   const rows = data.map((d: unknown, i: number) => {
     const emb = isRecord(d) ? d.embedding : undefined;
     if (!Array.isArray(emb) || !emb.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new LlmError('bad-answer', `LLM server at ${url} answered with embedding ${i} that is not an array of finite numbers`, { retryable: true });
+      throw new LlmError(
+        'bad-answer',
+        `LLM server at ${url} answered with embedding ${i} that is not an array of finite numbers`,
+        { retryable: true },
+      );
     }
     return { index: isRecord(d) && typeof d.index === 'number' ? d.index : i, embedding: emb as number[] };
   });

@@ -6,7 +6,12 @@ import { resolveLlmOptions } from './config.js';
 import type { QueueChatSettings } from './service/queue-chat.js';
 import { redisTarget } from './service/redis.js';
 import type {
-  ChatJob, ChatJobResult, ChatQueueStats, TransportInit, TransportReply, TransportRequest,
+  ChatJob,
+  ChatJobResult,
+  ChatQueueStats,
+  TransportInit,
+  TransportReply,
+  TransportRequest,
 } from './transport-protocol.js';
 import type { LlmOptions } from './types.js';
 
@@ -28,8 +33,17 @@ export interface OffThreadChatOptions {
 export type AnnotationServiceSettings = Omit<QueueChatSettings, 'maxQueue' | 'order'>;
 
 const EMPTY_STATS: ChatQueueStats = {
-  requests: 0, failures: 0, retries: 0, cacheHits: 0, inFlight: 0, queued: 0, waiting: 0, running: 0,
-  errors: { unreachable: 0, http: 0, timeout: 0, badAnswer: 0 }, statuses: {}, ignoresN: false,
+  requests: 0,
+  failures: 0,
+  retries: 0,
+  cacheHits: 0,
+  inFlight: 0,
+  queued: 0,
+  waiting: 0,
+  running: 0,
+  errors: { unreachable: 0, http: 0, timeout: 0, badAnswer: 0 },
+  statuses: {},
+  ignoresN: false,
 };
 
 /**
@@ -50,7 +64,10 @@ export class OffThreadChat {
   private failed?: string;
   private closed = false;
 
-  constructor(opts: OffThreadChatOptions, private readonly onResult: (r: ChatJobResult) => void) {
+  constructor(
+    opts: OffThreadChatOptions,
+    private readonly onResult: (r: ChatJobResult) => void,
+  ) {
     const concurrency = opts.concurrency ?? opts.llm.concurrency ?? 4;
     const maxQueue = opts.maxQueue ?? 10_000;
     const order = opts.order ?? 'newest';

@@ -1,4 +1,7 @@
-/** Options of the LLM client; unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY / RXGYM_LLM_MODEL / RXGYM_LLM_CACHE. */
+/**
+ * Options of the LLM client; unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY / RXGYM_LLM_MODEL /
+ * RXGYM_LLM_CACHE.
+ */
 export interface LlmOptions {
   /** Server base URL, e.g. `http://127.0.0.1:8000/v1` (a bare host gets `/v1` appended). */
   baseUrl?: string;
@@ -23,7 +26,10 @@ export interface LlmOptions {
 }
 
 /** One chat message; a user message may mix text and images (OpenAI's content parts, for vision models). */
-export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string | ChatContentPart[] }
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string | ChatContentPart[];
+}
 
 /** A part of a multi-part message: text, or an image given as a URL (e.g. `data:image/png;base64,...`). */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -46,19 +52,34 @@ export interface ChatOptions {
 }
 
 /** A failed attempt that will be retried. */
-export interface RetryInfo { attempt: number; error: Error & { kind: string }; delayMs: number }
+export interface RetryInfo {
+  attempt: number;
+  error: Error & { kind: string };
+  delayMs: number;
+}
 
 /**
  * What `chat` resolves to: one text per completion, and whether it came from the cache. With `n > 1` against a server
  * that ignores `n`, samples whose separate request failed are missing from `texts` and their errors are in `errors`.
  */
-export interface ChatResult { texts: string[]; cached: boolean; errors?: Array<Error & { kind: string }> }
+export interface ChatResult {
+  texts: string[];
+  cached: boolean;
+  errors?: Array<Error & { kind: string }>;
+}
 
 /** Per-call options of `embed`. */
-export interface EmbedOptions { model?: string; cache?: boolean; signal?: AbortSignal }
+export interface EmbedOptions {
+  model?: string;
+  cache?: boolean;
+  signal?: AbortSignal;
+}
 
 /** What `embed` resolves to: one vector per input text. */
-export interface EmbedResult { vectors: number[][]; cached: boolean }
+export interface EmbedResult {
+  vectors: number[][];
+  cached: boolean;
+}
 
 /** Failed HTTP attempts by kind. */
 export interface LlmErrorCounts {

@@ -171,7 +171,7 @@ function gridSteps(max: number): number[] {
  */
 export function aggregatePanels(envs: readonly EnvScores[], st: BenchStats): AggregatePanel[] {
   const pooled = st.rows.filter((r) => (envs.length > 1 ? r.env === undefined : true));
-  const where = envs.length > 1 ? `${envs.length} envs pooled` : envs[0]?.env ?? '';
+  const where = envs.length > 1 ? `${envs.length} envs pooled` : (envs[0]?.env ?? '');
   const measure = envs.every((e) => e.measure === 'success') ? 'success' : 'score';
   const runs = Math.max(0, ...pooled.map((r) => r.runs));
   const sub = `${where}; up to ${runs} runs per stack; bars: 95% stratified-bootstrap CI`;

@@ -49,16 +49,35 @@ export interface TransitionBatch {
  * `onTrack`: for evaluation and oracle rewards only, 1/0) and `problemId`, which tells the episodes of one sub-env
  * that pose the same problem (-1 where the env gives none).
  */
-export interface StepLabelBatch { correct: Uint8Array; useful: Uint8Array; onTrack: Uint8Array; problem: Int32Array }
+export interface StepLabelBatch {
+  correct: Uint8Array;
+  useful: Uint8Array;
+  onTrack: Uint8Array;
+  problem: Int32Array;
+}
 
 /** `count` RGB frames of one size in one buffer: frame k is `data[k * height * width * 3 ...]`, row-major. */
-export interface FrameBatch { width: number; height: number; count: number; data: Uint8Array }
+export interface FrameBatch {
+  width: number;
+  height: number;
+  count: number;
+  data: Uint8Array;
+}
 
 /** One finished episode, as the rollout saw it. */
-export interface EpisodeSummary { envIndex: number; return: number; length: number; success?: boolean }
+export interface EpisodeSummary {
+  envIndex: number;
+  return: number;
+  length: number;
+  success?: boolean;
+}
 
 /** Raw and scaled values of one reward component over a batch. */
-export interface RewardComponentValues { raw: Float32Array; scaled: Float32Array; group: 'extrinsic' | 'intrinsic' }
+export interface RewardComponentValues {
+  raw: Float32Array;
+  scaled: Float32Array;
+  group: 'extrinsic' | 'intrinsic';
+}
 
 /** A batch after the reward stack: every component, the weighted total, and totals per value-head group. */
 export interface AnnotatedBatch extends TransitionBatch {
@@ -95,7 +114,13 @@ export interface ConstraintValues {
 }
 
 /** Statistics of one reward part over a batch (the shape of a `rewards` event entry). */
-export interface PartStats { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }
+export interface PartStats {
+  rawMean: number;
+  scaledMean: number;
+  rawStd: number;
+  min: number;
+  max: number;
+}
 
 /** What `annotate` needs: a reward stack, as defined in rewards/stack.ts. */
 export interface BatchAnnotator {

@@ -3,24 +3,77 @@ export type TrainStats = Record<string, number>;
 
 /** Every event of a run, one discriminated union. */
 export type RunEvent =
-  | { type: 'start'; runId: string; env: string; agent: string; numEnvs: number; seed: number; config?: unknown; time: number }
-  | { type: 'episode'; step: number; envIndex: number; return: number; length: number; success?: boolean; components?: Record<string, number>; time: number }
-  | { type: 'batch'; step: number; steps: number; sps: number; time: number }
-  | { type: 'rewards'; step: number; components: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>; time: number }
   | {
-      type: 'annotation'; source: string; labelled: number; queued: number; cacheHits: number; failures: number;
-      pending: number; samples?: { message: string; label: string | number; model: string }[]; time: number;
+      type: 'start';
+      runId: string;
+      env: string;
+      agent: string;
+      numEnvs: number;
+      seed: number;
+      config?: unknown;
+      time: number;
+    }
+  | {
+      type: 'episode';
+      step: number;
+      envIndex: number;
+      return: number;
+      length: number;
+      success?: boolean;
+      components?: Record<string, number>;
+      time: number;
+    }
+  | { type: 'batch'; step: number; steps: number; sps: number; time: number }
+  | {
+      type: 'rewards';
+      step: number;
+      components: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }>;
+      time: number;
+    }
+  | {
+      type: 'annotation';
+      source: string;
+      labelled: number;
+      queued: number;
+      cacheHits: number;
+      failures: number;
+      pending: number;
+      samples?: { message: string; label: string | number; model: string }[];
+      time: number;
       /** Items given up; answers off-format; failed HTTP attempts by kind (unreachable, http, timeout, badAnswer). */
-      dropped?: number; unparsed?: number; errors?: Record<string, number>;
+      dropped?: number;
+      unparsed?: number;
+      errors?: Record<string, number>;
     }
   | { type: 'train'; step: number; stats: TrainStats; time: number }
-  | { type: 'eval'; step: number; meanReturn: number; stdReturn: number; successRate?: number; episodes: number; time: number }
+  | {
+      type: 'eval';
+      step: number;
+      meanReturn: number;
+      stdReturn: number;
+      successRate?: number;
+      episodes: number;
+      time: number;
+    }
   | { type: 'explore'; step: number; metrics: Record<string, number>; time: number }
   | { type: 'multipliers'; step: number; multipliers: Record<string, MultiplierFigures>; time: number }
   | { type: 'checkpoint'; step: number; dir: string; time: number }
-  | { type: 'frame'; step: number; envIndex: number; frame: string | { width: number; height: number; data: Uint8Array }; messages?: string[]; time: number }
+  | {
+      type: 'frame';
+      step: number;
+      envIndex: number;
+      frame: string | { width: number; height: number; data: Uint8Array };
+      messages?: string[];
+      time: number;
+    }
   | { type: 'error'; source: string; message: string; fatal: boolean; time: number }
-  | { type: 'end'; step: number; reason: 'budget' | 'stopped' | 'error'; summary?: Record<string, number>; time: number }
+  | {
+      type: 'end';
+      step: number;
+      reason: 'budget' | 'stopped' | 'error';
+      summary?: Record<string, number>;
+      time: number;
+    }
   | { type: 'phase'; phase: RunPhase; step: number; budget: number; rewards: string[]; from?: string; time: number };
 
 /** One constraint component's Lagrange multiplier after a batch, with its threshold and latest episodic value. */

@@ -1,12 +1,19 @@
 import { Box, Dict, type Space } from '../core/spaces.js';
-import { capabilitiesOf, isExplorationCellSource, type EnvCapabilities, type ExplorationCellSource } from '../core/capabilities.js';
+import {
+  capabilitiesOf,
+  isExplorationCellSource,
+  type EnvCapabilities,
+  type ExplorationCellSource,
+} from '../core/capabilities.js';
 import { unwrap } from '../core/wrapper.js';
 import { SyncVectorEnv } from '../core/vector/sync.js';
 import type { VectorEnv } from '../core/vector/types.js';
 import type { RunEventOf } from './events.js';
 import type { TransitionBatch } from './batch.js';
 
-/** Grid cells are `depth * LEVEL + y * width + x`: distinct for every (depth, x, y) of maps up to 2048 cells a level. */
+/**
+ * Grid cells are `depth * LEVEL + y * width + x`: distinct for every (depth, x, y) of maps up to 2048 cells a level.
+ */
 const LEVEL = 2048;
 /** Cells below this get their dense index from a typed array (grown by doubling), larger ones (hashes) from a Map. */
 const DENSE_MAX = 1 << 22;
@@ -39,19 +46,27 @@ export interface CellReader {
 }
 
 /** Cells at integer coordinates of a flat observation key (the dungeon's blstats, the maze's position). */
-function gridReader(c: Extract<NonNullable<EnvCapabilities['exploration']>, { kind: 'grid' }>, dim: number): CellReader {
+function gridReader(
+  c: Extract<NonNullable<EnvCapabilities['exploration']>, { kind: 'grid' }>,
+  dim: number,
+): CellReader {
   const { key, x, y, depth, width } = c;
   return {
-    mode: 'batch', numCells: c.cells, depth: 0,
+    mode: 'batch',
+    numCells: c.cells,
+    depth: 0,
     cell(b, k) {
-      const d = b.nextObs[key]!.data, o = k * dim;
+      const d = b.nextObs[key]!.data,
+        o = k * dim;
       this.depth = depth === undefined ? 0 : d[o + depth]!;
       return this.depth * LEVEL + d[o + y]! * width + d[o + x]!;
     },
   };
 }
 
-/** A grid of `resolution`-sized cells over the first two entries of a Box observation (finite bounds: counted cells). */
+/**
+ * A grid of `resolution`-sized cells over the first two entries of a Box observation (finite bounds: counted cells).
+ */
 function boxReader(space: Box, resolution: number, key = 'obs'): CellReader {
   const lo0 = Number.isFinite(space.low[0]!) ? space.low[0]! : 0;
   const lo1 = Number.isFinite(space.low[1]!) ? space.low[1]! : 0;
@@ -60,7 +75,9 @@ function boxReader(space: Box, resolution: number, key = 'obs'): CellReader {
   const sideY = finite ? Math.ceil((space.high[1]! - lo1) / resolution) : 1000;
   const n = space.size;
   return {
-    mode: 'batch', numCells: finite ? side * sideY : undefined, depth: 0,
+    mode: 'batch',
+    numCells: finite ? side * sideY : undefined,
+    depth: 0,
     cell(b, k) {
       const d = b.nextObs[key]!.data;
       const cx = Math.max(0, Math.min(side - 1, Math.floor((d[k * n]! - lo0) / resolution)));
@@ -73,14 +90,20 @@ function boxReader(space: Box, resolution: number, key = 'obs'): CellReader {
 /** A hash of the first observation key: distinct states, for discrete observations. */
 function hashReader(): CellReader {
   return {
-    mode: 'batch', numCells: undefined, depth: 0,
+    mode: 'batch',
+    numCells: undefined,
+    depth: 0,
     cell(b, k) {
       let a = b.nextObs.obs;
-      if (!a) for (const key in b.nextObs) { a = b.nextObs[key]; break; }
+      if (!a)
+        for (const key in b.nextObs) {
+          a = b.nextObs[key];
+          break;
+        }
       let dim = 1;
       for (const x of a!.shape) dim *= x;
       let h = 0x811c9dc5;
-      for (let j = 0; j < dim; j++) h = Math.imul(h ^ (a!.data[k * dim + j]! * 1000) | 0, 0x01000193);
+      for (let j = 0; j < dim; j++) h = Math.imul((h ^ (a!.data[k * dim + j]! * 1000)) | 0, 0x01000193);
       return h >>> 0;
     },
   };
@@ -89,7 +112,9 @@ function hashReader(): CellReader {
 /** Each sub-env's own cell, read right after every vector step (envs whose observation lacks the position). */
 export function liveCellReader(envs: readonly ExplorationCellSource[]): CellReader {
   return {
-    mode: 'step', numCells: undefined, depth: 0,
+    mode: 'step',
+    numCells: undefined,
+    depth: 0,
     cell(_b, i) {
       const c = envs[i]!.explorationCell();
       this.depth = c.depth;
@@ -111,7 +136,10 @@ function cellReader(space: Space<unknown>, resolution: number): CellReader {
  * Folding in a batch allocates nothing per transition (a Set grows only with new cells and messages).
  */
 export class ExplorationTracker {
-  /** Every cell seen, with a dense index (its position in the per-env stamp arrays): small cells in `dense` (index + 1), others in `index`. */
+  /**
+   * Every cell seen, with a dense index (its position in the per-env stamp arrays): small cells in `dense` (index + 1),
+   * others in `index`.
+   */
   private readonly index = new Map<number, number>();
   private dense = new Int32Array(1024);
   private count = 0;
@@ -131,7 +159,10 @@ export class ExplorationTracker {
    * `capabilities`: the env's declared exploration cell (else a Box grid of `resolution`, or a hash of the state);
    * `reader` overrides both.
    */
-  constructor(space: Space<unknown>, opts: { numCells?: number; resolution?: number; reader?: CellReader; capabilities?: EnvCapabilities } = {}) {
+  constructor(
+    space: Space<unknown>,
+    opts: { numCells?: number; resolution?: number; reader?: CellReader; capabilities?: EnvCapabilities } = {},
+  ) {
     const declared = opts.capabilities?.exploration ? declaredReader(space, opts.capabilities.exploration) : undefined;
     this.read = opts.reader ?? declared ?? cellReader(space, opts.resolution ?? 1);
     this.numCells = opts.numCells ?? this.read.numCells;
@@ -139,7 +170,8 @@ export class ExplorationTracker {
 
   private ensureEnvs(n: number): void {
     if (this.serial.length >= n) return;
-    const serial = new Int32Array(n).fill(1), ep = new Int32Array(n);
+    const serial = new Int32Array(n).fill(1),
+      ep = new Int32Array(n);
     serial.set(this.serial);
     ep.set(this.epCells);
     this.serial = serial;
@@ -149,7 +181,8 @@ export class ExplorationTracker {
 
   /** The dense index of a cell, -1 if new. */
   private lookup(cell: number): number {
-    if (cell >= 0 && cell < DENSE_MAX && Number.isInteger(cell)) return cell < this.dense.length ? this.dense[cell]! - 1 : -1;
+    if (cell >= 0 && cell < DENSE_MAX && Number.isInteger(cell))
+      return cell < this.dense.length ? this.dense[cell]! - 1 : -1;
     return this.index.get(cell) ?? -1;
   }
 
@@ -208,7 +241,8 @@ export class ExplorationTracker {
 
   /** Fold in one batch and return the metrics so far. */
   observe(batch: TransitionBatch): ExploreMetrics {
-    const N = batch.numEnvs, n = batch.numSteps * N;
+    const N = batch.numEnvs,
+      n = batch.numSteps * N;
     this.ensureEnvs(N);
     if (this.read.mode === 'batch') {
       for (let k = 0; k < n; k++) {
@@ -240,7 +274,10 @@ export class ExplorationTracker {
 }
 
 /** The reader of a declared exploration cell over `space`, or undefined when the space does not fit it. */
-function declaredReader(space: Space<unknown>, cell: NonNullable<EnvCapabilities['exploration']>): CellReader | undefined {
+function declaredReader(
+  space: Space<unknown>,
+  cell: NonNullable<EnvCapabilities['exploration']>,
+): CellReader | undefined {
   if (cell.kind === 'live') return undefined;
   const sub = space instanceof Dict ? (space.spaces as Record<string, Space<unknown>>)[cell.key] : space;
   if (!(sub instanceof Box)) return undefined;

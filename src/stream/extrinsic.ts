@@ -8,7 +8,10 @@ export function extrinsicAnnotator(): BatchAnnotator {
   return {
     annotate(batch: TransitionBatch): AnnotatedBatch {
       const a = batch as AnnotatedBatch;
-      const zeros = a.groups?.intrinsic?.length === batch.rewards.length ? a.groups.intrinsic : new Float32Array(batch.rewards.length);
+      const zeros =
+        a.groups?.intrinsic?.length === batch.rewards.length
+          ? a.groups.intrinsic
+          : new Float32Array(batch.rewards.length);
       a.components = { extrinsic: { raw: batch.rewards, scaled: batch.rewards, group: 'extrinsic' } };
       a.total = batch.rewards;
       a.groups = { extrinsic: batch.rewards, intrinsic: zeros };

@@ -3,10 +3,16 @@ import type { AnnotatedBatch, BatchAnnotator, TransitionBatch } from './batch.js
 import type { RunEvent, TrainStats } from './events.js';
 
 /** Anything that learns from annotated batches (agents). */
-export interface Learner { learn(batch: AnnotatedBatch): TrainStats | Promise<TrainStats> }
+export interface Learner {
+  learn(batch: AnnotatedBatch): TrainStats | Promise<TrainStats>;
+}
 
 /** A batch with the train statistics of the update it fed. */
-export interface LearnedBatch { batch: AnnotatedBatch; stats: TrainStats; learnMs: number }
+export interface LearnedBatch {
+  batch: AnnotatedBatch;
+  stats: TrainStats;
+  learnMs: number;
+}
 
 /** Run each batch through the reward stack (every component, the weighted total), then let learning sources update. */
 export function annotate(stack: BatchAnnotator): OperatorFunction<TransitionBatch, AnnotatedBatch> {
@@ -27,7 +33,9 @@ export function learn(agent: Learner): OperatorFunction<AnnotatedBatch, LearnedB
 }
 
 /** Something events are written to (JSONL/CSV files, a progress line). */
-export interface EventWriter { write(event: RunEvent): void }
+export interface EventWriter {
+  write(event: RunEvent): void;
+}
 
 /** Write every event to `writer` as it passes. */
 export function logTo(writer: EventWriter): MonoTypeOperatorFunction<RunEvent> {
@@ -35,13 +43,20 @@ export function logTo(writer: EventWriter): MonoTypeOperatorFunction<RunEvent> {
 }
 
 /** A point in a run: the global env step before and after one batch. */
-export interface StepSpan { readonly before: number; readonly step: number }
+export interface StepSpan {
+  readonly before: number;
+  readonly step: number;
+}
 
 /**
  * Run `action` on the items whose span crosses a multiple of `n` env steps (evaluation, checkpoints), when `when`
  * holds; `n <= 0` never runs it. The item passes on unchanged.
  */
-export function everySteps<T extends StepSpan>(n: number, action: (x: T) => void, when: (x: T) => boolean = () => true): MonoTypeOperatorFunction<T> {
+export function everySteps<T extends StepSpan>(
+  n: number,
+  action: (x: T) => void,
+  when: (x: T) => boolean = () => true,
+): MonoTypeOperatorFunction<T> {
   return tap((x) => {
     if (n > 0 && Math.floor(x.step / n) > Math.floor(x.before / n) && when(x)) action(x);
   });

@@ -1,7 +1,10 @@
 import type { ObsBatch } from './batch.js';
 
 /** How to act: greedy/mean actions for evaluation, and the discrete action mask (`count x n`, 1 = allowed). */
-export interface ActOptions { deterministic?: boolean; actionMask?: Uint8Array }
+export interface ActOptions {
+  deterministic?: boolean;
+  actionMask?: Uint8Array;
+}
 
 /**
  * What a policy returns for `count` observations: the actions to record (`count` or `count x actionDim` values),

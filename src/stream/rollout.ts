@@ -20,7 +20,9 @@ export interface RolloutOptions {
 }
 
 /** What a trigger may ask of the next rollout: cut every episode at its end and restart the envs with `reseed`. */
-export interface CollectRequest { cutAndReseed?: number }
+export interface CollectRequest {
+  cutAndReseed?: number;
+}
 
 function keyArray(obs: VecObs | unknown, key: string): ArrayLike<number> {
   if (typeof obs === 'number') return [obs];
@@ -41,10 +43,15 @@ function masked(infos: VecInfo, key: string, i: number): unknown {
 function requestFrames(env: VectorEnv, req: FrameRequest): void {
   const cams = env.capabilities.frames?.cameras;
   if (!cams) {
-    throw new RxgymError('a reward source needs rendered frames but this env cannot render them (it declares no `frames` capability); use an env that renders (MuJoCo, Dungeon-*, Explore-Arena-v0)');
+    throw new RxgymError(
+      'a reward source needs rendered frames but this env cannot render them (it declares no `frames` capability); ' +
+        'use an env that renders (MuJoCo, Dungeon-*, Explore-Arena-v0)',
+    );
   }
   if (req.camera !== undefined && !cams.includes(req.camera)) {
-    throw new RxgymError(`unknown camera "${req.camera}" for frames; this env has ${cams.map((c) => `"${c}"`).join(', ')}`);
+    throw new RxgymError(
+      `unknown camera "${req.camera}" for frames; this env has ${cams.map((c) => `"${c}"`).join(', ')}`,
+    );
   }
   env.call('requestFrames', req);
 }
@@ -54,7 +61,9 @@ function copyFrame(frames: FrameBatch, k: number, frame: unknown): void {
   const f = frame as RgbFrame | undefined;
   if (!f || f.width !== frames.width || f.height !== frames.height) {
     const got = f ? `${f.width}x${f.height}` : 'none';
-    throw new RxgymError(`the env returned frame ${got} after a step where ${frames.width}x${frames.height} was requested`);
+    throw new RxgymError(
+      `the env returned frame ${got} after a step where ${frames.width}x${frames.height} was requested`,
+    );
   }
   const size = frames.width * frames.height * 3;
   frames.data.set(f.data.subarray(0, size), k * size);
@@ -91,11 +100,20 @@ export class Rollout {
   private readonly actionIsInt: boolean;
   private actionDim = 0;
 
-  constructor(readonly env: VectorEnv, readonly policy: Policy, readonly steps: number, private readonly opts: RolloutOptions = {}) {
+  constructor(
+    readonly env: VectorEnv,
+    readonly policy: Policy,
+    readonly steps: number,
+    private readonly opts: RolloutOptions = {},
+  ) {
     if (env.autoresetMode !== 'same-step') {
-      throw new RxgymError(`rollout needs a vector env with autoresetMode 'same-step' (got '${env.autoresetMode}'); build it with makeVec(id, { autoresetMode: 'same-step' })`);
+      throw new RxgymError(
+        `rollout needs a vector env with autoresetMode 'same-step' (got '${env.autoresetMode}'); build it with ` +
+          `makeVec(id, { autoresetMode: 'same-step' })`,
+      );
     }
-    if (!Number.isInteger(steps) || steps < 1) throw new RxgymError(`rollout steps must be a positive integer, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new RxgymError(`rollout steps must be a positive integer, got ${steps}`);
     this.numEnvs = env.numEnvs;
     // reward code reads the state after the last step of an episode, which the same-step reset would replace
     if (opts.needsStates) env.captureFinalState?.(true);
@@ -106,11 +124,19 @@ export class Rollout {
     const n = this.numEnvs;
     this.actionIsInt = env.singleActionSpace.shape.length === 0; // Discrete
     this.batch = {
-      numSteps: steps, numEnvs: n,
-      obs: allocObsBatch(this.layout, rows), nextObs: allocObsBatch(this.layout, rows),
-      actions: this.actionIsInt ? new Int32Array(rows) : new Float32Array(0), actionDim: 1,
-      rewards: new Float32Array(rows), terminations: new Uint8Array(rows), truncations: new Uint8Array(rows),
-      globalStep: 0, episodeIds: new Int32Array(rows), episodeSteps: new Int32Array(rows), episodes: [],
+      numSteps: steps,
+      numEnvs: n,
+      obs: allocObsBatch(this.layout, rows),
+      nextObs: allocObsBatch(this.layout, rows),
+      actions: this.actionIsInt ? new Int32Array(rows) : new Float32Array(0),
+      actionDim: 1,
+      rewards: new Float32Array(rows),
+      terminations: new Uint8Array(rows),
+      truncations: new Uint8Array(rows),
+      globalStep: 0,
+      episodeIds: new Int32Array(rows),
+      episodeSteps: new Int32Array(rows),
+      episodes: [],
     };
     if (env.capabilities.stepLabels) {
       const rows8 = (): Uint8Array => new Uint8Array(rows);
@@ -122,7 +148,11 @@ export class Rollout {
     }
     for (let t = 0; t < steps; t++) {
       const view: ObsBatch = {};
-      for (const l of this.layout) view[l.key] = { data: this.batch.obs[l.key]!.data.subarray(t * n * l.dim, (t + 1) * n * l.dim), shape: l.shape };
+      for (const l of this.layout)
+        view[l.key] = {
+          data: this.batch.obs[l.key]!.data.subarray(t * n * l.dim, (t + 1) * n * l.dim),
+          shape: l.shape,
+        };
       this.rowViews.push(view);
     }
     for (const l of this.layout) this.cur[l.key] = new l.ctor(n * l.dim);
@@ -187,7 +217,10 @@ export class Rollout {
       const out = this.policy.act(this.rowViews[t]!, n, mask ? { actionMask: mask } : undefined);
       this.storeActions(out.actions, out.extras, t);
       if (this.opts.needsStates) {
-        if (!b.prevStates) { b.prevStates = new Array(T * n); b.nextStates = new Array(T * n); }
+        if (!b.prevStates) {
+          b.prevStates = new Array(T * n);
+          b.nextStates = new Array(T * n);
+        }
         for (let i = 0; i < n; i++) b.prevStates[base + i] = this.curStates![i];
       }
       const res = this.env.step(out.envActions ?? out.actions);
@@ -211,7 +244,8 @@ export class Rollout {
         const finalInfo = done ? (masked(infos, 'finalInfo', i) as Info | undefined) : undefined;
         const finalObs = done ? masked(infos, 'finalObs', i) : undefined;
         for (const l of this.layout) {
-          const src = finalObs !== undefined ? keyArray(finalObs, l.key) : this.cur[l.key]!.subarray(i * l.dim, (i + 1) * l.dim);
+          const src =
+            finalObs !== undefined ? keyArray(finalObs, l.key) : this.cur[l.key]!.subarray(i * l.dim, (i + 1) * l.dim);
           b.nextObs[l.key]!.data.set(src, k * l.dim);
         }
         if (done && this.opts.needsStates && finalInfo?.state !== undefined) b.nextStates![k] = finalInfo.state;
@@ -230,7 +264,12 @@ export class Rollout {
           }
         } else if (b.messages) b.messages[k] = '';
         if (done) {
-          episodes.push({ envIndex: i, return: this.epReturn[i]!, length: this.epLength[i]!, ...(success !== undefined ? { success: !!success } : {}) });
+          episodes.push({
+            envIndex: i,
+            return: this.epReturn[i]!,
+            length: this.epLength[i]!,
+            ...(success !== undefined ? { success: !!success } : {}),
+          });
           this.epReturn[i] = 0;
           this.epLength[i] = 0;
           this.epId[i]! += 1;
@@ -248,7 +287,11 @@ export class Rollout {
     return b;
   }
 
-  private storeActions(actions: Int32Array | Float32Array, extras: Record<string, Float32Array> | undefined, t: number): void {
+  private storeActions(
+    actions: Int32Array | Float32Array,
+    extras: Record<string, Float32Array> | undefined,
+    t: number,
+  ): void {
     const b = this.batch;
     const n = this.numEnvs;
     const rows = this.steps * n;
@@ -294,7 +337,12 @@ export class Rollout {
  * emissions) per rollout, `count` times (default unbounded, stops when unsubscribed), synchronously — process
  * each batch before the next arrives, or pace it with `new Rollout(...).batches(trigger$)`.
  */
-export function rollout(vecEnv: VectorEnv, policy: Policy, steps: number, opts: RolloutOptions & { count?: number } = {}): Observable<TransitionBatch> {
+export function rollout(
+  vecEnv: VectorEnv,
+  policy: Policy,
+  steps: number,
+  opts: RolloutOptions & { count?: number } = {},
+): Observable<TransitionBatch> {
   return new Observable<TransitionBatch>((sub) => {
     const r = new Rollout(vecEnv, policy, steps, opts);
     const count = opts.count ?? Infinity;

@@ -3,10 +3,20 @@ import type { ParamStore, WeightEntry } from './params.js';
 import { RxgymError } from '../core/env.js';
 
 /** Adam options; `maxGradNorm` clips the global gradient norm before the update. */
-export interface AdamOptions { lr: number; beta1?: number; beta2?: number; eps?: number; maxGradNorm?: number }
+export interface AdamOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  maxGradNorm?: number;
+}
 
 /** What one optimisation step reports: the loss, the pre-clip global gradient norm and the auxiliary values. */
-export interface StepResult { loss: number; gradNorm: number; aux: Float32Array }
+export interface StepResult {
+  loss: number;
+  gradNorm: number;
+  aux: Float32Array;
+}
 
 /**
  * Adam (PyTorch's form: bias-corrected moments, eps added to sqrt(v_hat)) with global-norm clipping, computed on
@@ -26,7 +36,10 @@ export class Adam {
   private readonly v: Float32Array;
   private t = 0;
 
-  constructor(readonly params: tf.Variable[], opts: AdamOptions) {
+  constructor(
+    readonly params: tf.Variable[],
+    opts: AdamOptions,
+  ) {
     this.lr = opts.lr;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
@@ -110,10 +123,13 @@ export class Adam {
 
   /** The optimizer state as weight entries (moments) plus the step count. */
   snapshot(prefix: string): { t: number; entries: WeightEntry[] } {
-    return { t: this.t, entries: [
-      { name: `${prefix}/m`, shape: [this.m.length], data: this.m.slice() },
-      { name: `${prefix}/v`, shape: [this.v.length], data: this.v.slice() },
-    ] };
+    return {
+      t: this.t,
+      entries: [
+        { name: `${prefix}/m`, shape: [this.m.length], data: this.m.slice() },
+        { name: `${prefix}/v`, shape: [this.v.length], data: this.v.slice() },
+      ],
+    };
   }
 
   /** Restore a `snapshot` (and re-read the parameters, which must have been restored first). */
@@ -122,7 +138,9 @@ export class Adam {
     const m = byName.get(`${prefix}/m`);
     const v = byName.get(`${prefix}/v`);
     if (!m || !v || m.data.length !== this.m.length || v.data.length !== this.v.length) {
-      throw new RxgymError(`optimizer state "${prefix}" does not match this network: the checkpoint is from a different env or agent`);
+      throw new RxgymError(
+        `optimizer state "${prefix}" does not match this network: the checkpoint is from a different env or agent`,
+      );
     }
     this.m.set(m.data);
     this.v.set(v.data);
@@ -135,7 +153,10 @@ export class Adam {
 }
 
 /** A trained network's checkpoint: its weights and the state of the Adam that trains them. */
-export interface TrainedState { weights: WeightEntry[]; adam: { t: number; entries: WeightEntry[] } }
+export interface TrainedState {
+  weights: WeightEntry[];
+  adam: { t: number; entries: WeightEntry[] };
+}
 
 /** The weights of `store` and the state of `adam`, which trains (some of) them. */
 export function trainedState(store: ParamStore, adam: Adam): TrainedState {

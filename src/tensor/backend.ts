@@ -12,7 +12,12 @@ const PACKAGE: Record<BackendChoice, string | undefined> = {
   cpu: undefined,
 };
 /** The tfjs backend name each choice registers. */
-const TF_NAME: Record<BackendChoice, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const TF_NAME: Record<BackendChoice, string> = {
+  'node-gpu': 'tensorflow',
+  node: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
 
 let chosen: Promise<string> | undefined;
 let logger: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
@@ -44,12 +49,18 @@ async function pick(): Promise<string> {
   const forced = process.env.RXGYM_BACKEND?.trim();
   if (forced) {
     if (!ORDER.includes(forced as BackendChoice)) {
-      throw new RxgymError(`RXGYM_BACKEND="${forced}" is not a backend; use one of ${ORDER.join(', ')} (or unset it to pick the fastest installed)`);
+      throw new RxgymError(
+        `RXGYM_BACKEND="${forced}" is not a backend; use one of ${ORDER.join(', ')} (or unset it to pick the fastest ` +
+          `installed)`,
+      );
     }
     const choice = forced as BackendChoice;
     if (!(await tryLoad(choice))) {
       const pkg = PACKAGE[choice];
-      throw new RxgymError(`RXGYM_BACKEND=${choice} but ${pkg ?? 'the cpu backend'} could not be loaded; install it with \`npm install ${pkg ?? '@tensorflow/tfjs'}@4.22.0\` or unset RXGYM_BACKEND`);
+      throw new RxgymError(
+        `RXGYM_BACKEND=${choice} but ${pkg ?? 'the cpu backend'} could not be loaded; install it with \`npm install ` +
+          `${pkg ?? '@tensorflow/tfjs'}@4.22.0\` or unset RXGYM_BACKEND`,
+      );
     }
     logger(`rxgym: tensor backend ${choice} (forced by RXGYM_BACKEND)`);
     return tf.getBackend();

@@ -33,7 +33,12 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * act(x W + b) for a dense layer: the forward pass is tfjs's fused kernel (bias and relu folded into the matmul), the
  * gradient uses plain matMuls on explicit transposes (see the module comment).
  */
-export function denseForward(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: 'linear' | 'relu'): tf.Tensor2D {
+export function denseForward(
+  x: tf.Tensor2D,
+  W: tf.Tensor2D,
+  b: tf.Tensor1D,
+  activation: 'linear' | 'relu',
+): tf.Tensor2D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xi = args[0] as tf.Tensor2D;
     const wi = args[1] as tf.Tensor2D;

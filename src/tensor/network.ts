@@ -31,7 +31,10 @@ export const DEFAULT_NETWORK: NetworkConfig = {
 };
 
 /** Fill in missing fields of a partial network config. */
-export function resolveNetworkConfig(partial: NetworkOverrides | undefined, base: NetworkConfig = DEFAULT_NETWORK): NetworkConfig {
+export function resolveNetworkConfig(
+  partial: NetworkOverrides | undefined,
+  base: NetworkConfig = DEFAULT_NETWORK,
+): NetworkConfig {
   return {
     hidden: partial?.hidden ?? base.hidden,
     activation: partial?.activation ?? base.activation,
@@ -70,8 +73,10 @@ function classify(key: string, space: Space<unknown>, text: boolean, token = fal
   }
   if (text) {
     if (!isTextBox(space)) {
-      const what = space instanceof Box ? `a ${space.dtype} Box of shape [${space.shape.join(', ')}]`
-        : `a ${space.constructor.name}`;
+      const what =
+        space instanceof Box
+          ? `a ${space.dtype} Box of shape [${space.shape.join(', ')}]`
+          : `a ${space.constructor.name}`;
       throw new RxgymError(
         `observation "${key}" is declared a text key but is ${what}; a text key must be a 1-D uint8 Box of char codes`,
       );
@@ -81,18 +86,30 @@ function classify(key: string, space: Space<unknown>, text: boolean, token = fal
   if (isIntBox(space) && space.shape.length === 2) {
     let hi = 0;
     for (const x of space.high) hi = Math.max(hi, x);
-    if (!Number.isFinite(hi) || hi > 1 << 16) throw new RxgymError(`observation "${key}": a 2-D integer map needs a finite high (glyph id) <= 65536, got ${hi}`);
+    if (!Number.isFinite(hi) || hi > 1 << 16)
+      throw new RxgymError(
+        `observation "${key}": a 2-D integer map needs a finite high (glyph id) <= 65536, got ${hi}`,
+      );
     return { kind: 'glyph', key, h: space.shape[0]!, w: space.shape[1]!, vocab: hi + 1 };
   }
-  if (space instanceof Box || space instanceof Discrete || space instanceof MultiBinary) return { kind: 'flat', key, space, dim: flatdim(space) };
-  throw new RxgymError(`observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with FlattenObservation`);
+  if (space instanceof Box || space instanceof Discrete || space instanceof MultiBinary)
+    return { kind: 'flat', key, space, dim: flatdim(space) };
+  throw new RxgymError(
+    `observation "${key}" has a space the networks cannot encode (${space.constructor.name}); wrap the env with ` +
+      `FlattenObservation`,
+  );
 }
 
 /** TF 'same' padding at stride 1 for a kh x kw kernel: total k-1, the smaller half before. */
 function samePads(kh: number, kw: number): [[number, number], [number, number], [number, number], [number, number]] {
   const top = Math.floor((kh - 1) / 2);
   const left = Math.floor((kw - 1) / 2);
-  return [[0, 0], [top, kh - 1 - top], [left, kw - 1 - left], [0, 0]];
+  return [
+    [0, 0],
+    [top, kh - 1 - top],
+    [left, kw - 1 - left],
+    [0, 0],
+  ];
 }
 
 /**
@@ -112,7 +129,12 @@ export function convSameRelu(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf
   if (kc !== C) throw new RxgymError(`conv kernel expects ${kc} input channels but the input has ${C}`);
   const pads = samePads(kh, kw);
   // The input gradient's padding is the mirror image: what was after comes before.
-  const backPads: typeof pads = [[0, 0], [pads[1][1], pads[1][0]], [pads[2][1], pads[2][0]], [0, 0]];
+  const backPads: typeof pads = [
+    [0, 0],
+    [pads[1][1], pads[1][0]],
+    [pads[2][1], pads[2][0]],
+    [0, 0],
+  ];
   const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor4D;
     const kk = args[1] as tf.Tensor4D;
@@ -164,7 +186,16 @@ function toFloat(data: TypedArray): Float32Array {
 /** An MLP with orthogonal init: hidden layers (gain sqrt 2) and an output layer with `outGain`. */
 export class Mlp {
   private readonly layers: DenseParams[] = [];
-  constructor(store: ParamStore, name: string, inDim: number, hidden: number[], readonly outDim: number, outGain: number, private readonly act: NetworkConfig['activation'], rng: Rng) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    inDim: number,
+    hidden: number[],
+    readonly outDim: number,
+    outGain: number,
+    private readonly act: NetworkConfig['activation'],
+    rng: Rng,
+  ) {
     let d = inDim;
     hidden.forEach((h, i) => {
       this.layers.push(store.dense(`${name}/l${i}`, d, h, Math.SQRT2, rng));
@@ -187,7 +218,8 @@ export class Mlp {
   apply(x: tf.Tensor): tf.Tensor2D {
     let h = x;
     const last = this.layers.length - 1;
-    for (let i = 0; i < last; i++) h = this.act === 'relu' ? applyDense(this.layers[i]!, h, 'relu') : tf.tanh(applyDense(this.layers[i]!, h));
+    for (let i = 0; i < last; i++)
+      h = this.act === 'relu' ? applyDense(this.layers[i]!, h, 'relu') : tf.tanh(applyDense(this.layers[i]!, h));
     return applyDense(this.layers[last]!, h);
   }
 }
@@ -211,19 +243,29 @@ export type DirectPart =
 export class ObsEncoder {
   private readonly parts: Part[];
   readonly featureDim: number;
-  private readonly glyphParams = new Map<string, { embed: tf.Variable; convs: { k: tf.Variable; b: tf.Variable }[]; out: DenseParams }>();
+  private readonly glyphParams = new Map<
+    string,
+    { embed: tf.Variable; convs: { k: tf.Variable; b: tf.Variable }[]; out: DenseParams }
+  >();
   private readonly msgParams = new Map<string, DenseParams>();
   private tokenParams: { embed: tf.Variable; out: DenseParams } | undefined;
 
   constructor(
-    space: Space<unknown>, private readonly cfg: NetworkConfig, store: ParamStore, rng: Rng,
-    textKeys?: readonly string[], tokenKeys?: readonly string[],
+    space: Space<unknown>,
+    private readonly cfg: NetworkConfig,
+    store: ParamStore,
+    rng: Rng,
+    textKeys?: readonly string[],
+    tokenKeys?: readonly string[],
   ) {
     const text = new Set(textKeys ?? []);
     const token = new Set(tokenKeys ?? []);
-    this.parts = space instanceof Dict
-      ? Object.keys(space.spaces).sort().map((k) => classify(k, space.spaces[k]!, text.has(k), token.has(k)))
-      : [classify('obs', space, text.has('obs'), token.has('obs'))];
+    this.parts =
+      space instanceof Dict
+        ? Object.keys(space.spaces)
+            .sort()
+            .map((k) => classify(k, space.spaces[k]!, text.has(k), token.has(k)))
+        : [classify('obs', space, text.has('obs'), token.has('obs'))];
     let dim = 0;
     const tokens = this.parts.filter((p) => p.kind === 'token');
     if (tokens.length > 0) {
@@ -249,7 +291,11 @@ export class ObsEncoder {
         g.channels.forEach((cout, i) => {
           const fan = g.kernel * g.kernel * cin;
           convs.push({
-            k: store.add(`${p.key}/conv${i}/k`, [g.kernel, g.kernel, cin, cout], orthogonal(fan, cout, Math.SQRT2, rng)),
+            k: store.add(
+              `${p.key}/conv${i}/k`,
+              [g.kernel, g.kernel, cin, cout],
+              orthogonal(fan, cout, Math.SQRT2, rng),
+            ),
             b: store.add(`${p.key}/conv${i}/b`, [cout], new Float32Array(cout)),
           });
           cin = cout;
@@ -258,7 +304,10 @@ export class ObsEncoder {
         this.glyphParams.set(p.key, { embed, convs, out });
         dim += g.features;
       } else {
-        this.msgParams.set(p.key, store.dense(`${p.key}/fc`, cfg.message.buckets, cfg.message.features, Math.SQRT2, rng));
+        this.msgParams.set(
+          p.key,
+          store.dense(`${p.key}/fc`, cfg.message.buckets, cfg.message.features, Math.SQRT2, rng),
+        );
         dim += cfg.message.features;
       }
     }
@@ -274,14 +323,33 @@ export class ObsEncoder {
     const out: DirectPart[] = [];
     for (const p of this.parts) {
       if (p.kind === 'flat') {
-        out.push({ kind: 'flat', key: p.key, dim: p.dim, ...(p.space instanceof Discrete ? { start: p.space.start } : {}) });
+        out.push({
+          kind: 'flat',
+          key: p.key,
+          dim: p.dim,
+          ...(p.space instanceof Discrete ? { start: p.space.start } : {}),
+        });
       } else if (p.kind === 'glyph') {
         const g = this.glyphParams.get(p.key)!;
         if (g.convs.length > 0) return undefined;
-        out.push({ kind: 'glyph', key: p.key, cells: p.h * p.w, embedDim: this.cfg.glyph.embedDim, embed: g.embed, out: g.out });
+        out.push({
+          kind: 'glyph',
+          key: p.key,
+          cells: p.h * p.w,
+          embedDim: this.cfg.glyph.embedDim,
+          embed: g.embed,
+          out: g.out,
+        });
       } else if (p.kind === 'message') {
         const m = this.cfg.message;
-        out.push({ kind: 'message', key: p.key, length: p.length, buckets: m.buckets, ngrams: m.ngrams, out: this.msgParams.get(p.key)! });
+        out.push({
+          kind: 'message',
+          key: p.key,
+          length: p.length,
+          buckets: m.buckets,
+          ngrams: m.ngrams,
+          out: this.msgParams.get(p.key)!,
+        });
       } else return undefined;
     }
     return out;
@@ -292,14 +360,19 @@ export class ObsEncoder {
     return this.parts.every((p) => p.kind === 'flat');
   }
 
-  /** Upload `count` observations (rows `start..start+count` of the batch) as input tensors; the caller disposes them. */
+  /**
+   * Upload `count` observations (rows `start..start+count` of the batch) as input tensors; the caller disposes them.
+   */
   toTensors(obs: ObsBatch, count: number, start = 0): tf.Tensor[] {
     return this.parts.map((p) => {
       const arr = obs[p.key];
       if (!arr) throw new RxgymError(`observation batch lacks key "${p.key}"`);
       if (p.kind === 'token') {
-        return tf.tensor2d(Int32Array.from(arr.data.subarray(start * p.length, (start + count) * p.length)),
-          [count, p.length], 'int32');
+        return tf.tensor2d(
+          Int32Array.from(arr.data.subarray(start * p.length, (start + count) * p.length)),
+          [count, p.length],
+          'int32',
+        );
       }
       if (p.kind === 'glyph') {
         const n = p.h * p.w;
@@ -309,7 +382,8 @@ export class ObsEncoder {
       if (p.kind === 'message') {
         const b = this.cfg.message.buckets;
         const feats = new Float32Array(count * b);
-        for (let r = 0; r < count; r++) hashNgrams(arr.data, (start + r) * p.length, p.length, this.cfg.message.ngrams, b, feats, r * b);
+        for (let r = 0; r < count; r++)
+          hashNgrams(arr.data, (start + r) * p.length, p.length, this.cfg.message.ngrams, b, feats, r * b);
         return tf.tensor2d(feats, [count, b]);
       }
       if (p.space instanceof Discrete) {

@@ -3,7 +3,15 @@
  * adds 1 to bucket FNV-1a(n-gram) mod `buckets`; counts are scaled by 1/sqrt(total) so long lines do not dominate.
  * `bytes` holds the line as NLE does (character codes, 0-terminated); written into `out` at `offset`.
  */
-export function hashNgrams(bytes: ArrayLike<number>, start: number, length: number, ngrams: readonly number[], buckets: number, out: Float32Array, offset: number): void {
+export function hashNgrams(
+  bytes: ArrayLike<number>,
+  start: number,
+  length: number,
+  ngrams: readonly number[],
+  buckets: number,
+  out: Float32Array,
+  offset: number,
+): void {
   let end = start;
   while (end < start + length && bytes[end] !== 0) end++;
   if (end === start) return; // empty line: all zeros
@@ -13,7 +21,7 @@ export function hashNgrams(bytes: ArrayLike<number>, start: number, length: numb
       // Positions start-1 and end stand for begin/end-of-line markers, so short words still get n-grams.
       let h = 0x811c9dc5;
       for (let j = i; j < i + n; j++) {
-        const c = j < start ? 2 : j >= end ? 3 : (bytes[j]! | 32); // lower-case letters
+        const c = j < start ? 2 : j >= end ? 3 : bytes[j]! | 32; // lower-case letters
         h = Math.imul(h ^ c, 0x01000193) >>> 0;
       }
       h = Math.imul(h ^ n, 0x01000193) >>> 0;

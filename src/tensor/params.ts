@@ -5,10 +5,17 @@ import { orthogonal } from './init.js';
 import { denseForward } from './matmul.js';
 
 /** A named float32 array with its shape: the portable form of one weight. */
-export interface WeightEntry { name: string; shape: number[]; data: Float32Array }
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 
 /** A dense layer's variables. */
-export interface DenseParams { W: tf.Variable; b: tf.Variable }
+export interface DenseParams {
+  W: tf.Variable;
+  b: tf.Variable;
+}
 
 /** An ordered set of named trainable variables: what a network owns, saves and loads. */
 export class ParamStore {
@@ -47,7 +54,11 @@ export class ParamStore {
 
   /** Copy the weights out (one read per variable). */
   snapshot(): WeightEntry[] {
-    return [...this.vars.entries()].map(([name, v]) => ({ name, shape: v.shape.slice(), data: v.dataSync() as Float32Array }));
+    return [...this.vars.entries()].map(([name, v]) => ({
+      name,
+      shape: v.shape.slice(),
+      data: v.dataSync() as Float32Array,
+    }));
   }
 
   /** Set every variable from entries with the same names and shapes. */
@@ -57,7 +68,10 @@ export class ParamStore {
       const e = byName.get(name);
       if (!e) throw new RxgymError(`saved weights lack "${name}": the checkpoint was written by a different network`);
       if (e.shape.join('x') !== v.shape.join('x')) {
-        throw new RxgymError(`saved weight "${name}" has shape [${e.shape}], the network expects [${v.shape}]: the checkpoint is from a different env or network config`);
+        throw new RxgymError(
+          `saved weight "${name}" has shape [${e.shape}], the network expects [${v.shape}]: the checkpoint is from a ` +
+            `different env or network config`,
+        );
       }
       tf.tidy(() => v.assign(tf.tensor(e.data, e.shape, 'float32')));
     }

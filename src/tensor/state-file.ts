@@ -4,7 +4,9 @@ import { loadWeights, saveWeights } from './io.js';
 import type { WeightEntry } from './params.js';
 
 /** How a Float32Array of a saved state is referenced in its JSON: the name of its entry in the weights file. */
-interface WeightRef { $weights: string }
+interface WeightRef {
+  $weights: string;
+}
 
 function isRef(x: unknown): x is WeightRef {
   if (typeof x !== 'object' || x === null) return false;

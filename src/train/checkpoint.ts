@@ -71,8 +71,11 @@ export function writeCheckpoint(root: string, meta: CheckpointMeta, write: (dir:
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   writeFileAtomic(join(dirOf, 'latest'), name);
-  const old = readdirSync(dirOf).filter((d) => d.startsWith('step-')).sort();
-  for (const d of old.slice(0, Math.max(0, old.length - KEEP))) rmSync(join(dirOf, d), { recursive: true, force: true });
+  const old = readdirSync(dirOf)
+    .filter((d) => d.startsWith('step-'))
+    .sort();
+  for (const d of old.slice(0, Math.max(0, old.length - KEEP)))
+    rmSync(join(dirOf, d), { recursive: true, force: true });
   return final;
 }
 
@@ -100,7 +103,11 @@ export function verifyCheckpoint(dir: string): string | undefined {
 function checkpointDirs(root: string): string[] {
   const dirOf = join(root, 'checkpoints');
   if (!existsSync(dirOf)) return [];
-  return readdirSync(dirOf).filter((d) => /^step-\d+$/.test(d)).sort().reverse().map((d) => join(dirOf, d));
+  return readdirSync(dirOf)
+    .filter((d) => /^step-\d+$/.test(d))
+    .sort()
+    .reverse()
+    .map((d) => join(dirOf, d));
 }
 
 /**

@@ -22,20 +22,25 @@ function subsample(xs: number[], points = 10): number[] {
 export function startRunTrainer(base: Record<string, unknown> = {}, registry: Registry = builtinRegistry()): TrainFn {
   return async (req) => {
     const env = { numEnvs: 8, ...((base.env as Record<string, unknown> | undefined) ?? {}), id: req.envId };
-    const scenario = loadScenario({
-      agent: { type: 'ppo' },
-      ...base,
-      name: 'refine-candidate',
-      env,
-      rewards: [{ source: 'code', file: req.file, onError: 'zero', group: 'extrinsic' }],
-      budget: { steps: req.steps },
-      seeds: [req.seed],
-      output: { dir: req.dir },
-      checkpoint: { every: 0 },
-    }, registry);
+    const scenario = loadScenario(
+      {
+        agent: { type: 'ppo' },
+        ...base,
+        name: 'refine-candidate',
+        env,
+        rewards: [{ source: 'code', file: req.file, onError: 'zero', group: 'extrinsic' }],
+        budget: { steps: req.steps },
+        seeds: [req.seed],
+        output: { dir: req.dir },
+        checkpoint: { every: 0 },
+      },
+      registry,
+    );
     const series: Record<string, number[]> = {};
     const totals: Record<string, { min: number; max: number; sum: number; n: number }> = {};
-    let episodes = 0, successes = 0, returns = 0;
+    let episodes = 0,
+      successes = 0,
+      returns = 0;
     const handle = startRun(scenario, { registry: registry, runDir: req.dir, quiet: true });
     // The code source's total is its component (`code`), its named parts are `code/<part>` in each batch's summary.
     handle.events$.subscribe((e: RunEvent) => {
@@ -60,14 +65,25 @@ export function startRunTrainer(base: Record<string, unknown> = {}, registry: Re
     try {
       const summary = await handle.done;
       const components = Object.fromEntries(
-        Object.entries(series).map(([k, xs]) => [k, { series: subsample(xs), min: totals[k]!.min, max: totals[k]!.max, mean: totals[k]!.sum / Math.max(1, totals[k]!.n) }]),
+        Object.entries(series).map(([k, xs]) => [
+          k,
+          {
+            series: subsample(xs),
+            min: totals[k]!.min,
+            max: totals[k]!.max,
+            mean: totals[k]!.sum / Math.max(1, totals[k]!.n),
+          },
+        ]),
       );
       return {
         successRate: summary.lastEval?.successRate ?? summary.successRate ?? (episodes ? successes / episodes : 0),
         meanReturn: summary.lastEval?.meanReturn ?? summary.returnMean ?? (episodes ? returns / episodes : undefined),
         steps: summary.steps,
         components,
-        error: summary.reason === 'error' ? 'training stopped with an error (see events.jsonl in the candidate directory)' : undefined,
+        error:
+          summary.reason === 'error'
+            ? 'training stopped with an error (see events.jsonl in the candidate directory)'
+            : undefined,
       };
     } catch (e) {
       return { successRate: 0, steps: 0, components: {}, error: (e as Error).message };

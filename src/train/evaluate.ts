@@ -5,13 +5,21 @@ import type { ObsBatch } from '../stream/batch.js';
 import type { Policy } from '../stream/policy.js';
 
 /** Result of an evaluation: one return (and success flag) per seed. */
-export interface EvalResult { returns: number[]; lengths: number[]; successes: (boolean | undefined)[]; meanReturn: number; stdReturn: number; successRate?: number }
+export interface EvalResult {
+  returns: number[];
+  lengths: number[];
+  successes: (boolean | undefined)[];
+  meanReturn: number;
+  stdReturn: number;
+  successRate?: number;
+}
 
 function rowsOf(obs: unknown): Record<string, ArrayLike<number>> {
   if (typeof obs === 'number') return { obs: [obs] };
   if (ArrayBuffer.isView(obs)) return { obs: obs as unknown as ArrayLike<number> };
   const out: Record<string, ArrayLike<number>> = {};
-  for (const [k, v] of Object.entries(obs as Record<string, unknown>)) out[k] = typeof v === 'number' ? [v] : (v as ArrayLike<number>);
+  for (const [k, v] of Object.entries(obs as Record<string, unknown>))
+    out[k] = typeof v === 'number' ? [v] : (v as ArrayLike<number>);
   return out;
 }
 
@@ -20,7 +28,15 @@ function rowsOf(obs: unknown): Record<string, ArrayLike<number>> {
  * one batched `act` per step. Greedy actions unless `deterministic` is false. `maxEpisodeSteps` overrides the env's
  * registered episode limit (-1: none), as in training.
  */
-export function evaluate(envId: string, kwargs: Record<string, unknown>, policy: Policy, seeds: number[], deterministic = true, maxSteps = 100_000, maxEpisodeSteps?: number): EvalResult {
+export function evaluate(
+  envId: string,
+  kwargs: Record<string, unknown>,
+  policy: Policy,
+  seeds: number[],
+  deterministic = true,
+  maxSteps = 100_000,
+  maxEpisodeSteps?: number,
+): EvalResult {
   const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
   const envs: Env[] = seeds.map(() => make(envId, kwargs, makeOpts));
   const cur = envs.map((e, i) => e.reset({ seed: seeds[i]! }));
@@ -36,7 +52,13 @@ export function evaluate(envId: string, kwargs: Record<string, unknown>, policy:
     for (const key of Object.keys(obs[idx[0]!]!)) {
       const first = obs[idx[0]!]![key]!;
       const dim = first.length;
-      const data = new (Object.getPrototypeOf(first).constructor === Array ? Float32Array : (first as TypedArray).constructor as new (n: number) => TypedArray)(idx.length * dim);
+      const data = new (
+        Object.getPrototypeOf(first).constructor === Array
+          ? Float32Array
+          : ((first as TypedArray).constructor as new (
+              n: number,
+            ) => TypedArray)
+      )(idx.length * dim);
       idx.forEach((i, r) => data.set(obs[i]![key]!, r * dim));
       batch[key] = { data, shape: dim === 1 ? [] : [dim] };
     }
@@ -44,14 +66,18 @@ export function evaluate(envId: string, kwargs: Record<string, unknown>, policy:
     if (masks[idx[0]!]) {
       const n = masks[idx[0]!]!.length;
       actionMask = new Uint8Array(idx.length * n);
-      idx.forEach((i, r) => { const m = masks[i]; for (let a = 0; a < n; a++) actionMask![r * n + a] = m && !m[a] ? 0 : 1; });
+      idx.forEach((i, r) => {
+        const m = masks[i];
+        for (let a = 0; a < n; a++) actionMask![r * n + a] = m && !m[a] ? 0 : 1;
+      });
     }
     const out = policy.act(batch, idx.length, { deterministic, actionMask });
     const acts = out.envActions ?? out.actions;
     const dim = acts.length / idx.length;
     const next = obs.slice();
     idx.forEach((i, r) => {
-      const a = dim === 1 && !(envs[i]!.actionSpace.shape.length > 0) ? acts[r]! : acts.subarray(r * dim, (r + 1) * dim);
+      const a =
+        dim === 1 && !(envs[i]!.actionSpace.shape.length > 0) ? acts[r]! : acts.subarray(r * dim, (r + 1) * dim);
       const res = envs[i]!.step(a);
       returns[i]! += res.reward;
       lengths[i]! += 1;
@@ -67,5 +93,12 @@ export function evaluate(envId: string, kwargs: Record<string, unknown>, policy:
   const meanReturn = returns.reduce((a, b) => a + b, 0) / n;
   const stdReturn = Math.sqrt(returns.reduce((a, b) => a + (b - meanReturn) ** 2, 0) / n);
   const known = successes.filter((s) => s !== undefined);
-  return { returns, lengths, successes, meanReturn, stdReturn, successRate: known.length > 0 ? known.filter((s) => s).length / n : undefined };
+  return {
+    returns,
+    lengths,
+    successes,
+    meanReturn,
+    stdReturn,
+    successRate: known.length > 0 ? known.filter((s) => s).length / n : undefined,
+  };
 }

@@ -26,7 +26,17 @@ export class JsonlWriter implements EventWriter {
   }
 }
 
-const CSV_COLUMNS = ['step', 'time', 'sps', 'episodes', 'returnMean', 'lengthMean', 'successRate', 'evalReturn', 'evalSuccess'] as const;
+const CSV_COLUMNS = [
+  'step',
+  'time',
+  'sps',
+  'episodes',
+  'returnMean',
+  'lengthMean',
+  'successRate',
+  'evalReturn',
+  'evalSuccess',
+] as const;
 
 /**
  * One CSV row per rollout batch in `<runDir>/metrics.csv`: progress, recent episode means, the latest evaluation,
@@ -50,7 +60,8 @@ export class CsvWriter {
       this.statKeys = Object.keys(stats).sort();
       appendFileSync(this.path, `${[...CSV_COLUMNS, ...this.statKeys].join(',')}\n`);
     }
-    const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(Math.round(x * 1e6) / 1e6));
+    const fmt = (x: number | undefined): string =>
+      x === undefined || Number.isNaN(x) ? '' : String(Math.round(x * 1e6) / 1e6);
     const cells = [...CSV_COLUMNS.map((c) => fmt(values[c])), ...this.statKeys.map((k) => fmt(stats[k]))];
     appendFileSync(this.path, `${cells.join(',')}\n`);
   }

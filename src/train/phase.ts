@@ -9,7 +9,12 @@ import type { RewardStack } from '../../rewards/stack.js';
 import type { Pacer } from './pacer.js';
 
 /** Milliseconds spent collecting rollouts, annotating, learning and evaluating in this process. */
-export interface RunProfile { rolloutMs: number; annotateMs: number; learnMs: number; evalMs: number }
+export interface RunProfile {
+  rolloutMs: number;
+  annotateMs: number;
+  learnMs: number;
+  evalMs: number;
+}
 
 /** One pass of training: pre-training and fine-tuning are two phases of a run with `pretrain:`, a plain run has one. */
 export interface Phase {
@@ -76,7 +81,12 @@ function timed<T>(clock: { t: number }, profile: RunProfile, key: keyof RunProfi
  * checkpoints every so many steps, the metrics row, and the budget. It completes when the budget is spent or the
  * pacer stops (a stop request).
  */
-export function phasePipeline(p: Phase, hooks: PhaseHooks, profile: RunProfile, clock: { t: number }): Observable<PhaseStep> {
+export function phasePipeline(
+  p: Phase,
+  hooks: PhaseHooks,
+  profile: RunProfile,
+  clock: { t: number },
+): Observable<PhaseStep> {
   const during = (): boolean => p.name !== 'pretrain' && !budgetSpent(p);
   return p.rollout.batches(p.pacer.requests$).pipe(
     timed(clock, profile, 'rolloutMs'),
@@ -92,19 +102,34 @@ export function phasePipeline(p: Phase, hooks: PhaseHooks, profile: RunProfile, 
 }
 
 /** The per-component summary of an annotated batch (the `rewards` event), parts of sources included. */
-export function rewardSummary(b: AnnotatedBatch): Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }> {
-  const components: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }> = {};
+export function rewardSummary(
+  b: AnnotatedBatch,
+): Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }> {
+  const components: Record<string, { rawMean: number; scaledMean: number; rawStd: number; min: number; max: number }> =
+    {};
   for (const [name, c] of Object.entries(b.components)) {
-    let sr = 0, ss = 0, sq = 0, mn = Infinity, mx = -Infinity;
+    let sr = 0,
+      ss = 0,
+      sq = 0,
+      mn = Infinity,
+      mx = -Infinity;
     const n = c.raw.length;
     for (let k = 0; k < n; k++) {
       const r = c.raw[k]!;
-      sr += r; sq += r * r; ss += c.scaled[k]!;
+      sr += r;
+      sq += r * r;
+      ss += c.scaled[k]!;
       if (r < mn) mn = r;
       if (r > mx) mx = r;
     }
     const m = sr / n;
-    components[name] = { rawMean: m, scaledMean: ss / n, rawStd: Math.sqrt(Math.max(0, sq / n - m * m)), min: mn, max: mx };
+    components[name] = {
+      rawMean: m,
+      scaledMean: ss / n,
+      rawStd: Math.sqrt(Math.max(0, sq / n - m * m)),
+      min: mn,
+      max: mx,
+    };
   }
   Object.assign(components, b.parts ?? {});
   return components;

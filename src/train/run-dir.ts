@@ -9,7 +9,13 @@ const BEFORE_RUN = new Set(['scenario.yaml', 'result.json', 'stderr.log']);
 
 /** The identity of a run: what must match for `--resume` (budget, eval and output may change). */
 export function fingerprint(s: Scenario, seed: number): Record<string, unknown> {
-  return { env: s.env, agent: s.agent, rewards: s.rewards ?? null, seed, ...(s.pretrain ? { pretrain: s.pretrain } : {}) };
+  return {
+    env: s.env,
+    agent: s.agent,
+    rewards: s.rewards ?? null,
+    seed,
+    ...(s.pretrain ? { pretrain: s.pretrain } : {}),
+  };
 }
 
 /** A run directory: where a run's identity, events, metrics, checkpoints and summary live. */
@@ -33,24 +39,36 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
     try {
       prev = JSON.parse(readFileSync(runJson, 'utf8')) as { runId: string; fingerprint: unknown };
     } catch {
-      throw new RxgymError(`${runJson} is not valid JSON: the run directory is damaged; choose another output directory (--out)`);
+      throw new RxgymError(
+        `${runJson} is not valid JSON: the run directory is damaged; choose another output directory (--out)`,
+      );
     }
     if (!resume) {
-      throw new RxgymError(`${dir} already holds run ${prev.runId}; pass --resume to continue it, or choose another output directory (--out); nothing was overwritten`);
+      throw new RxgymError(
+        `${dir} already holds run ${prev.runId}; pass --resume to continue it, or choose another output directory ` +
+          `(--out); nothing was overwritten`,
+      );
     }
     if (JSON.stringify(prev.fingerprint) !== JSON.stringify(fp)) {
-      throw new RxgymError(`${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); --resume needs the same env, agent, hyper-parameters, rewards and seed; nothing was overwritten`);
+      throw new RxgymError(
+        `${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); --resume needs the same ` +
+          `env, agent, hyper-parameters, rewards and seed; nothing was overwritten`,
+      );
     }
     return { path: dir, runId: prev.runId, existing: true };
   }
   if (resume) throw new RxgymError(`nothing to resume in ${dir} (no run.json); drop --resume to start a new run there`);
   if (existsSync(dir)) {
     const entries = readdirSync(dir).filter((f) => !f.startsWith('.'));
-    if (entries.includes('checkpoints')) throw new RxgymError(`${dir} holds checkpoints but no run.json; choose another output directory`);
+    if (entries.includes('checkpoints'))
+      throw new RxgymError(`${dir} holds checkpoints but no run.json; choose another output directory`);
     const foreign = entries.filter((f) => !BEFORE_RUN.has(f));
     if (foreign.length > 0) {
       const what = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}`;
-      throw new RxgymError(`${dir} is not empty and holds no run (${what}); choose an empty or new output directory (--out); nothing was written`);
+      throw new RxgymError(
+        `${dir} is not empty and holds no run (${what}); choose an empty or new output directory (--out); nothing ` +
+          `was written`,
+      );
     }
   }
   return { path: dir, runId: `${s.name}-s${seed}-${Date.now().toString(36)}`, existing: false };
@@ -60,6 +78,12 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
 export function createRunDir(d: RunDir, s: Scenario, seed: number): void {
   mkdirSync(d.path, { recursive: true });
   if (d.existing) return;
-  const record = { runId: d.runId, name: s.name, fingerprint: fingerprint(s, seed), scenario: s, created: new Date().toISOString() };
+  const record = {
+    runId: d.runId,
+    name: s.name,
+    fingerprint: fingerprint(s, seed),
+    scenario: s,
+    created: new Date().toISOString(),
+  };
   writeFileAtomic(join(d.path, 'run.json'), JSON.stringify(record, null, 1));
 }

@@ -21,7 +21,15 @@ import { latestCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkp
 import { evaluate } from './evaluate.js';
 import { CsvWriter, JsonlWriter } from './metrics.js';
 import { Pacer } from './pacer.js';
-import { budgetSpent, nextRequest, phasePipeline, rewardSummary, type Phase, type PhaseStep, type RunProfile } from './phase.js';
+import {
+  budgetSpent,
+  nextRequest,
+  phasePipeline,
+  rewardSummary,
+  type Phase,
+  type PhaseStep,
+  type RunProfile,
+} from './phase.js';
 import { Progress } from './progress.js';
 import { checkRunDir, createRunDir } from './run-dir.js';
 import type { Scenario } from './scenario.js';
@@ -79,7 +87,10 @@ export interface RunSummary {
   lastEval?: { step: number; meanReturn: number; stdReturn: number; successRate?: number };
   bestEvalReturn?: number;
   targetMet?: boolean;
-  /** Exploration metrics at the end (unique cells, coverage, max depth, distinct messages ...), for envs that report them. */
+  /**
+   * Exploration metrics at the end (unique cells, coverage, max depth, distinct messages ...), for envs that report
+   * them.
+   */
   explore?: Record<string, number>;
   /** The last counters of each annotator (labels, failures by kind), for runs with LLM-labelled rewards. */
   annotators?: RunTally['annotators'];
@@ -123,25 +134,40 @@ function componentNames(rewards: Record<string, unknown>[] | undefined): string[
   return rewards ? rewards.map((c) => String(c.name ?? c.source)) : ['extrinsic'];
 }
 
-/** Refuse to checkpoint weights that are not finite (a diverged update): every weights file the agent saved is read back. */
+/**
+ * Refuse to checkpoint weights that are not finite (a diverged update): every weights file the agent saved is read
+ * back.
+ */
 function checkWeights(dir: string, step: number): void {
   for (const f of readdirSync(dir)) {
     if (!f.endsWith('.json') || !existsSync(join(dir, f.replace(/\.json$/, '.bin')))) continue;
     try {
       loadWeights(dir, f.replace(/\.json$/, ''));
     } catch (e) {
-      throw new RxgymError(`training diverged by step ${step}; no checkpoint was written for it: ${(e as Error).message.replace(/; resume.*$/, '')}`);
+      throw new RxgymError(
+        `training diverged by step ${step}; no checkpoint was written for it: ` +
+          `${(e as Error).message.replace(/; resume.*$/, '')}`,
+      );
     }
   }
 }
 
 /** The reward stacks of a run: the scenario's, and the pre-training one of a run with `pretrain:`. */
-interface Stacks { main: RewardStack; pretrain?: RewardStack }
+interface Stacks {
+  main: RewardStack;
+  pretrain?: RewardStack;
+}
 
 function buildStacks(s: Scenario, vec: VectorEnv, seed: number, runDir: string, registry: Registry): Stacks {
   const ctx = {
-    envId: s.env.id, observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace,
-    numEnvs: vec.numEnvs, seed, runDir, llm: s.llm, capabilities: vec.capabilities,
+    envId: s.env.id,
+    observationSpace: vec.singleObservationSpace,
+    actionSpace: vec.singleActionSpace,
+    numEnvs: vec.numEnvs,
+    seed,
+    runDir,
+    llm: s.llm,
+    capabilities: vec.capabilities,
   };
   const main = buildRewardStack(s.rewards as never, ctx, registry.rewards);
   if (!s.pretrain) return { main };
@@ -158,7 +184,8 @@ function buildStacks(s: Scenario, vec: VectorEnv, seed: number, runDir: string, 
 /**
  * Start training a scenario in `opts.runDir`: a stream of rollout batches -> reward stack -> agent updates, with
  * `RunEvent`s for everything, metrics in events.jsonl/metrics.csv, periodic evaluation and atomic checkpoints.
- * Bad input (unknown env, agent/space mismatch, a run directory holding another run) throws here, before anything is written.
+ * Bad input (unknown env, agent/space mismatch, a run directory holding another run) throws here, before anything is
+ * written.
  */
 export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   const registry = opts.registry ?? builtinRegistry();
@@ -167,29 +194,44 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   const dir = checkRunDir(opts.runDir, scenario, seed, opts.resume === true);
   const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
   const vec = makeVec(scenario.env.id, {
-    numEnvs: scenario.env.numEnvs, vectorization: scenario.env.vectorization, autoresetMode: 'same-step',
-    kwargs: scenario.env.kwargs, envs: registry.envs, ...limit,
+    numEnvs: scenario.env.numEnvs,
+    vectorization: scenario.env.vectorization,
+    autoresetMode: 'same-step',
+    kwargs: scenario.env.kwargs,
+    envs: registry.envs,
+    ...limit,
   });
   let stacks: Stacks;
   try {
     const why = def.unsupported(vec.singleObservationSpace, vec.singleActionSpace);
-    if (why) throw new RxgymError(`agent.type: ${why} (env ${scenario.env.id} has action space ${JSON.stringify(vec.singleActionSpace.toJSON())}); pick an agent for this env`);
+    if (why)
+      throw new RxgymError(
+        `agent.type: ${why} (env ${scenario.env.id} has action space ` +
+          `${JSON.stringify(vec.singleActionSpace.toJSON())}); pick an agent for this env`,
+      );
     const min = def.rolloutSteps(scenario.agent.params) * vec.numEnvs;
     if (scenario.budget.steps < min) {
-      throw new RxgymError(`budget.steps: ${scenario.budget.steps} is less than one rollout (${min} = ${min / vec.numEnvs} steps x ${vec.numEnvs} envs), so nothing would be trained; give at least ${min}`);
+      throw new RxgymError(
+        `budget.steps: ${scenario.budget.steps} is less than one rollout (${min} = ${min / vec.numEnvs} steps x ` +
+          `${vec.numEnvs} envs), so nothing would be trained; give at least ${min}`,
+      );
     }
     stacks = buildStacks(scenario, vec, seed, dir.path, registry);
     if (stacks.main.constraintNames.length > 0 && !def.constraints) {
       for (const st of [stacks.main, stacks.pretrain]) st?.dispose();
       const names = stacks.main.constraintNames;
       const what = `${names.join(', ')} ${names.length > 1 ? 'are constraints' : 'is a constraint'}`;
-      throw new RxgymError(`rewards: ${what}, which agent ${scenario.agent.type} cannot mix into its advantages; ` +
-        'use agent.type ppo or make it a weighted component');
+      throw new RxgymError(
+        `rewards: ${what}, which agent ${scenario.agent.type} cannot mix into its advantages; ` +
+          'use agent.type ppo or make it a weighted component',
+      );
     }
     if (stacks.main.filtered && !def.filters) {
       for (const st of [stacks.main, stacks.pretrain]) st?.dispose();
-      throw new RxgymError(`rewards: a component filters the batch's episodes (filter:), which agent ` +
-        `${scenario.agent.type} cannot learn from; use agent.type ppo or drop the filter`);
+      throw new RxgymError(
+        `rewards: a component filters the batch's episodes (filter:), which agent ` +
+          `${scenario.agent.type} cannot learn from; use agent.type ppo or drop the filter`,
+      );
     }
   } catch (e) {
     vec.close();
@@ -233,12 +275,21 @@ class Run implements RunHandle {
   private pretrainInfo: PretrainSummary | undefined;
 
   constructor(
-    private readonly s: Scenario, private readonly opts: StartRunOptions, readonly runDir: string, readonly runId: string,
-    private readonly seed: number, private readonly vec: VectorEnv, private readonly stacks: Stacks,
-    private readonly def: AgentDefinition, private readonly exploration: boolean,
+    private readonly s: Scenario,
+    private readonly opts: StartRunOptions,
+    readonly runDir: string,
+    readonly runId: string,
+    private readonly seed: number,
+    private readonly vec: VectorEnv,
+    private readonly stacks: Stacks,
+    private readonly def: AgentDefinition,
+    private readonly exploration: boolean,
   ) {
     this.events$ = this.subject.asObservable();
-    this.done = new Promise<RunSummary>((res, rej) => { this.resolveDone = res; this.rejectDone = rej; });
+    this.done = new Promise<RunSummary>((res, rej) => {
+      this.resolveDone = res;
+      this.rejectDone = rej;
+    });
     this.done.catch(() => undefined);
     this.jsonl = new JsonlWriter(runDir);
     this.csv = new CsvWriter(runDir);
@@ -259,21 +310,42 @@ class Run implements RunHandle {
   private onStackEvent(e: RewardEvent): void {
     const now = Date.now();
     if (e.kind === 'error') {
-      this.emit({ type: 'error', source: e.source, message: String(e.data.message ?? JSON.stringify(e.data)), fatal: false, time: now });
+      this.emit({
+        type: 'error',
+        source: e.source,
+        message: String(e.data.message ?? JSON.stringify(e.data)),
+        fatal: false,
+        time: now,
+      });
     } else if (e.kind === 'annotation') {
       // Counters (numbers) and counters by kind or HTTP status (records of numbers) pass through as they are.
       const counters: Record<string, number | Record<string, number>> = {};
       for (const [k, v] of Object.entries(e.data)) {
         if (typeof v === 'number') counters[k] = v;
-        else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number')) {
+        else if (
+          v !== null &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          Object.values(v).every((x) => typeof x === 'number')
+        ) {
           counters[k] = v as Record<string, number>;
         }
       }
-      const samples = Array.isArray(e.data.samples) ? (e.data.samples as { message: string; label: string | number; model: string }[]) : undefined;
+      const samples = Array.isArray(e.data.samples)
+        ? (e.data.samples as { message: string; label: string | number; model: string }[])
+        : undefined;
       const n = (k: string): number => (typeof counters[k] === 'number' ? counters[k] : 0);
       this.emit({
-        ...counters, type: 'annotation', source: e.source, labelled: n('labelled'), queued: n('queued'),
-        cacheHits: n('cacheHits'), failures: n('failures'), pending: n('pending'), ...(samples ? { samples } : {}), time: now,
+        ...counters,
+        type: 'annotation',
+        source: e.source,
+        labelled: n('labelled'),
+        queued: n('queued'),
+        cacheHits: n('cacheHits'),
+        failures: n('failures'),
+        pending: n('pending'),
+        ...(samples ? { samples } : {}),
+        time: now,
       } as RunEvent);
     }
   }
@@ -283,15 +355,22 @@ class Run implements RunHandle {
       await initBackend();
       const s = this.s;
       const ck = this.opts.resume ? latestCheckpoint(this.runDir) : undefined;
-      if (this.opts.resume && !ck && !s.pretrain) throw new RxgymError(`nothing to resume in ${this.runDir}: no checkpoint yet; delete the directory to start over`);
+      if (this.opts.resume && !ck && !s.pretrain)
+        throw new RxgymError(
+          `nothing to resume in ${this.runDir}: no checkpoint yet; delete the directory to start over`,
+        );
       if (ck && (ck.meta.envId !== s.env.id || ck.meta.agentType !== s.agent.type)) {
-        throw new RxgymError(`the checkpoint in ${ck.dir} is for ${ck.meta.agentType} on ${ck.meta.envId}, this run is ${s.agent.type} on ${s.env.id}`);
+        throw new RxgymError(
+          `the checkpoint in ${ck.dir} is for ${ck.meta.agentType} on ${ck.meta.envId}, this run is ${s.agent.type} ` +
+            `on ${s.env.id}`,
+        );
       }
       if (!s.pretrain) {
         this.begin(undefined, ck ? { resume: ck } : {});
         return;
       }
-      // URLB: reward-free pre-training, then fine-tuning from its weights. A resumed run continues the fine-tuning phase
+      // URLB: reward-free pre-training, then fine-tuning from its weights. A resumed run continues the fine-tuning
+      // phase
       // from its checkpoint, or starts it from a finished pre-training; an unfinished pre-training starts over.
       const done = this.readPretrain();
       if (ck || done) {
@@ -317,7 +396,10 @@ class Run implements RunHandle {
    * Build a phase (`undefined`: a run without pre-training) and start its pipeline. `from.resume`: continue a
    * checkpoint; `from.weights`: a fresh agent with these (pre-trained) weights.
    */
-  private begin(name: RunPhase | undefined, from: { resume?: { dir: string; meta: CheckpointMeta }; weights?: string }): void {
+  private begin(
+    name: RunPhase | undefined,
+    from: { resume?: { dir: string; meta: CheckpointMeta }; weights?: string },
+  ): void {
     const s = this.s;
     const pre = name === 'pretrain';
     const stack = pre ? this.stacks.pretrain! : this.stacks.main;
@@ -333,9 +415,14 @@ class Run implements RunHandle {
       this.progress = new Progress(`${s.name} seed ${this.seed}`, this.opts.quiet === true);
     }
     const agent: Agent = this.def.create(s.agent.params, {
-      observationSpace: this.vec.singleObservationSpace, actionSpace: this.vec.singleActionSpace,
-      numEnvs: this.vec.numEnvs, seed: this.seed, totalSteps: budget, textKeys: this.vec.capabilities.textKeys ?? [],
-      tokenKeys: this.vec.capabilities.tokenKeys, constraints: stack.constraintNames,
+      observationSpace: this.vec.singleObservationSpace,
+      actionSpace: this.vec.singleActionSpace,
+      numEnvs: this.vec.numEnvs,
+      seed: this.seed,
+      totalSteps: budget,
+      textKeys: this.vec.capabilities.textKeys ?? [],
+      tokenKeys: this.vec.capabilities.tokenKeys,
+      constraints: stack.constraintNames,
     });
     if (from.weights) {
       agent.loadWeights(from.weights);
@@ -365,7 +452,14 @@ class Run implements RunHandle {
     }
     const checkpointEvery = pre ? 0 : s.checkpoint.every;
     const phase: Phase = {
-      name, agent, rollout, stack, tracker, budget, evalEvery: pre ? 0 : s.eval.every, checkpointEvery,
+      name,
+      agent,
+      rollout,
+      stack,
+      tracker,
+      budget,
+      evalEvery: pre ? 0 : s.eval.every,
+      checkpointEvery,
       pacer: new Pacer(() => {
         this.clock.t = performance.now();
         return nextRequest(phase, () => segmentSeed(this.seed, this.segment + 1));
@@ -378,11 +472,28 @@ class Run implements RunHandle {
     this.t0 = performance.now();
     if (!this.started) {
       this.started = true;
-      this.emit({ type: 'start', runId: this.runId, env: s.env.id, agent: s.agent.type, numEnvs: this.vec.numEnvs, seed: this.seed, config: s, time: Date.now() });
+      this.emit({
+        type: 'start',
+        runId: this.runId,
+        env: s.env.id,
+        agent: s.agent.type,
+        numEnvs: this.vec.numEnvs,
+        seed: this.seed,
+        config: s,
+        time: Date.now(),
+      });
     }
     if (name) {
       const names = componentNames(pre ? s.pretrain!.rewards : s.rewards);
-      this.emit({ type: 'phase', phase: name, step: rollout.globalStep, budget, rewards: names, ...(from.weights ? { from: from.weights } : {}), time: Date.now() });
+      this.emit({
+        type: 'phase',
+        phase: name,
+        step: rollout.globalStep,
+        budget,
+        rewards: names,
+        ...(from.weights ? { from: from.weights } : {}),
+        time: Date.now(),
+      });
     }
     const hooks = {
       record: (p: Phase, lb: LearnedBatch) => this.record(p, lb),
@@ -413,7 +524,15 @@ class Run implements RunHandle {
     const before = lb.batch.globalStep;
     const now = Date.now();
     for (const ep of lb.batch.episodes ?? []) {
-      this.emit({ type: 'episode', step, envIndex: ep.envIndex, return: ep.return, length: ep.length, ...(ep.success !== undefined ? { success: ep.success } : {}), time: now });
+      this.emit({
+        type: 'episode',
+        step,
+        envIndex: ep.envIndex,
+        return: ep.return,
+        length: ep.length,
+        ...(ep.success !== undefined ? { success: ep.success } : {}),
+        time: now,
+      });
     }
     const elapsed = (performance.now() - this.t0) / 1000;
     const sps = (step - this.startStep) / Math.max(1e-9, elapsed);
@@ -425,10 +544,17 @@ class Run implements RunHandle {
     this.emit({ type: 'train', step, stats: lb.stats, time: now });
     const cons = lb.batch.constraints ?? [];
     if (cons.length > 0) {
-      const multipliers = Object.fromEntries(cons.map((c) => [c.name, {
-        value: c.multiplier, kind: c.kind, threshold: c.threshold,
-        ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
-      }]));
+      const multipliers = Object.fromEntries(
+        cons.map((c) => [
+          c.name,
+          {
+            value: c.multiplier,
+            kind: c.kind,
+            threshold: c.threshold,
+            ...(c.episodeMean !== undefined ? { episodeMean: c.episodeMean } : {}),
+          },
+        ]),
+      );
       this.emit({ type: 'multipliers', step, multipliers, time: now });
       for (const [name, m] of Object.entries(multipliers)) {
         stats[`multiplier.${name}`] = m.value;
@@ -443,12 +569,20 @@ class Run implements RunHandle {
     return { learned: lb, before, step, stats };
   }
 
-  /** Stop the run when an update's losses are not finite (training diverged): the last checkpoint stays the good one. */
+  /**
+   * Stop the run when an update's losses are not finite (training diverged): the last checkpoint stays the good one.
+   */
   private checkFinite(step: number, stats: TrainStats): void {
     for (const [k, v] of Object.entries(stats)) {
       if (!/loss/i.test(k) || Number.isFinite(v)) continue;
-      const last = this.lastCheckpointStep >= 0 ? ` the last good checkpoint is at step ${this.lastCheckpointStep} (--resume continues from it);` : '';
-      throw new RxgymError(`training diverged at step ${step}: ${k} is ${v};${last} lower the learning rate (agent.lr) or clip gradients (agent.maxGradNorm)`);
+      const last =
+        this.lastCheckpointStep >= 0
+          ? ` the last good checkpoint is at step ${this.lastCheckpointStep} (--resume continues from it);`
+          : '';
+      throw new RxgymError(
+        `training diverged at step ${step}: ${k} is ${v};${last} lower the learning rate (agent.lr) or clip ` +
+          `gradients (agent.maxGradNorm)`,
+      );
     }
   }
 
@@ -457,28 +591,68 @@ class Run implements RunHandle {
     const elapsed = (performance.now() - this.t0) / 1000;
     const t = this.tally;
     const { returnMean, successRate } = recentMeans(t);
-    this.csv.row({
-      step: x.step, time: elapsed, sps: t.sps, episodes: t.episodes, returnMean, lengthMean: undefined, successRate,
-      evalReturn: t.lastEval?.meanReturn, evalSuccess: t.lastEval?.successRate,
-    }, x.stats);
-    this.progress.update({ step: x.step, total: p.budget, sps: t.sps, returnMean, successRate, evalReturn: t.lastEval?.meanReturn });
+    this.csv.row(
+      {
+        step: x.step,
+        time: elapsed,
+        sps: t.sps,
+        episodes: t.episodes,
+        returnMean,
+        lengthMean: undefined,
+        successRate,
+        evalReturn: t.lastEval?.meanReturn,
+        evalSuccess: t.lastEval?.successRate,
+      },
+      x.stats,
+    );
+    this.progress.update({
+      step: x.step,
+      total: p.budget,
+      sps: t.sps,
+      returnMean,
+      successRate,
+      evalReturn: t.lastEval?.meanReturn,
+    });
   }
 
   private runEval(step: number): void {
     const ev = this.s.eval;
     if (ev.episodes === 0) return;
     const t = performance.now();
-    const r = evaluate(this.s.env.id, this.s.env.kwargs, this.phase!.agent, ev.seeds, ev.deterministic, undefined, this.s.env.maxEpisodeSteps);
+    const r = evaluate(
+      this.s.env.id,
+      this.s.env.kwargs,
+      this.phase!.agent,
+      ev.seeds,
+      ev.deterministic,
+      undefined,
+      this.s.env.maxEpisodeSteps,
+    );
     this.profile.evalMs += performance.now() - t;
-    this.emit({ type: 'eval', step, meanReturn: r.meanReturn, stdReturn: r.stdReturn, ...(r.successRate !== undefined ? { successRate: r.successRate } : {}), episodes: ev.episodes, time: Date.now() });
+    this.emit({
+      type: 'eval',
+      step,
+      meanReturn: r.meanReturn,
+      stdReturn: r.stdReturn,
+      ...(r.successRate !== undefined ? { successRate: r.successRate } : {}),
+      episodes: ev.episodes,
+      time: Date.now(),
+    });
   }
 
   /** Write a checkpoint of the phase (agent and reward stack) under `root` (the run, or its pretrain/ folder). */
   private saveCheckpoint(p: Phase, root: string, step: number): string {
     const meta: CheckpointMeta = {
-      format: 'rxgym-checkpoint/1', runId: this.runId, envId: this.s.env.id, agentType: this.s.agent.type, step,
-      segment: p.name === 'pretrain' ? 0 : this.segment, seed: this.seed, time: Date.now(),
-      counters: { episodes: this.tally.episodes }, episodeIds: p.rollout.getState().episodeIds,
+      format: 'rxgym-checkpoint/1',
+      runId: this.runId,
+      envId: this.s.env.id,
+      agentType: this.s.agent.type,
+      step,
+      segment: p.name === 'pretrain' ? 0 : this.segment,
+      seed: this.seed,
+      time: Date.now(),
+      counters: { episodes: this.tally.episodes },
+      episodeIds: p.rollout.getState().episodeIds,
     };
     const dir = writeCheckpoint(root, meta, (d) => {
       p.agent.save(join(d, 'agent'));
@@ -538,9 +712,15 @@ class Run implements RunHandle {
     const wall = (performance.now() - this.t0) / 1000;
     const explore = p.tracker ? definedMetrics(p.tracker.metrics()) : undefined;
     return {
-      steps: step, complete, rewards: componentNames(this.s.pretrain?.rewards), wallSeconds: wall,
-      stepsPerSecond: step / Math.max(1e-9, wall), episodes: this.tally.episodes, returnMean: recentMeans(this.tally).returnMean,
-      ...(checkpoint ? { checkpoint } : {}), ...(explore ? { explore } : {}),
+      steps: step,
+      complete,
+      rewards: componentNames(this.s.pretrain?.rewards),
+      wallSeconds: wall,
+      stepsPerSecond: step / Math.max(1e-9, wall),
+      episodes: this.tally.episodes,
+      returnMean: recentMeans(this.tally).returnMean,
+      ...(checkpoint ? { checkpoint } : {}),
+      ...(explore ? { explore } : {}),
     };
   }
 
@@ -557,13 +737,28 @@ class Run implements RunHandle {
     }
     const annotators = Object.keys(t.annotators).length > 0 ? { annotators: t.annotators } : {};
     return {
-      runId: this.runId, runDir: this.runDir, envId: this.s.env.id, agent: this.s.agent.type, seed: this.seed, steps: step, reason,
-      wallSeconds: wall, stepsPerSecond: (step - this.startStep) / Math.max(1e-9, wall), episodes: t.episodes,
-      ...recentMeans(t), lastEval: t.lastEval, bestEvalReturn: t.bestEvalReturn,
+      runId: this.runId,
+      runDir: this.runDir,
+      envId: this.s.env.id,
+      agent: this.s.agent.type,
+      seed: this.seed,
+      steps: step,
+      reason,
+      wallSeconds: wall,
+      stepsPerSecond: (step - this.startStep) / Math.max(1e-9, wall),
+      episodes: t.episodes,
+      ...recentMeans(t),
+      lastEval: t.lastEval,
+      bestEvalReturn: t.bestEvalReturn,
       ...(targetMet !== undefined ? { targetMet } : {}),
       ...(p.tracker && !pre ? { explore: definedMetrics(p.tracker.metrics()) } : {}),
-      ...annotators, ...(t.multipliers ? { multipliers: t.multipliers } : {}),
-      ...(this.pretrainInfo ? { pretrain: this.pretrainInfo } : pre ? { pretrain: this.pretrainSummary(p, false) } : {}),
+      ...annotators,
+      ...(t.multipliers ? { multipliers: t.multipliers } : {}),
+      ...(this.pretrainInfo
+        ? { pretrain: this.pretrainInfo }
+        : pre
+          ? { pretrain: this.pretrainSummary(p, false) }
+          : {}),
       profile: { ...this.profile },
     };
   }
@@ -577,11 +772,30 @@ class Run implements RunHandle {
       if (reason === 'budget' && !pre) this.runEval(step);
       // A stopped pre-training writes no checkpoint: a resumed run starts it over.
       if (!pre) this.checkpoint(p, step);
-      if (p.tracker) this.emit({ type: 'explore', step, metrics: definedMetrics(p.tracker.metrics()), time: Date.now() });
+      if (p.tracker)
+        this.emit({ type: 'explore', step, metrics: definedMetrics(p.tracker.metrics()), time: Date.now() });
       const sum = this.summary(p, reason);
       writeFileAtomic(join(this.runDir, 'summary.json'), JSON.stringify(sum, null, 1));
-      this.progress.finish({ step, total: p.budget, sps: sum.stepsPerSecond, returnMean: sum.returnMean, successRate: sum.successRate, evalReturn: sum.lastEval?.meanReturn });
-      this.emit({ type: 'end', step, reason, summary: { steps: step, wallSeconds: sum.wallSeconds, stepsPerSecond: sum.stepsPerSecond, ...(sum.lastEval ? { evalReturn: sum.lastEval.meanReturn } : {}) }, time: Date.now() });
+      this.progress.finish({
+        step,
+        total: p.budget,
+        sps: sum.stepsPerSecond,
+        returnMean: sum.returnMean,
+        successRate: sum.successRate,
+        evalReturn: sum.lastEval?.meanReturn,
+      });
+      this.emit({
+        type: 'end',
+        step,
+        reason,
+        summary: {
+          steps: step,
+          wallSeconds: sum.wallSeconds,
+          stepsPerSecond: sum.stepsPerSecond,
+          ...(sum.lastEval ? { evalReturn: sum.lastEval.meanReturn } : {}),
+        },
+        time: Date.now(),
+      });
       this.close();
       this.resolveDone(sum);
     } catch (e) {
@@ -636,7 +850,14 @@ class Run implements RunHandle {
     const ro = this.phase!.rollout;
     const b = ro.batch;
     const msg = b.messages?.[t * b.numEnvs + req.envIndex];
-    this.emit({ type: 'frame', step: ro.globalStep, envIndex: req.envIndex, frame, ...(msg ? { messages: [msg] } : {}), time: now });
+    this.emit({
+      type: 'frame',
+      step: ro.globalStep,
+      envIndex: req.envIndex,
+      frame,
+      ...(msg ? { messages: [msg] } : {}),
+      time: now,
+    });
   }
 
   pause(): void {

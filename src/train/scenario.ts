@@ -20,7 +20,10 @@ export const DEFAULT_CHECKPOINT_EVERY = 100_000;
 
 export interface Scenario {
   name: string;
-  /** `maxEpisodeSteps` (absent: the env's registered limit; -1: no limit) is passed to `make` for training and evaluation envs. */
+  /**
+   * `maxEpisodeSteps` (absent: the env's registered limit; -1: no limit) is passed to `make` for training and
+   * evaluation envs.
+   */
   env: {
     id: string;
     kwargs: Record<string, unknown>;
@@ -45,8 +48,10 @@ export interface Scenario {
   /** Settings of `rxgym bench` (reward-stack variants, seeds), validated by the bench command. */
   bench?: Record<string, unknown>;
   /**
-   * URLB's protocol: first `steps` env steps of reward-free pre-training on `rewards` (intrinsic components only), then the
-   * run proper (its `rewards`, `budget`, evaluation) fine-tunes from the pre-trained weights. `budget` counts fine-tuning steps.
+   * URLB's protocol: first `steps` env steps of reward-free pre-training on `rewards` (intrinsic components only), then
+   * the
+   * run proper (its `rewards`, `budget`, evaluation) fine-tunes from the pre-trained weights. `budget` counts
+   * fine-tuning steps.
    */
   pretrain?: { steps: number; rewards: Record<string, unknown>[] };
 }

@@ -4,7 +4,12 @@ import type { MultiplierFigures, RunEvent } from '../stream/events.js';
 const WINDOW = 100;
 
 /** An evaluation's figures as the summary keeps them. */
-export interface EvalFigures { step: number; meanReturn: number; stdReturn: number; successRate?: number }
+export interface EvalFigures {
+  step: number;
+  meanReturn: number;
+  stdReturn: number;
+  successRate?: number;
+}
 
 /** The latest counters of one annotator (labels, failures), from its `annotation` events. */
 export type AnnotatorCounters = Omit<Extract<RunEvent, { type: 'annotation' }>, 'type' | 'source' | 'time' | 'samples'>;
@@ -55,7 +60,9 @@ export function tally(t: RunTally, e: RunEvent): RunTally {
       return { ...t, step: e.step, sps: e.sps };
     case 'eval': {
       const lastEval: EvalFigures = {
-        step: e.step, meanReturn: e.meanReturn, stdReturn: e.stdReturn,
+        step: e.step,
+        meanReturn: e.meanReturn,
+        stdReturn: e.stdReturn,
         ...(e.successRate !== undefined ? { successRate: e.successRate } : {}),
       };
       return { ...t, lastEval, bestEvalReturn: Math.max(t.bestEvalReturn ?? -Infinity, e.meanReturn) };

@@ -1,5 +1,8 @@
 /** One character cell of an ANSI frame with the SGR state that colours it ('' = default). */
-export interface AnsiCell { ch: string; sgr: string }
+export interface AnsiCell {
+  ch: string;
+  sgr: string;
+}
 
 const ESC_RE = /\x1b\[([0-9;?]*)([A-Za-z])/y;
 
@@ -19,7 +22,14 @@ export function parseAnsi(text: string): AnsiCell[][] {
       if (m) {
         if (m[2] === 'm') {
           const params = m[1] ?? '';
-          sgr = params === '' || params === '0' ? '' : params.startsWith('0;') ? params.slice(2) : sgr ? `${sgr};${params}` : params;
+          sgr =
+            params === '' || params === '0'
+              ? ''
+              : params.startsWith('0;')
+                ? params.slice(2)
+                : sgr
+                  ? `${sgr};${params}`
+                  : params;
         }
         i += m[0].length;
       } else {

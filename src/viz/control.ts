@@ -2,7 +2,10 @@ import type { Observable } from 'rxjs';
 import type { RunEvent } from '../stream/events.js';
 
 /** Which env's frames to stream, and how often at most. */
-export interface FrameRequest { envIndex: number; everyMs: number }
+export interface FrameRequest {
+  envIndex: number;
+  everyMs: number;
+}
 
 /**
  * What a viewer needs from a running thing (a training run's RunHandle, or a play loop):

@@ -19,14 +19,19 @@ export function clip(text: string, width: number): string {
 export function statusText(s: ViewState, extra: { paused: boolean; speed: string; mode: 'train' | 'play' }): string {
   const rate = successRate(s);
   const elapsed = (s.lastTime - s.startTime) / 1000;
-  const state = s.ended ? `${YELLOW}ended (${s.ended.reason})${R}` : extra.paused ? `${YELLOW}${B}PAUSED${R}` : `${GREEN}running${R}`;
+  const state = s.ended
+    ? `${YELLOW}ended (${s.ended.reason})${R}`
+    : extra.paused
+      ? `${YELLOW}${B}PAUSED${R}`
+      : `${GREEN}running${R}`;
   return [
     `${B}${s.env || '(starting)'}${R} ${DIM}${s.agent}${R}`,
     `state    ${state}  ${DIM}${extra.mode}${R}`,
     `step     ${fmtInt(s.step)}  ${DIM}${fmtDuration(elapsed)}${R}`,
     `SPS      ${fmtInt(s.sps)}  ${DIM}${extra.speed}${R}`,
     `episodes ${fmtInt(s.episodes)}  ${DIM}envs ${s.numEnvs} · viewing ${s.frameEnv}${R}`,
-    `return   ${fmtNum(recentMean(s.returns, s.window))} ${DIM}(last ${Math.min(s.returns.length, s.window)}; len ${fmtNum(mean(s.lengths), 1)})${R}`,
+    `return   ${fmtNum(recentMean(s.returns, s.window))} ${DIM}(last ${Math.min(s.returns.length, s.window)}; len ` +
+      `${fmtNum(mean(s.lengths), 1)})${R}`,
     `success  ${rate === undefined ? '-' : `${(rate * 100).toFixed(1)}%`}${s.firstSuccessStep !== undefined ? ` ${DIM}first @${fmtInt(s.firstSuccessStep)}${R}` : ''}`,
     `${CYAN}${sparkline(s.returnHistory, 34)}${R}`,
   ].join('\n');
@@ -36,13 +41,29 @@ export function statusText(s: ViewState, extra: { paused: boolean; speed: string
 export function trainText(s: ViewState, width: number): string {
   const entries = Object.entries(s.train);
   if (entries.length === 0) return `${DIM}no update yet${R}`;
-  const order = ['policy_loss', 'policyLoss', 'value_loss', 'valueLoss', 'entropy', 'approx_kl', 'approxKl', 'kl', 'clipfrac', 'clipFrac', 'lr', 'learningRate'];
+  const order = [
+    'policy_loss',
+    'policyLoss',
+    'value_loss',
+    'valueLoss',
+    'entropy',
+    'approx_kl',
+    'approxKl',
+    'kl',
+    'clipfrac',
+    'clipFrac',
+    'lr',
+    'learningRate',
+  ];
   entries.sort((a, b) => rank(order, a[0]) - rank(order, b[0]) || a[0].localeCompare(b[0]));
   const lines = [`${DIM}update @${fmtInt(s.trainStep)}${R}`];
-  for (const [k, v] of entries) lines.push(`${clip(k, Math.max(6, width - 12)).padEnd(Math.max(6, width - 12))}${fmtNum(v).padStart(10)}`);
+  for (const [k, v] of entries)
+    lines.push(`${clip(k, Math.max(6, width - 12)).padEnd(Math.max(6, width - 12))}${fmtNum(v).padStart(10)}`);
   if (s.lastEval) {
     const e = s.lastEval;
-    lines.push(`eval ${fmtNum(e.meanReturn)}±${fmtNum(e.stdReturn)}${e.successRate !== undefined ? ` ${(e.successRate * 100).toFixed(0)}%` : ''}`);
+    lines.push(
+      `eval ${fmtNum(e.meanReturn)}±${fmtNum(e.stdReturn)}${e.successRate !== undefined ? ` ${(e.successRate * 100).toFixed(0)}%` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -57,9 +78,12 @@ export function annotatorText(s: ViewState): string {
   const entries = Object.entries(s.annotators);
   if (entries.length === 0) return `${DIM}no annotator in this run${R}`;
   return entries
-    .map(([src, a]) => `${B}${src}${R} labelled ${fmtInt(a.labelled)} queued ${fmtInt(a.queued)} pending ${fmtInt(a.pending)}` +
-      `\n  cache ${fmtInt(a.cacheHits)} failures ${a.failures > 0 ? RED : ''}${fmtInt(a.failures)}${R}` +
-      (a.dropped || a.unparsed ? ` dropped ${fmtInt(a.dropped ?? 0)} unparsed ${fmtInt(a.unparsed ?? 0)}` : ''))
+    .map(
+      ([src, a]) =>
+        `${B}${src}${R} labelled ${fmtInt(a.labelled)} queued ${fmtInt(a.queued)} pending ${fmtInt(a.pending)}` +
+        `\n  cache ${fmtInt(a.cacheHits)} failures ${a.failures > 0 ? RED : ''}${fmtInt(a.failures)}${R}` +
+        (a.dropped || a.unparsed ? ` dropped ${fmtInt(a.dropped ?? 0)} unparsed ${fmtInt(a.unparsed ?? 0)}` : ''),
+    )
     .join('\n');
 }
 
@@ -93,9 +117,13 @@ export function rewardsText(s: ViewState, width: number, detailed: boolean): str
     lines.push(`${clip(label(n), nameW).padEnd(nameW)} ${CYAN}${sparkline(h, sparkW).padEnd(sparkW)}${R}${value}`);
     if (detailed && latest) {
       const p = partOf(s, n);
-      lines.push(p
-        ? `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] part of ${p.parent} (unscaled)${R}`
-        : `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`);
+      lines.push(
+        p
+          ? `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ` +
+              `${fmtNum(latest.max)}] part of ${p.parent} (unscaled)${R}`
+          : `${DIM}  raw ${fmtNum(latest.rawMean)} ±${fmtNum(latest.rawStd)} [${fmtNum(latest.min)}, ` +
+              `${fmtNum(latest.max)}] scaled ${fmtNum(latest.scaledMean)}${R}`,
+      );
     }
   }
   lines.push(...multipliersText(s, width));
@@ -112,15 +140,19 @@ export function multipliersText(s: ViewState, width: number): string[] {
     const m = s.multipliers[n]!;
     const rel = m.kind === 'atLeast' ? '>=' : '=';
     const j = m.episodeMean === undefined ? '-' : fmtNum(m.episodeMean);
-    return `${clip(`λ ${n}`, nameW).padEnd(nameW)} ${YELLOW}${sparkline(s.multiplierHistory[n] ?? [], sparkW).padEnd(sparkW)}${R}` +
-      `${fmtNum(m.value).padStart(7)} ${DIM}J ${j} ${rel} ${fmtNum(m.threshold)}${R}`;
+    return (
+      `${clip(`λ ${n}`, nameW).padEnd(nameW)} ` +
+      `${YELLOW}${sparkline(s.multiplierHistory[n] ?? [], sparkW).padEnd(sparkW)}${R}` +
+      `${fmtNum(m.value).padStart(7)} ${DIM}J ${j} ${rel} ${fmtNum(m.threshold)}${R}`
+    );
   });
 }
 
 /** The last `height` log lines: dungeon messages (with labels once known), labels as they arrive, run notes. */
 export function logText(s: ViewState, width: number, height: number): string {
   const lines = s.log.slice(-height).map((l) => {
-    const tag = l.label !== undefined ? ` ${labelColour(l.label)}[${l.label}${l.model ? ` · ${l.model}` : ''}]${R}` : '';
+    const tag =
+      l.label !== undefined ? ` ${labelColour(l.label)}[${l.label}${l.model ? ` · ${l.model}` : ''}]${R}` : '';
     const tagLen = l.label !== undefined ? l.label.length + (l.model ? l.model.length + 3 : 0) + 3 : 0;
     const body = clip(l.text, Math.max(8, width - tagLen));
     switch (l.kind) {
@@ -146,5 +178,9 @@ function labelColour(label: string): string {
 
 /** The key help line. */
 export function helpText(mode: 'train' | 'play'): string {
-  return ` ${B}space${R} pause/resume  ${B}n${R} step (paused)  ${B}+/-${R} ${mode === 'play' ? 'speed' : 'frame rate'}  ${B}tab${R} next env  ${B}r${R} reward panel  ${B}q${R} quit${mode === 'train' ? ' (checkpoint)' : ''}`;
+  return (
+    ` ${B}space${R} pause/resume  ${B}n${R} step (paused)  ${B}+/-${R} ` +
+    `${mode === 'play' ? 'speed' : 'frame rate'}  ${B}tab${R} next env  ${B}r${R} reward panel  ${B}q${R} ` +
+    `quit${mode === 'train' ? ' (checkpoint)' : ''}`
+  );
 }

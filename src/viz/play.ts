@@ -29,7 +29,7 @@ export function randomPolicy(vec: VectorEnv, seed: number): PlayPolicy {
     for (let i = 0; i < vec.numEnvs; i++) {
       const a = space.sample(rng) as unknown;
       if (typeof a === 'number') out.push(a);
-      else if (ArrayBuffer.isView(a)) out.push(...(a as unknown as ArrayLike<number>) as unknown as number[]);
+      else if (ArrayBuffer.isView(a)) out.push(...(a as unknown as ArrayLike<number> as unknown as number[]));
       else throw new Error(`random play supports numeric action spaces; got ${JSON.stringify(space.toJSON())}`);
     }
     return Float64Array.from(out);
@@ -81,7 +81,15 @@ export class PlayRun implements RunControl {
     this.obs = vec.reset({ seed: opts.seed }).obs;
     // Start on the next tick so subscribers attached right after construction see 'start'.
     setImmediate(() => {
-      this.emit({ type: 'start', runId: `play-${opts.seed}`, env: opts.envId, agent: opts.agent, numEnvs: n, seed: opts.seed, time: Date.now() });
+      this.emit({
+        type: 'start',
+        runId: `play-${opts.seed}`,
+        env: opts.envId,
+        agent: opts.agent,
+        numEnvs: n,
+        seed: opts.seed,
+        time: Date.now(),
+      });
       this.schedule();
     });
   }
@@ -107,7 +115,10 @@ export class PlayRun implements RunControl {
     this.schedule();
   }
   requestFrames(opts: FrameRequest | null): void {
-    this.frames = opts && { envIndex: Math.max(0, Math.min(this.vec.numEnvs - 1, opts.envIndex)), everyMs: Math.max(0, opts.everyMs) };
+    this.frames = opts && {
+      envIndex: Math.max(0, Math.min(this.vec.numEnvs - 1, opts.envIndex)),
+      everyMs: Math.max(0, opts.everyMs),
+    };
     this.lastFrame = 0;
     if (this.frames && this.step > 0) this.emitFrame(true);
   }
@@ -218,14 +229,27 @@ export class PlayRun implements RunControl {
     const frame = this.vec.render(req.envIndex);
     if (frame === undefined) return;
     const msgs = this.messages[req.envIndex]!.splice(0);
-    this.emit({ type: 'frame', step: this.step * this.vec.numEnvs, envIndex: req.envIndex, frame, messages: msgs, time: now });
+    this.emit({
+      type: 'frame',
+      step: this.step * this.vec.numEnvs,
+      envIndex: req.envIndex,
+      frame,
+      messages: msgs,
+      time: now,
+    });
   }
 
   private emitBatch(force: boolean): void {
     const now = Date.now();
     const dt = now - this.batchStart;
     if (!force && dt < 500) return;
-    this.emit({ type: 'batch', step: this.step * this.vec.numEnvs, steps: this.batchSteps, sps: dt > 0 ? (this.batchSteps * 1000) / dt : 0, time: now });
+    this.emit({
+      type: 'batch',
+      step: this.step * this.vec.numEnvs,
+      steps: this.batchSteps,
+      sps: dt > 0 ? (this.batchSteps * 1000) / dt : 0,
+      time: now,
+    });
     this.batchSteps = 0;
     this.batchStart = now;
   }
@@ -233,7 +257,13 @@ export class PlayRun implements RunControl {
   private finish(reason: 'budget' | 'stopped'): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.emit({ type: 'end', step: this.step * this.vec.numEnvs, reason, summary: { episodes: this.episodes }, time: Date.now() });
+    this.emit({
+      type: 'end',
+      step: this.step * this.vec.numEnvs,
+      reason,
+      summary: { episodes: this.episodes },
+      time: Date.now(),
+    });
     this.subject.complete();
     this.vec.close();
     this.resolveDone({ steps: this.step * this.vec.numEnvs, episodes: this.episodes });

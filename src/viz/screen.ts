@@ -69,7 +69,13 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   process.once('exit', restore);
 
   const panel = (label: string): Widgets.BoxElement =>
-    blessed.box({ parent: screen, label: ` ${label} `, border: { type: 'line' }, tags: false, style: { border: { fg: 'blue' }, label: { fg: 'white', bold: true } } });
+    blessed.box({
+      parent: screen,
+      label: ` ${label} `,
+      border: { type: 'line' },
+      tags: false,
+      style: { border: { fg: 'blue' }, label: { fg: 'white', bold: true } },
+    });
   const world = panel('world');
   const status = panel('run');
   const train = panel('training');
@@ -77,7 +83,15 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   const log = panel('messages & labels');
   const rewards = panel('rewards');
   const help = blessed.box({ parent: screen, height: 1, tags: false });
-  const small = blessed.box({ parent: screen, top: 'center', left: 'center', width: '90%', height: 3, border: { type: 'line' }, hidden: true });
+  const small = blessed.box({
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: '90%',
+    height: 3,
+    border: { type: 'line' },
+    hidden: true,
+  });
 
   let dirty = true;
   // Anything written to stderr while the screen is up (warnings, library logs) goes to the message log instead.
@@ -93,7 +107,8 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   let envIndex = 0;
   let frameLevel = FRAME_MS.indexOf(250);
   let playLevel = Math.max(0, PLAY_SPS.indexOf(opts.stepsPerSecond ?? 10));
-  if (opts.stepsPerSecond !== undefined && PLAY_SPS.indexOf(opts.stepsPerSecond) < 0) playLevel = PLAY_SPS.findIndex((x) => x >= opts.stepsPerSecond!);
+  if (opts.stepsPerSecond !== undefined && PLAY_SPS.indexOf(opts.stepsPerSecond) < 0)
+    playLevel = PLAY_SPS.findIndex((x) => x >= opts.stepsPerSecond!);
   if (playLevel < 0) playLevel = PLAY_SPS.length - 1;
 
   const speedLabel = (): string => {
@@ -118,9 +133,11 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     const W = screen.width as number;
     const H = screen.height as number;
     const tooSmall = W < MIN_COLS || H < MIN_ROWS;
-    for (const b of [world, status, train, annot, log, rewards, help]) (tooSmall ? b.hide() : b.show());
+    for (const b of [world, status, train, annot, log, rewards, help]) tooSmall ? b.hide() : b.show();
     if (tooSmall) {
-      small.setContent(` terminal is ${W}x${H}; rxgym watch needs at least ${MIN_COLS}x${MIN_ROWS}. Enlarge it, or press q to quit.`);
+      small.setContent(
+        ` terminal is ${W}x${H}; rxgym watch needs at least ${MIN_COLS}x${MIN_ROWS}. Enlarge it, or press q to quit.`,
+      );
       small.show();
       return;
     }
@@ -151,11 +168,17 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   const draw = (): void => {
     if (restored) return;
     layout();
-    const inner = (b: Widgets.BoxElement): [number, number] => [Math.max(1, (b.width as number) - 2), Math.max(1, (b.height as number) - 2)];
+    const inner = (b: Widgets.BoxElement): [number, number] => [
+      Math.max(1, (b.width as number) - 2),
+      Math.max(1, (b.height as number) - 2),
+    ];
     const [ww, wh] = inner(world);
     world.setLabel(` world · env ${state.frameEnv}${state.frame ? ` · step ${fmtInt(state.frameStep)}` : ''} `);
     if (state.frame === undefined) world.setContent(state.ended ? '' : '\x1b[2mwaiting for the first frame…\x1b[0m');
-    else world.setContent(typeof state.frame === 'string' ? fitAnsi(state.frame, ww, wh) : rgbToHalfBlocks(state.frame, ww, wh));
+    else
+      world.setContent(
+        typeof state.frame === 'string' ? fitAnsi(state.frame, ww, wh) : rgbToHalfBlocks(state.frame, ww, wh),
+      );
     status.setContent(statusText(state, { paused, speed: speedLabel(), mode: opts.mode }));
     const [tw] = inner(train);
     train.setContent(trainText(state, tw));
@@ -165,7 +188,13 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     const [rw] = inner(rewards);
     rewards.setLabel(rewardBig ? ' rewards (detail; r to close) ' : ' rewards (r: detail) ');
     rewards.setContent(rewardsText(state, rw, rewardBig));
-    help.setContent(quitting ? ' \x1b[33mstopping: writing the checkpoint…\x1b[0m' : state.ended ? ' run finished: press q to exit' : helpText(opts.mode));
+    help.setContent(
+      quitting
+        ? ' \x1b[33mstopping: writing the checkpoint…\x1b[0m'
+        : state.ended
+          ? ' run finished: press q to exit'
+          : helpText(opts.mode),
+    );
     screen.render();
   };
 
@@ -240,7 +269,13 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   applySpeed();
   draw();
   try {
-    await Promise.race([control.done.then(() => undefined, () => undefined), finished]);
+    await Promise.race([
+      control.done.then(
+        () => undefined,
+        () => undefined,
+      ),
+      finished,
+    ]);
     if (!quitting) {
       // The run ended by itself: leave the final screen up until the user presses q.
       draw();

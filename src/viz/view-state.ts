@@ -2,7 +2,12 @@ import type { RgbFrame } from '../core/env.js';
 import type { MultiplierFigures, RunEvent, RunEventOf, TrainStats } from '../stream/events.js';
 
 /** One line of the message log: a dungeon message, possibly labelled by an annotator. */
-export interface LogLine { text: string; label?: string; model?: string; kind: 'message' | 'label' | 'info' | 'error' }
+export interface LogLine {
+  text: string;
+  label?: string;
+  model?: string;
+  kind: 'message' | 'label' | 'info' | 'error';
+}
 
 /** Per-source annotator counters from the latest `annotation` event. */
 export type AnnotatorCounts = Omit<RunEventOf<'annotation'>, 'type' | 'source' | 'samples' | 'time'>;
@@ -108,7 +113,10 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
       state.numEnvs = ev.numEnvs;
       state.seed = ev.seed;
       state.startTime = ev.time;
-      pushLog(state, { kind: 'info', text: `run ${ev.runId}: ${ev.agent} on ${ev.env} x${ev.numEnvs}, seed ${ev.seed}` });
+      pushLog(state, {
+        kind: 'info',
+        text: `run ${ev.runId}: ${ev.agent} on ${ev.env} x${ev.numEnvs}, seed ${ev.seed}`,
+      });
       break;
     case 'episode': {
       state.episodes += 1;
@@ -139,7 +147,12 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
       state.annotators[ev.source] = { labelled, queued, cacheHits, failures, pending, dropped, unparsed, errors };
       for (const s of ev.samples ?? []) {
         // Binary annotators label 1 / 0; say what that means.
-        const label = s.label === 1 || s.label === '1' ? 'helpful' : s.label === 0 || s.label === '0' ? 'not helpful' : String(s.label);
+        const label =
+          s.label === 1 || s.label === '1'
+            ? 'helpful'
+            : s.label === 0 || s.label === '0'
+              ? 'not helpful'
+              : String(s.label);
         state.labels.set(s.message, { label, model: s.model });
         pushLog(state, { kind: 'label', text: s.message, label, model: s.model });
       }
@@ -158,7 +171,8 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
       break;
     case 'multipliers':
       state.multipliers = ev.multipliers;
-      for (const [name, m] of Object.entries(ev.multipliers)) push((state.multiplierHistory[name] ??= []), m.value, HISTORY);
+      for (const [name, m] of Object.entries(ev.multipliers))
+        push((state.multiplierHistory[name] ??= []), m.value, HISTORY);
       break;
     case 'explore':
       state.explore = ev.metrics;

@@ -28,7 +28,8 @@ export function precheckScreen(opts: WatchOptions): void {
  * Ctrl-C in plain mode stops the run cleanly (checkpoint), a second Ctrl-C exits at once.
  */
 export async function watch(control: RunControl, opts: WatchOptions): Promise<ViewState> {
-  if (!opts.plain && isInteractive()) return runScreen(control, { mode: opts.mode, stepsPerSecond: opts.stepsPerSecond });
+  if (!opts.plain && isInteractive())
+    return runScreen(control, { mode: opts.mode, stepsPerSecond: opts.stepsPerSecond });
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts += 1;

@@ -30,18 +30,45 @@ function banditBatch(n: number): AnnotatedBatch {
   const actions = Int32Array.from({ length: n }, (_, i) => i % 2);
   const rewards = Float32Array.from(actions, (a) => a);
   const b: TransitionBatch = {
-    numSteps: n, numEnvs: 1, obs: obsOf(Array.from({ length: n }, () => [1, 0])), nextObs: obsOf(Array.from({ length: n }, () => [1, 0])),
-    actions, actionDim: 1, rewards, terminations: new Uint8Array(n).fill(1), truncations: new Uint8Array(n), globalStep: 0,
-    episodeIds: new Int32Array(n), episodeSteps: new Int32Array(n), extras: { logProb: new Float32Array(n).fill(Math.log(0.5)), value: new Float32Array(n) },
+    numSteps: n,
+    numEnvs: 1,
+    obs: obsOf(Array.from({ length: n }, () => [1, 0])),
+    nextObs: obsOf(Array.from({ length: n }, () => [1, 0])),
+    actions,
+    actionDim: 1,
+    rewards,
+    terminations: new Uint8Array(n).fill(1),
+    truncations: new Uint8Array(n),
+    globalStep: 0,
+    episodeIds: new Int32Array(n),
+    episodeSteps: new Int32Array(n),
+    extras: { logProb: new Float32Array(n).fill(Math.log(0.5)), value: new Float32Array(n) },
   };
   return extrinsicAnnotator().annotate(b);
 }
 
 describe('PPO', () => {
   it('raises the probability of the better action on a hand-made bandit batch', () => {
-    const ctx = { observationSpace: new Box(-1, 1, [2]), actionSpace: new Discrete(2), numEnvs: 1, seed: 1, totalSteps: 1e6 };
-    const ppo = new PpoAgent(resolveParams('agent', { lr: 0.01, numMinibatches: 1, updateEpochs: 4, network: { hidden: [8] } }, PPO_PARAMS) as never, ctx);
-    const count = (): number => { let ones = 0; for (let i = 0; i < 200; i++) ones += ppo.act(obsOf([[1, 0]]), 1).actions[0]!; return ones; };
+    const ctx = {
+      observationSpace: new Box(-1, 1, [2]),
+      actionSpace: new Discrete(2),
+      numEnvs: 1,
+      seed: 1,
+      totalSteps: 1e6,
+    };
+    const ppo = new PpoAgent(
+      resolveParams(
+        'agent',
+        { lr: 0.01, numMinibatches: 1, updateEpochs: 4, network: { hidden: [8] } },
+        PPO_PARAMS,
+      ) as never,
+      ctx,
+    );
+    const count = (): number => {
+      let ones = 0;
+      for (let i = 0; i < 200; i++) ones += ppo.act(obsOf([[1, 0]]), 1).actions[0]!;
+      return ones;
+    };
     const before = count();
     const stats = ppo.learn(banditBatch(64));
     expect(stats.policyLoss).toBeLessThan(0.01);
@@ -51,11 +78,24 @@ describe('PPO', () => {
   });
 
   it('never samples a masked action', () => {
-    const ctx = { observationSpace: new Box(-1, 1, [2]), actionSpace: new Discrete(4), numEnvs: 2, seed: 3, totalSteps: 1 };
+    const ctx = {
+      observationSpace: new Box(-1, 1, [2]),
+      actionSpace: new Discrete(4),
+      numEnvs: 2,
+      seed: 3,
+      totalSteps: 1,
+    };
     const ppo = new PpoAgent(resolveParams('agent', {}, PPO_PARAMS) as never, ctx);
     const mask = Uint8Array.from([0, 1, 0, 1, 1, 0, 0, 0]);
     for (let i = 0; i < 50; i++) {
-      const { actions } = ppo.act(obsOf([[0, 1], [1, 0]]), 2, { actionMask: mask });
+      const { actions } = ppo.act(
+        obsOf([
+          [0, 1],
+          [1, 0],
+        ]),
+        2,
+        { actionMask: mask },
+      );
       expect([1, 3]).toContain(actions[0]);
       expect(actions[1]).toBe(0);
     }
@@ -64,12 +104,38 @@ describe('PPO', () => {
 
   it('continuous: clipped env actions, log-probabilities of the stored (unclipped) actions', () => {
     const env = make('Pendulum-v1');
-    const ctx = { observationSpace: env.observationSpace, actionSpace: env.actionSpace, numEnvs: 4, seed: 2, totalSteps: 1 };
+    const ctx = {
+      observationSpace: env.observationSpace,
+      actionSpace: env.actionSpace,
+      numEnvs: 4,
+      seed: 2,
+      totalSteps: 1,
+    };
     const ppo = new PpoAgent(resolveParams('agent', { logStdInit: 1 }, PPO_PARAMS) as never, ctx);
-    const out = ppo.act(obsOf([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]), 4);
+    const out = ppo.act(
+      obsOf([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 1, 1],
+      ]),
+      4,
+    );
     const box = env.actionSpace as Box;
-    for (const a of out.envActions!) { expect(a).toBeGreaterThanOrEqual(box.low[0]!); expect(a).toBeLessThanOrEqual(box.high[0]!); }
-    const greedy = ppo.act(obsOf([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]), 4, { deterministic: true });
+    for (const a of out.envActions!) {
+      expect(a).toBeGreaterThanOrEqual(box.low[0]!);
+      expect(a).toBeLessThanOrEqual(box.high[0]!);
+    }
+    const greedy = ppo.act(
+      obsOf([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 1, 1],
+      ]),
+      4,
+      { deterministic: true },
+    );
     for (let r = 0; r < 4; r++) {
       expect(out.extras!.logProb![r]).toBeCloseTo(gaussianLogProb(out.actions, r, greedy.actions, r, [1], 1), 4);
     }
@@ -79,7 +145,13 @@ describe('PPO', () => {
 
   it('save/load round-trip: the loaded agent acts and learns exactly like the saved one', () => {
     const vec = makeVec('CartPole-v1', { numEnvs: 2, autoresetMode: 'same-step' });
-    const ctx = { observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: 2, seed: 4, totalSteps: 1e5 };
+    const ctx = {
+      observationSpace: vec.singleObservationSpace,
+      actionSpace: vec.singleActionSpace,
+      numEnvs: 2,
+      seed: 4,
+      totalSteps: 1e5,
+    };
     const hp = resolveParams('agent', { numSteps: 16, numMinibatches: 2, updateEpochs: 1 }, PPO_PARAMS) as never;
     const a = new PpoAgent(hp, ctx);
     const r = new Rollout(vec, a, 16, { seed: 1 });
@@ -99,8 +171,21 @@ describe('PPO', () => {
 
 describe('DQN and SAC', () => {
   it('DQN: linear epsilon schedule, n-step returns into replay, learning after learningStarts', () => {
-    const ctx = { observationSpace: new Box(-1, 1, [2]), actionSpace: new Discrete(2), numEnvs: 1, seed: 1, totalSteps: 1000 };
-    const dqn = new DqnAgent(resolveParams('agent', { nStep: 3, gamma: 0.5, learningStarts: 4, trainFrequency: 2, batchSize: 2, network: { hidden: [4] } }, DQN_PARAMS) as never, ctx);
+    const ctx = {
+      observationSpace: new Box(-1, 1, [2]),
+      actionSpace: new Discrete(2),
+      numEnvs: 1,
+      seed: 1,
+      totalSteps: 1000,
+    };
+    const dqn = new DqnAgent(
+      resolveParams(
+        'agent',
+        { nStep: 3, gamma: 0.5, learningStarts: 4, trainFrequency: 2, batchSize: 2, network: { hidden: [4] } },
+        DQN_PARAMS,
+      ) as never,
+      ctx,
+    );
     expect(dqn.epsilon(0)).toBe(1);
     expect(dqn.epsilon(250)).toBeCloseTo(0.525, 6);
     expect(dqn.epsilon(900)).toBe(0.05);
@@ -112,7 +197,8 @@ describe('DQN and SAC', () => {
     const stats = dqn.learn(b);
     expect(stats.bufferSize).toBe(6);
     expect(stats.updates).toBe(1);
-    const buf = (dqn as unknown as { buffer: { rewards: Float32Array; discounts: Float32Array; dones: Uint8Array } }).buffer;
+    const buf = (dqn as unknown as { buffer: { rewards: Float32Array; discounts: Float32Array; dones: Uint8Array } })
+      .buffer;
     expect(buf.rewards[0]).toBeCloseTo(1.75, 6);
     expect(buf.discounts[0]).toBeCloseTo(0.125, 6);
     expect(buf.rewards[5]).toBeCloseTo(1, 6);
@@ -122,8 +208,18 @@ describe('DQN and SAC', () => {
 
   it('SAC: actions inside the Box, updates after learningStarts, save/load round-trip', () => {
     const env = make('Pendulum-v1');
-    const ctx = { observationSpace: env.observationSpace, actionSpace: env.actionSpace, numEnvs: 1, seed: 5, totalSteps: 1000 };
-    const hp = resolveParams('agent', { learningStarts: 8, batchSize: 4, bufferSize: 100, network: { hidden: [8] } }, SAC_PARAMS) as never;
+    const ctx = {
+      observationSpace: env.observationSpace,
+      actionSpace: env.actionSpace,
+      numEnvs: 1,
+      seed: 5,
+      totalSteps: 1000,
+    };
+    const hp = resolveParams(
+      'agent',
+      { learningStarts: 8, batchSize: 4, bufferSize: 100, network: { hidden: [8] } },
+      SAC_PARAMS,
+    ) as never;
     const sac = new SacAgent(hp, ctx);
     const vec = makeVec('Pendulum-v1', { numEnvs: 1, autoresetMode: 'same-step' });
     const r = new Rollout(vec, sac, 4, { seed: 2 });
@@ -134,13 +230,17 @@ describe('DQN and SAC', () => {
     expect(Number.isFinite(stats.qLoss)).toBe(true);
     expect(stats.alpha).not.toBe(0.2);
     const out = sac.act(r.batch.obs, 4);
-    for (const a of out.actions) { expect(Math.abs(a)).toBeLessThanOrEqual(2); }
+    for (const a of out.actions) {
+      expect(Math.abs(a)).toBeLessThanOrEqual(2);
+    }
     const b = ann.annotate(r.collect());
     const dir = tmp();
     sac.save(dir);
     const other = new SacAgent(hp, { ...ctx, seed: 77 });
     other.load(dir);
-    expect([...other.act(b.obs, 4, { deterministic: true }).actions]).toEqual([...sac.act(b.obs, 4, { deterministic: true }).actions]);
+    expect([...other.act(b.obs, 4, { deterministic: true }).actions]).toEqual([
+      ...sac.act(b.obs, 4, { deterministic: true }).actions,
+    ]);
     expect(other.learn(b)).toEqual(sac.learn(b));
     sac.dispose();
     other.dispose();

@@ -3,7 +3,11 @@ import { bootRows, gae } from '../../agents/gae.js';
 
 // T=3 steps, N=2 envs, time-major (k = t * N + i).
 const base = {
-  numSteps: 3, numEnvs: 2, gamma: 0.9, lambda: 1, episodic: true,
+  numSteps: 3,
+  numEnvs: 2,
+  gamma: 0.9,
+  lambda: 1,
+  episodic: true,
   rewards: Float32Array.from([1, 1, 1, 1, 1, 1]),
   values: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]),
 };
@@ -15,7 +19,8 @@ describe('gae', () => {
     const bootValues = new Float32Array(6);
     bootValues[2] = 100; // would be used only if the terminated transition bootstrapped
     bootValues[3] = 10; // V(final obs) of the truncated transition
-    bootValues[4] = 2; bootValues[5] = 3; // end of rollout
+    bootValues[4] = 2;
+    bootValues[5] = 3; // end of rollout
     const { advantages, returns } = gae({ ...base, terminations, truncations, bootValues });
     // env 0, t=1 terminated: A = r - V = 0.5
     expect(advantages[2]).toBeCloseTo(0.5, 6);

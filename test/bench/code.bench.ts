@@ -44,7 +44,9 @@ const ROUNDS = 150;
 /** Interleaved timing of sandbox and in-process runs; microseconds per transition. */
 function overhead(c: (typeof cases)[number]): string {
   const iso = (c.sandbox as unknown as { isolate: { wallTime: bigint } }).isolate;
-  const sb: number[] = [], ip: number[] = [], inside: number[] = [];
+  const sb: number[] = [],
+    ip: number[] = [],
+    inside: number[] = [];
   for (let r = 0; r < ROUNDS + 20; r++) {
     const w0 = iso.wallTime;
     let t = performance.now();
@@ -55,7 +57,9 @@ function overhead(c: (typeof cases)[number]): string {
     runInProcess(c.fn, c.batch, N);
     const ti = performance.now() - t;
     if (r < 20) continue; // warm-up
-    sb.push(ts); ip.push(ti); inside.push(tw);
+    sb.push(ts);
+    ip.push(ti);
+    inside.push(tw);
   }
   const us = (ms: number): string => ((ms * 1000) / N).toFixed(3);
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -64,26 +68,39 @@ function overhead(c: (typeof cases)[number]): string {
   return [
     `${c.id}: overhead per transition at batch ${N} = (sandbox - in-process) / ${N}, ${ROUNDS} interleaved rounds`,
     `  overhead  mean ${us(mean(diff))} us   median ${us(median(diff))} us`,
-    `  sandbox   mean ${us(mean(sb))} us (host side ${us(mean(sb) - mean(inside))}, inside the isolate ${us(mean(inside))})   median ${us(median(sb))} us`,
+    `  sandbox   mean ${us(mean(sb))} us (host side ${us(mean(sb) - mean(inside))}, inside the isolate ` +
+      `${us(mean(inside))})   median ${us(median(sb))} us`,
     `  in-process mean ${us(mean(ip))} us   median ${us(median(ip))} us`,
   ].join('\n');
 }
 
 for (const c of cases) {
   describe(`reward code on ${N} transitions of ${c.id}`, () => {
-    bench('sandbox: one isolate crossing per batch', () => {
-      const r = c.sandbox.run(c.batch);
-      if (r.errorCount) throw r.error;
-    }, { time: 3000 });
-    bench('in-process, no sandbox (baseline)', () => {
-      runInProcess(c.fn, c.batch, N);
-    }, { time: 3000 });
+    bench(
+      'sandbox: one isolate crossing per batch',
+      () => {
+        const r = c.sandbox.run(c.batch);
+        if (r.errorCount) throw r.error;
+      },
+      { time: 3000 },
+    );
+    bench(
+      'in-process, no sandbox (baseline)',
+      () => {
+        runInProcess(c.fn, c.batch, N);
+      },
+      { time: 3000 },
+    );
     let reported = false;
-    bench(`overhead report (${ROUNDS} interleaved rounds, printed)`, () => {
-      if (reported) return; // vitest may call a task more than once
-      reported = true;
-      process.stderr.write(`${overhead(c)}\n`);
-    }, { time: 0, iterations: 1, warmupIterations: 0 });
+    bench(
+      `overhead report (${ROUNDS} interleaved rounds, printed)`,
+      () => {
+        if (reported) return; // vitest may call a task more than once
+        reported = true;
+        process.stderr.write(`${overhead(c)}\n`);
+      },
+      { time: 0, iterations: 1, warmupIterations: 0 },
+    );
   });
 }
 
@@ -104,7 +121,8 @@ async function train(dense: boolean): Promise<void> {
   });
   const runDir = mkdtempSync(join(tmpdir(), 'rxgym-bench-'));
   const handle = startRun(scenario, {
-    runDir, quiet: true,
+    runDir,
+    quiet: true,
     registry: testRegistry,
   });
   const summary = await handle.done;

@@ -35,22 +35,30 @@ describe('CartPole-v1 raw step (10,000 steps per op)', () => {
   const env = new CartPoleEnv();
   env.reset({ seed: 0 });
   let a = 0;
-  bench('CartPoleEnv.step', () => {
-    for (let i = 0; i < 10_000; i++) {
-      const r = env.step(a);
-      a ^= 1;
-      if (r.terminated) env.reset();
-    }
-  }, opts);
+  bench(
+    'CartPoleEnv.step',
+    () => {
+      for (let i = 0; i < 10_000; i++) {
+        const r = env.step(a);
+        a ^= 1;
+        if (r.terminated) env.reset();
+      }
+    },
+    opts,
+  );
   const wrapped = make<Float32Array, number>('CartPole-v1');
   wrapped.reset({ seed: 0 });
-  bench('make("CartPole-v1").step (checker + OrderEnforcing + TimeLimit)', () => {
-    for (let i = 0; i < 10_000; i++) {
-      const r = wrapped.step(a);
-      a ^= 1;
-      if (r.terminated || r.truncated) wrapped.reset();
-    }
-  }, opts);
+  bench(
+    'make("CartPole-v1").step (checker + OrderEnforcing + TimeLimit)',
+    () => {
+      for (let i = 0; i < 10_000; i++) {
+        const r = wrapped.step(a);
+        a ^= 1;
+        if (r.terminated || r.truncated) wrapped.reset();
+      }
+    },
+    opts,
+  );
 });
 
 describe('SyncVectorEnv, 64 x CartPole-v1 (100 steps = 6,400 transitions per op)', () => {
@@ -75,13 +83,29 @@ describe('SyncVectorEnv, 64 x CartPole-v1 (100 steps = 6,400 transitions per op)
 });
 
 describe('WorkerVectorEnv overhead, 64 x CartPole-v1 (100 steps = 6,400 transitions per op)', () => {
-  bench('worker step, 2 workers', stepper(makeVec('CartPole-v1', { numEnvs: 64, vectorization: 'worker', numWorkers: 2 }), 100), opts);
-  bench('worker step, 1 worker', stepper(makeVec('CartPole-v1', { numEnvs: 64, vectorization: 'worker', numWorkers: 1 }), 100), opts);
-  bench('worker step, 2 workers x 1 env (pure round-trip)', stepper(makeVec('CartPole-v1', { numEnvs: 2, vectorization: 'worker', numWorkers: 2 }), 100), opts);
+  bench(
+    'worker step, 2 workers',
+    stepper(makeVec('CartPole-v1', { numEnvs: 64, vectorization: 'worker', numWorkers: 2 }), 100),
+    opts,
+  );
+  bench(
+    'worker step, 1 worker',
+    stepper(makeVec('CartPole-v1', { numEnvs: 64, vectorization: 'worker', numWorkers: 1 }), 100),
+    opts,
+  );
+  bench(
+    'worker step, 2 workers x 1 env (pure round-trip)',
+    stepper(makeVec('CartPole-v1', { numEnvs: 2, vectorization: 'worker', numWorkers: 2 }), 100),
+    opts,
+  );
   bench('sync step, 2 envs (same work in-thread)', stepper(makeVec('CartPole-v1', { numEnvs: 2 }), 100), opts);
 });
 
 describe('heavier env: 4 x HalfCheetah-v0 (MuJoCo), 10 steps = 40 transitions per op', () => {
   bench('sync', stepper(makeVec('HalfCheetah-v0', { numEnvs: 4 }), 10), opts);
-  bench('worker, 2 workers', stepper(makeVec('HalfCheetah-v0', { numEnvs: 4, vectorization: 'worker', numWorkers: 2 }), 10), opts);
+  bench(
+    'worker, 2 workers',
+    stepper(makeVec('HalfCheetah-v0', { numEnvs: 4, vectorization: 'worker', numWorkers: 2 }), 10),
+    opts,
+  );
 });

@@ -24,11 +24,23 @@ registerAll();
 
 const STEPS = 20_000;
 const CASES: Array<[string, string, Record<string, unknown>]> = [
-  ['Room-15x15, glyphs_crop+blstats+message', 'Dungeon-Room-15x15-v0', { observationKeys: ['glyphs_crop', 'blstats', 'message'] }],
+  [
+    'Room-15x15, glyphs_crop+blstats+message',
+    'Dungeon-Room-15x15-v0',
+    { observationKeys: ['glyphs_crop', 'blstats', 'message'] },
+  ],
   ['Room-15x15, all keys', 'Dungeon-Room-15x15-v0', { observationKeys: [...OBS_KEYS] }],
-  ['Score, glyphs_crop+chars_crop+blstats+message', 'Dungeon-Score-v0', { observationKeys: ['glyphs_crop', 'chars_crop', 'blstats', 'message'] }],
+  [
+    'Score, glyphs_crop+chars_crop+blstats+message',
+    'Dungeon-Score-v0',
+    { observationKeys: ['glyphs_crop', 'chars_crop', 'blstats', 'message'] },
+  ],
   ['Score, all keys', 'Dungeon-Score-v0', { observationKeys: [...OBS_KEYS] }],
-  ['MazeWalk-45x19, glyphs_crop+blstats+message', 'Dungeon-MazeWalk-45x19-v0', { observationKeys: ['glyphs_crop', 'blstats', 'message'] }],
+  [
+    'MazeWalk-45x19, glyphs_crop+blstats+message',
+    'Dungeon-MazeWalk-45x19-v0',
+    { observationKeys: ['glyphs_crop', 'blstats', 'message'] },
+  ],
 ];
 
 type MakeFn = (id: string, kwargs: Record<string, unknown>) => Env<unknown, unknown>;
@@ -51,13 +63,25 @@ function runner(id: string, kwargs: Record<string, unknown>, mk: MakeFn = make):
 /** Garbage collections during 1M random steps in a 15x15 room that never ends (zero means no per-step allocation). */
 async function allocationCheck(builds: Array<[string, MakeFn]>): Promise<string[]> {
   const row = `|${'.'.repeat(15)}|`;
-  const level = ['MAP', '-'.repeat(17), ...Array<string>(15).fill(row), '-'.repeat(17), 'ENDMAP', 'REWARD: kill newt value 1'].join('\n');
+  const level = [
+    'MAP',
+    '-'.repeat(17),
+    ...Array<string>(15).fill(row),
+    '-'.repeat(17),
+    'ENDMAP',
+    'REWARD: kill newt value 1',
+  ].join('\n');
   let gcs = 0;
-  const obs = new PerformanceObserver((l) => { gcs += l.getEntries().length; });
+  const obs = new PerformanceObserver((l) => {
+    gcs += l.getEntries().length;
+  });
   obs.observe({ entryTypes: ['gc'] });
   const out: string[] = [];
   for (const [build, mk] of builds) {
-    const env = mk('Dungeon-Custom-v0', { level, observationKeys: ['glyphs_crop', 'blstats', 'message'] }) as Env<unknown, number>;
+    const env = mk('Dungeon-Custom-v0', { level, observationKeys: ['glyphs_crop', 'blstats', 'message'] }) as Env<
+      unknown,
+      number
+    >;
     env.reset({ seed: 0 });
     // The env's own `unwrapped` (the dist build has its own Wrapper class, so `unwrap` from src cannot see through it).
     const inner = ((env as unknown as { unwrapped?: unknown }).unwrapped ?? env) as { game: { nutrition: number } };
@@ -82,19 +106,23 @@ afterAll(async () => {
   // A plain timed loop as well, so the figure is steps/s rather than iterations/s.
   const builds: Array<[string, MakeFn]> = [['vitest', make]];
   if (existsSync(DIST)) builds.push(['dist', ((await import(DIST.href)) as { make: MakeFn }).make]);
-  for (const [build, mk] of builds) for (const [name, id, kw] of CASES) {
-    const run = runner(id, kw, mk);
-    run();
-    const reps = 10;
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) run();
-    const wall = (performance.now() - t0) / 1000;
-    const cu = process.cpuUsage(c0);
-    const cpu = (cu.user + cu.system) / 1e6;
-    const fmt = (x: number): string => Math.round(x).toLocaleString('en-US').padStart(10);
-    report.push(`${build.padEnd(7)}${name.padEnd(50)} ${fmt((reps * STEPS) / wall)} steps/s wall  ${fmt((reps * STEPS) / cpu)} steps per CPU-second`);
-  }
+  for (const [build, mk] of builds)
+    for (const [name, id, kw] of CASES) {
+      const run = runner(id, kw, mk);
+      run();
+      const reps = 10;
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < reps; i++) run();
+      const wall = (performance.now() - t0) / 1000;
+      const cu = process.cpuUsage(c0);
+      const cpu = (cu.user + cu.system) / 1e6;
+      const fmt = (x: number): string => Math.round(x).toLocaleString('en-US').padStart(10);
+      report.push(
+        `${build.padEnd(7)}${name.padEnd(50)} ${fmt((reps * STEPS) / wall)} steps/s wall  ` +
+          `${fmt((reps * STEPS) / cpu)} steps per CPU-second`,
+      );
+    }
   report.push(...(await allocationCheck(builds)));
   console.log(`dungeon steps/s (one core, ${STEPS} steps per iteration):\n${report.join('\n')}`);
 }, 600_000);

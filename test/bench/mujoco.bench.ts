@@ -27,8 +27,14 @@ import { mujoco } from '../../envs/mujoco/loader.js';
 registerMujoco();
 
 const LOCO: Array<[string, number]> = [
-  ['InvertedPendulum-v0', 2], ['Hopper-v0', 4], ['HalfCheetah-v0', 5], ['Ant-v0', 5],
-  ['Walker2d-v0', 4], ['Swimmer-v0', 4], ['Reacher-v0', 2], ['Humanoid-v0', 5],
+  ['InvertedPendulum-v0', 2],
+  ['Hopper-v0', 4],
+  ['HalfCheetah-v0', 5],
+  ['Ant-v0', 5],
+  ['Walker2d-v0', 4],
+  ['Swimmer-v0', 4],
+  ['Reacher-v0', 2],
+  ['Humanoid-v0', 5],
 ];
 const CHUNK = 200;
 const NATIVE_STEPS = 10_000;
@@ -79,15 +85,24 @@ describe('128x128 rgb_array render (mj_multiRay)', () => {
   for (const id of ['Ant-v0', 'Humanoid-v0', 'Manip-DrawerOpen-v0']) {
     const env = make(id, { renderMode: 'rgb_array' });
     env.reset({ seed: 0 });
-    let ms = 0, n = 0;
-    bench(`${id} render`, () => {
-      const t0 = performance.now();
-      const f = env.render() as RgbFrame;
-      ms += performance.now() - t0;
-      n++;
-      if (f.width !== 128) throw new Error('bad frame');
-    }, { time: 2000, warmupTime: 300 });
-    renderStats.set(id, () => `render ${id} 128x128: ${(ms / Math.max(1, n)).toFixed(2)} ms/frame mean over ${n} frames (target <= 20 ms)`);
+    let ms = 0,
+      n = 0;
+    bench(
+      `${id} render`,
+      () => {
+        const t0 = performance.now();
+        const f = env.render() as RgbFrame;
+        ms += performance.now() - t0;
+        n++;
+        if (f.width !== 128) throw new Error('bad frame');
+      },
+      { time: 2000, warmupTime: 300 },
+    );
+    renderStats.set(
+      id,
+      () =>
+        `render ${id} 128x128: ${(ms / Math.max(1, n)).toFixed(2)} ms/frame mean over ${n} frames (target <= 20 ms)`,
+    );
   }
 });
 
@@ -95,7 +110,9 @@ describe('128x128 rgb_array render (mj_multiRay)', () => {
 function wasmRaw(id: string): number {
   const env = make(id, {}, { disableEnvChecker: true });
   const inner = unwrap(env) as unknown as MujocoEnv;
-  const mj = mujoco(), m = inner.model, d = inner.data;
+  const mj = mujoco(),
+    m = inner.model,
+    d = inner.data;
   const rng = new Rng(3);
   const t0 = performance.now();
   for (let i = 0; i < NATIVE_STEPS; i++) {
@@ -120,18 +137,24 @@ afterAll(() => {
   // Native, raw WASM and env throughput interleaved, best of ROUNDS each: the machine is shared, and the
   // least disturbed run is the fairest estimate of each.
   const lines = [
-    `env | env steps/s | x frameSkip | WASM raw mj_step/s | native testspeed steps/s | env ratio (target >= 0.5) | raw WASM/native`,
+    `env | env steps/s | x frameSkip | WASM raw mj_step/s | native testspeed steps/s | env ratio (target >= 0.5) | ` +
+      `raw WASM/native`,
     '--- | --- | --- | --- | --- | --- | ---',
   ];
   for (const [id, skip] of LOCO) {
-    let nat = 0, raw = 0, env = 0;
+    let nat = 0,
+      raw = 0,
+      env = 0;
     for (let r = 0; r < ROUNDS; r++) {
       nat = Math.max(nat, native(id) ?? 0);
       raw = Math.max(raw, wasmRaw(id));
       env = Math.max(env, envRate(id, 2000));
     }
     const natText = nat > 0 ? nat.toFixed(0) : 'n/a (apt-get install -y libmujoco-samples)';
-    lines.push(`${id} | ${env.toFixed(0)} | ${(env * skip).toFixed(0)} | ${raw.toFixed(0)} | ${natText} | ${nat > 0 ? ((env * skip) / nat).toFixed(2) : 'n/a'} | ${nat > 0 ? (raw / nat).toFixed(2) : 'n/a'}`);
+    lines.push(
+      `${id} | ${env.toFixed(0)} | ${(env * skip).toFixed(0)} | ${raw.toFixed(0)} | ${natText} | ` +
+        `${nat > 0 ? ((env * skip) / nat).toFixed(2) : 'n/a'} | ${nat > 0 ? (raw / nat).toFixed(2) : 'n/a'}`,
+    );
   }
   for (const f of renderStats.values()) lines.push(f());
   for (const e of opened) e.close();
@@ -143,7 +166,11 @@ afterAll(() => {
 /** RSS over many Hopper steps that read the contact list every step (leak-free pattern). */
 function memoryReport(): string {
   const steps = Number(process.env.RXGYM_BENCH_MEM_STEPS ?? 200_000);
-  const env = make('Hopper-v0', { terminateWhenUnhealthy: true }, { disableEnvChecker: true, maxEpisodeSteps: 1000 }) as Env<TypedArray, TypedArray>;
+  const env = make(
+    'Hopper-v0',
+    { terminateWhenUnhealthy: true },
+    { disableEnvChecker: true, maxEpisodeSteps: 1000 },
+  ) as Env<TypedArray, TypedArray>;
   const inner = unwrap(env) as unknown as MujocoEnv;
   const rng = new Rng(1);
   const acts = Array.from({ length: 256 }, () => (env.actionSpace as Box).sample(rng));
@@ -163,7 +190,12 @@ function memoryReport(): string {
   }
   const rss1 = sample();
   env.close();
-  return `memory: ${steps} Hopper-v0 steps reading ${contacts} contacts in ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${rss0.toFixed(0)} MiB after ${warm} warm-up steps -> ${rss1.toFixed(0)} MiB at the end (growth ${(rss1 - rss0).toFixed(1)} MiB; growth at fifths: ${marks.join(', ')} MiB)`;
+  return (
+    `memory: ${steps} Hopper-v0 steps reading ${contacts} contacts in ` +
+    `${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${rss0.toFixed(0)} MiB after ${warm} warm-up steps -> ` +
+    `${rss1.toFixed(0)} MiB at the end (growth ${(rss1 - rss0).toFixed(1)} MiB; growth at fifths: ` +
+    `${marks.join(', ')} MiB)`
+  );
 }
 
 /** WorkerVectorEnv on Ant-v0: 2 envs on 2 workers vs 2 envs on 1 worker. */
@@ -182,8 +214,12 @@ function workerReport(): string {
     return sps;
   };
   try {
-    const one = run(1), two = run(2);
-    return `WorkerVectorEnv Ant-v0, 2 envs: 1 worker ${one.toFixed(0)} env steps/s, 2 workers ${two.toFixed(0)} env steps/s, speed-up ${(two / one).toFixed(2)}x (target >= 1.6x)`;
+    const one = run(1),
+      two = run(2);
+    return (
+      `WorkerVectorEnv Ant-v0, 2 envs: 1 worker ${one.toFixed(0)} env steps/s, 2 workers ${two.toFixed(0)} env ` +
+      `steps/s, speed-up ${(two / one).toFixed(2)}x (target >= 1.6x)`
+    );
   } catch (err) {
     return `WorkerVectorEnv: not measured (${(err as Error).message})`;
   }

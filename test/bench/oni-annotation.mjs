@@ -44,20 +44,23 @@ async function startServer(delayMs) {
 
 function scenario(dir, name, oni, llm) {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, [
-    `name: ${name}`,
-    'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 8, kwargs: { observationKeys: [glyphs_crop, blstats, message] } }',
-    'agent:',
-    '  { type: ppo, numSteps: 128, entCoef: 0.01, network: { glyph: { embedDim: 8, channels: [], features: 128 } } }',
-    'rewards:',
-    '  - { source: extrinsic, weight: 1 }',
-    `  - { source: oni, weight: 0.04, model: retrieval, ${oni} }`,
-    ...(llm ? [`llm: ${JSON.stringify(llm)}`] : []),
-    `budget: { steps: ${STEPS} }`,
-    'seed: 1',
-    'eval: { every: 0, episodes: 1 }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      `name: ${name}`,
+      'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 8, kwargs: { observationKeys: [glyphs_crop, blstats, message] } }',
+      'agent:',
+      '  { type: ppo, numSteps: 128, entCoef: 0.01, network: { glyph: { embedDim: 8, channels: [], features: 128 } } }',
+      'rewards:',
+      '  - { source: extrinsic, weight: 1 }',
+      `  - { source: oni, weight: 0.04, model: retrieval, ${oni} }`,
+      ...(llm ? [`llm: ${JSON.stringify(llm)}`] : []),
+      `budget: { steps: ${STEPS} }`,
+      'seed: 1',
+      'eval: { every: 0, episodes: 1 }',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -84,7 +87,8 @@ function run(file, out) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-oni-annotation-'));
-const fast = await startServer(0), slow = await startServer(500);
+const fast = await startServer(0),
+  slow = await startServer(500);
 const configs = [
   { name: 'rubric', oni: 'annotator: rubric' },
   { name: 'llm-0ms', oni: 'annotator: llm', server: fast },
@@ -104,10 +108,12 @@ try {
       const perCpu = s.steps / s.cpuSeconds;
       cpuSps[c.name].push(perCpu);
       const share = distinct ? ((100 * a.labelled) / distinct).toFixed(0) : '?';
-      console.log(`${tag}: ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, ` +
-        `${perCpu.toFixed(0)} steps/CPU-s, ` +
-        `labelled ${a.labelled} of ${distinct} distinct messages (${share}%), ` +
-        `failures ${a.failures ?? 0}, dropped ${a.dropped ?? 0}`);
+      console.log(
+        `${tag}: ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, ` +
+          `${perCpu.toFixed(0)} steps/CPU-s, ` +
+          `labelled ${a.labelled} of ${distinct} distinct messages (${share}%), ` +
+          `failures ${a.failures ?? 0}, dropped ${a.dropped ?? 0}`,
+      );
     }
   }
 } finally {
@@ -116,8 +122,12 @@ try {
 }
 const median = (x) => [...x].sort((p, q) => p - q)[Math.floor((x.length - 1) / 2)];
 for (const c of configs.slice(1)) {
-  const m = median(sps[c.name]), base = median(sps.rubric);
-  const mc = median(cpuSps[c.name]), basec = median(cpuSps.rubric);
-  console.log(`${c.name}: ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}, ` +
-    `${mc.toFixed(0)} steps/CPU-s = ${(mc / basec).toFixed(2)}x the rubric's ${basec.toFixed(0)}`);
+  const m = median(sps[c.name]),
+    base = median(sps.rubric);
+  const mc = median(cpuSps[c.name]),
+    basec = median(cpuSps.rubric);
+  console.log(
+    `${c.name}: ${m.toFixed(0)} steps/s = ${(m / base).toFixed(2)}x the rubric's ${base.toFixed(0)}, ` +
+      `${mc.toFixed(0)} steps/CPU-s = ${(mc / basec).toFixed(2)}x the rubric's ${basec.toFixed(0)}`,
+  );
 }

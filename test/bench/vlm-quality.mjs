@@ -18,7 +18,13 @@ const TASKS = [
   { env: 'InvertedPendulum-v0', goal: 'the pole is upright', policy: 'random', episodes: 30, maxSteps: 100 },
   { env: 'Humanoid-ArmsUp-v0', goal: 'both arms are raised', policy: 'random', episodes: 8, maxSteps: 60 },
   { env: 'Humanoid-Kneel-v0', goal: 'the humanoid robot is kneeling', policy: 'random', episodes: 4, maxSteps: 150 },
-  { env: 'Dungeon-Room-Random-5x5-v0', goal: 'the player is next to the stairs', policy: 'mixed', episodes: 30, maxSteps: 60 },
+  {
+    env: 'Dungeon-Room-Random-5x5-v0',
+    goal: 'the player is next to the stairs',
+    policy: 'mixed',
+    episodes: 30,
+    maxSteps: 60,
+  },
   { env: 'Explore-Arena-v0', goal: 'the dot is in the top right', policy: 'drift', episodes: 6, maxSteps: 200 },
 ];
 const ALPHAS = [0, 0.25, 0.5, 0.75, 1];
@@ -35,9 +41,23 @@ for (const t of TASKS) {
   if (policy === 'drift') {
     const a = new Float32Array(2);
     let k = 0;
-    policy = (_o, _s, rng) => { if (k++ % 40 === 0) { a[0] = rng.uniform(-1, 1); a[1] = rng.uniform(-1, 1); } return a; };
+    policy = (_o, _s, rng) => {
+      if (k++ % 40 === 0) {
+        a[0] = rng.uniform(-1, 1);
+        a[1] = rng.uniform(-1, 1);
+      }
+      return a;
+    };
   }
-  const played = playEpisodes({ envs: registry.envs, envId: t.env, frames: encoder.frameSize, episodes: t.episodes, seed: 50_000, policy, maxSteps: t.maxSteps });
+  const played = playEpisodes({
+    envs: registry.envs,
+    envId: t.env,
+    frames: encoder.frameSize,
+    episodes: t.episodes,
+    seed: 50_000,
+    policy,
+    maxSteps: t.maxSteps,
+  });
   const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
   const t0 = performance.now();
   const emb = await encoder.embedImages(played.frames, rows);
@@ -49,10 +69,24 @@ for (const t of TASKS) {
   const alphas = ALPHAS.map((alpha) => {
     const rm = new GoalBaselineReward(g, b, encoder.dim, alpha);
     const r = played.steps.map((_, i) => rm.score(emb, i));
-    const pr = r.filter((_, i) => prog[i] !== undefined), pp = prog.filter((p) => p !== undefined);
-    return { alpha, corrSuccess: r3(pearson(r, success)), rocAuc: r3(rocAuc(r, success)), corrProgress: r3(pearson(pr, pp)) };
+    const pr = r.filter((_, i) => prog[i] !== undefined),
+      pp = prog.filter((p) => p !== undefined);
+    return {
+      alpha,
+      corrSuccess: r3(pearson(r, success)),
+      rocAuc: r3(rocAuc(r, success)),
+      corrProgress: r3(pearson(pr, pp)),
+    };
   });
-  const row = { env: t.env, goal: t.goal, policy: t.policy, frames: played.frames.count, successFrames: success.reduce((a, x) => a + x, 0), framesPerSecond: Math.round(fps), alphas };
+  const row = {
+    env: t.env,
+    goal: t.goal,
+    policy: t.policy,
+    frames: played.frames.count,
+    successFrames: success.reduce((a, x) => a + x, 0),
+    framesPerSecond: Math.round(fps),
+    alphas,
+  };
   out.push(row);
   process.stderr.write(`${JSON.stringify(row)}\n`);
 }

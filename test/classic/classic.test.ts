@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Box, checkEnv, Discrete, isDescribed, make, RxgymError, spec, unwrap, type Env, type RgbFrame,
+  Box,
+  checkEnv,
+  Discrete,
+  isDescribed,
+  make,
+  RxgymError,
+  spec,
+  unwrap,
+  type Env,
+  type RgbFrame,
 } from '../core/support/core.js';
 
 const ids = ['CartPole-v1', 'MountainCar-v0', 'Pendulum-v1', 'Acrobot-v1'];
@@ -38,7 +47,9 @@ describe('classic-control envs', () => {
     expect(Array.from(env.reset({ options: { low: 0, high: 0 } }).obs)).toEqual([0, 0, 0, 0]);
     const r = env.step(1);
     // force 10: temp = 10/1.1, thetaacc = -temp / (0.5 * (4/3 - 0.1/1.1)), xacc = temp - 0.05 * thetaacc / 1.1
-    const temp = 10 / 1.1, thetaAcc = -temp / (0.5 * (4 / 3 - 0.1 / 1.1)), xAcc = temp - (0.05 * thetaAcc) / 1.1;
+    const temp = 10 / 1.1,
+      thetaAcc = -temp / (0.5 * (4 / 3 - 0.1 / 1.1)),
+      xAcc = temp - (0.05 * thetaAcc) / 1.1;
     expect(Array.from(r.obs)).toEqual([0, Math.fround(0.02 * xAcc), 0, Math.fround(0.02 * thetaAcc)]);
     expect(r.reward).toBe(1);
   });
@@ -46,8 +57,12 @@ describe('classic-control envs', () => {
   it('CartPole: pushing one way falls in about 10 steps; +1 on the falling step, 0 after', () => {
     const env = make<Float32Array, number>('CartPole-v1');
     env.reset({ seed: 0 });
-    let t = 0, r;
-    do { r = env.step(1); t++; } while (!r.terminated);
+    let t = 0,
+      r;
+    do {
+      r = env.step(1);
+      t++;
+    } while (!r.terminated);
     expect(t).toBeGreaterThan(5);
     expect(t).toBeLessThan(15);
     expect(r.reward).toBe(1);
@@ -58,7 +73,8 @@ describe('classic-control envs', () => {
   it('CartPole: a balancing controller is truncated (not terminated) at 500 steps', () => {
     const env = make<Float32Array, number>('CartPole-v1');
     let { obs } = env.reset({ seed: 1 });
-    let ret = 0, steps = 0;
+    let ret = 0,
+      steps = 0;
     for (;;) {
       const r = env.step(obs[2]! + 0.5 * obs[3]! + 0.01 * obs[0]! + 0.1 * obs[1]! > 0 ? 1 : 0);
       ret += r.reward;
@@ -79,15 +95,24 @@ describe('classic-control envs', () => {
     expect(obs[0]).toBeGreaterThanOrEqual(-0.6);
     expect(obs[0]).toBeLessThanOrEqual(-0.4);
     expect(obs[1]).toBe(0);
-    let steps = 0, r;
-    do { r = env.step(obs[1]! >= 0 ? 2 : 0); obs = r.obs; steps++; expect(r.reward).toBe(-1); } while (!r.terminated && !r.truncated);
+    let steps = 0,
+      r;
+    do {
+      r = env.step(obs[1]! >= 0 ? 2 : 0);
+      obs = r.obs;
+      steps++;
+      expect(r.reward).toBe(-1);
+    } while (!r.terminated && !r.truncated);
     expect(r.terminated).toBe(true);
     expect(obs[0]).toBeGreaterThanOrEqual(0.5);
     expect(steps).toBeLessThan(200);
     env.reset({ seed: 0 });
     for (let t = 0; t < 150; t++) {
       r = env.step(0);
-      if (r.obs[0] === Math.fround(-1.2)) { expect(r.obs[1]).toBeGreaterThanOrEqual(0); break; }
+      if (r.obs[0] === Math.fround(-1.2)) {
+        expect(r.obs[1]).toBeGreaterThanOrEqual(0);
+        break;
+      }
     }
     expect(() => env.step(3)).toThrow(/outside the action space Discrete\(3\)/);
   });
@@ -102,7 +127,11 @@ describe('classic-control envs', () => {
     expect(r.reward).toBeCloseTo(-(0.015 ** 2 + 0.1 * 0.09), 9);
     expect(env.actionSpace).toBeInstanceOf(Box);
     let steps = 2;
-    while (!r.truncated) { r = env.step(new Float32Array([0])); steps++; expect(r.terminated).toBe(false); }
+    while (!r.truncated) {
+      r = env.step(new Float32Array([0]));
+      steps++;
+      expect(r.terminated).toBe(false);
+    }
     expect(steps).toBe(200);
     expect(() => env.step(new Float32Array([NaN]))).toThrow(/Pendulum-v1: action/);
   });
@@ -116,8 +145,14 @@ describe('classic-control envs', () => {
     expect([r.reward, r.terminated]).toEqual([-1, false]);
     // Pumping energy with the elbow's velocity swings the tip above the bar well within the 500-step limit.
     let { obs } = env.reset({ seed: 0 });
-    let steps = 0, s;
-    do { s = env.step(obs[5]! > 0 ? 2 : 0); obs = s.obs; steps++; if (!s.terminated) expect(s.reward).toBe(-1); } while (!s.terminated && !s.truncated);
+    let steps = 0,
+      s;
+    do {
+      s = env.step(obs[5]! > 0 ? 2 : 0);
+      obs = s.obs;
+      steps++;
+      if (!s.terminated) expect(s.reward).toBe(-1);
+    } while (!s.terminated && !s.truncated);
     expect([s.reward, s.terminated]).toEqual([0, true]);
     expect(-obs[0]! - (obs[0]! * obs[2]! - obs[1]! * obs[3]!)).toBeGreaterThan(1);
     expect(steps).toBeLessThan(500);

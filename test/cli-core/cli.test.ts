@@ -12,7 +12,8 @@ const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)
 function runBin(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [BIN, ...args]);
-    let out = '', err = '';
+    let out = '',
+      err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('close', (code) => resolve({ code, out, err }));
@@ -21,12 +22,19 @@ function runBin(...args: string[]): Promise<{ code: number | null; out: string; 
 
 /** Run `rxgym <args>` in-process with the three core commands; returns stdout, stderr and the exit code. */
 async function runIn(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const program = new Command().name('rxgym').exitOverride().showHelpAfterError().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  let out = '',
+    err = '';
+  const program = new Command()
+    .name('rxgym')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
   registerInfoCommand(program);
   registerEnvsCommand(program);
   registerCheckCommand(program);
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const spy = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
   process.exitCode = undefined;
   let code = 0;
   try {
@@ -48,7 +56,9 @@ afterEach(() => {
 
 describe('rxgym info / envs / check', () => {
   // Each start of the bin imports every family (about 3 s of CPU); on the shared, loaded machine that can take 15 s+.
-  it('the bin: --help exits 0, an unknown id exits 2 with a clean message and the usage', { timeout: 240_000 }, async () => {
+  it('the bin: --help exits 0, an unknown id exits 2 with a clean message and the usage', {
+    timeout: 240_000,
+  }, async () => {
     const [help, unknown] = await Promise.all([runBin('--help'), runBin('check', 'CartPol-v1')]);
     expect(help.code).toBe(0);
     for (const c of ['info', 'envs', 'check']) expect(help.out).toContain(c);
@@ -61,7 +71,13 @@ describe('rxgym info / envs / check', () => {
   it('info --json reports backend, versions and cores', async () => {
     const r = await runIn('info', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { node: string; backend: string; cores: { available: number }; packages: Record<string, string | null>; envs: number };
+    const j = JSON.parse(r.out) as {
+      node: string;
+      backend: string;
+      cores: { available: number };
+      packages: Record<string, string | null>;
+      envs: number;
+    };
     expect(j.node).toBe(process.version);
     expect(j.cores.available).toBeGreaterThan(0);
     expect(j.packages['@tensorflow/tfjs']).toMatch(/^4\./);
@@ -74,10 +90,17 @@ describe('rxgym info / envs / check', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.out) as Array<{ id: string; maxEpisodeSteps: number; actionSpace: { type: string } }>;
     expect(rows.map((x) => x.id)).toEqual(['Acrobot-v1', 'CartPole-v1', 'MountainCar-v0', 'Pendulum-v1']);
-    expect(rows.find((x) => x.id === 'CartPole-v1')).toMatchObject({ maxEpisodeSteps: 500, actionSpace: { type: 'Discrete' } });
+    expect(rows.find((x) => x.id === 'CartPole-v1')).toMatchObject({
+      maxEpisodeSteps: 500,
+      actionSpace: { type: 'Discrete' },
+    });
     const text = await runIn('envs', '--family', 'classic');
-    expect(text.out).toMatch(/CartPole-v1 {2}\[classic\] {2}limit 500, threshold 475\n {4}obs Box\(4,\) float32\n {4}act Discrete\(2\)/);
-    expect(spaceSummary({ type: 'Dict', spaces: { a: { type: 'Discrete', n: 3, start: 0 } } })).toBe('Dict{a: Discrete(3)}');
+    expect(text.out).toMatch(
+      /CartPole-v1 {2}\[classic\] {2}limit 500, threshold 475\n {4}obs Box\(4,\) float32\n {4}act Discrete\(2\)/,
+    );
+    expect(spaceSummary({ type: 'Dict', spaces: { a: { type: 'Discrete', n: 3, start: 0 } } })).toBe(
+      'Dict{a: Discrete(3)}',
+    );
   });
 
   it('check: ok exits 0, findings exit 1, wrong usage exits 2', async () => {

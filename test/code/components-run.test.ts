@@ -44,7 +44,8 @@ describe('reward code components in a training run', () => {
       checkpoint: { every: 0 },
     });
     const handle = startRun(scenario, {
-      runDir, quiet: true,
+      runDir,
+      quiet: true,
       registry: testRegistry,
     });
     const summary = await handle.done;
@@ -57,17 +58,25 @@ describe('reward code components in a training run', () => {
     expect(rewards.length).toBe(4); // 256 steps / (32 x 2)
     for (const r of rewards) {
       // the stack's components, then the code's parts under the component's name
-      expect(Object.keys(r.components)).toEqual(expect.arrayContaining(['extrinsic', 'shaped', 'shaped/progress', 'shaped/novelty']));
+      expect(Object.keys(r.components)).toEqual(
+        expect.arrayContaining(['extrinsic', 'shaped', 'shaped/progress', 'shaped/novelty']),
+      );
       const progress = r.components['shaped/progress']!;
       // (at an episode end the rollout hands the reset state as `next`, so progress can be below -1 there)
-      expect(Number.isFinite(progress.min) && Number.isFinite(progress.max) && progress.min <= progress.rawMean && progress.rawMean <= progress.max).toBe(true);
+      expect(
+        Number.isFinite(progress.min) &&
+          Number.isFinite(progress.max) &&
+          progress.min <= progress.rawMean &&
+          progress.rawMean <= progress.max,
+      ).toBe(true);
       expect(progress.max).toBeLessThanOrEqual(1);
       expect(progress.rawStd).toBeGreaterThan(0);
       expect(progress.scaledMean).toBe(progress.rawMean); // parts are raw values
       const novelty = r.components['shaped/novelty']!;
       expect(novelty.min).toBeGreaterThanOrEqual(0);
       expect(novelty.max).toBeLessThanOrEqual(0.5);
-      // the total of the code source is the sum of its parts on every transition (no bonus in these batches, or counted)
+      // the total of the code source is the sum of its parts on every transition (no bonus in these batches, or
+      // counted)
       const bonus = r.components['shaped/bonus'];
       const parts = progress.rawMean + novelty.rawMean;
       if (!bonus) expect(r.components.shaped!.rawMean).toBeCloseTo(parts, 6);
@@ -79,7 +88,9 @@ describe('reward code components in a training run', () => {
     expect(cols).toEqual(expect.arrayContaining(['reward.shaped/progress', 'reward.shaped/novelty']));
     expect(rows.length).toBe(4);
     const at = cols.indexOf('reward.shaped/progress');
-    rows.forEach((row, i) => expect(Number(row.split(',')[at])).toBeCloseTo(rewards[i]!.components['shaped/progress']!.rawMean, 5));
+    rows.forEach((row, i) =>
+      expect(Number(row.split(',')[at])).toBeCloseTo(rewards[i]!.components['shaped/progress']!.rawMean, 5),
+    );
 
     const view = initialView();
     for (const e of events) reduceView(view, e);

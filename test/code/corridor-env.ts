@@ -3,7 +3,11 @@ import { register, specs } from '../../src/core/registry.js';
 import { Box, Discrete, type TypedArray } from '../../src/core/spaces.js';
 
 /** The state of the test corridor. */
-export interface CorridorState { pos: number; goal: number; visited: number[] }
+export interface CorridorState {
+  pos: number;
+  goal: number;
+  visited: number[];
+}
 
 /** A 10-cell corridor for reward-code tests: action 0 steps left, 1 right; success at the goal cell 9. */
 export class CorridorEnv implements Env<TypedArray, number>, DescribedEnv<CorridorState> {
@@ -35,7 +39,10 @@ export class CorridorEnv implements Env<TypedArray, number>, DescribedEnv<Corrid
     return ['left', 'right'];
   }
   describeState(): string {
-    return 'interface CorridorState {\n  pos: number;       // cell 0..9\n  goal: number;      // the goal cell (9)\n  visited: number[]; // cells visited this episode\n}';
+    return (
+      'interface CorridorState {\n  pos: number;       // cell 0..9\n  goal: number;      // the goal cell ' +
+      '(9)\n  visited: number[]; // cells visited this episode\n}'
+    );
   }
 }
 

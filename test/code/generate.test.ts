@@ -7,21 +7,33 @@ import { rewardCheck, rewardGenerate, rewardTypes } from '../../src/cli/reward.j
 import { extractCode } from '../../rewards/code/extract.js';
 import { checkRewardCode } from '../../rewards/code/check.js';
 import {
-  defaultResponder, lastUserMessage, startOpenAiServer, type OpenAiTestServer,
+  defaultResponder,
+  lastUserMessage,
+  startOpenAiServer,
+  type OpenAiTestServer,
 } from '../support/openai-server.js';
 import { registerCorridor } from './corridor-env.js';
 
-const GOOD = 'export function reward(prev: CorridorState, action: number, next: CorridorState, info: StepInfo) {\n' +
-  '  const progress = next.pos - prev.pos;\n  const bonus = info.success ? 5 : 0;\n  return { total: progress + bonus, components: { progress, bonus } };\n}';
-const answer = (code: string, lang = 'typescript'): string => `Stages: walk right, then reach the goal.\n\n\`\`\`${lang}\n${code}\n\`\`\`\n`;
+const GOOD =
+  'export function reward(prev: CorridorState, action: number, next: CorridorState, info: StepInfo) {\n' +
+  '  const progress = next.pos - prev.pos;\n  const bonus = info.success ? 5 : 0;\n  return { total: progress + ' +
+  'bonus, components: { progress, bonus } };\n}';
+const answer = (code: string, lang = 'typescript'): string =>
+  `Stages: walk right, then reach the goal.\n\n\`\`\`${lang}\n${code}\n\`\`\`\n`;
 const BROKEN_SYNTAX = 'export function reward(prev, action, next) {\n  return next.pos - ;\n}';
-const THROWS = 'export function reward(prev: any, action: number, next: any) {\n  return next.target.pos - prev.pos;\n}';
+const THROWS =
+  'export function reward(prev: any, action: number, next: any) {\n  return next.target.pos - prev.pos;\n}';
 
 let server: OpenAiTestServer;
 let dir: string;
 const flags = (extra: Record<string, string> = {}) => ({
-  env: 'Test-Corridor-v0', task: 'walk to the goal cell', out: join(dir, 'reward.ts'),
-  llmUrl: server.url, llmModel: 'test-model', llmCache: 'off', ...extra,
+  env: 'Test-Corridor-v0',
+  task: 'walk to the goal cell',
+  out: join(dir, 'reward.ts'),
+  llmUrl: server.url,
+  llmModel: 'test-model',
+  llmCache: 'off',
+  ...extra,
 });
 
 beforeAll(async () => {
@@ -57,15 +69,23 @@ describe('reward types and check', () => {
   });
 
   it('reports what would break the code on fuzzed states, and warns on constant components', () => {
-    const fragile = 'export function reward(p: any, a: number, n: any) {\n  const last = n.visited[n.visited.length - 1];\n  return { total: 1 / n.pos + 0 * last, components: { flat: 2 } };\n}';
-    const r = checkRewardCode(fragile, make('Test-Corridor-v0'), 'Test-Corridor-v0', { steps: 100, fuzz: 200, seed: 3 });
+    const fragile =
+      'export function reward(p: any, a: number, n: any) {\n  const last = n.visited[n.visited.length - 1];\n  ' +
+      'return { total: 1 / n.pos + 0 * last, components: { flat: 2 } };\n}';
+    const r = checkRewardCode(fragile, make('Test-Corridor-v0'), 'Test-Corridor-v0', {
+      steps: 100,
+      fuzz: 200,
+      seed: 3,
+    });
     expect(r.warnings.some((w) => /component "flat" is constant/.test(w))).toBe(true);
     expect(r.fit).toBe(false); // pos returns to 0 under a random policy: 1/0 is not finite
     expect(r.real!.error!.kind).toBe('non-finite');
   });
 
   it('rewardCheck returns exit codes, and says when the file is missing', () => {
-    expect(() => rewardCheck(join(dir, 'missing.ts'), { env: 'Test-Corridor-v0' })).toThrow(/cannot read reward module .*ENOENT/);
+    expect(() => rewardCheck(join(dir, 'missing.ts'), { env: 'Test-Corridor-v0' })).toThrow(
+      /cannot read reward module .*ENOENT/,
+    );
   });
 });
 
@@ -73,7 +93,10 @@ describe('reward generate against a scripted OpenAI server', () => {
   it('repairs broken code with the error fed back, and writes the best candidate and every conversation', async () => {
     server.script({ text: [answer(BROKEN_SYNTAX), answer(GOOD)] }, { text: answer(GOOD) });
     const res = await rewardGenerate(flags({ samples: '2' }));
-    expect(res.candidates.map((c) => [c.fit, c.repairs])).toEqual([[true, 1], [true, 0]]);
+    expect(res.candidates.map((c) => [c.fit, c.repairs])).toEqual([
+      [true, 1],
+      [true, 0],
+    ]);
     expect(server.requests).toHaveLength(2);
     const first = server.requests[0]!.body as { n: number; messages: Array<{ content: string }> };
     expect(first.n).toBe(2);
@@ -85,18 +108,28 @@ describe('reward generate against a scripted OpenAI server', () => {
     expect(repair).toContain('2 |   return next.pos - ;');
     const out = readFileSync(join(dir, 'reward.ts'), 'utf8');
     expect(out).toContain('export function reward(prev: CorridorState');
-    const cand = JSON.parse(readFileSync(join(dir, 'reward.candidates', 'candidate-0.json'), 'utf8')) as { conversation: unknown[]; repairs: number };
+    const cand = JSON.parse(readFileSync(join(dir, 'reward.candidates', 'candidate-0.json'), 'utf8')) as {
+      conversation: unknown[];
+      repairs: number;
+    };
     expect(cand.conversation).toHaveLength(5); // system, user, broken answer, repair request, fixed answer
     expect(existsSync(join(dir, 'reward.candidates', 'summary.json'))).toBe(true);
     expect(checkRewardCode(out, make('Test-Corridor-v0'), 'Test-Corridor-v0', { steps: 50 }).fit).toBe(true);
   });
 
   it('asks again when there is no code block, then when the code throws, and names the failing line', async () => {
-    server.script({ garbage: 'upstream hiccup' }, { text: 'I would reward moving right.' }, { text: answer(THROWS, '') }, { text: answer(GOOD, 'ts') });
+    server.script(
+      { garbage: 'upstream hiccup' },
+      { text: 'I would reward moving right.' },
+      { text: answer(THROWS, '') },
+      { text: answer(GOOD, 'ts') },
+    );
     const res = await rewardGenerate(flags({ samples: '1', repairRounds: '3' }));
     expect(res.best?.repairs).toBe(2);
     expect(lastUserMessage(server.requests[2]!)).toMatch(/no ```typescript code block/);
-    expect(lastUserMessage(server.requests[3]!)).toMatch(/candidate-0\.ts:2:\d+: reward code threw an exception: TypeError: .*reading 'pos'.* on transition 0/s);
+    expect(lastUserMessage(server.requests[3]!)).toMatch(
+      /candidate-0\.ts:2:\d+: reward code threw an exception: TypeError: .*reading 'pos'.* on transition 0/s,
+    );
   });
 
   it('fails clearly when no candidate becomes fit, keeping every candidate on disk', async () => {
@@ -109,7 +142,9 @@ describe('reward generate against a scripted OpenAI server', () => {
   });
 
   it('needs --task when the env has no describeTask() of its own', async () => {
-    await expect(rewardGenerate({ ...flags(), task: undefined })).rejects.toThrow(/--task "<what the agent should do>" is needed: env "Test-Corridor-v0" has no describeTask\(\)/);
+    await expect(rewardGenerate({ ...flags(), task: undefined })).rejects.toThrow(
+      /--task "<what the agent should do>" is needed: env "Test-Corridor-v0" has no describeTask\(\)/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -118,7 +153,9 @@ describe('reward generate against a scripted OpenAI server', () => {
     delete process.env.OPENAI_BASE_URL;
     delete process.env.OPENAI_API_KEY;
     try {
-      await expect(rewardGenerate({ ...flags(), llmUrl: undefined })).rejects.toThrow(/no LLM server configured; .*--llm-url <url>.*OPENAI_BASE_URL/);
+      await expect(rewardGenerate({ ...flags(), llmUrl: undefined })).rejects.toThrow(
+        /no LLM server configured; .*--llm-url <url>.*OPENAI_BASE_URL/,
+      );
       await expect(rewardGenerate({ ...flags(), llmUrl: 'not a url' })).rejects.toThrow(/"not a url" is not a URL/);
     } finally {
       process.env = saved;
@@ -189,7 +226,9 @@ describe('reward generate against servers that fail or ignore n (issue 13, item 
 
 describe('code extraction', () => {
   it('prefers a TypeScript block defining reward, falls back to other fences, and finds none in prose', () => {
-    expect(extractCode('```python\nx=1\n```\n```ts\nexport function reward() { return 1; }\n```')).toBe('export function reward() { return 1; }\n');
+    expect(extractCode('```python\nx=1\n```\n```ts\nexport function reward() { return 1; }\n```')).toBe(
+      'export function reward() { return 1; }\n',
+    );
     expect(extractCode('```\nconst reward = () => 2;\n```')).toBe('const reward = () => 2;\n');
     expect(extractCode('export function reward() { return 3; }')).toBe('export function reward() { return 3; }\n');
     expect(extractCode('Reward the agent for moving right.')).toBeUndefined();

@@ -10,7 +10,9 @@ function ser(v: unknown): string {
   if (v === undefined) return 'u';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(ser).join(',')}]`;
-  return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${ser((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return `{${Object.keys(v)
+    .map((k) => `${JSON.stringify(k)}:${ser((v as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 /**
@@ -30,44 +32,59 @@ export function reward(prev: any, action: number, next: any, info: { step: numbe
 function along(states: unknown[]) {
   const n = states.length - 1;
   return {
-    prevStates: states.slice(0, n), nextStates: states.slice(1),
-    actions: new Int32Array(n), actionDim: 1, episodeSteps: Int32Array.from({ length: n }, (_, i) => i),
+    prevStates: states.slice(0, n),
+    nextStates: states.slice(1),
+    actions: new Int32Array(n),
+    actionDim: 1,
+    episodeSteps: Int32Array.from({ length: n }, (_, i) => i),
   };
 }
 
 describe('state packing for the sandbox: what the reward code sees is the state as the host has it', () => {
-  it('carries strings, lists of records, nulls, undefined fields, NaN, -0, big and small numbers, odd keys and nesting exactly', () => {
-    const mk = (t: number) => ({
-      task: 'Room-5x5',
-      t,
-      big: t === 2 ? 2 ** 40 : t, // an integer field that outgrows the small-integer range
-      frac: t / 3,
-      flag: t % 2 === 0,
-      player: { x: t, y: -t, hunger: t > 2 ? 'Hungry' : 'Not hungry', zero: t === 1 ? -0 : 0 },
-      inventory: t >= 2 ? [{ letter: 'a', name: 'a skeleton key', qty: 1, tags: ['key', 'tool'] }] : [],
-      objects: [{ name: 'a boulder', x: t, y: 2, dist: Math.abs(3 - t) }, { name: `gold ${t}`, x: 0, y: 0, dist: 9 }],
-      stairs: { down: t >= 3 ? [t, 4] : null, up: null },
-      maybe: t === 1 ? undefined : 'here',
-      weird: { '__proto__': t, 'constructor': 'c', '0': 'zero', 'a"b': 'quote', 'ünï': 'cödé 🎉' },
-      grid: [[1, 2], [3, t]],
-      nan: [NaN, Infinity, -Infinity, 1e-300],
-      message: t === 3 ? 'You see here a skeleton key.' : '',
-      messages: Array.from({ length: t }, (_, i) => `message ${i}`),
-    });
-    // JSON.parse gives the '__proto__' key as an own property, as an env building a state from JSON would
-    const states = Array.from({ length: 6 }, (_, t) => {
-      const s = mk(t) as Record<string, unknown>;
-      s.weird = JSON.parse(`{"__proto__": ${t}, "constructor": "c", "0": "zero", "a\\"b": "quote", "ünï": "cödé 🎉"}`);
-      return s;
-    });
-    const input = along(states);
-    const sb = compile(checker(input.nextStates.map(ser)));
-    for (let round = 0; round < 3; round++) {
-      const res = sb.run(input);
-      expect(res.error?.message).toBeUndefined();
-      expect(Array.from(res.total)).toEqual([1, 1, 1, 1, 1]);
-    }
-  });
+  it(
+    'carries strings, lists of records, nulls, undefined fields, NaN, -0, big and small numbers, odd keys and ' +
+      'nesting exactly',
+    () => {
+      const mk = (t: number) => ({
+        task: 'Room-5x5',
+        t,
+        big: t === 2 ? 2 ** 40 : t, // an integer field that outgrows the small-integer range
+        frac: t / 3,
+        flag: t % 2 === 0,
+        player: { x: t, y: -t, hunger: t > 2 ? 'Hungry' : 'Not hungry', zero: t === 1 ? -0 : 0 },
+        inventory: t >= 2 ? [{ letter: 'a', name: 'a skeleton key', qty: 1, tags: ['key', 'tool'] }] : [],
+        objects: [
+          { name: 'a boulder', x: t, y: 2, dist: Math.abs(3 - t) },
+          { name: `gold ${t}`, x: 0, y: 0, dist: 9 },
+        ],
+        stairs: { down: t >= 3 ? [t, 4] : null, up: null },
+        maybe: t === 1 ? undefined : 'here',
+        weird: { __proto__: t, constructor: 'c', '0': 'zero', 'a"b': 'quote', ünï: 'cödé 🎉' },
+        grid: [
+          [1, 2],
+          [3, t],
+        ],
+        nan: [NaN, Infinity, -Infinity, 1e-300],
+        message: t === 3 ? 'You see here a skeleton key.' : '',
+        messages: Array.from({ length: t }, (_, i) => `message ${i}`),
+      });
+      // JSON.parse gives the '__proto__' key as an own property, as an env building a state from JSON would
+      const states = Array.from({ length: 6 }, (_, t) => {
+        const s = mk(t) as Record<string, unknown>;
+        s.weird = JSON.parse(
+          `{"__proto__": ${t}, "constructor": "c", "0": "zero", "a\\"b": "quote", "ünï": "cödé 🎉"}`,
+        );
+        return s;
+      });
+      const input = along(states);
+      const sb = compile(checker(input.nextStates.map(ser)));
+      for (let round = 0; round < 3; round++) {
+        const res = sb.run(input);
+        expect(res.error?.message).toBeUndefined();
+        expect(Array.from(res.total)).toEqual([1, 1, 1, 1, 1]);
+      }
+    },
+  );
 
   it('widens an integer field to a number when a fraction arrives, and back to the same answers', () => {
     const sb = compile('export function reward(p: any, a: number, n: any) { return n.hp * 2 + n.pos[0]; }');
@@ -87,7 +104,9 @@ describe('state packing for the sandbox: what the reward code sees is the state 
     const batch = (names: string[], message = '') => {
       const states = names.map((name, i) => ({ name, list: names.slice(0, i + 1) }));
       const input = along(states);
-      const expected = input.nextStates.map((s) => s.name.length * 100 + s.list.join('|').length + (message === 'You win.' ? 1000 : 0));
+      const expected = input.nextStates.map(
+        (s) => s.name.length * 100 + s.list.join('|').length + (message === 'You win.' ? 1000 : 0),
+      );
       return { input: { ...input, messages: input.nextStates.map(() => message) }, expected };
     };
     const a = batch(['alpha', 'beta', 'gamma', 'delta']);

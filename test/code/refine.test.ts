@@ -7,8 +7,13 @@ import { lastUserMessage, startOpenAiServer, type OpenAiTestServer } from '../su
 import { registerCorridor } from './corridor-env.js';
 
 const fence = (code: string): string => `Plan: go right.\n\`\`\`typescript\n${code}\n\`\`\``;
-const FIRST = 'export function reward(prev: any, action: number, next: any, info: any) {\n  const progress = 0.01 * (next.pos - prev.pos);\n  return { total: progress, components: { progress, flat: 1 } };\n}';
-const SECOND = 'export function reward(prev: any, action: number, next: any, info: any) {\n  const progress = next.pos - prev.pos;\n  const goal = info.success ? 10 : 0;\n  return { total: progress + goal, components: { progress, goal } };\n}';
+const FIRST =
+  'export function reward(prev: any, action: number, next: any, info: any) {\n  const progress = 0.01 * (next.pos - ' +
+  'prev.pos);\n  return { total: progress, components: { progress, flat: 1 } };\n}';
+const SECOND =
+  'export function reward(prev: any, action: number, next: any, info: any) {\n  const progress = next.pos - ' +
+  'prev.pos;\n  const goal = info.success ? 10 : 0;\n  return { total: progress + goal, components: { progress, ' +
+  'goal } };\n}';
 
 let server: OpenAiTestServer;
 beforeAll(async () => {
@@ -24,8 +29,14 @@ describe('reward refine (Eureka loop) with real short training runs', () => {
     server.script({ text: [fence(FIRST)] }, { text: [fence(SECOND)] });
     const runDir = mkdtempSync(join(tmpdir(), 'rxgym-refine-'));
     const res = await rewardRefine({
-      env: 'Test-Corridor-v0', task: 'walk right to the goal cell', runDir,
-      iterations: '2', samples: '1', trainSteps: '1024', llmUrl: server.url, llmCache: 'off',
+      env: 'Test-Corridor-v0',
+      task: 'walk right to the goal cell',
+      runDir,
+      iterations: '2',
+      samples: '1',
+      trainSteps: '1024',
+      llmUrl: server.url,
+      llmCache: 'off',
     });
     expect(res.candidates).toHaveLength(2);
     for (const c of res.candidates) {
@@ -50,7 +61,10 @@ describe('reward refine (Eureka loop) with real short training runs', () => {
     expect(reflection).toMatch(/flat: \[1(, 1)*\], Max: 1, Mean: 1, Min: 1/);
     expect(reflection).toMatch(/task success rate: [\d.]+/);
     expect(reflection).toMatch(/near-identical values/);
-    const summary = JSON.parse(readFileSync(join(runDir, 'refine.json'), 'utf8')) as { candidates: unknown[]; best: { iteration: number } };
+    const summary = JSON.parse(readFileSync(join(runDir, 'refine.json'), 'utf8')) as {
+      candidates: unknown[];
+      best: { iteration: number };
+    };
     expect(summary.candidates).toHaveLength(2);
     expect(readFileSync(res.bestFile!, 'utf8')).toContain(`iteration ${summary.best.iteration}`);
   });
@@ -61,10 +75,20 @@ describe('reward refine when the server fails (issue 13, item 10)', () => {
     server.respond(() => ({ status: 503 }));
     const runDir = mkdtempSync(join(tmpdir(), 'rxgym-refine-'));
     const lines: string[] = [];
-    const err = (await rewardRefine({
-      env: 'Test-Corridor-v0', task: 'walk right to the goal cell', runDir,
-      iterations: '2', samples: '1', trainSteps: '1024', llmUrl: server.url, llmCache: 'off', llmRetries: '1',
-    }, (l) => lines.push(l)).catch((e: unknown) => e)) as Error;
+    const err = (await rewardRefine(
+      {
+        env: 'Test-Corridor-v0',
+        task: 'walk right to the goal cell',
+        runDir,
+        iterations: '2',
+        samples: '1',
+        trainSteps: '1024',
+        llmUrl: server.url,
+        llmCache: 'off',
+        llmRetries: '1',
+      },
+      (l) => lines.push(l),
+    ).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(
       /^no candidate could be trained in 2 attempt\(s\): 2 got no answer from the LLM; failed requests: 4 HTTP errors/,
     );

@@ -24,22 +24,33 @@ const ctx: RewardContext = {
 function batch(): TransitionBatch {
   const s = [{ x: 0 }, { x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }, { x: 5 }];
   return {
-    numSteps: 2, numEnvs: 2,
+    numSteps: 2,
+    numEnvs: 2,
     obs: { obs: { data: new Float32Array(8), shape: [2] } },
     nextObs: { obs: { data: new Float32Array(8), shape: [2] } },
-    actions: new Int32Array([0, 1, 2, 0]), actionDim: 1,
+    actions: new Int32Array([0, 1, 2, 0]),
+    actionDim: 1,
     rewards: new Float32Array([0, 0, 0, 1]),
-    terminations: new Uint8Array(4), truncations: new Uint8Array(4),
-    globalStep: 0, episodeIds: new Int32Array(4), episodeSteps: new Int32Array([0, 0, 1, 1]),
-    prevStates: [s[0], s[1], s[2], s[3]], nextStates: [s[2], s[3], s[4], s[5]],
+    terminations: new Uint8Array(4),
+    truncations: new Uint8Array(4),
+    globalStep: 0,
+    episodeIds: new Int32Array(4),
+    episodeSteps: new Int32Array([0, 0, 1, 1]),
+    prevStates: [s[0], s[1], s[2], s[3]],
+    nextStates: [s[2], s[3], s[4], s[5]],
   };
 }
-const FLAKY = 'export function reward(p: any, a: number, n: any) {\n  if (n.x === 3) throw new Error("boom");\n  return { total: n.x + a, components: { pos: n.x } };\n}';
+const FLAKY =
+  'export function reward(p: any, a: number, n: any) {\n  if (n.x === 3) throw new Error("boom");\n  return { total: ' +
+  'n.x + a, components: { pos: n.x } };\n}';
 
 describe('code reward source', () => {
   it('runs a module file through the reward stack and asks for states', () => {
     const file = join(dir, 'r.ts');
-    writeFileSync(file, 'export function reward(p: { x: number }, a: number, n: { x: number }) { return n.x - p.x + a; }');
+    writeFileSync(
+      file,
+      'export function reward(p: { x: number }, a: number, n: { x: number }) { return n.x - p.x + a; }',
+    );
     const stack = buildRewardStack([{ source: 'code', file, weight: 2 }], ctx);
     expect(stack.needsStates).toBe(true);
     const out = stack.annotate(batch());
@@ -49,9 +60,15 @@ describe('code reward source', () => {
   });
 
   it('fails at build time with the key path for a missing file, a syntax error or a bad policy', () => {
-    expect(() => buildRewardStack([{ source: 'code', file: join(dir, 'nope.ts') }], ctx)).toThrow(/rewards\[0\]\.file: cannot read reward module .*ENOENT/);
-    expect(() => buildRewardStack([{ source: 'code', code: 'export function reward( {' }], ctx)).toThrow(/rewards\[0\]: .*syntax error/);
-    expect(() => buildRewardStack([{ source: 'code', code: FLAKY, onError: 'ignore' }], ctx)).toThrow(/rewards\[0\]\.onError: must be one of stop, zero, skip/);
+    expect(() => buildRewardStack([{ source: 'code', file: join(dir, 'nope.ts') }], ctx)).toThrow(
+      /rewards\[0\]\.file: cannot read reward module .*ENOENT/,
+    );
+    expect(() => buildRewardStack([{ source: 'code', code: 'export function reward( {' }], ctx)).toThrow(
+      /rewards\[0\]: .*syntax error/,
+    );
+    expect(() => buildRewardStack([{ source: 'code', code: FLAKY, onError: 'ignore' }], ctx)).toThrow(
+      /rewards\[0\]\.onError: must be one of stop, zero, skip/,
+    );
     expect(() => buildRewardStack([{ source: 'code' }], ctx)).toThrow(/exactly one of `file/);
   });
 

@@ -20,7 +20,13 @@ class BrokenEnv implements Env<Float32Array, number> {
   }
   step(_a: number) {
     this.calls++;
-    const r = { obs: new Float32Array([this.defect === 'nondeterministic' ? (this.calls % 7) / 10 : this.rng.uniform(-1, 1), 0]), reward: 1, terminated: false, truncated: false, info: {} };
+    const r = {
+      obs: new Float32Array([this.defect === 'nondeterministic' ? (this.calls % 7) / 10 : this.rng.uniform(-1, 1), 0]),
+      reward: 1,
+      terminated: false,
+      truncated: false,
+      info: {},
+    };
     if (this.defect === 'flags') (r as { terminated: unknown }).terminated = 0;
     return r;
   }

@@ -15,7 +15,9 @@ describe('registry', () => {
   it('unknown ids name the closest registered ids; wrong versions name the versions', () => {
     expect(() => make('Nope-v0')).toThrow(/unknown env id "Nope-v0"; (did you mean|run `rxgym envs`)/);
     expect(() => make('CartPol-v1')).toThrow(/unknown env id "CartPol-v1"; did you mean "CartPole-v1"/);
-    expect(() => make('CartPole-v0')).toThrow(/env "CartPole-v0" has no such version; registered versions: "CartPole-v1"/);
+    expect(() => make('CartPole-v0')).toThrow(
+      /env "CartPole-v0" has no such version; registered versions: "CartPole-v1"/,
+    );
     expect(() => make('bad id!')).toThrow(/malformed env id/);
   });
 

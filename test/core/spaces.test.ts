@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Box, Dict, Discrete, flatdim, flatten, flattenSpace, MultiBinary, MultiDiscrete, Rng, RxgymError, Text, Tuple,
+  Box,
+  Dict,
+  Discrete,
+  flatdim,
+  flatten,
+  flattenSpace,
+  MultiBinary,
+  MultiDiscrete,
+  Rng,
+  RxgymError,
+  Text,
+  Tuple,
 } from './support/core.js';
 
 describe('spaces', () => {
@@ -35,7 +46,15 @@ describe('spaces', () => {
     for (let i = 0; i < 50; i++) expect([11, 13]).toContain(d.sample(rng, [0, 1, 0, 1, 0]));
     expect(d.sample(rng, [0, 0, 0, 0, 0])).toBe(10);
     const md = new MultiDiscrete([3, 2]);
-    for (let i = 0; i < 20; i++) expect(Array.from(md.sample(rng, [[0, 0, 1], [1, 0]]))).toEqual([2, 0]);
+    for (let i = 0; i < 20; i++)
+      expect(
+        Array.from(
+          md.sample(rng, [
+            [0, 0, 1],
+            [1, 0],
+          ]),
+        ),
+      ).toEqual([2, 0]);
     expect(md.contains(new Int32Array([2, 1]))).toBe(true);
     expect(md.contains(new Int32Array([3, 0]))).toBe(false);
     expect(new MultiBinary(3).sample(rng, [1, 0, 2])[0]).toBe(1);
@@ -57,16 +76,26 @@ describe('spaces', () => {
     const cases: Array<[() => unknown, RegExp]> = [
       [() => new Discrete(0), /^Discrete\(0, start=0\): n must be a positive integer, got 0$/],
       [() => new Discrete(3, 0.5), /^Discrete\(3, start=0\.5\): start must be an integer, got 0\.5$/],
-      [() => new Discrete(3).sample(new Rng(0), [1, 0]),
-        /^Discrete\(3\)\.sample: mask \[1, 0\] has length 2; pass one 0\/1 per action \(3\)$/],
-      [() => new Box(0, 1, [2], 'float16' as 'float32'),
-        /^Box\(0, 1, \[2\], float16\): unknown dtype "float16"; use one of float32/],
-      [() => new Box(0, 1, [2, 0]),
-        /^Box\(0, 1, \[2, 0\], float32\): shape must hold positive integers, got 0 in \[2, 0\]$/],
-      [() => new Box([0, 5], [1, 2]),
-        /^Box\(\[0, 5\], \[1, 2\], shape inferred, float32\): low\[1\]=5 exceeds high\[1\]=2/],
-      [() => new Box([0, 0, 0], 1, [2]),
-        /^Box\(\[0, 0, 0\], 1, \[2\], float32\): low has 3 values but the shape holds 2; pass 2/],
+      [
+        () => new Discrete(3).sample(new Rng(0), [1, 0]),
+        /^Discrete\(3\)\.sample: mask \[1, 0\] has length 2; pass one 0\/1 per action \(3\)$/,
+      ],
+      [
+        () => new Box(0, 1, [2], 'float16' as 'float32'),
+        /^Box\(0, 1, \[2\], float16\): unknown dtype "float16"; use one of float32/,
+      ],
+      [
+        () => new Box(0, 1, [2, 0]),
+        /^Box\(0, 1, \[2, 0\], float32\): shape must hold positive integers, got 0 in \[2, 0\]$/,
+      ],
+      [
+        () => new Box([0, 5], [1, 2]),
+        /^Box\(\[0, 5\], \[1, 2\], shape inferred, float32\): low\[1\]=5 exceeds high\[1\]=2/,
+      ],
+      [
+        () => new Box([0, 0, 0], 1, [2]),
+        /^Box\(\[0, 0, 0\], 1, \[2\], float32\): low has 3 values but the shape holds 2; pass 2/,
+      ],
       [() => new MultiDiscrete([]), /^MultiDiscrete\(\[\]\): nvec must not be empty/],
       [() => new MultiDiscrete([3, -1]), /^MultiDiscrete\(\[3, -1\]\): nvec\[1\] must be a positive integer, got -1$/],
       [() => new MultiDiscrete([3, 2], [0]), /^MultiDiscrete\(\[3, 2\], start=\[0\]\): start has 1 entries and nvec 2/],
@@ -75,10 +104,14 @@ describe('spaces', () => {
       [() => new Text(3, 5), /^Text\(3, minLength=5\): minLength must be an integer in \[0, maxLength=3\], got 5$/],
       [() => new Dict({}), /^Dict\{\}: needs at least one sub-space/],
       [() => new Tuple([]), /^Tuple\(\): needs at least one sub-space/],
-      [() => flatdim(new Tuple([new Discrete(2), new Text(3)])),
-        /^flatdim\(Text\(1\.\.3, charset of 62\)\): Text spaces cannot be flattened/],
-      [() => flatten(new Text(3), 'ab', new Float32Array(3)),
-        /^flatten\(Text\(1\.\.3, charset of 62\), "ab"\): Text spaces cannot be flattened/],
+      [
+        () => flatdim(new Tuple([new Discrete(2), new Text(3)])),
+        /^flatdim\(Text\(1\.\.3, charset of 62\)\): Text spaces cannot be flattened/,
+      ],
+      [
+        () => flatten(new Text(3), 'ab', new Float32Array(3)),
+        /^flatten\(Text\(1\.\.3, charset of 62\), "ab"\): Text spaces cannot be flattened/,
+      ],
     ];
     for (const [fn, message] of cases) {
       let caught: unknown;

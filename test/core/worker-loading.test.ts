@@ -8,7 +8,10 @@ const probe = new URL('./support/worker-probe.mjs', import.meta.url).href;
 const packageEntry = new URL('../../dist/src/index.js', import.meta.url).href;
 
 /** What support/worker-probe.mjs reports of a worker thread. */
-interface Loaded { commonjs: string[]; tfEngine: boolean }
+interface Loaded {
+  commonjs: string[];
+  tfEngine: boolean;
+}
 
 const opened: VectorEnv[] = [];
 afterAll(() => opened.forEach((v) => v.close()));
@@ -49,14 +52,19 @@ describe('WorkerVectorEnv: workers load env registration only', () => {
   });
 
   it('an env registered without a source and without imports is refused before any thread starts', () => {
-    register({ id: 'NoSource-v0', entryPoint: () => { throw new Error('not built: refused before'); } });
+    register({
+      id: 'NoSource-v0',
+      entryPoint: () => {
+        throw new Error('not built: refused before');
+      },
+    });
     expect(() => new WorkerVectorEnv('NoSource-v0', { numEnvs: 1 })).toThrow(RxgymError);
     expect(() => new WorkerVectorEnv('NoSource-v0', { numEnvs: 1 })).toThrow(
       /env "NoSource-v0" was registered without a source, so worker threads cannot register it; pass source: /,
     );
   });
 
-  it('maps this package\'s TypeScript modules to their compiled copies, and says to build when there is none', () => {
+  it("maps this package's TypeScript modules to their compiled copies, and says to build when there is none", () => {
     const classic = new URL('../../envs/classic/index.ts', import.meta.url).href;
     expect(workerModuleUrl(classic)).toBe(new URL('../../dist/envs/classic/index.js', import.meta.url).href);
     expect(workerModuleUrl(probe)).toBe(probe);

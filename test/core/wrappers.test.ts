@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Box, ClipAction, Dict, Discrete, FlattenObservation, FrameStackObservation, make, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, TransformObservation, TransformReward, type Env, type EpisodeStats,
+  Box,
+  ClipAction,
+  Dict,
+  Discrete,
+  FlattenObservation,
+  FrameStackObservation,
+  make,
+  NormalizeObservation,
+  NormalizeReward,
+  RecordEpisodeStatistics,
+  RescaleAction,
+  TransformObservation,
+  TransformReward,
+  type Env,
+  type EpisodeStats,
 } from './support/core.js';
 import { CounterEnv } from './support/toy-envs.js';
 
@@ -10,14 +23,21 @@ describe('wrappers', () => {
     const env = new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'), { bufferLength: 2 });
     for (let ep = 0; ep < 3; ep++) {
       env.reset({ seed: ep });
-      let r, n = 0;
-      do { r = env.step(1); n++; if (!r.terminated) expect(r.info.episode).toBeUndefined(); } while (!r.terminated && !r.truncated);
+      let r,
+        n = 0;
+      do {
+        r = env.step(1);
+        n++;
+        if (!r.terminated) expect(r.info.episode).toBeUndefined();
+      } while (!r.terminated && !r.truncated);
       const st = r.info.episode as EpisodeStats;
       expect([st.r, st.l]).toEqual([n, n]);
       expect(st.t).toBeGreaterThanOrEqual(0);
     }
     expect(env.returnQueue).toHaveLength(2);
-    expect(() => new RecordEpisodeStatistics(make('CartPole-v1'), { buffer: 3 } as never)).toThrow(/unknown option "buffer"; known options: bufferLength, statsKey/);
+    expect(() => new RecordEpisodeStatistics(make('CartPole-v1'), { buffer: 3 } as never)).toThrow(
+      /unknown option "buffer"; known options: bufferLength, statsKey/,
+    );
   });
 
   it('NormalizeObservation standardises with running stats (mean ~0, std ~1 over a run)', () => {
@@ -35,14 +55,17 @@ describe('wrappers', () => {
     expect(Math.abs(mean)).toBeLessThan(0.5);
     expect(sd).toBeGreaterThan(0.5);
     expect(sd).toBeLessThan(1.5);
-    expect(() => new NormalizeObservation(new CounterEnv() as Env<unknown, number>)).toThrow(/needs a Box observation space, got Dict; apply FlattenObservation first/);
+    expect(() => new NormalizeObservation(new CounterEnv() as Env<unknown, number>)).toThrow(
+      /needs a Box observation space, got Dict; apply FlattenObservation first/,
+    );
     expect(() => new NormalizeObservation(make('CartPole-v1'), { eps: 1 } as never)).toThrow(/unknown option "eps"/);
   });
 
   it('NormalizeReward divides by the std of the discounted return, without subtracting a mean', () => {
     const env = new NormalizeReward(make<Float32Array, number>('CartPole-v1'), { gamma: 0.9 });
     env.reset({ seed: 0 });
-    let last = 0, disc = 0;
+    let last = 0,
+      disc = 0;
     const rets: number[] = [];
     for (let t = 0; t < 200; t++) {
       const r = env.step(t % 2);
@@ -54,7 +77,9 @@ describe('wrappers', () => {
     }
     expect(last).toBeGreaterThan(0);
     expect(env.returnRms.count).toBeCloseTo(200.0001, 6);
-    expect(() => new NormalizeReward(make('CartPole-v1'), { gamma: 2 })).toThrow(/option "gamma" must be a finite number in \[0, 1\]/);
+    expect(() => new NormalizeReward(make('CartPole-v1'), { gamma: 2 })).toThrow(
+      /option "gamma" must be a finite number in \[0, 1\]/,
+    );
   });
 
   it('ClipAction clips into the Box; RescaleAction maps [-1, 1] onto [-2, 2]', () => {
@@ -89,13 +114,19 @@ describe('wrappers', () => {
     expect(o.slice(4, 8)).toEqual(s1);
     const z = new FrameStackObservation(make<Float32Array, number>('CartPole-v1'), 2, { padding: 'zero' });
     expect(Array.from(z.reset({ seed: 0 }).obs.slice(0, 4))).toEqual([0, 0, 0, 0]);
-    expect(() => new FrameStackObservation(make('CartPole-v1'), 2, { pad: 'zero' } as never)).toThrow(/unknown option "pad"; known options: padding/);
+    expect(() => new FrameStackObservation(make('CartPole-v1'), 2, { pad: 'zero' } as never)).toThrow(
+      /unknown option "pad"; known options: padding/,
+    );
     expect(() => new FrameStackObservation(make('CartPole-v1'), 0)).toThrow(/stackSize must be a positive integer/);
   });
 
   it('TransformObservation and TransformReward apply their functions', () => {
     const env = new TransformReward(
-      new TransformObservation(make<Float32Array, number>('CartPole-v1'), (o: Float32Array) => o[0]! * 2, new Box(-10, 10, [1]) as never),
+      new TransformObservation(
+        make<Float32Array, number>('CartPole-v1'),
+        (o: Float32Array) => o[0]! * 2,
+        new Box(-10, 10, [1]) as never,
+      ),
       (r) => r * 3,
     );
     env.reset({ seed: 0 });

@@ -11,7 +11,11 @@ import { Explorer } from './explorer.js';
 registerAll();
 
 function err(fn: () => unknown): Error {
-  try { fn(); } catch (e) { return e as Error; }
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
   throw new Error('expected an error');
 }
 

@@ -9,14 +9,36 @@ import type { DungeonEnv } from '../../envs/dungeon/env.js';
 
 registerAll();
 const LEVEL = ['MAP', '-----', '|.>.|', '|...|', '-----', 'ENDMAP'].join('\n');
-const ids = specs().filter((s) => s.family === 'dungeon').map((s) => s.id);
+const ids = specs()
+  .filter((s) => s.family === 'dungeon')
+  .map((s) => s.id);
 
 describe('every dungeon task passes checkEnv', () => {
   it('registers the tasks of the issue', () => {
-    for (const id of ['Dungeon-Room-5x5-v0', 'Dungeon-Room-15x15-v0', 'Dungeon-Room-Random-5x5-v0', 'Dungeon-Room-Dark-15x15-v0', 'Dungeon-Room-Monster-5x5-v0',
-      'Dungeon-Corridor-R3-v0', 'Dungeon-Corridor-R5-v0', 'Dungeon-KeyRoom-S5-v0', 'Dungeon-KeyRoom-S15-v0', 'Dungeon-MazeWalk-9x9-v0',
-      'Dungeon-MazeWalk-15x15-v0', 'Dungeon-MazeWalk-45x19-v0', 'Dungeon-River-v0', 'Dungeon-Eat-v0', 'Dungeon-Gold-v0', 'Dungeon-Scout-v0',
-      'Dungeon-Score-v0', 'Dungeon-Staircase-v0', 'Dungeon-StaircaseLvl3-v0', 'Dungeon-StaircaseLvl4-v0', 'Dungeon-Oracle-v0', 'Dungeon-Custom-v0']) {
+    for (const id of [
+      'Dungeon-Room-5x5-v0',
+      'Dungeon-Room-15x15-v0',
+      'Dungeon-Room-Random-5x5-v0',
+      'Dungeon-Room-Dark-15x15-v0',
+      'Dungeon-Room-Monster-5x5-v0',
+      'Dungeon-Corridor-R3-v0',
+      'Dungeon-Corridor-R5-v0',
+      'Dungeon-KeyRoom-S5-v0',
+      'Dungeon-KeyRoom-S15-v0',
+      'Dungeon-MazeWalk-9x9-v0',
+      'Dungeon-MazeWalk-15x15-v0',
+      'Dungeon-MazeWalk-45x19-v0',
+      'Dungeon-River-v0',
+      'Dungeon-Eat-v0',
+      'Dungeon-Gold-v0',
+      'Dungeon-Scout-v0',
+      'Dungeon-Score-v0',
+      'Dungeon-Staircase-v0',
+      'Dungeon-StaircaseLvl3-v0',
+      'Dungeon-StaircaseLvl4-v0',
+      'Dungeon-Oracle-v0',
+      'Dungeon-Custom-v0',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -31,14 +53,22 @@ describe('every dungeon task passes checkEnv', () => {
 
 function hash(o: Record<string, ArrayLike<number>>): number {
   let h = 2166136261;
-  for (const k of Object.keys(o).sort()) { const a = o[k]!; for (let i = 0; i < a.length; i++) h = Math.imul(h ^ (a[i]! & 0xffff), 16777619); }
+  for (const k of Object.keys(o).sort()) {
+    const a = o[k]!;
+    for (let i = 0; i < a.length; i++) h = Math.imul(h ^ (a[i]! & 0xffff), 16777619);
+  }
   return h >>> 0;
 }
 
-function run(env: Env<Record<string, ArrayLike<number>>, number>, seed: number, n: number): { obs: number[]; rewards: number[]; msgs: string[] } {
+function run(
+  env: Env<Record<string, ArrayLike<number>>, number>,
+  seed: number,
+  n: number,
+): { obs: number[]; rewards: number[]; msgs: string[] } {
   const obs: number[] = [hash(env.reset({ seed }).obs)];
   const rng = new Rng(seed + 5);
-  const rewards: number[] = [], msgs: string[] = [];
+  const rewards: number[] = [],
+    msgs: string[] = [];
   for (let t = 0; t < n; t++) {
     const r = env.step(env.actionSpace.sample(rng) as number);
     obs.push(hash(r.obs));
@@ -50,7 +80,12 @@ function run(env: Env<Record<string, ArrayLike<number>>, number>, seed: number, 
 }
 
 describe('determinism by seed', () => {
-  for (const id of ['Dungeon-Score-v0', 'Dungeon-Corridor-R5-v0', 'Dungeon-Room-Monster-15x15-v0', 'Dungeon-River-v0']) {
+  for (const id of [
+    'Dungeon-Score-v0',
+    'Dungeon-Corridor-R5-v0',
+    'Dungeon-Room-Monster-15x15-v0',
+    'Dungeon-River-v0',
+  ]) {
     it(`${id}: same seed, same trajectory; other seed, other trajectory`, () => {
       const keys = ['glyphs', 'blstats', 'message', 'inv_strs', 'glyphs_crop'];
       const a = run(make(id, { observationKeys: keys }), 7, 300);
@@ -98,7 +133,10 @@ describe('observations, info and state', () => {
       const m = (r.obs as unknown as { message: Uint8Array }).message;
       const text = Buffer.from(m.subarray(0, m.indexOf(0) < 0 ? 256 : m.indexOf(0))).toString('latin1');
       expect(text).toBe(r.info.message);
-      if (r.info.message === "It's a wall.") { walls++; expect(r.reward).toBeCloseTo(-0.01); }
+      if (r.info.message === "It's a wall.") {
+        walls++;
+        expect(r.reward).toBeCloseTo(-0.01);
+      }
       if (r.terminated) break;
     }
     expect(walls).toBeGreaterThan(0);

@@ -7,7 +7,11 @@ import { LevelSyntaxError, parseLevel } from '../../envs/dungeon/level-format.js
 registerAll();
 
 function err(fn: () => unknown): Error {
-  try { fn(); } catch (e) { return e as Error; }
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
   throw new Error('expected an error');
 }
 
@@ -24,11 +28,15 @@ describe('bad input gets a clear error', () => {
     }
   });
   it('even or too large crop size', () => {
-    expect(err(() => make('Dungeon-Room-5x5-v0', { cropSize: 8 })).message).toMatch(/cropSize must be an odd integer from 1 to 21.*got 8/);
+    expect(err(() => make('Dungeon-Room-5x5-v0', { cropSize: 8 })).message).toMatch(
+      /cropSize must be an odd integer from 1 to 21.*got 8/,
+    );
     expect(err(() => make('Dungeon-Room-5x5-v0', { cropSize: 23 })).message).toMatch(/got 23/);
   });
   it('unknown observation key and unknown option', () => {
-    expect(err(() => make('Dungeon-Room-5x5-v0', { observationKeys: ['glyph'] })).message).toContain('unknown observation key "glyph"');
+    expect(err(() => make('Dungeon-Room-5x5-v0', { observationKeys: ['glyph'] })).message).toContain(
+      'unknown observation key "glyph"',
+    );
     expect(err(() => make('Dungeon-Room-5x5-v0', { cropsize: 5 })).message).toContain('unknown option "cropsize"');
   });
   it('Custom without a level says how to pass one', () => {
@@ -42,7 +50,9 @@ describe('bad input gets a clear error', () => {
     expect(e.message).toMatch(/line 6, column \d+: expected a position "@ x,y" or "@ random"/);
   });
   it('unknown map character, with its line and column', () => {
-    const e = err(() => parseLevel(['# comment', 'MAP', '-----', '|.X>|', '-----', 'ENDMAP'].join('\n'))) as LevelSyntaxError;
+    const e = err(() =>
+      parseLevel(['# comment', 'MAP', '-----', '|.X>|', '-----', 'ENDMAP'].join('\n')),
+    ) as LevelSyntaxError;
     expect(e.line).toBe(4);
     expect(e.column).toBe(3);
     expect(e.message).toContain('unknown map character "X"');
@@ -59,10 +69,14 @@ describe('bad input gets a clear error', () => {
   it('positions outside the map, unknown keywords, missing ENDMAP, no goal', () => {
     const base = ['MAP', '-----', '|.>.|', '-----', 'ENDMAP'];
     expect(err(() => parseLevel([...base, 'OBJECT: apple @ 9,1'].join('\n'))).message).toContain('outside the 5x3 map');
-    expect(err(() => parseLevel([...base, 'TELEPORT: yes'].join('\n'))).message).toContain('unknown keyword "TELEPORT"');
+    expect(err(() => parseLevel([...base, 'TELEPORT: yes'].join('\n'))).message).toContain(
+      'unknown keyword "TELEPORT"',
+    );
     expect(err(() => parseLevel(['MAP', '|.|'].join('\n'))).message).toContain('MAP block without ENDMAP');
     expect(err(() => parseLevel(['MAP', '|..|', 'ENDMAP'].join('\n'))).message).toContain('no REWARD line and no ">"');
-    expect(err(() => make('Dungeon-Custom-v0', { level: [...base, 'MONSTER: newt @ 1,1 angry'].join('\n') })).message).toContain('unknown monster flag "angry"');
+    expect(
+      err(() => make('Dungeon-Custom-v0', { level: [...base, 'MONSTER: newt @ 1,1 angry'].join('\n') })).message,
+    ).toContain('unknown monster flag "angry"');
   });
 });
 

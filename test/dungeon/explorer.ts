@@ -27,16 +27,25 @@ export class Explorer {
   private depth = 1;
   private readonly rng = new Rng(99);
 
-  constructor(private readonly env: DungeonEnv, private readonly goal: Goal) {
+  constructor(
+    private readonly env: DungeonEnv,
+    private readonly goal: Goal,
+  ) {
     this.act = new Map(env.task.actions.map((a, i) => [a, i]));
   }
 
-  private has(a: Act): boolean { return this.act.has(a); }
+  private has(a: Act): boolean {
+    return this.act.has(a);
+  }
 
   /** The next action id. */
   next(): number {
     const g = this.env.game;
-    if (g.depth !== this.depth) { this.known.fill(0); this.locked.fill(0); this.depth = g.depth; }
+    if (g.depth !== this.depth) {
+      this.known.fill(0);
+      this.locked.fill(0);
+      this.depth = g.depth;
+    }
     for (let i = 0; i < NCELLS; i++) if (g.inView[i]) this.known[i] = 1;
     if (this.lastTry >= 0 && g.msg.includes('This door is locked.')) this.locked[this.lastTry] = 1;
     this.lastTry = -1;
@@ -44,15 +53,20 @@ export class Explorer {
     const pile = g.lv.objs[g.pos];
     const hasKey = g.inv.some((o) => o.kind === KEY);
     if (pile?.some((o) => o.kind === KEY) && !hasKey && this.has(Act.PICKUP)) return this.id(Act.PICKUP);
-    if (g.hunger >= 2 && this.has(Act.EAT) && g.inv.some((o) => OBJECTS[o.kind]!.cls === 'food')) return this.id(Act.EAT);
+    if (g.hunger >= 2 && this.has(Act.EAT) && g.inv.some((o) => OBJECTS[o.kind]!.cls === 'food'))
+      return this.id(Act.EAT);
     const oracleSearch = this.goal === 'oracle';
     if (here === T.STAIRS_DOWN && this.goal === 'descend' && this.has(Act.DOWN)) return this.id(Act.DOWN);
-    if (here === T.STAIRS_DOWN && oracleSearch && !this.oracleHere() && this.bfs((i) => this.frontier(i)) < 0) return this.id(Act.DOWN);
+    if (here === T.STAIRS_DOWN && oracleSearch && !this.oracleHere() && this.bfs((i) => this.frontier(i)) < 0)
+      return this.id(Act.DOWN);
     // Unlock or kick a locked door next to us.
     for (let d = 0; d < 4; d++) {
       const n = this.nb(g.pos, d);
       if (n >= 0 && this.locked[n] && g.lv.terrain[n] === T.DOOR_LOCKED) {
-        if (hasKey && this.has(Act.APPLY)) { this.locked[n] = 0; return this.id(Act.APPLY); }
+        if (hasKey && this.has(Act.APPLY)) {
+          this.locked[n] = 0;
+          return this.id(Act.APPLY);
+        }
         if (!hasKey && this.has(Act.KICK) && !this.keyKnown()) return this.id(Act.KICK);
       }
       if (n >= 0 && this.locked[n] && g.lv.terrain[n] !== T.DOOR_LOCKED) this.locked[n] = 0;
@@ -69,7 +83,10 @@ export class Explorer {
     let step = this.bfs(want);
     if (step < 0) step = this.bfs((i) => this.frontier(i));
     if (step < 0 && oracleSearch) step = this.bfs((i) => disp[i] === G.STAIRS_DOWN);
-    if (step < 0) { const push = this.riverPush(); if (push >= 0) return push; }
+    if (step < 0) {
+      const push = this.riverPush();
+      if (push >= 0) return push;
+    }
     if (step < 0 && hasKey) step = this.bfs((i) => this.nextToLocked(i));
     if (step < 0) return this.id(this.rng.int(0, 8) as Act);
     const to = this.nb(g.pos, step);
@@ -83,7 +100,8 @@ export class Explorer {
   }
 
   private nb(pos: number, d: number): number {
-    const y = ((pos / COLS) | 0) + DY[d]!, x = (pos % COLS) + DX[d]!;
+    const y = ((pos / COLS) | 0) + DY[d]!,
+      x = (pos % COLS) + DX[d]!;
     return y < 0 || y >= 21 || x < 0 || x >= COLS ? -1 : y * COLS + x;
   }
 
@@ -94,28 +112,42 @@ export class Explorer {
   }
 
   private adjacentToOracle(i: number): boolean {
-    for (let d = 0; d < 8; d++) { const n = this.nb(i, d); if (n >= 0 && this.env.game.disp[n] === ORACLE_GLYPH) return true; }
+    for (let d = 0; d < 8; d++) {
+      const n = this.nb(i, d);
+      if (n >= 0 && this.env.game.disp[n] === ORACLE_GLYPH) return true;
+    }
     return false;
   }
 
-  private anyLocked(): boolean { return this.locked.some((v) => v === 1); }
-  private keyKnown(): boolean { return this.env.game.disp.some((v) => v === OBJ_OFF + KEY); }
+  private anyLocked(): boolean {
+    return this.locked.some((v) => v === 1);
+  }
+  private keyKnown(): boolean {
+    return this.env.game.disp.some((v) => v === OBJ_OFF + KEY);
+  }
 
   private nextToLocked(i: number): boolean {
-    for (let d = 0; d < 4; d++) { const n = this.nb(i, d); if (n >= 0 && this.locked[n]) return true; }
+    for (let d = 0; d < 4; d++) {
+      const n = this.nb(i, d);
+      if (n >= 0 && this.locked[n]) return true;
+    }
     return false;
   }
 
   private passable(i: number): boolean {
     const gl = this.env.game.disp[i]!;
     if (this.locked[i]) return false;
-    if (gl === G.BLANK || gl === G.VWALL || gl === G.HWALL || gl === G.WATER || gl === G.LAVA || gl === G.TREE) return false;
+    if (gl === G.BLANK || gl === G.VWALL || gl === G.HWALL || gl === G.WATER || gl === G.LAVA || gl === G.TREE)
+      return false;
     if (gl === OBJ_OFF + BOULDER || gl === ORACLE_GLYPH) return false;
     return true;
   }
 
   private frontier(i: number): boolean {
-    for (let d = 0; d < 8; d++) { const n = this.nb(i, d); if (n >= 0 && !this.known[n]) return true; }
+    for (let d = 0; d < 8; d++) {
+      const n = this.nb(i, d);
+      if (n >= 0 && !this.known[n]) return true;
+    }
     return !this.locked[i] && this.env.game.disp[i] === G.DOOR_CLOSED;
   }
 
@@ -129,7 +161,8 @@ export class Explorer {
   private bfs(goal: (i: number) => boolean): number {
     const g = this.env.game;
     this.dist.fill(-1);
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     this.queue[tail++] = g.pos;
     this.dist[g.pos] = 0;
     while (head < tail) {
@@ -156,10 +189,14 @@ export class Explorer {
     const cands: number[] = [];
     for (let i = 0; i < NCELLS; i++) {
       if (g.disp[i] !== OBJ_OFF + BOULDER) continue;
-      let x = i + 1, ok = false;
+      let x = i + 1,
+        ok = false;
       while (x % COLS !== 0) {
         const gl = g.disp[x]!;
-        if (gl === G.WATER) { ok = true; break; }
+        if (gl === G.WATER) {
+          ok = true;
+          break;
+        }
         if (gl !== G.FLOOR && gl !== G.STAIRS_DOWN && gl !== PLAYER_GLYPH) break;
         x++;
       }
@@ -176,7 +213,12 @@ export class Explorer {
 }
 
 /** Run the explorer for one episode; returns whether the task reported success. */
-export function explore(env: DungeonEnv, goal: Goal, seed: number, maxSteps: number): { success: boolean; steps: number } {
+export function explore(
+  env: DungeonEnv,
+  goal: Goal,
+  seed: number,
+  maxSteps: number,
+): { success: boolean; steps: number } {
   env.reset({ seed });
   const ex = new Explorer(env, goal);
   for (let t = 0; t < maxSteps; t++) {

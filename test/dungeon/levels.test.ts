@@ -10,10 +10,14 @@ import { explore } from './explorer.js';
 // The level format is documented in README.md ("Dungeon text levels"); its examples must parse and run.
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const doc = readme.slice(readme.indexOf('### Dungeon text levels'), readme.indexOf('### MuJoCo worlds'));
-const examples = doc.slice(doc.indexOf('#### Examples')).split('```').filter((_, i) => i % 2 === 1).map((b) => b.replace(/^\n/, ''));
+const examples = doc
+  .slice(doc.indexOf('#### Examples'))
+  .split('```')
+  .filter((_, i) => i % 2 === 1)
+  .map((b) => b.replace(/^\n/, ''));
 
 describe('text level format', () => {
-  it('the README\'s level format section has four examples and each one parses and runs', () => {
+  it("the README's level format section has four examples and each one parses and runs", () => {
     expect(examples.length).toBe(4);
     for (const text of examples) {
       const env = makeCustom({ level: text, observationKeys: ['chars', 'message'] });
@@ -25,7 +29,9 @@ describe('text level format', () => {
   it('the map is centred and the "@" is the start', () => {
     const env = makeCustom({ level: examples[0]! });
     env.reset({ seed: 0 });
-    const text = Array.from({ length: 21 }, (_, y) => String.fromCharCode(...env.game.dchars.subarray(y * 79, y * 79 + 79))).join('\n');
+    const text = Array.from({ length: 21 }, (_, y) =>
+      String.fromCharCode(...env.game.dchars.subarray(y * 79, y * 79 + 79)),
+    ).join('\n');
     expect(text).toContain('|@....|');
     expect(text).toContain('|....>|');
   });
@@ -60,12 +66,23 @@ describe('text level format', () => {
     expect(potions).toBeLessThan(25);
   });
   it('kill events are repeatable; the message event is terminal with success', () => {
-    const lvl = ['MAP', '-----', '|...|', '-----', 'ENDMAP', 'MONSTER: newt @ 2,0 asleep', 'ACTIONS: east west eat', 'REWARD: kill newt value 0.5 repeatable', 'REWARD: message "you kill" value 2 terminal'].join('\n');
+    const lvl = [
+      'MAP',
+      '-----',
+      '|...|',
+      '-----',
+      'ENDMAP',
+      'MONSTER: newt @ 2,0 asleep',
+      'ACTIONS: east west eat',
+      'REWARD: kill newt value 0.5 repeatable',
+      'REWARD: message "you kill" value 2 terminal',
+    ].join('\n');
     const env = makeCustom({ level: lvl });
     env.reset({ seed: 0 });
     const g = env.game;
     g.moveTo(1 + 79 * 9 + 37);
-    let total = 0, success = false;
+    let total = 0,
+      success = false;
     for (let t = 0; t < 60 && !success; t++) {
       const here = g.pos;
       const m = g.lv.monsters[0];

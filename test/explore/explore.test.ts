@@ -20,7 +20,11 @@ describe('Explore-Maze-v0', () => {
     seen[W + 1] = 1;
     while (q.length) {
       const c = q.pop()!;
-      for (const d of [1, -1, W, -W]) if (!grid[c + d] && !seen[c + d]) { seen[c + d] = 1; q.push(c + d); }
+      for (const d of [1, -1, W, -W])
+        if (!grid[c + d] && !seen[c + d]) {
+          seen[c + d] = 1;
+          q.push(c + d);
+        }
     }
     expect(seen.reduce((a, v) => a + v, 0)).toBe(env.numCells);
     // a perfect maze of w x h cells has w*h cells and w*h - 1 passages
@@ -32,7 +36,9 @@ describe('Explore-Maze-v0', () => {
     const env = make<Record<string, TypedArray>, number>('Explore-Maze-v0');
     env.reset({ seed: 0 });
     const rng = new Rng(1);
-    let bumps = 0, steps = 0, truncated = false;
+    let bumps = 0,
+      steps = 0,
+      truncated = false;
     while (!truncated) {
       const r = env.step(rng.int(0, 4));
       expect(r.reward).toBe(0);
@@ -82,11 +88,16 @@ describe('Explore-Dungeon-v0', () => {
 describe('ExplorationTracker', () => {
   it('counts unique cells, coverage, per-episode cells and distinct messages', () => {
     const env = new ExploreMaze({ width: 3, height: 3 });
-    const tr = new ExplorationTracker(env.observationSpace, { numCells: env.numCells, capabilities: capabilitiesOf(env) });
+    const tr = new ExplorationTracker(env.observationSpace, {
+      numCells: env.numCells,
+      capabilities: capabilitiesOf(env),
+    });
     const pos = (x: number, y: number) => [x, y];
     const b = makeBatch({
-      obs: [[pos(1, 1)], [pos(1, 2)], [pos(1, 3)]], next: [[pos(1, 2)], [pos(1, 3)], [pos(1, 1)]],
-      dones: [[0], [1], [0]], messages: [[''], ['You bump into a wall.'], ['You bump into a wall.']],
+      obs: [[pos(1, 1)], [pos(1, 2)], [pos(1, 3)]],
+      next: [[pos(1, 2)], [pos(1, 3)], [pos(1, 1)]],
+      dones: [[0], [1], [0]],
+      messages: [[''], ['You bump into a wall.'], ['You bump into a wall.']],
     });
     b.nextObs = { pos: { data: Int32Array.from([1, 2, 1, 3, 1, 1]), shape: [2] } };
     const m = tr.observe(b);
@@ -97,8 +108,10 @@ describe('ExplorationTracker', () => {
     const env = make<Record<string, TypedArray>, number>('Explore-Dungeon-v0');
     const tr = new ExplorationTracker(env.observationSpace, { capabilities: capabilitiesOf(env) });
     const bl = new Int32Array(2 * 27);
-    bl.set([5, 6], 0); bl[12] = 1;
-    bl.set([5, 6], 27); bl[27 + 12] = 3;
+    bl.set([5, 6], 0);
+    bl[12] = 1;
+    bl.set([5, 6], 27);
+    bl[27 + 12] = 3;
     const b = makeBatch({ obs: [[[0]], [[0]]], next: [[[0]], [[0]]] });
     b.nextObs = { blstats: { data: bl, shape: [27] } };
     expect(tr.observe(b)).toMatchObject({ uniqueCells: 2, maxDepth: 3 });

@@ -27,7 +27,13 @@ describe('scenarios/urlb-maze.yaml', () => {
       expect(sc.pretrain === undefined).toBe(run.rewards === 'scratch');
       for (const list of [sc.rewards, sc.pretrain?.rewards]) {
         if (!list) continue;
-        const stack = buildRewardStack(list as RewardComponentConfig[], { envId: sc.env.id, observationSpace: env.observationSpace as never, actionSpace: env.actionSpace as never, numEnvs: sc.env.numEnvs, seed: run.seed });
+        const stack = buildRewardStack(list as RewardComponentConfig[], {
+          envId: sc.env.id,
+          observationSpace: env.observationSpace as never,
+          actionSpace: env.actionSpace as never,
+          numEnvs: sc.env.numEnvs,
+          seed: run.seed,
+        });
         stack.dispose();
       }
     }

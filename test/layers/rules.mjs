@@ -1,6 +1,7 @@
 /**
  * The layering rules of rxgym, checked by dependency-cruiser (test/layers/layers.test.ts):
- * kernel (src/core, src/stream, src/tensor, src/llm) <- plug-ins (envs, agents, rewards) <- application (the rest of src).
+ * kernel (src/core, src/stream, src/tensor, src/llm) <- plug-ins (envs, agents, rewards) <- application (the rest of
+ * src).
  */
 const KERNEL = '^src/(core|stream|tensor|llm)/';
 const APP = '^src/(train|bench|cli|viz|report)/|^src/index\\.ts$';
@@ -9,14 +10,18 @@ const APP = '^src/(train|bench|cli|viz|report)/|^src/index\\.ts$';
 export const forbidden = [
   {
     name: 'kernel-imports-kernel',
-    comment: 'The kernel (src/core, src/stream, src/tensor, src/llm) imports only the kernel: move the code up a layer, or the contract down.',
+    comment:
+      'The kernel (src/core, src/stream, src/tensor, src/llm) imports only the kernel: move the code up a layer, or ' +
+      'the contract down.',
     severity: 'error',
     from: { path: KERNEL },
     to: { path: `^(envs|agents|rewards)/|${APP}` },
   },
   {
     name: 'plugins-import-kernel',
-    comment: 'Plug-ins (envs, agents, rewards) import only the kernel, never the application (src/train, src/bench, src/cli, src/viz, src/report).',
+    comment:
+      'Plug-ins (envs, agents, rewards) import only the kernel, never the application (src/train, src/bench, ' +
+      'src/cli, src/viz, src/report).',
     severity: 'error',
     from: { path: '^(envs|agents|rewards)/' },
     to: { path: APP },

@@ -12,8 +12,17 @@ describe('rxgym as a library (the compiled package, no CLI)', () => {
   it("import { startRun, loadScenario } from 'rxgym' trains a scenario with rewards and pre-training", () => {
     expect(existsSync(join(ROOT, 'dist/src/index.js')), 'npm test builds dist/ first (pretest)').toBe(true);
     const dir = join(mkdtempSync(join(tmpdir(), 'rxgym-lib-')), 'run');
-    const out = execFileSync(process.execPath, [SCRIPT, dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RXGYM_BACKEND: 'cpu' } });
-    const line = JSON.parse(out.trim().split('\n').pop()!) as { reason: string; steps: number; pretrain: number; components: string[] };
+    const out = execFileSync(process.execPath, [SCRIPT, dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, RXGYM_BACKEND: 'cpu' },
+    });
+    const line = JSON.parse(out.trim().split('\n').pop()!) as {
+      reason: string;
+      steps: number;
+      pretrain: number;
+      components: string[];
+    };
     expect(line.reason).toBe('budget');
     expect(line.steps).toBe(512);
     expect(line.pretrain).toBe(256);

@@ -5,7 +5,12 @@ import { loadScenario, startRun } from 'rxgym';
 const runDir = process.argv[2];
 const scenario = loadScenario({
   name: 'library-demo',
-  env: { id: 'Dungeon-KeyRoom-S5-v0', numEnvs: 2, maxEpisodeSteps: 50, kwargs: { observationKeys: ['blstats', 'message'] } },
+  env: {
+    id: 'Dungeon-KeyRoom-S5-v0',
+    numEnvs: 2,
+    maxEpisodeSteps: 50,
+    kwargs: { observationKeys: ['blstats', 'message'] },
+  },
   agent: { type: 'ppo', numSteps: 32 },
   rewards: [
     { source: 'extrinsic', weight: 1 },
@@ -22,4 +27,11 @@ run.events$.subscribe((e) => {
   if (e.type === 'rewards') for (const k of Object.keys(e.components)) components.add(k);
 });
 const summary = await run.done;
-console.log(JSON.stringify({ reason: summary.reason, steps: summary.steps, pretrain: summary.pretrain?.steps, components: [...components].sort() }));
+console.log(
+  JSON.stringify({
+    reason: summary.reason,
+    steps: summary.steps,
+    pretrain: summary.pretrain?.steps,
+    components: [...components].sort(),
+  }),
+);

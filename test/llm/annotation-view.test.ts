@@ -5,7 +5,15 @@ import { progressLine } from '../../src/viz/plain.js';
 import { initialView, reduceView } from '../../src/viz/view-state.js';
 
 const annotation = (extra: Partial<RunEvent & { type: 'annotation' }>): RunEvent => ({
-  type: 'annotation', source: 'oni', labelled: 0, queued: 2, cacheHits: 0, failures: 0, pending: 1, time: 1, ...extra,
+  type: 'annotation',
+  source: 'oni',
+  labelled: 0,
+  queued: 2,
+  cacheHits: 0,
+  failures: 0,
+  pending: 1,
+  time: 1,
+  ...extra,
 });
 
 describe('watch shows LLM failures (issue 13, item 9)', () => {

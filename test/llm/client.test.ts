@@ -7,7 +7,12 @@ import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { backoffDelay } from '../../src/llm/backoff.js';
 import {
-  createLlmClient, describeFailures, LlmError, resolveLlmOptions, type LlmOptions, type RetryInfo,
+  createLlmClient,
+  describeFailures,
+  LlmError,
+  resolveLlmOptions,
+  type LlmOptions,
+  type RetryInfo,
 } from '../../src/llm/index.js';
 import { defaultResponder, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
 
@@ -18,7 +23,14 @@ const fresh = (): string => {
   dirs.push(d);
   return d;
 };
-const opts = (extra: LlmOptions = {}): LlmOptions => ({ baseUrl: server.url, model: 'm', cacheDir: 'off', retryBaseMs: 1, retryMaxMs: 5, ...extra });
+const opts = (extra: LlmOptions = {}): LlmOptions => ({
+  baseUrl: server.url,
+  model: 'm',
+  cacheDir: 'off',
+  retryBaseMs: 1,
+  retryMaxMs: 5,
+  ...extra,
+});
 const user = [{ role: 'user' as const, content: 'hello' }];
 
 beforeAll(async () => {
@@ -92,7 +104,12 @@ describe('LLM client against a real HTTP server', () => {
   });
 
   it('retries garbage and off-format answers, then succeeds', async () => {
-    server.script({ garbage: '<html>502 bad gateway</html>' }, { json: { foo: 1 } }, { json: { choices: [{ message: {} }] } }, { text: 'good' });
+    server.script(
+      { garbage: '<html>502 bad gateway</html>' },
+      { json: { foo: 1 } },
+      { json: { choices: [{ message: {} }] } },
+      { text: 'good' },
+    );
     const client = createLlmClient(opts());
     expect((await client.chat(user)).texts).toEqual(['good']);
     expect(client.stats()).toMatchObject({ failures: 3, retries: 3 });
@@ -139,7 +156,12 @@ describe('LLM client against a real HTTP server', () => {
         s.close(() => resolve(p));
       });
     });
-    const client = createLlmClient({ baseUrl: `http://127.0.0.1:${port}/v1`, cacheDir: 'off', maxRetries: 1, retryBaseMs: 1 });
+    const client = createLlmClient({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      cacheDir: 'off',
+      maxRetries: 1,
+      retryBaseMs: 1,
+    });
     const err = (await client.chat(user).catch((e: unknown) => e)) as LlmError;
     expect(err.kind).toBe('unreachable');
     expect(err.message).toContain(`http://127.0.0.1:${port}/v1/chat/completions`);
@@ -206,7 +228,10 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
   it('close() cuts a hanging request at once and refuses new calls', async () => {
     server.respond(() => ({ hang: true }));
     const client = createLlmClient(opts({ timeoutMs: 60_000 }));
-    const call = client.chat(user).then(() => undefined, (e: unknown) => e as LlmError);
+    const call = client.chat(user).then(
+      () => undefined,
+      (e: unknown) => e as LlmError,
+    );
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
     client.close();
@@ -221,8 +246,10 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
     server.respond(() => ({ status: 503 }));
     const client = createLlmClient(opts({ retryBaseMs: 30_000, retryMaxMs: 30_000 }));
     const retries: RetryInfo[] = [];
-    const call = client.chat(user, { onRetry: (r) => retries.push(r) })
-      .then(() => undefined, (e: unknown) => e as LlmError);
+    const call = client.chat(user, { onRetry: (r) => retries.push(r) }).then(
+      () => undefined,
+      (e: unknown) => e as LlmError,
+    );
     await new Promise((r) => setTimeout(r, 100));
     client.close();
     expect((await call)?.kind).toBe('cancelled');
@@ -233,7 +260,10 @@ describe('servers that ignore n, cancellation, failure counts (issue 13, items 8
     server.respond(() => ({ hang: true }));
     const ac = new AbortController();
     const other = createLlmClient(opts());
-    const pending = other.chat(user, { signal: ac.signal }).then(() => undefined, (e: unknown) => e as LlmError);
+    const pending = other.chat(user, { signal: ac.signal }).then(
+      () => undefined,
+      (e: unknown) => e as LlmError,
+    );
     setTimeout(() => ac.abort(), 50);
     expect((await pending)?.kind).toBe('cancelled');
   });
@@ -264,13 +294,18 @@ describe('LLM configuration', () => {
   });
 
   it('reads the environment and appends /v1 to a bare host', () => {
-    const r = resolveLlmOptions({}, { OPENAI_BASE_URL: 'http://h:8000/', RXGYM_LLM_MODEL: 'qwen', OPENAI_API_KEY: 'k', RXGYM_LLM_CACHE: 'off' });
+    const r = resolveLlmOptions(
+      {},
+      { OPENAI_BASE_URL: 'http://h:8000/', RXGYM_LLM_MODEL: 'qwen', OPENAI_API_KEY: 'k', RXGYM_LLM_CACHE: 'off' },
+    );
     expect(r).toMatchObject({ baseUrl: 'http://h:8000/v1', model: 'qwen', apiKey: 'k', cacheDir: undefined });
     expect(resolveLlmOptions({ baseUrl: 'http://h/api/v2/' }, {}).baseUrl).toBe('http://h/api/v2');
   });
 
   it('rejects bad numeric options by name', () => {
-    expect(() => resolveLlmOptions({ baseUrl: 'http://h', concurrency: 0 }, {})).toThrow(/concurrency must be an integer >= 1/);
+    expect(() => resolveLlmOptions({ baseUrl: 'http://h', concurrency: 0 }, {})).toThrow(
+      /concurrency must be an integer >= 1/,
+    );
   });
 
   it('draws backoff jitter from the seeded Rng', () => {

@@ -19,14 +19,20 @@ afterAll(async () => {
 });
 
 /** How a child run ended: its exit code, and the time from its summary line to its exit (null: killed at 90 s). */
-interface Exit { code: number | null; delayMs: number | null; out: string; err: string }
+interface Exit {
+  code: number | null;
+  delayMs: number | null;
+  out: string;
+  err: string;
+}
 
 /** Run `rxgym run <scenario>` in a child process until it exits. */
 function runUntilExit(scenario: string): Promise<Exit> {
   return new Promise((resolve) => {
     const env = { ...process.env, RXGYM_LLM_CACHE: 'off' };
     const p = spawn(process.execPath, [BIN, 'run', scenario, '--quiet'], { env });
-    let out = '', err = '';
+    let out = '',
+      err = '';
     let summaryAt: number | undefined;
     const killer = setTimeout(() => p.kill('SIGKILL'), 90_000);
     p.stdout.on('data', (d: Buffer) => {
@@ -50,19 +56,22 @@ describe('the CLI exits promptly after a run whose LLM server hangs (issue 13, i
     });
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-exit-'));
     const scenario = join(dir, 'oni-hang.yaml');
-    writeFileSync(scenario, [
-      'name: oni-hang',
-      'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 2, kwargs: { observationKeys: [blstats, message] } }',
-      'agent: { type: random }',
-      'rewards:',
-      '  - { source: extrinsic, weight: 1 }',
-      '  - { source: oni, weight: 0.04, annotator: llm }',
-      `llm: { baseUrl: "${server.url}" }`,
-      'budget: { steps: 2048 }',
-      'eval: { every: 0, episodes: 1 }',
-      `output: { dir: ${JSON.stringify(join(dir, 'run'))} }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      scenario,
+      [
+        'name: oni-hang',
+        'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 2, kwargs: { observationKeys: [blstats, message] } }',
+        'agent: { type: random }',
+        'rewards:',
+        '  - { source: extrinsic, weight: 1 }',
+        '  - { source: oni, weight: 0.04, annotator: llm }',
+        `llm: { baseUrl: "${server.url}" }`,
+        'budget: { steps: 2048 }',
+        'eval: { every: 0, episodes: 1 }',
+        `output: { dir: ${JSON.stringify(join(dir, 'run'))} }`,
+        '',
+      ].join('\n'),
+    );
     const r = await runUntilExit(scenario);
     expect(r.err).not.toMatch(/Error/);
     expect(r.code).toBe(0);

@@ -8,7 +8,13 @@ import type { Box } from '../../src/core/spaces.js';
 import { unwrap } from '../../src/core/wrapper.js';
 
 registerMujoco();
-const IDS = ['Hopper-Backflip-v0', 'Ant-WalkBackward-v0', 'HalfCheetah-Headstand-v0', 'Humanoid-Kneel-v0', 'Humanoid-ArmsUp-v0'];
+const IDS = [
+  'Hopper-Backflip-v0',
+  'Ant-WalkBackward-v0',
+  'HalfCheetah-Headstand-v0',
+  'Humanoid-Kneel-v0',
+  'Humanoid-ArmsUp-v0',
+];
 
 describe.each(IDS)('%s', (id) => {
   it('gives no reward, reports an evaluation-only success, and describes the task and state', () => {

@@ -25,7 +25,9 @@ const LOCO: Array<[string, number, number, number]> = [
 function rollout(id: string, seed: number, n: number): { obs: number[]; rewards: number[]; dones: boolean[] } {
   const env = make(id);
   const rng = new Rng(seed + 100);
-  const obs: number[] = [], rewards: number[] = [], dones: boolean[] = [];
+  const obs: number[] = [],
+    rewards: number[] = [],
+    dones: boolean[] = [];
   let r0 = env.reset({ seed });
   obs.push(...(r0.obs as Float32Array));
   for (let i = 0; i < n; i++) {
@@ -58,7 +60,9 @@ describe.each(LOCO)('%s', (id, obsDim, actDim, bound) => {
   });
 
   it('is deterministic by seed and differs across seeds', () => {
-    const a = rollout(id, 7, 40), b = rollout(id, 7, 40), c = rollout(id, 8, 40);
+    const a = rollout(id, 7, 40),
+      b = rollout(id, 7, 40),
+      c = rollout(id, 8, 40);
     expect(a).toEqual(b);
     expect(a.obs).not.toEqual(c.obs);
   });
@@ -171,7 +175,8 @@ describe('Gymnasium v5 reward and termination semantics', () => {
   it('Reacher truncates at 50 steps', () => {
     const env = make('Reacher-v0');
     env.reset({ seed: 0 });
-    let n = 0, r;
+    let n = 0,
+      r;
     do {
       r = env.step(Float32Array.of(0.1, -0.1));
       n++;

@@ -47,7 +47,8 @@ describe.each(IDS)('%s', (id) => {
     env.reset({ seed: 0 });
     const mem = { phase: 0, t: 0 };
     const first = task.dense(env.state(), env);
-    let last = first, success = false;
+    let last = first,
+      success = false;
     for (let i = 0; i < 300 && !success; i++) {
       const r = env.step(EXPERTS[id]!(env.state(), mem));
       last = r.reward;
@@ -80,7 +81,8 @@ describe('manipulation details', () => {
     env.reset({ seed: 1 });
     const mem = { phase: 0, t: 0 };
     let grasped = false;
-    for (let i = 0; i < 80 && !grasped; i++) grasped = env.step(EXPERTS['Manip-LiftCube-v0']!(env.state(), mem)).info.grasped === 'cube';
+    for (let i = 0; i < 80 && !grasped; i++)
+      grasped = env.step(EXPERTS['Manip-LiftCube-v0']!(env.state(), mem)).info.grasped === 'cube';
     expect(grasped).toBe(true);
     for (let i = 0; i < 20; i++) env.step(Float32Array.of(0, 0, 0, -1));
     expect(env.state().gripper.grasping).toBe(null);

@@ -15,7 +15,10 @@ describe('WASM heap growth', () => {
       const out: number[] = [...(env.reset({ seed: 9 }).obs as Float32Array)];
       for (let i = 0; i < 30; i++) {
         if (grow && i === 10) {
-          const m = compileModel('<mujoco><size memory="150M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>', 'grow');
+          const m = compileModel(
+            '<mujoco><size memory="150M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>',
+            'grow',
+          );
           const d = createData(m, 'grow'); // detaches every cached typed view over the old heap
           deleteData(d);
           m.delete();
@@ -31,7 +34,10 @@ describe('WASM heap growth', () => {
 
 describe('WASM memory exhaustion', () => {
   it('more MjData than the 2 GiB heap holds is a clear error, and the process keeps simulating', () => {
-    const m = compileModel('<mujoco><size memory="300M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>', 'big-arena');
+    const m = compileModel(
+      '<mujoco><size memory="300M"/><worldbody><body><freejoint/><geom size="0.1"/></body></worldbody></mujoco>',
+      'big-arena',
+    );
     const datas: MjData[] = [];
     let err: unknown;
     try {
@@ -40,7 +46,9 @@ describe('WASM memory exhaustion', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(RxgymError);
-    expect((err as Error).message).toMatch(/cannot allocate MuJoCo data \(300\.0 MiB arena each; \d+ MjData alive in this process hold \d+\.\d MiB of the 2048 MiB WASM heap\): .*Could not allocate memory.*spread envs over workers/);
+    expect((err as Error).message).toMatch(
+      /cannot allocate MuJoCo data \(300\.0 MiB arena each; \d+ MjData alive in this process hold \d+\.\d MiB of the 2048 MiB WASM heap\): .*Could not allocate memory.*spread envs over workers/,
+    );
     expect(datas.length).toBeGreaterThan(2);
     expect(datas.length).toBeLessThan(8);
     for (const d of datas) deleteData(d);

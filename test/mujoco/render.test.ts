@@ -7,7 +7,8 @@ registerMujoco();
 
 function distinctColours(f: RgbFrame): number {
   const s = new Set<number>();
-  for (let i = 0; i < f.width * f.height; i++) s.add((f.data[3 * i]! << 16) | (f.data[3 * i + 1]! << 8) | f.data[3 * i + 2]!);
+  for (let i = 0; i < f.width * f.height; i++)
+    s.add((f.data[3 * i]! << 16) | (f.data[3 * i + 1]! << 8) | f.data[3 * i + 2]!);
   return s.size;
 }
 
@@ -17,7 +18,8 @@ describe('ray-cast rgb_array rendering', () => {
     const b = make('Ant-v0', { renderMode: 'rgb_array' });
     a.reset({ seed: 4 });
     b.reset({ seed: 4 });
-    const fa = a.render() as RgbFrame, fb = b.render() as RgbFrame;
+    const fa = a.render() as RgbFrame,
+      fb = b.render() as RgbFrame;
     expect(fa.width).toBe(128);
     expect(fa.height).toBe(128);
     expect(fa.data.length).toBe(128 * 128 * 3);
@@ -53,7 +55,9 @@ describe('ray-cast rgb_array rendering', () => {
   });
 
   it('rejects an unknown camera, naming the cameras the model has', () => {
-    expect(() => make('Hopper-v0', { renderMode: 'rgb_array', camera: 'overhead' })).toThrow(/unknown camera "overhead"; this model has cameras "free", "track"/);
+    expect(() => make('Hopper-v0', { renderMode: 'rgb_array', camera: 'overhead' })).toThrow(
+      /unknown camera "overhead"; this model has cameras "free", "track"/,
+    );
     expect(() => make('Manip-Reach-v0', { camera: 'nope' })).toThrow(/"front", "top", "side"/);
   });
 

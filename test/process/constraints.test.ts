@@ -9,16 +9,30 @@ import { buildRewardStack, testRegistry } from '../support/registry.js';
 import { episodeBatches } from './support.js';
 
 const ctx: RewardContext = {
-  envId: 'Test-v0', observationSpace: new Box(-10, 10, []), actionSpace: new Discrete(2), numEnvs: 1, seed: 0,
+  envId: 'Test-v0',
+  observationSpace: new Box(-10, 10, []),
+  actionSpace: new Discrete(2),
+  numEnvs: 1,
+  seed: 0,
 };
-testRegistry.rewards.register('steps', (cfg) => ({
-  name: String(cfg.name ?? 'steps'), kind: 'process', stepRange: [0, 1], episodeRange: [0, Infinity],
-  compute: (b) => Float32Array.from(b.nextObs.obs!.data),
-}), { options: [] });
+testRegistry.rewards.register(
+  'steps',
+  (cfg) => ({
+    name: String(cfg.name ?? 'steps'),
+    kind: 'process',
+    stepRange: [0, 1],
+    episodeRange: [0, Infinity],
+    compute: (b) => Float32Array.from(b.nextObs.obs!.data),
+  }),
+  { options: [] },
+);
 
 /** Batches of episodes of 4 steps whose values sum to `J` each. */
-const batchesWith = (J: number, count: number) => episodeBatches(Array.from({ length: count }, () => [J / 4, J / 4,
-  J / 4, J / 4]), 8);
+const batchesWith = (J: number, count: number) =>
+  episodeBatches(
+    Array.from({ length: count }, () => [J / 4, J / 4, J / 4, J / 4]),
+    8,
+  );
 
 describe('Lagrange multipliers', () => {
   it('atLeast: lambda = sigmoid(p) rises while the episodic value is below the threshold, falls above it', () => {
@@ -77,17 +91,22 @@ describe('constraint components in the stack', () => {
 
   it('bad constraints get clear errors', () => {
     const build = (c: Record<string, unknown>) => () => buildRewardStack([{ source: 'steps', ...c }], ctx);
-    expect(build({ constraint: { threshold: 1 }, weight: 2 }))
-      .toThrow(/^rewards\[0\]\.weight: a constraint is not a term of the weighted total.*; drop weight/);
-    expect(build({ constraint: { threshold: -1 } }))
-      .toThrow('rewards[0].constraint.threshold: -1 is out of the component\'s range: its episodic value lies in ' +
-        '[0, Infinity]; give a threshold strictly inside it');
-    expect(build({ constraint: { threshold: 0.5 }, transform: 'clip', eta: 0.5 }))
-      .toThrow(/threshold: 0.5 is out of the component's range: its episodic value lies in \[-Infinity, 0\]/);
-    expect(build({ constraint: { threshold: 0.5, kind: 'atMost' } }))
-      .toThrow('rewards[0].constraint.kind: must be "atLeast" or "equal", got "atMost"');
-    expect(build({ constraint: { threshold: 0.5, rate: 1 } }))
-      .toThrow('rewards[0].constraint.rate: unknown key; known keys: threshold, kind, lr, momentum');
+    expect(build({ constraint: { threshold: 1 }, weight: 2 })).toThrow(
+      /^rewards\[0\]\.weight: a constraint is not a term of the weighted total.*; drop weight/,
+    );
+    expect(build({ constraint: { threshold: -1 } })).toThrow(
+      "rewards[0].constraint.threshold: -1 is out of the component's range: its episodic value lies in " +
+        '[0, Infinity]; give a threshold strictly inside it',
+    );
+    expect(build({ constraint: { threshold: 0.5 }, transform: 'clip', eta: 0.5 })).toThrow(
+      /threshold: 0.5 is out of the component's range: its episodic value lies in \[-Infinity, 0\]/,
+    );
+    expect(build({ constraint: { threshold: 0.5, kind: 'atMost' } })).toThrow(
+      'rewards[0].constraint.kind: must be "atLeast" or "equal", got "atMost"',
+    );
+    expect(build({ constraint: { threshold: 0.5, rate: 1 } })).toThrow(
+      'rewards[0].constraint.rate: unknown key; known keys: threshold, kind, lr, momentum',
+    );
     expect(build({ constraint: { lr: 1 } })).toThrow(/constraint\.threshold: must be a finite number/);
     expect(build({ constraint: 0.5 })).toThrow(/rewards\[0\]\.constraint: expected \{ threshold, kind/);
     // delta bounds an episode's sum by one step's range

@@ -14,7 +14,8 @@ beforeAll(async () => {
 
 describe('constraint advantages', () => {
   it('(C - Σλ)·norm(A_task) + Σ λᵢ·norm(Aᵢ)', () => {
-    const task = Float32Array.of(1, 2, 3), c1 = Float32Array.of(3, 2, 1);
+    const task = Float32Array.of(1, 2, 3),
+      c1 = Float32Array.of(3, 2, 1);
     const n = [-1, 0, 1]; // both normalise to ±1 around their mean (sample std 1)
     const out = mixAdvantages(task, [c1], [0.25]);
     n.forEach((x, k) => expect(out[k]).toBeCloseTo(0.75 * x - 0.25 * x, 6));
@@ -25,16 +26,28 @@ describe('constraint advantages', () => {
 
 function setup(rewards: Record<string, unknown>[], hp: Record<string, unknown>) {
   const venv = makeVec('Reason-Arith-v0', {
-    numEnvs: 4, autoresetMode: 'same-step', kwargs: { difficulty: 1, repeat: 4 }, envs: testRegistry.envs,
+    numEnvs: 4,
+    autoresetMode: 'same-step',
+    kwargs: { difficulty: 1, repeat: 4 },
+    envs: testRegistry.envs,
   });
   const ctx: RewardContext = {
-    envId: 'Reason-Arith-v0', observationSpace: venv.singleObservationSpace, actionSpace: venv.singleActionSpace,
-    numEnvs: 4, seed: 1, capabilities: venv.capabilities,
+    envId: 'Reason-Arith-v0',
+    observationSpace: venv.singleObservationSpace,
+    actionSpace: venv.singleActionSpace,
+    numEnvs: 4,
+    seed: 1,
+    capabilities: venv.capabilities,
   };
   const stack = buildRewardStack(rewards as never, ctx);
   const agent = new PpoAgent(resolveParams('agent', { numSteps: 32, ...hp }, PPO_PARAMS), {
-    observationSpace: venv.singleObservationSpace, actionSpace: venv.singleActionSpace, numEnvs: 4, seed: 2,
-    totalSteps: 10_000, tokenKeys: venv.capabilities.tokenKeys, constraints: stack.constraintNames,
+    observationSpace: venv.singleObservationSpace,
+    actionSpace: venv.singleActionSpace,
+    numEnvs: 4,
+    seed: 2,
+    totalSteps: 10_000,
+    tokenKeys: venv.capabilities.tokenKeys,
+    constraints: stack.constraintNames,
   });
   const ro = new Rollout(venv, agent, 32, { seed: 3 });
   return { venv, stack, agent, ro };
@@ -42,9 +55,10 @@ function setup(rewards: Record<string, unknown>[], hp: Record<string, unknown>) 
 
 describe('PPO with process rewards', () => {
   it('a constraint gets its own value head and its advantage is mixed in', () => {
-    const { venv, stack, agent, ro } = setup([
-      { source: 'extrinsic' }, { source: 'prm', model: 'oracle', name: 'steps', constraint: { threshold: 3 } },
-    ], {});
+    const { venv, stack, agent, ro } = setup(
+      [{ source: 'extrinsic' }, { source: 'prm', model: 'oracle', name: 'steps', constraint: { threshold: 3 } }],
+      {},
+    );
     const b = stack.annotate(ro.collect());
     expect(b.extras!.value!.length).toBe(32 * 4 * 2); // task head + one constraint head
     const stats = agent.learn(b);

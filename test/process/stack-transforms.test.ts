@@ -7,15 +7,30 @@ import { buildRewardStack, testRegistry } from '../support/registry.js';
 import { concat, episodeBatches, episodeSums } from './support.js';
 
 const ctx: RewardContext = {
-  envId: 'Test-v0', observationSpace: new Box(-10, 10, []), actionSpace: new Discrete(2), numEnvs: 1, seed: 0,
+  envId: 'Test-v0',
+  observationSpace: new Box(-10, 10, []),
+  actionSpace: new Discrete(2),
+  numEnvs: 1,
+  seed: 0,
 };
 // a step-wise source whose value per step is the observation (so tests choose the scores)
-testRegistry.rewards.register('steps', (cfg) => ({
-  name: String(cfg.name ?? 'steps'), kind: 'process', stepRange: [0, 1], episodeRange: [0, Infinity],
-  compute: (b) => Float32Array.from(b.nextObs.obs!.data),
-}), { options: [] });
+testRegistry.rewards.register(
+  'steps',
+  (cfg) => ({
+    name: String(cfg.name ?? 'steps'),
+    kind: 'process',
+    stepRange: [0, 1],
+    episodeRange: [0, Infinity],
+    compute: (b) => Float32Array.from(b.nextObs.obs!.data),
+  }),
+  { options: [] },
+);
 
-const scores = [[0.2, 0.5, 0.9, 0.4, 0.7, 0.1, 0.6], [0.3, 0.8], [0.9, 0.9, 0.9, 0.9]];
+const scores = [
+  [0.2, 0.5, 0.9, 0.4, 0.7, 0.1, 0.6],
+  [0.3, 0.8],
+  [0.9, 0.9, 0.9, 0.9],
+];
 const lengths = scores.map((e) => e.length);
 
 describe('step transforms in the stack, batch after batch', () => {
@@ -50,7 +65,7 @@ describe('step transforms in the stack, batch after batch', () => {
     [0.9 * 0.5, 0.9 * 0.2 - 0.5, -0.2].forEach((v, k) => expect(o2[k]).toBeCloseTo(v, 6));
   });
 
-  it('the stack applies a component\'s transform before weighting it', () => {
+  it("the stack applies a component's transform before weighting it", () => {
     const stack = buildRewardStack([{ source: 'steps', transform: 'clip', eta: 0.6, weight: 2 }], ctx);
     const b = stack.annotate(episodeBatches([[0.2, 0.9, 0.5]], 3)[0]!);
     expect(Array.from(b.components.steps!.raw).map((x) => +x.toFixed(5))).toEqual([-0.4, 0, -0.1]);
@@ -59,14 +74,18 @@ describe('step transforms in the stack, batch after batch', () => {
   });
 
   it('bad transforms get clear errors naming the key', () => {
-    expect(() => buildRewardStack([{ source: 'steps', transform: 'clamp' }], ctx))
-      .toThrow('rewards[0].transform: unknown transform "clamp"; use one of clip, delta, clip+delta, shaping');
-    expect(() => buildRewardStack([{ source: 'steps', transform: 'clip' }], ctx))
-      .toThrow(/^rewards\[0\]\.eta: transform clip needs eta, a finite number/);
-    expect(() => buildRewardStack([{ source: 'steps', eta: 0.5 }], ctx))
-      .toThrow(/^rewards\[0\]\.eta: is the threshold of transform clip; add transform: clip/);
-    expect(() => buildRewardStack([{ source: 'steps', transform: 'delta', eta: 0.5 }], ctx))
-      .toThrow('rewards[0].eta: transform delta takes no eta (only clip and clip+delta do)');
+    expect(() => buildRewardStack([{ source: 'steps', transform: 'clamp' }], ctx)).toThrow(
+      'rewards[0].transform: unknown transform "clamp"; use one of clip, delta, clip+delta, shaping',
+    );
+    expect(() => buildRewardStack([{ source: 'steps', transform: 'clip' }], ctx)).toThrow(
+      /^rewards\[0\]\.eta: transform clip needs eta, a finite number/,
+    );
+    expect(() => buildRewardStack([{ source: 'steps', eta: 0.5 }], ctx)).toThrow(
+      /^rewards\[0\]\.eta: is the threshold of transform clip; add transform: clip/,
+    );
+    expect(() => buildRewardStack([{ source: 'steps', transform: 'delta', eta: 0.5 }], ctx)).toThrow(
+      'rewards[0].eta: transform delta takes no eta (only clip and clip+delta do)',
+    );
   });
 });
 
@@ -79,11 +98,20 @@ describe('the filter key', () => {
     expect(Array.from(b.filter!.keep)).toEqual([0, 0, 1, 1, 0]);
     expect(b.filter!.stats['filter.keptEpisodes']).toBeCloseTo(1 / 3, 6);
     stack.dispose();
-    expect(() => buildRewardStack([{ source: 'steps', filter: { strategy: 'median' } }], ctx))
-      .toThrow('rewards[0].filter.strategy: must be one of best-worst, best-random, top, got "median"');
-    expect(() => buildRewardStack([{ source: 'steps', filter: { keep: 0 } }], ctx))
-      .toThrow(/rewards\[0\]\.filter\.keep: must be a positive integer/);
-    expect(() => buildRewardStack([{ source: 'steps', filter: {} }, { source: 'steps', name: 'b', filter: {} }], ctx))
-      .toThrow(/^rewards\[1\]\.filter: only one component can filter the batch \(rewards\[0\] already does\)/);
+    expect(() => buildRewardStack([{ source: 'steps', filter: { strategy: 'median' } }], ctx)).toThrow(
+      'rewards[0].filter.strategy: must be one of best-worst, best-random, top, got "median"',
+    );
+    expect(() => buildRewardStack([{ source: 'steps', filter: { keep: 0 } }], ctx)).toThrow(
+      /rewards\[0\]\.filter\.keep: must be a positive integer/,
+    );
+    expect(() =>
+      buildRewardStack(
+        [
+          { source: 'steps', filter: {} },
+          { source: 'steps', name: 'b', filter: {} },
+        ],
+        ctx,
+      ),
+    ).toThrow(/^rewards\[1\]\.filter: only one component can filter the batch \(rewards\[0\] already does\)/);
   });
 });

@@ -25,7 +25,10 @@ function copy(obs: ReasonObs): Record<string, number[]> {
 
 /** One episode of `policy`; returns the step results (copied) and the env's own step records. */
 function episode(
-  env: Env<ReasonObs, number>, raw: AnyReason, seed: number | undefined, policy: (mask: Uint8Array) => number,
+  env: Env<ReasonObs, number>,
+  raw: AnyReason,
+  seed: number | undefined,
+  policy: (mask: Uint8Array) => number,
 ) {
   const r0 = env.reset(seed === undefined ? {} : { seed });
   let mask = r0.info.actionMask as Uint8Array;
@@ -104,12 +107,14 @@ describe('Reason-* envs: contract', () => {
 describe('Reason-* envs: seeding', () => {
   for (const id of IDS) {
     it(`${id}: same seed, same problems and trajectories; the problem sequence ignores the policy`, () => {
-      const a = makeReason(id, { difficulty: 3 }), b = makeReason(id, { difficulty: 3 });
+      const a = makeReason(id, { difficulty: 3 }),
+        b = makeReason(id, { difficulty: 3 });
       const run = (x: typeof a, seed: number) => episode(x.env, x.raw, seed, random(new Rng(seed)));
       expect(run(a, 11)).toEqual(run(b, 11));
       expect(run(a, 11).problem).not.toEqual(run(a, 12).problem);
       // seeded once, then unseeded resets: a random and an expert policy meet the same problems
-      const pa: string[] = [], pb: string[] = [];
+      const pa: string[] = [],
+        pb: string[] = [];
       const ra = new Rng(4);
       for (let k = 0; k < 4; k++) {
         pa.push(episode(a.env, a.raw, k === 0 ? 7 : undefined, random(ra)).problem);
@@ -323,7 +328,8 @@ describe('Reason-* envs: correct but unnecessary steps', () => {
 
   it('Program: `nop` and the detour `1 *` are correct but not useful', () => {
     const env = new ReasonProgram({ difficulty: 2 });
-    const one = env.actionNames.indexOf('word 1'), times = env.actionNames.indexOf('word *');
+    const one = env.actionNames.indexOf('word 1'),
+      times = env.actionNames.indexOf('word *');
     const nop = env.actionNames.indexOf('word nop');
     env.reset({ seed: 12 });
     for (const a of [nop, one, times, nop]) {
@@ -331,7 +337,8 @@ describe('Reason-* envs: correct but unnecessary steps', () => {
       expect(r.info).toMatchObject({ stepCorrect: true, stepUseful: false, onTrack: true });
     }
     let r: StepResult<ReasonObs>;
-    do r = env.step(env.expertAction()); while (!r.terminated);
+    do r = env.step(env.expertAction());
+    while (!r.terminated);
     expect(r.reward).toBe(1);
     expect(env.steps.filter((s) => s.useful).length).toBe(4); // three reference words and stop
   });

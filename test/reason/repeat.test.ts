@@ -10,8 +10,11 @@ registerReason();
 registerClassic();
 
 describe('repeat: N episodes per problem', () => {
-  for (const make of [(kw: Record<string, unknown>) => new ReasonArith(kw),
-    (kw: Record<string, unknown>) => new ReasonCountdown(kw), (kw: Record<string, unknown>) => new ReasonProgram(kw)]) {
+  for (const make of [
+    (kw: Record<string, unknown>) => new ReasonArith(kw),
+    (kw: Record<string, unknown>) => new ReasonCountdown(kw),
+    (kw: Record<string, unknown>) => new ReasonProgram(kw),
+  ]) {
     it(`${make({}).id}: the same problem 3 times, then a new one; problemId counts problems`, () => {
       const env = make({ repeat: 3, difficulty: 1 });
       const seen: { problem: string; id: unknown }[] = [];
@@ -36,8 +39,9 @@ describe('repeat: N episodes per problem', () => {
 
   it('repeat must be an integer in [1, 64]', () => {
     expect(() => new ReasonArith({ repeat: 0 })).toThrow(RxgymError);
-    expect(() => new ReasonProgram({ repeat: 2.5 }))
-      .toThrow('Reason-Program-v0: option repeat must be an integer in [1, 64], got 2.5');
+    expect(() => new ReasonProgram({ repeat: 2.5 })).toThrow(
+      'Reason-Program-v0: option repeat must be an integer in [1, 64], got 2.5',
+    );
   });
 });
 

@@ -5,7 +5,11 @@ import type { ObsBatch } from '../../src/stream/batch.js';
 /** A policy that picks uniformly among the allowed actions (seeded), or `pick` among them when given. */
 export class MaskedRandom implements Policy {
   private readonly rng: Rng;
-  constructor(seed: number, private readonly n: number, private readonly pick?: (allowed: number[]) => number) {
+  constructor(
+    seed: number,
+    private readonly n: number,
+    private readonly pick?: (allowed: number[]) => number,
+  ) {
     this.rng = new Rng(seed);
   }
 

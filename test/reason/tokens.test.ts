@@ -52,8 +52,9 @@ describe('token keys', () => {
   it('a token key must be an integer Box with a finite high', () => {
     const space = new Dict({ ids: new Box(0, 9, [3], 'int32'), pos: new Box(-1, 1, [2], 'float32') });
     const cfg = resolveNetworkConfig({});
-    expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), [], ['pos']))
-      .toThrow(/^observation "pos" is declared a token key but is a float32 Box/);
+    expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), [], ['pos'])).toThrow(
+      /^observation "pos" is declared a token key but is a float32 Box/,
+    );
     const store = new ParamStore('ok');
     expect(new ObsEncoder(space, cfg, store, new Rng(1), [], ['ids']).featureDim).toBe(128 + 2);
     store.dispose();

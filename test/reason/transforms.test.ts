@@ -27,22 +27,26 @@ describe('clipStepRewards', () => {
 
   it('rejects a NaN or missing eta and non-finite rewards with a clear error', () => {
     expect(() => clipStepRewards([1], NaN)).toThrow(RxgymError);
-    expect(() => clipStepRewards([1], NaN))
-      .toThrow('clipStepRewards: eta must be a finite number (the threshold in min(r - eta, 0)), got NaN');
-    expect(() => clipStepRewards([1], undefined as unknown as number))
-      .toThrow(/eta must be a finite number .*got undefined/);
+    expect(() => clipStepRewards([1], NaN)).toThrow(
+      'clipStepRewards: eta must be a finite number (the threshold in min(r - eta, 0)), got NaN',
+    );
+    expect(() => clipStepRewards([1], undefined as unknown as number)).toThrow(
+      /eta must be a finite number .*got undefined/,
+    );
     expect(() => clipStepRewards([1], '0.5' as unknown as number)).toThrow(/got "0.5"/);
-    expect(() => clipStepRewards(Float32Array.of(0.1, Infinity), 0.5))
-      .toThrow("clipStepRewards: rewards[1] is Infinity; one episode's step rewards must be finite numbers");
+    expect(() => clipStepRewards(Float32Array.of(0.1, Infinity), 0.5)).toThrow(
+      "clipStepRewards: rewards[1] is Infinity; one episode's step rewards must be finite numbers",
+    );
     expect(() => clipStepRewards([0.1, NaN], 0.5)).toThrow(/rewards\[1\] is NaN/);
-    expect(() => clipStepRewards(null as unknown as number[], 0.5))
-      .toThrow(/rewards must be an array of numbers .*got null/);
+    expect(() => clipStepRewards(null as unknown as number[], 0.5)).toThrow(
+      /rewards must be an array of numbers .*got null/,
+    );
     expect(() => clipStepRewards(0.5 as unknown as number[], 0.5)).toThrow(/got 0.5/);
   });
 });
 
 describe('deltaStepRewards', () => {
-  it('r_k - r_(k+1); the last step keeps its own value, so every return-to-go equals that step\'s score', () => {
+  it("r_k - r_(k+1); the last step keeps its own value, so every return-to-go equals that step's score", () => {
     const r = [0.2, 0.5, 0.9, 0.4];
     const out = deltaStepRewards(r);
     expect(Array.from(out)).toEqual(f32([0.2 - 0.5, 0.5 - 0.9, 0.9 - 0.4, 0.4]));
@@ -53,14 +57,15 @@ describe('deltaStepRewards', () => {
     expect(deltaStepRewards([])).toHaveLength(0);
   });
 
-  it('repeating a step adds nothing: the return is the first step\'s score however long the episode', () => {
+  it("repeating a step adds nothing: the return is the first step's score however long the episode", () => {
     expect(sum(deltaStepRewards([0.7, 0.9, 0.9, 0.9, 0.9, 0.9]))).toBeCloseTo(0.7, 6);
     expect(sum(deltaStepRewards([0.7, 0.9]))).toBeCloseTo(0.7, 6);
   });
 
   it('rejects non-finite values', () => {
-    expect(() => deltaStepRewards([0, NaN, 1]))
-      .toThrow("deltaStepRewards: rewards[1] is NaN; one episode's step rewards must be finite numbers");
+    expect(() => deltaStepRewards([0, NaN, 1])).toThrow(
+      "deltaStepRewards: rewards[1] is NaN; one episode's step rewards must be finite numbers",
+    );
     expect(() => deltaStepRewards(undefined as unknown as number[])).toThrow(/rewards must be an array of numbers/);
   });
 });
@@ -89,8 +94,9 @@ describe('shapeStepRewards', () => {
 
   it('rejects an empty episode, a gamma outside [0, 1] and non-finite potentials', () => {
     expect(() => shapeStepRewards([], 0.9)).toThrow(/phi is empty; pass T \+ 1 potentials/);
-    expect(() => shapeStepRewards([0, 1], 1.5))
-      .toThrow('shapeStepRewards: gamma must be a number in [0, 1] (the discount), got 1.5');
+    expect(() => shapeStepRewards([0, 1], 1.5)).toThrow(
+      'shapeStepRewards: gamma must be a number in [0, 1] (the discount), got 1.5',
+    );
     expect(() => shapeStepRewards([0, 1], NaN)).toThrow(/gamma must be a number in \[0, 1\].*got NaN/);
     expect(() => shapeStepRewards([0, -Infinity], 0.9)).toThrow(/phi\[1\] is -Infinity/);
     expect(() => shapeStepRewards([0, 1], 0.9, 'yes' as unknown as boolean)).toThrow(/terminated must be a boolean/);

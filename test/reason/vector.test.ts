@@ -9,7 +9,10 @@ registerReason();
 /** Random masked play of a vector env; returns what a trainer would see. */
 function play(id: string, seed: number, steps: number, vectorization: 'sync' | 'worker' = 'sync') {
   const venv = makeVec(id, {
-    numEnvs: 3, autoresetMode: 'same-step', kwargs: { difficulty: 1 }, vectorization,
+    numEnvs: 3,
+    autoresetMode: 'same-step',
+    kwargs: { difficulty: 1 },
+    vectorization,
     ...(vectorization === 'worker' ? { numWorkers: 2 } : {}),
   });
   const n = venv.numEnvs;
@@ -57,4 +60,3 @@ describe('Reason-* envs in worker threads', () => {
     expect(play(id, 5, 120, 'worker')).toEqual(play(id, 5, 120));
   });
 });
-

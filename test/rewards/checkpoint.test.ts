@@ -7,21 +7,43 @@ import { initBackend, setBackendLogger } from '../../src/tensor/backend.js';
 import { type RewardComponentConfig, type RewardContext } from '../../rewards/index.js';
 import { makeBatch } from './batch.js';
 import { buildRewardStack } from '../support/registry.js';
-beforeAll(async () => { setBackendLogger(() => {}); await initBackend(); });
+beforeAll(async () => {
+  setBackendLogger(() => {});
+  await initBackend();
+});
 
-const ctx: RewardContext = { envId: 'T', observationSpace: new Box(-10, 10, [3]), actionSpace: new Discrete(3), numEnvs: 2, seed: 5 };
+const ctx: RewardContext = {
+  envId: 'T',
+  observationSpace: new Box(-10, 10, [3]),
+  actionSpace: new Discrete(3),
+  numEnvs: 2,
+  seed: 5,
+};
 const cfg: RewardComponentConfig[] = [
-  { source: 'extrinsic' }, { source: 'count', weight: 0.1 }, { source: 'rnd', normalize: 'rms' }, { source: 'noveld', normalize: 'minmax' },
-  { source: 'e3b' }, { source: 'oni', model: 'classification', annotator: 'rubric', trainSteps: 4 },
+  { source: 'extrinsic' },
+  { source: 'count', weight: 0.1 },
+  { source: 'rnd', normalize: 'rms' },
+  { source: 'noveld', normalize: 'minmax' },
+  { source: 'e3b' },
+  { source: 'oni', model: 'classification', annotator: 'rubric', trainSteps: 4 },
 ];
-const MSGS = ['You kill the newt!', 'You miss the newt.', '', 'Welcome to experience level 2.', 'You hear a jackal howling.'];
+const MSGS = [
+  'You kill the newt!',
+  'You miss the newt.',
+  '',
+  'Welcome to experience level 2.',
+  'You hear a jackal howling.',
+];
 function batch(offset: number) {
-  const T = 6, N = 2;
+  const T = 6,
+    N = 2;
   const f = (t: number, i: number) => [((t + offset) * 3 + i) % 5, (t + i) % 2, offset % 3];
   return makeBatch({
     obs: Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => f(t, i))),
     next: Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => f(t + 1, i))),
-    messages: Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => MSGS[(t + i + offset) % MSGS.length]!)),
+    messages: Array.from({ length: T }, (_, t) =>
+      Array.from({ length: N }, (_, i) => MSGS[(t + i + offset) % MSGS.length]!),
+    ),
     actions: Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => (t + i) % 3)),
     episodeIds: Array.from({ length: T }, (_, t) => Array.from({ length: N }, () => (offset + t > 8 ? 1 : 0))),
     globalStep: offset * 12,
@@ -37,13 +59,16 @@ describe('reward stack checkpoints', () => {
       a.save(dir);
       const b = buildRewardStack(cfg, { ...ctx, seed: 99 });
       b.load(dir);
-      const ra = a.annotate(batch(3)), rb = b.annotate(batch(3));
-      for (const name of a.componentNames) expect(Array.from(rb.components[name]!.scaled)).toEqual(Array.from(ra.components[name]!.scaled));
+      const ra = a.annotate(batch(3)),
+        rb = b.annotate(batch(3));
+      for (const name of a.componentNames)
+        expect(Array.from(rb.components[name]!.scaled)).toEqual(Array.from(ra.components[name]!.scaled));
       // Networks, Adam moments and minibatch RNGs were restored: training goes on identically (ONI aside, whose
       // labels arrive in the background).
       await a.update(ra);
       await b.update(rb);
-      const ra2 = a.annotate(batch(4)), rb2 = b.annotate(batch(4));
+      const ra2 = a.annotate(batch(4)),
+        rb2 = b.annotate(batch(4));
       for (const name of ['count', 'rnd', 'noveld', 'e3b']) {
         expect(Array.from(rb2.components[name]!.scaled)).toEqual(Array.from(ra2.components[name]!.scaled));
       }
@@ -57,8 +82,12 @@ describe('reward stack checkpoints', () => {
       expect([at(...rnd), at(...e3b)]).toEqual([ref(...rnd), ref(...e3b)]);
       expect(statSync(join(dir, 'stack.bin')).size).toBeGreaterThan(100_000);
       const c = buildRewardStack([{ source: 'extrinsic' }], ctx);
-      expect(() => c.load(dir)).toThrow(/holds components \[count, e3b, extrinsic, noveld, oni, rnd\] but the scenario has \[extrinsic\]/);
-      a.dispose(); b.dispose(); c.dispose();
+      expect(() => c.load(dir)).toThrow(
+        /holds components \[count, e3b, extrinsic, noveld, oni, rnd\] but the scenario has \[extrinsic\]/,
+      );
+      a.dispose();
+      b.dispose();
+      c.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,20 +16,39 @@ import { freePort, lastUserMessage, startOpenAiServer, type OpenAiTestServer } f
 import { startOpenAiServerProcess } from '../support/openai-server-process.js';
 import { makeBatch } from './batch.js';
 import { buildRewardStack } from '../support/registry.js';
-const ctx = (numEnvs = 1): RewardContext => ({ envId: 'T', observationSpace: new Box(0, 1, [1]), actionSpace: new Discrete(3), numEnvs, seed: 1 });
+const ctx = (numEnvs = 1): RewardContext => ({
+  envId: 'T',
+  observationSpace: new Box(0, 1, [1]),
+  actionSpace: new Discrete(3),
+  numEnvs,
+  seed: 1,
+});
 const msgBatch = (messages: string[][], episodeIds?: number[][]) => {
   const z = messages.map((row) => row.map(() => [0]));
   return makeBatch({ obs: z, next: z, messages, episodeIds });
 };
 const llmOpts = (url: string) => ({ baseUrl: url, cacheDir: 'off', maxRetries: 0, retryBaseMs: 0, timeoutMs: 5000 });
 const settings = (extra: Partial<LlmAnnotatorSettings> = {}): LlmAnnotatorSettings => ({
-  maxQueue: 10, concurrency: 1, parseRetries: 2, temperature: 0.1, maxTokens: 64,
-  reasks: 0, reaskDelayMs: 0, warnAfter: 20, ...extra,
+  maxQueue: 10,
+  concurrency: 1,
+  parseRetries: 2,
+  temperature: 0.1,
+  maxTokens: 64,
+  reasks: 0,
+  reaskDelayMs: 0,
+  warnAfter: 20,
+  ...extra,
 });
 
 let server: OpenAiTestServer | undefined;
-afterEach(async () => { await server?.close(); server = undefined; });
-beforeAll(async () => { setBackendLogger(() => {}); await initBackend(); });
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+beforeAll(async () => {
+  setBackendLogger(() => {});
+  await initBackend();
+});
 
 describe('rubric and parsing', () => {
   it('scores progress, not noise', () => {
@@ -55,26 +74,48 @@ describe('rubric and parsing', () => {
 describe('ONI with the rubric annotator', () => {
   it('retrieval: r(m) / N_ep(m)^3, counts restart each episode, empty messages give 0', () => {
     const s = new OniSource('oni', { source: 'oni', annotator: 'rubric' }, ctx());
-    const b = msgBatch([['You kill the newt!'], [''], ['You kill the newt!'], ['You miss the rat.'], ['You kill the newt!']], [[0], [0], [0], [0], [1]]);
+    const b = msgBatch(
+      [['You kill the newt!'], [''], ['You kill the newt!'], ['You miss the rat.'], ['You kill the newt!']],
+      [[0], [0], [0], [0], [1]],
+    );
     // rubric labels arrive synchronously on submit, before the batch is predicted
     expect(Array.from(s.compute(b))).toEqual([1, 0, 1 / 8, 0, 1].map(Math.fround));
     s.dispose();
   });
   it('classification generalises from labels to unseen messages', () => {
-    const m = new ClassificationModel({ features: 256, hidden: [32], lr: 0.01, trainSteps: 200, batchSize: 64, seed: 3 }, 0.5);
-    const train = ['You kill the jackal!', 'You kill the newt!', 'You kill the rat!', 'You miss the jackal.', 'You miss the newt.', 'You miss the rat.',
-      'Welcome to experience level 2.', 'Welcome to experience level 3.', 'You hear a jackal howling.', 'You hear the sound of digging.'];
+    const m = new ClassificationModel(
+      { features: 256, hidden: [32], lr: 0.01, trainSteps: 200, batchSize: 64, seed: 3 },
+      0.5,
+    );
+    const train = [
+      'You kill the jackal!',
+      'You kill the newt!',
+      'You kill the rat!',
+      'You miss the jackal.',
+      'You miss the newt.',
+      'You miss the rat.',
+      'Welcome to experience level 2.',
+      'Welcome to experience level 3.',
+      'You hear a jackal howling.',
+      'You hear the sound of digging.',
+    ];
     for (const msg of train) m.addLabel({ kind: 'cls', message: msg, label: rubricLabel(msg) });
     m.train();
-    expect(Array.from(m.predict(['You kill the coyote!', 'You miss the coyote.', 'Welcome to experience level 5.']))).toEqual([1, 0, 1]);
+    expect(
+      Array.from(m.predict(['You kill the coyote!', 'You miss the coyote.', 'Welcome to experience level 5.'])),
+    ).toEqual([1, 0, 1]);
     m.dispose();
   });
   it('ranking: Bradley–Terry orders messages as the pairs say; z-scored with a threshold', () => {
-    const m = new RankingModel({ features: 256, hidden: [32], lr: 0.01, trainSteps: 200, batchSize: 64, seed: 3 }, -0.5);
+    const m = new RankingModel(
+      { features: 256, hidden: [32], lr: 0.01, trainSteps: 200, batchSize: 64, seed: 3 },
+      -0.5,
+    );
     const msgs = ['You kill the jackal!', 'You hit the jackal.', 'You miss the jackal.', 'The jackal bites you!'];
-    for (let i = 0; i < msgs.length; i++) for (let j = 0; j < msgs.length; j++) {
-      if (i !== j) m.addLabel({ kind: 'pair', a: msgs[i]!, b: msgs[j]!, pref: rubricPreference(msgs[i]!, msgs[j]!) });
-    }
+    for (let i = 0; i < msgs.length; i++)
+      for (let j = 0; j < msgs.length; j++) {
+        if (i !== j) m.addLabel({ kind: 'pair', a: msgs[i]!, b: msgs[j]!, pref: rubricPreference(msgs[i]!, msgs[j]!) });
+      }
     m.train();
     const r = m.scores(msgs);
     expect(r[0]!).toBeGreaterThan(r[1]!);
@@ -89,7 +130,10 @@ describe('ONI with the rubric annotator', () => {
   it('builds all three models through the stack; rejects an unknown model and a bad LLM URL', async () => {
     for (const model of ['retrieval', 'classification', 'ranking']) {
       const st = buildRewardStack([{ source: 'extrinsic' }, { source: 'oni', model, annotator: 'rubric' }], ctx(2));
-      const b = msgBatch([['You kill the newt!', 'You miss the newt.'], ['Welcome to experience level 2.', '']]);
+      const b = msgBatch([
+        ['You kill the newt!', 'You miss the newt.'],
+        ['Welcome to experience level 2.', ''],
+      ]);
       const a = st.annotate(b);
       await st.update(a);
       const a2 = st.annotate(b);
@@ -100,17 +144,32 @@ describe('ONI with the rubric annotator', () => {
     const seen: { kind: string; data: Record<string, unknown> }[] = [];
     st.events$.subscribe((e) => seen.push(e));
     await st.update(st.annotate(msgBatch([['You kill the newt!'], ['You miss the newt.']])));
-    expect(seen.find((e) => e.kind === 'annotation')?.data).toMatchObject({ annotator: 'rubric', model: 'retrieval', labelled: 2, queued: 0, failures: 0 });
+    expect(seen.find((e) => e.kind === 'annotation')?.data).toMatchObject({
+      annotator: 'rubric',
+      model: 'retrieval',
+      labelled: 2,
+      queued: 0,
+      failures: 0,
+    });
     expect(seen.find((e) => e.kind === 'info')?.data.components).toHaveProperty('oni');
     st.dispose();
-    expect(() => buildRewardStack([{ source: 'oni', model: 'regression' }], ctx())).toThrow(/^rewards\[0\]\.model: must be one of retrieval, classification, ranking, got "regression"/);
-    expect(() => buildRewardStack([{ source: 'oni', llm: { baseUrl: 'localhost:8000' } }], ctx())).toThrow(/^rewards\[0\]\.llm\.baseUrl: "localhost:8000" is not an http\(s\) URL/);
+    expect(() => buildRewardStack([{ source: 'oni', model: 'regression' }], ctx())).toThrow(
+      /^rewards\[0\]\.model: must be one of retrieval, classification, ranking, got "regression"/,
+    );
+    expect(() => buildRewardStack([{ source: 'oni', llm: { baseUrl: 'localhost:8000' } }], ctx())).toThrow(
+      /^rewards\[0\]\.llm\.baseUrl: "localhost:8000" is not an http\(s\) URL/,
+    );
   });
 });
 
 describe('ONI with an LLM server (real HTTP, scripted)', () => {
   it('never blocks: compute returns while a slow server labels in the background', async () => {
-    server = await startOpenAiServer((req) => ({ delayMs: 300, text: /^"You kill/m.test(lastUserMessage(req)) ? '<reasoning>a kill</reasoning><label>HELPFUL</label>' : '<reasoning>noise</reasoning><label>NOT HELPFUL</label>' }));
+    server = await startOpenAiServer((req) => ({
+      delayMs: 300,
+      text: /^"You kill/m.test(lastUserMessage(req))
+        ? '<reasoning>a kill</reasoning><label>HELPFUL</label>'
+        : '<reasoning>noise</reasoning><label>NOT HELPFUL</label>',
+    }));
     const s = new OniSource('oni', { source: 'oni', annotator: 'llm', llm: llmOpts(server.url) }, ctx());
     const b = msgBatch([['You kill the newt!'], ['You miss the newt.']]);
     const t0 = performance.now();
@@ -121,17 +180,29 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
     expect(st.queued + st.pending).toBe(2);
     await s.annotator.idle();
     s.update();
-    expect(Array.from(s.compute(msgBatch([['You kill the newt!'], ['You miss the newt.']], [[5], [6]])))).toEqual([1, 0]);
+    expect(Array.from(s.compute(msgBatch([['You kill the newt!'], ['You miss the newt.']], [[5], [6]])))).toEqual([
+      1, 0,
+    ]);
     expect(s.annotator.stats()).toMatchObject({ labelled: 2, failures: 0, dropped: 0 });
     s.dispose();
   });
   it('counts 500s and garbage; retries off-format answers then drops them', async () => {
     server = await startOpenAiServer();
-    server.script({ status: 500 }, { garbage: 'not json at all' }, { text: 'I think it is good' }, { text: 'still no label' }, { text: 'nope' });
+    server.script(
+      { status: 500 },
+      { garbage: 'not json at all' },
+      { text: 'I think it is good' },
+      { text: 'still no label' },
+      { text: 'nope' },
+    );
     const a = new LlmAnnotator(llmOpts(server.url), settings());
     const got: OniLabel[] = [];
     a.labels$.subscribe((l) => got.push(l));
-    a.submit([{ kind: 'cls', message: 'c' }, { kind: 'cls', message: 'b' }, { kind: 'cls', message: 'a' }]);
+    a.submit([
+      { kind: 'cls', message: 'c' },
+      { kind: 'cls', message: 'b' },
+      { kind: 'cls', message: 'a' },
+    ]);
     await a.idle();
     // newest first: 'a' hit the 500, 'b' the garbage, 'c' three off-format answers
     expect(got).toEqual([]);
@@ -146,7 +217,9 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
     server = await startOpenAiServer(() => ({ delayMs: 20, text: '<label>NOT HELPFUL</label>' }));
     const a = new LlmAnnotator(llmOpts(server.url), settings({ maxQueue: 3, parseRetries: 0 }));
     const order: string[] = [];
-    a.labels$.subscribe((l) => { if (l.kind === 'cls') order.push(l.message); });
+    a.labels$.subscribe((l) => {
+      if (l.kind === 'cls') order.push(l.message);
+    });
     a.submit(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((message) => ({ kind: 'cls' as const, message })));
     await a.idle();
     expect(order).toEqual(['m6', 'm5', 'm4']);
@@ -158,7 +231,9 @@ describe('ONI with an LLM server (real HTTP, scripted)', () => {
 /** Burn CPU for `ms` without yielding, as a synchronous training step does. */
 function busy(ms: number): void {
   const end = performance.now() + ms;
-  while (performance.now() < end) { /* training */ }
+  while (performance.now() < end) {
+    /* training */
+  }
 }
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const HELPFUL = '<reasoning>progress</reasoning><label>HELPFUL</label>';
@@ -173,7 +248,10 @@ describe('ONI LLM annotator off the training thread (issue 13, item 7)', () => {
       const s = new OniSource('oni', cfg, ctx(12));
       const row = Array.from({ length: 12 }, (_, i) => `You kill the newt number ${i}!`);
       let ep = 0;
-      const batch = () => { ep++; return msgBatch([row], [row.map(() => ep)]); };
+      const batch = () => {
+        ep++;
+        return msgBatch([row], [row.map(() => ep)]);
+      };
       s.compute(batch());
       const t0 = performance.now();
       let labelled = 0;
@@ -201,9 +279,15 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
   };
   const warnings: string[] = [];
   let restore: ((m: string) => void) | undefined;
-  beforeAll(() => { restore = setWarningHandler((m) => warnings.push(m)); });
-  afterEach(() => { warnings.length = 0; });
-  afterAll(() => { if (restore) setWarningHandler(restore); });
+  beforeAll(() => {
+    restore = setWarningHandler((m) => warnings.push(m));
+  });
+  afterEach(() => {
+    warnings.length = 0;
+  });
+  afterAll(() => {
+    if (restore) setWarningHandler(restore);
+  });
 
   it('server down: counts refused connections, warns once, and asks the messages again when it is back', async () => {
     const port = await freePort();
@@ -212,7 +296,10 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
     const s = new OniSource('oni', cfg, ctx());
     const seen = events(s);
     s.compute(msgBatch([['You kill the newt!'], ['You find a key.'], ['You miss the newt.']]));
-    for (let i = 0; i < 50 && !seen.some((e) => e.kind === 'error'); i++) { await sleep(50); s.update(); }
+    for (let i = 0; i < 50 && !seen.some((e) => e.kind === 'error'); i++) {
+      await sleep(50);
+      s.update();
+    }
     const errs = seen.filter((e) => e.kind === 'error');
     expect(errs).toHaveLength(1);
     const said = String(errs[0]!.data.message);
@@ -234,8 +321,14 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
 
   it('HTTP 500s: counted by status, warned, dropped after the bounded re-asks', async () => {
     server = await startOpenAiServer(() => ({ status: 500 }));
-    const cfg = { source: 'oni', annotator: 'llm', llm: llmOpts(server.url),
-      reasks: 1, reaskDelayMs: 10, warnAfter: 4 };
+    const cfg = {
+      source: 'oni',
+      annotator: 'llm',
+      llm: llmOpts(server.url),
+      reasks: 1,
+      reaskDelayMs: 10,
+      warnAfter: 4,
+    };
     const s = new OniSource('oni', cfg, ctx());
     const seen = events(s);
     s.compute(msgBatch([['a'], ['b']]));
@@ -273,7 +366,9 @@ describe('ONI LLM failures are visible (issue 13, item 9)', () => {
     expect(warnings).toEqual([]);
     s.dispose();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^oni: the LLM annotator labelled nothing during training: 2 item\(s\) still unanswered/);
+    expect(warnings[0]).toMatch(
+      /^oni: the LLM annotator labelled nothing during training: 2 item\(s\) still unanswered/,
+    );
     expect(warnings[0]).toMatch(/\(no failed request\); latest: none$/);
   });
 });

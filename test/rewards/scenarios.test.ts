@@ -27,7 +27,11 @@ describe('intrinsic-reward scenarios', () => {
         }
         const sp = spaces.get(sc.env.id)!;
         const stack = buildRewardStack(sc.rewards as RewardComponentConfig[] | undefined, {
-          envId: sc.env.id, observationSpace: sp.o as never, actionSpace: sp.a as never, numEnvs: sc.env.numEnvs, seed: run.seed,
+          envId: sc.env.id,
+          observationSpace: sp.o as never,
+          actionSpace: sp.a as never,
+          numEnvs: sc.env.numEnvs,
+          seed: run.seed,
         });
         stack.dispose();
       }

@@ -14,7 +14,13 @@ beforeAll(() => registerAll());
 
 function setup(numEnvs = 3) {
   const vec = makeVec('CartPole-v1', { numEnvs, autoresetMode: 'same-step' });
-  const agent = new RandomAgent({ observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs, seed: 7, totalSteps: 1 });
+  const agent = new RandomAgent({
+    observationSpace: vec.singleObservationSpace,
+    actionSpace: vec.singleActionSpace,
+    numEnvs,
+    seed: 7,
+    totalSteps: 1,
+  });
   return { vec, agent };
 }
 
@@ -74,7 +80,13 @@ describe('rollout', () => {
   it('with needsStates, the next state of the last step of an episode is the state before the reset', () => {
     const N = 2;
     const vec = makeVec('Dungeon-Room-15x15-v0', { numEnvs: N, autoresetMode: 'same-step', maxEpisodeSteps: 6 });
-    const agent = new RandomAgent({ observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, numEnvs: N, seed: 3, totalSteps: 1 });
+    const agent = new RandomAgent({
+      observationSpace: vec.singleObservationSpace,
+      actionSpace: vec.singleActionSpace,
+      numEnvs: N,
+      seed: 3,
+      totalSteps: 1,
+    });
     const r = new Rollout(vec, agent, 30, { seed: 4, needsStates: true });
     const b = r.collect();
     let ends = 0;
@@ -96,14 +108,22 @@ describe('rollout', () => {
 
   it('refuses a vector env that is not in same-step autoreset mode', () => {
     const vec = makeVec('CartPole-v1', { numEnvs: 1 });
-    const agent = new RandomAgent({ observationSpace: new Box(-1, 1, [4]), actionSpace: new Discrete(2), numEnvs: 1, seed: 1, totalSteps: 1 });
+    const agent = new RandomAgent({
+      observationSpace: new Box(-1, 1, [4]),
+      actionSpace: new Discrete(2),
+      numEnvs: 1,
+      seed: 1,
+      totalSteps: 1,
+    });
     expect(() => new Rollout(vec, agent, 8)).toThrow(/autoresetMode 'same-step'/);
     vec.close();
   });
 
   it('operators: rollout -> annotate -> learn, and logTo writes events', async () => {
     const { vec, agent } = setup(2);
-    const out = await firstValueFrom(rollout(vec, agent, 16, { seed: 1, count: 3 }).pipe(annotate(extrinsicAnnotator()), learn(agent), toArray()));
+    const out = await firstValueFrom(
+      rollout(vec, agent, 16, { seed: 1, count: 3 }).pipe(annotate(extrinsicAnnotator()), learn(agent), toArray()),
+    );
     expect(out).toHaveLength(3);
     expect(out[2]!.batch.globalStep).toBe(64);
     expect(out[0]!.batch.total).toBe(out[0]!.batch.rewards);

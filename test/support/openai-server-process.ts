@@ -26,8 +26,13 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
-export async function startOpenAiServerProcess(delayMs: number, text: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT, String(delayMs), text], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startOpenAiServerProcess(
+  delayMs: number,
+  text: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT, String(delayMs), text], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (l) => resolve(Number(l)));
@@ -35,9 +40,10 @@ export async function startOpenAiServerProcess(delayMs: number, text: string): P
   });
   return {
     url: `http://127.0.0.1:${port}/v1`,
-    close: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
   };
 }

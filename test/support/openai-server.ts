@@ -100,7 +100,8 @@ function readBody(req: IncomingMessage): Promise<string> {
  * `port` is given (a server coming back where one was down).
  */
 export async function startOpenAiServer(
-  responder: Responder = defaultResponder, opts: { port?: number } = {},
+  responder: Responder = defaultResponder,
+  opts: { port?: number } = {},
 ): Promise<OpenAiTestServer> {
   const queue: ScriptedAnswer[] = [];
   const requests: RecordedRequest[] = [];
@@ -120,11 +121,14 @@ export async function startOpenAiServer(
     const known = rec.path === '/v1/chat/completions' || rec.path === '/v1/embeddings';
     const answer: ScriptedAnswer = !known
       ? { status: 404, body: JSON.stringify({ error: { message: `unknown path ${rec.path}` } }) }
-      : queue.shift() ?? current(rec);
+      : (queue.shift() ?? current(rec));
     if (answer.hang) return;
     if (answer.delayMs) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { timers.delete(t); resolve(); }, answer.delayMs);
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, answer.delayMs);
         timers.add(t);
       });
     }
@@ -138,13 +142,23 @@ export async function startOpenAiServer(
       res.end(text);
     };
     if (answer.status !== undefined && answer.status >= 400) {
-      send(answer.status, answer.body ?? JSON.stringify({ error: { message: `scripted failure ${answer.status}`, type: 'server_error' } }));
+      send(
+        answer.status,
+        answer.body ??
+          JSON.stringify({ error: { message: `scripted failure ${answer.status}`, type: 'server_error' } }),
+      );
     } else if (answer.garbage !== undefined) {
       send(200, answer.garbage, 'text/plain');
     } else if (answer.json !== undefined) {
       send(200, JSON.stringify(answer.json));
     } else if (answer.embeddings) {
-      send(200, JSON.stringify({ object: 'list', data: answer.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })) }));
+      send(
+        200,
+        JSON.stringify({
+          object: 'list',
+          data: answer.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+        }),
+      );
     } else {
       const n = (body as { n?: number } | null)?.n ?? 1;
       const model = (body as { model?: string } | null)?.model ?? 'test';
@@ -163,7 +177,9 @@ export async function startOpenAiServer(
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     script: (...answers) => void queue.push(...answers),
-    respond: (r) => { current = r; },
+    respond: (r) => {
+      current = r;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -6,6 +6,10 @@ import { buildRewardStack as buildStack, type RewardStack } from '../../rewards/
 export const testRegistry = builtinRegistry();
 
 /** `buildRewardStack` on the test registry's reward sources (a test may register its own there first). */
-export function buildRewardStack(configs: RewardComponentConfig[] | undefined, ctx: RewardContext, sources: RewardRegistry = testRegistry.rewards): RewardStack {
+export function buildRewardStack(
+  configs: RewardComponentConfig[] | undefined,
+  ctx: RewardContext,
+  sources: RewardRegistry = testRegistry.rewards,
+): RewardStack {
   return buildStack(configs, ctx, sources);
 }

@@ -34,7 +34,8 @@ function valueAndGrads(conv: typeof reference, c: (typeof CASES)[number], seed: 
     const k = tf.tensor4d(values(size(c.k), seed + 1), c.k);
     const b = tf.tensor1d(values(c.k[3], seed + 2));
     const w = tf.tensor4d(values(c.x[0] * c.x[1] * c.x[2] * c.k[3], seed + 3), [c.x[0], c.x[1], c.x[2], c.k[3]]);
-    const f = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(conv(xx as tf.Tensor4D, kk as tf.Tensor4D, bb as tf.Tensor1D), w));
+    const f = (xx: tf.Tensor, kk: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(conv(xx as tf.Tensor4D, kk as tf.Tensor4D, bb as tf.Tensor1D), w));
     const out = conv(x, k, b);
     const grads = tf.grads(f)([x, k, b]);
     return [out, ...grads].map((t) => t.dataSync() as Float32Array);
@@ -56,8 +57,20 @@ describe('convSameRelu (im2col conv)', () => {
   it('equals tf.conv2d forward on the cpu backend within 1e-5', async () => {
     await tf.setBackend('cpu');
     CASES.forEach((c, i) => {
-      const x = tf.tensor4d(values(c.x.reduce((a, v) => a * v, 1), 10 + i), c.x);
-      const k = tf.tensor4d(values(c.k.reduce((a, v) => a * v, 1), 20 + i), c.k);
+      const x = tf.tensor4d(
+        values(
+          c.x.reduce((a, v) => a * v, 1),
+          10 + i,
+        ),
+        c.x,
+      );
+      const k = tf.tensor4d(
+        values(
+          c.k.reduce((a, v) => a * v, 1),
+          20 + i,
+        ),
+        c.k,
+      );
       const b = tf.tensor1d(values(c.k[3], 30 + i));
       const want = reference(x, k, b);
       const got = convSameRelu(x, k, b);
@@ -65,26 +78,35 @@ describe('convSameRelu (im2col conv)', () => {
       const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]!);
       expect(diff, c.name).toBeLessThan(1e-5);
       // Not trivially zero: relu leaves a good share of positive outputs.
-      expect(tf.tidy(() => tf.sum(tf.greater(want, 0).asType('float32')).dataSync()[0]!), c.name).toBeGreaterThan(0);
+      expect(
+        tf.tidy(() => tf.sum(tf.greater(want, 0).asType('float32')).dataSync()[0]!),
+        c.name,
+      ).toBeGreaterThan(0);
       tf.dispose([x, k, b, want, got]);
     });
   });
 
-  it('has the same value and x, k, b gradients as tf.conv2d (tf.grads on the cpu backend) within 1e-4, on cpu and on wasm', async () => {
-    for (const [i, c] of CASES.entries()) {
-      await tf.setBackend('cpu');
-      const want = valueAndGrads(reference, c, 50 + 10 * i);
-      // Not trivially zero: some outputs positive, some clipped by the relu.
-      const pos = want[0]!.filter((v) => v > 0).length;
-      expect(pos, c.name).toBeGreaterThan(0);
-      expect(pos, c.name).toBeLessThan(want[0]!.length);
-      for (const backend of ['cpu', 'wasm']) {
-        expect(await tf.setBackend(backend)).toBe(true);
-        const got = valueAndGrads(convSameRelu, c, 50 + 10 * i);
-        ['value', 'dx', 'dk', 'db'].forEach((what, j) => expect(maxAbsDiff(got[j]!, want[j]!), `${c.name} ${backend} ${what}`).toBeLessThan(1e-4));
+  it(
+    'has the same value and x, k, b gradients as tf.conv2d (tf.grads on the cpu backend) within 1e-4, on cpu and on ' +
+      'wasm',
+    async () => {
+      for (const [i, c] of CASES.entries()) {
+        await tf.setBackend('cpu');
+        const want = valueAndGrads(reference, c, 50 + 10 * i);
+        // Not trivially zero: some outputs positive, some clipped by the relu.
+        const pos = want[0]!.filter((v) => v > 0).length;
+        expect(pos, c.name).toBeGreaterThan(0);
+        expect(pos, c.name).toBeLessThan(want[0]!.length);
+        for (const backend of ['cpu', 'wasm']) {
+          expect(await tf.setBackend(backend)).toBe(true);
+          const got = valueAndGrads(convSameRelu, c, 50 + 10 * i);
+          ['value', 'dx', 'dk', 'db'].forEach((what, j) =>
+            expect(maxAbsDiff(got[j]!, want[j]!), `${c.name} ${backend} ${what}`).toBeLessThan(1e-4),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('is deterministic and leaks no tensors on wasm: gradients bit-identical across calls, numTensors flat', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
@@ -140,7 +162,11 @@ describe('convSameRelu (im2col conv)', () => {
     const losses: number[] = [];
     const counts: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const cost = opt.minimize(() => tf.mean(tf.square(tf.sub(enc.encode([x]), 0.5))) as tf.Scalar, true, store.list());
+      const cost = opt.minimize(
+        () => tf.mean(tf.square(tf.sub(enc.encode([x]), 0.5))) as tf.Scalar,
+        true,
+        store.list(),
+      );
       losses.push(cost!.dataSync()[0]!);
       cost!.dispose();
       counts.push(tf.memory().numTensors);

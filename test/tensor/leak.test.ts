@@ -12,10 +12,18 @@ function batch(T: number, N: number): TransitionBatch {
   const n = T * N;
   const obs = new Float32Array(n * 3).map((_, i) => Math.sin(i));
   return {
-    numSteps: T, numEnvs: N, obs: { obs: { data: obs, shape: [3] } }, nextObs: { obs: { data: obs.map((x) => x * 0.9), shape: [3] } },
-    actions: new Int32Array(n).map((_, i) => i % 2), actionDim: 1, rewards: new Float32Array(n).fill(1),
-    terminations: Uint8Array.from({ length: n }, (_, i) => (i === 1 ? 1 : 0)), truncations: Uint8Array.from({ length: n }, (_, i) => (i === 2 ? 1 : 0)),
-    globalStep: 0, episodeIds: new Int32Array(n), episodeSteps: new Int32Array(n),
+    numSteps: T,
+    numEnvs: N,
+    obs: { obs: { data: obs, shape: [3] } },
+    nextObs: { obs: { data: obs.map((x) => x * 0.9), shape: [3] } },
+    actions: new Int32Array(n).map((_, i) => i % 2),
+    actionDim: 1,
+    rewards: new Float32Array(n).fill(1),
+    terminations: Uint8Array.from({ length: n }, (_, i) => (i === 1 ? 1 : 0)),
+    truncations: Uint8Array.from({ length: n }, (_, i) => (i === 2 ? 1 : 0)),
+    globalStep: 0,
+    episodeIds: new Int32Array(n),
+    episodeSteps: new Int32Array(n),
     extras: { logProb: new Float32Array(n).fill(Math.log(0.5)), value: new Float32Array(n) },
   };
 }
@@ -24,9 +32,36 @@ describe('no tensor leaks', () => {
   it('tf.memory().numTensors is the same after 1000 updates as after 10 (PPO; DQN every 5th; tiny nets)', async () => {
     setBackendLogger(() => {});
     await initBackend();
-    const ctx = { observationSpace: new Box(-1, 1, [3]), actionSpace: new Discrete(2), numEnvs: 2, seed: 1, totalSteps: 1e9 };
-    const ppo = new PpoAgent(resolveParams('agent', { numSteps: 2, numMinibatches: 1, updateEpochs: 1, network: { hidden: [4] } }, PPO_PARAMS) as never, ctx);
-    const dqn = new DqnAgent(resolveParams('agent', { numSteps: 2, batchSize: 4, learningStarts: 0, trainFrequency: 4, targetNetworkFrequency: 8, network: { hidden: [4] } }, DQN_PARAMS) as never, ctx);
+    const ctx = {
+      observationSpace: new Box(-1, 1, [3]),
+      actionSpace: new Discrete(2),
+      numEnvs: 2,
+      seed: 1,
+      totalSteps: 1e9,
+    };
+    const ppo = new PpoAgent(
+      resolveParams(
+        'agent',
+        { numSteps: 2, numMinibatches: 1, updateEpochs: 1, network: { hidden: [4] } },
+        PPO_PARAMS,
+      ) as never,
+      ctx,
+    );
+    const dqn = new DqnAgent(
+      resolveParams(
+        'agent',
+        {
+          numSteps: 2,
+          batchSize: 4,
+          learningStarts: 0,
+          trainFrequency: 4,
+          targetNetworkFrequency: 8,
+          network: { hidden: [4] },
+        },
+        DQN_PARAMS,
+      ) as never,
+      ctx,
+    );
     const ann = extrinsicAnnotator();
     const b = ann.annotate(batch(2, 2));
     const obs = b.obs;

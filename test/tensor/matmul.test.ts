@@ -44,8 +44,10 @@ for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
       const a = tf.tensor2d(values(19 * 31, 4), [19, 31]);
       const c = tf.tensor2d(values(31 * 7, 5), [31, 7]);
-      const ref = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
-      const ours = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.sum(tf.square(matMul2d(p as tf.Tensor2D, q as tf.Tensor2D)));
+      const ref = (p: tf.Tensor, q: tf.Tensor): tf.Tensor =>
+        tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
+      const ours = (p: tf.Tensor, q: tf.Tensor): tf.Tensor =>
+        tf.sum(tf.square(matMul2d(p as tf.Tensor2D, q as tf.Tensor2D)));
       const g1 = tf.grads(ref)([a, c]);
       const g2 = tf.grads(ours)([a, c]);
       for (let i = 0; i < 2; i++) expect(relErr(g1[i]!, g2[i]!)).toBeLessThan(1e-5);

@@ -4,17 +4,24 @@ import { Box, Dict, Discrete } from '../../src/core/spaces.js';
 
 describe('the obs-batch layout (src/core/obs-batch.ts)', () => {
   const space = new Dict({
-    pos: new Box(-1, 1, [2], 'float32'), glyphs: new Box(0, 9, [2, 3], 'int16'), dir: new Discrete(4),
+    pos: new Box(-1, 1, [2], 'float32'),
+    glyphs: new Box(0, 9, [2, 3], 'int16'),
+    dir: new Discrete(4),
   });
   const vec = {
-    pos: new Float32Array([0, 1, 2, 3, 4, 5]), glyphs: Int16Array.from({ length: 18 }, (_, i) => i),
+    pos: new Float32Array([0, 1, 2, 3, 4, 5]),
+    glyphs: Int16Array.from({ length: 18 }, (_, i) => i),
     dir: new Int32Array([3, 1, 2]),
   };
 
   it('lays Dict keys out sorted, with the space shape per row and the env array type', () => {
     const layout = obsLayout(space, vec, 3);
     const keys = layout.map((l) => [l.key, l.dim, l.shape]);
-    expect(keys).toEqual([['dir', 1, []], ['glyphs', 6, [2, 3]], ['pos', 2, [2]]]);
+    expect(keys).toEqual([
+      ['dir', 1, []],
+      ['glyphs', 6, [2, 3]],
+      ['pos', 2, [2]],
+    ]);
     const batch = allocObsBatch(layout, 5);
     expect(batch.glyphs!.data).toBeInstanceOf(Int16Array);
     expect(batch.glyphs!.data.length).toBe(30);

@@ -24,7 +24,11 @@ describe('backend', () => {
   });
 
   it('a forced backend that is missing fails with the install command; an unknown one lists the choices', async () => {
-    for (const [value, msg] of [['node', 'npm install @tensorflow/tfjs-node@4.22.0'], ['node-gpu', 'npm install @tensorflow/tfjs-node-gpu'], ['tpu', 'use one of node-gpu, node, wasm, cpu']] as const) {
+    for (const [value, msg] of [
+      ['node', 'npm install @tensorflow/tfjs-node@4.22.0'],
+      ['node-gpu', 'npm install @tensorflow/tfjs-node-gpu'],
+      ['tpu', 'use one of node-gpu, node, wasm, cpu'],
+    ] as const) {
       vi.resetModules();
       process.env.RXGYM_BACKEND = value;
       try {
@@ -52,14 +56,19 @@ describe('backend', () => {
 
 describe('networks', () => {
   it('orthogonal init has orthonormal columns (tall) or rows (wide), scaled by the gain', () => {
-    for (const [r, c] of [[8, 3], [3, 8]] as const) {
+    for (const [r, c] of [
+      [8, 3],
+      [3, 8],
+    ] as const) {
       const w = orthogonal(r, c, 2, new Rng(1));
       const k = Math.min(r, c);
-      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-        let dot = 0;
-        for (let i = 0; i < Math.max(r, c); i++) dot += r >= c ? w[i * c + a]! * w[i * c + b]! : w[a * c + i]! * w[b * c + i]!;
-        expect(dot).toBeCloseTo(a === b ? 4 : 0, 4);
-      }
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b < k; b++) {
+          let dot = 0;
+          for (let i = 0; i < Math.max(r, c); i++)
+            dot += r >= c ? w[i * c + a]! * w[i * c + b]! : w[a * c + i]! * w[b * c + i]!;
+          expect(dot).toBeCloseTo(a === b ? 4 : 0, 4);
+        }
     }
   });
 
@@ -77,8 +86,15 @@ describe('networks', () => {
   });
 
   it('encodes Dict observations: glyph CNN + message n-grams + flat vector', () => {
-    const space = new Dict({ glyphs_crop: new Box(0, 99, [5, 5], 'int16'), message: new Box(0, 255, [16], 'uint8'), pos: new Box(-1, 1, [2], 'float32') });
-    const cfg = resolveNetworkConfig({ glyph: { embedDim: 4, channels: [8], kernel: 3, features: 12 }, message: { buckets: 32, ngrams: [2], features: 6 } });
+    const space = new Dict({
+      glyphs_crop: new Box(0, 99, [5, 5], 'int16'),
+      message: new Box(0, 255, [16], 'uint8'),
+      pos: new Box(-1, 1, [2], 'float32'),
+    });
+    const cfg = resolveNetworkConfig({
+      glyph: { embedDim: 4, channels: [8], kernel: 3, features: 12 },
+      message: { buckets: 32, ngrams: [2], features: 6 },
+    });
     const store = new ParamStore('t');
     const enc = new ObsEncoder(space, cfg, store, new Rng(2), ['message']);
     expect(enc.featureDim).toBe(12 + 6 + 2);
@@ -110,8 +126,9 @@ describe('networks', () => {
     expect(dim([])).toBe(16 + 16 + 2); // declared none: no text encoder, whatever the key names
     expect(dim(['gone'])).toBe(16 + 16 + 2); // a declared key a wrapper removed is ignored
     expect(dim()).toBe(16 + 16 + 2); // no declaration: no text keys (key names are never guessed from)
-    expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), ['pos']))
-      .toThrow(/^observation "pos" is declared a text key but is a float32 Box of shape \[2\]; a text key must be/);
+    expect(() => new ObsEncoder(space, cfg, new ParamStore('bad'), new Rng(1), ['pos'])).toThrow(
+      /^observation "pos" is declared a text key but is a float32 Box of shape \[2\]; a text key must be/,
+    );
   });
 
   it('weights round-trip through save/load exactly', () => {

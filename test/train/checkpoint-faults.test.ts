@@ -16,23 +16,48 @@ import { setupTraining, tmpDir } from '../support/train-setup.js';
 setupTraining();
 
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, RXGYM_BACKEND: 'cpu' } });
-const checkpoints = (dir: string): string[] => readdirSync(join(dir, 'checkpoints')).filter((d) => d.startsWith('step-')).sort();
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, RXGYM_BACKEND: 'cpu' } });
+const checkpoints = (dir: string): string[] =>
+  readdirSync(join(dir, 'checkpoints'))
+    .filter((d) => d.startsWith('step-'))
+    .sort();
 
 /** A CartPole PPO run of 2048 steps with a checkpoint every 512, through the CLI (a real process). */
 function trainedRun(): string {
   const dir = join(tmpDir('ckfault'), 'run');
-  const r = cli(['run', '--env', 'CartPole-v1', '--agent', 'ppo', '--steps', '2048', '--num-envs', '2', '--param', 'numSteps=64',
-    '--checkpoint-every', '512', '--out', dir, '--quiet']);
+  const r = cli([
+    'run',
+    '--env',
+    'CartPole-v1',
+    '--agent',
+    'ppo',
+    '--steps',
+    '2048',
+    '--num-envs',
+    '2',
+    '--param',
+    'numSteps=64',
+    '--checkpoint-every',
+    '512',
+    '--out',
+    dir,
+    '--quiet',
+  ]);
   expect(r.status, r.stderr).toBe(0);
   return dir;
 }
 
-/** An agent that learns like the random agent but reports a NaN loss from its `at`-th update on (a diverged learner). */
+/**
+ * An agent that learns like the random agent but reports a NaN loss from its `at`-th update on (a diverged learner).
+ */
 function divergingAgent(at: number): AgentDefinition {
   return {
-    type: 'diverging', description: 'random actions, NaN loss after some updates', params: {},
-    rolloutSteps: () => 32, unsupported: () => undefined,
+    type: 'diverging',
+    description: 'random actions, NaN loss after some updates',
+    params: {},
+    rolloutSteps: () => 32,
+    unsupported: () => undefined,
     create: (_hp, ctx) => {
       const agent = new RandomAgent(ctx);
       let updates = 0;
@@ -49,10 +74,29 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
     const bytes = readFileSync(bin);
     bytes.writeFloatLE(Number.NaN, 8); // one NaN float, as in the report
     writeFileSync(bin, bytes);
-    const r = cli(['run', '--env', 'CartPole-v1', '--agent', 'ppo', '--steps', '4096', '--num-envs', '2', '--param', 'numSteps=64',
-      '--checkpoint-every', '512', '--out', dir, '--resume', '--quiet']);
+    const r = cli([
+      'run',
+      '--env',
+      'CartPole-v1',
+      '--agent',
+      'ppo',
+      '--steps',
+      '4096',
+      '--num-envs',
+      '2',
+      '--param',
+      'numSteps=64',
+      '--checkpoint-every',
+      '512',
+      '--out',
+      dir,
+      '--resume',
+      '--quiet',
+    ]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`checkpoint .*${newest} is damaged: agent/ppo.bin does not match its checksum`));
+    expect(r.stderr).toMatch(
+      new RegExp(`checkpoint .*${newest} is damaged: agent/ppo.bin does not match its checksum`),
+    );
     expect(r.stderr).toContain(`the newest intact checkpoint is ${join(dir, 'checkpoints', older!)}`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // one clean line, no stack
   }, 120_000);
@@ -60,13 +104,49 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
   it('a missing or empty `latest` pointer is repaired and the run resumes', () => {
     const dir = trainedRun();
     writeFileSync(join(dir, 'checkpoints', 'latest'), '');
-    const r = cli(['run', '--env', 'CartPole-v1', '--agent', 'ppo', '--steps', '3072', '--num-envs', '2', '--param', 'numSteps=64',
-      '--checkpoint-every', '512', '--out', dir, '--resume', '--quiet', '--json']);
+    const r = cli([
+      'run',
+      '--env',
+      'CartPole-v1',
+      '--agent',
+      'ppo',
+      '--steps',
+      '3072',
+      '--num-envs',
+      '2',
+      '--param',
+      'numSteps=64',
+      '--checkpoint-every',
+      '512',
+      '--out',
+      dir,
+      '--resume',
+      '--quiet',
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)[0].steps).toBe(3072);
     rmSync(join(dir, 'checkpoints', 'latest'));
-    const again = cli(['run', '--env', 'CartPole-v1', '--agent', 'ppo', '--steps', '4096', '--num-envs', '2', '--param', 'numSteps=64',
-      '--checkpoint-every', '512', '--out', dir, '--resume', '--quiet', '--json']);
+    const again = cli([
+      'run',
+      '--env',
+      'CartPole-v1',
+      '--agent',
+      'ppo',
+      '--steps',
+      '4096',
+      '--num-envs',
+      '2',
+      '--param',
+      'numSteps=64',
+      '--checkpoint-every',
+      '512',
+      '--out',
+      dir,
+      '--resume',
+      '--quiet',
+      '--json',
+    ]);
     expect(again.status, again.stderr).toBe(0);
     expect(readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8')).toBe(checkpoints(dir).at(-1));
   }, 120_000);
@@ -83,15 +163,28 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
     registerAgents(registry.agents);
     registerAllSources(registry.rewards);
     registry.agents.register(divergingAgent(40));
-    const s = validateScenario({
-      name: 'diverge', env: { id: 'CartPole-v1', numEnvs: 2 }, agent: { type: 'diverging' }, budget: { steps: 4096 }, seed: 1,
-      eval: { every: 0, episodes: 1 }, checkpoint: { every: 512 },
-    }, registry);
+    const s = validateScenario(
+      {
+        name: 'diverge',
+        env: { id: 'CartPole-v1', numEnvs: 2 },
+        agent: { type: 'diverging' },
+        budget: { steps: 4096 },
+        seed: 1,
+        eval: { every: 0, episodes: 1 },
+        checkpoint: { every: 512 },
+      },
+      registry,
+    );
     const dir = join(tmpDir('diverge'), 'run');
     const run = startRun(s, { runDir: dir, quiet: true, registry });
-    await expect(run.done).rejects.toThrow(/^training diverged at step 2560: loss is NaN; the last good checkpoint is at step 2048/);
+    await expect(run.done).rejects.toThrow(
+      /^training diverged at step 2560: loss is NaN; the last good checkpoint is at step 2048/,
+    );
     expect(checkpoints(dir).at(-1)).toBe('step-0000002048');
-    expect(JSON.parse(readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').at(-1)!)).toMatchObject({ type: 'end', reason: 'error' });
+    expect(JSON.parse(readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').at(-1)!)).toMatchObject({
+      type: 'end',
+      reason: 'error',
+    });
     registry.agents.register(divergingAgent(1e9));
     const resumed = await startRun(s, { runDir: dir, quiet: true, resume: true, registry }).done;
     expect(resumed.steps).toBe(4096);
@@ -106,7 +199,9 @@ describe('run directories (issue 13 item 4)', () => {
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     const r = cli(['run', '--env', 'CartPole-v1', '--agent', 'ppo', '--steps', '2048', '--out', dir, '--quiet']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/is not empty and holds no run \(.*notes\.txt.*\); choose an empty or new output directory/);
+    expect(r.stderr).toMatch(
+      /is not empty and holds no run \(.*notes\.txt.*\); choose an empty or new output directory/,
+    );
     expect(readFileSync(join(dir, 'metrics.csv'), 'utf8')).toBe('a,b\n1,2\n');
     expect(existsSync(join(dir, 'run.json'))).toBe(false);
   });

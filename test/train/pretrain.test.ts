@@ -13,19 +13,22 @@ setupTraining();
 
 const tmp = (): string => tmpDir('pretrain');
 
-/** PPO on the 9x9 dungeon maze from blstats: 2048 reward-free steps on an episodic count bonus, then 1024 on the task. */
-const urlb = (over: Record<string, unknown> = {}) => validateScenario({
-  name: 'urlb-small',
-  env: { id: 'Dungeon-MazeWalk-9x9-v0', numEnvs: 4, kwargs: { observationKeys: ['blstats'] } },
-  agent: { type: 'ppo', numSteps: 64, numMinibatches: 2, updateEpochs: 2 },
-  rewards: [{ source: 'extrinsic' }],
-  pretrain: { steps: 2048, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] },
-  budget: { steps: 1024 },
-  seed: 2,
-  eval: { every: 512, episodes: 2 },
-  checkpoint: { every: 512 },
-  ...over,
-});
+/**
+ * PPO on the 9x9 dungeon maze from blstats: 2048 reward-free steps on an episodic count bonus, then 1024 on the task.
+ */
+const urlb = (over: Record<string, unknown> = {}) =>
+  validateScenario({
+    name: 'urlb-small',
+    env: { id: 'Dungeon-MazeWalk-9x9-v0', numEnvs: 4, kwargs: { observationKeys: ['blstats'] } },
+    agent: { type: 'ppo', numSteps: 64, numMinibatches: 2, updateEpochs: 2 },
+    rewards: [{ source: 'extrinsic' }],
+    pretrain: { steps: 2048, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] },
+    budget: { steps: 1024 },
+    seed: 2,
+    eval: { every: 512, episodes: 2 },
+    checkpoint: { every: 512 },
+    ...over,
+  });
 
 /** Every weight of a saved PPO agent, by name. */
 function weights(agentDir: string): Map<string, Float32Array> {
@@ -52,7 +55,10 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
 
     // phases, in order, and every event tagged with its phase
     const phases = events.filter((e): e is PhaseTagged<Extract<RunEvent, { type: 'phase' }>> => e.type === 'phase');
-    expect(phases.map((e) => [e.phase, e.budget, e.rewards])).toEqual([['pretrain', 2048, ['count']], ['finetune', 1024, ['extrinsic']]]);
+    expect(phases.map((e) => [e.phase, e.budget, e.rewards])).toEqual([
+      ['pretrain', 2048, ['count']],
+      ['finetune', 1024, ['extrinsic']],
+    ]);
     expect(events.every((e) => e.phase === 'pretrain' || e.phase === 'finetune')).toBe(true);
     const pre = events.filter((e) => e.phase === 'pretrain');
     const fine = events.filter((e) => e.phase === 'finetune');
@@ -70,7 +76,9 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     // fine-tuning: the task reward, step counter from 0, evaluations and checkpoints
     const fineRewards = fine.filter((e): e is Extract<RunEvent, { type: 'rewards' }> => e.type === 'rewards');
     expect(fineRewards.every((e) => Object.keys(e.components).join() === 'extrinsic')).toBe(true);
-    expect(fine.filter((e) => e.type === 'batch').map((e) => (e as { step: number }).step)).toEqual([256, 512, 768, 1024]);
+    expect(fine.filter((e) => e.type === 'batch').map((e) => (e as { step: number }).step)).toEqual([
+      256, 512, 768, 1024,
+    ]);
     expect(fine.some((e) => e.type === 'eval')).toBe(true);
     expect(events.at(-1)!.type).toBe('end');
     // both phases report exploration (the dungeon's position from blstats)
@@ -92,7 +100,10 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(atFinetune!.adamT).toBe(0);
     // ... and differs from a fresh agent of the same seed (pre-training changed the weights)
     const scratchDir = join(tmp(), 's');
-    const scratch = startRun(urlb({ pretrain: undefined, budget: { steps: 256 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } }), { runDir: scratchDir, quiet: true, registry: testRegistry });
+    const scratch = startRun(
+      urlb({ pretrain: undefined, budget: { steps: 256 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } }),
+      { runDir: scratchDir, quiet: true, registry: testRegistry },
+    );
     let fresh: Map<string, Float32Array> | undefined;
     scratch.events$.subscribe((e) => {
       if (e.type === 'start') {
@@ -109,14 +120,23 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('explore.uniqueCells');
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(summary.steps).toBe(1024);
-    expect(summary.pretrain).toMatchObject({ steps: 2048, complete: true, rewards: ['count'], checkpoint: preCk[0]!.dir });
+    expect(summary.pretrain).toMatchObject({
+      steps: 2048,
+      complete: true,
+      rewards: ['count'],
+      checkpoint: preCk[0]!.dir,
+    });
     expect(summary.pretrain.explore.uniqueCells).toBeGreaterThan(1);
     expect(summary.explore.uniqueCells).toBeGreaterThan(1);
     expect(sum.lastEval?.step).toBe(1024);
     expect(existsSync(join(dir, 'checkpoints', 'latest'))).toBe(true);
 
     // the bench result counts the fine-tuning phase and reports the pre-training separately
-    const result = resultFromEvents({ key: 'k', env: 'Dungeon-MazeWalk-9x9-v0', rewards: 'urlb', seed: 2 }, parseEventsJsonl(readFileSync(join(dir, 'events.jsonl'), 'utf8')), 1);
+    const result = resultFromEvents(
+      { key: 'k', env: 'Dungeon-MazeWalk-9x9-v0', rewards: 'urlb', seed: 2 },
+      parseEventsJsonl(readFileSync(join(dir, 'events.jsonl'), 'utf8')),
+      1,
+    );
     expect(result.status).toBe('done');
     expect(result.steps).toBe(1024);
     expect(result.pretrain?.steps).toBe(2048);
@@ -125,7 +145,12 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(result.curve.every((p) => p.step <= 1024)).toBe(true);
 
     // a resumed run whose pre-training finished does not pre-train again
-    const again = startRun(urlb({ budget: { steps: 1536 } }), { runDir: dir, quiet: true, resume: true, registry: testRegistry });
+    const again = startRun(urlb({ budget: { steps: 1536 } }), {
+      runDir: dir,
+      quiet: true,
+      resume: true,
+      registry: testRegistry,
+    });
     const later: PhaseTagged[] = [];
     again.events$.subscribe((e) => later.push(e));
     const sum2 = await again.done;
@@ -136,9 +161,16 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
 
   it('stop() during pre-training writes no checkpoint; --resume starts the pre-training over', async () => {
     const dir = join(tmp(), 'stop');
-    const s = urlb({ pretrain: { steps: 1024, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] }, budget: { steps: 512 }, eval: { every: 0, episodes: 1 }, checkpoint: { every: 0 } });
+    const s = urlb({
+      pretrain: { steps: 1024, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] },
+      budget: { steps: 512 },
+      eval: { every: 0, episodes: 1 },
+      checkpoint: { every: 0 },
+    });
     const run = startRun(s, { runDir: dir, quiet: true, registry: testRegistry });
-    run.events$.subscribe((e) => { if (e.type === 'batch' && e.step === 512) void run.stop(); });
+    run.events$.subscribe((e) => {
+      if (e.type === 'batch' && e.step === 512) void run.stop();
+    });
     const sum = await run.done;
     expect(sum.reason).toBe('stopped');
     expect(sum.steps).toBe(0);
@@ -147,7 +179,9 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(existsSync(join(dir, 'pretrain', 'checkpoints'))).toBe(false);
     const again = startRun(s, { runDir: dir, quiet: true, resume: true, registry: testRegistry });
     const phases: string[] = [];
-    again.events$.subscribe((e) => { if (e.type === 'phase') phases.push(e.phase); });
+    again.events$.subscribe((e) => {
+      if (e.type === 'phase') phases.push(e.phase);
+    });
     const sum2 = await again.done;
     expect(phases).toEqual(['pretrain', 'finetune']);
     expect(sum2).toMatchObject({ reason: 'budget', steps: 512, pretrain: { steps: 1024, complete: true } });
@@ -155,29 +189,59 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
 
   it('a bad pretrain section gives a key-path error', () => {
     const bad = (pretrain: unknown) => () => urlb({ pretrain });
-    expect(bad({ steps: 0, rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: expected a positive integer, got 0/);
-    expect(bad({ steps: 1.5, rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: expected a positive integer/);
+    expect(bad({ steps: 0, rewards: [{ source: 'count' }] })).toThrow(
+      /^pretrain\.steps: expected a positive integer, got 0/,
+    );
+    expect(bad({ steps: 1.5, rewards: [{ source: 'count' }] })).toThrow(
+      /^pretrain\.steps: expected a positive integer/,
+    );
     expect(bad({ rewards: [{ source: 'count' }] })).toThrow(/^pretrain\.steps: missing/);
-    expect(bad({ steps: 256, rewards: [{ source: 'count' }], step: 3 })).toThrow(/^pretrain\.step: unknown key; did you mean "steps"\?/);
+    expect(bad({ steps: 256, rewards: [{ source: 'count' }], step: 3 })).toThrow(
+      /^pretrain\.step: unknown key; did you mean "steps"\?/,
+    );
     expect(bad({ steps: 256 })).toThrow(/^pretrain\.rewards: expected a non-empty list/);
-    expect(bad({ steps: 256, rewards: [{ source: 'count' }, { source: 'extrinsic' }] })).toThrow(/^pretrain\.rewards\[1\]\.source: pre-training is reward-free/);
-    expect(bad({ steps: 256, rewards: [{ weight: 1 }] })).toThrow(/^pretrain\.rewards\[0\]\.source: expected a reward source name/);
+    expect(bad({ steps: 256, rewards: [{ source: 'count' }, { source: 'extrinsic' }] })).toThrow(
+      /^pretrain\.rewards\[1\]\.source: pre-training is reward-free/,
+    );
+    expect(bad({ steps: 256, rewards: [{ weight: 1 }] })).toThrow(
+      /^pretrain\.rewards\[0\]\.source: expected a reward source name/,
+    );
     expect(bad([1, 2])).toThrow(/^pretrain: expected a mapping/);
     // an extrinsic component with weight 0 is reward-free
-    expect(urlb({ pretrain: { steps: 256, rewards: [{ source: 'extrinsic', weight: 0 }, { source: 'count' }] } }).pretrain?.steps).toBe(256);
+    expect(
+      urlb({ pretrain: { steps: 256, rewards: [{ source: 'extrinsic', weight: 0 }, { source: 'count' }] } }).pretrain
+        ?.steps,
+    ).toBe(256);
     // in the rewards list (a bench stack carrying its own pre-training)
-    const s = urlb({ pretrain: undefined, rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] });
+    const s = urlb({
+      pretrain: undefined,
+      rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }],
+    });
     expect(s.rewards).toEqual([{ source: 'extrinsic' }]);
     expect(s.pretrain).toEqual({ steps: 512, rewards: [{ source: 'rnd' }] });
-    expect(urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] }).rewards).toBeUndefined();
-    expect(() => urlb({ rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] })).toThrow(/^rewards\[1\]\.pretrain: pre-training is given twice/);
-    expect(() => urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: -1, rewards: [{ source: 'rnd' }] } }] })).toThrow(/^rewards\[0\]\.pretrain\.steps: expected a positive integer/);
-    expect(() => urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 5, rewards: [{ source: 'rnd' }] }, source2: 1 }] })).toThrow(/rewards\[0\]\.source2: unknown key/);
+    expect(
+      urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] }).rewards,
+    ).toBeUndefined();
+    expect(() =>
+      urlb({ rewards: [{ source: 'extrinsic' }, { pretrain: { steps: 512, rewards: [{ source: 'rnd' }] } }] }),
+    ).toThrow(/^rewards\[1\]\.pretrain: pre-training is given twice/);
+    expect(() =>
+      urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: -1, rewards: [{ source: 'rnd' }] } }] }),
+    ).toThrow(/^rewards\[0\]\.pretrain\.steps: expected a positive integer/);
+    expect(() =>
+      urlb({ pretrain: undefined, rewards: [{ pretrain: { steps: 5, rewards: [{ source: 'rnd' }] }, source2: 1 }] }),
+    ).toThrow(/rewards\[0\]\.source2: unknown key/);
   });
 
   it('a pretrain stack the reward registry refuses fails before anything is written, naming pretrain.rewards', () => {
     const dir = join(tmp(), 'bad');
-    expect(() => startRun(urlb({ pretrain: { steps: 256, rewards: [{ source: 'rnd2' }] } }), { runDir: dir, quiet: true, registry: testRegistry })).toThrow(/^pretrain\.rewards\[0\]\.source: unknown reward source "rnd2"/);
+    expect(() =>
+      startRun(urlb({ pretrain: { steps: 256, rewards: [{ source: 'rnd2' }] } }), {
+        runDir: dir,
+        quiet: true,
+        registry: testRegistry,
+      }),
+    ).toThrow(/^pretrain\.rewards\[0\]\.source: unknown reward source "rnd2"/);
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -10,16 +10,17 @@ import { testRegistry } from '../support/registry.js';
 setupTraining();
 
 const tmp = (): string => tmpDir('run');
-const small = (over: Record<string, unknown> = {}) => validateScenario({
-  name: 'small',
-  env: { id: 'CartPole-v1', numEnvs: 2 },
-  agent: { type: 'ppo', numSteps: 32, numMinibatches: 2, updateEpochs: 2 },
-  budget: { steps: 1024 },
-  seed: 3,
-  eval: { every: 512, episodes: 2 },
-  checkpoint: { every: 512 },
-  ...over,
-});
+const small = (over: Record<string, unknown> = {}) =>
+  validateScenario({
+    name: 'small',
+    env: { id: 'CartPole-v1', numEnvs: 2 },
+    agent: { type: 'ppo', numSteps: 32, numMinibatches: 2, updateEpochs: 2 },
+    budget: { steps: 1024 },
+    seed: 3,
+    eval: { every: 512, episodes: 2 },
+    checkpoint: { every: 512 },
+    ...over,
+  });
 
 function bytes(dir: string): Buffer {
   const ptr = readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8').trim();
@@ -36,7 +37,8 @@ describe('startRun', () => {
     expect(sum.steps).toBe(1024);
     expect(sum.reason).toBe('budget');
     const types = new Set(events.map((e) => e.type));
-    for (const t of ['start', 'episode', 'batch', 'rewards', 'train', 'eval', 'checkpoint', 'end']) expect(types.has(t as RunEvent['type']), t).toBe(true);
+    for (const t of ['start', 'episode', 'batch', 'rewards', 'train', 'eval', 'checkpoint', 'end'])
+      expect(types.has(t as RunEvent['type']), t).toBe(true);
     expect(events.filter((e) => e.type === 'batch')).toHaveLength(16);
     const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
     expect(JSON.parse(lines.at(-1)!).type).toBe('end');
@@ -52,7 +54,9 @@ describe('startRun', () => {
     await startRun(small(), { runDir: a, quiet: true }).done;
     const b = join(tmp(), 'b');
     const first = startRun(small(), { runDir: b, quiet: true });
-    first.events$.subscribe((e) => { if (e.type === 'checkpoint' && e.step === 512) void first.stop(); });
+    first.events$.subscribe((e) => {
+      if (e.type === 'checkpoint' && e.step === 512) void first.stop();
+    });
     const partial = await first.done;
     expect(partial.reason).toBe('stopped');
     expect(partial.steps).toBe(512);
@@ -60,14 +64,26 @@ describe('startRun', () => {
     const sum = await second.done;
     expect(sum.steps).toBe(1024);
     expect(bytes(b).equals(bytes(a))).toBe(true);
-    const evA = readFileSync(join(a, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l).meanReturn);
-    const evB = readFileSync(join(b, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"eval"')).map((l) => JSON.parse(l).meanReturn);
+    const evA = readFileSync(join(a, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"eval"'))
+      .map((l) => JSON.parse(l).meanReturn);
+    const evB = readFileSync(join(b, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"eval"'))
+      .map((l) => JSON.parse(l).meanReturn);
     expect(evB).toEqual(evA);
   });
 
   it('env.maxEpisodeSteps cuts training and evaluation episodes at the limit', async () => {
     // Pendulum never terminates and is registered with a 200-step limit: with 7, every episode lasts exactly 7 steps.
-    const s = small({ env: { id: 'Pendulum-v1', numEnvs: 2, maxEpisodeSteps: 7 }, agent: { type: 'random' }, budget: { steps: 256 }, eval: { every: 0, episodes: 2 }, checkpoint: { every: 0 } });
+    const s = small({
+      env: { id: 'Pendulum-v1', numEnvs: 2, maxEpisodeSteps: 7 },
+      agent: { type: 'random' },
+      budget: { steps: 256 },
+      eval: { every: 0, episodes: 2 },
+      checkpoint: { every: 0 },
+    });
     const run = startRun(s, { runDir: join(tmp(), 'limit'), quiet: true });
     const events: RunEvent[] = [];
     run.events$.subscribe((e) => events.push(e));
@@ -76,7 +92,9 @@ describe('startRun', () => {
     expect(lengths.length).toBeGreaterThanOrEqual(30);
     expect(new Set(lengths)).toEqual(new Set([7]));
     const { evaluate } = await import('../../src/train/evaluate.js');
-    const policy = { act: (_b: unknown, n: number) => ({ actions: new Float32Array(n) }) } as unknown as Parameters<typeof evaluate>[2];
+    const policy = { act: (_b: unknown, n: number) => ({ actions: new Float32Array(n) }) } as unknown as Parameters<
+      typeof evaluate
+    >[2];
     expect(evaluate('Pendulum-v1', {}, policy, [1, 2], true, undefined, 7).lengths).toEqual([7, 7]);
     expect(evaluate('Pendulum-v1', {}, policy, [1], true).lengths).toEqual([200]);
     expect(sum.reason).toBe('budget');
@@ -84,10 +102,16 @@ describe('startRun', () => {
 
   it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
     const dir = join(tmp(), 'p');
-    const run = startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, kwargs: { renderMode: 'ansi' } } }), { runDir: dir, quiet: true });
+    const run = startRun(small({ env: { id: 'CartPole-v1', numEnvs: 2, kwargs: { renderMode: 'ansi' } } }), {
+      runDir: dir,
+      quiet: true,
+    });
     const batches: number[] = [];
     let frames = 0;
-    run.events$.subscribe((e) => { if (e.type === 'batch') batches.push(e.step); if (e.type === 'frame') frames++; });
+    run.events$.subscribe((e) => {
+      if (e.type === 'batch') batches.push(e.step);
+      if (e.type === 'frame') frames++;
+    });
     run.pause();
     await new Promise((r) => setTimeout(r, 300));
     const before = batches.length;
@@ -112,16 +136,31 @@ describe('startRun bad input', () => {
     await startRun(small({ budget: { steps: 128 }, eval: { episodes: 1 } }), { runDir: dir, quiet: true }).done;
     const before = readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]);
     expect(() => startRun(small(), { runDir: dir, quiet: true })).toThrow(/already holds run .*--resume/);
-    expect(() => startRun(small({ agent: { type: 'ppo', lr: 0.01, numSteps: 32 } }), { runDir: dir, quiet: true, resume: true })).toThrow(/holds a different run/);
-    expect(() => startRun(small({ env: { id: 'Acrobot-v1', numEnvs: 2 } }), { runDir: dir, quiet: true, resume: true })).toThrow(/holds a different run/);
+    expect(() =>
+      startRun(small({ agent: { type: 'ppo', lr: 0.01, numSteps: 32 } }), { runDir: dir, quiet: true, resume: true }),
+    ).toThrow(/holds a different run/);
+    expect(() =>
+      startRun(small({ env: { id: 'Acrobot-v1', numEnvs: 2 } }), { runDir: dir, quiet: true, resume: true }),
+    ).toThrow(/holds a different run/);
     expect(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs])).toEqual(before);
-    expect(() => startRun(small(), { runDir: join(tmp(), 'none'), quiet: true, resume: true })).toThrow('nothing to resume');
+    expect(() => startRun(small(), { runDir: join(tmp(), 'none'), quiet: true, resume: true })).toThrow(
+      'nothing to resume',
+    );
   });
 
   it('an agent that cannot act in the env is refused', () => {
-    expect(() => startRun(small({ agent: { type: 'sac' } }), { runDir: join(tmp(), 's'), quiet: true })).toThrow(/agent.type: sac needs a continuous \(Box\) action space/);
-    expect(() => startRun(small({ env: { id: 'Pendulum-v1', numEnvs: 2 }, agent: { type: 'dqn' } }), { runDir: join(tmp(), 'd'), quiet: true })).toThrow(/agent.type: dqn needs a Discrete action space/);
-    expect(() => startRun(small({ env: { id: 'CartPole-v9', numEnvs: 2 } }), { runDir: join(tmp(), 'e'), quiet: true })).toThrow(/CartPole/);
+    expect(() => startRun(small({ agent: { type: 'sac' } }), { runDir: join(tmp(), 's'), quiet: true })).toThrow(
+      /agent.type: sac needs a continuous \(Box\) action space/,
+    );
+    expect(() =>
+      startRun(small({ env: { id: 'Pendulum-v1', numEnvs: 2 }, agent: { type: 'dqn' } }), {
+        runDir: join(tmp(), 'd'),
+        quiet: true,
+      }),
+    ).toThrow(/agent.type: dqn needs a Discrete action space/);
+    expect(() =>
+      startRun(small({ env: { id: 'CartPole-v9', numEnvs: 2 } }), { runDir: join(tmp(), 'e'), quiet: true }),
+    ).toThrow(/CartPole/);
   });
 
   it('a checkpoint written by another agent or env is refused by load', async () => {
@@ -133,13 +172,31 @@ describe('startRun bad input', () => {
     const hp = resolveParams('agent', {}, PPO_PARAMS) as never;
     const cp = make('CartPole-v1');
     const ac = make('Acrobot-v1');
-    const a = new PpoAgent(hp, { observationSpace: cp.observationSpace, actionSpace: cp.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
-    const b = new PpoAgent(hp, { observationSpace: ac.observationSpace, actionSpace: ac.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
+    const a = new PpoAgent(hp, {
+      observationSpace: cp.observationSpace,
+      actionSpace: cp.actionSpace,
+      numEnvs: 1,
+      seed: 0,
+      totalSteps: 10,
+    });
+    const b = new PpoAgent(hp, {
+      observationSpace: ac.observationSpace,
+      actionSpace: ac.actionSpace,
+      numEnvs: 1,
+      seed: 0,
+      totalSteps: 10,
+    });
     const dir = tmp();
     a.save(dir);
     expect(() => b.load(dir)).toThrow(/trained on another env/);
     const { RandomAgent } = await import('../../agents/random.js');
-    const r = new RandomAgent({ observationSpace: cp.observationSpace, actionSpace: cp.actionSpace, numEnvs: 1, seed: 0, totalSteps: 10 });
+    const r = new RandomAgent({
+      observationSpace: cp.observationSpace,
+      actionSpace: cp.actionSpace,
+      numEnvs: 1,
+      seed: 0,
+      totalSteps: 10,
+    });
     expect(() => r.load(dir)).toThrow(/no random-agent checkpoint/);
     const rd = tmp();
     r.save(rd);

@@ -15,9 +15,23 @@ export class TmuxSession {
   constructor(command: string, cols: number, rows: number) {
     this.name = `rxgym-test-${process.pid}-${Math.floor(performance.now())}`;
     // After the command exits, print its exit code and keep the pane so the test can read the restored terminal.
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(cols), '-y', String(rows), `cd ${ROOT} && ${command}; echo "EXIT=$?"; sleep 120`], {
-      env: { ...process.env, LANG: 'C.UTF-8', TERM: 'xterm-256color' },
-    });
+    execFileSync(
+      'tmux',
+      [
+        'new-session',
+        '-d',
+        '-s',
+        this.name,
+        '-x',
+        String(cols),
+        '-y',
+        String(rows),
+        `cd ${ROOT} && ${command}; echo "EXIT=$?"; sleep 120`,
+      ],
+      {
+        env: { ...process.env, LANG: 'C.UTF-8', TERM: 'xterm-256color' },
+      },
+    );
   }
   /** What a person sees: the pane's text. */
   capture(): string {

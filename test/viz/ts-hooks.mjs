@@ -8,7 +8,11 @@ const CACHE = resolvePath(dirname(fileURLToPath(import.meta.url)), '../../node_m
 let ts;
 
 export async function resolve(specifier, context, next) {
-  if (specifier.endsWith('.js') && context.parentURL?.startsWith('file:') && !context.parentURL.includes('/node_modules/')) {
+  if (
+    specifier.endsWith('.js') &&
+    context.parentURL?.startsWith('file:') &&
+    !context.parentURL.includes('/node_modules/')
+  ) {
     const url = new URL(specifier, context.parentURL);
     if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
       const tsUrl = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);

@@ -19,7 +19,8 @@ export function MonName(m: Monster): string {
 function experience(kind: number): number {
   const k = MONSTERS[kind]!;
   let x = 1 + k.level * k.level;
-  if (k.speed >= 18) x += 5; else if (k.speed > 12) x += 3;
+  if (k.speed >= 18) x += 5;
+  else if (k.speed > 12) x += 3;
   if (k.ac < 3) x += 7 - k.ac;
   for (const a of k.attacks) if (a.n * a.d > 23) x += k.level;
   return x;
@@ -37,8 +38,10 @@ export function gainExp(g: Game, x: number): void {
   while (g.ulevel < 30 && g.uexp >= nextLevelExp(g.ulevel)) {
     g.ulevel++;
     const up = dice(g.rng, 1, 8);
-    g.hpmax += up; g.hp += up;
-    g.pwmax += 1; g.pw += 1;
+    g.hpmax += up;
+    g.hp += up;
+    g.pwmax += 1;
+    g.pw += 1;
     g.say(`Welcome to experience level ${g.ulevel}.`);
   }
 }
@@ -64,13 +67,21 @@ export function playerAttack(g: Game, m: Monster): void {
   const w = g.wielded;
   const tmp = 1 + MONSTERS[m.kind]!.ac + g.ulevel + (w ? w.spe : 0) + (m.sleep > 0 ? 2 : 0);
   m.sleep = 0;
-  if (m.peaceful) { m.peaceful = false; g.say(`You hit ${monName(m)}!  ${MonName(m)} gets angry!`); }
-  if (tmp <= g.rng.int(1, 21)) { g.say(`You miss ${monName(m)}.`); return; }
-  const dmgDice = w ? OBJECTS[w.kind]!.dmg ?? [1, 2] : [1, 2];
+  if (m.peaceful) {
+    m.peaceful = false;
+    g.say(`You hit ${monName(m)}!  ${MonName(m)} gets angry!`);
+  }
+  if (tmp <= g.rng.int(1, 21)) {
+    g.say(`You miss ${monName(m)}.`);
+    return;
+  }
+  const dmgDice = w ? (OBJECTS[w.kind]!.dmg ?? [1, 2]) : [1, 2];
   const dmg = Math.max(1, dice(g.rng, dmgDice[0], dmgDice[1]) + (w ? w.spe : 0) + 1);
   m.hp -= dmg;
-  if (m.hp <= 0) { g.say(`You kill ${monName(m)}!`); killMonster(g, m, true); }
-  else g.say(`You hit ${monName(m)}.`);
+  if (m.hp <= 0) {
+    g.say(`You kill ${monName(m)}!`);
+    killMonster(g, m, true);
+  } else g.say(`You hit ${monName(m)}.`);
 }
 
 /** Monster `m` attacks the player with each of its attacks. */
@@ -79,8 +90,14 @@ export function monsterAttack(g: Game, m: Monster): void {
   for (const a of k.attacks) {
     if (g.dead) return;
     const tmp = 10 + g.ac + k.level;
-    if (tmp <= g.rng.int(1, 21)) { g.say(`${MonName(m)} misses!`); continue; }
-    if (a.n === 0) { g.say(`${MonName(m)} ${a.verb} you!`); continue; }
+    if (tmp <= g.rng.int(1, 21)) {
+      g.say(`${MonName(m)} misses!`);
+      continue;
+    }
+    if (a.n === 0) {
+      g.say(`${MonName(m)} ${a.verb} you!`);
+      continue;
+    }
     g.say(`${MonName(m)} ${a.verb}!`);
     hurt(g, dice(g.rng, a.n, a.d), `killed by a ${k.name}`);
   }

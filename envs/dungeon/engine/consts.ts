@@ -27,8 +27,22 @@ export const enum T {
 
 /** NetHack colour indices (CLR_*). */
 export const enum C {
-  BLACK = 0, RED = 1, GREEN = 2, BROWN = 3, BLUE = 4, MAGENTA = 5, CYAN = 6, GRAY = 7,
-  NONE = 8, ORANGE = 9, BRIGHT_GREEN = 10, YELLOW = 11, BRIGHT_BLUE = 12, BRIGHT_MAGENTA = 13, BRIGHT_CYAN = 14, WHITE = 15,
+  BLACK = 0,
+  RED = 1,
+  GREEN = 2,
+  BROWN = 3,
+  BLUE = 4,
+  MAGENTA = 5,
+  CYAN = 6,
+  GRAY = 7,
+  NONE = 8,
+  ORANGE = 9,
+  BRIGHT_GREEN = 10,
+  YELLOW = 11,
+  BRIGHT_BLUE = 12,
+  BRIGHT_MAGENTA = 13,
+  BRIGHT_CYAN = 14,
+  WHITE = 15,
 }
 
 /** True when the terrain blocks sight. */
@@ -51,4 +65,13 @@ export const DY = [-1, 0, 1, 0, -1, 1, 1, -1] as const;
 /** Column deltas matching DY. */
 export const DX = [0, 1, 0, -1, 1, 1, -1, -1] as const;
 /** Compass names matching DY/DX. */
-export const DIR_NAMES = ['north', 'east', 'south', 'west', 'northeast', 'southeast', 'southwest', 'northwest'] as const;
+export const DIR_NAMES = [
+  'north',
+  'east',
+  'south',
+  'west',
+  'northeast',
+  'southeast',
+  'southwest',
+  'northwest',
+] as const;

@@ -6,8 +6,14 @@ let count = 0;
 
 // Octant transforms for recursive shadowcasting: (xx, xy, yx, yy).
 const OCT = [
-  [1, 0, 0, 1], [0, 1, 1, 0], [0, -1, 1, 0], [-1, 0, 0, 1],
-  [-1, 0, 0, -1], [0, -1, -1, 0], [0, 1, -1, 0], [1, 0, 0, -1],
+  [1, 0, 0, 1],
+  [0, 1, 1, 0],
+  [0, -1, 1, 0],
+  [-1, 0, 0, 1],
+  [-1, 0, 0, -1],
+  [0, -1, -1, 0],
+  [0, 1, -1, 0],
+  [1, 0, 0, -1],
 ] as const;
 
 function blocks(lv: Level, i: number): boolean {
@@ -19,13 +25,27 @@ function see(lv: Level, i: number, dist2: number): void {
   if (!mark[i] && (lv.lit[i] || dist2 <= 2)) {
     mark[i] = 1;
     count++;
-    const x = i % COLS, y = (i / COLS) | 0;
-    if (x < minX) minX = x; else if (x > maxX) maxX = x;
-    if (y < minY) minY = y; else if (y > maxY) maxY = y;
+    const x = i % COLS,
+      y = (i / COLS) | 0;
+    if (x < minX) minX = x;
+    else if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    else if (y > maxY) maxY = y;
   }
 }
 
-function cast(lv: Level, cx: number, cy: number, row: number, start: number, end: number, xx: number, xy: number, yx: number, yy: number): void {
+function cast(
+  lv: Level,
+  cx: number,
+  cy: number,
+  row: number,
+  start: number,
+  end: number,
+  xx: number,
+  xy: number,
+  yx: number,
+  yy: number,
+): void {
   if (start < end) return;
   let newStart = 0;
   for (let j = row; j < 80; j++) {
@@ -41,7 +61,10 @@ function cast(lv: Level, cx: number, cy: number, row: number, start: number, end
       const i = y * COLS + x;
       see(lv, i, dx * dx + dy * dy);
       if (blocked) {
-        if (blocks(lv, i)) { newStart = rSlope; continue; }
+        if (blocks(lv, i)) {
+          newStart = rSlope;
+          continue;
+        }
         blocked = false;
         start = newStart;
       } else if (blocks(lv, i) && j < 80) {
@@ -54,7 +77,10 @@ function cast(lv: Level, cx: number, cy: number, row: number, start: number, end
   }
 }
 
-let minX = 0, maxX = 0, minY = 0, maxY = 0;
+let minX = 0,
+  maxX = 0,
+  minY = 0,
+  maxY = 0;
 
 /** The sorted cells visible from `pos` (cached per sight layout; identical views share one array). */
 export function viewFrom(lv: Level, pos: number): Int16Array {
@@ -62,13 +88,16 @@ export function viewFrom(lv: Level, pos: number): Int16Array {
   const cached = cache.views[pos];
   if (cached) return cached;
   count = 0;
-  const cx = pos % COLS, cy = (pos / COLS) | 0;
-  minX = maxX = cx; minY = maxY = cy;
+  const cx = pos % COLS,
+    cy = (pos / COLS) | 0;
+  minX = maxX = cx;
+  minY = maxY = cy;
   see(lv, pos, 0);
   for (const [xx, xy, yx, yy] of OCT) cast(lv, cx, cy, 1, 1, 0, xx, xy, yx, yy);
   // Collect in index order by scanning the bounding box (cheaper than sorting).
   const out = new Int16Array(count);
-  let k = 0, h = 2166136261;
+  let k = 0,
+    h = 2166136261;
   for (let y = minY; y <= maxY; y++) {
     for (let i = y * COLS + minX, e = y * COLS + maxX; i <= e; i++) {
       if (!mark[i]) continue;
@@ -84,13 +113,21 @@ export function viewFrom(lv: Level, pos: number): Int16Array {
     for (const b of bucket) {
       if (b.length !== out.length) continue;
       let same = true;
-      for (let j = 0; j < b.length; j++) if (b[j] !== out[j]) { same = false; break; }
-      if (same) { shared = b; break; }
+      for (let j = 0; j < b.length; j++)
+        if (b[j] !== out[j]) {
+          same = false;
+          break;
+        }
+      if (same) {
+        shared = b;
+        break;
+      }
     }
   }
   if (!shared) {
     shared = out;
-    if (bucket) bucket.push(out); else cache.dedupe.set(h, [out]);
+    if (bucket) bucket.push(out);
+    else cache.dedupe.set(h, [out]);
   }
   cache.views[pos] = shared;
   return shared;

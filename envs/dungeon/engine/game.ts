@@ -8,7 +8,10 @@ import { type Level, type Monster, type Obj, mkObj } from './level.js';
 import { mkMonster } from './populate.js';
 
 /** A freshly built level and where the player starts on it (when arriving by other means than stairs). */
-export interface LevelBuild { level: Level; start: number }
+export interface LevelBuild {
+  level: Level;
+  start: number;
+}
 /** Builds the level at `depth` from its own generator. */
 export type LevelMaker = (depth: number, rng: Rng) => LevelBuild;
 
@@ -24,7 +27,13 @@ export interface GameSetup {
 }
 
 /** Hunger states in NetHack's order (blstats[21]). */
-export const enum Hunger { SATIATED = 0, NOT_HUNGRY = 1, HUNGRY = 2, WEAK = 3, FAINTING = 4 }
+export const enum Hunger {
+  SATIATED = 0,
+  NOT_HUNGRY = 1,
+  HUNGRY = 2,
+  WEAK = 3,
+  FAINTING = 4,
+}
 /** Hunger state names for the status line and state(). */
 export const HUNGER_NAMES = ['Satiated', 'Not hungry', 'Hungry', 'Weak', 'Fainting'] as const;
 
@@ -38,7 +47,11 @@ export class StepEvents {
   nPicked = 0;
   /** Object kinds eaten this step. */
   ateKind = -1;
-  clear(): void { this.nKilled = 0; this.nPicked = 0; this.ateKind = -1; }
+  clear(): void {
+    this.nKilled = 0;
+    this.nPicked = 0;
+    this.ateKind = -1;
+  }
 }
 
 /** The whole game state and the machinery shared by the action, monster and effect modules. */
@@ -60,7 +73,12 @@ export class Game {
   hunger: Hunger = Hunger.NOT_HUNGRY;
   gold = 0;
   time = 1;
-  str = 16; dex = 14; con = 14; int = 10; wis = 10; cha = 10;
+  str = 16;
+  dex = 14;
+  con = 14;
+  int = 10;
+  wis = 10;
+  cha = 10;
   inv: Obj[] = [];
   wielded: Obj | null = null;
   armor: { body: Obj | null; head: Obj | null; shield: Obj | null } = { body: null, head: null, shield: null };
@@ -92,8 +110,14 @@ export class Game {
   private view: Int16Array | null = null;
   private levelSeed = 0;
 
-  /** `rng` is the env's generator (the episode continues its stream); `screen` lends a finished game's display arrays. */
-  constructor(readonly setup: GameSetup, rng: Rng, screen?: Game) {
+  /**
+   * `rng` is the env's generator (the episode continues its stream); `screen` lends a finished game's display arrays.
+   */
+  constructor(
+    readonly setup: GameSetup,
+    rng: Rng,
+    screen?: Game,
+  ) {
     this.disp = screen?.disp ?? new Int16Array(NCELLS);
     this.dchars = screen?.dchars ?? new Uint8Array(NCELLS).fill(32);
     this.dcolors = screen?.dcolors ?? new Uint8Array(NCELLS);
@@ -176,7 +200,11 @@ export class Game {
     if (ov) for (let k = 0; k < ov.length; k++) this.inView[ov[k]!] = 0;
     for (let k = 0; k < nv.length; k++) this.inView[nv[k]!] = 1;
     this.view = nv;
-    if (ov) for (let k = 0; k < ov.length; k++) { const i = ov[k]!; if (!this.inView[i]) this.refresh(i); }
+    if (ov)
+      for (let k = 0; k < ov.length; k++) {
+        const i = ov[k]!;
+        if (!this.inView[i]) this.refresh(i);
+      }
     for (let k = 0; k < nv.length; k++) this.refresh(nv[k]!);
   }
 
@@ -205,13 +233,19 @@ export class Game {
     this.pos = pos;
     if (pet) {
       const spot = freeNear(lv, pos, this.rng);
-      if (spot >= 0) { pet.pos = spot; lv.addMonster(pet); }
+      if (spot >= 0) {
+        pet.pos = spot;
+        lv.addMonster(pet);
+      }
     }
     this.inView.fill(0);
     this.view = null;
     this.version++;
-    if (lv.seen === 0) { this.disp.fill(0); this.dchars.fill(32); this.dcolors.fill(0); }
-    else for (let i = 0; i < NCELLS; i++) this.setDisp(i, lv.mem[i]!);
+    if (lv.seen === 0) {
+      this.disp.fill(0);
+      this.dchars.fill(32);
+      this.dcolors.fill(0);
+    } else for (let i = 0; i < NCELLS; i++) this.setDisp(i, lv.mem[i]!);
     this.updateView();
     this.refresh(pos);
   }
@@ -219,11 +253,19 @@ export class Game {
   /** Hand an object to the player, merging stacks; returns the inventory object or null when full. */
   give(o: Obj): Obj | null {
     for (const x of this.inv) {
-      if (x.kind === o.kind && x.corpseOf === o.corpseOf && x.spe === o.spe && stackable(o.kind)) { x.qty += o.qty; this.invDirty = true; return x; }
+      if (x.kind === o.kind && x.corpseOf === o.corpseOf && x.spe === o.spe && stackable(o.kind)) {
+        x.qty += o.qty;
+        this.invDirty = true;
+        return x;
+      }
     }
     if (this.inv.length >= 52) return null;
     const used = new Set(this.inv.map((x) => x.letter));
-    for (const l of LETTERS) if (!used.has(l)) { o.letter = l; break; }
+    for (const l of LETTERS)
+      if (!used.has(l)) {
+        o.letter = l;
+        break;
+      }
     this.inv.push(o);
     this.invDirty = true;
     return o;
@@ -279,11 +321,18 @@ export function freeNear(lv: Level, pos: number, rng: Rng): number {
     for (let k = 0; k < 8 * r; k++) {
       const dy = [-1, 0, 1, 0, -1, 1, 1, -1][(start + k) % 8]! * r;
       const dx = [0, 1, 0, -1, 1, 1, -1, -1][(start + k) % 8]! * r;
-      const y = ((pos / COLS) | 0) + dy, x = (pos % COLS) + dx;
+      const y = ((pos / COLS) | 0) + dy,
+        x = (pos % COLS) + dx;
       if (y < 0 || y >= 21 || x < 0 || x >= COLS) continue;
       const i = y * COLS + x;
       const t = lv.terrain[i]!;
-      if ((t === T.FLOOR || t === T.CORRIDOR || t === T.DOORWAY || t === T.DOOR_BROKEN || t === T.DOOR_OPEN) && !lv.monAt[i] && !lv.boulder[i] && i !== pos) return i;
+      if (
+        (t === T.FLOOR || t === T.CORRIDOR || t === T.DOORWAY || t === T.DOOR_BROKEN || t === T.DOOR_OPEN) &&
+        !lv.monAt[i] &&
+        !lv.boulder[i] &&
+        i !== pos
+      )
+        return i;
     }
   }
   return -1;
@@ -292,7 +341,11 @@ export function freeNear(lv: Level, pos: number, rng: Rng): number {
 function relocate(lv: Level, m: Monster, rng: Rng): void {
   const spot = freeNear(lv, m.pos, rng);
   lv.monAt[m.pos] = null;
-  if (spot < 0) { m.dead = true; lv.monsters = lv.monsters.filter((x) => x !== m); return; }
+  if (spot < 0) {
+    m.dead = true;
+    lv.monsters = lv.monsters.filter((x) => x !== m);
+    return;
+  }
   m.pos = spot;
   lv.monAt[spot] = m;
 }

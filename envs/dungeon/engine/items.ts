@@ -5,7 +5,16 @@ export type ObjClass = 'gold' | 'food' | 'tool' | 'potion' | 'scroll' | 'wand' |
 
 /** NLE object class numbers (inv_oclasses). */
 export const OCLASS_NUM: Record<ObjClass, number> = {
-  weapon: 2, armor: 3, amulet: 5, tool: 6, food: 7, potion: 8, scroll: 9, wand: 11, gold: 12, rock: 14,
+  weapon: 2,
+  armor: 3,
+  amulet: 5,
+  tool: 6,
+  food: 7,
+  potion: 8,
+  scroll: 9,
+  wand: 11,
+  gold: 12,
+  rock: 14,
 };
 
 /** An object kind. */
@@ -77,5 +86,8 @@ export const BOULDER = OBJECT_ID.get('boulder')!;
 export const AMULET = OBJECT_ID.get('amulet of life saving')!;
 /** Short aliases accepted by the level format. */
 export const OBJECT_ALIASES: ReadonlyMap<string, number> = new Map([
-  ['gold', GOLD], ['key', KEY], ['food', OBJECT_ID.get('food ration')!], ['amulet', AMULET],
+  ['gold', GOLD],
+  ['key', KEY],
+  ['food', OBJECT_ID.get('food ration')!],
+  ['amulet', AMULET],
 ]);

@@ -74,10 +74,21 @@ export class Level {
 
   /** Clear this level and return it to the pool; it must not be used afterwards. */
   release(): void {
-    this.terrain.fill(0); this.lit.fill(0); this.tglyph.fill(0); this.boulder.fill(0); this.mem.fill(0);
-    this.objs.fill(null); this.monAt.fill(null);
-    this.monsters = []; this.deadCount = 0; this.fountains = 0; this.seen = 0; this.seenScored = 0;
-    this.up = -1; this.down = -1; this.sightCache = null;
+    this.terrain.fill(0);
+    this.lit.fill(0);
+    this.tglyph.fill(0);
+    this.boulder.fill(0);
+    this.mem.fill(0);
+    this.objs.fill(null);
+    this.monAt.fill(null);
+    this.monsters = [];
+    this.deadCount = 0;
+    this.fountains = 0;
+    this.seen = 0;
+    this.seenScored = 0;
+    this.up = -1;
+    this.down = -1;
+    this.sightCache = null;
     if (POOL.length < 16) POOL.push(this);
   }
 
@@ -108,8 +119,10 @@ export class Level {
   sight(): SightCache {
     if (this.sightCache) return this.sightCache;
     const layout = scratchLayout;
-    const ter = this.terrain, bo = this.boulder, lit = this.lit;
-    for (let i = 0; i < NCELLS; i++) layout[i] = (OPAQUE[ter[i]!]! | bo[i]!) | (lit[i]! << 1);
+    const ter = this.terrain,
+      bo = this.boulder,
+      lit = this.lit;
+    for (let i = 0; i < NCELLS; i++) layout[i] = OPAQUE[ter[i]!]! | bo[i]! | (lit[i]! << 1);
     this.sightCache = sightCacheFor(layout);
     return this.sightCache;
   }
@@ -131,22 +144,39 @@ export class Level {
   /** The glyph of a cell's terrain when seen. */
   terrainGlyph(i: number): number {
     switch (this.terrain[i]) {
-      case T.STONE: return G.BLANK;
-      case T.WALL: return this.vertical(i) ? G.VWALL : G.HWALL;
-      case T.FLOOR: return G.FLOOR;
-      case T.CORRIDOR: return this.lit[i] ? G.LIT_CORRIDOR : G.CORRIDOR;
-      case T.DOORWAY: return G.DOORWAY;
-      case T.DOOR_BROKEN: return G.DOOR_BROKEN;
-      case T.DOOR_OPEN: return this.vertical(i) ? G.DOOR_OPEN_V : G.DOOR_OPEN_H;
-      case T.DOOR_CLOSED: case T.DOOR_LOCKED: return G.DOOR_CLOSED;
-      case T.STAIRS_UP: return G.STAIRS_UP;
-      case T.STAIRS_DOWN: return G.STAIRS_DOWN;
-      case T.FOUNTAIN: return G.FOUNTAIN;
-      case T.WATER: return G.WATER;
-      case T.LAVA: return G.LAVA;
-      case T.TRAP: return G.TRAP;
-      case T.TREE: return G.TREE;
-      default: return G.BLANK;
+      case T.STONE:
+        return G.BLANK;
+      case T.WALL:
+        return this.vertical(i) ? G.VWALL : G.HWALL;
+      case T.FLOOR:
+        return G.FLOOR;
+      case T.CORRIDOR:
+        return this.lit[i] ? G.LIT_CORRIDOR : G.CORRIDOR;
+      case T.DOORWAY:
+        return G.DOORWAY;
+      case T.DOOR_BROKEN:
+        return G.DOOR_BROKEN;
+      case T.DOOR_OPEN:
+        return this.vertical(i) ? G.DOOR_OPEN_V : G.DOOR_OPEN_H;
+      case T.DOOR_CLOSED:
+      case T.DOOR_LOCKED:
+        return G.DOOR_CLOSED;
+      case T.STAIRS_UP:
+        return G.STAIRS_UP;
+      case T.STAIRS_DOWN:
+        return G.STAIRS_DOWN;
+      case T.FOUNTAIN:
+        return G.FOUNTAIN;
+      case T.WATER:
+        return G.WATER;
+      case T.LAVA:
+        return G.LAVA;
+      case T.TRAP:
+        return G.TRAP;
+      case T.TREE:
+        return G.TREE;
+      default:
+        return G.BLANK;
     }
   }
 
@@ -172,7 +202,10 @@ export class Level {
   /** Put an object on the floor (on top of the pile). */
   addObj(i: number, o: Obj): void {
     let pile = this.objs[i];
-    if (!pile) { pile = []; this.objs[i] = pile; }
+    if (!pile) {
+      pile = [];
+      this.objs[i] = pile;
+    }
     pile.push(o);
   }
 
@@ -180,7 +213,10 @@ export class Level {
   compact(): void {
     if (this.deadCount === 0) return;
     let j = 0;
-    for (let k = 0; k < this.monsters.length; k++) { const m = this.monsters[k]!; if (!m.dead) this.monsters[j++] = m; }
+    for (let k = 0; k < this.monsters.length; k++) {
+      const m = this.monsters[k]!;
+      if (!m.dead) this.monsters[j++] = m;
+    }
     this.monsters.length = j;
     this.deadCount = 0;
   }

@@ -9,12 +9,16 @@ import { Level, mkObj } from './level.js';
 import { mkMonster, randomFreeCell, randomObject, spawnMonster } from './populate.js';
 
 function centred(w: number, h: number, lit: boolean): Room {
-  const lx = Math.floor((COLS - w) / 2), ly = Math.floor((ROWS - h) / 2);
+  const lx = Math.floor((COLS - w) / 2),
+    ly = Math.floor((ROWS - h) / 2);
   return { lx, ly, hx: lx + w - 1, hy: ly + h - 1, lit };
 }
 
 function pickOther(r: Room, rng: Rng, not: number): number {
-  for (;;) { const c = roomCell(r, rng); if (c !== not) return c; }
+  for (;;) {
+    const c = roomCell(r, rng);
+    if (c !== not) return c;
+  }
 }
 
 /** Room-NxN: a single room; reach the down stairs. */
@@ -70,13 +74,18 @@ export function corridorLevel(nRooms: number): LevelMaker {
 export function keyRoomLevel(size: number): LevelMaker {
   return (depth, rng) => {
     const lv = Level.create(depth);
-    const w = size, h = Math.min(size, 15);
+    const w = size,
+      h = Math.min(size, 15);
     const r = { ...centred(w, h, true), lx: Math.floor((COLS - w) / 2) - 2 };
     r.hx = r.lx + w - 1;
     carveRoom(lv, r);
     const cy = rng.int(r.ly, r.hy + 1);
     const closet: Room = { lx: r.hx + 2, ly: cy, hx: r.hx + 2, hy: cy, lit: true };
-    for (let y = cy - 1; y <= cy + 1; y++) for (let x = r.hx + 1; x <= r.hx + 3; x++) { lv.set(y * COLS + x, T.WALL); lv.lit[y * COLS + x] = 1; }
+    for (let y = cy - 1; y <= cy + 1; y++)
+      for (let x = r.hx + 1; x <= r.hx + 3; x++) {
+        lv.set(y * COLS + x, T.WALL);
+        lv.lit[y * COLS + x] = 1;
+      }
     carveRoom(lv, closet);
     for (let y = r.ly - 1; y <= r.hy + 1; y++) lv.set(y * COLS + r.hx + 1, T.WALL);
     lv.set(cy * COLS + r.hx + 1, T.DOOR_LOCKED);
@@ -98,16 +107,24 @@ export function riverLevel(): LevelMaker {
     const r = centred(36, 9, true);
     carveRoom(lv, r);
     const x0 = r.lx + 18;
-    for (let y = r.ly; y <= r.hy; y++) { lv.set(y * COLS + x0, T.WATER); lv.set(y * COLS + x0 + 1, T.WATER); }
+    for (let y = r.ly; y <= r.hy; y++) {
+      lv.set(y * COLS + x0, T.WATER);
+      lv.set(y * COLS + x0 + 1, T.WATER);
+    }
     const bridge = rng.int(r.ly + 1, r.hy);
     lv.boulder[bridge * COLS + x0 - 2] = 1;
     lv.boulder[bridge * COLS + x0 - 5] = 1;
     for (let k = 0; k < 3; k++) {
-      const y = rng.int(r.ly + 1, r.hy), x = rng.int(r.lx + 2, x0 - 1);
+      const y = rng.int(r.ly + 1, r.hy),
+        x = rng.int(r.lx + 2, x0 - 1);
       if (Math.abs(y - bridge) > 1) lv.boulder[y * COLS + x] = 1;
     }
     let start = -1;
-    while (start < 0) { const y = rng.int(r.ly, r.hy + 1), x = rng.int(r.lx, r.lx + 4); if (!lv.boulder[y * COLS + x]) start = y * COLS + x; }
+    while (start < 0) {
+      const y = rng.int(r.ly, r.hy + 1),
+        x = rng.int(r.lx, r.lx + 4);
+      if (!lv.boulder[y * COLS + x]) start = y * COLS + x;
+    }
     const down = rng.int(r.ly, r.hy + 1) * COLS + rng.int(x0 + 4, r.hx + 1);
     lv.set(down, T.STAIRS_DOWN);
     lv.down = down;
@@ -126,7 +143,9 @@ export interface DungeonOptions {
   richness: number;
 }
 
-/** The multi-level dungeon: rooms and corridors, doors, stairs, fountains, traps, objects, gold, monsters, the Oracle. */
+/**
+ * The multi-level dungeon: rooms and corridors, doors, stairs, fountains, traps, objects, gold, monsters, the Oracle.
+ */
 export function dungeonLevels(opts: DungeonOptions): { make: LevelMaker; oracleDepth: number } {
   const state = { oracleDepth: 0 };
   const make = (depth: number, rng: Rng): LevelBuild => {
@@ -145,22 +164,54 @@ export function dungeonLevels(opts: DungeonOptions): { make: LevelMaker; oracleD
     const up = roomCell(upRoom, rng);
     lv.set(up, T.STAIRS_UP);
     lv.up = up;
-    if (depth < opts.maxDepth) { const down = pickOther(downRoom, rng, up); lv.set(down, T.STAIRS_DOWN); lv.down = down; }
+    if (depth < opts.maxDepth) {
+      const down = pickOther(downRoom, rng, up);
+      lv.set(down, T.STAIRS_DOWN);
+      lv.down = down;
+    }
     if (delphi) {
-      const cx = (delphi.lx + delphi.hx) >> 1, cy = (delphi.ly + delphi.hy) >> 1;
-      for (const [dx, dy] of [[0, -2], [0, 2], [-3, 0], [3, 0]] as const) { lv.set((cy + dy) * COLS + cx + dx, T.FOUNTAIN); lv.fountains++; }
+      const cx = (delphi.lx + delphi.hx) >> 1,
+        cy = (delphi.ly + delphi.hy) >> 1;
+      for (const [dx, dy] of [
+        [0, -2],
+        [0, 2],
+        [-3, 0],
+        [3, 0],
+      ] as const) {
+        lv.set((cy + dy) * COLS + cx + dx, T.FOUNTAIN);
+        lv.fountains++;
+      }
       lv.addMonster(mkMonster(ORACLE, cy * COLS + cx, rng, { peaceful: true }));
     }
     for (const r of others) {
-      if (rng.int(0, 10) === 0) { const c = roomCell(r, rng); if (lv.terrain[c] === T.FLOOR) { lv.set(c, T.FOUNTAIN); lv.fountains++; } }
-      if (rng.int(0, 8) === 0) { const c = roomCell(r, rng); if (lv.terrain[c] === T.FLOOR) lv.set(c, T.TRAP); }
+      if (rng.int(0, 10) === 0) {
+        const c = roomCell(r, rng);
+        if (lv.terrain[c] === T.FLOOR) {
+          lv.set(c, T.FOUNTAIN);
+          lv.fountains++;
+        }
+      }
+      if (rng.int(0, 8) === 0) {
+        const c = roomCell(r, rng);
+        if (lv.terrain[c] === T.FLOOR) lv.set(c, T.TRAP);
+      }
     }
     lv.finishTerrain();
     for (const r of others) {
-      if (rng.random() < 0.33 * opts.richness) { const c = roomCell(r, rng); if (lv.terrain[c] === T.FLOOR) lv.addObj(c, mkObj(GOLD, 1 + rng.int(0, 10 + depth * 10))); }
+      if (rng.random() < 0.33 * opts.richness) {
+        const c = roomCell(r, rng);
+        if (lv.terrain[c] === T.FLOOR) lv.addObj(c, mkObj(GOLD, 1 + rng.int(0, 10 + depth * 10)));
+      }
       let n = rng.random() < 0.33 * opts.richness ? 1 : 0;
-      while (n > 0 && n < 6) { const c = roomCell(r, rng); if (lv.terrain[c] === T.FLOOR) lv.addObj(c, randomObject(rng)); n = rng.random() < 0.2 * opts.richness ? n + 1 : 0; }
-      if (rng.random() < 0.1) { const c = roomCell(r, rng); if (lv.terrain[c] === T.FLOOR && c !== up) lv.boulder[c] = 1; }
+      while (n > 0 && n < 6) {
+        const c = roomCell(r, rng);
+        if (lv.terrain[c] === T.FLOOR) lv.addObj(c, randomObject(rng));
+        n = rng.random() < 0.2 * opts.richness ? n + 1 : 0;
+      }
+      if (rng.random() < 0.1) {
+        const c = roomCell(r, rng);
+        if (lv.terrain[c] === T.FLOOR && c !== up) lv.boulder[c] = 1;
+      }
     }
     const nMon = Math.round((rooms.length / 3) * opts.richness);
     for (let k = 0; k < nMon; k++) spawnMonster(lv, rng, depth, -1, up);
@@ -172,7 +223,9 @@ export function dungeonLevels(opts: DungeonOptions): { make: LevelMaker; oracleD
       if (depth === 1) state.oracleDepth = opts.oracleDepth(rng.fork());
       return make(depth, rng);
     },
-    get oracleDepth() { return state.oracleDepth; },
+    get oracleDepth() {
+      return state.oracleDepth;
+    },
   };
 }
 
@@ -184,4 +237,3 @@ export function scatter(lv: Level, rng: Rng, what: 'food' | 'gold', count: numbe
     lv.addObj(c, what === 'gold' ? mkObj(GOLD, rng.int(5, 50)) : randomObject(rng, 'food'));
   }
 }
-

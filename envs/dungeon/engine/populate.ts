@@ -6,13 +6,24 @@ import { OBJECTS, type ObjClass } from './items.js';
 import { type Level, type Monster, type Obj, mkObj } from './level.js';
 
 /** A new monster of species `kind` at `pos` (not yet placed). */
-export function mkMonster(kind: number, pos: number, rng: Rng, opts: { tame?: boolean; peaceful?: boolean; asleep?: boolean } = {}): Monster {
+export function mkMonster(
+  kind: number,
+  pos: number,
+  rng: Rng,
+  opts: { tame?: boolean; peaceful?: boolean; asleep?: boolean } = {},
+): Monster {
   const k = MONSTERS[kind]!;
   const hp = k.level === 0 ? rng.int(1, 5) : dice(rng, k.level, 8);
   return {
-    kind, pos, hp, hpmax: hp, movement: 0,
-    tame: opts.tame ?? false, peaceful: opts.peaceful ?? k.peaceful ?? false,
-    sleep: opts.asleep ? rng.int(5, 60) : 0, dead: false,
+    kind,
+    pos,
+    hp,
+    hpmax: hp,
+    movement: 0,
+    tame: opts.tame ?? false,
+    peaceful: opts.peaceful ?? k.peaceful ?? false,
+    sleep: opts.asleep ? rng.int(5, 60) : 0,
+    dead: false,
   };
 }
 
@@ -40,7 +51,11 @@ export function randomFreeCell(lv: Level, rng: Rng, avoid = -1, minDist = 0): nu
   for (let tries = 0; tries < 1000; tries++) {
     const i = rng.int(0, NCELLS);
     if (!freeFloor(lv, i) || lv.terrain[i] !== T.FLOOR) continue;
-    if (avoid >= 0 && Math.max(Math.abs(((i / COLS) | 0) - ((avoid / COLS) | 0)), Math.abs((i % COLS) - (avoid % COLS))) < minDist) continue;
+    if (
+      avoid >= 0 &&
+      Math.max(Math.abs(((i / COLS) | 0) - ((avoid / COLS) | 0)), Math.abs((i % COLS) - (avoid % COLS))) < minDist
+    )
+      continue;
     return i;
   }
   return -1;
@@ -55,20 +70,36 @@ export function spawnMonster(lv: Level, rng: Rng, depth: number, pos: number, av
   return m;
 }
 
-const CLASS_WEIGHTS: Array<[ObjClass, number]> = [['food', 20], ['potion', 16], ['scroll', 16], ['wand', 4], ['weapon', 10], ['armor', 10], ['amulet', 1]];
+const CLASS_WEIGHTS: Array<[ObjClass, number]> = [
+  ['food', 20],
+  ['potion', 16],
+  ['scroll', 16],
+  ['wand', 4],
+  ['weapon', 10],
+  ['armor', 10],
+  ['amulet', 1],
+];
 
 /** A random object of `cls` (or of a random class). */
 export function randomObject(rng: Rng, cls?: ObjClass): Obj {
   let c = cls;
   if (!c) {
     let r = rng.int(0, 77);
-    for (const [k, w] of CLASS_WEIGHTS) if ((r -= w) < 0) { c = k; break; }
+    for (const [k, w] of CLASS_WEIGHTS)
+      if ((r -= w) < 0) {
+        c = k;
+        break;
+      }
   }
   let total = 0;
   for (const o of OBJECTS) if (o.cls === c && o.freq > 0) total += o.freq;
   let r = rng.int(0, total);
   let kind = 0;
-  for (let i = 0; i < OBJECTS.length; i++) if (OBJECTS[i]!.cls === c && OBJECTS[i]!.freq > 0 && (r -= OBJECTS[i]!.freq) < 0) { kind = i; break; }
+  for (let i = 0; i < OBJECTS.length; i++)
+    if (OBJECTS[i]!.cls === c && OBJECTS[i]!.freq > 0 && (r -= OBJECTS[i]!.freq) < 0) {
+      kind = i;
+      break;
+    }
   const o = mkObj(kind);
   if (c === 'wand') o.spe = rng.int(4, 9);
   return o;

@@ -22,13 +22,21 @@ export function sightCacheFor(layout: Uint8Array): SightCache {
   if (bucket) {
     for (const c of bucket) {
       let same = true;
-      for (let i = 0; i < layout.length; i++) if (c.layout[i] !== layout[i]) { same = false; break; }
+      for (let i = 0; i < layout.length; i++)
+        if (c.layout[i] !== layout[i]) {
+          same = false;
+          break;
+        }
       if (same) return c;
     }
   }
-  if (sharedCount >= 256) { SHARED.clear(); sharedCount = 0; }
+  if (sharedCount >= 256) {
+    SHARED.clear();
+    sharedCount = 0;
+  }
   const c: SightCache = { views: new Array<Int16Array | undefined>(NCELLS), dedupe: new Map(), layout: layout.slice() };
-  if (bucket) bucket.push(c); else SHARED.set(h, [c]);
+  if (bucket) bucket.push(c);
+  else SHARED.set(h, [c]);
   sharedCount++;
   return c;
 }

@@ -1,5 +1,7 @@
 /** A checkered-free ground plane and a light, shared by the rxgym locomotion models. */
-export function ground(opts: { size?: string; friction?: string; z?: number; rgba?: string; condim?: number } = {}): string {
+export function ground(
+  opts: { size?: string; friction?: string; z?: number; rgba?: string; condim?: number } = {},
+): string {
   const size = opts.size ?? '40 40 0.1';
   const fr = opts.friction ? ` friction="${opts.friction}"` : '';
   const cd = opts.condim ? ` condim="${opts.condim}"` : '';

@@ -1,6 +1,9 @@
 import { ground, trackCamera } from './common.js';
 
-/** rxgym's planar cheetah: 1 m torso, head, 3-segment back and front legs with spring-damper joints (Gymnasium HalfCheetah dimensions), Euler at 10 ms. */
+/**
+ * rxgym's planar cheetah: 1 m torso, head, 3-segment back and front legs with spring-damper joints (Gymnasium
+ * HalfCheetah dimensions), Euler at 10 ms.
+ */
 export const HALF_CHEETAH_XML = `<mujoco model="rxgym-half-cheetah">
   <compiler angle="radian" inertiafromgeom="true" settotalmass="14"/>
   <option timestep="0.01" gravity="0 0 -9.81"/>

@@ -1,6 +1,9 @@
 import { ground, trackCamera } from './common.js';
 
-/** rxgym's one-legged hopper: torso 0.4 m, thigh 0.45 m, leg 0.5 m, foot 0.39 m (Gymnasium Hopper dimensions), RK4 at 2 ms. */
+/**
+ * rxgym's one-legged hopper: torso 0.4 m, thigh 0.45 m, leg 0.5 m, foot 0.39 m (Gymnasium Hopper dimensions), RK4 at 2
+ * ms.
+ */
 export const HOPPER_XML = `<mujoco model="rxgym-hopper">
   <compiler angle="degree" inertiafromgeom="true"/>
   <option timestep="0.002" integrator="RK4"/>

@@ -37,7 +37,10 @@ function armXml(side: 'right' | 'left'): string {
       </body>`;
 }
 
-/** rxgym's 17-actuator humanoid (Gymnasium Humanoid body layout: torso, waist, pelvis, legs, arms), RK4 + PGS 50 iterations at 3 ms. */
+/**
+ * rxgym's 17-actuator humanoid (Gymnasium Humanoid body layout: torso, waist, pelvis, legs, arms), RK4 + PGS 50
+ * iterations at 3 ms.
+ */
 export const HUMANOID_XML = `<mujoco model="rxgym-humanoid">
   <compiler angle="degree" inertiafromgeom="true"/>
   <option timestep="0.003" integrator="RK4" solver="PGS" iterations="50"/>

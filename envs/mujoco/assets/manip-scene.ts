@@ -108,7 +108,10 @@ export function drawer(): string {
     </body>`;
 }
 
-/** A door on a vertical hinge at its left edge, opening toward the gripper (range 0..1.2 rad), with a horizontal bar handle. */
+/**
+ * A door on a vertical hinge at its left edge, opening toward the gripper (range 0..1.2 rad), with a horizontal bar
+ * handle.
+ */
 export function door(): string {
   return `<body name="frame" pos="0 0.2 0">
       <geom name="frame_post" type="box" pos="-0.13 0 0.12" size="0.01 0.02 0.12" rgba="0.45 0.5 0.6 1"/>

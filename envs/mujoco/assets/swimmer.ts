@@ -1,4 +1,7 @@
-/** rxgym's three-link swimmer in a viscous medium (density 4000, viscosity 0.1), 1 m capsules, no contacts, RK4 at 10 ms. */
+/**
+ * rxgym's three-link swimmer in a viscous medium (density 4000, viscosity 0.1), 1 m capsules, no contacts, RK4 at 10
+ * ms.
+ */
 export const SWIMMER_XML = `<mujoco model="rxgym-swimmer">
   <compiler angle="degree" inertiafromgeom="true"/>
   <option timestep="0.01" integrator="RK4" density="4000" viscosity="0.1"/>

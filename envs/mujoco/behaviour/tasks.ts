@@ -13,7 +13,9 @@ export interface BehaviourTask {
   evaluate(): boolean;
 }
 
-const NOTE = 'The env gives no reward (always 0): the reward comes from a generated (code or VLM) reward. info.success is an evaluation-only measure.';
+const NOTE =
+  'The env gives no reward (always 0): the reward comes from a generated (code or VLM) reward. info.success is an ' +
+  'evaluation-only measure.';
 
 /** Hopper-Backflip-v0: the hopper should do a backward somersault and land. Unhealthy states do not end the episode. */
 export class HopperBackflipEnv extends HopperEnv implements BehaviourTask {
@@ -22,7 +24,12 @@ export class HopperBackflipEnv extends HopperEnv implements BehaviourTask {
     super({ terminateWhenUnhealthy: false, ...kwargs }, 'Hopper-Backflip-v0');
   }
   describeTask(): string {
-    return `Hopper-Backflip-v0: make the one-legged hopper perform a backflip — jump, rotate backwards a full turn (torso.pitch increases by 2*pi; pitch > 0 is leaning backwards) and land on its foot with the torso high again. ${NOTE} Success: pitch has reached 2*pi - 0.3 rad at some step, and now the torso is above 0.7 m with |pitch - 2*pi| < 0.5.`;
+    return (
+      `Hopper-Backflip-v0: make the one-legged hopper perform a backflip — jump, rotate backwards a full turn ` +
+      `(torso.pitch increases by 2*pi; pitch > 0 is leaning backwards) and land on its foot with the torso high ` +
+      `again. ${NOTE} Success: pitch has reached 2*pi - 0.3 rad at some step, and now the torso is above 0.7 m with ` +
+      `|pitch - 2*pi| < 0.5.`
+    );
   }
   evaluate(): boolean {
     const q = this.qpos;
@@ -43,10 +50,14 @@ export class AntWalkBackwardEnv extends AntEnv implements BehaviourTask {
     super(kwargs, 'Ant-WalkBackward-v0');
   }
   describeTask(): string {
-    return `Ant-WalkBackward-v0: make the ant walk backwards, i.e. move its torso in the -x direction (torso.linVel[0] < 0) while staying upright (torso.upright near 1, torso z in [0.2, 1.0]; leaving that range ends the episode). ${NOTE} Success: the torso is at least 1 m behind its start (torso.pos[0] <= -1).`;
+    return (
+      `Ant-WalkBackward-v0: make the ant walk backwards, i.e. move its torso in the -x direction ` +
+      `(torso.linVel[0] < 0) while staying upright (torso.upright near 1, torso z in [0.2, 1.0]; leaving that range ` +
+      `ends the episode). ${NOTE} Success: the torso is at least 1 m behind its start (torso.pos[0] <= -1).`
+    );
   }
   evaluate(): boolean {
-    return (this.qpos)[0]! <= this.initQpos[0]! - 1;
+    return this.qpos[0]! <= this.initQpos[0]! - 1;
   }
   protected override afterStep(action: Float64Array): StepOutcome {
     return rewardFree(super.afterStep(action), this.evaluate());
@@ -60,7 +71,12 @@ export class HalfCheetahHeadstandEnv extends HalfCheetahEnv implements Behaviour
     super(kwargs, 'HalfCheetah-Headstand-v0');
   }
   describeTask(): string {
-    return `HalfCheetah-Headstand-v0: make the half cheetah do a headstand — tip forward onto its front leg/head so that the torso points nose-down close to vertical (torso.pitch between 1.2 and 1.9 rad; pitch > 0 is nose down) with the torso centre above 0.45 m, and hold it. ${NOTE} Success: that pose held for 20 consecutive steps (1 s).`;
+    return (
+      `HalfCheetah-Headstand-v0: make the half cheetah do a headstand — tip forward onto its front leg/head so ` +
+      `that the torso points nose-down close to vertical (torso.pitch between 1.2 and 1.9 rad; pitch > 0 is nose ` +
+      `down) with the torso centre above 0.45 m, and hold it. ${NOTE} Success: that pose held for 20 consecutive ` +
+      `steps (1 s).`
+    );
   }
   evaluate(): boolean {
     const q = this.qpos;
@@ -76,17 +92,28 @@ export class HalfCheetahHeadstandEnv extends HalfCheetahEnv implements Behaviour
   }
 }
 
-/** Humanoid-Kneel-v0: the humanoid should kneel on both knees with an upright torso. Falling does not end the episode. */
+/**
+ * Humanoid-Kneel-v0: the humanoid should kneel on both knees with an upright torso. Falling does not end the episode.
+ */
 export class HumanoidKneelEnv extends HumanoidEnv implements BehaviourTask {
   constructor(kwargs: Record<string, unknown> = {}) {
     super({ terminateWhenUnhealthy: false, ...kwargs }, 'Humanoid-Kneel-v0');
   }
   describeTask(): string {
-    return `Humanoid-Kneel-v0: make the humanoid kneel — both shins resting on the floor (footContacts.right_shin1 and footContacts.left_shin1 true) with the torso upright (torso.upright > 0.8) and the head above 0.9 m (points.head[2]). Falling does not end the episode. ${NOTE} Success: all of these at the same step.`;
+    return (
+      `Humanoid-Kneel-v0: make the humanoid kneel — both shins resting on the floor (footContacts.right_shin1 ` +
+      `and footContacts.left_shin1 true) with the torso upright (torso.upright > 0.8) and the head above 0.9 m ` +
+      `(points.head[2]). Falling does not end the episode. ${NOTE} Success: all of these at the same step.`
+    );
   }
   evaluate(): boolean {
     const s = this.state();
-    return s.footContacts.right_shin1 === true && s.footContacts.left_shin1 === true && s.torso.upright > 0.8 && s.points.head![2] > 0.9;
+    return (
+      s.footContacts.right_shin1 === true &&
+      s.footContacts.left_shin1 === true &&
+      s.torso.upright > 0.8 &&
+      s.points.head![2] > 0.9
+    );
   }
   protected override afterStep(action: Float64Array): StepOutcome {
     return rewardFree(super.afterStep(action), this.evaluate());
@@ -99,7 +126,11 @@ export class HumanoidArmsUpEnv extends HumanoidEnv implements BehaviourTask {
     super(kwargs, 'Humanoid-ArmsUp-v0');
   }
   describeTask(): string {
-    return `Humanoid-ArmsUp-v0: make the humanoid stand and raise both arms above its head (points.right_hand[2] and points.left_hand[2] above points.head[2]) without falling (torso z in (1, 2); leaving it ends the episode). ${NOTE} Success: both hands at least 0.1 m above the head while the torso is above 1.0 m.`;
+    return (
+      `Humanoid-ArmsUp-v0: make the humanoid stand and raise both arms above its head (points.right_hand[2] and ` +
+      `points.left_hand[2] above points.head[2]) without falling (torso z in (1, 2); leaving it ends the episode). ` +
+      `${NOTE} Success: both hands at least 0.1 m above the head while the torso is above 1.0 m.`
+    );
   }
   evaluate(): boolean {
     const s = this.state();

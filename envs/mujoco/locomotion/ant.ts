@@ -4,7 +4,12 @@ import { healthParams } from '../params.js';
 import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
-const FEET = ['front_left_leg_ankle_geom', 'front_right_leg_ankle_geom', 'back_leg_ankle_geom', 'right_back_leg_ankle_geom'] as const;
+const FEET = [
+  'front_left_leg_ankle_geom',
+  'front_right_leg_ankle_geom',
+  'back_leg_ankle_geom',
+  'right_back_leg_ankle_geom',
+] as const;
 
 /** Options beyond MUJOCO_PARAMS. */
 const PARAMS = healthParams(0.1);
@@ -40,7 +45,8 @@ export class AntEnv extends MujocoEnv<SpatialState> {
 
   /** Healthy: finite state and torso z in [0.2, 1.0]. */
   isHealthy(): boolean {
-    const qpos = this.qpos, qvel = this.qvel;
+    const qpos = this.qpos,
+      qvel = this.qvel;
     for (const v of qpos) if (!Number.isFinite(v)) return false;
     for (const v of qvel) if (!Number.isFinite(v)) return false;
     return qpos[2]! >= this.healthyZ[0] && qpos[2]! <= this.healthyZ[1];
@@ -48,8 +54,10 @@ export class AntEnv extends MujocoEnv<SpatialState> {
 
   protected afterStep(action: Float64Array): StepOutcome {
     const xpos = this.xpos;
-    const x = xpos[3 * this.torso]!, y = xpos[3 * this.torso + 1]!;
-    const vx = (x - this.xyBefore[0]) / this.dt, vy = (y - this.xyBefore[1]) / this.dt;
+    const x = xpos[3 * this.torso]!,
+      y = xpos[3 * this.torso + 1]!;
+    const vx = (x - this.xyBefore[0]) / this.dt,
+      vy = (y - this.xyBefore[1]) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
     const cfrc = this.cfrcExt;
@@ -64,12 +72,24 @@ export class AntEnv extends MujocoEnv<SpatialState> {
     return {
       reward,
       terminated: this.terminateWhenUnhealthy && !healthy,
-      info: { x_position: x, y_position: y, distance_from_origin: Math.hypot(x - this.initQpos[0]!, y - this.initQpos[1]!), x_velocity: vx, y_velocity: vy, reward_forward: vx, reward_ctrl: -0.5 * ctrl, reward_contact: -5e-4 * contact, reward_survive: survive },
+      info: {
+        x_position: x,
+        y_position: y,
+        distance_from_origin: Math.hypot(x - this.initQpos[0]!, y - this.initQpos[1]!),
+        x_velocity: vx,
+        y_velocity: vy,
+        reward_forward: vx,
+        reward_ctrl: -0.5 * ctrl,
+        reward_contact: -5e-4 * contact,
+        reward_survive: survive,
+      },
     };
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos, qvel = this.qvel, cfrc = this.cfrcExt;
+    const qpos = this.qpos,
+      qvel = this.qvel,
+      cfrc = this.cfrcExt;
     const out = new Float32Array(105);
     let k = 0;
     for (let i = 2; i < qpos.length; i++) out[k++] = qpos[i]!;
@@ -79,7 +99,8 @@ export class AntEnv extends MujocoEnv<SpatialState> {
   }
 
   state(): SpatialState {
-    const m = this.model, d = this.data;
+    const m = this.model,
+      d = this.data;
     return {
       torso: freeTorso(d, this.torso),
       com: massCenter(m, d).map(round) as [number, number, number],
@@ -92,6 +113,14 @@ export class AntEnv extends MujocoEnv<SpatialState> {
   }
 
   describeState(): string {
-    return describeSpatial(this.id, 'a four-legged ant (sphere torso, 4 legs with a hip and an ankle each; 8 actuators)', Object.keys(jointStates(this.model, this.data, 1)), FEET, [], 'healthy in [0.2, 1.0]', this.dt);
+    return describeSpatial(
+      this.id,
+      'a four-legged ant (sphere torso, 4 legs with a hip and an ankle each; 8 actuators)',
+      Object.keys(jointStates(this.model, this.data, 1)),
+      FEET,
+      [],
+      'healthy in [0.2, 1.0]',
+      this.dt,
+    );
   }
 }

@@ -3,10 +3,19 @@ import { PlanarRunnerEnv, type PlanarConfig } from './planar.js';
 
 /** Gymnasium Hopper-v5 constants. */
 export const HOPPER: PlanarConfig = {
-  id: 'Hopper-v0', xml: HOPPER_XML, frameSkip: 4,
-  forwardRewardWeight: 1, ctrlCostWeight: 1e-3, healthyReward: 1,
-  healthyZ: [0.7, Infinity], healthyAngle: [-0.2, 0.2], healthyStateRange: 100,
-  resetNoise: 5e-3, normalVelNoise: false, obsVelClip: 10, feet: ['foot_geom'],
+  id: 'Hopper-v0',
+  xml: HOPPER_XML,
+  frameSkip: 4,
+  forwardRewardWeight: 1,
+  ctrlCostWeight: 1e-3,
+  healthyReward: 1,
+  healthyZ: [0.7, Infinity],
+  healthyAngle: [-0.2, 0.2],
+  healthyStateRange: 100,
+  resetNoise: 5e-3,
+  normalVelNoise: false,
+  obsVelClip: 10,
+  feet: ['foot_geom'],
   pitchSign: 'positive = leaning backward',
   summary: 'a one-legged planar hopper (torso, thigh, leg, foot; 3 actuators) that should hop forward without falling',
 };

@@ -4,7 +4,16 @@ import { healthParams } from '../params.js';
 import { bodyId, floorContacts, freeTorso, jointStates, massCenter, round } from './body-state.js';
 import { describeSpatial, type SpatialState } from './spatial-state.js';
 
-const CONTACT_GEOMS = ['right_foot', 'left_foot', 'right_shin1', 'left_shin1', 'right_hand', 'left_hand', 'butt', 'head'] as const;
+const CONTACT_GEOMS = [
+  'right_foot',
+  'left_foot',
+  'right_shin1',
+  'left_shin1',
+  'right_hand',
+  'left_hand',
+  'butt',
+  'head',
+] as const;
 const POINTS = ['head', 'right_hand', 'left_hand', 'right_foot', 'left_foot'] as const;
 
 /** Options beyond MUJOCO_PARAMS. */
@@ -41,7 +50,7 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
 
   /** Healthy: torso z = qpos[2] in (1.0, 2.0). */
   isHealthy(): boolean {
-    const z = (this.qpos)[2]!;
+    const z = this.qpos[2]!;
     return z > 1.0 && z < 2.0;
   }
 
@@ -61,7 +70,17 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
     return {
       reward,
       terminated: this.terminateWhenUnhealthy && !healthy,
-      info: { x_position: qpos[0]!, y_position: qpos[1]!, tendon_length: 0, distance_from_origin: Math.hypot(qpos[0]! - this.initQpos[0]!, qpos[1]! - this.initQpos[1]!), x_velocity: vx, reward_forward: 1.25 * vx, reward_ctrl: -0.1 * ctrl, reward_contact: -contactCost, reward_survive: survive },
+      info: {
+        x_position: qpos[0]!,
+        y_position: qpos[1]!,
+        tendon_length: 0,
+        distance_from_origin: Math.hypot(qpos[0]! - this.initQpos[0]!, qpos[1]! - this.initQpos[1]!),
+        x_velocity: vx,
+        reward_forward: 1.25 * vx,
+        reward_ctrl: -0.1 * ctrl,
+        reward_contact: -contactCost,
+        reward_survive: survive,
+      },
     };
   }
 
@@ -82,7 +101,8 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
   }
 
   state(): SpatialState {
-    const m = this.model, d = this.data;
+    const m = this.model,
+      d = this.data;
     const gx = d.geom_xpos as Float64Array;
     const points: Record<string, [number, number, number]> = {};
     POINTS.forEach((p, i) => {
@@ -101,6 +121,15 @@ export class HumanoidEnv extends MujocoEnv<SpatialState> {
   }
 
   describeState(): string {
-    return describeSpatial(this.id, 'a 3-D humanoid (torso, head, waist, pelvis, two legs, two arms; 17 actuators, action in [-0.4, 0.4]); standing height of the torso is about 1.4 m', Object.keys(jointStates(this.model, this.data, 1)), CONTACT_GEOMS, POINTS, 'healthy in (1.0, 2.0)', this.dt);
+    return describeSpatial(
+      this.id,
+      'a 3-D humanoid (torso, head, waist, pelvis, two legs, two arms; 17 actuators, action in [-0.4, 0.4]); ' +
+        'standing height of the torso is about 1.4 m',
+      Object.keys(jointStates(this.model, this.data, 1)),
+      CONTACT_GEOMS,
+      POINTS,
+      'healthy in (1.0, 2.0)',
+      this.dt,
+    );
   }
 }

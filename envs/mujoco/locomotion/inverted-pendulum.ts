@@ -15,7 +15,10 @@ export interface InvertedPendulumState {
 /** Options beyond MUJOCO_PARAMS. */
 const PARAMS = noiseParams(0.01);
 
-/** InvertedPendulum-v0 following Gymnasium InvertedPendulum-v5: obs 4 = qpos + qvel, action Box(-3, 3, 1), dt 0.04 s, +1 per step while |angle| <= 0.2. */
+/**
+ * InvertedPendulum-v0 following Gymnasium InvertedPendulum-v5: obs 4 = qpos + qvel, action Box(-3, 3, 1), dt 0.04 s, +1
+ * per step while |angle| <= 0.2.
+ */
 export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   private readonly noise: number;
 
@@ -29,7 +32,8 @@ export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   }
 
   protected afterStep(): StepOutcome {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     let finite = true;
     for (const x of [q[0]!, q[1]!, v[0]!, v[1]!]) if (!Number.isFinite(x)) finite = false;
     const terminated = !finite || Math.abs(q[1]!) > 0.2;
@@ -37,13 +41,20 @@ export class InvertedPendulumEnv extends MujocoEnv<InvertedPendulumState> {
   }
 
   protected observe(): Float32Array {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     return Float32Array.of(q[0]!, q[1]!, v[0]!, v[1]!);
   }
 
   state(): InvertedPendulumState {
-    const q = this.qpos, v = this.qvel;
-    return { cart: { x: round(q[0]!), vx: round(v[0]!) }, pole: { angle: round(q[1]!), angularVelocity: round(v[1]!) }, action: Array.from(this.lastAction, round), dt: this.dt };
+    const q = this.qpos,
+      v = this.qvel;
+    return {
+      cart: { x: round(q[0]!), vx: round(v[0]!) },
+      pole: { angle: round(q[1]!), angularVelocity: round(v[1]!) },
+      action: Array.from(this.lastAction, round),
+      dt: this.dt,
+    };
   }
 
   describeState(): string {

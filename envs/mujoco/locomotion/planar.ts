@@ -41,13 +41,18 @@ export interface PlanarConfig {
   pitchSign: string;
 }
 
-/** A planar runner following Gymnasium v5 (obs = qpos[1:] + qvel, reward = forward velocity + healthy - control cost). */
+/**
+ * A planar runner following Gymnasium v5 (obs = qpos[1:] + qvel, reward = forward velocity + healthy - control cost).
+ */
 export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   private xBefore = 0;
   private readonly terminateWhenUnhealthy: boolean;
   private readonly noise: number;
 
-  constructor(protected readonly cfg: PlanarConfig, kwargs: Record<string, unknown>) {
+  constructor(
+    protected readonly cfg: PlanarConfig,
+    kwargs: Record<string, unknown>,
+  ) {
     const params = healthParams(cfg.resetNoise);
     super({ id: cfg.id, xml: cfg.xml, frameSkip: cfg.frameSkip, obsDim: (m) => m.nq - 1 + m.nv, params }, kwargs);
     const o = this.options(params);
@@ -60,15 +65,17 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   }
 
   protected override beforeStep(): void {
-    this.xBefore = (this.qpos)[0]!;
+    this.xBefore = this.qpos[0]!;
   }
 
   /** True when the runner is within Gymnasium's healthy ranges (always true without a healthy range). */
   isHealthy(): boolean {
     const c = this.cfg;
     if (!c.healthyZ) return true;
-    const qpos = this.qpos, qvel = this.qvel;
-    const z = qpos[1]!, angle = qpos[2]!;
+    const qpos = this.qpos,
+      qvel = this.qvel;
+    const z = qpos[1]!,
+      angle = qpos[2]!;
     if (!(z > c.healthyZ[0] && z < c.healthyZ[1])) return false;
     if (c.healthyAngle && !(angle > c.healthyAngle[0] && angle < c.healthyAngle[1])) return false;
     if (c.healthyStateRange !== undefined) {
@@ -81,7 +88,7 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
 
   protected afterStep(action: Float64Array): StepOutcome {
     const c = this.cfg;
-    const x = (this.qpos)[0]!;
+    const x = this.qpos[0]!;
     const vx = (x - this.xBefore) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
@@ -89,13 +96,24 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
     const forward = c.forwardRewardWeight * vx;
     const survive = healthy ? c.healthyReward : 0;
     const ctrlCost = c.ctrlCostWeight * ctrl;
-    const info: Info = { x_position: x, z_distance_from_origin: (this.qpos)[1]! - this.initQpos[1]!, x_velocity: vx, reward_forward: forward, reward_ctrl: -ctrlCost };
+    const info: Info = {
+      x_position: x,
+      z_distance_from_origin: this.qpos[1]! - this.initQpos[1]!,
+      x_velocity: vx,
+      reward_forward: forward,
+      reward_ctrl: -ctrlCost,
+    };
     if (c.healthyZ) info.reward_survive = survive;
-    return { reward: forward + survive - ctrlCost, terminated: c.healthyZ !== undefined && this.terminateWhenUnhealthy && !healthy, info };
+    return {
+      reward: forward + survive - ctrlCost,
+      terminated: c.healthyZ !== undefined && this.terminateWhenUnhealthy && !healthy,
+      info,
+    };
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos, qvel = this.qvel;
+    const qpos = this.qpos,
+      qvel = this.qvel;
     const out = new Float32Array(this.observationSpace.size);
     let k = 0;
     for (let i = 1; i < qpos.length; i++) out[k++] = qpos[i]!;
@@ -105,9 +123,17 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   }
 
   state(): PlanarState {
-    const qpos = this.qpos, qvel = this.qvel;
+    const qpos = this.qpos,
+      qvel = this.qvel;
     return {
-      torso: { x: round(qpos[0]!), z: round(qpos[1]!), pitch: round(qpos[2]!), vx: round(qvel[0]!), vz: round(qvel[1]!), pitchRate: round(qvel[2]!) },
+      torso: {
+        x: round(qpos[0]!),
+        z: round(qpos[1]!),
+        pitch: round(qpos[2]!),
+        vx: round(qvel[0]!),
+        vz: round(qvel[1]!),
+        pitchRate: round(qvel[2]!),
+      },
       joints: jointStates(this.model, this.data, 3),
       footContacts: floorContacts(this.model, this.data, this.cfg.feet),
       action: Array.from(this.lastAction, round),
@@ -116,7 +142,9 @@ export class PlanarRunnerEnv extends MujocoEnv<PlanarState> {
   }
 
   describeState(): string {
-    const joints = Object.keys(jointStates(this.model, this.data, 3)).map((j) => `"${j}"`).join(' | ');
+    const joints = Object.keys(jointStates(this.model, this.data, 3))
+      .map((j) => `"${j}"`)
+      .join(' | ');
     const feet = this.cfg.feet.map((f) => `"${f}"`).join(' | ');
     return `// ${this.cfg.id}: ${this.cfg.summary}
 // Units: metres, radians, seconds. x is forward, z is up; the body moves in the x-z plane only.

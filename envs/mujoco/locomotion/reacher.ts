@@ -14,7 +14,10 @@ export interface ReacherState {
   dt: number;
 }
 
-/** Reacher-v0 following Gymnasium Reacher-v5: obs 10, action Box(-1, 1, 2), dt 0.02 s, reward -|tip - target| - |a|^2, 50 steps. */
+/**
+ * Reacher-v0 following Gymnasium Reacher-v5: obs 10, action Box(-1, 1, 2), dt 0.02 s, reward -|tip - target| - |a|^2,
+ * 50 steps.
+ */
 export class ReacherEnv extends MujocoEnv<ReacherState> {
   private readonly tip: number;
   private readonly target: number;
@@ -26,9 +29,11 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
   }
 
   protected resetModel(): void {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     for (let i = 0; i < 2; i++) q[i] = this.initQpos[i]! + this.rng.uniform(-0.1, 0.1);
-    let gx = 0, gy = 0;
+    let gx = 0,
+      gy = 0;
     do {
       gx = this.rng.uniform(-0.2, 0.2);
       gy = this.rng.uniform(-0.2, 0.2);
@@ -41,7 +46,9 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
   }
 
   private delta(): [number, number, number] {
-    const x = this.xpos, a = 3 * this.tip, b = 3 * this.target;
+    const x = this.xpos,
+      a = 3 * this.tip,
+      b = 3 * this.target;
     return [x[a]! - x[b]!, x[a + 1]! - x[b + 1]!, x[a + 2]! - x[b + 2]!];
   }
 
@@ -49,17 +56,35 @@ export class ReacherEnv extends MujocoEnv<ReacherState> {
     const dist = Math.hypot(...this.delta());
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
-    return { reward: -dist - ctrl, terminated: false, info: { reward_dist: -dist, reward_ctrl: -ctrl, success: dist < 0.01 } };
+    return {
+      reward: -dist - ctrl,
+      terminated: false,
+      info: { reward_dist: -dist, reward_ctrl: -ctrl, success: dist < 0.01 },
+    };
   }
 
   protected observe(): Float32Array {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     const d = this.delta();
-    return Float32Array.of(Math.cos(q[0]!), Math.cos(q[1]!), Math.sin(q[0]!), Math.sin(q[1]!), q[2]!, q[3]!, v[0]!, v[1]!, d[0], d[1]);
+    return Float32Array.of(
+      Math.cos(q[0]!),
+      Math.cos(q[1]!),
+      Math.sin(q[0]!),
+      Math.sin(q[1]!),
+      q[2]!,
+      q[3]!,
+      v[0]!,
+      v[1]!,
+      d[0],
+      d[1],
+    );
   }
 
   state(): ReacherState {
-    const q = this.qpos, v = this.qvel, x = this.xpos;
+    const q = this.qpos,
+      v = this.qvel,
+      x = this.xpos;
     const p = (b: number): [number, number, number] => [round(x[3 * b]!), round(x[3 * b + 1]!), round(x[3 * b + 2]!)];
     return {
       arm: { shoulder: round(q[0]!), elbow: round(q[1]!), shoulderVel: round(v[0]!), elbowVel: round(v[1]!) },

@@ -29,7 +29,15 @@ export interface SpatialState {
 }
 
 /** The shared .d.ts text of SpatialState. */
-export function describeSpatial(id: string, summary: string, joints: string[], feet: readonly string[], points: readonly string[], healthy: string, dt: number): string {
+export function describeSpatial(
+  id: string,
+  summary: string,
+  joints: string[],
+  feet: readonly string[],
+  points: readonly string[],
+  healthy: string,
+  dt: number,
+): string {
   const u = (xs: readonly string[]): string => (xs.length ? xs.map((x) => `"${x}"`).join(' | ') : 'never');
   return `// ${id}: ${summary}
 // Units: metres, radians, seconds. World axes: x forward (reward direction), y left, z up.

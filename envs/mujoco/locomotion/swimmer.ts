@@ -15,7 +15,10 @@ export interface SwimmerState {
 /** Options beyond MUJOCO_PARAMS. */
 const PARAMS = noiseParams(0.1);
 
-/** Swimmer-v0 following Gymnasium Swimmer-v5: obs 8 = qpos[2:] + qvel, action Box(-1, 1, 2), dt 0.04 s, reward vx - 1e-4|a|^2, never terminates. */
+/**
+ * Swimmer-v0 following Gymnasium Swimmer-v5: obs 8 = qpos[2:] + qvel, action Box(-1, 1, 2), dt 0.04 s, reward vx -
+ * 1e-4|a|^2, never terminates.
+ */
 export class SwimmerEnv extends MujocoEnv<SwimmerState> {
   private xyBefore: [number, number] = [0, 0];
   private readonly noise: number;
@@ -36,25 +39,43 @@ export class SwimmerEnv extends MujocoEnv<SwimmerState> {
 
   protected afterStep(action: Float64Array): StepOutcome {
     const q = this.qpos;
-    const vx = (q[0]! - this.xyBefore[0]) / this.dt, vy = (q[1]! - this.xyBefore[1]) / this.dt;
+    const vx = (q[0]! - this.xyBefore[0]) / this.dt,
+      vy = (q[1]! - this.xyBefore[1]) / this.dt;
     let ctrl = 0;
     for (const a of action) ctrl += a * a;
     return {
       reward: vx - 1e-4 * ctrl,
       terminated: false,
-      info: { x_position: q[0]!, y_position: q[1]!, distance_from_origin: Math.hypot(q[0]! - this.initQpos[0]!, q[1]! - this.initQpos[1]!), x_velocity: vx, y_velocity: vy, reward_forward: vx, reward_ctrl: -1e-4 * ctrl },
+      info: {
+        x_position: q[0]!,
+        y_position: q[1]!,
+        distance_from_origin: Math.hypot(q[0]! - this.initQpos[0]!, q[1]! - this.initQpos[1]!),
+        x_velocity: vx,
+        y_velocity: vy,
+        reward_forward: vx,
+        reward_ctrl: -1e-4 * ctrl,
+      },
     };
   }
 
   protected observe(): Float32Array {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     return Float32Array.of(q[2]!, q[3]!, q[4]!, v[0]!, v[1]!, v[2]!, v[3]!, v[4]!);
   }
 
   state(): SwimmerState {
-    const q = this.qpos, v = this.qvel;
+    const q = this.qpos,
+      v = this.qvel;
     return {
-      head: { x: round(q[0]!), y: round(q[1]!), heading: round(q[2]!), vx: round(v[0]!), vy: round(v[1]!), turnRate: round(v[2]!) },
+      head: {
+        x: round(q[0]!),
+        y: round(q[1]!),
+        heading: round(q[2]!),
+        vx: round(v[0]!),
+        vy: round(v[1]!),
+        turnRate: round(v[2]!),
+      },
       joints: jointStates(this.model, this.data, 3),
       action: Array.from(this.lastAction, round),
       dt: this.dt,

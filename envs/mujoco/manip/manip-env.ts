@@ -18,9 +18,16 @@ export const WORKSPACE = { low: [-0.3, -0.3, 0.021] as V3, high: [0.3, 0.3, 0.45
 export const ACTION_SCALE = 0.01;
 
 /** A free object of the task: body/joint/geom share the name. */
-export interface ObjectDef { name: string; halfExtents: V3; }
+export interface ObjectDef {
+  name: string;
+  halfExtents: V3;
+}
 /** An articulated fixture: joint name, handle site, description. */
-export interface FixtureDef { name: string; joint: string; what: string }
+export interface FixtureDef {
+  name: string;
+  joint: string;
+  what: string;
+}
 
 /** What a manipulation task adds to the scene. */
 export interface ManipTask {
@@ -47,7 +54,8 @@ const MANIP_PARAMS = defineParams({
 
 /**
  * A Meta-World-style table-top task: action = (dx, dy, dz, grip) in [-1, 1]^4, the hand's mocap target moves at most
- * 1 cm per step and axis (the hand follows through a weld), grip -1 opens and +1 closes the fingers; 5 physics steps of 2.5 ms per step.
+ * 1 cm per step and axis (the hand follows through a weld), grip -1 opens and +1 closes the fingers; 5 physics steps of
+ * 2.5 ms per step.
  * Observation (39, Meta-World layout): tcp xyz, gripper openness, object 1 pos+quat, object 2 pos+quat
  * (zeros when absent), the same 18 values of the previous step, goal xyz (zeros when the task has none).
  * Reward: sparse 1 on success steps (default) or the task's dense staged reward with `dense: true`.
@@ -82,7 +90,8 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     this.handMocap = (m.body_mocapid as Int32Array)[nameToId(m, 'body', 'mocap')]!;
     this.tcpSite = nameToId(m, 'site', 'tcp');
     this.padGeoms = [nameToId(m, 'geom', 'left_pad'), nameToId(m, 'geom', 'right_pad')];
-    const qadr = m.jnt_qposadr as Int32Array, dadr = m.jnt_dofadr as Int32Array;
+    const qadr = m.jnt_qposadr as Int32Array,
+      dadr = m.jnt_dofadr as Int32Array;
     this.handQ = qadr[nameToId(m, 'joint', 'hand')]!;
     this.fingerQ = [qadr[nameToId(m, 'joint', 'left_finger')]!, qadr[nameToId(m, 'joint', 'right_finger')]!];
     this.objIds = task.objects.map((o) => {
@@ -94,7 +103,12 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     if (task.fixture) {
       const j = nameToId(m, 'joint', task.fixture.joint);
       const r = m.jnt_range as Float64Array;
-      this.fixtureIds = { qadr: qadr[j]!, dadr: dadr[j]!, site: nameToId(m, 'site', 'handle'), range: [r[2 * j]!, r[2 * j + 1]!] };
+      this.fixtureIds = {
+        qadr: qadr[j]!,
+        dadr: dadr[j]!,
+        site: nameToId(m, 'site', 'handle'),
+        range: [r[2 * j]!, r[2 * j + 1]!],
+      };
       const body = nameToId(m, 'body', task.fixture.name);
       const gb = m.geom_bodyid as Int32Array;
       for (let g = 0; g < m.ngeom; g++) if (gb[g] === body) this.geomOwner.set(g, task.fixture.name);
@@ -103,28 +117,31 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   /** Set a free object's position (quat reset to identity) — for task reset code. */
   placeObject(i: number, pos: V3): void {
-    const q = this.qpos, o = this.objIds[i]!.qadr;
+    const q = this.qpos,
+      o = this.objIds[i]!.qadr;
     q.set([pos[0], pos[1], pos[2], 1, 0, 0, 0], o);
   }
 
   /** Set the fixture joint position — for task reset code. */
   setFixture(v: number): void {
     if (!this.fixtureIds) throw new RxgymError(`${this.id}: task has no fixture`);
-    (this.qpos)[this.fixtureIds.qadr] = v;
+    this.qpos[this.fixtureIds.qadr] = v;
   }
 
   /** Current tool-centre-point position. */
   tcp(): V3 {
-    const s = this.data.site_xpos as Float64Array, k = 3 * this.tcpSite;
+    const s = this.data.site_xpos as Float64Array,
+      k = 3 * this.tcpSite;
     return [s[k]!, s[k + 1]!, s[k + 2]!];
   }
 
   protected resetModel(): void {
-    const mp = this.data.mocap_pos as Float64Array, k = 3 * this.handMocap;
+    const mp = this.data.mocap_pos as Float64Array,
+      k = 3 * this.handMocap;
     mp[k] = this.rng.uniform(-0.05, 0.05);
     mp[k + 1] = -0.15 + this.rng.uniform(-0.03, 0.03);
     mp[k + 2] = 0.25 + TCP_OFFSET - 0.05;
-    (this.qpos).set([mp[k]!, mp[k + 1]!, mp[k + 2]!, 1, 0, 0, 0], this.handQ);
+    this.qpos.set([mp[k]!, mp[k + 1]!, mp[k + 2]!, 1, 0, 0, 0], this.handQ);
     this.goal = this.task.reset(this, this.rng);
     if (this.goal) {
       const gm = (this.model.body_mocapid as Int32Array)[nameToId(this.model, 'body', 'goal')]!;
@@ -142,8 +159,15 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     this.tcpVel = [0, 0, 0];
     this.prev18.set(this.current18());
     const s = this.state();
-    const target = this.goal ?? s.fixture?.handlePos ?? (this.task.objects.length ? s.objects[this.task.objects[0]!.name]!.pos : this.tcpPrev);
-    this.initialDistance = Math.hypot(this.tcpPrev[0] - target[0], this.tcpPrev[1] - target[1], this.tcpPrev[2] - target[2]);
+    const target =
+      this.goal ??
+      s.fixture?.handlePos ??
+      (this.task.objects.length ? s.objects[this.task.objects[0]!.name]!.pos : this.tcpPrev);
+    this.initialDistance = Math.hypot(
+      this.tcpPrev[0] - target[0],
+      this.tcpPrev[1] - target[1],
+      this.tcpPrev[2] - target[2],
+    );
   }
 
   protected override beforeStep(): void {
@@ -152,10 +176,12 @@ export class ManipEnv extends MujocoEnv<ManipState> {
   }
 
   protected override applyAction(a: Float64Array): void {
-    const mp = this.data.mocap_pos as Float64Array, k = 3 * this.handMocap;
+    const mp = this.data.mocap_pos as Float64Array,
+      k = 3 * this.handMocap;
     const q = this.qpos;
     for (let i = 0; i < 3; i++) {
-      const lo = WORKSPACE.low[i]! + (i === 2 ? TCP_OFFSET : 0), hi = WORKSPACE.high[i]! + (i === 2 ? TCP_OFFSET : 0);
+      const lo = WORKSPACE.low[i]! + (i === 2 ? TCP_OFFSET : 0),
+        hi = WORKSPACE.high[i]! + (i === 2 ? TCP_OFFSET : 0);
       // the target never runs more than 3 cm ahead of a hand that contacts are holding back
       const hand = q[this.handQ + i]!;
       const next = Math.min(hand + 0.03, Math.max(hand - 0.03, mp[k + i]! + ACTION_SCALE * a[i]!));
@@ -169,7 +195,11 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   protected afterStep(): StepOutcome {
     const tcp = this.tcp();
-    this.tcpVel = [(tcp[0] - this.tcpPrev[0]) / this.dt, (tcp[1] - this.tcpPrev[1]) / this.dt, (tcp[2] - this.tcpPrev[2]) / this.dt];
+    this.tcpVel = [
+      (tcp[0] - this.tcpPrev[0]) / this.dt,
+      (tcp[1] - this.tcpPrev[1]) / this.dt,
+      (tcp[2] - this.tcpPrev[2]) / this.dt,
+    ];
     const s = this.state();
     const success = this.task.success(s);
     const reward = this.dense ? this.task.dense(s, this) : success ? 1 : 0;
@@ -187,11 +217,13 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     out[3] = this.openness();
     const q = this.qpos;
     if (this.fixtureIds) {
-      const sx = this.data.site_xpos as Float64Array, k = 3 * this.fixtureIds.site;
+      const sx = this.data.site_xpos as Float64Array,
+        k = 3 * this.fixtureIds.site;
       out.set([sx[k]!, sx[k + 1]!, sx[k + 2]!, 1, 0, 0, 0], 4);
     }
     this.objIds.forEach((o, i) => {
-      if (i + (this.fixtureIds ? 1 : 0) < 2) out.set(q.subarray(o.qadr, o.qadr + 7), 4 + 7 * (i + (this.fixtureIds ? 1 : 0)));
+      if (i + (this.fixtureIds ? 1 : 0) < 2)
+        out.set(q.subarray(o.qadr, o.qadr + 7), 4 + 7 * (i + (this.fixtureIds ? 1 : 0)));
     });
     return out;
   }
@@ -199,7 +231,8 @@ export class ManipEnv extends MujocoEnv<ManipState> {
   /** 1 = fully open, 0 = fully closed (finger joints). */
   private openness(): number {
     const q = this.qpos;
-    const l = q[this.fingerQ[0]]!, r = q[this.fingerQ[1]]!;
+    const l = q[this.fingerQ[0]]!,
+      r = q[this.fingerQ[1]]!;
     return Math.min(1, Math.max(0, 1 - (l + r) / (2 * FINGER_TRAVEL)));
   }
 
@@ -228,7 +261,8 @@ export class ManipEnv extends MujocoEnv<ManipState> {
 
   state(): ManipState {
     const d = this.data;
-    const q = d.qpos as Float64Array, v = d.qvel as Float64Array;
+    const q = d.qpos as Float64Array,
+      v = d.qvel as Float64Array;
     const objects: Record<string, ObjectState> = {};
     this.task.objects.forEach((o, i) => {
       const id = this.objIds[i]!;
@@ -242,7 +276,9 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     });
     let fixture: FixtureState | null = null;
     if (this.task.fixture && this.fixtureIds) {
-      const f = this.fixtureIds, sx = d.site_xpos as Float64Array, k = 3 * f.site;
+      const f = this.fixtureIds,
+        sx = d.site_xpos as Float64Array,
+        k = 3 * f.site;
       const pos = q[f.qadr]!;
       fixture = {
         name: this.task.fixture.name,
@@ -256,7 +292,13 @@ export class ManipEnv extends MujocoEnv<ManipState> {
     const tcp = this.tcp();
     const open = this.openness();
     return {
-      gripper: { pos: tcp.map(round) as V3, vel: this.tcpVel.map(round) as V3, openness: round(open), fingerGap: round(0.084 * open + 0.004 * (1 - open)), grasping: this.grasping() },
+      gripper: {
+        pos: tcp.map(round) as V3,
+        vel: this.tcpVel.map(round) as V3,
+        openness: round(open),
+        fingerGap: round(0.084 * open + 0.004 * (1 - open)),
+        grasping: this.grasping(),
+      },
       objects,
       fixture,
       goal: this.goal ? (this.goal.map(round) as V3) : null,

@@ -3,9 +3,22 @@ import type { ManipTask } from './manip-env.js';
 type V3 = [number, number, number];
 
 /** A free object on the table. */
-export interface ObjectState { pos: V3; quat: [number, number, number, number]; linVel: V3; angVel: V3; halfExtents: V3 }
+export interface ObjectState {
+  pos: V3;
+  quat: [number, number, number, number];
+  linVel: V3;
+  angVel: V3;
+  halfExtents: V3;
+}
 /** An articulated fixture (drawer, door, button, faucet). */
-export interface FixtureState { name: string; position: number; velocity: number; range: [number, number]; openFraction: number; handlePos: V3 }
+export interface FixtureState {
+  name: string;
+  position: number;
+  velocity: number;
+  range: [number, number];
+  openFraction: number;
+  handlePos: V3;
+}
 
 /** Compact state of a table-top task for reward code. */
 export interface ManipState {

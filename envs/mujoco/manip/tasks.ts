@@ -4,8 +4,10 @@ import type { ManipState } from './manip-state.js';
 
 type V3 = [number, number, number];
 const HALF = 0.02;
-const dist = (a: readonly number[], b: readonly number[]): number => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
-const reach = (s: ManipState, target: readonly number[], k = 5): number => 1 - Math.tanh(k * dist(s.gripper.pos, target));
+const dist = (a: readonly number[], b: readonly number[]): number =>
+  Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+const reach = (s: ManipState, target: readonly number[], k = 5): number =>
+  1 - Math.tanh(k * dist(s.gripper.pos, target));
 
 /** Meta-World's long-tail tolerance: 1 inside [0, bound], decaying to 0.1 at bound + margin. */
 export function tolerance(x: number, bound: number, margin: number): number {
@@ -96,10 +98,17 @@ const liftTask: ManipTask = {
 
 const stackTask: ManipTask = {
   id: 'Manip-StackCube-v0',
-  xml: manipScene('stack-cube', { bodies: `${cube('cubeA', HALF, '0.9 0.2 0.2 1')}\n    ${cube('cubeB', HALF, '0.2 0.8 0.3 1', '0.1 0 0.1')}` }),
+  xml: manipScene('stack-cube', {
+    bodies: `${cube('cubeA', HALF, '0.9 0.2 0.2 1')}\n    ${cube('cubeB', HALF, '0.2 0.8 0.3 1', '0.1 0 0.1')}`,
+  }),
   summary: 'pick up the red cube A and place it on top of the green cube B, then let go',
-  successText: 'cubeA on cubeB (xy offset <= 0.0333, height difference 0.04 +- 0.005), cubeA static (|linVel| <= 0.01) and not grasped (ManiSkill StackCube)',
-  objects: [{ name: 'cubeA', halfExtents: [HALF, HALF, HALF] }, { name: 'cubeB', halfExtents: [HALF, HALF, HALF] }],
+  successText:
+    'cubeA on cubeB (xy offset <= 0.0333, height difference 0.04 +- 0.005), cubeA static (|linVel| <= 0.01) and not ' +
+    'grasped (ManiSkill StackCube)',
+  objects: [
+    { name: 'cubeA', halfExtents: [HALF, HALF, HALF] },
+    { name: 'cubeB', halfExtents: [HALF, HALF, HALF] },
+  ],
   hasGoal: false,
   reset(env, rng) {
     const a: V3 = [rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1), HALF + 0.001];
@@ -111,13 +120,17 @@ const stackTask: ManipTask = {
     return null;
   },
   success(s) {
-    const a = s.objects.cubeA!, b = s.objects.cubeB!;
-    const onTop = Math.hypot(a.pos[0] - b.pos[0], a.pos[1] - b.pos[1]) <= Math.hypot(HALF, HALF) + 0.005 && Math.abs(a.pos[2] - b.pos[2] - 2 * HALF) <= 0.005;
+    const a = s.objects.cubeA!,
+      b = s.objects.cubeB!;
+    const onTop =
+      Math.hypot(a.pos[0] - b.pos[0], a.pos[1] - b.pos[1]) <= Math.hypot(HALF, HALF) + 0.005 &&
+      Math.abs(a.pos[2] - b.pos[2] - 2 * HALF) <= 0.005;
     return onTop && Math.hypot(...a.linVel) <= 1e-2 && s.gripper.grasping !== 'cubeA';
   },
   dense(s) {
     if (this.success(s)) return 8;
-    const a = s.objects.cubeA!.pos, b = s.objects.cubeB!.pos;
+    const a = s.objects.cubeA!.pos,
+      b = s.objects.cubeB!.pos;
     const above: V3 = [b[0], b[1], b[2] + 2 * HALF];
     const grasped = s.gripper.grasping === 'cubeA';
     const placed = dist(a, above) <= 0.01;
@@ -127,8 +140,17 @@ const stackTask: ManipTask = {
 };
 
 /** A fixture task whose progress is the fixture's open fraction (or its complement). */
-function fixtureTask(id: string, name: string, parts: string, what: string, summary: string, successText: string,
-  start: (rng: { uniform(lo: number, hi: number): number }) => number, progress: (s: ManipState) => number, ok: (s: ManipState) => boolean): ManipTask {
+function fixtureTask(
+  id: string,
+  name: string,
+  parts: string,
+  what: string,
+  summary: string,
+  successText: string,
+  start: (rng: { uniform(lo: number, hi: number): number }) => number,
+  progress: (s: ManipState) => number,
+  ok: (s: ManipState) => boolean,
+): ManipTask {
   return {
     id,
     xml: manipScene(name, { bodies: parts }),
@@ -153,25 +175,74 @@ export const MANIP_TASKS: ManipTask[] = [
   pickPlaceTask,
   liftTask,
   stackTask,
-  fixtureTask('Manip-DrawerOpen-v0', 'drawer', drawer(), 'a drawer sliding toward -y out of a cabinet, 0 (closed) .. 0.15 m (open); its handle bar faces the gripper',
-    'pull the drawer open by its handle', 'drawer opened to within 0.03 m of fully open (fixture.position >= 0.12; Meta-World drawer-open)',
-    () => 0, (s) => s.fixture!.openFraction, (s) => s.fixture!.position >= 0.12),
-  fixtureTask('Manip-DrawerClose-v0', 'drawer', drawer(), 'a drawer sliding toward -y out of a cabinet, 0 (closed) .. 0.15 m (open); its handle bar faces the gripper',
-    'push the open drawer closed', 'drawer closed to within 0.055 m (fixture.position <= 0.055; Meta-World drawer-close)',
-    (rng) => rng.uniform(0.12, 0.15), (s) => 1 - s.fixture!.openFraction, (s) => s.fixture!.position <= 0.055),
-  fixtureTask('Manip-DoorOpen-v0', 'door', door(), 'a door on a vertical hinge that swings toward the gripper, 0 (closed) .. 1.2 rad; a horizontal bar handle on its front',
-    'pull the door open by its handle', 'door angle >= 90% of its range (fixture.openFraction >= 0.9, ManiSkill OpenCabinetDoor)',
-    () => 0, (s) => s.fixture!.openFraction, (s) => s.fixture!.openFraction >= 0.9),
-  fixtureTask('Manip-ButtonPress-v0', 'button', button(), 'a red push button on a box, pressed downward 0 .. 0.02 m, spring-returned',
-    'press the button down from above', 'button pressed >= 90% of its travel (fixture.position >= 0.018)',
-    () => 0, (s) => s.fixture!.openFraction, (s) => s.fixture!.openFraction >= 0.9),
-  fixtureTask('Manip-TurnFaucet-v0', 'faucet', faucet(), 'a faucet lever turning about the vertical axis, 0 .. pi/2 rad; the lever initially points toward the gripper (-y)',
-    'turn the faucet lever', 'lever angle >= 90% of its range (fixture.openFraction >= 0.9, ManiSkill TurnFaucet target)',
-    () => 0, (s) => s.fixture!.openFraction, (s) => s.fixture!.openFraction >= 0.9),
+  fixtureTask(
+    'Manip-DrawerOpen-v0',
+    'drawer',
+    drawer(),
+    'a drawer sliding toward -y out of a cabinet, 0 (closed) .. 0.15 m (open); its handle bar faces the gripper',
+    'pull the drawer open by its handle',
+    'drawer opened to within 0.03 m of fully open (fixture.position >= 0.12; Meta-World drawer-open)',
+    () => 0,
+    (s) => s.fixture!.openFraction,
+    (s) => s.fixture!.position >= 0.12,
+  ),
+  fixtureTask(
+    'Manip-DrawerClose-v0',
+    'drawer',
+    drawer(),
+    'a drawer sliding toward -y out of a cabinet, 0 (closed) .. 0.15 m (open); its handle bar faces the gripper',
+    'push the open drawer closed',
+    'drawer closed to within 0.055 m (fixture.position <= 0.055; Meta-World drawer-close)',
+    (rng) => rng.uniform(0.12, 0.15),
+    (s) => 1 - s.fixture!.openFraction,
+    (s) => s.fixture!.position <= 0.055,
+  ),
+  fixtureTask(
+    'Manip-DoorOpen-v0',
+    'door',
+    door(),
+    'a door on a vertical hinge that swings toward the gripper, 0 (closed) .. 1.2 rad; a horizontal bar handle on ' +
+      'its front',
+    'pull the door open by its handle',
+    'door angle >= 90% of its range (fixture.openFraction >= 0.9, ManiSkill OpenCabinetDoor)',
+    () => 0,
+    (s) => s.fixture!.openFraction,
+    (s) => s.fixture!.openFraction >= 0.9,
+  ),
+  fixtureTask(
+    'Manip-ButtonPress-v0',
+    'button',
+    button(),
+    'a red push button on a box, pressed downward 0 .. 0.02 m, spring-returned',
+    'press the button down from above',
+    'button pressed >= 90% of its travel (fixture.position >= 0.018)',
+    () => 0,
+    (s) => s.fixture!.openFraction,
+    (s) => s.fixture!.openFraction >= 0.9,
+  ),
+  fixtureTask(
+    'Manip-TurnFaucet-v0',
+    'faucet',
+    faucet(),
+    'a faucet lever turning about the vertical axis, 0 .. pi/2 rad; the lever initially points toward the gripper (-y)',
+    'turn the faucet lever',
+    'lever angle >= 90% of its range (fixture.openFraction >= 0.9, ManiSkill TurnFaucet target)',
+    () => 0,
+    (s) => s.fixture!.openFraction,
+    (s) => s.fixture!.openFraction >= 0.9,
+  ),
 ];
 
 /** Episode limits: Meta-World tasks 500 steps, ManiSkill tasks 200. */
 export const MANIP_LIMITS: Record<string, number> = {
-  'Manip-Reach-v0': 500, 'Manip-Push-v0': 500, 'Manip-PickPlace-v0': 500, 'Manip-DrawerOpen-v0': 500, 'Manip-DrawerClose-v0': 500,
-  'Manip-DoorOpen-v0': 500, 'Manip-ButtonPress-v0': 500, 'Manip-LiftCube-v0': 200, 'Manip-StackCube-v0': 200, 'Manip-TurnFaucet-v0': 200,
+  'Manip-Reach-v0': 500,
+  'Manip-Push-v0': 500,
+  'Manip-PickPlace-v0': 500,
+  'Manip-DrawerOpen-v0': 500,
+  'Manip-DrawerClose-v0': 500,
+  'Manip-DoorOpen-v0': 500,
+  'Manip-ButtonPress-v0': 500,
+  'Manip-LiftCube-v0': 200,
+  'Manip-StackCube-v0': 200,
+  'Manip-TurnFaucet-v0': 200,
 };

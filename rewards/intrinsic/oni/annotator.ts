@@ -1,7 +1,11 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Rng } from '../../../src/core/rng.js';
 import {
-  describeFailures, OffThreadChat, type AnnotationServiceSettings, type ChatJobResult, type ChatMessage,
+  describeFailures,
+  OffThreadChat,
+  type AnnotationServiceSettings,
+  type ChatJobResult,
+  type ChatMessage,
   type LlmOptions,
 } from '../../../src/llm/index.js';
 import { classificationPrompt, parseClassification, parseRanking, rankingPrompt } from './prompts.js';
@@ -109,7 +113,11 @@ export interface LlmAnnotatorSettings {
 }
 
 /** One item on its way: what to ask, how often its answer was off-format, how often it was asked again. */
-interface Job { item: OniItem; parseAttempts: number; reasks: number }
+interface Job {
+  item: OniItem;
+  parseAttempts: number;
+  reasks: number;
+}
 
 /**
  * ONI's asynchronous annotator: its LLM client runs in a worker thread (OffThreadChat), so the labelling never waits
@@ -139,7 +147,10 @@ export class LlmAnnotator implements Annotator {
   private closed = false;
   private waiters: Array<() => void> = [];
 
-  constructor(llm: LlmOptions, private readonly s: LlmAnnotatorSettings) {
+  constructor(
+    llm: LlmOptions,
+    private readonly s: LlmAnnotatorSettings,
+  ) {
     const service = s.service ? { queue: s.service } : {};
     const queue = { llm, maxQueue: s.maxQueue, concurrency: s.concurrency, order: 'newest' as const, ...service };
     this.chat = new OffThreadChat(queue, (r) => this.onResult(r));
@@ -176,15 +187,18 @@ export class LlmAnnotator implements Annotator {
 
   private send(ids: number[]): void {
     if (ids.length === 0) return;
-    this.chat.submit(ids.map((id) => {
-      const { item, parseAttempts } = this.jobs.get(id)!;
-      const messages: ChatMessage[] = item.kind === 'cls'
-        ? classificationPrompt(item.message, this.s.goal)
-        : rankingPrompt(item.a, item.b, this.s.goal);
-      // an off-format answer is asked again past the cache, which holds the off-format one
-      const options = { temperature: this.s.temperature, maxTokens: this.s.maxTokens, cache: parseAttempts === 0 };
-      return { id, messages, options };
-    }));
+    this.chat.submit(
+      ids.map((id) => {
+        const { item, parseAttempts } = this.jobs.get(id)!;
+        const messages: ChatMessage[] =
+          item.kind === 'cls'
+            ? classificationPrompt(item.message, this.s.goal)
+            : rankingPrompt(item.a, item.b, this.s.goal);
+        // an off-format answer is asked again past the cache, which holds the off-format one
+        const options = { temperature: this.s.temperature, maxTokens: this.s.maxTokens, cache: parseAttempts === 0 };
+        return { id, messages, options };
+      }),
+    );
   }
 
   private onResult(r: ChatJobResult): void {
@@ -242,11 +256,14 @@ export class LlmAnnotator implements Annotator {
     if (this.later.length === 0 || this.closed) return;
     const next = Math.min(...this.later.map((l) => l.due));
     // unref'd: a re-ask due after training has ended keeps nothing alive; poll() also sends due items once per batch
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.poll();
-      this.armTimer();
-    }, Math.max(0, next - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.poll();
+        this.armTimer();
+      },
+      Math.max(0, next - Date.now()),
+    );
     this.timer.unref();
   }
 
@@ -259,9 +276,17 @@ export class LlmAnnotator implements Annotator {
     this.poll();
     const st = this.chat.stats();
     return {
-      labelled: this.labelled, queued: Math.max(0, this.chat.outstanding - st.running), cacheHits: this.cacheHits,
-      failures: this.failures, pending: st.running, dropped: this.dropped, unparsed: this.unparsed,
-      reasked: this.reasked, later: this.later.length, errors: { ...st.errors }, statuses: { ...st.statuses },
+      labelled: this.labelled,
+      queued: Math.max(0, this.chat.outstanding - st.running),
+      cacheHits: this.cacheHits,
+      failures: this.failures,
+      pending: st.running,
+      dropped: this.dropped,
+      unparsed: this.unparsed,
+      reasked: this.reasked,
+      later: this.later.length,
+      errors: { ...st.errors },
+      statuses: { ...st.statuses },
     };
   }
 
@@ -279,14 +304,18 @@ export class LlmAnnotator implements Annotator {
     const latest = `latest: ${this.lastError ?? st.lastError ?? 'none'}`;
     if (streak >= this.s.warnAfter) {
       this.warned = true;
-      return `the LLM annotator has labelled nothing in its last ${streak} requests to ${this.chat.baseUrl} ` +
-        `(${what}); ${latest}`;
+      return (
+        `the LLM annotator has labelled nothing in its last ${streak} requests to ${this.chat.baseUrl} ` +
+        `(${what}); ${latest}`
+      );
     }
     const waiting = this.chat.outstanding + this.later.length;
     if (final && this.labelled === 0 && (streak > 0 || waiting > 0)) {
       this.warned = true;
-      return `the LLM annotator labelled nothing during training: ${waiting} item(s) still unanswered from ` +
-        `${this.chat.baseUrl} (${what}); ${latest}`;
+      return (
+        `the LLM annotator labelled nothing during training: ${waiting} item(s) still unanswered from ` +
+        `${this.chat.baseUrl} (${what}); ${latest}`
+      );
     }
     return undefined;
   }

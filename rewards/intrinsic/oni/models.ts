@@ -23,7 +23,9 @@ export interface OniRewardModel {
   train(): boolean;
   /** Reward of each message, before the episodic count. */
   predict(messages: readonly string[]): Float32Array;
-  /** Per-batch output transform over the values of the transitions that carry a message (ranking: z-score, threshold). */
+  /**
+   * Per-batch output transform over the values of the transitions that carry a message (ranking: z-score, threshold).
+   */
   transform?(values: Float32Array, mask: Uint8Array): void;
   /** Training statistics. */
   stats(): Record<string, number>;
@@ -34,7 +36,14 @@ export interface OniRewardModel {
 }
 
 /** Settings shared by the learned models. */
-export interface NetSettings { features: number; hidden: number[]; lr: number; trainSteps: number; batchSize: number; seed: number }
+export interface NetSettings {
+  features: number;
+  hidden: number[];
+  lr: number;
+  trainSteps: number;
+  batchSize: number;
+  seed: number;
+}
 
 /**
  * A ReLU MLP on message features with its Adam (src/tensor's layers, orthogonal init, and optimizer), its minibatch
@@ -45,7 +54,11 @@ class MessageNet {
   private readonly net: Mlp;
   private readonly opt: Adam;
   rng: Rng;
-  constructor(name: string, private readonly s: NetSettings, outDim: number) {
+  constructor(
+    name: string,
+    private readonly s: NetSettings,
+    outDim: number,
+  ) {
     this.store = new ParamStore(name);
     this.net = new Mlp(this.store, 'mlp', s.features, s.hidden, outDim, 1, 'relu', new Rng(s.seed));
     this.opt = new Adam(this.store.list(), { lr: s.lr });
@@ -82,7 +95,10 @@ export class RetrievalModel implements OniRewardModel {
   private readonly table = new Map<string, number>();
   private fresh = false;
   addLabel(l: OniLabel): void {
-    if (l.kind === 'cls') { this.table.set(l.message, l.label); this.fresh = true; }
+    if (l.kind === 'cls') {
+      this.table.set(l.message, l.label);
+      this.fresh = true;
+    }
   }
   train(): boolean {
     const f = this.fresh;
@@ -119,14 +135,21 @@ export class ClassificationModel implements OniRewardModel {
   private ys: number[] = [];
   private fresh = 0;
   private lastLoss = NaN;
-  constructor(private readonly s: NetSettings, private readonly threshold: number) {
+  constructor(
+    private readonly s: NetSettings,
+    private readonly threshold: number,
+  ) {
     this.net = new MessageNet('oni-cls', s, 2);
   }
   addLabel(l: OniLabel): void {
     if (l.kind !== 'cls') return;
     const at = this.index.get(l.message);
     if (at !== undefined) this.ys[at] = l.label;
-    else { this.index.set(l.message, this.msgs.length); this.msgs.push(l.message); this.ys.push(l.label); }
+    else {
+      this.index.set(l.message, this.msgs.length);
+      this.msgs.push(l.message);
+      this.ys.push(l.label);
+    }
     this.fresh++;
   }
   train(): boolean {
@@ -138,7 +161,15 @@ export class ClassificationModel implements OniRewardModel {
       const b = Math.min(this.s.batchSize, n);
       const pick = Array.from({ length: b }, () => this.net.rng.int(0, n));
       const x = this.net.features(pick.map((i) => this.msgs[i]!));
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(pick, (i) => this.ys[i]!), 'int32'), 2));
+      const y = tf.tidy(() =>
+        tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from(pick, (i) => this.ys[i]!),
+            'int32',
+          ),
+          2,
+        ),
+      );
       try {
         this.lastLoss = this.net.step(() => tf.losses.softmaxCrossEntropy(y, this.net.apply(x)) as tf.Scalar);
       } finally {
@@ -151,10 +182,12 @@ export class ClassificationModel implements OniRewardModel {
   /** p(helpful) of each message. */
   probabilities(messages: readonly string[]): Float32Array {
     if (messages.length === 0) return new Float32Array(0);
-    return tf.tidy(() => {
-      const p = tf.softmax(this.net.apply(this.net.features(messages)));
-      return tf.slice(p, [0, 1], [-1, 1]).dataSync() as Float32Array;
-    }).slice();
+    return tf
+      .tidy(() => {
+        const p = tf.softmax(this.net.apply(this.net.features(messages)));
+        return tf.slice(p, [0, 1], [-1, 1]).dataSync() as Float32Array;
+      })
+      .slice();
   }
   predict(messages: readonly string[]): Float32Array {
     if (this.msgs.length === 0) return new Float32Array(messages.length);
@@ -170,7 +203,10 @@ export class ClassificationModel implements OniRewardModel {
     const st = s as ClassificationState;
     this.msgs.length = 0;
     this.index.clear();
-    st.msgs.forEach((m, i) => { this.index.set(m, i); this.msgs.push(m); });
+    st.msgs.forEach((m, i) => {
+      this.index.set(m, i);
+      this.msgs.push(m);
+    });
     this.ys = [...st.ys];
     this.net.restore(st);
   }
@@ -180,11 +216,19 @@ export class ClassificationModel implements OniRewardModel {
 }
 
 /** The checkpoint of a classification model. */
-interface ClassificationState { msgs: string[]; ys: number[]; net: TrainedState; rng: RngState }
+interface ClassificationState {
+  msgs: string[];
+  ys: number[];
+  net: TrainedState;
+  rng: RngState;
+}
 
 /** The checkpoint of a ranking model. */
 interface RankingState {
-  pairs: { a: string; b: string; y: number }[]; net: TrainedState; rng: RngState; rms: RunningStatsState;
+  pairs: { a: string; b: string; y: number }[];
+  net: TrainedState;
+  rng: RngState;
+  rms: RunningStatsState;
 }
 
 /**
@@ -201,7 +245,10 @@ export class RankingModel implements OniRewardModel {
   private readonly rms = new RunningMeanStd(1);
   private fresh = 0;
   private lastLoss = NaN;
-  constructor(private readonly s: NetSettings, private readonly eps: number) {
+  constructor(
+    private readonly s: NetSettings,
+    private readonly eps: number,
+  ) {
     this.net = new MessageNet('oni-rank', s, 1);
   }
   addLabel(l: OniLabel): void {
@@ -248,7 +295,8 @@ export class RankingModel implements OniRewardModel {
     const live: number[] = [];
     for (let k = 0; k < values.length; k++) if (mask[k]) live.push(values[k]!);
     this.rms.updateBatch(live);
-    const mean = this.rms.mean[0]!, std = this.rms.std();
+    const mean = this.rms.mean[0]!,
+      std = this.rms.std();
     for (let k = 0; k < values.length; k++) {
       if (!mask[k]) continue;
       const z = (values[k]! - mean) / std;

@@ -3,7 +3,12 @@ import { Rng } from '../../../src/core/rng.js';
 import { resolveLlmOptions, type LlmOptions } from '../../../src/llm/index.js';
 import { warnOnce } from '../../../src/core/warn.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
-import { RewardConfigError, type RewardComponentConfig, type RewardContext, type RewardSourceInfo } from '../../registry.js';
+import {
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardSourceInfo,
+} from '../../registry.js';
 import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
 import { checkUrl } from '../../stack.js';
 import { EpisodeTracker } from '../episode-tracker.js';
@@ -20,8 +25,11 @@ const int = (min: number, dflt: number, doc: string) =>
 const ONI_PARAMS = defineParams({
   model: { kind: 'enum', values: ONI_MODELS, default: 'retrieval', doc: 'the reward model distilled from the labels' },
   annotator: {
-    kind: 'enum', values: ['auto', 'rubric', 'llm'], default: 'auto',
-    doc: "who labels the messages ('auto': the LLM when a baseUrl is configured, else the rubric); " +
+    kind: 'enum',
+    values: ['auto', 'rubric', 'llm'],
+    default: 'auto',
+    doc:
+      "who labels the messages ('auto': the LLM when a baseUrl is configured, else the rubric); " +
       'or { queue: redis://host:6379 } for the shared annotation service (rxgym annotator)',
   },
   beta: { kind: 'number', min: 0, default: 3, doc: 'exponent of the episodic count: r(m) / N_ep(m)^beta' },
@@ -105,7 +113,11 @@ export class OniSource implements RewardSource {
   private warnedNoMessages = false;
   private samples: { message: string; label: string | number; model: string }[] = [];
 
-  constructor(readonly name: string, cfg: RewardComponentConfig, ctx: RewardContext) {
+  constructor(
+    readonly name: string,
+    cfg: RewardComponentConfig,
+    ctx: RewardContext,
+  ) {
     const service = annotationService(cfg);
     const o = sourceOptions(service ? { ...cfg, annotator: 'llm' } : cfg, ONI_PARAMS);
     this.beta = o.beta;
@@ -113,18 +125,29 @@ export class OniSource implements RewardSource {
     const seed = o.seed ?? ctx.seed + 3001;
     const net = { features, hidden, lr, trainSteps, batchSize, seed };
     // a model's own options are read (and checked) only when that model is chosen
-    this.model = o.model === 'retrieval' ? new RetrievalModel()
-      : o.model === 'classification' ? new ClassificationModel(net, sourceOptions(cfg, CLASSIFICATION_PARAMS).threshold)
-      : new RankingModel(net, sourceOptions(cfg, RANKING_PARAMS).eps);
+    this.model =
+      o.model === 'retrieval'
+        ? new RetrievalModel()
+        : o.model === 'classification'
+          ? new ClassificationModel(net, sourceOptions(cfg, CLASSIFICATION_PARAMS).threshold)
+          : new RankingModel(net, sourceOptions(cfg, RANKING_PARAMS).eps);
     const llmCfg = cfg.llm;
-    if (llmCfg !== undefined && (typeof llmCfg !== 'object' || llmCfg === null)) throw new RewardConfigError('llm', 'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }');
+    if (llmCfg !== undefined && (typeof llmCfg !== 'object' || llmCfg === null))
+      throw new RewardConfigError(
+        'llm',
+        'must be an object like { baseUrl: "http://127.0.0.1:8000/v1", model: "..." }',
+      );
     const llm: LlmOptions = { ...ctx.llm, ...(llmCfg as LlmOptions | undefined) };
     if (llm.baseUrl !== undefined) checkUrl(llm.baseUrl, 'llm.baseUrl');
     const useLlm = o.annotator === 'llm' || (o.annotator === 'auto' && llm.baseUrl !== undefined);
     if (useLlm) {
       // with the service, its LLM server is the service's business
       if (!service) {
-        try { resolveLlmOptions(llm); } catch (e) { throw new RewardConfigError('llm', (e as Error).message); }
+        try {
+          resolveLlmOptions(llm);
+        } catch (e) {
+          throw new RewardConfigError('llm', (e as Error).message);
+        }
       }
       const a = sourceOptions(cfg, LLM_ANNOTATOR_PARAMS);
       this.annotator = new LlmAnnotator(llm, {
@@ -148,7 +171,11 @@ export class OniSource implements RewardSource {
     this.sub = this.annotator.labels$.subscribe((l) => {
       this.model.addLabel(l);
       if (this.samples.length < 8) {
-        this.samples.push(l.kind === 'cls' ? { message: l.message, label: l.label, model: this.annotator.name } : { message: `${l.a} | ${l.b}`, label: l.pref, model: this.annotator.name });
+        this.samples.push(
+          l.kind === 'cls'
+            ? { message: l.message, label: l.label, model: this.annotator.name }
+            : { message: `${l.a} | ${l.b}`, label: l.pref, model: this.annotator.name },
+        );
       }
     });
   }
@@ -162,7 +189,9 @@ export class OniSource implements RewardSource {
     if (!msgs) {
       if (!this.warnedNoMessages) {
         this.warnedNoMessages = true;
-        this.emit('error', { message: 'the batch carries no messages (the env sets no info.message); ONI rewards are 0' });
+        this.emit('error', {
+          message: 'the batch carries no messages (the env sets no info.message); ONI rewards are 0',
+        });
       }
       return out;
     }
@@ -207,8 +236,12 @@ export class OniSource implements RewardSource {
     if (this.model.train()) this.cache.clear();
     const s = this.annotator.stats();
     this.emit('annotation', {
-      annotator: this.annotator.name, model: this.model.type, ...s, messages: this.seenList.length,
-      samples: this.samples, ...this.model.stats(),
+      annotator: this.annotator.name,
+      model: this.model.type,
+      ...s,
+      messages: this.seenList.length,
+      samples: this.samples,
+      ...this.model.stats(),
     });
     this.samples = [];
     const warning = this.annotator.takeWarning?.();
@@ -220,7 +253,12 @@ export class OniSource implements RewardSource {
 
   /** Plain state for checkpoints: the reward model (labels, weights) and the messages already submitted. */
   saveState(): unknown {
-    return { model: this.model.saveState(), submitted: this.seenList, epCounts: this.epCounts.map((m) => [...m]), tracker: this.tracker.state() };
+    return {
+      model: this.model.saveState(),
+      submitted: this.seenList,
+      epCounts: this.epCounts.map((m) => [...m]),
+      tracker: this.tracker.state(),
+    };
   }
   /** Restore `saveState()`; messages submitted before but never labelled are not asked again. */
   loadState(s: unknown): void {
@@ -228,8 +266,17 @@ export class OniSource implements RewardSource {
     this.model.loadState(st.model);
     this.seenList.length = 0;
     this.submitted.clear();
-    for (const m of st.submitted) { this.seenList.push(m); this.submitted.add(m); }
-    st.epCounts.forEach((e, i) => { const m = this.epCounts[i]; if (m) { m.clear(); for (const [k, v] of e) m.set(k, v); } });
+    for (const m of st.submitted) {
+      this.seenList.push(m);
+      this.submitted.add(m);
+    }
+    st.epCounts.forEach((e, i) => {
+      const m = this.epCounts[i];
+      if (m) {
+        m.clear();
+        for (const [k, v] of e) m.set(k, v);
+      }
+    });
     this.tracker.restore(st.tracker);
     this.cache.clear();
   }
@@ -253,7 +300,8 @@ export class OniSource implements RewardSource {
 export const oniInfo: RewardSourceInfo = {
   defaults: { weight: 0.4, normalize: 'none', episodic: true },
   options: [
-    'llm', ...[ONI_PARAMS, CLASSIFICATION_PARAMS, RANKING_PARAMS, LLM_ANNOTATOR_PARAMS].flatMap((p) => Object.keys(p)),
+    'llm',
+    ...[ONI_PARAMS, CLASSIFICATION_PARAMS, RANKING_PARAMS, LLM_ANNOTATOR_PARAMS].flatMap((p) => Object.keys(p)),
   ],
   description: 'ONI: rewards distilled online from (LLM or rubric) labels of the messages, r(m)/N_ep(m)^beta',
 };

@@ -10,7 +10,9 @@ export const SYSTEM_PROMPT =
   'and exactly in the format asked; if unsure, say so in the reasoning and still give a label.';
 
 /** The default goal sentence of the prompts. */
-export const DEFAULT_GOAL = 'Prefer play that makes progress: going down the stairs, finding keys and opening doors, killing monsters, gaining levels and collecting gold and items.';
+export const DEFAULT_GOAL =
+  'Prefer play that makes progress: going down the stairs, finding keys and opening doors, killing monsters, gaining ' +
+  'levels and collecting gold and items.';
 
 /** The classification prompt: helpful / not helpful, with reasoning first and the label last. */
 export function classificationPrompt(message: string, goal = DEFAULT_GOAL): ChatMessage[] {
@@ -18,13 +20,19 @@ export function classificationPrompt(message: string, goal = DEFAULT_GOAL): Chat
     `Goal: ${goal}`,
     'Here is one line the game printed during play:',
     `"${message}"`,
-    'Is this message a sign of progress towards the goal? Messages about progress (descending, a key, a door opening, a kill, a new experience level, gold, picking something up) are HELPFUL. Misses, sounds, bumping into walls or closed doors, taking damage and neutral remarks are NOT HELPFUL.',
-    'Examples: "You kill the jackal!" -> HELPFUL. "k - a key." -> HELPFUL. "You miss the newt." -> NOT HELPFUL. "This door is locked." -> NOT HELPFUL.',
+    'Is this message a sign of progress towards the goal? Messages about progress (descending, a key, a door ' +
+      'opening, a kill, a new experience level, gold, picking something up) are HELPFUL. Misses, sounds, bumping ' +
+      'into walls or closed doors, taking damage and neutral remarks are NOT HELPFUL.',
+    'Examples: "You kill the jackal!" -> HELPFUL. "k - a key." -> HELPFUL. "You miss the newt." -> NOT HELPFUL. ' +
+      '"This door is locked." -> NOT HELPFUL.',
     'Answer in exactly this format:',
     '<reasoning>one or two sentences</reasoning>',
     '<label>HELPFUL</label> or <label>NOT HELPFUL</label>',
   ].join('\n');
-  return [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: user }];
+  return [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: user },
+  ];
 }
 
 /** The ranking prompt: which of two messages shows more progress (first / second / tie). */
@@ -38,7 +46,10 @@ export function rankingPrompt(a: string, b: string, goal = DEFAULT_GOAL): ChatMe
     '<reasoning>one or two sentences</reasoning>',
     '<best>1</best>, <best>2</best> or <best>tie</best>',
   ].join('\n');
-  return [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: user }];
+  return [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: user },
+  ];
 }
 
 /** Strict parse of a classification answer: 1 helpful, 0 not, undefined when off-format. */

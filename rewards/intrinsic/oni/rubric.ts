@@ -4,12 +4,20 @@
  * keys, doors opening, gold and items picked up, feeling better); noise (misses, sounds, bumps,
  * damage taken, death) does not. The first matching rule wins; an unmatched message scores 0.
  */
-export interface RubricRule { pattern: RegExp; score: number; why: string }
+export interface RubricRule {
+  pattern: RegExp;
+  score: number;
+  why: string;
+}
 
 /** Rules in priority order; `score >= HELPFUL_SCORE` is the "helpful" label. */
 export const RUBRIC: readonly RubricRule[] = [
   { pattern: /you die|you starve|killed by/i, score: -2, why: 'death' },
-  { pattern: /\byou (descend|go down|climb down)\b|\bdungeon level \d+|you fall through/i, score: 4, why: 'went deeper' },
+  {
+    pattern: /\byou (descend|go down|climb down)\b|\bdungeon level \d+|you fall through/i,
+    score: 4,
+    why: 'went deeper',
+  },
   { pattern: /welcome to experience level/i, score: 3, why: 'level up' },
   { pattern: /\byou (kill|destroy)\b/i, score: 3, why: 'kill' },
   { pattern: /\b(unlock|you open|door opens|opens the door|the door swings)/i, score: 3, why: 'door opened' },
@@ -23,7 +31,11 @@ export const RUBRIC: readonly RubricRule[] = [
   { pattern: /\byou hit\b/i, score: 1, why: 'hit a monster' },
   { pattern: /\byou miss\b|\bmisses\b/i, score: 0, why: 'missed' },
   { pattern: /\byou hear\b/i, score: 0, why: 'a sound' },
-  { pattern: /\b(door is (closed|locked)|this door is locked|it's (solid stone|a wall)|you can't)\b/i, score: 0, why: 'blocked' },
+  {
+    pattern: /\b(door is (closed|locked)|this door is locked|it's (solid stone|a wall)|you can't)\b/i,
+    score: 0,
+    why: 'blocked',
+  },
   { pattern: /\b(bites|hits|stings|kicks|claws|touches) you\b|\byou!/i, score: -1, why: 'took damage' },
 ];
 
@@ -43,6 +55,7 @@ export function rubricLabel(message: string): 0 | 1 {
 
 /** The rubric's pairwise preference: 0 = first better, 1 = second better, 0.5 = tie. */
 export function rubricPreference(a: string, b: string): 0 | 1 | 0.5 {
-  const sa = rubricScore(a).score, sb = rubricScore(b).score;
+  const sa = rubricScore(a).score,
+    sb = rubricScore(b).score;
   return sa > sb ? 0 : sb > sa ? 1 : 0.5;
 }

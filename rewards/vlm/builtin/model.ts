@@ -51,7 +51,8 @@ export class BuiltinModel {
   static load(dir = builtinWeightsDir()): BuiltinModel {
     if (!existsSync(`${dir}/${NAME}.json`)) {
       throw new RxgymError(
-        `the built-in VLM encoder's weights are missing (${dir}/${NAME}.json); rebuild them with \`rxgym vlm pretrain --out ${dir}\``,
+        `the built-in VLM encoder's weights are missing (${dir}/${NAME}.json); rebuild them with \`rxgym vlm ` +
+          `pretrain --out ${dir}\``,
       );
     }
     const m = new BuiltinModel();

@@ -18,7 +18,9 @@ export interface JudgeCounters {
   pending: number;
 }
 
-/** Strict parse of a judge's answer: one number from 0 to 10 (optionally "7/10"), as a score in [0, 1]; else undefined. */
+/**
+ * Strict parse of a judge's answer: one number from 0 to 10 (optionally "7/10"), as a score in [0, 1]; else undefined.
+ */
 export function parseJudgeScore(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*10)?\s*\.?\s*$/.exec(text);
   if (!m) return undefined;
@@ -93,7 +95,9 @@ export class FrameJudge {
     this.inFlight.add(hash);
     this.pendingHash.set(id, { hash, tag });
     this.counters.requests++;
-    const text = `This is a frame rendered from a simulated environment. The task: "${this.goal}". How well does the frame show the task achieved, from 0 (not at all) to 10 (fully)? Answer with one number only.`;
+    const text =
+      `This is a frame rendered from a simulated environment. The task: "${this.goal}". How well does the ` +
+      `frame show the task achieved, from 0 (not at all) to 10 (fully)? Answer with one number only.`;
     this.chat.submit([
       {
         id,

@@ -139,7 +139,10 @@ export class JudgedVlmSource implements RewardSource {
     const answered = c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
     if (!this.warned && c.labelled === 0 && answered >= this.http.warnAfter) {
       this.warned = true;
-      const msg = `vlm judge: no frame was labelled in ${answered} answers to ${c.requests} requests (failures ${JSON.stringify(c.failures)}, unparsed ${c.unparsed}, dropped ${c.dropped}); the reward stays the untrained model's; check the server (${t.lastError ?? 'no error text'})`;
+      const msg =
+        `vlm judge: no frame was labelled in ${answered} answers to ${c.requests} requests (failures ` +
+        `${JSON.stringify(c.failures)}, unparsed ${c.unparsed}, dropped ${c.dropped}); the reward stays the ` +
+        `untrained model's; check the server (${t.lastError ?? 'no error text'})`;
       process.stderr.write(`rxgym: ${msg}\n`);
       this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
     }

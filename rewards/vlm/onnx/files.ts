@@ -17,10 +17,13 @@ export interface ClipFiles {
 
 const HOW =
   'export one with e.g. `optimum-cli export onnx --model openai/clip-vit-base-patch32 <dir>` and split it, or copy ' +
-  'a transformers.js CLIP repo (e.g. Xenova/clip-vit-base-patch32: onnx/vision_model.onnx, onnx/text_model.onnx, tokenizer.json, ' +
+  'a transformers.js CLIP repo (e.g. Xenova/clip-vit-base-patch32: onnx/vision_model.onnx, onnx/text_model.onnx, ' +
+  'tokenizer.json, ' +
   'preprocessor_config.json) into the directory; nothing is downloaded at run time';
 
-/** Find the files of a CLIP model in `dir`; a missing or incomplete directory lists what is expected and how to get it. */
+/**
+ * Find the files of a CLIP model in `dir`; a missing or incomplete directory lists what is expected and how to get it.
+ */
 export function clipFiles(dir: string): ClipFiles {
   if (!existsSync(dir)) throw new RxgymError(`onnx encoder: model directory ${dir} does not exist; ${HOW}`);
   const first = (...names: string[]): string | undefined => names.map((n) => join(dir, n)).find((p) => existsSync(p));
@@ -38,7 +41,8 @@ export function clipFiles(dir: string): ClipFiles {
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new RxgymError(
-      `onnx encoder: ${dir} lacks ${missing.join(', ')}; a CLIP directory holds vision and text graphs, the tokenizer and the preprocessing config: ${HOW}`,
+      `onnx encoder: ${dir} lacks ${missing.join(', ')}; a CLIP directory holds vision and text graphs, the ` +
+        `tokenizer and the preprocessing config: ${HOW}`,
     );
   }
   return {

@@ -29,7 +29,9 @@ async function handle(m: SessionRequest): Promise<SessionReply> {
     } catch (e) {
       return {
         type: 'error',
-        message: `onnx encoder: the onnxruntime-node package cannot be loaded (${(e as Error).message}); install it with \`npm install onnxruntime-node\` (with onnxruntime-node-install=skip in .npmrc when offline)`,
+        message:
+          `onnx encoder: the onnxruntime-node package cannot be loaded (${(e as Error).message}); install it ` +
+          `with \`npm install onnxruntime-node\` (with onnxruntime-node-install=skip in .npmrc when offline)`,
       };
     }
     try {

@@ -17,17 +17,22 @@ export interface CheckFinding {
 }
 
 /** Options of `checkEnv`. */
-export interface CheckEnvOptions { skipRenderCheck?: boolean; skipCloseCheck?: boolean }
+export interface CheckEnvOptions {
+  skipRenderCheck?: boolean;
+  skipCloseCheck?: boolean;
+}
 
 /**
  * Gymnasium's check_env: spaces valid, reset/step results well formed and inside the spaces, reset seeding
  * deterministic (seed 123 twice equal; 456 different unless the env declares a `fixedLayout`), reset options accepted,
  * steps deterministic for a seed, every declared render mode returns the right type (envs made by id are rebuilt
- * with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when the env passes); never throws for a broken env.
+ * with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when the env passes); never throws
+ * for a broken env.
  */
 export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {}): CheckFinding[] {
   const findings: CheckFinding[] = [];
-  const add = (check: string, message: string, severity: CheckFinding['severity'] = 'error') => findings.push({ check, severity, message });
+  const add = (check: string, message: string, severity: CheckFinding['severity'] = 'error') =>
+    findings.push({ check, severity, message });
   const attempt = (check: string, fn: () => void) => {
     try {
       fn();
@@ -38,7 +43,10 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
   const name = env.spec?.id ?? unwrap(env).constructor.name;
   const prev = setWarningHandler((m) => add('passive', m, 'warning'));
   try {
-    const spaceIssues = [...spaceProblems(env.observationSpace, 'observationSpace'), ...spaceProblems(env.actionSpace, 'actionSpace')];
+    const spaceIssues = [
+      ...spaceProblems(env.observationSpace, 'observationSpace'),
+      ...spaceProblems(env.actionSpace, 'actionSpace'),
+    ];
     for (const m of spaceIssues) add('spaces', m);
     if (spaceIssues.length) return findings;
 
@@ -46,7 +54,8 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
     attempt('reset', () => {
       const r = env.reset({ seed: 0 });
       checkResetResult(name, r, env);
-      if (!env.observationSpace.contains(r.obs)) add('reset', `reset() observation ${describeValue(r.obs)} is not within observationSpace`);
+      if (!env.observationSpace.contains(r.obs))
+        add('reset', `reset() observation ${describeValue(r.obs)} is not within observationSpace`);
       resetOk = true;
     });
     if (!resetOk) return findings;
@@ -56,12 +65,24 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
       const o2 = copyObs(env.reset().obs);
       const o3 = copyObs(env.reset({ seed: 123 }).obs);
       const o4 = copyObs(env.reset().obs);
-      if (!deepEqual(o1, o3)) add('seed', 'reset({ seed: 123 }) twice gave different observations; seed the env RNG in reset');
-      if (!deepEqual(o2, o4)) add('seed', 'reset() after reset({ seed: 123 }) gave different observations; an unseeded reset must continue the seeded RNG');
+      if (!deepEqual(o1, o3))
+        add('seed', 'reset({ seed: 123 }) twice gave different observations; seed the env RNG in reset');
+      if (!deepEqual(o2, o4))
+        add(
+          'seed',
+          'reset() after reset({ seed: 123 }) gave different observations; an unseeded reset must continue the ' +
+            'seeded RNG',
+        );
       // A fixed layout (declared as a capability) is the same for every seed by design.
       if (capabilitiesOf(env).fixedLayout) return;
-      const a = trajectory(env, 123), b = trajectory(env, 456);
-      if (deepEqual(a, b)) add('seed', 'reset({ seed: 456 }) gave the same trajectory as seed 123; the env seems to ignore the seed', 'warning');
+      const a = trajectory(env, 123),
+        b = trajectory(env, 456);
+      if (deepEqual(a, b))
+        add(
+          'seed',
+          'reset({ seed: 456 }) gave the same trajectory as seed 123; the env seems to ignore the seed',
+          'warning',
+        );
     });
 
     attempt('options', () => {
@@ -72,7 +93,8 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
       env.reset({ seed: 0 });
       const r = env.step(env.actionSpace.sample(new Rng(0)));
       checkStepResult(name, r, env);
-      if (!env.observationSpace.contains(r.obs)) add('step', `step() observation ${describeValue(r.obs)} is not within observationSpace`);
+      if (!env.observationSpace.contains(r.obs))
+        add('step', `step() observation ${describeValue(r.obs)} is not within observationSpace`);
       if (!Number.isFinite(r.reward)) add('step', `step() reward ${r.reward} is not finite`);
     });
 
@@ -80,12 +102,20 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
       const action = env.actionSpace.sample(new Rng(1));
       env.reset({ seed: 123 });
       const r1 = env.step(action);
-      const s1 = { obs: copyObs(r1.obs), reward: r1.reward, terminated: r1.terminated, truncated: r1.truncated, info: r1.info };
+      const s1 = {
+        obs: copyObs(r1.obs),
+        reward: r1.reward,
+        terminated: r1.terminated,
+        truncated: r1.truncated,
+        info: r1.info,
+      };
       env.reset({ seed: 123 });
       const r2 = env.step(action);
       if (!deepEqual(s1.obs, r2.obs)) add('determinism', 'the same seed and action gave different step observations');
-      if (s1.reward !== r2.reward) add('determinism', `the same seed and action gave different rewards (${s1.reward} vs ${r2.reward})`);
-      if (s1.terminated !== r2.terminated) add('determinism', 'the same seed and action gave different terminated flags');
+      if (s1.reward !== r2.reward)
+        add('determinism', `the same seed and action gave different rewards (${s1.reward} vs ${r2.reward})`);
+      if (s1.terminated !== r2.terminated)
+        add('determinism', 'the same seed and action gave different terminated flags');
       if (s1.truncated || r2.truncated) add('determinism', 'truncated must be false on the first step of an episode');
       if (!deepEqual(s1.info, r2.info)) add('determinism', 'the same seed and action gave different infos');
     });

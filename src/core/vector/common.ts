@@ -9,16 +9,26 @@ const MODES: readonly AutoresetMode[] = ['next-step', 'same-step', 'disabled'];
 export function checkAutoresetMode(mode: unknown): AutoresetMode {
   if (mode === undefined) return 'next-step';
   if (!MODES.includes(mode as AutoresetMode)) {
-    throw new RxgymError(`unknown autoresetMode ${JSON.stringify(mode)}; use one of ${MODES.map((m) => `'${m}'`).join(', ')}`);
+    throw new RxgymError(
+      `unknown autoresetMode ${JSON.stringify(mode)}; use one of ${MODES.map((m) => `'${m}'`).join(', ')}`,
+    );
   }
   return mode as AutoresetMode;
 }
 
 /** A validated vector `reset` request: which envs, the base seed, and the options passed to each sub-env. */
-export interface ResetRequest { mask?: Uint8Array; seed?: number; options?: Record<string, unknown> }
+export interface ResetRequest {
+  mask?: Uint8Array;
+  seed?: number;
+  options?: Record<string, unknown>;
+}
 
 /** Check a vector `reset`'s arguments and split `resetMask` off the sub-env options. */
-export function resetRequest(opts: { seed?: number; options?: Record<string, unknown> } | undefined, numEnvs: number, _mode: AutoresetMode): ResetRequest {
+export function resetRequest(
+  opts: { seed?: number; options?: Record<string, unknown> } | undefined,
+  numEnvs: number,
+  _mode: AutoresetMode,
+): ResetRequest {
   const o = opts ?? {};
   if (typeof o !== 'object') throw new RxgymError('vector env reset: pass an object, e.g. reset({ seed: 0 })');
   const seed = o.seed;
@@ -26,12 +36,15 @@ export function resetRequest(opts: { seed?: number; options?: Record<string, unk
     throw new RxgymError(`vector env reset: seed must be a non-negative integer, got ${String(seed)}`);
   }
   if (o.options === undefined) return { seed };
-  if (typeof o.options !== 'object' || o.options === null) throw new RxgymError('vector env reset: options must be an object');
+  if (typeof o.options !== 'object' || o.options === null)
+    throw new RxgymError('vector env reset: options must be an object');
   if (!('resetMask' in o.options)) return { seed, options: o.options };
   const { resetMask, ...rest } = o.options;
   const raw = resetMask as ArrayLike<unknown> | undefined;
   if (raw == null || typeof raw.length !== 'number' || raw.length !== numEnvs) {
-    throw new RxgymError(`vector env reset: options.resetMask must be a Uint8Array or boolean[] of length numEnvs (${numEnvs})`);
+    throw new RxgymError(
+      `vector env reset: options.resetMask must be a Uint8Array or boolean[] of length numEnvs (${numEnvs})`,
+    );
   }
   const mask = new Uint8Array(numEnvs);
   let any = false;
@@ -47,7 +60,8 @@ export function resetRequest(opts: { seed?: number; options?: Record<string, unk
 export function findAttr(env: Env<unknown, unknown>, name: string): { owner: unknown; value: unknown } {
   let e: unknown = env;
   for (;;) {
-    if (e !== null && typeof e === 'object' && name in e) return { owner: e, value: (e as Record<string, unknown>)[name] };
+    if (e !== null && typeof e === 'object' && name in e)
+      return { owner: e, value: (e as Record<string, unknown>)[name] };
     if (e instanceof Wrapper) e = e.env;
     else break;
   }

@@ -2,10 +2,15 @@ import type { Info } from '../env.js';
 import type { VecInfo } from './types.js';
 
 type Column = Float64Array | Uint8Array | unknown[];
-interface Entry { values: Column; mask: Uint8Array; stamp: number }
+interface Entry {
+  values: Column;
+  mask: Uint8Array;
+  stamp: number;
+}
 
 /**
- * Collects per-env infos into Gymnasium's dict-of-arrays form: `infos[key][i]` plus a `_key` mask (1 where env i set it).
+ * Collects per-env infos into Gymnasium's dict-of-arrays form: `infos[key][i]` plus a `_key` mask (1 where env i set
+ * it).
  * Numbers go to Float64Array, booleans to Uint8Array (0/1), anything else to a plain array. A key appears only in the
  * batches where some env set it; its arrays are allocated once and reused, so steps without infos allocate nothing.
  */
@@ -103,7 +108,10 @@ function fits(col: Column, v: unknown): boolean {
 
 /** A column that holds both the old values and `v` (booleans+numbers -> Float64Array, otherwise a plain array). */
 function widen(col: Column, v: unknown, n: number): Column {
-  const out: Column = typeof v === 'number' && col instanceof Uint8Array ? new Float64Array(n) : new Array<unknown>(n).fill(undefined);
-  for (let i = 0; i < n; i++) (out as unknown[])[i] = col instanceof Uint8Array && Array.isArray(out) ? col[i] === 1 : (col as ArrayLike<unknown>)[i];
+  const out: Column =
+    typeof v === 'number' && col instanceof Uint8Array ? new Float64Array(n) : new Array<unknown>(n).fill(undefined);
+  for (let i = 0; i < n; i++)
+    (out as unknown[])[i] =
+      col instanceof Uint8Array && Array.isArray(out) ? col[i] === 1 : (col as ArrayLike<unknown>)[i];
   return out;
 }

@@ -10,7 +10,10 @@ export type ArrayKind = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'in
 const plainAlloc: ArrayAllocator = (kind, n) => allocTyped(kind, n);
 
 /** How one flat (non-Dict) space is laid out in a batch: element kind and values per env. */
-export interface FlatLayout { kind: ArrayKind; size: number }
+export interface FlatLayout {
+  kind: ArrayKind;
+  size: number;
+}
 
 /** The batch layout of a Box/Discrete/MultiDiscrete/MultiBinary space, or a clear error for the others. */
 export function flatLayout(space: Space<unknown>, what: string): FlatLayout {
@@ -20,7 +23,8 @@ export function flatLayout(space: Space<unknown>, what: string): FlatLayout {
   if (space instanceof MultiBinary) return { kind: 'int8', size: space.size };
   throw new RxgymError(
     `${what}: a ${space.toJSON().type} space cannot be batched into a typed array; ` +
-      'vector envs take Box, Discrete, MultiDiscrete, MultiBinary or a Dict of those (wrap the env in FlattenObservation)',
+      'vector envs take Box, Discrete, MultiDiscrete, MultiBinary or a Dict of those (wrap the env in ' +
+      'FlattenObservation)',
   );
 }
 
@@ -31,7 +35,8 @@ export type ObsLayout = FlatLayout | Record<string, FlatLayout>;
 export function obsLayout(space: Space<unknown>): ObsLayout {
   if (space instanceof Dict) {
     const out: Record<string, FlatLayout> = {};
-    for (const [k, s] of Object.entries(space.spaces) as Array<[string, Space<unknown>]>) out[k] = flatLayout(s, `observation key "${k}"`);
+    for (const [k, s] of Object.entries(space.spaces) as Array<[string, Space<unknown>]>)
+      out[k] = flatLayout(s, `observation key "${k}"`);
     return out;
   }
   return flatLayout(space, 'observation space');
@@ -76,9 +81,14 @@ function flatWriter(l: FlatLayout, buf: TypedArray, what: string): ObsWriter {
 export function obsWriter(layout: ObsLayout, obs: VecObs): ObsWriter {
   if (!isDictLayout(layout)) return flatWriter(layout, obs as TypedArray, 'an observation');
   const keys = Object.keys(layout);
-  const writers = keys.map((k) => flatWriter(layout[k]!, (obs as Record<string, TypedArray>)[k]!, `observation key "${k}"`));
+  const writers = keys.map((k) =>
+    flatWriter(layout[k]!, (obs as Record<string, TypedArray>)[k]!, `observation key "${k}"`),
+  );
   return (i, o) => {
-    if (typeof o !== 'object' || o === null) throw new RxgymError(`sub-env ${i} returned ${describe(o)}, expected a Dict observation with keys ${keys.join(', ')}`);
+    if (typeof o !== 'object' || o === null)
+      throw new RxgymError(
+        `sub-env ${i} returned ${describe(o)}, expected a Dict observation with keys ${keys.join(', ')}`,
+      );
     for (let j = 0; j < keys.length; j++) writers[j]!(i, (o as Record<string, unknown>)[keys[j]!]);
   };
 }
@@ -119,5 +129,9 @@ export function actionReader(space: Space<unknown>, numEnvs: number): { dim: num
 function describe(x: unknown): string {
   if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as TypedArray).length})`;
   if (x === null) return 'null';
-  return typeof x === 'object' ? (Array.isArray(x) ? `an array of ${x.length}` : 'an object') : `${typeof x} ${String(x)}`;
+  return typeof x === 'object'
+    ? Array.isArray(x)
+      ? `an array of ${x.length}`
+      : 'an object'
+    : `${typeof x} ${String(x)}`;
 }

@@ -22,10 +22,13 @@ export interface VectorEnvOptions {
 
 /**
  * N envs stepped one after the other in this thread, behind one batched interface with Gymnasium 1.x semantics:
- * - 'next-step': the step after env i ends resets it instead of stepping (its action is ignored; reward 0, flags false).
- * - 'same-step': an env that ends is reset at once; `infos.finalObs[i]`/`infos.finalInfo[i]` hold the last observation and info.
+ * - 'next-step': the step after env i ends resets it instead of stepping (its action is ignored; reward 0, flags
+ * false).
+ * - 'same-step': an env that ends is reset at once; `infos.finalObs[i]`/`infos.finalInfo[i]` hold the last observation
+ * and info.
  * - 'disabled': an ended env must be reset with `reset({ options: { resetMask } })` before it is stepped again.
- * The returned `obs`, `rewards`, `terminations`, `truncations` and info columns are reused by the next call: copy what you keep.
+ * The returned `obs`, `rewards`, `terminations`, `truncations` and info columns are reused by the next call: copy what
+ * you keep.
  */
 export class SyncVectorEnv implements VectorEnv {
   readonly numEnvs: number;
@@ -58,7 +61,8 @@ export class SyncVectorEnv implements VectorEnv {
     }
     this.autoresetMode = checkAutoresetMode(options.autoresetMode);
     this.envs = envFns.map((fn, i) => {
-      if (typeof fn !== 'function') throw new RxgymError(`SyncVectorEnv: envFns[${i}] is not a function; pass () => make(id)`);
+      if (typeof fn !== 'function')
+        throw new RxgymError(`SyncVectorEnv: envFns[${i}] is not a function; pass () => make(id)`);
       return fn();
     });
     this.numEnvs = this.envs.length;
@@ -69,8 +73,14 @@ export class SyncVectorEnv implements VectorEnv {
     const sameObs = JSON.stringify(first.observationSpace.toJSON());
     const sameAct = JSON.stringify(first.actionSpace.toJSON());
     this.envs.forEach((e, i) => {
-      if (JSON.stringify(e.observationSpace.toJSON()) !== sameObs || JSON.stringify(e.actionSpace.toJSON()) !== sameAct) {
-        throw new RxgymError(`SyncVectorEnv: sub-env ${i} has different spaces from sub-env 0; all sub-envs must share observation and action spaces`);
+      if (
+        JSON.stringify(e.observationSpace.toJSON()) !== sameObs ||
+        JSON.stringify(e.actionSpace.toJSON()) !== sameAct
+      ) {
+        throw new RxgymError(
+          `SyncVectorEnv: sub-env ${i} has different spaces from sub-env 0; all sub-envs must share observation and ` +
+            `action spaces`,
+        );
       }
     });
     this.metadata = { renderModes: [...first.metadata.renderModes], autoresetMode: this.autoresetMode };
@@ -85,14 +95,23 @@ export class SyncVectorEnv implements VectorEnv {
     this.truncations = options.buffers?.truncations ?? new Uint8Array(this.numEnvs);
     this.ended = new Uint8Array(this.numEnvs);
     this.info = new InfoBatch(this.numEnvs);
-    this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
+    this.result = {
+      obs: this.obs,
+      rewards: this.rewards,
+      terminations: this.terminations,
+      truncations: this.truncations,
+      infos: this.info.infos,
+    };
   }
 
   /** Reset all sub-envs (or those in `options.resetMask`); `seed` seeds sub-env i with `seed + i`. */
   reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
     this.assertOpen();
     const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
-    if (mask && !this.hasReset) throw new RxgymError('vector env reset: the first reset must reset every sub-env; call reset() without resetMask first');
+    if (mask && !this.hasReset)
+      throw new RxgymError(
+        'vector env reset: the first reset must reset every sub-env; call reset() without resetMask first',
+      );
     this.info.begin();
     for (let i = 0; i < this.numEnvs; i++) {
       if (mask && !mask[i]) continue;
@@ -112,11 +131,13 @@ export class SyncVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
-    if (!this.hasReset) throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
+    if (!this.hasReset)
+      throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
     const want = this.numEnvs * this.actionDim;
     if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
       throw new RxgymError(
-        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ${actions == null ? String(actions) : `${actions.length}`}`,
+        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ` +
+          `${actions == null ? String(actions) : `${actions.length}`}`,
       );
     }
     const mode = this.autoresetMode;
@@ -134,7 +155,10 @@ export class SyncVectorEnv implements VectorEnv {
           this.ended[i] = 0;
           continue;
         }
-        throw new RxgymError(`vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { resetMask } }) with a 1 at index ${i} first`);
+        throw new RxgymError(
+          `vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { ` +
+            `resetMask } }) with a 1 at index ${i} first`,
+        );
       }
       const r = env.step(this.readAction(actions, i));
       this.rewards[i] = r.reward;
@@ -176,7 +200,8 @@ export class SyncVectorEnv implements VectorEnv {
 
   private stateOf(i: number): unknown {
     const { owner, value } = findAttr(this.envs[i]!, 'state');
-    if (typeof value !== 'function') throw new RxgymError(`vector env: sub-env ${i} has no state() method, so its final state cannot be captured`);
+    if (typeof value !== 'function')
+      throw new RxgymError(`vector env: sub-env ${i} has no state() method, so its final state cannot be captured`);
     return (value as () => unknown).call(owner);
   }
 
@@ -218,26 +243,41 @@ export interface MakeVecOptions {
 }
 
 const MAKEVEC_KEYS = new Set([
-  'numEnvs', 'vectorization', 'autoresetMode', 'kwargs', 'numWorkers', 'maxEpisodeSteps', 'envs',
+  'numEnvs',
+  'vectorization',
+  'autoresetMode',
+  'kwargs',
+  'numWorkers',
+  'maxEpisodeSteps',
+  'envs',
 ]);
 
 /** Build `numEnvs` copies of a registered env as one vector env (each sub-env built by `make(id, kwargs)`). */
 export function makeVec(id: string, opts: MakeVecOptions = {}): VectorEnv {
   for (const k of Object.keys(opts)) {
-    if (!MAKEVEC_KEYS.has(k)) throw new RxgymError(`makeVec: unknown option "${k}"; known options: ${[...MAKEVEC_KEYS].join(', ')}`);
+    if (!MAKEVEC_KEYS.has(k))
+      throw new RxgymError(`makeVec: unknown option "${k}"; known options: ${[...MAKEVEC_KEYS].join(', ')}`);
   }
   const numEnvs = opts.numEnvs ?? 1;
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RxgymError(`makeVec: numEnvs must be a positive integer, got ${String(numEnvs)}`);
+  if (!Number.isInteger(numEnvs) || numEnvs < 1)
+    throw new RxgymError(`makeVec: numEnvs must be a positive integer, got ${String(numEnvs)}`);
   const kwargs = opts.kwargs ?? {};
   const maxEpisodeSteps = opts.maxEpisodeSteps;
-  if (maxEpisodeSteps !== undefined && maxEpisodeSteps !== -1 && !(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) {
-    throw new RxgymError(`makeVec: maxEpisodeSteps must be a positive integer or -1 (no limit), got ${String(maxEpisodeSteps)}`);
+  if (
+    maxEpisodeSteps !== undefined &&
+    maxEpisodeSteps !== -1 &&
+    !(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)
+  ) {
+    throw new RxgymError(
+      `makeVec: maxEpisodeSteps must be a positive integer or -1 (no limit), got ${String(maxEpisodeSteps)}`,
+    );
   }
   const envs = opts.envs ?? envRegistry;
   envs.spec(id);
   const vectorization = opts.vectorization ?? 'sync';
   if (vectorization === 'sync') {
-    if (opts.numWorkers !== undefined) throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
+    if (opts.numWorkers !== undefined)
+      throw new RxgymError("makeVec: numWorkers applies only to vectorization 'worker'");
     const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
     const fns = Array.from({ length: numEnvs }, () => () => envs.make(id, kwargs, makeOpts));
     return new SyncVectorEnv(fns, { autoresetMode: opts.autoresetMode });

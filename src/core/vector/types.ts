@@ -32,7 +32,10 @@ export interface VectorEnv {
   readonly metadata: { renderModes: RenderMode[]; autoresetMode: AutoresetMode };
   /** What the sub-envs declare (exploration cell, text keys, fixed layout): plain JSON, the same for every sub-env. */
   readonly capabilities: EnvCapabilities;
-  /** `seed` seeds sub-env i with `seed + i`; `options.resetMask` (Uint8Array or boolean[]) resets a subset in 'disabled' mode. */
+  /**
+   * `seed` seeds sub-env i with `seed + i`; `options.resetMask` (Uint8Array or boolean[]) resets a subset in 'disabled'
+   * mode.
+   */
   reset(opts?: { seed?: number; options?: Record<string, unknown> }): { obs: VecObs; infos: VecInfo };
   /**
    * One action per env: a typed array of `numEnvs` (Discrete) or `numEnvs x actionDim` (Box, MultiDiscrete) values.

@@ -1,5 +1,6 @@
 /**
- * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/vector/worker-entry.js). It builds envs lo..hi-1
+ * The worker thread of WorkerVectorEnv (run as compiled JS: dist/src/core/vector/worker-entry.js). It builds envs
+ * lo..hi-1
  * by id, steps them as a SyncVectorEnv writing straight into the shared buffers, and answers commands posted through
  * the shared control array. It loads env registration only: the registrar module of the id's spec (its `source`)
  * and the modules listed in `imports`, never the package entry (agents and TensorFlow.js stay out of env workers).
@@ -12,7 +13,16 @@ import type { TypedArray } from '../spaces.js';
 import type { SyncVectorEnv } from './sync.js';
 import type { VecInfo, VecObs } from './types.js';
 import { InfoTableWriter } from './worker-infos.js';
-import { CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type WorkerInit, type WorkerReply } from './worker-protocol.js';
+import {
+  CAPTURE_FINAL_STATE,
+  CMD,
+  CTL,
+  STATE,
+  STATUS,
+  type SharedArraySpec,
+  type WorkerInit,
+  type WorkerReply,
+} from './worker-protocol.js';
 import { allocTypedOver } from './worker-views.js';
 import { isDictLayout } from './layout.js';
 

@@ -8,10 +8,16 @@ import type { VecInfo } from './types.js';
 export const INFO_ROWS = 32;
 
 /** A worker's shared info table: `INFO_ROWS x n` values (Float64) and `_key` masks (Uint8), row r for key r. */
-export interface InfoTable { values: SharedArrayBuffer; masks: SharedArrayBuffer }
+export interface InfoTable {
+  values: SharedArrayBuffer;
+  masks: SharedArrayBuffer;
+}
 
 /** A key given a row of the table, and whether its column is boolean (values 0/1) rather than numeric. */
-export interface InfoRow { key: string; bool: boolean }
+export interface InfoRow {
+  key: string;
+  bool: boolean;
+}
 
 /** What a worker posts after a step or reset when the table alone cannot carry its infos. */
 export interface InfoReply {
@@ -39,7 +45,10 @@ export class InfoTableWriter {
   /** Rows taken but not yet announced to the main thread (kept until a reply carrying them has been posted). */
   private unsent: InfoRow[] = [];
 
-  constructor(table: InfoTable, private readonly n: number) {
+  constructor(
+    table: InfoTable,
+    private readonly n: number,
+  ) {
     this.values = new Float64Array(table.values);
     this.masks = new Uint8Array(table.masks);
   }
@@ -78,7 +87,9 @@ export class InfoTableWriter {
       rest[`_${key}`] = mask;
     }
     for (let r = 0; r < this.bools.length; r++) if (!this.written[r]) this.masks.fill(0, r * n, r * n + n);
-    return this.unsent.length > 0 || rest ? { rows: this.unsent.length > 0 ? this.unsent : undefined, rest } : undefined;
+    return this.unsent.length > 0 || rest
+      ? { rows: this.unsent.length > 0 ? this.unsent : undefined, rest }
+      : undefined;
   }
 
   /** The reply `write` returned has been posted: the main thread knows the new rows. */
@@ -93,12 +104,18 @@ export class InfoTableReader {
   private readonly masks: Uint8Array;
   private readonly rows: InfoRow[] = [];
 
-  constructor(table: InfoTable, private readonly n: number) {
+  constructor(
+    table: InfoTable,
+    private readonly n: number,
+  ) {
     this.values = new Float64Array(table.values);
     this.masks = new Uint8Array(table.masks);
   }
 
-  /** Merge the worker's batch into `batch` at envs offset..offset+n-1; `reply` is what it posted with the batch, if anything. */
+  /**
+   * Merge the worker's batch into `batch` at envs offset..offset+n-1; `reply` is what it posted with the batch, if
+   * anything.
+   */
   merge(batch: InfoBatch, offset: number, reply: InfoReply | undefined): void {
     if (reply?.rows) this.rows.push(...reply.rows);
     const n = this.n;

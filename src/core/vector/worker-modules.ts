@@ -48,7 +48,16 @@ export function workerSource(source: EnvSource): EnvSource {
 
 /** Flags of the main thread's command line a worker must not inherit: eval input, its type, REPL, syntax check. */
 const MAIN_ONLY = new Set([
-  '-e', '--eval', '-p', '--print', '-pe', '--input-type', '-i', '--interactive', '-c', '--check',
+  '-e',
+  '--eval',
+  '-p',
+  '--print',
+  '-pe',
+  '--input-type',
+  '-i',
+  '--interactive',
+  '-c',
+  '--check',
 ]);
 /** Those of them whose value may follow as the next argument. */
 const WITH_VALUE = new Set(['-e', '--eval', '-p', '--print', '-pe', '--input-type']);

@@ -17,7 +17,10 @@ export const CMD = { READY: 0, STEP: 1, RESET: 2, CALL: 3, RENDER: 4, CLOSE: 5 }
 export const STATUS = { OK: 0, ERROR: 1 } as const;
 
 /** A shared buffer and the element kind to view it as. */
-export interface SharedArraySpec { kind: ArrayKind; sab: SharedArrayBuffer }
+export interface SharedArraySpec {
+  kind: ArrayKind;
+  sab: SharedArrayBuffer;
+}
 
 /** What a worker receives as workerData (the port travels in the transfer list). */
 export interface WorkerInit {
@@ -65,4 +68,7 @@ export interface SupervisorInit {
 }
 
 /** A worker that stopped: its index among the env workers and what stopped it (its error, or its exit code). */
-export interface WorkerExit { worker: number; message: string }
+export interface WorkerExit {
+  worker: number;
+  message: string;
+}

@@ -12,7 +12,10 @@ const init = workerData as SupervisorInit;
 /** An error as one line: its name and message, and where it was thrown when the stack says so. */
 function describe(e: unknown): string {
   if (!(e instanceof Error)) return `threw ${String(e)}`;
-  const at = e.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  const at = e.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim();
   return `threw ${e.name}: ${e.message}${at ? ` (${at})` : ''}`;
 }
 

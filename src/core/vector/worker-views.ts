@@ -6,12 +6,18 @@ const BYTES: Record<ArrayKind, number> = { float32: 4, float64: 8, int8: 1, uint
 /** A typed array of `kind` viewing the whole of `sab`. */
 export function allocTypedOver(kind: ArrayKind, sab: SharedArrayBuffer): TypedArray {
   switch (kind) {
-    case 'float32': return new Float32Array(sab);
-    case 'float64': return new Float64Array(sab);
-    case 'int8': return new Int8Array(sab);
-    case 'uint8': return new Uint8Array(sab);
-    case 'int16': return new Int16Array(sab);
-    case 'int32': return new Int32Array(sab);
+    case 'float32':
+      return new Float32Array(sab);
+    case 'float64':
+      return new Float64Array(sab);
+    case 'int8':
+      return new Int8Array(sab);
+    case 'uint8':
+      return new Uint8Array(sab);
+    case 'int16':
+      return new Int16Array(sab);
+    case 'int32':
+      return new Int32Array(sab);
   }
 }
 

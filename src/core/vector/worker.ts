@@ -1,6 +1,10 @@
 import { availableParallelism } from 'node:os';
 import {
-  MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type TransferListItem,
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+  type TransferListItem,
 } from 'node:worker_threads';
 import type { EnvCapabilities } from '../capabilities.js';
 import type { RenderMode, RgbFrame } from '../env.js';
@@ -13,8 +17,16 @@ import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
 import {
-  CAPTURE_FINAL_STATE, CMD, CTL, STATE, STATUS, type SharedArraySpec, type SupervisorInit, type WorkerExit,
-  type WorkerInit, type WorkerReply,
+  CAPTURE_FINAL_STATE,
+  CMD,
+  CTL,
+  STATE,
+  STATUS,
+  type SharedArraySpec,
+  type SupervisorInit,
+  type WorkerExit,
+  type WorkerInit,
+  type WorkerReply,
 } from './worker-protocol.js';
 import { allocShared } from './worker-views.js';
 import { workerExecArgv, workerModuleUrl, workerScriptUrl, workerSource } from './worker-modules.js';
@@ -40,7 +52,13 @@ export interface WorkerVectorEnvOptions {
   timeoutMs?: number;
 }
 
-interface Slot { ctl: Int32Array; port: MessagePort; infos: InfoTableReader; lo: number; hi: number }
+interface Slot {
+  ctl: Int32Array;
+  port: MessagePort;
+  infos: InfoTableReader;
+  lo: number;
+  hi: number;
+}
 
 /**
  * N envs spread over worker threads, with observations, rewards, flags, actions and number/boolean infos in
@@ -79,13 +97,19 @@ export class WorkerVectorEnv implements VectorEnv {
   private hasReset = false;
   private closed = false;
 
-  constructor(readonly id: string, opts: WorkerVectorEnvOptions) {
+  constructor(
+    readonly id: string,
+    opts: WorkerVectorEnvOptions,
+  ) {
     const numEnvs = opts?.numEnvs;
-    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RxgymError(`WorkerVectorEnv: numEnvs must be a positive integer, got ${String(numEnvs)}`);
+    if (!Number.isInteger(numEnvs) || numEnvs < 1)
+      throw new RxgymError(`WorkerVectorEnv: numEnvs must be a positive integer, got ${String(numEnvs)}`);
     this.numEnvs = numEnvs;
     const numWorkers = opts.numWorkers ?? Math.min(numEnvs, availableParallelism());
     if (!Number.isInteger(numWorkers) || numWorkers < 1 || numWorkers > numEnvs) {
-      throw new RxgymError(`WorkerVectorEnv: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${String(numWorkers)}`);
+      throw new RxgymError(
+        `WorkerVectorEnv: numWorkers must be an integer in [1, numEnvs=${numEnvs}], got ${String(numWorkers)}`,
+      );
     }
     this.numWorkers = numWorkers;
     this.autoresetMode = checkAutoresetMode(opts.autoresetMode);
@@ -119,7 +143,9 @@ export class WorkerVectorEnv implements VectorEnv {
     this.obs = allocObs(layout, numEnvs, alloc);
     const spec = (a: TypedArray, kind: ArrayKind): SharedArraySpec => ({ kind, sab: sabs.get(a)! });
     const obsSpecs: WorkerInit['obs'] = isDictLayout(layout)
-      ? Object.fromEntries(Object.entries(layout).map(([k, l]) => [k, spec((this.obs as Record<string, TypedArray>)[k]!, l.kind)]))
+      ? Object.fromEntries(
+          Object.entries(layout).map(([k, l]) => [k, spec((this.obs as Record<string, TypedArray>)[k]!, l.kind)]),
+        )
       : spec(this.obs as TypedArray, layout.kind);
     this.actionDim = actionReader(this.singleActionSpace, 1).dim;
     this.rewards = alloc('float32', numEnvs) as Float32Array;
@@ -128,7 +154,13 @@ export class WorkerVectorEnv implements VectorEnv {
     this.actions = alloc('float64', numEnvs * this.actionDim) as Float64Array;
     this.ended = new Uint8Array(numEnvs);
     this.info = new InfoBatch(numEnvs);
-    this.result = { obs: this.obs, rewards: this.rewards, terminations: this.terminations, truncations: this.truncations, infos: this.info.infos };
+    this.result = {
+      obs: this.obs,
+      rewards: this.rewards,
+      terminations: this.terminations,
+      truncations: this.truncations,
+      infos: this.info.infos,
+    };
 
     const entry = workerScriptUrl('worker-entry').href;
     const supervisorUrl = workerScriptUrl('worker-supervisor');
@@ -137,15 +169,30 @@ export class WorkerVectorEnv implements VectorEnv {
     const inits: WorkerInit[] = [];
     try {
       for (let w = 0; w < numWorkers; w++) {
-        const lo = Math.floor((w * numEnvs) / numWorkers), hi = Math.floor(((w + 1) * numEnvs) / numWorkers);
+        const lo = Math.floor((w * numEnvs) / numWorkers),
+          hi = Math.floor(((w + 1) * numEnvs) / numWorkers);
         const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
         const { port1, port2 } = new MessageChannel();
         const infos = allocInfoTable(hi - lo);
         const init: WorkerInit = {
-          id, kwargs, maxEpisodeSteps, autoresetMode: this.autoresetMode, lo, hi, layout, actionDim: this.actionDim,
-          sources, imports, obs: obsSpecs,
-          rewards: sabs.get(this.rewards)!, terminations: sabs.get(this.terminations)!, truncations: sabs.get(this.truncations)!,
-          actions: sabs.get(this.actions)!, ctl: ctl.buffer as SharedArrayBuffer, infos, port: port2,
+          id,
+          kwargs,
+          maxEpisodeSteps,
+          autoresetMode: this.autoresetMode,
+          lo,
+          hi,
+          layout,
+          actionDim: this.actionDim,
+          sources,
+          imports,
+          obs: obsSpecs,
+          rewards: sabs.get(this.rewards)!,
+          terminations: sabs.get(this.terminations)!,
+          truncations: sabs.get(this.truncations)!,
+          actions: sabs.get(this.actions)!,
+          ctl: ctl.buffer as SharedArrayBuffer,
+          infos,
+          port: port2,
         };
         inits.push(init);
         this.slots.push({ ctl, port: port1, infos: new InfoTableReader(infos, hi - lo), lo, hi });
@@ -167,7 +214,10 @@ export class WorkerVectorEnv implements VectorEnv {
   reset(opts: { seed?: number; options?: Record<string, unknown> } = {}): { obs: VecObs; infos: VecInfo } {
     this.assertOpen();
     const { mask, seed, options } = resetRequest(opts, this.numEnvs, this.autoresetMode);
-    if (mask && !this.hasReset) throw new RxgymError('vector env reset: the first reset must reset every sub-env; call reset() without resetMask first');
+    if (mask && !this.hasReset)
+      throw new RxgymError(
+        'vector env reset: the first reset must reset every sub-env; call reset() without resetMask first',
+      );
     const active: Slot[] = [];
     for (const s of this.slots) {
       let local: Uint8Array | undefined;
@@ -193,16 +243,22 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
-    if (!this.hasReset) throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
+    if (!this.hasReset)
+      throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
     const want = this.numEnvs * this.actionDim;
     if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
       throw new RxgymError(
-        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ${actions == null ? String(actions) : `${actions.length}`}`,
+        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ` +
+          `${actions == null ? String(actions) : `${actions.length}`}`,
       );
     }
     if (this.autoresetMode === 'disabled') {
       for (let i = 0; i < this.numEnvs; i++) {
-        if (this.ended[i]) throw new RxgymError(`vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { resetMask } }) with a 1 at index ${i} first`);
+        if (this.ended[i])
+          throw new RxgymError(
+            `vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: ` +
+              `{ resetMask } }) with a 1 at index ${i} first`,
+          );
       }
     }
     for (let k = 0; k < want; k++) this.actions[k] = actions[k]!;
@@ -236,7 +292,8 @@ export class WorkerVectorEnv implements VectorEnv {
   render(index = 0): string | RgbFrame | undefined {
     this.assertOpen();
     const s = this.slots.find((x) => index >= x.lo && index < x.hi);
-    if (!Number.isInteger(index) || !s) throw new RxgymError(`vector env render: index ${index} out of range [0, ${this.numEnvs})`);
+    if (!Number.isInteger(index) || !s)
+      throw new RxgymError(`vector env render: index ${index} out of range [0, ${this.numEnvs})`);
     s.port.postMessage({ index: index - s.lo });
     this.dispatch([s], CMD.RENDER);
     return this.collect([s], 'render')[0] as string | RgbFrame | undefined;
@@ -266,7 +323,9 @@ export class WorkerVectorEnv implements VectorEnv {
     }
   }
 
-  /** Wait for every slot, merge infos, return the reply values; throws the first worker error after all have answered. */
+  /**
+   * Wait for every slot, merge infos, return the reply values; throws the first worker error after all have answered.
+   */
   private collect(slots: Slot[], what: string): unknown[] {
     const values: unknown[] = [];
     let error: string | undefined;
@@ -318,7 +377,10 @@ export class WorkerVectorEnv implements VectorEnv {
       if (Date.now() > deadline) {
         this.closed = true;
         this.terminateAll();
-        throw new RxgymError(`WorkerVectorEnv(${this.id}): worker for envs ${s.lo}..${s.hi - 1} did not answer ${what} within ${this.timeoutMs} ms; the workers were stopped`);
+        throw new RxgymError(
+          `WorkerVectorEnv(${this.id}): worker for envs ${s.lo}..${s.hi - 1} did not answer ${what} within ` +
+            `${this.timeoutMs} ms; the workers were stopped`,
+        );
       }
       Atomics.wait(s.ctl, CTL.STATE, state, 50);
     }

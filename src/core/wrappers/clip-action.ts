@@ -24,9 +24,12 @@ export class ClipAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArray> 
 
   override step(action: ArrayLike<number>) {
     if (action == null || action.length !== this.inner.size) {
-      throw new RxgymError(`ClipAction: action must hold ${this.inner.size} values, got ${action == null ? String(action) : action.length}`);
+      throw new RxgymError(
+        `ClipAction: action must hold ${this.inner.size} values, got ${action == null ? String(action) : action.length}`,
+      );
     }
-    for (let i = 0; i < this.inner.size; i++) this.buf[i] = Math.min(Math.max(action[i]!, this.inner.low[i]!), this.inner.high[i]!);
+    for (let i = 0; i < this.inner.size; i++)
+      this.buf[i] = Math.min(Math.max(action[i]!, this.inner.low[i]!), this.inner.high[i]!);
     return this.env.step(this.buf);
   }
 }

@@ -3,7 +3,8 @@ import { flatdim, flatten, flattenSpace, type Box, type Space } from '../spaces.
 import { Wrapper } from '../wrapper.js';
 
 /**
- * Flattens observations into one Float32Array (Discrete one-hot, Dict keys in order), as Gymnasium's FlattenObservation.
+ * Flattens observations into one Float32Array (Discrete one-hot, Dict keys in order), as Gymnasium's
+ * FlattenObservation.
  * The returned observation is a buffer this wrapper overwrites on the next step/reset.
  */
 export class FlattenObservation<A> extends Wrapper<Float32Array, A, unknown, A> {

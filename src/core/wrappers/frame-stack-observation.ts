@@ -6,7 +6,9 @@ import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../p
 
 const PARAMS = defineParams({
   padding: {
-    kind: 'enum', values: ['reset', 'zero'], default: 'reset',
+    kind: 'enum',
+    values: ['reset', 'zero'],
+    default: 'reset',
     doc: "how the stack is filled after reset: 'reset' repeats the first observation, 'zero' uses zeros",
   },
 });
@@ -28,15 +30,25 @@ export class FrameStackObservation<A> extends Wrapper<TypedArray, A, unknown, A>
   constructor(env: Env<unknown, A>, stackSize: number, opts: FrameStackOptions = {}) {
     super(env);
     const { padding } = resolveParams('FrameStackObservation', opts, PARAMS, OPTION_WORDING);
-    if (!Number.isInteger(stackSize) || stackSize < 1) throw new RxgymError(`FrameStackObservation: stackSize must be a positive integer, got ${String(stackSize)}`);
+    if (!Number.isInteger(stackSize) || stackSize < 1)
+      throw new RxgymError(`FrameStackObservation: stackSize must be a positive integer, got ${String(stackSize)}`);
     const inner = env.observationSpace;
-    if (!(inner instanceof Box)) throw new RxgymError(`FrameStackObservation: needs a Box observation space, got ${inner.toJSON().type}`);
+    if (!(inner instanceof Box))
+      throw new RxgymError(`FrameStackObservation: needs a Box observation space, got ${inner.toJSON().type}`);
     this.stackSize = stackSize;
     this.padding = padding;
     this.frameSize = inner.size;
-    const low = new Float64Array(stackSize * inner.size), high = new Float64Array(stackSize * inner.size);
-    for (let k = 0; k < stackSize; k++) { low.set(inner.low, k * inner.size); high.set(inner.high, k * inner.size); }
-    if (padding === 'zero') for (let i = 0; i < low.length; i++) { low[i] = Math.min(low[i]!, 0); high[i] = Math.max(high[i]!, 0); }
+    const low = new Float64Array(stackSize * inner.size),
+      high = new Float64Array(stackSize * inner.size);
+    for (let k = 0; k < stackSize; k++) {
+      low.set(inner.low, k * inner.size);
+      high.set(inner.high, k * inner.size);
+    }
+    if (padding === 'zero')
+      for (let i = 0; i < low.length; i++) {
+        low[i] = Math.min(low[i]!, 0);
+        high[i] = Math.max(high[i]!, 0);
+      }
     this.space = new Box(low, high, [stackSize, ...inner.shape], inner.dtype);
     this.out = allocTyped(inner.dtype, stackSize * inner.size);
   }
@@ -58,7 +70,9 @@ export class FrameStackObservation<A> extends Wrapper<TypedArray, A, unknown, A>
 
   override step(action: A): StepResult<TypedArray> {
     const r = this.env.step(action) as StepResult<unknown>;
-    const n = this.frameSize, o = this.out, obs = r.obs as ArrayLike<number>;
+    const n = this.frameSize,
+      o = this.out,
+      obs = r.obs as ArrayLike<number>;
     o.copyWithin(0, n);
     const at = (this.stackSize - 1) * n;
     for (let i = 0; i < n; i++) o[at + i] = obs[i]!;

@@ -1,7 +1,11 @@
 /** The standard wrappers, one file each. */
 export { TimeLimit } from './time-limit.js';
 export { OrderEnforcing } from './order-enforcing.js';
-export { RecordEpisodeStatistics, type RecordEpisodeStatisticsOptions, type EpisodeStats } from './record-episode-statistics.js';
+export {
+  RecordEpisodeStatistics,
+  type RecordEpisodeStatisticsOptions,
+  type EpisodeStats,
+} from './record-episode-statistics.js';
 export { NormalizeObservation, type NormalizeObservationOptions } from './normalize-observation.js';
 export { NormalizeReward, type NormalizeRewardOptions } from './normalize-reward.js';
 export { ClipAction } from './clip-action.js';

@@ -30,7 +30,10 @@ export class NormalizeObservation<A> extends Wrapper<Float32Array, A, unknown, A
     this.epsilon = resolveParams('NormalizeObservation', opts, PARAMS, OPTION_WORDING).epsilon;
     const inner = env.observationSpace;
     if (!(inner instanceof Box)) {
-      throw new RxgymError(`NormalizeObservation: needs a Box observation space, got ${inner.toJSON().type}; apply FlattenObservation first`);
+      throw new RxgymError(
+        `NormalizeObservation: needs a Box observation space, got ${inner.toJSON().type}; apply FlattenObservation ` +
+          `first`,
+      );
     }
     this.space = new Box(-Infinity, Infinity, inner.shape, 'float32');
     this.obsRms = new RunningMeanStd(inner.size);

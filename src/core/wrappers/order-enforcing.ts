@@ -5,7 +5,10 @@ import { Wrapper } from '../wrapper.js';
 /** Raises a clear error when `step` or `render` is called before the first `reset`. */
 export class OrderEnforcing<O, A> extends Wrapper<O, A> {
   private hasReset = false;
-  constructor(env: Env<O, A>, private readonly disableRenderOrderEnforcing = false) {
+  constructor(
+    env: Env<O, A>,
+    private readonly disableRenderOrderEnforcing = false,
+  ) {
     super(env);
   }
   override reset(opts?: ResetOptions): ResetResult<O> {
@@ -13,7 +16,8 @@ export class OrderEnforcing<O, A> extends Wrapper<O, A> {
     return this.env.reset(opts);
   }
   override step(action: A): StepResult<O> {
-    if (!this.hasReset) throw new RxgymError(`${this.spec?.id ?? 'env'}: step() called before reset(); call env.reset({ seed }) first`);
+    if (!this.hasReset)
+      throw new RxgymError(`${this.spec?.id ?? 'env'}: step() called before reset(); call env.reset({ seed }) first`);
     return this.env.step(action);
   }
   override render(): string | RgbFrame | undefined {

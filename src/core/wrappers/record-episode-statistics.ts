@@ -11,7 +11,11 @@ const PARAMS = defineParams({
 export type RecordEpisodeStatisticsOptions = Partial<ParamsOf<typeof PARAMS>>;
 
 /** The statistics of one finished episode: return, length, wall-clock seconds. */
-export interface EpisodeStats { r: number; l: number; t: number }
+export interface EpisodeStats {
+  r: number;
+  l: number;
+  t: number;
+}
 
 /**
  * At the end of each episode adds `info[statsKey] = { r, l, t }` (return, length, seconds), as Gymnasium's wrapper,

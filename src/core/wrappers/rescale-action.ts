@@ -18,7 +18,8 @@ export class RescaleAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArra
     this.space = new Box(minAction, maxAction, a.shape, a.dtype);
     if (!this.space.isBounded()) throw new RxgymError('RescaleAction: minAction and maxAction must be finite');
     for (let i = 0; i < a.size; i++) {
-      if (!(this.space.low[i]! < this.space.high[i]!)) throw new RxgymError(`RescaleAction: minAction must be below maxAction (dimension ${i})`);
+      if (!(this.space.low[i]! < this.space.high[i]!))
+        throw new RxgymError(`RescaleAction: minAction must be below maxAction (dimension ${i})`);
     }
     this.buf = allocTyped(a.dtype, a.size);
   }
@@ -32,7 +33,10 @@ export class RescaleAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArra
     let ok = action != null && action.length === s.size;
     for (let i = 0; ok && i < s.size; i++) ok = action[i]! >= s.low[i]! && action[i]! <= s.high[i]!;
     if (!ok) {
-      throw new RxgymError(`RescaleAction: action is outside the action space [${Array.from(this.space.low).join(', ')}]..[${Array.from(this.space.high).join(', ')}]`);
+      throw new RxgymError(
+        `RescaleAction: action is outside the action space ` +
+          `[${Array.from(this.space.low).join(', ')}]..[${Array.from(this.space.high).join(', ')}]`,
+      );
     }
     const { low, high } = this.inner;
     for (let i = 0; i < s.size; i++) {

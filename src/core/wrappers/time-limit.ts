@@ -5,7 +5,10 @@ import { Wrapper } from '../wrapper.js';
 /** Truncates an episode after `maxEpisodeSteps` steps (`truncated: true`), as Gymnasium's TimeLimit. */
 export class TimeLimit<O, A> extends Wrapper<O, A> {
   private elapsed = 0;
-  constructor(env: Env<O, A>, readonly maxEpisodeSteps: number) {
+  constructor(
+    env: Env<O, A>,
+    readonly maxEpisodeSteps: number,
+  ) {
     super(env);
     if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
       throw new RxgymError(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${String(maxEpisodeSteps)}`);

@@ -7,7 +7,11 @@ import { Wrapper } from '../wrapper.js';
 export class TransformObservation<O, A, IO = unknown> extends Wrapper<O, A, IO, A> {
   private readonly space: Space<O>;
 
-  constructor(env: Env<IO, A>, readonly fn: (obs: IO) => O, observationSpace?: Space<O>) {
+  constructor(
+    env: Env<IO, A>,
+    readonly fn: (obs: IO) => O,
+    observationSpace?: Space<O>,
+  ) {
     super(env);
     if (typeof fn !== 'function') throw new RxgymError('TransformObservation: fn must be a function (obs) => newObs');
     this.space = observationSpace ?? (env.observationSpace as unknown as Space<O>);

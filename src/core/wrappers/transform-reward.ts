@@ -4,7 +4,10 @@ import { Wrapper } from '../wrapper.js';
 
 /** Applies `fn` to every reward. */
 export class TransformReward<O, A> extends Wrapper<O, A> {
-  constructor(env: Env<O, A>, readonly fn: (reward: number) => number) {
+  constructor(
+    env: Env<O, A>,
+    readonly fn: (reward: number) => number,
+  ) {
     super(env);
     if (typeof fn !== 'function') throw new RxgymError('TransformReward: fn must be a function (reward) => newReward');
   }

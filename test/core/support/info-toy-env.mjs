@@ -37,12 +37,24 @@ export function registerInfoToy(api) {
       const c = ++this.count;
       this.obs[0] += action - 0.5;
       this.obs[1] = c;
-      const info = { n: c, flag: c % 2 === 0, nan: c === 3 ? NaN : -c, mixed: c % 4 === 0 ? 'four' : c * 0.5, boolnum: c % 6 === 0 ? 7 : true };
+      const info = {
+        n: c,
+        flag: c % 2 === 0,
+        nan: c === 3 ? NaN : -c,
+        mixed: c % 4 === 0 ? 'four' : c * 0.5,
+        boolnum: c % 6 === 0 ? 7 : true,
+      };
       if (c % 3 === 0) info.sometimes = c * 10;
       if (c % 5 === 0) info.label = `s${c}`;
       if (c === 2) info.obj = { at: c, list: [c, 'x'] };
       if (c === 4) for (let k = 0; k < 40; k++) info[`w${k}`] = k + this.obs[0];
-      return { obs: this.obs.slice(), reward: action + this.rng.uniform(0, 1), terminated: c >= this.length, truncated: false, info };
+      return {
+        obs: this.obs.slice(),
+        reward: action + this.rng.uniform(0, 1),
+        terminated: c >= this.length,
+        truncated: false,
+        info,
+      };
     }
 
     render() {

@@ -1,4 +1,17 @@
-import { Box, Dict, Discrete, Rng, RxgymError, type Space, type Env, type Info, type RenderMode, type ResetOptions, type ResetResult, type StepResult } from './core.js';
+import {
+  Box,
+  Dict,
+  Discrete,
+  Rng,
+  RxgymError,
+  type Space,
+  type Env,
+  type Info,
+  type RenderMode,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from './core.js';
 
 type CountObs = { pos: Float32Array; count: number };
 
@@ -7,7 +20,10 @@ type CountObs = { pos: Float32Array; count: number };
  * the episode terminates after `length` steps (length drawn from the seed), infos carry several value types.
  */
 export class CounterEnv implements Env<CountObs, number> {
-  readonly observationSpace = new Dict({ pos: new Box(-100, 100, [2], 'float32'), count: new Discrete(50) }) as unknown as Space<CountObs>;
+  readonly observationSpace = new Dict({
+    pos: new Box(-100, 100, [2], 'float32'),
+    count: new Discrete(50),
+  }) as unknown as Space<CountObs>;
   readonly actionSpace = new Discrete(3);
   readonly metadata = { renderModes: ['ansi'] as RenderMode[] };
   readonly renderMode: RenderMode = 'ansi';
