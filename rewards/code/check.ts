@@ -57,7 +57,7 @@ function range(values: ArrayLike<number>, mask?: Uint8Array): RangeStat {
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] !== 0) continue;
     const v = values[i]!;
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     count++;
     sum += v;
     sq += v * v;

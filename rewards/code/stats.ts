@@ -42,7 +42,7 @@ export class ComponentStats {
     for (let i = 0; i < values.length; i++) {
       if (mask && mask[i] !== 1) continue;
       const v = values[i]!;
-      if (v !== v) continue;
+      if (Number.isNaN(v)) continue;
       push(batch, v);
       push(s, v);
     }

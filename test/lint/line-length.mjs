@@ -33,7 +33,10 @@ function insideTemplate(src) {
     }
     if (st === 'line') continue;
     if (st === 'block') {
-      if (c === '*' && src[i + 1] === '/') { st = 'code'; i++; }
+      if (c === '*' && src[i + 1] === '/') {
+        st = 'code';
+        i++;
+      }
       continue;
     }
     if (st === 'str') {
@@ -43,21 +46,43 @@ function insideTemplate(src) {
     }
     if (st === 'template') {
       if (c === '\\') i++;
-      else if (c === '`') { braces.pop(); st = 'code'; }
-      else if (c === '$' && src[i + 1] === '{') { braces[braces.length - 1] = 1; st = 'code'; i++; }
+      else if (c === '`') {
+        braces.pop();
+        st = 'code';
+      } else if (c === '$' && src[i + 1] === '{') {
+        braces[braces.length - 1] = 1;
+        st = 'code';
+        i++;
+      }
       continue;
     }
     if (c === '/' && src[i + 1] === '/') st = 'line';
-    else if (c === '/' && src[i + 1] === '*') { st = 'block'; i++; }
-    else if (c === "'" || c === '"') { st = 'str'; quote = c; }
-    else if (c === '`') { braces.push(0); st = 'template'; }
-    else if (braces.length > 0 && braces[braces.length - 1] > 0) {
+    else if (c === '/' && src[i + 1] === '*') {
+      st = 'block';
+      i++;
+    } else if (c === "'" || c === '"') {
+      st = 'str';
+      quote = c;
+    } else if (c === '`') {
+      braces.push(0);
+      st = 'template';
+    } else if (braces.length > 0 && braces[braces.length - 1] > 0) {
       if (c === '{') braces[braces.length - 1]++;
       else if (c === '}' && --braces[braces.length - 1] === 0) st = 'template';
     }
   }
   return inside;
 }
+
+// A ratchet: the lines listed in long-lines.txt (file:first 60 characters of the line) were over the limit when the
+// check came in and wait to be rewritten; any other line over the limit fails. Fixed lines should leave the list.
+const known = new Set(
+  readFileSync(new URL('./long-lines.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#')),
+);
+const keyOf = (file, line) => `${file}:${line.trim().slice(0, 60)}`;
+const baseline = process.argv.includes('--baseline');
 
 let bad = 0;
 for (const root of ROOTS) {
@@ -66,8 +91,11 @@ for (const root of ROOTS) {
     const inside = insideTemplate(src);
     src.split('\n').forEach((line, i) => {
       if (line.length > MAX && !inside[i]) {
-        bad++;
-        console.log(`${file}:${i + 1}: ${line.length} characters (at most ${MAX})`);
+        if (baseline) console.log(keyOf(file, line));
+        else if (!known.has(keyOf(file, line))) {
+          bad++;
+          console.log(`${file}:${i + 1}: ${line.length} characters (at most ${MAX})`);
+        }
       }
     });
   }
