@@ -43,7 +43,8 @@ export function compileModel(xml: string, name: string): MjModel {
     return mj.MjModel.from_xml_path(path);
   } catch (err) {
     throw new RxgymError(
-      `MJCF model "${name}" does not compile: ${mujocoMessage(err)}; fix the XML (the element and line are named above)`,
+      `MJCF model "${name}" does not compile: ${mujocoMessage(err)}; ` +
+        `fix the XML (the element and line are named above)`,
     );
   } finally {
     mj.FS.unlink(path);

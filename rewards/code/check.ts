@@ -105,7 +105,8 @@ function warningsOf(real: CheckPhase, fuzz: CheckPhase | undefined): string[] {
   const flat = (r: RangeStat): boolean => r.count > 1 && r.std <= 1e-6 * Math.max(1e-6, Math.abs(r.mean));
   if (flat(real.total))
     w.push(
-      `the total is constant (${real.total.mean}) on ${real.total.count} real transitions: it gives the agent no signal`,
+      `the total is constant (${real.total.mean}) on ${real.total.count} real transitions: ` +
+        `it gives the agent no signal`,
     );
   const comps = Object.entries(real.components);
   for (const [name, r] of comps) {

@@ -41,7 +41,9 @@ export function actionDeclaration(space: SpaceJSON, names?: readonly string[]): 
     case 'Box': {
       const lo = Math.min(...space.low),
         hi = Math.max(...space.high);
-      return `type Action = number[]; // Box of shape [${space.shape.join(', ')}], values in [${lo}, ${hi}] (flattened)`;
+      return (
+        `type Action = number[]; // Box of shape [${space.shape.join(', ')}], ` + `values in [${lo}, ${hi}] (flattened)`
+      );
     }
     case 'MultiDiscrete':
       return `type Action = number[]; // MultiDiscrete([${space.nvec.join(', ')}]): one index per entry`;

@@ -128,7 +128,8 @@ export class CodeRewardSource implements RewardSource {
     if (this.onError === 'stop') {
       throw new RewardCodeError(
         err.kind,
-        `${err.message}\n(onError: stop — set onError: zero or skip in the reward config to score failures 0 and go on)`,
+        `${err.message}\n(onError: stop — set onError: zero or skip ` +
+          `in the reward config to score failures 0 and go on)`,
         err,
       );
     }

@@ -25,7 +25,8 @@ export function resolveObsKey(cfg: RewardComponentConfig, space: Space<unknown>)
     if (want !== undefined && want !== 'obs') {
       throw new RewardConfigError(
         'key',
-        `observation key "${want}" does not exist: this env's observation space is not a Dict, so the only key is "obs"`,
+        `observation key "${want}" does not exist: ` +
+          `this env's observation space is not a Dict, so the only key is "obs"`,
       );
     }
     if (!usable(space))

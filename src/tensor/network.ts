@@ -65,8 +65,8 @@ function classify(key: string, space: Space<unknown>, text: boolean, token = fal
     if (!isIntBox(space) || !Number.isFinite(hi) || hi > 1 << 20) {
       const what = space instanceof Box ? `a ${space.dtype} Box with high ${hi}` : `a ${space.constructor.name}`;
       throw new RxgymError(
-        `observation "${key}" is declared a token key but is ${what}; a token key must be an integer Box whose finite ` +
-          'high (the largest token id) is at most 1048576',
+        `observation "${key}" is declared a token key but is ${what}; ` +
+          'a token key must be an integer Box whose finite high (the largest token id) is at most 1048576',
       );
     }
     return { kind: 'token', key, length: space.size, vocab: hi + 1 };

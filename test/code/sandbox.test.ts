@@ -91,7 +91,7 @@ describe('reward sandbox: correct results', () => {
     expect(Array.from(sb.run(batch(3)).total)).toEqual([1, 2, 3]);
   });
 
-  it('carries nested lists, nullable fields and strings exactly, for two envs interleaved as a rollout lays them out', () => {
+  it('carries nested lists, nullable fields and strings exactly, for two envs interleaved as in a rollout', () => {
     // 2 envs x 6 steps, time-major; next of (t, i) is the same object as prev of (t + 1, i)
     const mk = (t: number, i: number) => ({
       player: { x: t, y: i },

@@ -57,7 +57,7 @@ describe('checkEnv', () => {
     expect(checks('close')).toEqual(['close:error']);
   });
 
-  it('a fixed layout (declared capability) passes the seed check: Explore-Maze-v0 is the same maze for every seed', () => {
+  it('a declared fixed layout passes the seed check: Explore-Maze-v0 is the same maze for every seed', () => {
     const maze = () => new ExploreMaze({ width: 5, height: 4, renderMode: 'ansi' });
     expect(maze().capabilities.fixedLayout).toBe(true);
     expect(checkEnv(maze())).toEqual([]);

@@ -69,7 +69,7 @@ describe('exploration metrics in training runs', () => {
     },
   );
 
-  it('the dungeon without blstats: positions from the live games (in-process vector env), depth and messages', async () => {
+  it('the dungeon without blstats: positions from the live games (in-process), depth and messages', async () => {
     const dir = tmp();
     const sum = await startRun(
       randomRun({ id: 'Dungeon-MazeWalk-9x9-v0', numEnvs: 2, kwargs: { observationKeys: ['glyphs_crop'] } }),
@@ -114,7 +114,7 @@ describe('exploration metrics in training runs', () => {
     vec.close();
   });
 
-  it('Explore-Arena-v0 reports coverage of its 400 cells; envs that cannot report exploration get no explore events', async () => {
+  it('Explore-Arena-v0 reports coverage of its 400 cells; envs without a cell get no explore events', async () => {
     const arena = await startRun(randomRun({ id: 'Explore-Arena-v0', numEnvs: 2 }, 1024), {
       runDir: tmp(),
       quiet: true,

@@ -29,7 +29,7 @@ describe('ray-cast rgb_array rendering', () => {
     b.close();
   });
 
-  it('sees the robot (orange-brown pixels against the blue-grey floor and sky) and moving the camera changes the frame', () => {
+  it('sees the robot (orange-brown on the blue-grey floor and sky); moving the camera changes the frame', () => {
     const env = make('Ant-v0', { renderMode: 'rgb_array', camera: 'free' });
     env.reset({ seed: 0 });
     const f = env.render() as RgbFrame;

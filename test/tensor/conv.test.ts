@@ -108,7 +108,7 @@ describe('convSameRelu (im2col conv)', () => {
     },
   );
 
-  it('is deterministic and leaks no tensors on wasm: gradients bit-identical across calls, numTensors flat', async () => {
+  it('is deterministic and leaks no tensors on wasm: gradients bit-identical, numTensors flat', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     const c = CASES[5]!;
     const first = valueAndGrads(convSameRelu, c, 7);

@@ -67,7 +67,7 @@ function divergingAgent(at: number): AgentDefinition {
 }
 
 describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item 3)', () => {
-  it('a weights file changed after it was written is named on --resume, with the newest intact checkpoint offered', () => {
+  it('a weights file changed after writing is named on --resume, with the newest intact checkpoint', () => {
     const dir = trainedRun();
     const [older, newest] = checkpoints(dir).slice(-2);
     const bin = join(dir, 'checkpoints', newest!, 'agent', 'ppo.bin');
@@ -158,7 +158,7 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
     expect(() => loadWeights(dir, 'net')).toThrow(`${join(dir, 'net.bin')} holds 10 bytes where its manifest`);
   });
 
-  it('non-finite losses stop the run with a clear error; the last good checkpoint stays and --resume continues from it', async () => {
+  it('non-finite losses stop the run; the last good checkpoint stays and --resume continues from it', async () => {
     const registry = createRegistry();
     registerAgents(registry.agents);
     registerAllSources(registry.rewards);

@@ -36,7 +36,7 @@ function weights(agentDir: string): Map<string, Float32Array> {
 }
 
 describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
-  it('runs both phases, checkpoints the pre-training, and fine-tunes from exactly its weights with a fresh optimizer', async () => {
+  it('runs both phases, checkpoints pre-training, fine-tunes from exactly its weights, fresh optimizer', async () => {
     const dir = join(tmp(), 'r');
     const run = startRun(urlb(), { runDir: dir, quiet: true, registry: testRegistry });
     const events: PhaseTagged[] = [];

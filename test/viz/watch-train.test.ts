@@ -24,7 +24,7 @@ seed: 3
 );
 
 describe.skipIf(!hasTmux)('rxgym watch <scenario> in a terminal (tmux)', () => {
-  it('shows training statistics and frames, pauses, and q stops with a checkpoint and restores the terminal', async () => {
+  it('shows training statistics and frames, pauses, and q checkpoints, stops and restores the terminal', async () => {
     const runDir = join(dir, 'run');
     const t = new TmuxSession(`${CLI} watch ${scenario} --run-dir ${runDir}`, 120, 36);
     sessions.push(t);

@@ -82,7 +82,7 @@ describe('source: vlm in the reward stack', () => {
     }
   });
 
-  it('bad input: empty goal, bad alpha, unknown encoder, unknown option, an env that cannot render, a wrong camera', () => {
+  it('bad input: empty goal, bad alpha, unknown encoder or option, an env that cannot render, a bad camera', () => {
     const vec = arena();
     const ctx = ctxOf(vec, 'Explore-Arena-v0');
     const cart = makeVec('CartPole-v1', { numEnvs: 1, autoresetMode: 'same-step', envs: testRegistry.envs });

@@ -25,7 +25,8 @@ export class ClipAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArray> 
   override step(action: ArrayLike<number>) {
     if (action == null || action.length !== this.inner.size) {
       throw new RxgymError(
-        `ClipAction: action must hold ${this.inner.size} values, got ${action == null ? String(action) : action.length}`,
+        `ClipAction: action must hold ${this.inner.size} values, ` +
+          `got ${action == null ? String(action) : action.length}`,
       );
     }
     for (let i = 0; i < this.inner.size; i++)
