@@ -1,6 +1,7 @@
 // The tables of rewards/process/RESULTS.md from `rxgym bench` output directories (issue 15, item 6).
 // Each run's final checkpoint plays `--episodes` episodes (sampled actions, as in training; fixed seeds) on its env;
-// every step's ground truth (info.stepCorrect / stepUseful / stepKind) gives the accuracy, the episode length, the
+// every step's ground truth (info.stepCorrect / stepUseful / stepKind) gives the accuracy, the mean outcome reward
+// (for Reason-Program-v0 the fraction of tests passed), the episode length, the
 // share of unnecessary steps (correct but not useful, stop excluded) and the correct steps per episode (the oracle
 // PRM's episodic value). Runs are grouped by env and reward stack (and agent): mean ± sd over seeds.
 // --r2 adds PF-PPO's filter statistics (means over the run's batches, from metrics.csv); --curves adds accuracy
@@ -64,7 +65,7 @@ function evaluateRun(runDir) {
   const keys = Object.keys(envs[0].observationSpace.spaces).sort();
   let nextSeed = 100_000;
   const cur = envs.map((e) => e.reset({ seed: nextSeed++ }));
-  const tally = { episodes: 0, wins: 0, steps: 0, unnecessary: 0, wrong: 0, correct: 0 };
+  const tally = { episodes: 0, wins: 0, steps: 0, unnecessary: 0, wrong: 0, correct: 0, outcome: 0 };
   const acc = envs.map(() => ({ steps: 0, unnecessary: 0, wrong: 0, correct: 0 }));
   const nA = envs[0].actionSpace.n;
   while (tally.episodes < episodes) {
@@ -92,6 +93,7 @@ function evaluateRun(runDir) {
         if (tally.episodes < episodes) {
           tally.episodes++;
           if (r.info.success) tally.wins++;
+          tally.outcome += r.reward;
           tally.steps += a.steps;
           tally.unnecessary += a.unnecessary;
           tally.wrong += a.wrong;
@@ -113,6 +115,7 @@ function evaluateRun(runDir) {
     seed: Number(/__s(\d+)$/.exec(runDir)?.[1] ?? s.seed),
     steps: summary.steps,
     accuracy: tally.wins / tally.episodes,
+    outcome: tally.outcome / tally.episodes,
     length: tally.steps / tally.episodes,
     unnecessary: tally.unnecessary / tally.steps,
     wrong: tally.wrong / tally.steps,
@@ -136,8 +139,14 @@ function constraintStats(runDir) {
     if (!c.startsWith('constraint.')) continue;
     const name = c.slice('constraint.'.length);
     const m = cols.indexOf(`multiplier.${name}`);
-    const J = half.map((r) => r[j]).filter((v) => v !== '' && v !== undefined).map(Number);
-    const L = half.map((r) => r[m]).filter((v) => v !== '' && v !== undefined).map(Number);
+    const J = half
+      .map((r) => r[j])
+      .filter((v) => v !== '' && v !== undefined)
+      .map(Number);
+    const L = half
+      .map((r) => r[m])
+      .filter((v) => v !== '' && v !== undefined)
+      .map(Number);
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     out[name] = { J: mean(J), Jmin: Math.min(...J), Jmax: Math.max(...J), lambda: mean(L) };
   }
@@ -215,10 +224,10 @@ for (const r of rows) {
 }
 const extra = r2 ? ' R² kept | R² all | episodes kept |' : '';
 console.log(
-  `| env | agent | rewards | seeds | accuracy | episode length | unnecessary steps | wrong steps | ` +
+  `| env | agent | rewards | seeds | accuracy | outcome | episode length | unnecessary steps | wrong steps | ` +
     `correct steps / episode | wall s |${extra}`,
 );
-console.log(`|---|---|---|---|---|---|---|---|---|---|${r2 ? '---|---|---|' : ''}`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|${r2 ? '---|---|---|' : ''}`);
 for (const [g, rs] of groups) {
   const [env, agent, stack] = g.split(' | ');
   const col = (f, d) => fmt(rs.map(f), d);
@@ -227,7 +236,8 @@ for (const [g, rs] of groups) {
       `${col((r) => r.filter['filter.keptEpisodes'], 2)} |`
     : '';
   console.log(
-    `| ${env} | ${agent} | ${stack} | ${rs.length} | ${col((r) => r.accuracy)} | ${col((r) => r.length, 1)} | ` +
+    `| ${env} | ${agent} | ${stack} | ${rs.length} | ${col((r) => r.accuracy)} | ${col((r) => r.outcome)} | ` +
+      `${col((r) => r.length, 1)} | ` +
       `${col((r) => r.unnecessary)} | ${col((r) => r.wrong)} | ${col((r) => r.correctPerEpisode, 2)} | ` +
       `${col((r) => r.wallSeconds, 0)} |${f}`,
   );
@@ -238,8 +248,10 @@ if (constrained.length > 0) {
   console.log('|---|---|---|---|---|');
   for (const r of constrained) {
     for (const [name, c] of Object.entries(r.constraints)) {
-      console.log(`| ${r.stack} | ${r.seed} | ${name} | ${c.J.toFixed(2)} [${c.Jmin.toFixed(2)}, ${c.Jmax.toFixed(2)}] | ` +
-        `${c.lambda.toFixed(3)} |`);
+      console.log(
+        `| ${r.stack} | ${r.seed} | ${name} | ${c.J.toFixed(2)} [${c.Jmin.toFixed(2)}, ${c.Jmax.toFixed(2)}] | ` +
+          `${c.lambda.toFixed(3)} |`,
+      );
     }
   }
 }
@@ -266,9 +278,14 @@ if (svgOut) writeFileSync(svgOut, multipliersSvg(rows.filter((r) => r.events?.mu
  * (dots, right axis [0, 2θ], so the threshold θ is the dashed middle line).
  */
 function multipliersSvg(runs) {
-  const W = 720, PH = 120, pad = 44;
+  const W = 720,
+    PH = 120,
+    pad = 44;
   const panels = runs.flatMap((r) =>
-    Object.keys(r.events.multipliers[0]).filter((k) => k !== 'step').map((name) => ({ r, name })));
+    Object.keys(r.events.multipliers[0])
+      .filter((k) => k !== 'step')
+      .map((name) => ({ r, name })),
+  );
   const maxStep = Math.max(1, ...runs.flatMap((r) => r.events.multipliers.map((m) => m.step)));
   const x = (st) => pad + (st / maxStep) * (W - 2 * pad);
   const out = [];
@@ -279,12 +296,16 @@ function multipliersSvg(runs) {
     const yl = (v) => top + PH - ((v + 1) / 2) * PH;
     const yj = (v) => top + PH - Math.min(1, Math.max(0, v / (2 * Math.abs(th) || 1))) * PH;
     const lam = ms.map((m) => `${x(m.step).toFixed(1)},${yl(m[name].value).toFixed(1)}`).join(' ');
-    const dots = ms.filter((m) => m[name].episodeMean !== undefined)
-      .map((m) => `<circle cx="${x(m.step).toFixed(1)}" cy="${yj(m[name].episodeMean).toFixed(1)}" r="2" fill="#d62728"/>`);
+    const dots = ms
+      .filter((m) => m[name].episodeMean !== undefined)
+      .map(
+        (m) => `<circle cx="${x(m.step).toFixed(1)}" cy="${yj(m[name].episodeMean).toFixed(1)}" r="2" fill="#d62728"/>`,
+      );
     out.push(
       `<rect x="${pad}" y="${top}" width="${W - 2 * pad}" height="${PH}" fill="none" stroke="#bbb"/>`,
       `<line x1="${pad}" y1="${yl(0)}" x2="${W - pad}" y2="${yl(0)}" stroke="#999" stroke-dasharray="4,3"/>`,
-      `<polyline fill="none" stroke="#1f77b4" stroke-width="1.8" points="${lam}"/>`, ...dots,
+      `<polyline fill="none" stroke="#1f77b4" stroke-width="1.8" points="${lam}"/>`,
+      ...dots,
       `<text x="${pad + 6}" y="${top + 13}" font-size="11">${r.stack} seed ${r.seed}: ${name} (${ms[0][name].kind} ` +
         `θ = ${th}) — λ (blue, left) and episodic value J (red dots, right)</text>`,
       `<text x="4" y="${yl(1) + 10}" font-size="10">λ 1</text><text x="4" y="${yl(0) + 4}" font-size="10">0</text>`,
@@ -295,7 +316,9 @@ function multipliersSvg(runs) {
     );
   });
   const H = 10 + panels.length * (PH + 16) + 20;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="white"/>${out.join('')}` +
-    `<text x="${W / 2 - 60}" y="${H - 6}" font-size="11">env steps (0 to ${maxStep})</text></svg>\n`;
+    `<text x="${W / 2 - 60}" y="${H - 6}" font-size="11">env steps (0 to ${maxStep})</text></svg>\n`
+  );
 }
