@@ -23,17 +23,16 @@ const checkpoints = (dir: string): string[] =>
     .filter((d) => d.startsWith('step-'))
     .sort();
 
-/** A CartPole PPO run of 2048 steps with a checkpoint every 512, through the CLI (a real process). */
-function trainedRun(): string {
-  const dir = join(tmpDir('ckfault'), 'run');
-  const r = cli([
+/** `rxgym run` of CartPole PPO (2 envs x 64 steps, a checkpoint every 512) into `dir`, as a real process. */
+const cartpole = (dir: string, steps: number, ...extra: string[]) =>
+  cli([
     'run',
     '--env',
     'CartPole-v1',
     '--agent',
     'ppo',
     '--steps',
-    '2048',
+    String(steps),
     '--num-envs',
     '2',
     '--param',
@@ -42,8 +41,13 @@ function trainedRun(): string {
     '512',
     '--out',
     dir,
-    '--quiet',
+    ...extra,
   ]);
+
+/** A CartPole PPO run of 2048 steps with a checkpoint every 512, through the CLI (a real process). */
+function trainedRun(): string {
+  const dir = join(tmpDir('ckfault'), 'run');
+  const r = cartpole(dir, 2048, '--quiet');
   expect(r.status, r.stderr).toBe(0);
   return dir;
 }
@@ -74,25 +78,7 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
     const bytes = readFileSync(bin);
     bytes.writeFloatLE(Number.NaN, 8); // one NaN float, as in the report
     writeFileSync(bin, bytes);
-    const r = cli([
-      'run',
-      '--env',
-      'CartPole-v1',
-      '--agent',
-      'ppo',
-      '--steps',
-      '4096',
-      '--num-envs',
-      '2',
-      '--param',
-      'numSteps=64',
-      '--checkpoint-every',
-      '512',
-      '--out',
-      dir,
-      '--resume',
-      '--quiet',
-    ]);
+    const r = cartpole(dir, 4096, '--resume', '--quiet');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(`checkpoint .*${newest} is damaged: agent/ppo.bin does not match its checksum`),
@@ -104,49 +90,11 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
   it('a missing or empty `latest` pointer is repaired and the run resumes', () => {
     const dir = trainedRun();
     writeFileSync(join(dir, 'checkpoints', 'latest'), '');
-    const r = cli([
-      'run',
-      '--env',
-      'CartPole-v1',
-      '--agent',
-      'ppo',
-      '--steps',
-      '3072',
-      '--num-envs',
-      '2',
-      '--param',
-      'numSteps=64',
-      '--checkpoint-every',
-      '512',
-      '--out',
-      dir,
-      '--resume',
-      '--quiet',
-      '--json',
-    ]);
+    const r = cartpole(dir, 3072, '--resume', '--quiet', '--json');
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)[0].steps).toBe(3072);
     rmSync(join(dir, 'checkpoints', 'latest'));
-    const again = cli([
-      'run',
-      '--env',
-      'CartPole-v1',
-      '--agent',
-      'ppo',
-      '--steps',
-      '4096',
-      '--num-envs',
-      '2',
-      '--param',
-      'numSteps=64',
-      '--checkpoint-every',
-      '512',
-      '--out',
-      dir,
-      '--resume',
-      '--quiet',
-      '--json',
-    ]);
+    const again = cartpole(dir, 4096, '--resume', '--quiet', '--json');
     expect(again.status, again.stderr).toBe(0);
     expect(readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8')).toBe(checkpoints(dir).at(-1));
   }, 120_000);
