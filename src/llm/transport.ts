@@ -4,7 +4,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { RxgymError } from '../core/env.js';
 import { resolveLlmOptions } from './config.js';
 import type { QueueChatSettings } from './service/queue-chat.js';
-import { redisTarget } from './service/redis.js';
+import { redisTarget } from './service/redis-url.js';
 import type {
   ChatJob,
   ChatJobResult,

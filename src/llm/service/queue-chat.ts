@@ -9,7 +9,7 @@ import {
   type AnnotationJobData,
   type AnnotationJobResult,
 } from './protocol.js';
-import { redisTarget, type RedisTarget } from './redis.js';
+import { redisTarget, type RedisTarget } from './redis-url.js';
 
 /** Settings of the annotation-service client (`annotator: { queue: redis://... }`). */
 export interface QueueChatSettings {
