@@ -90,6 +90,11 @@ class JobRun {
     mkdirSync(this.base, { recursive: true });
     try {
       const resume = await this.restore();
+      if (this.releasing) {
+        // the worker is stopping before this run began: straight back to the queue
+        await this.job.moveToWait(this.token);
+        throw new WaitingError();
+      }
       const scenarioPath = join(this.base, 'scenario.yaml');
       writeFileSync(scenarioPath, stringify(d.scenario));
       const of = this.job.opts.attempts ? ` of ${this.job.opts.attempts}` : '';
