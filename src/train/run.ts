@@ -141,6 +141,8 @@ function componentNames(rewards: Record<string, unknown>[] | undefined): string[
 function checkWeights(dir: string, step: number): void {
   for (const f of readdirSync(dir)) {
     if (!f.endsWith('.json') || !existsSync(join(dir, f.replace(/\.json$/, '.bin')))) continue;
+    // only weights files (saveWeights' format); replay buffers and other state have their own
+    if (!readFileSync(join(dir, f), 'utf8').includes('"rxgym-weights/1"')) continue;
     try {
       loadWeights(dir, f.replace(/\.json$/, ''));
     } catch (e) {

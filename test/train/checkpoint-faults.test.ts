@@ -139,6 +139,24 @@ describe('checkpoints: verified, repaired, never silently corrupt (issue 13 item
   }, 60_000);
 });
 
+describe('checkpoints of agents with replay buffers', () => {
+  it('a DQN run checkpoints its weights and replay (the replay files are not taken for weights)', async () => {
+    const s = validateScenario({
+      name: 'dqn-ck',
+      env: { id: 'CartPole-v1', numEnvs: 2 },
+      agent: { type: 'dqn' },
+      budget: { steps: 2048 },
+      seed: 1,
+      eval: { every: 0, episodes: 1 },
+      checkpoint: { every: 512 },
+    });
+    const dir = join(tmpDir('dqnck'), 'run');
+    const sum = await startRun(s, { runDir: dir, quiet: true }).done;
+    expect(sum.reason).toBe('budget');
+    expect(checkpoints(dir).length).toBeGreaterThan(1);
+  }, 60_000);
+});
+
 describe('run directories (issue 13 item 4)', () => {
   it('--out into a non-empty directory that holds no run is refused and nothing there is touched', () => {
     const dir = tmpDir('foreign');
