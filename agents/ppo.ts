@@ -11,7 +11,7 @@ import { Adam } from '../src/tensor/adam.js';
 import { loadWeights, saveWeights } from '../src/tensor/io.js';
 import { Mlp, ObsEncoder, resolveNetworkConfig, type DirectPart } from '../src/tensor/network.js';
 import { NETWORK_PARAMS } from '../src/tensor/network-params.js';
-import { ParamStore } from '../src/tensor/params.js';
+import { ParamStore, type WeightEntry } from '../src/tensor/params.js';
 import { checkIdentity, identity, loadAgentState, saveAgentState } from './checkpoint-io.js';
 import { gaussianLogProb, sampleCategorical } from './distributions.js';
 import { bootRows, gae } from './gae.js';
@@ -20,6 +20,7 @@ import { selectRows } from '../src/core/obs-batch.js';
 import { WasmKernels } from '../src/tensor/wasm-direct.js';
 import { DirectEncoder } from '../src/tensor/direct-encoder.js';
 import { PpoDirect } from './ppo-direct.js';
+import { AsyncPpoAgent } from './ppo-async.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
 export const PPO_PARAMS = defineParams({
@@ -68,6 +69,11 @@ export const PPO_PARAMS = defineParams({
       "wasm kernels called directly (src/tensor/wasm-direct.ts) or tfjs's tape: 'auto' direct where the weights are " +
       "the tape's bit for bit (discrete actions, flat observations); 'direct' also for glyph-embedding and message " +
       "layers (faster; the weights drift from the tape's after the first update)",
+  },
+  async: {
+    kind: 'boolean',
+    default: false,
+    doc: 'learn in a worker thread while acting goes on (agents/ppo-async.ts): the policy lags the learner by one update',
   },
 });
 
@@ -484,7 +490,17 @@ export class PpoAgent implements Agent {
   loadWeights(dir: string): void {
     const w = loadWeights(dir, 'ppo');
     checkIdentity(dir, w.meta, this.id);
-    this.store.restore(w.entries);
+    this.setWeights(w.entries);
+  }
+
+  /** A copy of the network weights, for a policy that follows this agent's learning (asynchronous PPO). */
+  weights(): WeightEntry[] {
+    return this.store.snapshot();
+  }
+
+  /** Set the network weights from `weights()` of an agent with the same settings. */
+  setWeights(entries: WeightEntry[]): void {
+    this.store.restore(entries);
     if (this.logStd) this.logStdCache = this.logStd.dataSync() as Float32Array;
   }
 
@@ -533,7 +549,7 @@ export const ppoDefinition = defineAgent({
     if (act instanceof Box && (act.dtype === 'float32' || act.dtype === 'float64')) return undefined;
     return `ppo handles Discrete or float Box action spaces, not ${act.constructor.name}`;
   },
-  create: (hp, ctx) => new PpoAgent(hp, ctx),
+  create: (hp, ctx) => (hp.async ? new AsyncPpoAgent(new PpoAgent(hp, ctx), hp, ctx) : new PpoAgent(hp, ctx)),
   constraints: true,
   filters: true,
 });

@@ -4,11 +4,14 @@
 //     CleanRL-style PyTorch reference (test/bench/peers/cleanrl_ppo_cartpole.py, Debian's python3-torch): the ratio;
 //   - rxgym PPO on Dungeon-KeyRoom-S5-v0 with the sparse-dungeon network and with the glyph CNN
 //     (test/bench/peers/keyroom-*.yaml);
+//   - each rxgym case also with asynchronous PPO (agent.async: the learner in a worker thread);
 //   - with --base DIR, the same rxgym runs from another built checkout (the commit before a change), in the same
 //     rounds: before/after ratios.
 // Steps/s is the training loop's own (the last `batch` event: env steps over the run's time without start-up or the
-// final evaluation); CPU seconds per 1k steps come from /usr/bin/time (whole process, start-up included). The load
-// average is printed with every run: on a shared machine read the ratios of neighbouring runs, not absolute figures.
+// final evaluation). CPU seconds per 1k steps are the training loop's too: for rxgym the process's CPU (/usr/bin/time)
+// less that of a one-batch run of the same scenario (start-up), for the reference Python's process_time around its
+// loop; on a loaded machine they move less than wall-clock figures. The load average is printed with every run: read
+// the ratios of neighbouring runs, not absolute figures.
 //
 //   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout] [--only cartpole,keyroom]
 //                                          [--python /usr/bin/python3] [--json out.json]
@@ -51,38 +54,44 @@ function timed(cmd, argv, cwd) {
   return { stdout: r.stdout, cpu: m ? Number(m[1]) + Number(m[2]) : NaN };
 }
 
-/** One rxgym run of `scenario` with the build in `checkout`; steps/s of the training loop. */
-function rxgym(checkout, scenario) {
+const startup = new Map();
+
+/**
+ * One rxgym run of `scenario` with the build in `checkout`: steps/s of the training loop and its CPU per 1k steps.
+ * With `steps`, a run of that budget whose whole-process CPU is returned (the start-up estimate).
+ */
+function rxgym(checkout, scenario, steps, async = false) {
   const out = mkdtempSync(join(tmpdir(), 'rxgym-tp-'));
   try {
-    if (checkout !== root) {
-      // a build from before `agent.kernels` existed refuses the key: its run goes without it
-      const text = readFileSync(scenario, 'utf8').replace(/^ {2}kernels:.*$/m, '');
-      scenario = join(out, 'scenario.yaml');
-      writeFileSync(scenario, text);
-    }
+    let text = readFileSync(scenario, 'utf8');
+    // asynchronous PPO: the learner in a worker thread while this one acts (agents/ppo-async.ts)
+    if (async) text = text.replace(/^agent:\n/m, 'agent:\n  async: true\n');
+    // a build from before `agent.kernels` existed refuses the key: its run goes without it
+    if (checkout !== root) text = text.replace(/^ {2}kernels:.*$/m, '');
+    if (steps !== undefined) text = text.replace(/^budget:.*$/m, `budget: { steps: ${steps} }`);
+    const file = join(out, 'scenario.yaml');
+    writeFileSync(file, text);
     const l0 = load();
-    const t = timed(
-      'node',
-      [
-        join(checkout, 'dist', 'src', 'cli', 'main.js'),
-        'run',
-        scenario,
-        '--seed',
-        '1',
-        '--out',
-        join(out, 'run'),
-        '--quiet',
-      ],
-      checkout,
-    );
+    const main = join(checkout, 'dist', 'src', 'cli', 'main.js');
+    const t = timed('node', [main, 'run', file, '--seed', '1', '--out', join(out, 'run'), '--quiet'], checkout);
     const events = readFileSync(join(out, 'run', 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     const batches = events.filter((e) => e.type === 'batch');
     const last = batches.at(-1);
-    return { sps: last.sps, steps: last.step, cpuPer1k: (1000 * t.cpu) / last.step, load: `${l0}/${load()}` };
+    if (steps !== undefined) return { cpu: t.cpu, steps: last.step };
+    // start-up CPU (module loading, backend, envs), from a run of one batch of the same scenario, measured once
+    const key = `${checkout}\0${scenario}\0${async}`;
+    if (!startup.has(key)) startup.set(key, rxgym(checkout, scenario, batches[0].steps, async));
+    const s = startup.get(key);
+    const loopCpu = Math.max(1e-9, t.cpu - s.cpu);
+    return {
+      sps: last.sps,
+      steps: last.step,
+      cpuPer1k: (1000 * loopCpu) / (last.step - s.steps),
+      load: `${l0}/${load()}`,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -99,7 +108,7 @@ function torch() {
   return {
     sps: r.stepsPerSecond,
     steps: r.steps,
-    cpuPer1k: (1000 * t.cpu) / r.steps,
+    cpuPer1k: (1000 * r.cpuSeconds) / r.steps,
     load: `${l0}/${load()}`,
     returnMean: r.returnMean,
     threads: r.threads,
@@ -111,11 +120,14 @@ const jobs = [];
 if (only.has('cartpole')) {
   jobs.push({ name: 'cartpole rxgym', run: () => rxgym(root, join(peers, 'cartpole-cleanrl.yaml')) });
   jobs.push({ name: 'cartpole torch', run: torch });
+  jobs.push({ name: 'cartpole async', run: () => rxgym(root, join(peers, 'cartpole-cleanrl.yaml'), undefined, true) });
   if (base) jobs.push({ name: 'cartpole base', run: () => rxgym(base, join(peers, 'cartpole-cleanrl.yaml')) });
 }
 if (only.has('keyroom')) {
   for (const net of ['sparse', 'cnn']) {
     jobs.push({ name: `keyroom-${net} rxgym`, run: () => rxgym(root, join(peers, `keyroom-${net}.yaml`)) });
+    const file = join(peers, `keyroom-${net}.yaml`);
+    jobs.push({ name: `keyroom-${net} async`, run: () => rxgym(root, file, undefined, true) });
     if (base) jobs.push({ name: `keyroom-${net} base`, run: () => rxgym(base, join(peers, `keyroom-${net}.yaml`)) });
   }
 }
@@ -154,12 +166,15 @@ const summary = {
   ratios: {
     'cartpole rxgym / torch': ratio('cartpole rxgym', 'cartpole torch'),
     'cartpole rxgym / base': ratio('cartpole rxgym', 'cartpole base'),
+    'cartpole async / torch': ratio('cartpole async', 'cartpole torch'),
+    'keyroom-sparse async / base': ratio('keyroom-sparse async', 'keyroom-sparse base'),
+    'keyroom-cnn async / base': ratio('keyroom-cnn async', 'keyroom-cnn base'),
     'keyroom-sparse rxgym / base': ratio('keyroom-sparse rxgym', 'keyroom-sparse base'),
     'keyroom-cnn rxgym / base': ratio('keyroom-cnn rxgym', 'keyroom-cnn base'),
   },
   runs: results,
 };
-console.log('\nratios of steps/s per round (median; CPU: ratio of CPU seconds per step, start-up included):');
+console.log('\nratios of steps/s per round (median; CPU: ratio of training-loop CPU seconds per step):');
 for (const [k, v] of Object.entries(summary.ratios)) {
   if (v) console.log(`  ${k.padEnd(28)} ${v.median}x  (rounds ${v.perRound.join(', ')}; CPU ${v.cpuMedian}x)`);
 }

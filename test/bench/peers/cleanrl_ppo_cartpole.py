@@ -9,7 +9,8 @@ python3-torch:
 
     /usr/bin/python3 test/bench/peers/cleanrl_ppo_cartpole.py --total-timesteps 100000 --seed 1
 
-It prints one JSON line: steps, wall seconds, steps/s, the mean return of the last 20 episodes, torch's threads.
+It prints one JSON line: steps, wall seconds, steps/s, CPU seconds of the training loop, the mean return of the last
+20 episodes, torch's threads.
 """
 
 import argparse
@@ -144,6 +145,7 @@ def main():
 
     global_step = 0
     start = time.time()
+    cpu0 = time.process_time()
     next_obs = torch.Tensor(envs.reset()).to(device)
     next_done = torch.zeros(num_envs).to(device)
 
@@ -212,9 +214,10 @@ def main():
                 optimizer.step()
 
     wall = time.time() - start
+    cpu = time.process_time() - cpu0
     last = envs.finished[-20:]
     print(json.dumps({
-        "steps": global_step, "wallSeconds": wall, "stepsPerSecond": global_step / wall,
+        "steps": global_step, "wallSeconds": wall, "stepsPerSecond": global_step / wall, "cpuSeconds": cpu,
         "returnMean": float(np.mean(last)) if last else None, "episodes": len(envs.finished),
         "threads": torch.get_num_threads(),
     }))
