@@ -313,6 +313,7 @@ export class DqnAgent implements Agent {
     checkIdentity(dir, w.meta, this.id);
     this.online.store.restore(w.entries);
     this.target.store.restore(loadWeights(dir, 'dqn-target').entries);
+    this.adam.pull(); // the optimizer's host copy of the weights
   }
 
   load(dir: string): void {

@@ -491,6 +491,8 @@ export class PpoAgent implements Agent {
     const w = loadWeights(dir, 'ppo');
     checkIdentity(dir, w.meta, this.id);
     this.setWeights(w.entries);
+    // the optimizer keeps a host copy of the weights: without this its first step would put the old ones back
+    this.adam.pull();
   }
 
   /** A copy of the network weights, for a policy that follows this agent's learning (asynchronous PPO). */

@@ -367,6 +367,9 @@ export class SacAgent implements Agent {
     const qt = loadWeights(dir, 'sac-qt').entries;
     this.q1t.store.restore(qt);
     this.q2t.store.restore(qt);
+    // the optimizers' host copies of the weights
+    this.actorAdam.pull();
+    this.qAdam.pull();
   }
 
   load(dir: string): void {

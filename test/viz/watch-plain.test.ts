@@ -17,15 +17,15 @@ describe('rxgym watch without a terminal', () => {
     expect(r.out).toMatch(/^done: budget after 12,000 steps, \d+ episodes/m);
   });
 
-  it('rejects bad input with one clear line', { timeout: 240_000 }, () => {
+  it('rejects wrong usage with one clear line and exit 2', { timeout: 240_000 }, () => {
     let r = run('watch');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/nothing to watch: give a scenario file/);
     r = run('watch --env CartPol-v1');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown env id "CartPol-v1"; did you mean "CartPole-v1"/);
     r = run('watch --env CartPole-v1 --policy /nonexistent/ckpt');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/checkpoint directory "\/nonexistent\/ckpt" does not exist/);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
