@@ -73,7 +73,7 @@ export const PPO_PARAMS = defineParams({
   async: {
     kind: 'boolean',
     default: false,
-    doc: 'learn in a worker thread while acting goes on (agents/ppo-async.ts): the policy lags the learner by one update',
+    doc: 'learn in a worker thread while acting goes on (agents/ppo-async.ts); the policy lags by one update',
   },
 });
 

@@ -55,7 +55,7 @@ describe('asynchronous PPO (agent.async: the learner in a worker thread)', () =>
   };
   const make = () => ppoDefinition.create(resolveParams('agent', { async: true, numSteps: 16 }, PPO_PARAMS), ctx);
 
-  it('hands each batch to the learner and reports the previous update, with a policy lag of at most one update', async () => {
+  it('hands each batch to the learner and reports the previous update; the policy lags by at most one', async () => {
     const agent = make();
     try {
       const first = await agent.learn(batch(16, 4, 1));
