@@ -236,6 +236,8 @@ export async function writeBenchReport(
   writeFileAtomic(files.png, svgToPng(svg));
   const colorDomain = seriesOrder(panels);
   const envScores = benchScores(results, scores);
+  // the statistics table after the results; the aggregate charts after the learning curves (which keep chart ids 0..)
+  const statistics: Section[] = [];
   const aggregate: Section[] = [];
   if (envScores.length > 0) {
     const st = benchStats(envScores);
@@ -253,17 +255,20 @@ export async function writeBenchReport(
     writeFileAtomic(files.aggregatePng, svgToPng(aggSvg));
     const few = fewEvalEpisodes(results, scores);
     const table = statsTable(envScores, st);
-    aggregate.push(
-      { kind: 'table', title: 'Statistics (rliable)', table: few ? { ...table, notes: [...table.notes, few] } : table },
-      { kind: 'charts', title: 'Aggregate', charts: agg.map((p) => aggregateChartSpec(p, domain)) },
-    );
+    statistics.push({
+      kind: 'table',
+      title: 'Statistics (rliable)',
+      table: few ? { ...table, notes: [...table.notes, few] } : table,
+    });
+    aggregate.push({ kind: 'charts', title: 'Aggregate', charts: agg.map((p) => aggregateChartSpec(p, domain)) });
   }
   const ex = exploreTable(results);
   const sections: Section[] = [
     { kind: 'table', title: 'Results', table: summaryTable(results, scores) },
-    ...aggregate,
+    ...statistics,
     ...(ex ? [{ kind: 'table' as const, title: 'Exploration', table: ex }] : []),
     { kind: 'charts', title: 'Learning curves', charts: panels.map((p) => chartSpec(p, { colorDomain })) },
+    ...aggregate,
     {
       kind: 'text',
       text: 'Hover a line for its values; click a reward stack in a legend to pick it (shift-click for more).',
