@@ -123,8 +123,9 @@ function summary(s: TaskScores, reps: number): Summary {
 }
 
 /**
- * Fewest runs per env on each side for a verdict. Simulated under no real difference (uniform or coin-flip scores,
- * 1000 trials, 2000 repetitions), the rule flags 34% of comparisons at 2 vs 2 runs, 19% at 3, 7–9% at 5, 4–5% at 10.
+ * Fewest runs per env on each side for a verdict. Simulated under no real difference (1000 trials, 2000 repetitions),
+ * the rule flags, for uniform / coin-flip scores, 34% / 13% of comparisons at 2 vs 2 runs, 19% / 3% at 3, 9% / 7% at
+ * 5 and 5% / 4% at 10.
  */
 export const MIN_RUNS_FOR_VERDICT = 5;
 
