@@ -7,9 +7,11 @@ import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { events, pidsWith, result, rxgym, stop, until, type Proc } from './procs.js';
 
 // Faults with real processes: a worker killed with SIGKILL, a worker stopped with SIGTERM, Redis restarted. PPO on
-// CartPole, 256 steps a batch, a checkpoint every 512 steps: each run ends at step 3840 (15 batches).
+// CartPole, 256 steps a batch, a checkpoint every 2048 steps: each run ends at step 99840 (390 batches). The budget
+// is large so that a run is still going when the faults come: PPO trains CartPole at ~10k steps/s, and a worker takes
+// a snapshot of a run's checkpoint at most every 500 ms.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 60_000 });
-const BUDGET_STEP = 3840;
+const BUDGET_STEP = 99840;
 const KEYS = ['CartPole-v1__extrinsic__s1', 'CartPole-v1__extrinsic__s2'];
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-faults-'));
 let redis: TestRedis;
@@ -38,8 +40,8 @@ function benchFile(name: string): string {
     `name: ${name}
 env: { id: CartPole-v1, numEnvs: 2 }
 agent: { type: ppo, numSteps: 128, updateEpochs: 2 }
-budget: { steps: 4000 }
-checkpoint: { every: 512 }
+budget: { steps: 100000 }
+checkpoint: { every: 2048 }
 seed: 0
 bench:
   rewards:
@@ -88,7 +90,13 @@ describe('rxgym worker faults', () => {
     const a = start(['worker', '--queue', redis.url, '--jobs', '2', '--store', store, '--work', workA, ...FAST]);
     const sub = start(['bench', file, '--queue', redis.url, '--out', out, '--every', '60000']);
     const ids = KEYS.map((k) => `fkill__${k}`);
-    await until(() => ids.every((id) => snapStep(store, id) >= 512), 300_000, 'both runs checkpointed on worker A');
+    await until(
+      () => ids.every((id) => snapStep(store, id) >= 2048),
+      120_000,
+      'both runs checkpointed on worker A',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\nworker A:\n${a.out()}\n${a.err()}\nsubmitter:\n${sub.out()}\n${sub.err()}`);
+    });
     a.child.kill('SIGKILL');
     await a.exited;
     // A's runs die with it (their child processes notice the lost parent)
