@@ -16,6 +16,31 @@ export function checkAutoresetMode(mode: unknown): AutoresetMode {
   return mode as AutoresetMode;
 }
 
+/** Check a vector `step`'s preconditions: reset first, and `numEnvs x actionDim` actions. */
+export function checkStepActions(
+  actions: ArrayLike<number> | null | undefined,
+  hasReset: boolean,
+  numEnvs: number,
+  actionDim: number,
+): void {
+  if (!hasReset) throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
+  const want = numEnvs * actionDim;
+  if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
+    throw new RxgymError(
+      `vector env step: expected ${want} actions (numEnvs ${numEnvs} x actionDim ${actionDim}), got ` +
+        `${actions == null ? String(actions) : `${actions.length}`}`,
+    );
+  }
+}
+
+/** The error for stepping sub-env `i` after its episode ended with autoresetMode 'disabled'. */
+export function endedError(i: number): RxgymError {
+  return new RxgymError(
+    `vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: ` +
+      `{ resetMask } }) with a 1 at index ${i} first`,
+  );
+}
+
 /** A validated vector `reset` request: which envs, the base seed, and the options passed to each sub-env. */
 export interface ResetRequest {
   mask?: Uint8Array;

@@ -5,7 +5,7 @@ import type { Space, TypedArray } from '../spaces.js';
 import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReader, type ObsWriter } from './layout.js';
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
-import { resetRequest, checkAutoresetMode, findAttr } from './common.js';
+import { checkAutoresetMode, checkStepActions, endedError, findAttr, resetRequest } from './common.js';
 import { envRegistry, type EnvRegistry } from '../registry.js';
 import { WorkerVectorEnv } from './worker.js';
 
@@ -131,15 +131,7 @@ export class SyncVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
-    if (!this.hasReset)
-      throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
-    const want = this.numEnvs * this.actionDim;
-    if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
-      throw new RxgymError(
-        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ` +
-          `${actions == null ? String(actions) : `${actions.length}`}`,
-      );
-    }
+    checkStepActions(actions, this.hasReset, this.numEnvs, this.actionDim);
     const mode = this.autoresetMode;
     this.info.begin();
     for (let i = 0; i < this.numEnvs; i++) {
@@ -155,10 +147,7 @@ export class SyncVectorEnv implements VectorEnv {
           this.ended[i] = 0;
           continue;
         }
-        throw new RxgymError(
-          `vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: { ` +
-            `resetMask } }) with a 1 at index ${i} first`,
-        );
+        throw endedError(i);
       }
       const r = env.step(this.readAction(actions, i));
       this.rewards[i] = r.reward;

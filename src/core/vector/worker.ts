@@ -12,7 +12,7 @@ import { RxgymError } from '../env.js';
 import { envRegistry, type EnvRegistry } from '../registry.js';
 import type { Space, TypedArray } from '../spaces.js';
 import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './layout.js';
-import { checkAutoresetMode, resetRequest } from './common.js';
+import { checkAutoresetMode, checkStepActions, endedError, resetRequest } from './common.js';
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
@@ -243,25 +243,13 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
-    if (!this.hasReset)
-      throw new RxgymError('vector env: step() called before reset(); call venv.reset({ seed }) first');
-    const want = this.numEnvs * this.actionDim;
-    if (actions == null || typeof actions.length !== 'number' || actions.length !== want) {
-      throw new RxgymError(
-        `vector env step: expected ${want} actions (numEnvs ${this.numEnvs} x actionDim ${this.actionDim}), got ` +
-          `${actions == null ? String(actions) : `${actions.length}`}`,
-      );
-    }
+    checkStepActions(actions, this.hasReset, this.numEnvs, this.actionDim);
     if (this.autoresetMode === 'disabled') {
       for (let i = 0; i < this.numEnvs; i++) {
-        if (this.ended[i])
-          throw new RxgymError(
-            `vector env step: sub-env ${i} ended its episode and autoresetMode is 'disabled'; call reset({ options: ` +
-              `{ resetMask } }) with a 1 at index ${i} first`,
-          );
+        if (this.ended[i]) throw endedError(i);
       }
     }
-    for (let k = 0; k < want; k++) this.actions[k] = actions[k]!;
+    for (let k = 0; k < actions.length; k++) this.actions[k] = actions[k]!;
     this.info.begin();
     this.dispatch(this.slots, CMD.STEP);
     this.collect(this.slots, 'step');
