@@ -1,9 +1,11 @@
+import { Subject } from 'rxjs';
 import type { FrameRequest } from '../../src/core/capabilities.js';
 import { RxgymError } from '../../src/core/env.js';
 import {
   RewardConfigError,
   type RewardComponentConfig,
   type RewardContext,
+  type RewardEvent,
   type RewardSource,
   type RewardSourceInfo,
 } from '../../src/core/reward.js';
@@ -13,6 +15,7 @@ import { openEncoder } from './encoders.js';
 import { GoalBaselineReward } from './goal-baseline.js';
 import { VLM_OPTIONS, vlmSettings, type VlmSettings } from './options.js';
 import { scoredRows } from './scored-rows.js';
+import { ScoredFrameReporter } from './scored-frame.js';
 
 /** What the stack knows about `source: vlm`. */
 export const vlmInfo: RewardSourceInfo = {
@@ -29,6 +32,9 @@ export class VlmSource implements RewardSource {
   readonly kind = 'vlm' as const;
   readonly needsFrames: FrameRequest;
   readonly settings: VlmSettings;
+  /** The latest scored frame of each batch, with its reward (a `frame` event), for `watch`. */
+  readonly events$ = new Subject<RewardEvent>();
+  private readonly scored: ScoredFrameReporter;
   private readonly encoder: ImageTextEncoder;
   private readonly embed: SyncEmbedder;
   private readonly reward: GoalBaselineReward;
@@ -42,6 +48,7 @@ export class VlmSource implements RewardSource {
     encoder?: ImageTextEncoder,
   ) {
     this.settings = vlmSettings(cfg, ctx.envId);
+    this.scored = new ScoredFrameReporter(name);
     const s = this.settings;
     if (ctx.capabilities && !ctx.capabilities.frames) {
       throw new RewardConfigError(
@@ -98,10 +105,17 @@ export class VlmSource implements RewardSource {
       this.embed.embedImages(frames, rows, this.emb);
       for (let i = 0; i < rows.length; i++) out[rows[i]!] = this.reward.score(this.emb, i);
     }
+    this.scored.note(this.rows, m, out);
     return out;
+  }
+
+  update(batch: TransitionBatch): void {
+    const e = this.scored.event(batch);
+    if (e) this.events$.next(e);
   }
 
   dispose(): void {
     this.encoder.dispose();
+    this.events$.complete();
   }
 }

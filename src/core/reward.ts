@@ -8,10 +8,13 @@ import type { EnvCapabilities, FrameRequest } from './capabilities.js';
 /** Kinds of reward models. */
 export type RewardKind = 'extrinsic' | 'code' | 'vlm' | 'intrinsic' | 'process';
 
-/** An asynchronous side-channel event of a source (labels arriving, model updated, failures). */
+/**
+ * An asynchronous side-channel event of a source (labels arriving, model updated, failures; `frame`: the latest frame
+ * a source scored, `data` = { step, envIndex, frame: RgbFrame, raw, scaled }).
+ */
 export interface RewardEvent {
   source: string;
-  kind: 'annotation' | 'model' | 'error' | 'info';
+  kind: 'annotation' | 'model' | 'error' | 'info' | 'frame';
   data: Record<string, unknown>;
   time: number;
 }

@@ -66,6 +66,17 @@ export type RunEvent =
       messages?: string[];
       time: number;
     }
+  | {
+      /** The latest frame a reward source (`vlm`) scored, with its value before and after the stack's scaling. */
+      type: 'scoredFrame';
+      source: string;
+      step: number;
+      envIndex: number;
+      frame: { width: number; height: number; data: Uint8Array };
+      raw: number;
+      scaled: number;
+      time: number;
+    }
   | { type: 'error'; source: string; message: string; fatal: boolean; time: number }
   | {
       type: 'end';

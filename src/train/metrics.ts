@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../stream/events.js';
 import type { EventWriter } from '../stream/operators.js';
 
-/** Appends every event except frames as one JSON line to `<runDir>/events.jsonl`. */
+/** Appends every event except frames (the viewer's and scored ones) as one JSON line to `<runDir>/events.jsonl`. */
 export class JsonlWriter implements EventWriter {
   private readonly path: string;
   private buffer: string[] = [];
@@ -13,7 +13,7 @@ export class JsonlWriter implements EventWriter {
   }
 
   write(e: RunEvent): void {
-    if (e.type === 'frame') return;
+    if (e.type === 'frame' || e.type === 'scoredFrame') return;
     this.buffer.push(JSON.stringify(e));
     if (this.buffer.length >= 64 || e.type === 'end' || e.type === 'checkpoint' || e.type === 'eval') this.flush();
   }

@@ -8,7 +8,7 @@ import type { Registry } from '../core/registry.js';
 import type { RewardEvent } from '../core/reward.js';
 import { makeVec } from '../core/vector/sync.js';
 import type { VectorEnv } from '../core/vector/types.js';
-import type { PhaseTagged, RunEvent, RunPhase, TrainStats } from '../stream/events.js';
+import type { PhaseTagged, RunEvent, RunEventOf, RunPhase, TrainStats } from '../stream/events.js';
 import { definedMetrics, explorationFor } from '../stream/exploration.js';
 import { logTo, type LearnedBatch } from '../stream/operators.js';
 import { Rollout } from '../stream/rollout.js';
@@ -319,6 +319,10 @@ class Run implements RunHandle {
         fatal: false,
         time: now,
       });
+    } else if (e.kind === 'frame') {
+      const d = e.data as Omit<RunEventOf<'scoredFrame'>, 'type' | 'source' | 'time'>;
+      const { step, envIndex, frame, raw, scaled } = d;
+      this.emit({ type: 'scoredFrame', source: e.source, step, envIndex, frame, raw, scaled, time: now });
     } else if (e.kind === 'annotation') {
       // Counters (numbers) and counters by kind or HTTP status (records of numbers) pass through as they are.
       const counters: Record<string, number | Record<string, number>> = {};

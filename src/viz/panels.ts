@@ -1,4 +1,5 @@
 import { fmtDuration, fmtInt, fmtNum, mean } from './format.js';
+import { rgbToHalfBlocks } from './rgb-frame.js';
 import { sparkline } from './sparkline.js';
 import { recentMean, successRate, type ViewState } from './view-state.js';
 
@@ -174,6 +175,19 @@ function labelColour(label: string): string {
   if (l.startsWith('not') || l === '0' || l === 'unhelpful') return DIM;
   if (l.startsWith('help') || l === '1' || l === 'good') return GREEN;
   return YELLOW;
+}
+
+/**
+ * The frame a reward source (vlm) scored last, in half-block cells fitting `width x height` with a header line
+ * (source, step, env) and its raw and scaled reward below.
+ */
+export function scoredFrameText(s: ViewState, width: number, height: number): string {
+  const f = s.scored;
+  if (!f) return `${DIM}no scored frame yet${R}`;
+  const head = clip(`${f.source} · step ${fmtInt(f.step)} · env ${f.envIndex}`, width);
+  const body = rgbToHalfBlocks(f.frame, width, Math.max(1, height - 2));
+  const foot = clip(`raw ${fmtNum(f.raw)}  scaled ${fmtNum(f.scaled)}`, width);
+  return `${DIM}${head}${R}\n${body}\n${B}${foot}${R}`;
 }
 
 /** The key help line. */

@@ -33,6 +33,10 @@ export function progressLine(s: ViewState): string {
     if (s.train[k] !== undefined) parts.push(`${k} ${fmtNum(s.train[k])}`);
   for (const [name, c] of Object.entries(s.rewardLatest)) parts.push(`r.${name} ${fmtNum(c.scaledMean)}`);
   for (const [name, m] of Object.entries(s.multipliers)) parts.push(`λ.${name} ${fmtNum(m.value)}`);
+  if (s.scored) {
+    const f = s.scored;
+    parts.push(`${f.source} frame @${fmtInt(f.step)} raw ${fmtNum(f.raw)} scaled ${fmtNum(f.scaled)}`);
+  }
   for (const [src, a] of Object.entries(s.annotators)) {
     parts.push(`${src} labelled ${a.labelled} queued ${a.queued}${annotatorFailures(a)}`);
   }

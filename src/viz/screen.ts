@@ -3,7 +3,7 @@ import type { Widgets } from 'blessed';
 import { RxgymError } from '../core/env.js';
 import type { RunControl } from './control.js';
 import { fitAnsi } from './ansi-frame.js';
-import { annotatorText, helpText, logText, rewardsText, statusText, trainText } from './panels.js';
+import { annotatorText, helpText, logText, rewardsText, scoredFrameText, statusText, trainText } from './panels.js';
 import { rgbToHalfBlocks } from './rgb-frame.js';
 import { initialView, reduceView, type ViewState } from './view-state.js';
 import { fmtInt } from './format.js';
@@ -82,6 +82,9 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
   const annot = panel('annotator');
   const log = panel('messages & labels');
   const rewards = panel('rewards');
+  // shown only in runs whose reward stack scores frames (a vlm source): the frame beside its reward
+  const scored = panel('scored frame');
+  scored.hide();
   const help = blessed.box({ parent: screen, height: 1, tags: false });
   const small = blessed.box({
     parent: screen,
@@ -134,6 +137,7 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
     const H = screen.height as number;
     const tooSmall = W < MIN_COLS || H < MIN_ROWS;
     for (const b of [world, status, train, annot, log, rewards, help]) tooSmall ? b.hide() : b.show();
+    if (tooSmall || rewardBig || !state.scored) scored.hide();
     if (tooSmall) {
       small.setContent(
         ` terminal is ${W}x${H}; rxgym watch needs at least ${MIN_COLS}x${MIN_ROWS}. Enlarge it, or press q to quit.`,
@@ -160,8 +164,14 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
       log.width = W;
     } else {
       world.show();
-      Object.assign(world.position, { left: 0, top: 0, width: W - RW, height: topH });
+      // a scored frame takes the right part of the world area (at most 50 columns, at least half for the world)
+      const SW = state.scored ? Math.min(50, Math.floor((W - RW) / 2)) : 0;
+      Object.assign(world.position, { left: 0, top: 0, width: W - RW - SW, height: topH });
       Object.assign(rewards.position, { left: W - RW, top: topH, width: RW, height: logH });
+      if (SW > 0) {
+        scored.show();
+        Object.assign(scored.position, { left: W - RW - SW, top: 0, width: SW, height: topH });
+      }
     }
   };
 
@@ -179,6 +189,10 @@ export async function runScreen(control: RunControl, opts: ScreenOptions): Promi
       world.setContent(
         typeof state.frame === 'string' ? fitAnsi(state.frame, ww, wh) : rgbToHalfBlocks(state.frame, ww, wh),
       );
+    if (state.scored && !scored.hidden) {
+      const [sw, sh] = inner(scored);
+      scored.setContent(scoredFrameText(state, sw, sh));
+    }
     status.setContent(statusText(state, { paused, speed: speedLabel(), mode: opts.mode }));
     const [tw] = inner(train);
     train.setContent(trainText(state, tw));

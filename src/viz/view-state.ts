@@ -47,6 +47,8 @@ export interface ViewState {
   multipliers: Record<string, MultiplierFigures>;
   multiplierHistory: Record<string, number[]>;
   frame?: string | RgbFrame;
+  /** The latest frame a reward source (vlm) scored, with its raw and scaled reward. */
+  scored?: Omit<RunEventOf<'scoredFrame'>, 'type' | 'time'>;
   frameEnv: number;
   frameStep: number;
   lastCheckpoint?: string;
@@ -192,6 +194,11 @@ export function reduceView(state: ViewState, ev: RunEvent): ViewState {
         const l = state.labels.get(m);
         pushLog(state, { kind: 'message', text: m, label: l?.label, model: l?.model });
       }
+      break;
+    }
+    case 'scoredFrame': {
+      const { source, step, envIndex, frame, raw, scaled } = ev;
+      state.scored = { source, step, envIndex, frame, raw, scaled };
       break;
     }
     case 'error':

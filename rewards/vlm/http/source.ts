@@ -13,6 +13,7 @@ import type { TransitionBatch } from '../../../src/stream/batch.js';
 import { IMAGE_DIM, imageInput } from '../builtin/features.js';
 import { vlmSettings, type VlmSettings } from '../options.js';
 import { scoredRows } from '../scored-rows.js';
+import { ScoredFrameReporter } from '../scored-frame.js';
 import { FrameRewardModel } from './frame-model.js';
 import { FrameJudge } from './judge.js';
 
@@ -72,6 +73,7 @@ export class JudgedVlmSource implements RewardSource {
   private rows = new Int32Array(0);
   private xs = new Float32Array(0);
   private warned = false;
+  private readonly scored: ScoredFrameReporter;
 
   constructor(
     readonly name: string,
@@ -80,6 +82,7 @@ export class JudgedVlmSource implements RewardSource {
   ) {
     this.settings = vlmSettings(cfg, ctx.envId);
     this.http = httpSettings(cfg, ctx);
+    this.scored = new ScoredFrameReporter(name);
     const s = this.settings;
     this.needsFrames = {
       width: s.width ?? 64,
@@ -109,6 +112,7 @@ export class JudgedVlmSource implements RewardSource {
     const pred = this.model.labels > 0 ? this.model.predict(this.xs, m) : new Float32Array(m);
     const out = new Float32Array(n);
     for (let i = 0; i < m; i++) out[this.rows[i]!] = pred[i]!;
+    this.scored.note(this.rows, m, out);
     // frames spread over the batch go to the judge, each with its own copy of the model input
     const ask = Math.min(this.http.perBatch, m);
     for (let j = 0; j < ask; j++) {
@@ -118,7 +122,9 @@ export class JudgedVlmSource implements RewardSource {
     return out;
   }
 
-  update(): void {
+  update(batch: TransitionBatch): void {
+    const frame = this.scored.event(batch);
+    if (frame) this.events$.next(frame);
     this.judge.poll();
     const loss = this.model.labels > 0 ? this.model.train(this.http.trainSteps) : NaN;
     const c = this.judge.counters;
