@@ -27,6 +27,8 @@ export interface PlayOptions {
   episodes: number;
   seed: number;
   policy: PlayPolicy | 'random' | 'expert' | 'mixed';
+  /** Builds the policy from the env once it is made (a trained agent needs its spaces); overrides `policy`. */
+  makePolicy?: (env: Env<unknown, unknown>) => PlayPolicy;
   /** Cap on steps per episode (default: the env's own limit). */
   maxSteps?: number;
   kwargs?: Record<string, unknown>;
@@ -74,7 +76,11 @@ export function playEpisodes(o: PlayOptions): { frames: FrameBatch; steps: Playe
     }
     (unwrap(env) as unknown as FrameSource).requestFrames(o.frames);
     const rng = new Rng(o.seed);
-    const policy = typeof o.policy === 'string' ? namedPolicy(o.policy, o.envId, env.actionSpace) : o.policy;
+    const policy = o.makePolicy
+      ? o.makePolicy(env)
+      : typeof o.policy === 'string'
+        ? namedPolicy(o.policy, o.envId, env.actionSpace)
+        : o.policy;
     const size = o.frames.width * o.frames.height * 3;
     const chunks: Uint8Array[] = [];
     const steps: PlayedStep[] = [];

@@ -6,6 +6,7 @@ import { PNG } from 'pngjs';
 import { initBackend } from '../tensor/backend.js';
 import { cliRegistry } from './registry.js';
 import { UsageError } from './usage.js';
+import { vlmPolicy } from './vlm-policy.js';
 import { progressOf } from '../../rewards/vlm/captions.js';
 import { playEpisodes } from '../../rewards/vlm/play.js';
 import { openEncoder } from '../../rewards/vlm/encoders.js';
@@ -36,17 +37,10 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   return n;
 }
 
-function policyOf(flag: string): 'random' | 'expert' | 'mixed' {
-  if (flag === 'random' || flag === 'expert' || flag === 'mixed') return flag;
-  throw new UsageError(
-    `--policy "${flag}" is not supported by rxgym vlm: use random, expert or mixed (trained run directories: not yet)`,
-  );
-}
-
 /** Play the episodes a command asks for, with frames of the encoder's size unless --width/--height say otherwise. */
 async function framesFor(
   o: FrameFlags,
-): Promise<{ encoder: ImageTextEncoder; played: ReturnType<typeof playEpisodes> }> {
+): Promise<{ encoder: ImageTextEncoder; played: ReturnType<typeof playEpisodes>; policy: string }> {
   const registry = cliRegistry();
   try {
     registry.envs.spec(o.env);
@@ -54,6 +48,7 @@ async function framesFor(
     throw new UsageError((e as Error).message);
   }
   await initBackend();
+  const policy = await vlmPolicy(o.policy, o.env);
   const encoder = o.encoder === 'http' ? judgeEncoder() : openEncoder(o.encoder);
   const width = int('width', o.width, 8) ?? encoder.frameSize.width,
     height = int('height', o.height, 8) ?? encoder.frameSize.height;
@@ -64,10 +59,11 @@ async function framesFor(
       frames: { width, height, ...(o.camera ? { camera: o.camera } : {}) },
       episodes: int('episodes', o.episodes, 1)!,
       seed: int('seed', o.seed, 0)!,
-      policy: policyOf(o.policy),
+      policy: policy.kind === 'run' ? 'random' : policy.kind,
+      ...(policy.kind === 'run' ? { makePolicy: policy.make, kwargs: policy.kwargs } : {}),
       maxSteps: int('max-steps', o.maxSteps, 1),
     });
-    return { encoder, played };
+    return { encoder, played, policy: policy.kind === 'run' ? `${o.policy} (${policy.agent})` : policy.kind };
   } catch (e) {
     encoder.dispose();
     throw e;
@@ -80,7 +76,8 @@ function frameOptions(c: Command): Command {
     .option('--encoder <spec>', 'builtin, onnx:<dir> or http', 'builtin')
     .option(
       '--policy <p>',
-      'random, expert (scripted, where the env has one) or mixed (16-step blocks of each)',
+      'random, expert (scripted, where the env has one), mixed (16-step blocks of each) or a run directory (its ' +
+        'latest checkpoint)',
       'random',
     )
     .option('--episodes <n>', 'episodes to play', '3')
@@ -113,7 +110,7 @@ export function registerVlmCommand(program: Command): void {
       const alpha = Number(o.alpha);
       if (!(alpha >= 0 && alpha <= 1)) throw new UsageError(`--alpha must be a number in [0, 1], got "${o.alpha}"`);
       const { neutralBaseline } = await import('../../rewards/vlm/options.js');
-      const { encoder, played } = await framesFor(o);
+      const { encoder, played, policy } = await framesFor(o);
       try {
         const t0 = Date.now();
         let score: (i: number) => number;
@@ -165,6 +162,7 @@ export function registerVlmCommand(program: Command): void {
           env: o.env,
           encoder: encoder.name,
           goal: o.goal,
+          policy,
           alpha,
           frames: rewards.length,
           successFrames: success.reduce((a, x) => a + x, 0),

@@ -35,7 +35,7 @@ function freshRunDir(base: string): string {
  * The policy of a run's latest checkpoint (`dir` is a run directory or one of its checkpoints), checked against
  * `envId`.
  */
-async function checkpointPolicy(
+export async function checkpointPolicy(
   dir: string,
   envId: string,
 ): Promise<{ policy: (v: VectorEnv) => PlayPolicy; agent: string; envKwargs: Record<string, unknown> }> {
