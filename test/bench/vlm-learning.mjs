@@ -4,10 +4,15 @@
 // of the arena, 100-step episodes; its sparse reward is 1 per step in that region), goal "the dot is in the top left";
 // - InvertedPendulum-v0 (200-step episodes), goal "the pole is upright"; its own reward is +1 per step alive.
 // Also training steps/s with the VLM reward scored every step and every 4th step. Prints one JSON line per run.
-// Run after `npx tsc -p tsconfig.json`: node test/bench/vlm-learning.mjs > runs.jsonl
+// Run after `npx tsc -p tsconfig.json`: node test/bench/vlm-learning.mjs [arena|ip] [steps] > runs.jsonl
+// (RXGYM_DIST=file:///path/to/dist/ uses another build). The sparse-goal comparison is vlm-learning-sparse.mjs.
+// Note: the id VlmArena-TopLeft-v0 does not start with Explore-Arena, so the vlm source's default baseline here is
+// "a scene", not the arena's "a dot in an arena" (it matters for alpha > 0).
 import { rmSync } from 'node:fs';
-import { builtinRegistry, initBackend, setBackendLogger, startRun, loadScenario } from '../../dist/src/index.js';
-import { ExploreArena } from '../../dist/envs/explore/arena.js';
+
+const dist = (process.env.RXGYM_DIST ?? new URL('../../dist/', import.meta.url).href).replace(/\/?$/, '/');
+const { builtinRegistry, initBackend, setBackendLogger, startRun, loadScenario } = await import(`${dist}src/index.js`);
+const { ExploreArena } = await import(`${dist}envs/explore/arena.js`);
 
 class TopLeftArena extends ExploreArena {
   constructor(kw = {}) {
