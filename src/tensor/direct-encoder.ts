@@ -11,8 +11,16 @@ const f = Math.fround;
 interface DenseState {
   part: Extract<DirectPart, { kind: 'glyph' | 'message' }>;
   net: DirectMlp;
-  inputs: Map<number, { x: WasmBuffer; ids?: Int32Array }>;
+  inputs: Map<number, InputBuffers>;
   features: number;
+}
+
+/** Per row count: the dense layer's input on the wasm heap, the glyph ids, host scratch of the backward pass. */
+interface InputBuffers {
+  x: WasmBuffer;
+  ids?: Int32Array;
+  dy?: Float32Array;
+  dx?: Float32Array;
 }
 
 /**
@@ -51,7 +59,7 @@ export class DirectEncoder {
     return this.dense.size > 0;
   }
 
-  private inputFor(d: DenseState, rows: number): { x: WasmBuffer; ids?: Int32Array } {
+  private inputFor(d: DenseState, rows: number): InputBuffers {
     let b = d.inputs.get(rows);
     if (!b) {
       const p = d.part;
@@ -84,10 +92,13 @@ export class DirectEncoder {
         const E = p.embedDim;
         const table = this.k.viewOf(p.embed);
         const ids = inp.ids!;
+        // element copies, not a subarray view per cell (20k views a minibatch, all garbage)
         for (let i = 0; i < rows * p.cells; i++) {
           const id = arr.data[i]!;
           ids[i] = id;
-          xv.set(table.subarray(id * E, (id + 1) * E), i * E);
+          const s = id * E;
+          const d = i * E;
+          for (let e = 0; e < E; e++) xv[d + e] = table[s + e]!;
         }
       } else {
         xv.fill(0);
@@ -134,17 +145,20 @@ export class DirectEncoder {
         continue;
       }
       const d = this.dense.get(p.key)!;
-      const dy = new Float32Array(rows * d.features);
+      const inp = this.inputFor(d, rows);
+      // host scratch kept per row count (a minibatch's worth each time)
+      inp.dy ??= new Float32Array(rows * d.features);
+      const dy = inp.dy;
       for (let r = 0; r < rows; r++) dy.set(dF.subarray(r * F + col, r * F + col + d.features), r * d.features);
       col += d.features;
-      const inp = this.inputFor(d, rows);
       const offs: [number, number][] = [[offsetOf(p.out.W), offsetOf(p.out.b)]];
       if (p.kind === 'message') {
         d.net.backward(inp.x, rows, dy, grads, offs);
         continue;
       }
       const E = p.embedDim;
-      const dx = new Float32Array(rows * p.cells * E);
+      inp.dx ??= new Float32Array(rows * p.cells * E);
+      const dx = inp.dx;
       d.net.backward(inp.x, rows, dy, grads, offs, dx);
       // the embedding's gradient: each cell's row added to its id's row, cells in order from a zero table
       const off = offsetOf(p.embed);

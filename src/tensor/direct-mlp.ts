@@ -133,12 +133,13 @@ export class DirectMlp {
       } else {
         dzv.set(dy.subarray(0, n));
       }
-      // db = sum of dz over rows, in row order from 0 (tfjs's Sum on the transposed gradient)
+      // db = sum of dz over rows, in row order from 0 (tfjs's Sum on the transposed gradient); rows outer for
+      // contiguous reads, each column still summed in row order in float32 (`grads` stores float32)
       const [wOff, bOff] = offsets[i]!;
-      for (let c = 0; c < N; c++) {
-        let acc = 0;
-        for (let r = 0; r < rows; r++) acc = f(acc + dzv[r * N + c]!);
-        grads[bOff + c] = acc;
+      grads.fill(0, bOff, bOff + N);
+      for (let r = 0; r < rows; r++) {
+        const o = r * N;
+        for (let c = 0; c < N; c++) grads[bOff + c] = f(grads[bOff + c]! + dzv[o + c]!);
       }
       // dW = transpose(x) dz, with x this layer's input
       const xv = (i === 0 ? input : w.y[i - 1]!).view();
