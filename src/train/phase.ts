@@ -88,6 +88,8 @@ export function phasePipeline(
   clock: { t: number },
 ): Observable<PhaseStep> {
   const during = (): boolean => p.name !== 'pretrain' && !budgetSpent(p);
+  // both phases checkpoint (pre-training under pretrain/), so that a stopped or killed run continues either
+  const before = (): boolean => !budgetSpent(p);
   return p.rollout.batches(p.pacer.requests$).pipe(
     timed(clock, profile, 'rolloutMs'),
     annotate(p.stack),
@@ -95,7 +97,7 @@ export function phasePipeline(
     learn(p.agent),
     map((lb) => hooks.record(p, lb)),
     everySteps(p.evalEvery, (x) => hooks.evaluate(p, x.step), during),
-    everySteps(p.checkpointEvery, (x) => hooks.checkpoint(p, x.step), during),
+    everySteps(p.checkpointEvery, (x) => hooks.checkpoint(p, x.step), before),
     tap((x) => hooks.report(p, x)),
     takeWhile(() => !budgetSpent(p), true),
   );

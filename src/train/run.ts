@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { Agent, AgentDefinition } from '../core/agent.js';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -360,7 +360,12 @@ class Run implements RunHandle {
     try {
       await initBackend();
       const s = this.s;
-      const ck = this.opts.resume ? latestCheckpoint(this.runDir) : undefined;
+      const done = s.pretrain ? this.readPretrain() : undefined;
+      // a run with pre-training that stopped before fine-tuning began continues its pre-training checkpoint
+      const before = s.pretrain && !done ? join(this.runDir, 'pretrain') : undefined;
+      const ck = this.opts.resume
+        ? (latestCheckpoint(this.runDir) ?? (before !== undefined ? latestCheckpoint(before) : undefined))
+        : undefined;
       if (this.opts.resume && !ck && !s.pretrain)
         throw new RxgymError(
           `nothing to resume in ${this.runDir}: no checkpoint yet; delete the directory to start over`,
@@ -376,10 +381,12 @@ class Run implements RunHandle {
         return;
       }
       // URLB: reward-free pre-training, then fine-tuning from its weights. A resumed run continues the fine-tuning
-      // phase
-      // from its checkpoint, or starts it from a finished pre-training; an unfinished pre-training starts over.
-      const done = this.readPretrain();
-      if (ck || done) {
+      // phase from its checkpoint, or starts it from a finished pre-training, or continues the pre-training from its
+      // checkpoint (under pretrain/).
+      const inPretrain = ck !== undefined && before !== undefined && ck.dir.startsWith(join(before, 'checkpoints'));
+      if (inPretrain) {
+        this.begin('pretrain', { resume: ck });
+      } else if (ck || done) {
         this.pretrainInfo = done;
         this.begin('finetune', ck ? { resume: ck } : { weights: join(done!.checkpoint!, 'agent') });
       } else {
@@ -395,6 +402,10 @@ class Run implements RunHandle {
     const p = join(this.runDir, 'pretrain', 'summary.json');
     if (!existsSync(p)) return undefined;
     const info = JSON.parse(readFileSync(p, 'utf8')) as PretrainSummary;
+    // a run directory moved (or restored elsewhere by a queue worker) finds its checkpoint under pretrain/
+    const here = info.checkpoint && join(this.runDir, 'pretrain', 'checkpoints', basename(info.checkpoint));
+    if (info.checkpoint && !existsSync(join(info.checkpoint, 'agent')) && here && existsSync(join(here, 'agent')))
+      info.checkpoint = here;
     return info.complete && info.checkpoint && existsSync(join(info.checkpoint, 'agent')) ? info : undefined;
   }
 
@@ -413,7 +424,7 @@ class Run implements RunHandle {
     if (pre) {
       const dir = join(this.runDir, 'pretrain');
       mkdirSync(dir, { recursive: true });
-      rmSync(join(dir, 'metrics.csv'), { force: true });
+      if (!from.resume) rmSync(join(dir, 'metrics.csv'), { force: true });
       this.csv = new CsvWriter(dir);
       this.progress = new Progress(`${s.name} seed ${this.seed} pretrain`, this.opts.quiet === true);
     } else if (name === 'finetune') {
@@ -436,8 +447,10 @@ class Run implements RunHandle {
       for (const k of Object.keys(this.profile) as (keyof RunProfile)[]) this.profile[k] = 0;
     }
     const tracker = this.exploration ? explorationFor(this.vec) : undefined;
+    // each phase has its own env seeds, reseeded at every checkpoint boundary
+    const phaseSeed = pre ? pretrainSeed(this.seed) : this.seed;
     const rollout = new Rollout(this.vec, agent, this.def.rolloutSteps(s.agent.params), {
-      seed: pre ? pretrainSeed(this.seed) : segmentSeed(this.seed, 0),
+      seed: segmentSeed(phaseSeed, 0),
       needsStates: stack.needsStates === true,
       frames: stack.needsFrames,
       onStep: (t) => {
@@ -451,12 +464,12 @@ class Run implements RunHandle {
       agent.load(join(ck.dir, 'agent'));
       if (existsSync(join(ck.dir, 'rewards'))) stack.load(join(ck.dir, 'rewards'));
       this.segment = ck.meta.segment;
-      rollout.reset(segmentSeed(this.seed, this.segment));
+      rollout.reset(segmentSeed(phaseSeed, this.segment));
       rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
       episodes = ck.meta.counters.episodes ?? 0;
       this.lastCheckpointStep = ck.meta.step;
     }
-    const checkpointEvery = pre ? 0 : s.checkpoint.every;
+    const checkpointEvery = s.checkpoint.every;
     const phase: Phase = {
       name,
       agent,
@@ -468,7 +481,7 @@ class Run implements RunHandle {
       checkpointEvery,
       pacer: new Pacer(() => {
         this.clock.t = performance.now();
-        return nextRequest(phase, () => segmentSeed(this.seed, this.segment + 1));
+        return nextRequest(phase, () => segmentSeed(phaseSeed, this.segment + 1));
       }),
     };
     this.phase = phase;
@@ -654,7 +667,7 @@ class Run implements RunHandle {
       envId: this.s.env.id,
       agentType: this.s.agent.type,
       step,
-      segment: p.name === 'pretrain' ? 0 : this.segment,
+      segment: this.segment,
       seed: this.seed,
       time: Date.now(),
       counters: { episodes: this.tally.episodes },
@@ -672,7 +685,7 @@ class Run implements RunHandle {
 
   private checkpoint(p: Phase, step: number): void {
     if (step === this.lastCheckpointStep) return;
-    this.saveCheckpoint(p, this.runDir, step);
+    this.saveCheckpoint(p, p.name === 'pretrain' ? join(this.runDir, 'pretrain') : this.runDir, step);
     this.lastCheckpointStep = step;
   }
 
@@ -776,8 +789,8 @@ class Run implements RunHandle {
       const pre = p.name === 'pretrain';
       const step = p.rollout.globalStep;
       if (reason === 'budget' && !pre) this.runEval(step);
-      // A stopped pre-training writes no checkpoint: a resumed run starts it over.
-      if (!pre) this.checkpoint(p, step);
+      // a stopped pre-training checkpoints too (under pretrain/): a resumed run continues it
+      this.checkpoint(p, step);
       if (p.tracker)
         this.emit({ type: 'explore', step, metrics: definedMetrics(p.tracker.metrics()), time: Date.now() });
       const sum = this.summary(p, reason);

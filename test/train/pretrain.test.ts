@@ -65,14 +65,13 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(pre[0]!.type).toBe('start');
     expect(pre.filter((e) => e.type === 'batch')).toHaveLength(2048 / 256);
     expect(fine.filter((e) => e.type === 'batch')).toHaveLength(1024 / 256);
-    // pre-training: no task reward in the stack, no evaluation, no run checkpoint but its own
+    // pre-training: no task reward in the stack, no evaluation, its own checkpoints (every 512 steps and at its end)
     const preRewards = pre.filter((e): e is Extract<RunEvent, { type: 'rewards' }> => e.type === 'rewards');
     expect(preRewards.every((e) => Object.keys(e.components).join() === 'count')).toBe(true);
     expect(pre.some((e) => e.type === 'eval')).toBe(false);
     const preCk = pre.filter((e): e is Extract<RunEvent, { type: 'checkpoint' }> => e.type === 'checkpoint');
-    expect(preCk).toHaveLength(1);
-    expect(preCk[0]!.step).toBe(2048);
-    expect(preCk[0]!.dir).toBe(join(dir, 'pretrain', 'checkpoints', 'step-0000002048'));
+    expect(preCk.map((e) => e.step)).toEqual([512, 1024, 1536, 2048]);
+    expect(preCk.at(-1)!.dir).toBe(join(dir, 'pretrain', 'checkpoints', 'step-0000002048'));
     // fine-tuning: the task reward, step counter from 0, evaluations and checkpoints
     const fineRewards = fine.filter((e): e is Extract<RunEvent, { type: 'rewards' }> => e.type === 'rewards');
     expect(fineRewards.every((e) => Object.keys(e.components).join() === 'extrinsic')).toBe(true);
@@ -124,7 +123,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
       steps: 2048,
       complete: true,
       rewards: ['count'],
-      checkpoint: preCk[0]!.dir,
+      checkpoint: preCk.at(-1)!.dir,
     });
     expect(summary.pretrain.explore.uniqueCells).toBeGreaterThan(1);
     expect(summary.explore.uniqueCells).toBeGreaterThan(1);
@@ -159,7 +158,7 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(sum2.pretrain?.steps).toBe(2048);
   }, 120_000);
 
-  it('stop() during pre-training writes no checkpoint; --resume starts the pre-training over', async () => {
+  it('stop() during pre-training checkpoints it; --resume continues the pre-training, then fine-tunes', async () => {
     const dir = join(tmp(), 'stop');
     const s = urlb({
       pretrain: { steps: 1024, rewards: [{ source: 'count', key: 'blstats', fields: [0, 1, 12] }] },
@@ -176,14 +175,20 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(sum.steps).toBe(0);
     expect(sum.pretrain).toMatchObject({ steps: 512, complete: false });
     expect(existsSync(join(dir, 'checkpoints'))).toBe(false);
-    expect(existsSync(join(dir, 'pretrain', 'checkpoints'))).toBe(false);
+    expect(existsSync(join(dir, 'pretrain', 'checkpoints', 'step-0000000512'))).toBe(true);
     const again = startRun(s, { runDir: dir, quiet: true, resume: true, registry: testRegistry });
-    const phases: string[] = [];
+    const phases: [string, number][] = [];
+    const preBatches: number[] = [];
     again.events$.subscribe((e) => {
-      if (e.type === 'phase') phases.push(e.phase);
+      if (e.type === 'phase') phases.push([e.phase, e.step]);
+      if (e.type === 'batch' && (e as PhaseTagged).phase === 'pretrain') preBatches.push(e.step);
     });
     const sum2 = await again.done;
-    expect(phases).toEqual(['pretrain', 'finetune']);
+    expect(phases).toEqual([
+      ['pretrain', 512],
+      ['finetune', 0],
+    ]);
+    expect(preBatches).toEqual([768, 1024]);
     expect(sum2).toMatchObject({ reason: 'budget', steps: 512, pretrain: { steps: 1024, complete: true } });
   }, 60_000);
 

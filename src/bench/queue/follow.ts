@@ -12,6 +12,8 @@ export class EventsFollower {
   success?: number;
   /** The newest checkpoint of the run proper (not of its pre-training). */
   checkpointStep = -1;
+  /** The newest checkpoint of the run's pre-training (under `pretrain/`). */
+  pretrainCheckpointStep = -1;
   /** The `end` reason this process wrote, if it did. */
   endReason?: string;
   /** The message of a fatal error event, if any. */
@@ -46,6 +48,8 @@ export class EventsFollower {
     const phase = (ev as { phase?: string }).phase;
     if (ev.type === 'batch' || ev.type === 'episode' || ev.type === 'end') this.step = Math.max(this.step, ev.step);
     if (ev.type === 'checkpoint' && phase !== 'pretrain') this.checkpointStep = Math.max(this.checkpointStep, ev.step);
+    if (ev.type === 'checkpoint' && phase === 'pretrain')
+      this.pretrainCheckpointStep = Math.max(this.pretrainCheckpointStep, ev.step);
     if (ev.type === 'end') this.endReason = ev.reason;
     if (ev.type === 'error' && ev.fatal) this.error = ev.message;
     if (ev.type === 'episode') {

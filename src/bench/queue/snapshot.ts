@@ -9,6 +9,8 @@ export interface SnapshotMeta {
   fingerprint: string;
   /** The checkpoint's step. */
   step: number;
+  /** Set when the checkpoint is of the run's pre-training (under `pretrain/`, fine-tuning not begun). */
+  phase?: 'pretrain';
   /** Wall time the run has taken so far, over every worker that ran it. */
   wallSeconds: number;
 }
@@ -33,17 +35,17 @@ function filesUnder(root: string, rel: string): string[] {
 }
 
 /**
- * The events of a run up to and including its checkpoint event at `step` (what a run resumed from that checkpoint
- * continues), or undefined when that event is not in the file yet.
+ * The events of a run up to and including its checkpoint event at `step` of the phase (`pretrain`, else fine-tuning
+ * or the run proper): what a run resumed from that checkpoint continues. Undefined when that event is not written yet.
  */
-function eventsThrough(text: string, step: number): string | undefined {
+function eventsThrough(text: string, step: number, pretrain: boolean): string | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (!l.includes('"checkpoint"')) continue;
     try {
       const ev = JSON.parse(l) as { type: string; step: number; phase?: string };
-      if (ev.type === 'checkpoint' && ev.step === step && ev.phase !== 'pretrain')
+      if (ev.type === 'checkpoint' && ev.step === step && (ev.phase === 'pretrain') === pretrain)
         return `${lines.slice(0, i + 1).join('\n')}\n`;
     } catch {
       // a torn last line
@@ -62,25 +64,30 @@ function metricsThrough(text: string, step: number): string {
 
 /**
  * The files of `runDir` a run resumed from its checkpoint at `step` needs: run.json, the checkpoint and the `latest`
- * pointer to it, a finished pre-training, and the events and metrics up to that step. Undefined when the checkpoint
+ * pointer to it, a finished pre-training, and the events and metrics up to that step. `phase: 'pretrain'`: a
+ * checkpoint of the pre-training (under `pretrain/`), taken before fine-tuning began. Undefined when the checkpoint
  * is gone, damaged, or its event is not written yet.
  */
-export function takeSnapshot(runDir: string, step: number): Record<string, Buffer> | undefined {
+export function takeSnapshot(runDir: string, step: number, phase?: 'pretrain'): Record<string, Buffer> | undefined {
   const name = checkpointName(step);
-  const ck = join(runDir, 'checkpoints', name);
+  const pre = phase === 'pretrain';
+  const at = pre ? 'pretrain/' : '';
+  const ck = join(runDir, `${at}checkpoints`, name);
   if (!existsSync(ck) || verifyCheckpoint(ck) !== undefined) return undefined;
   const eventsPath = join(runDir, 'events.jsonl');
-  const events = existsSync(eventsPath) ? eventsThrough(readFileSync(eventsPath, 'utf8'), step) : undefined;
+  const events = existsSync(eventsPath) ? eventsThrough(readFileSync(eventsPath, 'utf8'), step, pre) : undefined;
   if (events === undefined) return undefined;
   const files: Record<string, Buffer> = {
     'run.json': readFileSync(join(runDir, 'run.json')),
     'events.jsonl': Buffer.from(events),
-    'checkpoints/latest': Buffer.from(name),
+    [`${at}checkpoints/latest`]: Buffer.from(name),
   };
-  const metrics = join(runDir, 'metrics.csv');
-  if (existsSync(metrics)) files['metrics.csv'] = Buffer.from(metricsThrough(readFileSync(metrics, 'utf8'), step));
-  const rels = [...filesUnder(runDir, `checkpoints/${name}`)];
-  if (existsSync(join(runDir, 'pretrain', 'summary.json'))) rels.push(...filesUnder(runDir, 'pretrain'));
+  const metrics = join(runDir, `${at}metrics.csv`);
+  if (existsSync(metrics)) files[`${at}metrics.csv`] = Buffer.from(metricsThrough(readFileSync(metrics, 'utf8'), step));
+  const rels = [...filesUnder(runDir, `${at}checkpoints/${name}`)];
+  // a finished pre-training (its summary, its last checkpoint and metrics) goes with every later snapshot
+  if (!pre && existsSync(join(runDir, 'pretrain', 'summary.json'))) rels.push(...filesUnder(runDir, 'pretrain'));
+  if (pre && existsSync(join(runDir, 'pretrain', 'summary.json'))) rels.push('pretrain/summary.json');
   for (const rel of rels) files[rel] = readFileSync(join(runDir, rel));
   // the checkpoint may have been rotated away while it was read: then this one is not whole
   return verifyCheckpoint(ck) === undefined ? files : undefined;

@@ -197,6 +197,8 @@ async function follow(
   };
   /** Record what changed; a finished job's files are collected. */
   const apply = (run: BenchRun, job: JobBench, state: string): void => {
+    // the job was read just before it completed (its state after): its result is read at the next look
+    if (state === 'completed' && !job.returnvalue) return;
     const p = (typeof job.progress === 'object' ? job.progress : undefined) as BenchJobProgress | undefined;
     const before = states.get(run.key);
     const now: RunView = { state, attempts: job.attemptsMade, ...(p ? { progress: p } : {}) };

@@ -54,9 +54,13 @@ class JobRun {
   private child?: ChildProcess;
   private stderr = '';
   private follower?: EventsFollower;
+  /** The step of the newest checkpoint in the store (of the run proper; -1: none). */
   private snapped = -1;
+  /** The same of the run's pre-training (while fine-tuning has no checkpoint yet). */
+  private snappedPre = -1;
   private wallBefore = 0;
   private resumedFrom?: number;
+  private resumedPhase?: 'pretrain';
   private readonly t0 = Date.now();
   private saving: Promise<void> = Promise.resolve();
   private saveError?: Error;
@@ -99,7 +103,8 @@ class JobRun {
       writeFileSync(scenarioPath, stringify(d.scenario));
       const of = this.job.opts.attempts ? ` of ${this.job.opts.attempts}` : '';
       const attempt = `attempt ${this.job.attemptsMade + 1}${of}`;
-      const how = resume ? `resume ${d.key} from step ${this.resumedFrom}` : `start ${d.key}`;
+      const pre = this.resumedPhase === 'pretrain' ? ' of its pre-training' : '';
+      const how = resume ? `resume ${d.key} from step ${this.resumedFrom}${pre}` : `start ${d.key}`;
       this.o.log(`${how} (${d.bench}, ${attempt})`);
       const { cmd, args } = this.o.child(scenarioPath, this.runDir, resume);
       this.follower = new EventsFollower(join(this.runDir, 'events.jsonl'));
@@ -127,7 +132,10 @@ class JobRun {
     restoreSnapshot(this.runDir, snap.files);
     this.wallBefore = snap.meta.wallSeconds;
     this.resumedFrom = snap.meta.step;
-    this.snapped = snap.meta.step;
+    if (snap.meta.phase === 'pretrain') {
+      this.resumedPhase = 'pretrain';
+      this.snappedPre = snap.meta.step;
+    } else this.snapped = snap.meta.step;
     return true;
   }
 
@@ -142,8 +150,8 @@ class JobRun {
         const f = this.follower!;
         f.poll();
         // A checkpoint seen at the last tick is saved now, once its metrics row is surely written too.
-        if (pendingSnap) this.snapshot(f.checkpointStep);
-        pendingSnap = f.checkpointStep > this.snapped;
+        if (pendingSnap) this.snapshotNewest();
+        pendingSnap = this.newest() !== undefined;
         this.progress();
       };
       const timer = setInterval(tick, 500);
@@ -176,14 +184,34 @@ class JobRun {
     c.once('exit', () => clearTimeout(t));
   }
 
-  /** Save the snapshot of the checkpoint at `step` (queued behind earlier saves; a failure fails the job). */
-  private snapshot(step: number): void {
-    if (step <= this.snapped) return;
-    const files = takeSnapshot(this.runDir, step);
+  /**
+   * The run's checkpoint newer than the one in the store, if any: of the run proper, else (before fine-tuning has
+   * one) of its pre-training.
+   */
+  private newest(): { step: number; phase?: 'pretrain' } | undefined {
+    const f = this.follower!;
+    if (f.checkpointStep > this.snapped) return { step: f.checkpointStep };
+    if (this.snapped < 0 && f.pretrainCheckpointStep > this.snappedPre)
+      return { step: f.pretrainCheckpointStep, phase: 'pretrain' };
+    return undefined;
+  }
+
+  /** Save the snapshot of the newest checkpoint (queued behind earlier saves; a failure fails the job). */
+  private snapshotNewest(): void {
+    const ck = this.newest();
+    if (!ck) return;
+    const files = takeSnapshot(this.runDir, ck.step, ck.phase);
     if (!files) return;
-    this.snapped = step;
+    if (ck.phase === 'pretrain') this.snappedPre = ck.step;
+    else this.snapped = ck.step;
     const wallSeconds = this.wallBefore + (Date.now() - this.t0) / 1000;
-    const blob = packSnapshot({ meta: { fingerprint: this.d.fingerprint, step, wallSeconds }, files });
+    const meta = {
+      fingerprint: this.d.fingerprint,
+      step: ck.step,
+      wallSeconds,
+      ...(ck.phase ? { phase: ck.phase } : {}),
+    };
+    const blob = packSnapshot({ meta, files });
     this.saving = this.saving.then(async () => {
       try {
         await this.o.store.put(this.id, blob);
@@ -229,12 +257,11 @@ class JobRun {
     if (f.endReason === 'budget') return this.result();
     if (this.releasing) {
       // Stopped for the worker's shutdown: its last checkpoint goes to the store, the job back to the queue.
-      this.snapshot(f.checkpointStep);
+      this.snapshotNewest();
       await this.saving;
       await this.job.moveToWait(this.token);
-      this.o.log(
-        `released ${this.d.key} at step ${this.snapped} (checkpoint in the store; another worker continues it)`,
-      );
+      const at = this.snapped >= 0 ? `step ${this.snapped}` : `step ${this.snappedPre} of its pre-training`;
+      this.o.log(`released ${this.d.key} at ${at} (checkpoint in the store; another worker continues it)`);
       throw new WaitingError();
     }
     throw new Error(this.failure(exit));
