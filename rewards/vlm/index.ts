@@ -1,6 +1,7 @@
 import type { RewardComponentConfig, RewardRegistry } from '../../src/core/reward.js';
 import { VlmSource, vlmInfo } from './source.js';
 import { JudgedVlmSource } from './http/source.js';
+import { httpObjectSource } from './http/choose.js';
 
 export { GoalBaselineReward } from './goal-baseline.js';
 export type { ImageTextEncoder } from './encoder.js';
@@ -12,7 +13,8 @@ export function registerVlm(sources: RewardRegistry): void {
   sources.register(
     'vlm',
     (cfg, ctx) =>
-      cfg.encoder === 'http' ? new JudgedVlmSource(nameOf(cfg), cfg, ctx) : new VlmSource(nameOf(cfg), cfg, ctx),
+      httpObjectSource(nameOf(cfg), cfg, ctx) ??
+      (cfg.encoder === 'http' ? new JudgedVlmSource(nameOf(cfg), cfg, ctx) : new VlmSource(nameOf(cfg), cfg, ctx)),
     vlmInfo,
   );
 }

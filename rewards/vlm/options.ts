@@ -80,11 +80,14 @@ export function vlmSettings(cfg: RewardComponentConfig, envId: string): VlmSetti
         `${JSON.stringify(cfg.alpha)}`,
     );
   }
-  const encoder = cfg.encoder ?? 'builtin';
+  // an object is an http encoder (`{ type: http, url, model, mode }`), checked by httpEncoderSpec
+  const isHttpObject = typeof cfg.encoder === 'object' && cfg.encoder !== null && !Array.isArray(cfg.encoder);
+  const encoder = isHttpObject ? 'http' : (cfg.encoder ?? 'builtin');
   if (typeof encoder !== 'string' || encoder === '') {
     throw new RewardConfigError(
       'encoder',
-      `must be "builtin", "onnx:<dir>" or "http", got ${JSON.stringify(cfg.encoder)}`,
+      `must be "builtin", "onnx:<dir>", "http" or { type: http, url, model, mode: judge | embeddings }, got ` +
+        JSON.stringify(cfg.encoder),
     );
   }
   const every = cfg.every ?? 1;

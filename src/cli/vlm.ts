@@ -73,7 +73,7 @@ async function framesFor(
 function frameOptions(c: Command): Command {
   return c
     .requiredOption('--env <id>', 'env id, e.g. Manip-Reach-v0')
-    .option('--encoder <spec>', 'builtin, onnx:<dir> or http', 'builtin')
+    .option('--encoder <spec>', 'builtin, onnx:<dir>, http (a vision chat judge) or http:embeddings', 'builtin')
     .option(
       '--policy <p>',
       'random, expert (scripted, where the env has one), mixed (16-step blocks of each) or a run directory (its ' +

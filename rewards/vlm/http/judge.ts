@@ -37,7 +37,8 @@ export function frameHash(frames: FrameBatch, row: number): number {
   return h >>> 0;
 }
 
-function pngDataUrl(frames: FrameBatch, row: number): string {
+/** One frame of a batch as a PNG data URL (what vision requests send). */
+export function pngDataUrl(frames: FrameBatch, row: number): string {
   const { width, height } = frames;
   const png = new PNG({ width, height });
   const base = row * width * height * 3;
