@@ -3,14 +3,16 @@
 // a random policy seldom reaches. Both are registered here as wrappers of existing envs (no env code changed):
 // - Explore-Arena-Corner-v0: Explore-Arena-v0 (start in the centre, 100-step episodes); success = the mass has
 //   entered the top-left corner square x < -edge, y > edge: task `corner` edge 9 (a 1x1 square, 0.25% of the
-//   arena), `corner8` edge 8 (2x2, 1%); goal "the dot is in the top left".
+//   arena), `corner8` edge 8 (2x2, 1%); goal "the dot is in the top left". `corner-br`: the bottom-right 1x1
+//   square, goal "the dot is in the bottom right"; `corner-tr`: top right, a caption held out of pretraining.
 // - Manip-Reach-Sparse-v0: Manip-Reach-v0 with 100-step episodes; success = the gripper has come within 0.05 of the
 //   goal; goal "the gripper is at the goal".
 // In both, `sparse: true` makes the env reward 1 at the first step of success in an episode and 0 otherwise (so at
 // most 1 per episode); `info.success` stays true once reached, so the evaluation's success = reached in the episode.
 // Episodes do not end on success, so the VLM reward (positive every step) does not punish reaching the goal.
 // Usage (after `npx tsc -p tsconfig.json`):
-//   node test/bench/vlm-learning-sparse.mjs <corner|corner8|reach> <steps> <conds: vlm,sparse,random,vlm+sparse> <seeds: 1,2,3>
+//   node test/bench/vlm-learning-sparse.mjs <task> <steps> <conditions> <seeds>
+// e.g. `corner 40000 vlm,sparse,random,vlm+sparse 1,2,3`
 // prints one JSON line per run; set RXGYM_DIST to use another build of dist/.
 import { rmSync } from 'node:fs';
 
@@ -48,8 +50,8 @@ const arenaSpec = registry.envs.spec('Explore-Arena-v0');
 const reachSpec = registry.envs.spec('Manip-Reach-v0');
 registry.envs.register({
   id: 'Explore-Arena-Corner-v0',
-  entryPoint: ({ sparse, edge = 9, ...kw }) =>
-    sparseOnce(arenaSpec.entryPoint(kw), sparse === true, (_e, r) => r.obs[0] < -edge && r.obs[1] > edge),
+  entryPoint: ({ sparse, edge = 9, sx = -1, sy = 1, ...kw }) =>
+    sparseOnce(arenaSpec.entryPoint(kw), sparse === true, (_e, r) => sx * r.obs[0] > edge && sy * r.obs[1] > edge),
   maxEpisodeSteps: 100,
 });
 registry.envs.register({
@@ -71,6 +73,18 @@ const ppo = {
 };
 const TASKS = {
   corner: { env: 'Explore-Arena-Corner-v0', goal: 'the dot is in the top left', baseline: 'a dot in an arena' },
+  'corner-br': {
+    env: 'Explore-Arena-Corner-v0',
+    kwargs: { sx: 1, sy: -1 },
+    goal: 'the dot is in the bottom right',
+    baseline: 'a dot in an arena',
+  },
+  'corner-tr': {
+    env: 'Explore-Arena-Corner-v0',
+    kwargs: { sx: 1, sy: 1 },
+    goal: 'the dot is in the top right',
+    baseline: 'a dot in an arena',
+  },
   corner8: {
     env: 'Explore-Arena-Corner-v0',
     kwargs: { edge: 8 },
