@@ -12,6 +12,10 @@ export interface ConstraintSpec {
   kind: ConstraintKind;
   lr: number;
   momentum: number;
+  /** J is the mean over the episodes of the last `average` batches in which episodes ended (1: the last batch). */
+  average?: number;
+  /** Proportional gain: λ = squash(p + kp·(θ − J)), p the integral the SGD steps accumulate (0: p alone). */
+  kp?: number;
 }
 
 /** A source that knows the range of its values: per step, and summed over an episode (before any transform). */
@@ -20,7 +24,7 @@ export interface RangedSource {
   readonly episodeRange?: readonly [number, number];
 }
 
-const KEYS = ['threshold', 'kind', 'lr', 'momentum'];
+const KEYS = ['threshold', 'kind', 'lr', 'momentum', 'average', 'kp'];
 /** Stack keys a constraint component cannot have: it is not a weighted, normalised term of the total. */
 const NOT_WITH = ['weight', 'normalize', 'clip', 'decay', 'group'];
 
@@ -65,6 +69,8 @@ export function parseConstraint(
   const threshold = num('threshold', undefined, () => true, 'a finite number (the mean episodic value to hold)');
   const lr = num('lr', 0.1, (x) => x > 0, "a positive number (the multipliers' learning rate)");
   const momentum = num('momentum', 0.1, (x) => x >= 0 && x < 1, 'in [0, 1)');
+  const average = num('average', 1, (x) => Number.isInteger(x) && x >= 1 && x <= 1000, 'an integer in [1, 1000]');
+  const kp = num('kp', 0, (x) => x >= 0, 'a number >= 0 (the proportional gain; 0: off)');
   const [lo, hi] = episodeRange(source, transform);
   const outside = kind === 'atLeast' ? !(threshold > lo && threshold < hi) : !(threshold >= lo && threshold <= hi);
   if (outside) {
@@ -75,7 +81,7 @@ export function parseConstraint(
         `lies in [${lo}, ${hi}]; give a threshold ${need} it`,
     );
   }
-  return { threshold, kind, lr, momentum };
+  return { threshold, kind, lr, momentum, average, kp };
 }
 
 /** The range of a component's episodic value, as far as its source and transform tell. */
@@ -96,6 +102,12 @@ function episodeRange(s: RangedSource, t: TransformSpec | undefined): [number, n
  * episodic value of the component over those episodes) takes one SGD step with momentum on p: J below θ raises λ,
  * above θ lowers it (for `equal`, below 0: the policy is pushed down). The agent mixes advantages as
  * (C − Σλ)·A_task + Σ λᵢ·Aᵢ.
+ *
+ * Settling (measured in rewards/process/RESULTS.md): with `average` n > 1, J is the mean over the episodes of the
+ * last n batches, so one noisy batch moves λ less; with `kp` > 0 the update is PI-style (Stooke et al. 2020):
+ * λ = squash(p + kp·(θ − J)), the proportional term reacting at once to the error while p integrates it, which
+ * damps the swings an integral-only multiplier makes when it lags the policy. The defaults (1, 0) are the plain
+ * SGD step above, unchanged.
  */
 export class LagrangeMultiplier {
   private p: number;
@@ -104,6 +116,10 @@ export class LagrangeMultiplier {
   private sums: Float64Array;
   /** The mean episodic value of the last batch in which episodes ended. */
   lastMean: number | undefined;
+  /** Episodic totals and counts of the last `average` batches in which episodes ended (oldest first). */
+  private window: { total: number; count: number }[] = [];
+  /** θ − J of the last update (the proportional term's error). */
+  private error = 0;
 
   constructor(
     readonly name: string,
@@ -117,7 +133,9 @@ export class LagrangeMultiplier {
 
   /** The squashed multiplier λ. */
   get value(): number {
-    return this.spec.kind === 'atLeast' ? 1 / (1 + Math.exp(-this.p)) : Math.tanh(this.p);
+    const kp = this.spec.kp ?? 0;
+    const x = kp > 0 ? this.p + kp * this.error : this.p;
+    return this.spec.kind === 'atLeast' ? 1 / (1 + Math.exp(-x)) : Math.tanh(x);
   }
 
   /** Take in a batch of the component's values; update λ when episodes ended in it. Returns what the agent needs. */
@@ -139,9 +157,11 @@ export class LagrangeMultiplier {
     if (count > 0) {
       mean = total / count;
       this.lastMean = mean;
+      const J = this.windowMean(total, count);
       const lam = this.value;
       const dSquash = this.spec.kind === 'atLeast' ? lam * (1 - lam) : 1 - lam * lam;
-      const grad = dSquash * (mean - this.spec.threshold);
+      const grad = dSquash * (J - this.spec.threshold);
+      this.error = this.spec.threshold - J;
       this.velocity = this.spec.momentum * this.velocity + grad;
       this.p -= this.spec.lr * this.velocity;
     }
@@ -155,16 +175,52 @@ export class LagrangeMultiplier {
     };
   }
 
-  state(): { p: number; velocity: number; sums: number[]; lastMean?: number } {
-    return { p: this.p, velocity: this.velocity, sums: Array.from(this.sums), lastMean: this.lastMean };
+  /** The mean over the episodes of the last `average` batches, this one's `total` / `count` included. */
+  private windowMean(total: number, count: number): number {
+    const n = this.spec.average ?? 1;
+    if (n <= 1) return total / count;
+    this.window.push({ total, count });
+    if (this.window.length > n) this.window.shift();
+    let t = 0,
+      c = 0;
+    for (const w of this.window) {
+      t += w.total;
+      c += w.count;
+    }
+    return t / c;
+  }
+
+  state(): {
+    p: number;
+    velocity: number;
+    sums: number[];
+    lastMean?: number;
+    window: { total: number; count: number }[];
+    error: number;
+  } {
+    const window = this.window.map((w) => ({ ...w }));
+    return {
+      p: this.p,
+      velocity: this.velocity,
+      sums: Array.from(this.sums),
+      lastMean: this.lastMean,
+      window,
+      error: this.error,
+    };
   }
 
   restore(s: unknown): void {
-    const o = s as { p?: unknown; velocity?: unknown; sums?: unknown; lastMean?: unknown } | undefined;
+    const o = s as
+      | { p?: unknown; velocity?: unknown; sums?: unknown; lastMean?: unknown; window?: unknown; error?: unknown }
+      | undefined;
     if (!o || typeof o.p !== 'number' || typeof o.velocity !== 'number') return;
     this.p = o.p;
     this.velocity = o.velocity;
     if (Array.isArray(o.sums) && o.sums.length === this.sums.length) this.sums = Float64Array.from(o.sums as number[]);
     this.lastMean = typeof o.lastMean === 'number' ? o.lastMean : undefined;
+    this.window = Array.isArray(o.window)
+      ? (o.window as { total: number; count: number }[]).map((w) => ({ ...w }))
+      : [];
+    this.error = typeof o.error === 'number' ? o.error : 0;
   }
 }

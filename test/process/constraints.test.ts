@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Box, Discrete } from '../../src/core/spaces.js';
 import type { RewardContext } from '../../src/core/reward.js';
-import { LagrangeMultiplier } from '../../rewards/process/constraints.js';
+import { type ConstraintSpec, LagrangeMultiplier } from '../../rewards/process/constraints.js';
 import { buildRewardStack, testRegistry } from '../support/registry.js';
 import { episodeBatches } from './support.js';
 
@@ -105,11 +105,75 @@ describe('constraint components in the stack', () => {
       'rewards[0].constraint.kind: must be "atLeast" or "equal", got "atMost"',
     );
     expect(build({ constraint: { threshold: 0.5, rate: 1 } })).toThrow(
-      'rewards[0].constraint.rate: unknown key; known keys: threshold, kind, lr, momentum',
+      'rewards[0].constraint.rate: unknown key; known keys: threshold, kind, lr, momentum, average, kp',
     );
     expect(build({ constraint: { lr: 1 } })).toThrow(/constraint\.threshold: must be a finite number/);
     expect(build({ constraint: 0.5 })).toThrow(/rewards\[0\]\.constraint: expected \{ threshold, kind/);
     // delta bounds an episode's sum by one step's range
     expect(build({ constraint: { threshold: 0.5, kind: 'equal' }, transform: 'delta' })).not.toThrow();
+  });
+});
+
+/**
+ * A toy closed loop: the "policy" answers λ steeply (J* = 3 + 12·tanh(8(λ + 0.3)), from 15 down to near 0, θ = 3
+ * at λ = −0.3) and moves a tenth of the way to J* each batch (it lags the multiplier). Returns J over `n` batches.
+ */
+function closedLoop(spec: Partial<ConstraintSpec>, n: number): number[] {
+  const m = new LagrangeMultiplier('c', { threshold: 3, kind: 'equal', lr: 0.1, momentum: 0.1, ...spec }, 1, 3);
+  let J = 15;
+  const seen: number[] = [];
+  for (let t = 0; t < n; t++) {
+    const [b] = episodeBatches([[J / 2, J / 2]], 2);
+    m.observe(b!.rewards, b!);
+    J += 0.1 * (3 + 12 * Math.tanh(8 * (m.value + 0.3)) - J);
+    seen.push(J);
+  }
+  return seen;
+}
+
+describe('settling the multiplier', () => {
+  it('the defaults (average 1, kp 0) are the plain SGD step: the same λ as before the options existed', () => {
+    const a = new LagrangeMultiplier('c', { threshold: 3, kind: 'equal', lr: 0.1, momentum: 0.1 }, 1, 3);
+    const b = new LagrangeMultiplier(
+      'c',
+      { threshold: 3, kind: 'equal', lr: 0.1, momentum: 0.1, average: 1, kp: 0 },
+      1,
+      3,
+    );
+    for (const x of batchesWith(5, 10))
+      expect(a.observe(x.rewards, x).multiplier).toBe(b.observe(x.rewards, x).multiplier);
+  });
+
+  it('average: J is the mean over the last n batches; kp: λ reacts at once to θ − J', () => {
+    const m = new LagrangeMultiplier(
+      'c',
+      { threshold: 3, kind: 'equal', lr: 1e-9, momentum: 0, average: 2, kp: 0.1 },
+      1,
+      3,
+    );
+    const [b0] = batchesWith(1, 1);
+    const [b1] = batchesWith(5, 1);
+    m.observe(b0!.rewards, b0!);
+    expect(m.state().error).toBeCloseTo(2, 5); // θ − 1
+    const out = m.observe(b1!.rewards, b1!);
+    expect(out.episodeMean).toBeCloseTo(5, 5); // the batch's own mean is still reported
+    expect(m.state().error).toBeCloseTo(0, 5); // θ − (1 + 5) / 2
+    const again = new LagrangeMultiplier('c', m.spec, 1, 3);
+    again.restore(JSON.parse(JSON.stringify(m.state())));
+    const [b2] = batchesWith(2, 1);
+    expect(again.observe(b2!.rewards, b2!).multiplier).toBe(m.observe(b2!.rewards, b2!).multiplier);
+  });
+
+  it('on a lagging toy policy, a smaller lr with averaging and a proportional term settles J near θ', () => {
+    const spread = (xs: number[]) => {
+      const tail = xs.slice(xs.length / 2);
+      const mean = tail.reduce((a, x) => a + x, 0) / tail.length;
+      return { mean, sd: Math.sqrt(tail.reduce((a, x) => a + (x - mean) ** 2, 0) / tail.length) };
+    };
+    const plain = spread(closedLoop({}, 400));
+    const settled = spread(closedLoop({ lr: 0.02, average: 4, kp: 0.05 }, 400));
+    // averaging alone adds lag and swings more (lr 0.02, average 4: sd 4.2 here); the proportional term damps it
+    expect(settled.sd).toBeLessThan(plain.sd / 3);
+    expect(Math.abs(settled.mean - 3)).toBeLessThan(0.5);
   });
 });
