@@ -1,7 +1,12 @@
 import { Subject, type Observable } from 'rxjs';
 import { Rng } from '../../src/core/rng.js';
 import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
-import { OffThreadChat, type ChatJobResult, type LlmOptions } from '../../src/llm/index.js';
+import {
+  OffThreadChat,
+  type AnnotationServiceSettings,
+  type ChatJobResult,
+  type LlmOptions,
+} from '../../src/llm/index.js';
 import type { TransitionBatch } from '../../src/stream/batch.js';
 import { isJudgedState, judgePrompt, parseVerdict } from './judge-prompt.js';
 import type { RingSlot } from './obs-ring.js';
@@ -18,6 +23,9 @@ export interface JudgeSettings {
   labelsPerBatch: number;
   seed: number;
 }
+
+/** The judge's prompt version: part of its requests' identity and cache key at the shared annotation service. */
+export const PRM_JUDGE_PROMPT_VERSION = 'prm-judge-1';
 
 /** Verdicts remembered by question; the oldest go first when full. */
 const CACHE_SIZE = 50_000;
@@ -51,10 +59,15 @@ export class LlmPrm implements RewardSource {
     readonly scorer: Scorer,
     llm: LlmOptions,
     private readonly s: JudgeSettings,
+    /** `annotator: { queue }`: the shared annotation service (`rxgym annotator`) asks the judge instead. */
+    service?: AnnotationServiceSettings,
   ) {
     this.events$ = this.events.asObservable();
     this.rng = new Rng(s.seed);
-    this.chat = new OffThreadChat({ llm, maxQueue: s.maxQueue, concurrency: s.concurrency }, (r) => this.onResult(r));
+    const queue = service ? { queue: service } : {};
+    this.chat = new OffThreadChat({ llm, maxQueue: s.maxQueue, concurrency: s.concurrency, ...queue }, (r) =>
+      this.onResult(r),
+    );
   }
 
   compute(batch: TransitionBatch): Float32Array {

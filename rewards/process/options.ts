@@ -27,6 +27,7 @@ export const PRM_PARAMS = defineParams({
   concurrency: { kind: 'number', integer: true, positive: true, default: 4, doc: 'llm: requests in flight' },
   temperature: { kind: 'number', min: 0, default: 0, doc: 'llm: sampling temperature of the judge' },
   maxTokens: { kind: 'number', integer: true, positive: true, default: 8, doc: 'llm: longest answer' },
+  annotator: { kind: 'object', optional: true, doc: 'llm: { queue: redis://... } asks the shared annotation service' },
 });
 
 /** Options of the `orm` source. */

@@ -9,7 +9,8 @@ import { labelsOf, outcomeAt } from './labels.js';
 import type { RingSlot } from './obs-ring.js';
 import { processOptions, PRM_PARAMS } from './options.js';
 import { Scorer } from './scorer.js';
-import { LlmPrm } from './llm-prm.js';
+import { LlmPrm, PRM_JUDGE_PROMPT_VERSION } from './llm-prm.js';
+import { annotationServiceOption } from '../../src/llm/service/options.js';
 
 /** `prm` with `model: oracle`: each step's ground-truth correctness (1 or 0), the upper bound of any PRM. */
 export class OraclePrm implements RewardSource {
@@ -103,11 +104,19 @@ export function createPrm(cfg: RewardComponentConfig, ctx: RewardContext): Rewar
   };
   const scorer = new Scorer(`prm-${o.model}`, ctx.observationSpace, caps, settings);
   if (o.model === 'learned') return new LearnedPrm(name, scorer, ctx.numEnvs);
-  if (!ctx.llm) {
+  let service: ReturnType<typeof annotationServiceOption>;
+  try {
+    service = annotationServiceOption(o.annotator, PRM_JUDGE_PROMPT_VERSION);
+  } catch (e) {
+    scorer.dispose();
+    throw e;
+  }
+  if (!ctx.llm && !service) {
     scorer.dispose();
     throw new RewardConfigError(
       'model',
-      'llm needs an OpenAI-compatible server: add llm: { baseUrl, model } to the scenario',
+      'llm needs an OpenAI-compatible server: add llm: { baseUrl, model } to the scenario, or ' +
+        'annotator: { queue: redis://... } for the shared annotation service (rxgym annotator)',
     );
   }
   const judge = {
@@ -118,5 +127,5 @@ export function createPrm(cfg: RewardComponentConfig, ctx: RewardContext): Rewar
     labelsPerBatch: o.labelsPerBatch,
     seed: ctx.seed + 4243,
   };
-  return new LlmPrm(name, scorer, ctx.llm, judge);
+  return new LlmPrm(name, scorer, ctx.llm ?? {}, judge, service);
 }

@@ -1,4 +1,4 @@
-import type { RewardComponentConfig, RewardRegistry } from '../../src/core/reward.js';
+import { RewardConfigError, type RewardComponentConfig, type RewardRegistry } from '../../src/core/reward.js';
 import { VlmSource, vlmInfo } from './source.js';
 import { JudgedVlmSource } from './http/source.js';
 import { httpObjectSource } from './http/choose.js';
@@ -12,9 +12,14 @@ const nameOf = (cfg: RewardComponentConfig): string => (typeof cfg.name === 'str
 export function registerVlm(sources: RewardRegistry): void {
   sources.register(
     'vlm',
-    (cfg, ctx) =>
-      httpObjectSource(nameOf(cfg), cfg, ctx) ??
-      (cfg.encoder === 'http' ? new JudgedVlmSource(nameOf(cfg), cfg, ctx) : new VlmSource(nameOf(cfg), cfg, ctx)),
+    (cfg, ctx) => {
+      const viaHttp = httpObjectSource(nameOf(cfg), cfg, ctx);
+      if (viaHttp) return viaHttp;
+      if (cfg.encoder === 'http') return new JudgedVlmSource(nameOf(cfg), cfg, ctx);
+      if (cfg.annotator !== undefined)
+        throw new RewardConfigError('annotator', 'only the judge (encoder: http) asks an annotation service');
+      return new VlmSource(nameOf(cfg), cfg, ctx);
+    },
     vlmInfo,
   );
 }

@@ -12,6 +12,7 @@ export const VLM_OPTIONS = [
   'height',
   'batch',
   'http',
+  'annotator',
 ] as const;
 
 /** Which frames get a score: every k-th step of an episode (and its last), or only an episode's last frame. */

@@ -51,12 +51,50 @@ export interface OpenAiTestServer {
   close(): Promise<void>;
 }
 
-/** The last user message of a chat request, for responders that answer by content. */
-export function lastUserMessage(req: RecordedRequest): string {
-  const messages = (req.body as { messages?: Array<{ role: string; content: string }> } | null)?.messages ?? [];
+/** A message's content: text, or parts (text and images, as vision requests send them). */
+type Content = string | Array<{ type: string; text?: string; image_url?: { url: string } }>;
+
+function lastUser(req: RecordedRequest): Content {
+  const messages = (req.body as { messages?: Array<{ role: string; content: Content }> } | null)?.messages ?? [];
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return messages[i]!.content;
   return '';
 }
+
+/** The last user message of a chat request (its text parts, for a vision request), for responders by content. */
+export function lastUserMessage(req: RecordedRequest): string {
+  const c = lastUser(req);
+  return typeof c === 'string' ? c : c.map((p) => p.text ?? '').join('\n');
+}
+
+/** The image URLs (data URLs) of the last user message of a chat request. */
+export function lastUserImages(req: RecordedRequest): string[] {
+  const c = lastUser(req);
+  return typeof c === 'string' ? [] : c.flatMap((p) => (p.image_url ? [p.image_url.url] : []));
+}
+
+/** FNV-1a of a text: a deterministic answer from a request's content. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A deterministic judge: a frame-judge request (an image and a task) gets a score from 0 to 10 that depends only on
+ * the image; a step-judge request ("New step: ...") gets `correct` or `incorrect` from the step alone (an arithmetic
+ * step `a op b = c` is checked); anything else is answered like `defaultResponder`.
+ */
+export const judgeResponder: Responder = (req) => {
+  const images = lastUserImages(req);
+  if (images.length > 0) return { text: String(fnv(images.join('')) % 11) };
+  const step = /New step: (.*)/.exec(lastUserMessage(req))?.[1];
+  if (step === undefined) return defaultResponder(req);
+  const m = /^(-?\d+) ([-+*/]) (-?\d+) = (-?\d+)/.exec(step);
+  if (!m) return { text: fnv(step) % 2 ? 'correct' : 'incorrect' };
+  const [a, b, c] = [Number(m[1]), Number(m[3]), Number(m[4])];
+  const v = m[2] === '+' ? a + b : m[2] === '-' ? a - b : m[2] === '*' ? a * b : a / b;
+  return { text: v === c ? 'correct' : 'incorrect' };
+};
 
 /** A deterministic 8-dimensional embedding of a text (character-code hashing), for the default responder. */
 export function fakeEmbedding(text: string): number[] {

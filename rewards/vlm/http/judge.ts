@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import { OffThreadChat } from '../../../src/llm/transport.js';
+import { OffThreadChat, type AnnotationServiceSettings } from '../../../src/llm/transport.js';
 import type { ChatJobResult, ChatQueueStats } from '../../../src/llm/transport-protocol.js';
 import type { LlmOptions } from '../../../src/llm/types.js';
 import type { FrameBatch } from '../../../src/stream/batch.js';
@@ -77,9 +77,12 @@ export class FrameJudge {
     private readonly goal: string,
     private readonly onLabel: (score: number, tag: unknown) => void,
     maxQueue = 256,
+    service?: AnnotationServiceSettings,
   ) {
-    // newest first: the policy moves on, recent frames matter most
-    this.chat = new OffThreadChat({ llm, maxQueue, order: 'newest' }, (r) => this.result(r));
+    // newest first: the policy moves on, recent frames matter most; `service`: the shared annotation service asks
+    this.chat = new OffThreadChat({ llm, maxQueue, order: 'newest', ...(service ? { queue: service } : {}) }, (r) =>
+      this.result(r),
+    );
   }
 
   /** Ask for the score of frame `row` unless it is known or asked already; `tag` comes back with the label. */

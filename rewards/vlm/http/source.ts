@@ -9,6 +9,7 @@ import {
   type RewardSource,
 } from '../../../src/core/reward.js';
 import type { LlmOptions } from '../../../src/llm/types.js';
+import { annotationServiceOption, type AnnotationServiceRequestSettings } from '../../../src/llm/service/options.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
 import { IMAGE_DIM, imageInput } from '../builtin/features.js';
 import { vlmSettings, type VlmSettings } from '../options.js';
@@ -30,9 +31,14 @@ const HTTP_KEYS = [
   'warnAfter',
 ];
 
+/** The judge's prompt version: part of its requests' identity and cache key at the shared annotation service. */
+export const VLM_JUDGE_PROMPT_VERSION = 'vlm-judge-1';
+
 /** Settings of the judge path. */
 interface HttpSettings {
   llm: LlmOptions;
+  /** `annotator: { queue }`: the shared annotation service (`rxgym annotator`) asks the judge instead. */
+  service?: AnnotationServiceRequestSettings;
   perBatch: number;
   trainSteps: number;
   warnAfter: number;
@@ -54,7 +60,14 @@ function httpSettings(cfg: RewardComponentConfig, ctx: RewardContext): HttpSetti
   for (const k of ['baseUrl', 'model', 'apiKey', 'timeoutMs', 'maxRetries', 'concurrency'] as const) {
     if (h[k] !== undefined) (llm as Record<string, unknown>)[k] = h[k];
   }
-  return { llm, perBatch: int('perBatch', 16), trainSteps: int('trainSteps', 8), warnAfter: int('warnAfter', 64) };
+  const service = annotationServiceOption(cfg.annotator, VLM_JUDGE_PROMPT_VERSION);
+  return {
+    llm,
+    ...(service ? { service } : {}),
+    perBatch: int('perBatch', 16),
+    trainSteps: int('trainSteps', 8),
+    warnAfter: int('warnAfter', 64),
+  };
 }
 
 /**
@@ -91,9 +104,8 @@ export class JudgedVlmSource implements RewardSource {
     };
     this.model = new FrameRewardModel(ctx.seed);
     try {
-      this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), (score, tag) =>
-        this.model.add(tag as Float32Array, score),
-      );
+      const label = (score: number, tag: unknown): void => this.model.add(tag as Float32Array, score);
+      this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), label, undefined, this.http.service);
     } catch (e) {
       this.model.dispose();
       throw new RewardConfigError('http', (e as Error).message);
