@@ -83,7 +83,8 @@ export function registerAnnotatorCommand(program: Command): void {
   program
     .command('annotator')
     .description(
-      'Serve the annotation requests of any number of trainers (ONI with annotator: { queue: redis://... }) ' +
+      'Serve the annotation requests of any number of trainers (ONI, the vlm judge and the prm judge with ' +
+        'annotator: { queue: redis://... }) ' +
         'from a Redis queue: deduplicated, cached in Redis, rate-limited, retried with backoff.',
     )
     .option('--queue <url>', 'Redis URL (required): redis://[user:password@]host:6379[/db] or rediss://')
