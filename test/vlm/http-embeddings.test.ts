@@ -201,6 +201,19 @@ describe('http encoder, mode: embeddings (an image+text embeddings endpoint on 1
       expect(build({ type: 'http', mode: 'vectors' })).toThrow(/encoder\.mode: must be "judge" .* or "embeddings"/);
       expect(build({ type: 'http', urll: 'x' })).toThrow(/encoder\.urll: unknown key/);
       expect(build({ type: 'clip' })).toThrow(/encoder\.type: an encoder object must be \{ type: http/);
+      const withQueue = () =>
+        buildRewardStack(
+          [
+            {
+              source: 'vlm',
+              goal: 'x',
+              encoder: { type: 'http', mode: 'embeddings' },
+              annotator: { queue: 'redis://q' },
+            },
+          ],
+          ctx,
+        );
+      expect(withQueue).toThrow(/annotator: the embeddings endpoint is asked directly/);
       // mode judge (the default): the vision chat judge, with the object's server
       const judge = buildRewardStack([{ source: 'vlm', goal: 'x', encoder: { type: 'http', url: server.url } }], ctx);
       expect(judge.sources.get('vlm')).toBeInstanceOf(JudgedVlmSource);

@@ -1,7 +1,13 @@
 import { Subject } from 'rxjs';
 import type { FrameRequest } from '../../../src/core/capabilities.js';
 import { RxgymError } from '../../../src/core/env.js';
-import type { RewardComponentConfig, RewardContext, RewardEvent, RewardSource } from '../../../src/core/reward.js';
+import {
+  RewardConfigError,
+  type RewardComponentConfig,
+  type RewardContext,
+  type RewardEvent,
+  type RewardSource,
+} from '../../../src/core/reward.js';
 import type { FrameBatch, TransitionBatch } from '../../../src/stream/batch.js';
 import { IMAGE_DIM, imageInput } from '../builtin/features.js';
 import { GoalBaselineReward } from '../goal-baseline.js';
@@ -57,6 +63,12 @@ export class EmbeddedVlmSource implements RewardSource {
     private readonly spec: HttpEncoderSpec,
   ) {
     this.settings = vlmSettings(cfg, ctx.envId);
+    if (cfg.annotator !== undefined)
+      throw new RewardConfigError(
+        'annotator',
+        'the embeddings endpoint is asked directly; only the judge (encoder: http, mode: judge) asks an annotation ' +
+          'service',
+      );
     const s = this.settings;
     this.client = new EmbeddingsClient({ ...ctx.llm, ...spec.llm });
     this.concurrency = spec.llm.concurrency ?? 4;
