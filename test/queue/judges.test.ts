@@ -109,7 +109,7 @@ describe('the VLM and process-reward judges on the shared annotation service', (
       '    width: 32',
       '    height: 32',
       `    annotator: { queue: "${redis.url}", backoffMs: 100 }`,
-      'budget: { steps: 40000 }',
+      'budget: { steps: 20000 }',
     ]);
     await expectShared(file, 'vlm', 'vlm-judge-1');
     // the judge saw images: the frames went through the service as they were
@@ -126,7 +126,7 @@ describe('the VLM and process-reward judges on the shared annotation service', (
       'rewards:',
       '  - { source: extrinsic }',
       `  - { source: prm, model: llm, weight: 0.1, annotator: { queue: "${redis.url}", backoffMs: 100 } }`,
-      'budget: { steps: 60000 }',
+      'budget: { steps: 12000 }',
     ]);
     await expectShared(file, 'prm', 'prm-judge-1');
   });
