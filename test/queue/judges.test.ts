@@ -79,7 +79,12 @@ function scenarioFile(name: string, lines: string[]): string {
 async function expectShared(file: string, source: string, promptVersion: string): Promise<void> {
   const [a, b] = await runs(file, [`${source}-a`, `${source}-b`], source);
   const [c] = await runs(file, [`${source}-c`], source);
-  const cached = (await keys.keys(`rxgym:labels:judge-1:${promptVersion}:*`)).length;
+  // The annotator may still be answering questions of runs that have ended: let it settle (answer written to the
+  // cache) before counting.
+  const labelKeys = async (): Promise<number> => (await keys.keys(`rxgym:labels:judge-1:${promptVersion}:*`)).length;
+  for (let t = Date.now(); Date.now() - t < 20_000 && chats() !== (await labelKeys()) + 2; )
+    await new Promise((r) => setTimeout(r, 200));
+  const cached = await labelKeys();
   expect(cached).toBeGreaterThan(0);
   // one LLM answer per distinct question over three trainers; the two 503s were retried
   expect(chats()).toBe(cached + 2);
