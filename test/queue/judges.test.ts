@@ -131,7 +131,7 @@ describe('the VLM and process-reward judges on the shared annotation service', (
       'rewards:',
       '  - { source: extrinsic }',
       `  - { source: prm, model: llm, weight: 0.1, annotator: { queue: "${redis.url}", backoffMs: 100 } }`,
-      'budget: { steps: 12000 }',
+      'budget: { steps: 30000 }',
     ]);
     await expectShared(file, 'prm', 'prm-judge-1');
   });
