@@ -9,13 +9,12 @@ import {
   type RewardSource,
 } from '../../../src/core/reward.js';
 import type { FrameBatch, TransitionBatch } from '../../../src/stream/batch.js';
-import { IMAGE_DIM, imageInput } from '../builtin/features.js';
 import { GoalBaselineReward } from '../goal-baseline.js';
 import { vlmSettings, type VlmSettings } from '../options.js';
 import { ScoredFrameReporter } from '../scored-frame.js';
-import { scoredRows } from '../scored-rows.js';
 import { EmbeddingsClient, EmbeddingsError } from './embeddings.js';
 import type { HttpEncoderSpec } from './encoder-spec.js';
+import { DistilledFrameScorer } from './distilled-scorer.js';
 import { FrameRewardModel } from './frame-model.js';
 import { frameHash, pngDataUrl } from './judge.js';
 
@@ -43,6 +42,7 @@ export class EmbeddedVlmSource implements RewardSource {
   private readonly client: EmbeddingsClient;
   private readonly model: FrameRewardModel;
   private readonly scored: ScoredFrameReporter;
+  private readonly scorer: DistilledFrameScorer;
   private readonly concurrency: number;
   private reward: GoalBaselineReward | undefined;
   private textsAsked = false;
@@ -51,8 +51,6 @@ export class EmbeddedVlmSource implements RewardSource {
   private readonly done: { score: number; tag: Float32Array; hash: number }[] = [];
   private readonly counters: Counters = { requests: 0, labelled: 0, cacheHits: 0, dropped: 0, errors: {} };
   private lastError: string | undefined;
-  private rows = new Int32Array(0);
-  private xs = new Float32Array(0);
   private warned = false;
   private closed = false;
 
@@ -79,6 +77,7 @@ export class EmbeddedVlmSource implements RewardSource {
       ...(s.camera !== undefined ? { camera: s.camera } : {}),
     };
     this.model = new FrameRewardModel(ctx.seed);
+    this.scorer = new DistilledFrameScorer(this.model, this.scored);
     this.askTexts();
   }
 
@@ -154,23 +153,8 @@ export class EmbeddedVlmSource implements RewardSource {
     if (!frames) throw new RxgymError(`reward source "${this.name}" needs frames but the batch has none`);
     this.poll();
     this.askTexts();
-    const n = batch.numSteps * batch.numEnvs;
-    if (this.rows.length < n) this.rows = new Int32Array(n);
-    const m = scoredRows(batch, this.settings.every, this.rows);
-    if (this.xs.length < m * IMAGE_DIM) this.xs = new Float32Array(m * IMAGE_DIM);
-    for (let i = 0; i < m; i++) imageInput(frames, this.rows[i]!, this.xs, i * IMAGE_DIM);
-    const pred = this.model.labels > 0 ? this.model.predict(this.xs, m) : new Float32Array(m);
-    const out = new Float32Array(n);
-    for (let i = 0; i < m; i++) out[this.rows[i]!] = pred[i]!;
-    this.scored.note(this.rows, m, out);
-    if (this.reward) {
-      const ask = Math.min(this.spec.perBatch, m);
-      for (let j = 0; j < ask; j++) {
-        const i = Math.floor(((j + 0.5) * m) / ask);
-        this.askFrame(frames, this.rows[i]!, this.xs.slice(i * IMAGE_DIM, (i + 1) * IMAGE_DIM));
-      }
-    }
-    return out;
+    const ask = this.reward ? this.spec.perBatch : 0;
+    return this.scorer.score(batch, frames, this.settings.every, ask, (row, x) => this.askFrame(frames, row, x));
   }
 
   update(batch: TransitionBatch): void {

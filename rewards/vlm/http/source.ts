@@ -11,10 +11,9 @@ import {
 import type { LlmOptions } from '../../../src/llm/types.js';
 import { annotationServiceOption, type AnnotationServiceRequestSettings } from '../../../src/llm/service/options.js';
 import type { TransitionBatch } from '../../../src/stream/batch.js';
-import { IMAGE_DIM, imageInput } from '../builtin/features.js';
 import { vlmSettings, type VlmSettings } from '../options.js';
-import { scoredRows } from '../scored-rows.js';
 import { ScoredFrameReporter } from '../scored-frame.js';
+import { DistilledFrameScorer } from './distilled-scorer.js';
 import { FrameRewardModel } from './frame-model.js';
 import { FrameJudge } from './judge.js';
 
@@ -83,10 +82,9 @@ export class JudgedVlmSource implements RewardSource {
   private readonly http: HttpSettings;
   private readonly judge: FrameJudge;
   private readonly model: FrameRewardModel;
-  private rows = new Int32Array(0);
-  private xs = new Float32Array(0);
   private warned = false;
   private readonly scored: ScoredFrameReporter;
+  private readonly scorer: DistilledFrameScorer;
 
   constructor(
     readonly name: string,
@@ -103,6 +101,7 @@ export class JudgedVlmSource implements RewardSource {
       ...(s.camera !== undefined ? { camera: s.camera } : {}),
     };
     this.model = new FrameRewardModel(ctx.seed);
+    this.scorer = new DistilledFrameScorer(this.model, this.scored);
     try {
       const label = (score: number, tag: unknown): void => this.model.add(tag as Float32Array, score);
       this.judge = new FrameJudge(this.http.llm, s.goals.join('; '), label, undefined, this.http.service);
@@ -116,22 +115,8 @@ export class JudgedVlmSource implements RewardSource {
     const frames = batch.frames;
     if (!frames) throw new RxgymError(`reward source "${this.name}" needs frames but the batch has none`);
     this.judge.poll();
-    const n = batch.numSteps * batch.numEnvs;
-    if (this.rows.length < n) this.rows = new Int32Array(n);
-    const m = scoredRows(batch, this.settings.every, this.rows);
-    if (this.xs.length < m * IMAGE_DIM) this.xs = new Float32Array(m * IMAGE_DIM);
-    for (let i = 0; i < m; i++) imageInput(frames, this.rows[i]!, this.xs, i * IMAGE_DIM);
-    const pred = this.model.labels > 0 ? this.model.predict(this.xs, m) : new Float32Array(m);
-    const out = new Float32Array(n);
-    for (let i = 0; i < m; i++) out[this.rows[i]!] = pred[i]!;
-    this.scored.note(this.rows, m, out);
-    // frames spread over the batch go to the judge, each with its own copy of the model input
-    const ask = Math.min(this.http.perBatch, m);
-    for (let j = 0; j < ask; j++) {
-      const i = Math.floor(((j + 0.5) * m) / ask);
-      this.judge.ask(frames, this.rows[i]!, this.xs.slice(i * IMAGE_DIM, (i + 1) * IMAGE_DIM));
-    }
-    return out;
+    const perBatch = this.http.perBatch;
+    return this.scorer.score(batch, frames, this.settings.every, perBatch, (row, x) => this.judge.ask(frames, row, x));
   }
 
   update(batch: TransitionBatch): void {
