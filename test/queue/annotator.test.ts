@@ -46,6 +46,24 @@ const judge =
   (req) => ({ delayMs, text: /kill/.test(/^"(.*)"$/m.exec(lastUserMessage(req))?.[1] ?? '') ? HELPFUL : NOT });
 const chats = (): number => server.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
 
+/**
+ * Wait until the service has nothing waiting or running and every LLM answer is in the label cache: a run that ended
+ * may leave questions the annotator still answers (a chat counted by the server before its label is written).
+ */
+async function settled(pattern: string): Promise<number> {
+  const q = new Queue(ANNOTATION_QUEUE, { connection: redisTarget(redis.url).options, prefix: QUEUE_PREFIX });
+  try {
+    for (let t = Date.now(); Date.now() - t < 30_000; await new Promise((r) => setTimeout(r, 200))) {
+      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const busy = Object.values(c).reduce((a, b) => a + b, 0);
+      if (busy === 0 && (await keys.keys(pattern)).length === chats()) break;
+    }
+  } finally {
+    await q.close();
+  }
+  return (await keys.keys(pattern)).length;
+}
+
 function annotator(extra: string[] = []): Proc {
   const p = rxgym([
     'annotator',
@@ -206,6 +224,6 @@ describe('rxgym annotator: the shared annotation service', () => {
     expect(last).toMatchObject({ source: 'oni', failures: 0 });
     expect(last.labelled).toBeGreaterThan(0);
     expect(chats()).toBeGreaterThan(0);
-    expect((await keys.keys('rxgym:labels:judge-1:oni-1:*')).length).toBe(chats());
+    expect(await settled('rxgym:labels:judge-1:oni-1:*')).toBe(chats());
   });
 });

@@ -170,15 +170,23 @@ export class QueueChat {
 
   private async add(jobId: string, data: AnnotationJobData): Promise<void> {
     try {
-      const old = data.fresh ? undefined : await this.queue.getJob(jobId);
-      if (old) {
-        const state = await old.getState();
-        // answered for another trainer (or earlier): that answer serves
-        if (state === 'completed') this.done(jobId, old.returnvalue, true);
-        // failed for good before (the server was down): tried again, not answered with that failure
-        else if (state === 'failed') await old.retry('failed', { resetAttemptsMade: true }).catch(() => undefined);
-        return;
-      }
+      // The state first, then the job: a job read before it completed carries no return value, and reading the state
+      // after it could see 'completed' while holding that empty job (an answer lost, one run in four).
+      const state = data.fresh ? 'unknown' : await this.queue.getJobState(jobId);
+      if (state === 'completed' || state === 'failed') {
+        const old = await this.queue.getJob(jobId);
+        if (old && state === 'completed') {
+          // answered for another trainer (or earlier): that answer serves
+          this.done(jobId, old.returnvalue, true);
+          return;
+        }
+        if (old) {
+          // failed for good before (the server was down): tried again, not answered with that failure
+          await old.retry('failed', { resetAttemptsMade: true }).catch(() => undefined);
+          return;
+        }
+        // removed in between (after its age): added again below
+      } else if (state !== 'unknown') return; // waiting or running for someone else: its events answer this one too
       await this.queue.add('chat', data, {
         jobId,
         attempts: this.s.attempts,
@@ -253,15 +261,18 @@ export class QueueChat {
       const now = Date.now();
       for (const [jobId, f] of [...this.inFlight]) {
         if (now - f.seen < SWEEP_MS) continue;
-        const job = (await this.queue.getJob(jobId)) as Job<AnnotationJobData, AnnotationJobResult> | undefined;
+        // the state before the job, as in add(): a finished job read afterwards holds its answer or its reason
+        const state = await this.queue.getJobState(jobId);
         if (!this.inFlight.has(jobId)) continue;
         f.seen = Date.now();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+        const job = (await this.queue.getJob(jobId)) as Job<AnnotationJobData, AnnotationJobResult> | undefined;
+        if (!this.inFlight.has(jobId)) continue;
         if (!job) {
           // removed (after its age, or by hand) before this trainer heard of it: ask again; the cache answers
           await this.add(jobId, f.data);
           continue;
         }
-        const state = await job.getState();
         if (state === 'completed') this.done(jobId, job.returnvalue);
         else if (state === 'failed') this.failed(jobId, job.failedReason ?? 'failed');
       }
