@@ -1,0 +1,98 @@
+// The sparse tasks of test/bench/vlm-learning-sparse.mjs (issue 14), registered as wrappers of existing envs (no env
+// code changed); shared with test/bench/vlm-pendulum-probe.mjs. See the learning script's header for the tasks.
+
+/** Wraps `env` (in place): sticky success from `reached(result)`, reward 1 at first success if `sparse`, else 0. */
+function sparseOnce(env, sparse, reached) {
+  const reset = env.reset.bind(env);
+  const step = env.step.bind(env);
+  let done = false;
+  env.reset = (opts) => {
+    done = false;
+    const r = reset(opts);
+    r.info.success = false;
+    return r;
+  };
+  env.step = (action) => {
+    const r = step(action);
+    const now = reached(env, r);
+    const first = now && !done;
+    done = done || now;
+    r.info.success = done;
+    return { ...r, reward: sparse && first ? 1 : 0 };
+  };
+  return env;
+}
+
+/**
+ * Wraps an InvertedPendulum-v0 (in place) so that a fall does not end the episode (the hinge stops at ±90°, the pole
+ * can lie there or be swung back; only a non-finite state still ends it) and success = |angle| <= 0.2 (the env's own
+ * threshold) at every one of the first `window` steps. Reward: if `oracle`, 1 every step the pole is upright (the
+ * true angle as a dense reward, a calibration of what PPO does with a perfect per-step signal); else 1 at the step
+ * success is reached if `sparse`; else, if `report`, 1 every step the pole is upright (for runs whose reward stack
+ * ignores the env's reward, e.g. the VLM reward alone, so that the evaluation's return counts the upright steps).
+ */
+function uprightWindow(env, sparse, window, oracle, report) {
+  const reset = env.reset.bind(env);
+  const step = env.step.bind(env);
+  let t = 0;
+  let fell = false;
+  let done = false;
+  env.reset = (opts) => {
+    t = 0;
+    fell = false;
+    done = false;
+    const r = reset(opts);
+    r.info.success = false;
+    return r;
+  };
+  env.step = (action) => {
+    const r = step(action);
+    t += 1;
+    const finite = Array.from(r.obs).every(Number.isFinite);
+    fell = fell || !(Math.abs(r.obs[1]) <= 0.2);
+    const now = !fell && t >= window;
+    const first = now && !done;
+    done = done || now;
+    r.info.success = done;
+    r.info.upright = Math.abs(r.obs[1]) <= 0.2;
+    const reward = oracle || (report && !sparse) ? Number(r.info.upright) : sparse && first ? 1 : 0;
+    return { ...r, reward, terminated: !finite };
+  };
+  return env;
+}
+
+/** Registers the wrapped envs of the sparse tasks in `registry`, and the `constant` reward source of the controls. */
+export function registerSparseTasks(registry) {
+  // the same value every step: a reward with the VLM reward's mean and group but no information about the frame
+  registry.rewards.register(
+    'constant',
+    (cfg) => ({
+      kind: 'vlm',
+      name: 'constant',
+      compute: (batch) => new Float32Array(batch.rewards.length).fill(cfg.value),
+    }),
+    { options: ['value'], description: 'a constant per-step reward (a control)' },
+  );
+  const arenaSpec = registry.envs.spec('Explore-Arena-v0');
+  const reachSpec = registry.envs.spec('Manip-Reach-v0');
+  const ipSpec = registry.envs.spec('InvertedPendulum-v0');
+  registry.envs.register({
+    id: 'Explore-Arena-Corner-v0',
+    entryPoint: ({ sparse, edge = 9, sx = -1, sy = 1, ...kw }) =>
+      sparseOnce(arenaSpec.entryPoint(kw), sparse === true, (_e, r) => sx * r.obs[0] > edge && sy * r.obs[1] > edge),
+    maxEpisodeSteps: 100,
+  });
+  registry.envs.register({
+    id: 'Manip-Reach-Sparse-v0',
+    entryPoint: ({ sparse, ...kw }) =>
+      sparseOnce(reachSpec.entryPoint({ ...kw, dense: false }), sparse === true, (_e, r) => r.info.success === true),
+    maxEpisodeSteps: 100,
+  });
+  // the id starts with InvertedPendulum so that the VLM source's default baseline is "a cart with a pole"
+  registry.envs.register({
+    id: 'InvertedPendulum-Upright-v0',
+    entryPoint: ({ sparse, window = 100, oracle, report, ...kw }) =>
+      uprightWindow(ipSpec.entryPoint(kw), sparse === true, window, oracle === true, report === true),
+    maxEpisodeSteps: 100,
+  });
+}
