@@ -1,7 +1,7 @@
 // Learning from the VLM reward alone against a truly sparse reward (issue 14): PPO with `source: vlm` (built-in
 // encoder, alpha 0 unless the task says, every step) vs PPO with the sparse success reward vs a random policy, on
-// tasks whose goal a random policy seldom reaches. All are registered in vlm-sparse-tasks.mjs as wrappers of existing envs (no env
-// code changed):
+// tasks whose goal a random policy seldom reaches. All are registered in vlm-sparse-tasks.mjs as wrappers of
+// existing envs (no env code changed):
 // - Explore-Arena-Corner-v0: Explore-Arena-v0 (start in the centre, 100-step episodes); success = the mass has
 //   entered the top-left corner square x < -edge, y > edge: task `corner` edge 9 (a 1x1 square, 0.25% of the
 //   arena), `corner8` edge 8 (2x2, 1%); goal "the dot is in the top left". `corner-br`: the bottom-right 1x1
