@@ -188,12 +188,14 @@ async function follow(
   /** What Redis says of a run's job (undefined: no such job; it was removed by hand and is submitted again). */
   const fetch = async (run: BenchRun): Promise<{ job: JobBench; state: string } | undefined> => {
     const jobId = benchJobId(plan.name, run);
-    const job = (await queue.getJob(jobId)) as JobBench | undefined;
+    // the state before the job: a job read after it finished holds its result or its failure's reason
+    const state = await queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : ((await queue.getJob(jobId)) as JobBench | undefined);
     if (!job) {
       await queue.add(run.key, benchJobData(plan, run), { jobId, attempts: opts.attempts });
       return undefined;
     }
-    return { job, state: await job.getState() };
+    return { job, state };
   };
   /** Record what changed; a finished job's files are collected. */
   const apply = (run: BenchRun, job: JobBench, state: string): void => {
