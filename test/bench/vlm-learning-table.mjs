@@ -1,7 +1,7 @@
 // Markdown table of the JSON lines that test/bench/vlm-learning-sparse.mjs printed: per task and condition, the
 // final evaluation's success rate (20 deterministic episodes) and the training success rate (last 100 episodes),
-// per seed and as mean ± sd over seeds; the evaluation's mean return where the lines have it (for `ip-upright`'s
-// vlm, vlm-minmax and oracle runs: upright steps out of 100); then, per task, a one-sided Fisher exact test of
+// per seed and as mean ± sd over seeds; the evaluation's mean return where the lines have it and it is not the
+// sparse reward (for `ip-upright`: upright steps out of 100); then, per task, a one-sided Fisher exact test of
 // "vlm solves more seeds than <other condition>" (a seed is solved when its evaluation success is >= 0.5).
 // Usage: node test/bench/vlm-learning-table.mjs runs.jsonl [more.jsonl ...] [--task name]
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,8 @@ for (const [k, rs] of groups) {
   rs.sort((a, b) => a.seed - b.seed);
   const ev = rs.map((r) => r.evalSuccess ?? 0);
   const tr = rs.map((r) => r.trainSuccess ?? 0);
-  const ret = rs.map((r) => r.evalReturn);
+  // with the sparse reward the env's return is the success, not the upright-step count
+  const ret = rs.map((r) => (r.cond.includes('sparse') ? undefined : r.evalReturn));
   const retCols = ret.every((x) => x !== undefined)
     ? ` ${ret.map((x) => x.toFixed(1)).join(', ')} | ${meanSd(ret)} |`
     : ' – | – |';

@@ -1,7 +1,8 @@
 // Probe for the `ip-upright` task of test/bench/vlm-learning-sparse.mjs (issue 14): plays InvertedPendulum-Upright-v0
 // (100-step episodes, no end on a fall) with random actions and with a crude PD balancer, scores every frame with the
 // built-in encoder ("the pole is upright" against "a cart with a pole"), and prints per policy and alpha: the
-// success rate, the VLM reward's mean, its mean by |pole angle| bin, and its correlation with -|angle|.
+// success rate, the VLM reward's mean, its mean by |pole angle| bin, its correlation with -|angle|, and its mean on
+// fallen frames by side and cart position.
 // Usage (after `npx tsc -p tsconfig.json`): node test/bench/vlm-pendulum-probe.mjs [episodes=8] [seed=70000]
 import { builtinRegistry, initBackend, setBackendLogger } from '../../dist/src/index.js';
 import { playEpisodes } from '../../dist/rewards/vlm/play.js';
@@ -59,6 +60,27 @@ for (const [name, policy] of Object.entries(POLICIES)) {
         bins.push({ absAngle: `${BINS[k]}-${BINS[k + 1]}`, n: xs.length, mean: r3(m), sd: r3(sd) });
       }
     }
+    // fallen frames (|angle| > 1.4) by side and by cart position: what a policy that has fallen can still gain
+    const fallen = [];
+    for (const [side, sgn] of [
+      ['left', -1],
+      ['right', 1],
+    ]) {
+      for (const [lo, hi] of [
+        [-1.01, -0.33],
+        [-0.33, 0.33],
+        [0.33, 1.01],
+      ]) {
+        const xs = r.filter((_, i) => {
+          const st = played.steps[i].state;
+          return sgn * st.pole.angle > 1.4 && st.cart.x >= lo && st.cart.x < hi;
+        });
+        if (xs.length) {
+          const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+          fallen.push({ side, cartX: `${lo}..${hi}`, n: xs.length, mean: r3(m) });
+        }
+      }
+    }
     const line = {
       policy: name,
       alpha,
@@ -74,6 +96,7 @@ for (const [name, policy] of Object.entries(POLICIES)) {
         ),
       ),
       bins,
+      fallen,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
