@@ -100,6 +100,8 @@ const COND = {
     t.env.startsWith('InvertedPendulum') ? { rewards: [sparse], agent: ppo, sparse: false, oracle: true } : undefined,
   // the VLM reward rescaled to [0, 1] by its running min and max (the stack's `normalize: minmax`)
   'vlm-minmax': (t) => ({ rewards: [{ ...vlm(t), normalize: 'minmax' }], agent: ppo, sparse: false }),
+  // the VLM reward at alpha 0.25 whatever the task's alpha (a probe of alpha's effect on learning)
+  'vlm-a25': (t) => ({ rewards: [{ ...vlm(t), alpha: 0.25 }], agent: ppo, sparse: false }),
 };
 
 const [task, stepsArg, condsArg, seedsArg] = process.argv.slice(2);

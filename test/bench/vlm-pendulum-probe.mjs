@@ -3,12 +3,14 @@
 // built-in encoder ("the pole is upright" against "a cart with a pole"), and prints per policy and alpha: the
 // success rate, the VLM reward's mean, its mean by |pole angle| bin, its correlation with -|angle|, and its mean on
 // fallen frames by side and cart position.
-// Usage (after `npx tsc -p tsconfig.json`): node test/bench/vlm-pendulum-probe.mjs [episodes=8] [seed=70000]
+// Usage (after `npx tsc -p tsconfig.json`):
+//   node test/bench/vlm-pendulum-probe.mjs [episodes=8] [seed=70000] [run dir,run dir,... (trained agents to play)]
 import { builtinRegistry, initBackend, setBackendLogger } from '../../dist/src/index.js';
 import { playEpisodes } from '../../dist/rewards/vlm/play.js';
 import { openEncoder } from '../../dist/rewards/vlm/encoders.js';
 import { GoalBaselineReward } from '../../dist/rewards/vlm/goal-baseline.js';
 import { pearson } from '../../dist/rewards/vlm/quality.js';
+import { vlmPolicy } from '../../dist/src/cli/vlm-policy.js';
 import { registerSparseTasks } from './vlm-sparse-tasks.mjs';
 
 const episodes = Number(process.argv[2] ?? 8);
@@ -21,12 +23,15 @@ const encoder = openEncoder('builtin');
 const g = await encoder.embedTexts(['the pole is upright']);
 const b = await encoder.embedTexts(['a cart with a pole']);
 const BINS = [0, 0.1, 0.2, 0.5, 1, 1.4, 1.6];
+// optional run directories of vlm-learning-sparse.mjs ip-upright runs: their final agents play too
+const runs = (process.argv[4] ?? '').split(',').filter((d) => d !== '');
 const POLICIES = {
   random: 'random',
   // pushes the cart under the pole: a crude balancer, so that frames of a pole kept upright occur too
   balancer: (obs) => Float32Array.of(Math.max(-3, Math.min(3, 10 * obs[1] + 2 * obs[3] + 0.5 * obs[0] + obs[2]))),
 };
 const r3 = (x) => Math.round(x * 1000) / 1000;
+for (const dir of runs) POLICIES[dir] = await vlmPolicy(dir, 'InvertedPendulum-Upright-v0');
 for (const [name, policy] of Object.entries(POLICIES)) {
   const played = playEpisodes({
     envs: registry.envs,
@@ -34,8 +39,10 @@ for (const [name, policy] of Object.entries(POLICIES)) {
     frames: encoder.frameSize,
     episodes,
     seed,
-    policy,
+    ...(policy.kind === 'run' ? { policy: 'random', makePolicy: policy.make, kwargs: policy.kwargs } : { policy }),
   });
+  const after = played.steps.filter((st) => Math.abs(st.state.pole.angle) > 1.4);
+  const cartAfterFall = after.length ? after.reduce((a, st) => a + st.state.cart.x, 0) / after.length : null;
   const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
   const emb = await encoder.embedImages(played.frames, rows);
   const angle = played.steps.map((s) => Math.abs(s.state.pole.angle));
@@ -95,6 +102,9 @@ for (const [name, policy] of Object.entries(POLICIES)) {
           angle.map((a) => -a),
         ),
       ),
+      cartXWhenFallen: cartAfterFall === null ? null : r3(cartAfterFall),
+      cartXMean: r3(played.steps.reduce((a, st) => a + st.state.cart.x, 0) / played.steps.length),
+      cartXMeanAbs: r3(played.steps.reduce((a, st) => a + Math.abs(st.state.cart.x), 0) / played.steps.length),
       bins,
       fallen,
     };
