@@ -4,9 +4,9 @@
 // (for Reason-Program-v0 the fraction of tests passed), the episode length, the
 // share of unnecessary steps (correct but not useful, stop excluded) and the correct steps per episode (the oracle
 // PRM's episodic value). Runs are grouped by env and reward stack (and agent): mean ± sd over seeds.
-// --r2 adds PF-PPO's filter statistics (means over the run's batches, from metrics.csv); --curves adds accuracy
-// against steps and wall time (the runs' evaluations); --multipliers FILE.svg plots each constrained run's
-// multipliers and episodic values per batch.
+// --r2 adds PF-PPO's filter statistics (means over the run's batches, from metrics.csv, and per run by quarter);
+// --curves adds accuracy against steps and wall time (the runs' evaluations); --multipliers FILE.svg plots each
+// constrained run's multipliers and episodic values per batch.
 // Usage: node scenarios/process/table.mjs <bench dir>... [--episodes 200] [--r2] [--curves] [--multipliers f.svg]
 //        [--json out.json]
 // (after `npx tsc -p tsconfig.json`: it reads the compiled package in dist/).
@@ -168,6 +168,11 @@ function filterStats(runDir) {
             .filter((v) => v !== '' && v !== undefined)
             .map(Number);
     out[name] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+    // by quarter of the run: R² follows learning (a policy that learns spreads the true scores)
+    out[`${name}.quarters`] = [0, 1, 2, 3].map((q) => {
+      const part = xs.slice(Math.floor((q * xs.length) / 4), Math.floor(((q + 1) * xs.length) / 4));
+      return part.length ? part.reduce((a, b) => a + b, 0) / part.length : NaN;
+    });
   }
   return out;
 }
@@ -271,6 +276,18 @@ if (curves) {
     }
   }
 }
+if (r2) {
+  console.log('\n| rewards | seed | accuracy | outcome | R² kept, by quarter of the run | R² all, by quarter |');
+  console.log('|---|---|---|---|---|---|');
+  const q = (xs) => (xs ? xs.map((x) => (Number.isFinite(x) ? x.toFixed(2) : '-')).join(' / ') : '-');
+  for (const r of rows) {
+    console.log(
+      `| ${r.stack} | ${r.seed} | ${r.accuracy.toFixed(3)} | ${r.outcome.toFixed(3)} | ` +
+        `${q(r.filter['filter.r2Kept.quarters'])} | ${q(r.filter['filter.r2All.quarters'])} |`,
+    );
+  }
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 1));
 if (svgOut) writeFileSync(svgOut, multipliersSvg(rows.filter((r) => r.events?.multipliers.length)));
 
 /**
