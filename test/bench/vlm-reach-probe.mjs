@@ -7,7 +7,7 @@
 // divided by the sd of the return over episodes at p = 0, for the VLM reward and the true one; and the per-step
 // noise along expert episodes (sd of r_t minus its 9-step centred moving average) against the rise from the first
 // 5 steps to the last 20. Usage (after `npx tsc -p tsconfig.json`):
-//   node test/bench/vlm-reach-probe.mjs [episodes=8] [seed=90000]
+//   node test/bench/vlm-reach-probe.mjs [episodes=8] [seed=90000] [run dir,... (reach runs' final agents play too)]
 import { builtinRegistry, initBackend, setBackendLogger } from '../../dist/src/index.js';
 import { playEpisodes } from '../../dist/rewards/vlm/play.js';
 import { openEncoder } from '../../dist/rewards/vlm/encoders.js';
@@ -15,6 +15,8 @@ import { expertFor } from '../../dist/rewards/vlm/experts.js';
 import { GoalBaselineReward } from '../../dist/rewards/vlm/goal-baseline.js';
 import { progressOf } from '../../dist/rewards/vlm/captions.js';
 import { pearson } from '../../dist/rewards/vlm/quality.js';
+import { vlmPolicy } from '../../dist/src/cli/vlm-policy.js';
+import { registerSparseTasks } from './vlm-sparse-tasks.mjs';
 
 const episodes = Number(process.argv[2] ?? 8);
 const seed = Number(process.argv[3] ?? 90_000);
@@ -22,6 +24,7 @@ const ENV = 'Manip-Reach-v0';
 setBackendLogger(() => {});
 await initBackend();
 const registry = builtinRegistry();
+registerSparseTasks(registry);
 const encoder = openEncoder('builtin');
 const g = await encoder.embedTexts(['the gripper is at the goal']);
 const b = await encoder.embedTexts(['a robot gripper above a table']);
@@ -41,20 +44,25 @@ const perEpisode = (steps, values) => {
 };
 const ALPHAS = [0, 0.25];
 const base = {};
-for (const p of [0, 0.25, 0.5, 1]) {
+const runs = (process.argv[4] ?? '').split(',').filter((d) => d !== '');
+for (const p of [0, 0.25, 0.5, 1, ...runs]) {
   let envSpace;
+  const agent = typeof p === 'string' ? await vlmPolicy(p, 'Manip-Reach-Sparse-v0') : undefined;
   const played = playEpisodes({
     envs: registry.envs,
-    envId: ENV,
+    envId: agent ? 'Manip-Reach-Sparse-v0' : ENV,
     frames: encoder.frameSize,
     episodes,
     seed,
     maxSteps: 100,
     policy: 'random',
-    makePolicy: (env) => {
-      envSpace = env.actionSpace;
-      return (_o, state, rng) => (rng.uniform(0, 1) < p ? expert(state) : envSpace.sample(rng));
-    },
+    ...(agent ? { kwargs: agent.kwargs } : {}),
+    makePolicy: agent
+      ? agent.make
+      : (env) => {
+          envSpace = env.actionSpace;
+          return (_o, state, rng) => (rng.uniform(0, 1) < p ? expert(state) : envSpace.sample(rng));
+        },
   });
   const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
   const emb = await encoder.embedImages(played.frames, rows);
@@ -70,7 +78,9 @@ for (const p of [0, 0.25, 0.5, 1]) {
     const key = `a${alpha}`;
     if (p === 0) base[key] = { vlm: ms(vlmRet), tru: ms(trueRet) };
     const line = {
-      p,
+      p: agent ? p.split('/').pop() : p,
+      finalDist: r3(-ms(ends.map((st) => progressOf(ENV, st.state))).m),
+      finalGripper: [0, 1, 2].map((j) => r3(ms(ends.map((st) => st.state.gripper.pos[j])).m)),
       alpha,
       episodes,
       successAtEnd: success,
@@ -92,6 +102,13 @@ for (const p of [0, 0.25, 0.5, 1]) {
       line.expertStepNoiseSd = r3(ms(resid).sd);
       line.expertRise = r3(ms(rises).m);
       line.expertRisePerEpisode = rises.map(r3);
+      line.returnPerEpisode = vlmRet.map(r3);
+      line.goalPerEpisode = Array.from({ length: episodes }, (_, e) =>
+        played.steps.find((st) => st.episode === e).state.goal.map((x) => Math.round(x * 100) / 100),
+      );
+      line.finalDistPerEpisode = Array.from({ length: episodes }, (_, e) =>
+        r3(-prog[played.steps.findLastIndex((st) => st.episode === e)]),
+      );
     }
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
