@@ -14,6 +14,7 @@ import {
   reducible,
   replaceNode,
 } from './arith-expr.js';
+import { type ArithNumbers, VALUE_SCALE, VALUE_WIDTH, numbersKw, writeArithValues } from './arith-values.js';
 import { checkKwargs, intKw, renderModeKw, repeatKw } from './kwargs.js';
 import { EQUALS, OP_TOKEN, PAD, STOP, TIMES, fitsToken, numToken } from './vocab.js';
 
@@ -52,10 +53,14 @@ const ACTION_NAMES: readonly string[] = [
  * results of each slot (PAD where there is no slot); `steps` [16, 5] the last 16 steps (`a op b = c`, `STOP = v`,
  * `?`). Ground truth: a step is correct when its claim is true (the candidate is the right result of its operation;
  * `a * 1 = a` always; a repeat when the repeated step was; stop when the answer is right). Kwargs: `difficulty` 1..5
- * (2..6 operators, default 2), `repeat` (episodes per problem, default 1), `renderMode` 'ansi'.
+ * (2..6 operators, default 2), `repeat` (episodes per problem, default 1), `renderMode` 'ansi', `numbers` 'id'
+ * (default), 'value' (adds a float key `values` [4, 10]: per slot its operator and numbers by value, see
+ * arith-values.ts, so that an MLP can learn the arithmetic) or 'value-only' (the `values` key alone).
  */
 export class ReasonArith extends ReasonEnv<ArithState> {
   readonly difficulty: number;
+  /** The `numbers` kwarg: 'value' adds the `values` key. */
+  readonly numbers: ArithNumbers;
   private problem!: Expr;
   private expr!: Expr;
   private answer = 0;
@@ -65,17 +70,22 @@ export class ReasonArith extends ReasonEnv<ArithState> {
   private last?: { tokens: number[]; text: string; correct: boolean };
 
   constructor(kwargs: Record<string, unknown> = {}) {
-    checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode']);
+    checkKwargs(ID, kwargs, ['difficulty', 'repeat', 'renderMode', 'numbers']);
+    const numbers = numbersKw(ID, kwargs.numbers);
+    const high = 999 / VALUE_SCALE;
     super({
       id: ID,
       actionNames: ACTION_NAMES,
       keys: { problem: [EXPR_LEN], current: [EXPR_LEN], choices: [SLOTS, CHOICES] },
+      ...(numbers === 'id' ? {} : { valueKeys: { values: { shape: [SLOTS, VALUE_WIDTH], low: -high, high } } }),
+      tokens: numbers !== 'value-only',
       stepRows: 16,
       stepWidth: 5,
       renderMode: renderModeKw(ID, kwargs.renderMode),
       repeat: repeatKw(ID, kwargs),
     });
     this.difficulty = intKw(ID, kwargs, 'difficulty', 2, 1, 5);
+    this.numbers = numbers;
   }
 
   protected generate(rng: Rng): void {
@@ -129,7 +139,9 @@ export class ReasonArith extends ReasonEnv<ArithState> {
   }
 
   protected writeObs(): void {
-    writeTokens(this.obs.problem!, exprTokens(this.problem));
+    if (this.values.values) writeArithValues(this.values.values, this.slots, this.choices);
+    if (!this.obs.problem) return;
+    writeTokens(this.obs.problem, exprTokens(this.problem));
     writeTokens(this.obs.current!, exprTokens(this.expr));
     const ch = this.obs.choices!;
     ch.fill(PAD);

@@ -5,8 +5,8 @@ import { Rng } from '../../src/core/rng.js';
 import { Box, Dict, Discrete, type Space } from '../../src/core/spaces.js';
 import { INVALID, PAD, VOCAB_SIZE } from './vocab.js';
 
-/** Observation of a Reason-* env: named int32 arrays of token ids (see vocab.ts). */
-export type ReasonObs = Record<string, Int32Array>;
+/** Observation of a Reason-* env: named int32 arrays of token ids (see vocab.ts), and any opt-in float value keys. */
+export type ReasonObs = Record<string, Int32Array | Float32Array>;
 
 /** What kind of step an action was. */
 export type StepKind = 'reduce' | 'combine' | 'token' | 'identity' | 'repeat' | 'stop' | 'invalid';
@@ -64,6 +64,10 @@ export interface ReasonLayout {
   actionNames: readonly string[];
   /** Shapes of the env's own observation keys (`steps` is added by the base). */
   keys: Record<string, number[]>;
+  /** Opt-in float32 keys (not token keys): shape and bounds; the env writes them into `values` in `writeObs`. */
+  valueKeys?: Record<string, { shape: number[]; low: number; high: number }>;
+  /** False: no token keys at all (`keys` and `steps` left out), only the value keys. Default true. */
+  tokens?: boolean;
   /** The `steps` key holds the last `stepRows` steps, `stepWidth` tokens each ([stepRows] when the width is 1). */
   stepRows: number;
   stepWidth: number;
@@ -93,12 +97,14 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   readonly actionSpace: Discrete;
   readonly metadata = { renderModes: ['ansi'] as RenderMode[], renderFps: 4 };
   readonly renderMode?: RenderMode;
-  /** Step-wise (`info` carries each step's ground truth and text); every observation key holds token ids. */
+  /** Step-wise (`info` carries each step's ground truth and text); every key but the value keys holds token ids. */
   readonly capabilities: EnvCapabilities;
   /** Names of the actions, index = action id. */
   readonly actionNames: readonly string[];
   readonly id: string;
-  protected readonly obs: ReasonObs;
+  protected readonly obs: Record<string, Int32Array>;
+  /** The arrays of the opt-in value keys (empty without them). */
+  protected readonly values: Record<string, Float32Array> = {};
   /** 1 where an action is possible now; shared by the reset and step infos (a terminal step's info gets a copy). */
   protected readonly mask: Uint8Array;
   /** The generator of what happens within episodes (distractors); seeded with the problems, continued across them. */
@@ -119,6 +125,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
   private readonly resetInfo: Info;
   private readonly info: Info;
   private readonly result: StepResult<ReasonObs>;
+  private readonly out: ReasonObs;
 
   constructor(layout: ReasonLayout) {
     this.id = layout.id;
@@ -132,15 +139,23 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
     const spaces: Record<string, Space<unknown>> = {};
     this.obs = {};
     const stepShape = layout.stepWidth === 1 ? [layout.stepRows] : [layout.stepRows, layout.stepWidth];
-    for (const [key, shape] of Object.entries({ ...layout.keys, steps: stepShape })) {
+    const tokenShapes: Record<string, number[]> = layout.tokens === false ? {} : { ...layout.keys, steps: stepShape };
+    for (const [key, shape] of Object.entries(tokenShapes)) {
       spaces[key] = new Box(0, VOCAB_SIZE - 1, shape, 'int32');
       this.obs[key] = new Int32Array(shape.reduce((a, b) => a * b, 1));
     }
+    const tokenKeys = Object.keys(spaces).sort();
+    for (const [key, v] of Object.entries(layout.valueKeys ?? {})) {
+      spaces[key] = new Box(v.low, v.high, v.shape, 'float32');
+      this.values[key] = new Float32Array(v.shape.reduce((a, b) => a * b, 1));
+    }
     this.observationSpace = new Dict(spaces) as unknown as Space<ReasonObs>;
-    this.capabilities = { stepLabels: true, tokenKeys: Object.keys(spaces).sort() };
+    this.capabilities = { stepLabels: true, tokenKeys };
     this.resetInfo = { actionMask: this.mask, success: false, problemId: -1 };
     this.info = this.freshInfo();
-    this.result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+    // One object holds both kinds of arrays; without value keys it is the token record itself, as before.
+    this.out = layout.valueKeys ? { ...this.obs, ...this.values } : this.obs;
+    this.result = { obs: this.out, reward: 0, terminated: false, truncated: false, info: this.info };
   }
 
   /** Draw a new problem. */
@@ -193,7 +208,7 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
     this.mask.fill(0);
     this.writeMask(this.mask);
     this.writeAll();
-    return { obs: this.obs, info: this.resetInfo };
+    return { obs: this.out, info: this.resetInfo };
   }
 
   step(action: number): StepResult<ReasonObs> {
@@ -292,7 +307,8 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
 
   private writeAll(): void {
     this.writeObs();
-    const steps = this.obs.steps!;
+    const steps = this.obs.steps;
+    if (!steps) return;
     steps.fill(PAD);
     const w = this.stepWidth;
     const n = Math.min(this.rows.length, this.stepRows);
