@@ -1,15 +1,19 @@
-// Usage (after npx tsc -p tsconfig.json): node scenarios/process/probe-bc-values.mjs [iterations 1500] [inputs both|values]
+// Usage (after npx tsc -p tsconfig.json):
+//   node scenarios/process/probe-bc-values.mjs [iterations 1500] [inputs both|values] [act tanh|relu] [hidden 64] [lr 1e-3]
 // Diagnostic: probe-bc.mjs on Reason-Arith-v0 { difficulty: 1, numbers: 'value' }. Supervised imitation of
 // expertAction() with the PPO network's shape: the token keys through embedding 8 -> dense 128 relu, concatenated
 // with the float `values` key [4, 10] (as ObsEncoder does), then 64 tanh -> 64 tanh -> 22 masked logits; `values`
-// feeds only the float key to the 64-64 MLP. Prints held-out accuracy, overall and by label (stop; reductions by
+// feeds only the float key to that MLP (numbers: 'value-only'); act/hidden/lr change the MLP and Adam's rate. Prints held-out accuracy, overall and by label (stop; reductions by
 // operator, first or second), so "stop right, reductions at chance" (0.50 overall) is told from learning.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ReasonArith } from '../../dist/envs/reason/arith.js';
 await tf.setBackend('wasm');
 const iters = Number(process.argv[2] ?? 1500),
-  inputs = process.argv[3] ?? 'both';
+  inputs = process.argv[3] ?? 'both',
+  act = process.argv[4] === 'relu' ? tf.relu : tf.tanh,
+  H = Number(process.argv[5] ?? 64),
+  lr = Number(process.argv[6] ?? 1e-3);
 const E = 8,
   A = 22;
 const env = new ReasonArith({ difficulty: 1, numbers: 'value' });
@@ -53,7 +57,7 @@ function sample(n, s0) {
 const emb = tf.variable(tf.randomNormal([2031, E]));
 const dense = (i, o) => [tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(2 / i))), tf.variable(tf.zeros([o]))];
 const tok = dense(L * E, 128);
-const W = [dense(inputs === 'both' ? 128 + V : V, 64), dense(64, 64), dense(64, A)];
+const W = [dense(inputs === 'both' ? 128 + V : V, H), dense(H, H), dense(H, A)];
 const lookup = (t, ids) =>
   tf.customGrad((t_, save) => {
     save([tf.reshape(ids, [-1, 1])]);
@@ -68,12 +72,12 @@ const f = (d) => {
     const e = tf.reshape(lookup(emb, d.T), [d.T.shape[0], -1]);
     h = tf.concat([tf.relu(tf.add(tf.matMul(e, tok[0]), tok[1])), d.X], 1);
   }
-  h = tf.tanh(tf.add(tf.matMul(h, W[0][0]), W[0][1]));
-  h = tf.tanh(tf.add(tf.matMul(h, W[1][0]), W[1][1]));
+  h = act(tf.add(tf.matMul(h, W[0][0]), W[0][1]));
+  h = act(tf.add(tf.matMul(h, W[1][0]), W[1][1]));
   const o = tf.add(tf.matMul(h, W[2][0]), W[2][1]);
   return tf.where(d.M, o, tf.fill(o.shape, -1e9));
 };
-const opt = tf.train.adam(1e-3);
+const opt = tf.train.adam(lr);
 const test = sample(2000, 999999);
 function report(d) {
   const p = tf.tidy(() => tf.argMax(f(d), 1).dataSync());
