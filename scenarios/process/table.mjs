@@ -72,7 +72,9 @@ function evaluateRun(runDir) {
     const batch = {};
     for (const k of keys) {
       const dim = cur[0].obs[k].length;
-      const data = new Int32Array(n * dim);
+      // the key's own array type: token ids are Int32Array, `numbers: value-only` gives a Float32Array
+      const first = cur[0].obs[k];
+      const data = new (ArrayBuffer.isView(first) ? first.constructor : Int32Array)(n * dim);
       cur.forEach((r, i) => data.set(r.obs[k], i * dim));
       batch[k] = { data, shape: [dim] };
     }
