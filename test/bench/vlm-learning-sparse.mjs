@@ -5,7 +5,8 @@
 // - Explore-Arena-Corner-v0: Explore-Arena-v0 (start in the centre, 100-step episodes); success = the mass has
 //   entered the top-left corner square x < -edge, y > edge: task `corner` edge 9 (a 1x1 square, 0.25% of the
 //   arena), `corner8` edge 8 (2x2, 1%); goal "the dot is in the top left". `corner-br`: the bottom-right 1x1
-//   square, goal "the dot is in the bottom right"; `corner-tr`: top right, a caption held out of pretraining.
+//   square, goal "the dot is in the bottom right" (`corner-bl`: bottom left); `corner-tr`: top right, a caption
+//   held out of pretraining.
 // - Manip-Reach-Sparse-v0: Manip-Reach-v0 with 100-step episodes; success = the gripper has come within 0.05 of the
 //   goal; goal "the gripper is at the goal".
 // - InvertedPendulum-Upright-v0 (`ip-upright`): InvertedPendulum-v0 with 100-step episodes that do NOT end when the
@@ -51,6 +52,12 @@ const TASKS = {
     env: 'Explore-Arena-Corner-v0',
     kwargs: { sx: 1, sy: -1 },
     goal: 'the dot is in the bottom right',
+    baseline: 'a dot in an arena',
+  },
+  'corner-bl': {
+    env: 'Explore-Arena-Corner-v0',
+    kwargs: { sx: -1, sy: -1 },
+    goal: 'the dot is in the bottom left',
     baseline: 'a dot in an arena',
   },
   'corner-tr': {
