@@ -7,6 +7,10 @@
 //   arena), `corner8` edge 8 (2x2, 1%); goal "the dot is in the top left". `corner-br`: the bottom-right 1x1
 //   square, goal "the dot is in the bottom right" (`corner-bl`: bottom left); `corner-tr`: top right, a caption
 //   held out of pretraining.
+// - Explore-Arena-Edge-v0 (`edge-ml`, `edge-mr`, `edge-tc`, `edge-bc`): the same arena; success = the mass has entered
+//   the 1x1 square in the middle of one wall (e.g. x < -9, |y| < 0.5 for the middle left), a goal that a policy
+//   drifting diagonally into a corner does not reach; goal "the dot is in the middle left" (right, top centre,
+//   bottom centre: the arena's captions name thirds).
 // - Manip-Reach-Sparse-v0: Manip-Reach-v0 with 100-step episodes; success = the gripper has come within 0.05 of the
 //   goal; goal "the gripper is at the goal".
 // - InvertedPendulum-Upright-v0 (`ip-upright`): InvertedPendulum-v0 with 100-step episodes that do NOT end when the
@@ -58,6 +62,30 @@ const TASKS = {
     env: 'Explore-Arena-Corner-v0',
     kwargs: { sx: -1, sy: -1 },
     goal: 'the dot is in the bottom left',
+    baseline: 'a dot in an arena',
+  },
+  'edge-ml': {
+    env: 'Explore-Arena-Edge-v0',
+    kwargs: { axis: 'x', side: -1 },
+    goal: 'the dot is in the middle left',
+    baseline: 'a dot in an arena',
+  },
+  'edge-mr': {
+    env: 'Explore-Arena-Edge-v0',
+    kwargs: { axis: 'x', side: 1 },
+    goal: 'the dot is in the middle right',
+    baseline: 'a dot in an arena',
+  },
+  'edge-tc': {
+    env: 'Explore-Arena-Edge-v0',
+    kwargs: { axis: 'y', side: 1 },
+    goal: 'the dot is in the top centre',
+    baseline: 'a dot in an arena',
+  },
+  'edge-bc': {
+    env: 'Explore-Arena-Edge-v0',
+    kwargs: { axis: 'y', side: -1 },
+    goal: 'the dot is in the bottom centre',
     baseline: 'a dot in an arena',
   },
   'corner-tr': {

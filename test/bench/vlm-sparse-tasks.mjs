@@ -82,6 +82,16 @@ export function registerSparseTasks(registry) {
       sparseOnce(arenaSpec.entryPoint(kw), sparse === true, (_e, r) => sx * r.obs[0] > edge && sy * r.obs[1] > edge),
     maxEpisodeSteps: 100,
   });
+  // the middle of one wall: a 1x1 square (like a corner's) at |x| > edge or |y| > edge, within `half` of the axis
+  registry.envs.register({
+    id: 'Explore-Arena-Edge-v0',
+    entryPoint: ({ sparse, edge = 9, half = 0.5, axis = 'x', side = -1, ...kw }) =>
+      sparseOnce(arenaSpec.entryPoint(kw), sparse === true, (_e, r) => {
+        const [along, across] = axis === 'x' ? [r.obs[0], r.obs[1]] : [r.obs[1], r.obs[0]];
+        return side * along > edge && Math.abs(across) < half;
+      }),
+    maxEpisodeSteps: 100,
+  });
   registry.envs.register({
     id: 'Manip-Reach-Sparse-v0',
     entryPoint: ({ sparse, ...kw }) =>
