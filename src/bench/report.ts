@@ -121,11 +121,12 @@ export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<
         ? `never (0/${ok.length})`
         : 'n/a';
     const sps = meanStd(ok.map((r) => r.sps));
-    const failed = g.runs.length - ok.length;
+    const failed = g.runs.filter((r) => r.status === 'failed').length;
+    const stopped = g.runs.filter((r) => r.status === 'interrupted').length;
     rows.push([
       g.env,
       g.rewards,
-      `${ok.length}${failed ? ` (+${failed} failed)` : ''}`,
+      `${ok.length}${failed ? ` (+${failed} failed)` : ''}${stopped ? ` (+${stopped} interrupted)` : ''}`,
       cell(
         s.map((x) => x.evalSuccess),
         2,
@@ -213,6 +214,13 @@ const mdTable = (t: Table): string[] => [
   ...t.rows.map((r) => `| ${r.join(' | ')} |`),
 ];
 
+/** "N of M runs finished.": an interrupted run (left for `--resume`) is not finished, and is counted apart. */
+export function finishedLine(results: readonly RunResult[], totalRuns: number): string {
+  const stopped = results.filter((r) => r.status === 'interrupted').length;
+  const more = stopped ? ` (and ${stopped} interrupted, to be continued by --resume)` : '';
+  return `${results.length - stopped} of ${totalRuns} runs finished${more}.`;
+}
+
 /** The Markdown results: the summary table (final evaluation beside training), then exploration when tracked. */
 export function summaryMarkdown(
   name: string,
@@ -224,7 +232,7 @@ export function summaryMarkdown(
   const lines = [
     `# Benchmark ${name}`,
     '',
-    `${results.length} of ${totalRuns} runs finished. ${t.notes.join(' ')}`,
+    `${finishedLine(results, totalRuns)} ${t.notes.join(' ')}`,
     '',
     ...mdTable(t),
   ];

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { benchScores, benchStats, statsTable, type BenchStats, type EnvScores } from '../bench/compare.js';
-import { exploreTable, fewEvalEpisodes, summaryMarkdown, summaryTable, type FinalScores } from '../bench/report.js';
+import {
+  exploreTable,
+  fewEvalEpisodes,
+  finishedLine,
+  summaryMarkdown,
+  summaryTable,
+  type FinalScores,
+} from '../bench/report.js';
 import type { RunResult } from '../bench/results.js';
 import { aggregateChartSpec, aggregateGridSpec, type AggregatePanel } from './aggregate-specs.js';
 import { reportHtml, type Section } from './html.js';
@@ -274,9 +281,6 @@ export async function writeBenchReport(
       text: 'Hover a line for its values; click a reward stack in a legend to pick it (shift-click for more).',
     },
   ];
-  writeFileAtomic(
-    files.html,
-    reportHtml(`Benchmark ${name}`, `${results.length} of ${totalRuns} runs finished`, sections),
-  );
+  writeFileAtomic(files.html, reportHtml(`Benchmark ${name}`, finishedLine(results, totalRuns), sections));
   return Object.values(files);
 }
