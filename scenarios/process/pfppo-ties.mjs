@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capabilitiesOf } from '../../dist/src/core/capabilities.js';
+import { actInputs } from './act-inputs.mjs';
 import { initBackend } from '../../dist/src/tensor/backend.js';
 import { builtinRegistry } from '../../dist/src/train/builtins.js';
 import { latestCheckpoint } from '../../dist/src/train/checkpoint.js';
@@ -36,23 +37,13 @@ function ties(runDir) {
     constraints: [],
   });
   agent.load(join(ck.dir, 'agent'));
-  const keys = Object.keys(envs[0].observationSpace.spaces).sort();
-  const nA = envs[0].actionSpace.n;
   // seeded once per env, so `repeat` poses each problem that many times in a row
   const cur = envs.map((e, i) => e.reset({ seed: 200_000 + i }));
   const prog = envs.map(() => []);
   const groups = new Map();
   let closed = 0;
   while (closed < wanted) {
-    const batch = {};
-    for (const k of keys) {
-      const dim = cur[0].obs[k].length;
-      const data = new Int32Array(n * dim);
-      cur.forEach((r, i) => data.set(r.obs[k], i * dim));
-      batch[k] = { data, shape: [dim] };
-    }
-    const mask = new Uint8Array(n * nA);
-    cur.forEach((r, i) => mask.set(r.info.actionMask, i * nA));
+    const { batch, mask } = actInputs(envs, cur);
     const out = agent.act(batch, n, { deterministic: false, actionMask: mask });
     const acts = out.envActions ?? out.actions;
     for (let i = 0; i < n; i++) {

@@ -16,6 +16,7 @@ import { builtinRegistry } from '../../dist/src/train/builtins.js';
 import { latestCheckpoint } from '../../dist/src/train/checkpoint.js';
 import { initBackend } from '../../dist/src/tensor/backend.js';
 import { capabilitiesOf } from '../../dist/src/core/capabilities.js';
+import { actInputs } from './act-inputs.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, def) => {
@@ -62,24 +63,12 @@ function evaluateRun(runDir) {
     constraints,
   });
   agent.load(join(ck.dir, 'agent'));
-  const keys = Object.keys(envs[0].observationSpace.spaces).sort();
   let nextSeed = 100_000;
   const cur = envs.map((e) => e.reset({ seed: nextSeed++ }));
   const tally = { episodes: 0, wins: 0, steps: 0, unnecessary: 0, wrong: 0, correct: 0, outcome: 0 };
   const acc = envs.map(() => ({ steps: 0, unnecessary: 0, wrong: 0, correct: 0 }));
-  const nA = envs[0].actionSpace.n;
   while (tally.episodes < episodes) {
-    const batch = {};
-    for (const k of keys) {
-      const dim = cur[0].obs[k].length;
-      // the key's own array type: token ids are Int32Array, `numbers: value-only` gives a Float32Array
-      const first = cur[0].obs[k];
-      const data = new (ArrayBuffer.isView(first) ? first.constructor : Int32Array)(n * dim);
-      cur.forEach((r, i) => data.set(r.obs[k], i * dim));
-      batch[k] = { data, shape: [dim] };
-    }
-    const mask = new Uint8Array(n * nA);
-    cur.forEach((r, i) => mask.set(r.info.actionMask, i * nA));
+    const { batch, mask } = actInputs(envs, cur);
     const out = agent.act(batch, n, { deterministic: false, actionMask: mask });
     const acts = out.envActions ?? out.actions;
     for (let i = 0; i < n; i++) {
