@@ -173,20 +173,17 @@ export class QueueChat {
       // The state first, then the job: a job read before it completed carries no return value, and reading the state
       // after it could see 'completed' while holding that empty job (an answer lost, one run in four).
       const state = data.fresh ? 'unknown' : await this.queue.getJobState(jobId);
-      if (state === 'completed' || state === 'failed') {
-        const old = await this.queue.getJob(jobId);
-        if (old && state === 'completed') {
-          // answered for another trainer (or earlier): that answer serves
-          this.done(jobId, old.returnvalue, true);
-          return;
-        }
-        if (old) {
-          // failed for good before (the server was down): tried again, not answered with that failure
-          await old.retry('failed', { resetAttemptsMade: true }).catch(() => undefined);
-          return;
-        }
-        // removed in between (after its age): added again below
-      } else if (state !== 'unknown') return; // waiting or running for someone else: its events answer this one too
+      // waiting or running for someone else: its events answer this one too
+      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return;
+      const old = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
+      // answered for another trainer (or earlier): that answer serves
+      if (old && state === 'completed') return this.done(jobId, old.returnvalue, true);
+      // failed for good before (the server was down): tried again, not answered with that failure
+      if (old) {
+        await old.retry('failed', { resetAttemptsMade: true }).catch(() => undefined);
+        return;
+      }
+      // a new request, or one removed in between (after its age)
       await this.queue.add('chat', data, {
         jobId,
         attempts: this.s.attempts,
