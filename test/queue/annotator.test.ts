@@ -208,7 +208,8 @@ describe('rxgym annotator: the shared annotation service', () => {
         'rewards:',
         '  - { source: extrinsic, weight: 1 }',
         `  - { source: oni, weight: 0.04, annotator: { queue: "${redis.url}" } }`,
-        'budget: { steps: 80000 }',
+        // long enough that the first labels come back before the run ends, also on a loaded CI machine
+        'budget: { steps: 240000 }',
         'eval: { every: 0, episodes: 1 }',
         '',
       ].join('\n'),
