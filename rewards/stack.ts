@@ -49,6 +49,8 @@ export interface RewardStack extends BatchAnnotator {
   save(dir: string): void;
   /** Restore what `save` wrote; throws when the components differ. */
   load(dir: string): void;
+  /** At the end of a run's budget: each source takes in the answers still in flight (see `RewardSource.settle`). */
+  settle(deadline: number, signal: AbortSignal): Promise<void>;
   dispose(): void;
 }
 
@@ -314,7 +316,7 @@ class Stack implements RewardStack {
         let v = scaled[k]!;
         if (c.clip !== undefined) v = v > c.clip ? c.clip : v < -c.clip ? -c.clip : v;
         let w = c.weight;
-        if (c.decay) w *= c.decay.beta * Math.pow(1 - c.decay.kappa, batch.globalStep + k);
+        if (c.decay) w *= c.decay.beta * (1 - c.decay.kappa) ** (batch.globalStep + k);
         v *= w;
         scaled[k] = v;
         total[k]! += v;
@@ -375,6 +377,10 @@ class Stack implements RewardStack {
       if (s.transform !== undefined) c.transform?.restore(s.transform);
       if (s.constraint !== undefined) c.constraint?.restore(s.constraint);
     }
+  }
+
+  async settle(deadline: number, signal: AbortSignal): Promise<void> {
+    await Promise.all(this.comps.map((c) => c.source.settle?.(deadline, signal)));
   }
 
   dispose(): void {

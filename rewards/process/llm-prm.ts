@@ -1,6 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
 import { Rng } from '../../src/core/rng.js';
-import type { RewardEvent, RewardSource } from '../../src/core/reward.js';
+import { settleLoop, type RewardEvent, type RewardSource } from '../../src/core/reward.js';
 import {
   OffThreadChat,
   type AnnotationServiceSettings,
@@ -136,6 +136,17 @@ export class LlmPrm implements RewardSource {
       time: Date.now(),
       data: { ...this.counts, pending: st.running, queued: this.jobs.size, errors: { ...st.errors }, samples },
     });
+  }
+
+  /** Verdicts still in flight at the end of the budget are taken in and counted. */
+  async settle(deadline: number, signal: AbortSignal): Promise<void> {
+    const inFlight = (): boolean => {
+      this.chat.poll();
+      return this.jobs.size > 0;
+    };
+    if (!inFlight()) return;
+    await settleLoop(() => !inFlight(), deadline, signal);
+    this.report();
   }
 
   /** The judge's counters so far. */

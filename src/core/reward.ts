@@ -35,7 +35,25 @@ export interface RewardSource {
   readonly needsStates?: boolean;
   /** Set when the source reads `frames` (rendered after every step, as requested here). */
   readonly needsFrames?: FrameRequest;
+  /**
+   * At the end of a run's budget: take in the answers still in flight (LLM labels, judged frames) until none is left,
+   * `deadline` (epoch ms) passes or `signal` aborts, then report the final counters. Sources without requests in
+   * flight leave it out.
+   */
+  settle?(deadline: number, signal: AbortSignal): Promise<void>;
   dispose?(): void;
+}
+
+/**
+ * Poll until `done()` (which takes in what arrived) is true, `deadline` (epoch ms) passes or `signal` aborts: the
+ * loop of a source's `settle`. Resolves true when done.
+ */
+export async function settleLoop(done: () => boolean, deadline: number, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
+    if (done()) return true;
+    if (signal.aborted || Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** How the stack normalises a component before weighting it. */

@@ -120,6 +120,12 @@ export interface RunHandle {
 }
 
 /** The env seed of the pre-training phase: its own stream, so fine-tuning sees the same envs as a run from scratch. */
+/**
+ * How long the end of a budget waits, at most, for the answers still in flight of LLM-labelled sources (ONI labels,
+ * judged frames and steps), so that the last checkpoint and the summary hold them. A stop does not wait.
+ */
+const SETTLE_MS = 5000;
+
 function pretrainSeed(seed: number): number {
   return (seed + 777_767_777) % 2_000_000_000;
 }
@@ -270,6 +276,8 @@ class Run implements RunHandle {
   private t0 = 0;
   private started = false;
   private stopping = false;
+  /** Aborted by a stop: the end of a budget waits no longer for answers in flight. */
+  private readonly stopSettle = new AbortController();
   private finished = false;
   private pendingPause = false;
   private frameReq: { envIndex: number; everyMs: number } | null = null;
@@ -788,7 +796,11 @@ class Run implements RunHandle {
     try {
       const pre = p.name === 'pretrain';
       const step = p.rollout.globalStep;
-      if (reason === 'budget' && !pre) this.runEval(step);
+      if (reason === 'budget' && !pre) {
+        await p.stack.settle(Date.now() + SETTLE_MS, this.stopSettle.signal);
+        if (this.finished) return;
+        this.runEval(step);
+      }
       // a stopped pre-training checkpoints too (under pretrain/): a resumed run continues it
       this.checkpoint(p, step);
       if (p.tracker)
@@ -896,6 +908,7 @@ class Run implements RunHandle {
   stop(): Promise<void> {
     if (this.finished) return Promise.resolve();
     this.stopping = true;
+    this.stopSettle.abort();
     const p = new Promise<void>((res) => this.stopWaiters.push(res));
     this.phase?.pacer.stop();
     return p;

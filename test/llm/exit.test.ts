@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,28 @@ interface Exit {
   delayMs: number | null;
   out: string;
   err: string;
+}
+
+/** An ONI scenario on KeyRoom-S5 with a random agent, asking the test server; its run directory is `<dir>/run`. */
+function oniScenario(dir: string, name: string, steps: number): string {
+  const scenario = join(dir, `${name}.yaml`);
+  writeFileSync(
+    scenario,
+    [
+      `name: ${name}`,
+      'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 2, kwargs: { observationKeys: [blstats, message] } }',
+      'agent: { type: random }',
+      'rewards:',
+      '  - { source: extrinsic, weight: 1 }',
+      '  - { source: oni, weight: 0.04, annotator: llm }',
+      `llm: { baseUrl: "${server.url}" }`,
+      `budget: { steps: ${steps} }`,
+      'eval: { every: 0, episodes: 1 }',
+      `output: { dir: ${JSON.stringify(join(dir, 'run'))} }`,
+      '',
+    ].join('\n'),
+  );
+  return scenario;
 }
 
 /** Run `rxgym run <scenario>` in a child process until it exits. */
@@ -55,28 +77,32 @@ describe('the CLI exits promptly after a run whose LLM server hangs (issue 13, i
       return { hang: true };
     });
     const dir = mkdtempSync(join(tmpdir(), 'rxgym-exit-'));
-    const scenario = join(dir, 'oni-hang.yaml');
-    writeFileSync(
-      scenario,
-      [
-        'name: oni-hang',
-        'env: { id: Dungeon-KeyRoom-S5-v0, numEnvs: 2, kwargs: { observationKeys: [blstats, message] } }',
-        'agent: { type: random }',
-        'rewards:',
-        '  - { source: extrinsic, weight: 1 }',
-        '  - { source: oni, weight: 0.04, annotator: llm }',
-        `llm: { baseUrl: "${server.url}" }`,
-        'budget: { steps: 2048 }',
-        'eval: { every: 0, episodes: 1 }',
-        `output: { dir: ${JSON.stringify(join(dir, 'run'))} }`,
-        '',
-      ].join('\n'),
-    );
+    const scenario = oniScenario(dir, 'oni-hang', 2048);
     const r = await runUntilExit(scenario);
     expect(r.err).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     expect(connections).toBeGreaterThan(0); // the requests did hang
     expect(r.delayMs).not.toBeNull();
     expect(r.delayMs!).toBeLessThan(2000);
+  }, 120_000);
+
+  it('labels in flight when the budget ends are waited for (5 s at most) and counted in the summary', async () => {
+    let asked = 0;
+    // every answer takes 1.5 s: a 2048-step random run has ended before the first one comes back
+    server.respond(() => {
+      asked++;
+      return { text: '<reasoning>progress</reasoning><label>HELPFUL</label>', delayMs: 1500 };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'rxgym-settle-'));
+    const t0 = performance.now();
+    const r = await runUntilExit(oniScenario(dir, 'oni-slow', 2048));
+    expect(r.code, r.err).toBe(0);
+    expect(asked).toBeGreaterThan(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8')) as {
+      annotators: Record<string, { labelled: number; pending: number }>;
+    };
+    expect(summary.annotators.oni?.labelled).toBeGreaterThan(0);
+    // the wait is bounded: the run does not sit on a slow server
+    expect(performance.now() - t0).toBeLessThan(60_000);
   }, 120_000);
 });

@@ -9,7 +9,7 @@ import { ANNOTATION_QUEUE, QUEUE_PREFIX } from '../../src/llm/service/protocol.j
 import { Queue } from 'bullmq';
 import { lastUserMessage, startOpenAiServer, type OpenAiTestServer, type Responder } from '../support/openai-server.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { rxgym, stop, type Proc } from './procs.js';
+import { rxgym, settledLabels, stop, type Proc } from './procs.js';
 
 // The shared annotation service with real processes: `rxgym annotator` against a real redis-server and a real
 // OpenAI-compatible HTTP server (in this process, to count the requests); trainers are LlmAnnotators here (their
@@ -50,19 +50,7 @@ const chats = (): number => server.requests.filter((r) => r.path.endsWith('/chat
  * Wait until the service has nothing waiting or running and every LLM answer is in the label cache: a run that ended
  * may leave questions the annotator still answers (a chat counted by the server before its label is written).
  */
-async function settled(pattern: string): Promise<number> {
-  const q = new Queue(ANNOTATION_QUEUE, { connection: redisTarget(redis.url).options, prefix: QUEUE_PREFIX });
-  try {
-    for (let t = Date.now(); Date.now() - t < 30_000; await new Promise((r) => setTimeout(r, 200))) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      const busy = Object.values(c).reduce((a, b) => a + b, 0);
-      if (busy === 0 && (await keys.keys(pattern)).length === chats()) break;
-    }
-  } finally {
-    await q.close();
-  }
-  return (await keys.keys(pattern)).length;
-}
+const settled = (pattern: string): Promise<number> => settledLabels(redis.url, keys, pattern, chats);
 
 function annotator(extra: string[] = []): Proc {
   const p = rxgym([

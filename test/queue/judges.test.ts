@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { redisTarget } from '../../src/llm/service/redis.js';
 import { judgeResponder, startOpenAiServer, type OpenAiTestServer } from '../support/openai-server.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-import { rxgym, stop, type Proc } from './procs.js';
+import { rxgym, settledLabels, stop, type Proc } from './procs.js';
 
 // The VLM frame judge (`source: vlm, encoder: http`) and the process-reward step judge (`prm`, `model: llm`) served by
 // the shared annotation service: real redis-server, a real `rxgym annotator` process, a real OpenAI-compatible HTTP
@@ -45,11 +45,12 @@ async function judgeServer(): Promise<void> {
   server = await startOpenAiServer((req) => (flaky++ < 2 ? { status: 503 } : judgeResponder(req)));
 }
 
-async function annotator(): Promise<void> {
+async function annotator(): Promise<Proc> {
   const args = ['annotator', '--queue', redis.url, '--llm-url', server.url, '--llm-model', 'judge-1', '--every', '0'];
   const p = rxgym([...args, '--concurrency', '8']);
   procs.push(p);
   await p.waitFor(/^rxgym annotator .*: judge-1 at /m, 120_000);
+  return p;
 }
 
 /** Run `scenario` in `runs` processes at once; the last annotation event of `source` of each. */
@@ -76,32 +77,35 @@ function scenarioFile(name: string, lines: string[]): string {
 }
 
 /** Two runs at once, then a third: each distinct question asked of the LLM once; labels in every run. */
-async function expectShared(file: string, source: string, promptVersion: string): Promise<void> {
+async function expectShared(service: Proc, file: string, source: string, promptVersion: string): Promise<void> {
   const [a, b] = await runs(file, [`${source}-a`, `${source}-b`], source);
   const [c] = await runs(file, [`${source}-c`], source);
   // The annotator may still be answering questions of runs that have ended: let it settle (answer written to the
   // cache) before counting.
-  const labelKeys = async (): Promise<number> => (await keys.keys(`rxgym:labels:judge-1:${promptVersion}:*`)).length;
-  for (let t = Date.now(); Date.now() - t < 20_000 && chats() !== (await labelKeys()) + 2; )
-    await new Promise((r) => setTimeout(r, 200));
-  const cached = await labelKeys();
-  expect(cached).toBeGreaterThan(0);
+  const cached = await settledLabels(redis.url, keys, `rxgym:labels:judge-1:${promptVersion}:*`, chats, 2);
+  // the service's own count of LLM answers, cache answers and failed attempts, named if what follows fails
+  service.child.kill('SIGTERM');
+  await service.exited;
+  const counts = `annotator said: ${service.out().trim().split('\n').at(-1)}`;
+  expect(cached, counts).toBeGreaterThan(0);
   // one LLM answer per distinct question over three trainers; the two 503s were retried
-  expect(chats()).toBe(cached + 2);
+  expect(chats(), counts).toBe(cached + 2);
   for (const last of [a!, b!, c!]) {
-    expect(last.labelled).toBeGreaterThan(0);
+    expect(last.labelled, JSON.stringify(last)).toBeGreaterThan(0);
     expect(last.unparsed ?? 0).toBe(0);
   }
   const labelled = a!.labelled! + b!.labelled! + c!.labelled!;
   // the same questions from three trainers: most labels came from the service's dedup and cache, not the LLM
   expect(labelled).toBeGreaterThan(cached);
-  process.stdout.write(`${source}: ${labelled} labels in 3 runs from ${cached} LLM answers (+2 retried 503s)\n`);
+  process.stdout.write(
+    `${source}: ${labelled} labels in 3 runs from ${cached} LLM answers (+2 retried 503s); ${counts}\n`,
+  );
 }
 
 describe('the VLM and process-reward judges on the shared annotation service', () => {
   it('vlm judge (encoder: http) with annotator: { queue }: frames shared and cached across trainers', async () => {
     await judgeServer();
-    await annotator();
+    const service = await annotator();
     const file = scenarioFile('vlm-queue', [
       'env: { id: Explore-Arena-v0, numEnvs: 2, maxEpisodeSteps: 50 }',
       'agent: { type: random }',
@@ -116,7 +120,7 @@ describe('the VLM and process-reward judges on the shared annotation service', (
       `    annotator: { queue: "${redis.url}", backoffMs: 100 }`,
       'budget: { steps: 20000 }',
     ]);
-    await expectShared(file, 'vlm', 'vlm-judge-1');
+    await expectShared(service, file, 'vlm', 'vlm-judge-1');
     // the judge saw images: the frames went through the service as they were
     const first = server.requests.find((r) => r.path.endsWith('/chat/completions'));
     expect(JSON.stringify(first?.body)).toContain('data:image/png;base64,');
@@ -124,7 +128,7 @@ describe('the VLM and process-reward judges on the shared annotation service', (
 
   it('prm judge (model: llm) with annotator: { queue }: steps shared and cached across trainers', async () => {
     await judgeServer();
-    await annotator();
+    const service = await annotator();
     const file = scenarioFile('prm-queue', [
       'env: { id: Reason-Arith-v0, numEnvs: 2, kwargs: { difficulty: 1 } }',
       'agent: { type: random }',
@@ -133,6 +137,6 @@ describe('the VLM and process-reward judges on the shared annotation service', (
       `  - { source: prm, model: llm, weight: 0.1, annotator: { queue: "${redis.url}", backoffMs: 100 } }`,
       'budget: { steps: 30000 }',
     ]);
-    await expectShared(file, 'prm', 'prm-judge-1');
+    await expectShared(service, file, 'prm', 'prm-judge-1');
   });
 });

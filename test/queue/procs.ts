@@ -1,6 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ANNOTATION_QUEUE, QUEUE_PREFIX } from '../../src/llm/service/protocol.js';
+import { redisTarget } from '../../src/llm/service/redis.js';
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -105,4 +109,31 @@ export function pidsWith(text: string): number[] {
     .filter(Boolean)
     .map(Number)
     .filter((p) => p !== process.pid);
+}
+
+/**
+ * The number of cached labels matching `pattern` once the annotation service has settled: no request waiting,
+ * running or delayed in the queue, and `chats()` (the LLM answers counted by the test server) equal to the labels plus
+ * `extra` (retried failures) -- the requests of runs that have ended are answered before anything is counted. Waits
+ * `ms` at most, then counts anyway (the caller's assertion names what differs).
+ */
+export async function settledLabels(
+  redisUrl: string,
+  keys: Redis,
+  pattern: string,
+  chats: () => number,
+  extra = 0,
+  ms = 60_000,
+): Promise<number> {
+  const q = new Queue(ANNOTATION_QUEUE, { connection: redisTarget(redisUrl).options, prefix: QUEUE_PREFIX });
+  try {
+    for (let t = Date.now(); Date.now() - t < ms; await new Promise((r) => setTimeout(r, 200))) {
+      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const busy = Object.values(c).reduce((a, b) => a + b, 0);
+      if (busy === 0 && (await keys.keys(pattern)).length + extra === chats()) break;
+    }
+  } finally {
+    await q.close();
+  }
+  return (await keys.keys(pattern)).length;
 }

@@ -9,7 +9,7 @@ import {
   type RewardContext,
   type RewardSourceInfo,
 } from '../../registry.js';
-import type { RewardEvent, RewardSource } from '../../../src/core/reward.js';
+import { settleLoop, type RewardEvent, type RewardSource } from '../../../src/core/reward.js';
 import { checkUrl } from '../../stack.js';
 import { EpisodeTracker } from '../episode-tracker.js';
 import { defineParams, resolveParams, type ParamsOf } from '../../../src/core/params.js';
@@ -227,13 +227,34 @@ export class OniSource implements RewardSource {
       if (!mask[k]) continue;
       const c = (counts.get(msgs[k]!) ?? 0) + 1;
       counts.set(msgs[k]!, c);
-      out[k] = out[k]! / Math.pow(c, this.beta);
+      out[k] = out[k]! / c ** this.beta;
     }
     return out;
   }
 
   update(): void {
     if (this.model.train()) this.cache.clear();
+    this.report();
+    const warning = this.annotator.takeWarning?.();
+    if (warning !== undefined) {
+      warnOnce(`${this.name}: ${warning}`);
+      this.emit('error', { message: warning });
+    }
+  }
+
+  /** Labels still in flight at the end of the budget are taken in (the model learns them at its next update). */
+  async settle(deadline: number, signal: AbortSignal): Promise<void> {
+    const inFlight = (): boolean => {
+      const s = this.annotator.stats();
+      return s.queued + s.pending > 0;
+    };
+    if (!inFlight()) return;
+    await settleLoop(() => !inFlight(), deadline, signal);
+    this.report();
+  }
+
+  /** The annotator's and the reward model's counters, and a few recent labels: one `annotation` event. */
+  private report(): void {
     const s = this.annotator.stats();
     this.emit('annotation', {
       annotator: this.annotator.name,
@@ -244,11 +265,6 @@ export class OniSource implements RewardSource {
       ...this.model.stats(),
     });
     this.samples = [];
-    const warning = this.annotator.takeWarning?.();
-    if (warning !== undefined) {
-      warnOnce(`${this.name}: ${warning}`);
-      this.emit('error', { message: warning });
-    }
   }
 
   /** Plain state for checkpoints: the reward model (labels, weights) and the messages already submitted. */

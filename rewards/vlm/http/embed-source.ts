@@ -7,6 +7,7 @@ import {
   type RewardContext,
   type RewardEvent,
   type RewardSource,
+  settleLoop,
 } from '../../../src/core/reward.js';
 import type { FrameBatch, TransitionBatch } from '../../../src/stream/batch.js';
 import { GoalBaselineReward } from '../goal-baseline.js';
@@ -162,6 +163,32 @@ export class EmbeddedVlmSource implements RewardSource {
     if (frame) this.events$.next(frame);
     this.poll();
     const loss = this.model.labels > 0 ? this.model.train(this.spec.trainSteps) : NaN;
+    this.report(loss);
+    const c = this.counters;
+    const failures = Object.values(c.errors).reduce((a, x) => a + x, 0);
+    if (!this.warned && c.labelled === 0 && failures >= this.spec.warnAfter) {
+      this.warned = true;
+      const msg =
+        `vlm embeddings: no frame was scored after ${failures} failed requests to ${this.client.baseUrl} ` +
+        `(${JSON.stringify(c.errors)}); the reward stays the untrained model's; ${this.lastError ?? ''}`;
+      process.stderr.write(`rxgym: ${msg}\n`);
+      this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
+    }
+  }
+
+  /** Frames still being scored at the end of the budget are taken in and counted. */
+  async settle(deadline: number, signal: AbortSignal): Promise<void> {
+    const inFlight = (): boolean => {
+      this.poll();
+      return this.inFlight.size > 0;
+    };
+    if (!inFlight()) return;
+    await settleLoop(() => !inFlight(), deadline, signal);
+    this.report(NaN);
+  }
+
+  /** The client's counters and the frame model's: one `annotation` event (`loss`: this batch's, NaN if none). */
+  private report(loss: number): void {
     const c = this.counters;
     const failures = Object.values(c.errors).reduce((a, x) => a + x, 0);
     this.events$.next({
@@ -181,14 +208,6 @@ export class EmbeddedVlmSource implements RewardSource {
         loss,
       },
     });
-    if (!this.warned && c.labelled === 0 && failures >= this.spec.warnAfter) {
-      this.warned = true;
-      const msg =
-        `vlm embeddings: no frame was scored after ${failures} failed requests to ${this.client.baseUrl} ` +
-        `(${JSON.stringify(c.errors)}); the reward stays the untrained model's; ${this.lastError ?? ''}`;
-      process.stderr.write(`rxgym: ${msg}\n`);
-      this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
-    }
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import {
   type RewardContext,
   type RewardEvent,
   type RewardSource,
+  settleLoop,
 } from '../../../src/core/reward.js';
 import type { LlmOptions } from '../../../src/llm/types.js';
 import { annotationServiceOption, type AnnotationServiceRequestSettings } from '../../../src/llm/service/options.js';
@@ -124,6 +125,34 @@ export class JudgedVlmSource implements RewardSource {
     if (frame) this.events$.next(frame);
     this.judge.poll();
     const loss = this.model.labels > 0 ? this.model.train(this.http.trainSteps) : NaN;
+    this.report(loss);
+    const c = this.judge.counters;
+    const t = this.judge.transportStats();
+    const answered = c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
+    if (!this.warned && c.labelled === 0 && answered >= this.http.warnAfter) {
+      this.warned = true;
+      const msg =
+        `vlm judge: no frame was labelled in ${answered} answers to ${c.requests} requests (failures ` +
+        `${JSON.stringify(c.failures)}, unparsed ${c.unparsed}, dropped ${c.dropped}); the reward stays the ` +
+        `untrained model's; check the server (${t.lastError ?? 'no error text'})`;
+      process.stderr.write(`rxgym: ${msg}\n`);
+      this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
+    }
+  }
+
+  /** Frames still being judged at the end of the budget are taken in and counted. */
+  async settle(deadline: number, signal: AbortSignal): Promise<void> {
+    const inFlight = (): boolean => {
+      this.judge.poll();
+      return this.judge.counters.pending > 0;
+    };
+    if (!inFlight()) return;
+    await settleLoop(() => !inFlight(), deadline, signal);
+    this.report(NaN);
+  }
+
+  /** The judge's counters and the frame model's: one `annotation` event (`loss`: this batch's, NaN if none). */
+  private report(loss: number): void {
     const c = this.judge.counters;
     const t = this.judge.transportStats();
     this.events$.next({
@@ -139,16 +168,6 @@ export class JudgedVlmSource implements RewardSource {
         statuses: t.statuses,
       },
     });
-    const answered = c.unparsed + c.dropped + Object.values(c.failures).reduce((a, x) => a + x, 0);
-    if (!this.warned && c.labelled === 0 && answered >= this.http.warnAfter) {
-      this.warned = true;
-      const msg =
-        `vlm judge: no frame was labelled in ${answered} answers to ${c.requests} requests (failures ` +
-        `${JSON.stringify(c.failures)}, unparsed ${c.unparsed}, dropped ${c.dropped}); the reward stays the ` +
-        `untrained model's; check the server (${t.lastError ?? 'no error text'})`;
-      process.stderr.write(`rxgym: ${msg}\n`);
-      this.events$.next({ source: this.name, kind: 'error', time: Date.now(), data: { message: msg } });
-    }
   }
 
   dispose(): void {
