@@ -1,4 +1,4 @@
-import { make } from '../core/registry.js';
+import { envRegistry, type EnvRegistry } from '../core/registry.js';
 import type { Env } from '../core/env.js';
 import type { TypedArray } from '../core/spaces.js';
 import type { ObsBatch } from '../stream/batch.js';
@@ -26,7 +26,8 @@ function rowsOf(obs: unknown): Record<string, ArrayLike<number>> {
 /**
  * Deterministic evaluation: one episode per seed (env i reset with seeds[i]), all envs stepped in lock-step with
  * one batched `act` per step. Greedy actions unless `deterministic` is false. `maxEpisodeSteps` overrides the env's
- * registered episode limit (-1: none), as in training.
+ * registered episode limit (-1: none), as in training. `envs`: the registry that builds `envId` (the run's: a
+ * library user's own registry, not only the global one).
  */
 export function evaluate(
   envId: string,
@@ -36,9 +37,10 @@ export function evaluate(
   deterministic = true,
   maxSteps = 100_000,
   maxEpisodeSteps?: number,
+  registry: EnvRegistry = envRegistry,
 ): EvalResult {
   const makeOpts = maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps };
-  const envs: Env[] = seeds.map(() => make(envId, kwargs, makeOpts));
+  const envs: Env[] = seeds.map(() => registry.make(envId, kwargs, makeOpts));
   const cur = envs.map((e, i) => e.reset({ seed: seeds[i]! }));
   const returns = seeds.map(() => 0);
   const lengths = seeds.map(() => 0);

@@ -4,7 +4,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { Agent, AgentDefinition } from '../core/agent.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
-import type { Registry } from '../core/registry.js';
+import { envRegistry, type Registry } from '../core/registry.js';
 import type { RewardEvent } from '../core/reward.js';
 import { makeVec } from '../core/vector/sync.js';
 import type { VectorEnv } from '../core/vector/types.js';
@@ -654,6 +654,8 @@ class Run implements RunHandle {
       ev.deterministic,
       undefined,
       this.s.env.maxEpisodeSteps,
+      // the run's registry (a library user's own envs), as the training envs were made
+      this.opts.registry?.envs ?? envRegistry,
     );
     this.profile.evalMs += performance.now() - t;
     this.emit({

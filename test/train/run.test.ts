@@ -6,6 +6,10 @@ import { startRun } from '../../src/train/run.js';
 import { validateScenario } from '../../src/train/scenario.js';
 import type { RunEvent } from '../../src/stream/events.js';
 import { testRegistry } from '../support/registry.js';
+import { EnvRegistry, createRegistry, envRegistry } from '../../src/core/registry.js';
+import { CartPoleEnv } from '../../envs/classic/cartpole.js';
+import { registerAgents } from '../../agents/index.js';
+import { registerAllSources } from '../../rewards/index.js';
 
 setupTraining();
 
@@ -98,6 +102,29 @@ describe('startRun', () => {
     expect(evaluate('Pendulum-v1', {}, policy, [1, 2], true, undefined, 7).lengths).toEqual([7, 7]);
     expect(evaluate('Pendulum-v1', {}, policy, [1], true).lengths).toEqual([200]);
     expect(sum.reason).toBe('budget');
+  });
+
+  it("a library user's own env registry builds the evaluation envs too (not only the training envs)", async () => {
+    const envs = new EnvRegistry();
+    envs.register({ id: 'My-CartPole-v0', entryPoint: () => new CartPoleEnv(), maxEpisodeSteps: 50 });
+    const registry = createRegistry(envs);
+    registerAgents(registry.agents);
+    registerAllSources(registry.rewards);
+    expect(envRegistry.has('My-CartPole-v0')).toBe(false);
+    const s = validateScenario(
+      {
+        name: 'own-registry',
+        env: { id: 'My-CartPole-v0', numEnvs: 2 },
+        agent: { type: 'random' },
+        budget: { steps: 256 },
+        eval: { every: 0, episodes: 2 },
+        checkpoint: { every: 0 },
+      },
+      registry,
+    );
+    const sum = await startRun(s, { runDir: join(tmp(), 'own'), quiet: true, registry }).done;
+    expect(sum.reason).toBe('budget');
+    expect(sum.lastEval?.meanReturn).toBeGreaterThan(0);
   });
 
   it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
