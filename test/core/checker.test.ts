@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExploreMaze } from '../../envs/explore/maze.js';
+import { EnvRegistry } from '../../src/core/registry.js';
 import { Box, checkEnv, Discrete, make, Rng, type Env, type RenderMode, type ResetOptions } from './support/core.js';
 
 /** A deliberately broken env; each flag switches on one defect. */
@@ -79,5 +80,25 @@ describe('checkEnv', () => {
     const env = make('test/BrokenFlags-v0');
     env.reset({ seed: 0 });
     expect(() => env.step(0)).toThrow(/test\/BrokenFlags-v0: step\(\) terminated must be a boolean, got number 0/);
+  });
+});
+
+describe('checkEnv on an env of a user registry', () => {
+  it('rebuilds it for each declared render mode from its own spec, not from the global registry', () => {
+    /** Renders only in the mode it was built with (as the registered envs: kwarg `renderMode`). */
+    class ModeEnv extends BrokenEnv {
+      override readonly renderMode: RenderMode;
+      constructor(kw: Record<string, unknown>) {
+        super('none');
+        this.renderMode = kw.renderMode as RenderMode;
+      }
+      override render() {
+        return this.renderMode === 'ansi' ? 'ok' : (undefined as never);
+      }
+    }
+    const envs = new EnvRegistry();
+    envs.register({ id: 'UserOnly-Render-v0', entryPoint: (kw) => new ModeEnv(kw) });
+    // made without a render mode: the checker rebuilds it for 'ansi' (was: 'unknown env id "UserOnly-Render-v0"')
+    expect(checkEnv(envs.make('UserOnly-Render-v0'))).toEqual([]);
   });
 });

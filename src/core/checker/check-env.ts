@@ -1,6 +1,5 @@
 import { capabilitiesOf } from '../capabilities.js';
 import type { Env, RenderMode } from '../env.js';
-import { make } from '../registry.js';
 import { Rng } from '../rng.js';
 import { unwrap } from '../wrapper.js';
 import { setWarningHandler } from '../warn.js';
@@ -26,8 +25,8 @@ export interface CheckEnvOptions {
  * Gymnasium's check_env: spaces valid, reset/step results well formed and inside the spaces, reset seeding
  * deterministic (seed 123 twice equal; 456 different unless the env declares a `fixedLayout`), reset options accepted,
  * steps deterministic for a seed, every declared render mode returns the right type (envs made by id are rebuilt
- * with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when the env passes); never throws
- * for a broken env.
+ * by their spec's entry point with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when
+ * the env passes); never throws for a broken env.
  */
 export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {}): CheckFinding[] {
   const findings: CheckFinding[] = [];
@@ -150,7 +149,8 @@ function checkRender(env: Env<unknown, unknown>, name: string, add: (check: stri
     let target: Env<unknown, unknown> | undefined;
     try {
       if (env.renderMode === mode) target = env;
-      else if (env.spec) target = make(env.spec.id, { ...env.spec.kwargs, renderMode: mode });
+      // the spec's own entry point, not a registry lookup: the env may come from a user's registry
+      else if (env.spec) target = env.spec.entryPoint({ ...env.spec.kwargs, renderMode: mode });
       else continue;
       target.reset({ seed: 0 });
       const p = renderProblem(mode, target.render());
