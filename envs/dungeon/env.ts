@@ -163,14 +163,13 @@ export class DungeonEnv
     r.reward = s.reward + (tookTime || this.done ? 0 : this.penalty);
     r.terminated = this.done || s.terminal || g.dead;
     r.truncated = false;
-    if (r.terminated && !this.done) {
-      this.info = { message: '', success: false };
-      r.info = this.info;
-    }
+    if (r.terminated && !this.done) this.info = { message: '', success: false };
     this.done = r.terminated;
+    // obs and info are set again every step: a wrapper may have replaced them in this reused result
+    r.info = this.info;
     this.info.message = g.msg;
     this.info.success = s.success;
-    this.writer.write(g, false);
+    r.obs = this.writer.write(g, false);
     if (this.frames) this.info.frame = this.frames.render(g);
     return r;
   }

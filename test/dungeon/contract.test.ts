@@ -5,6 +5,7 @@ import { registerAll } from '../../envs/index.js';
 import { Rng } from '../../src/core/rng.js';
 import { isDescribed, type Env } from '../../src/core/env.js';
 import { unwrap } from '../../src/core/wrapper.js';
+import { FlattenObservation, RecordEpisodeStatistics } from '../../src/core/wrappers/index.js';
 import type { DungeonEnv } from '../../envs/dungeon/env.js';
 
 registerAll();
@@ -111,6 +112,28 @@ describe('observations, info and state', () => {
     const o1 = (env.reset({ seed: 1 }).obs as Record<string, unknown>).glyphs;
     const o2 = (env.step(0).obs as Record<string, unknown>).glyphs;
     expect(o2).toBe(o1);
+  });
+  it('wrappers that replace obs or info in the reused step result: each step still reports its own', () => {
+    // RecordEpisodeStatistics puts a new info (with `episode`) into the result at an episode's end, and
+    // FlattenObservation its own obs array: the env's next step must not hand those back (stale episode, crash)
+    const limited = make('Dungeon-KeyRoom-S5-v0', { observationKeys: ['blstats'] }, { maxEpisodeSteps: 20 });
+    const env = new RecordEpisodeStatistics(limited);
+    env.reset({ seed: 1 });
+    let ends = 0,
+      reported = 0;
+    for (let t = 0; t < 100; t++) {
+      const r = env.step(t % 8);
+      if (r.info.episode) reported++;
+      if (r.terminated || r.truncated) {
+        ends++;
+        env.reset();
+      }
+    }
+    expect(ends).toBeGreaterThan(1);
+    expect(reported).toBe(ends);
+    const flat = new FlattenObservation(make('Dungeon-KeyRoom-S5-v0', { observationKeys: ['blstats'] }));
+    const first = flat.reset({ seed: 1 }).obs.slice();
+    for (let t = 0; t < 5; t++) expect(flat.step(0).obs).toHaveLength(first.length);
   });
   it('blstats follow NLE order: x, y, ..., hp, hpmax, depth, gold, ..., time, hunger', () => {
     const env = make('Dungeon-Score-v0', { observationKeys: ['blstats'] });
