@@ -218,6 +218,8 @@ export abstract class ReasonEnv<S extends ReasonStateBase>
       throw new RxgymError(`${this.id}: action must be an integer in [0, ${n - 1}] (see actionNames), got ${action}`);
     }
     const r = this.result;
+    // a wrapper may have replaced obs in this reused result (FlattenObservation): set it again every step
+    r.obs = this.out;
     r.truncated = false;
     if (this.done) {
       r.reward = 0;

@@ -5,6 +5,7 @@ import { isDescribed, type Env, type StepResult } from '../../src/core/env.js';
 import { make } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import { unwrap } from '../../src/core/wrapper.js';
+import { FlattenObservation } from '../../src/core/wrappers/index.js';
 import { ReasonArith, ReasonCountdown, ReasonProgram, registerReason } from '../../envs/reason/index.js';
 import type { ReasonEnv, ReasonObs, ReasonStateBase } from '../../envs/reason/base.js';
 import { VOCAB_SIZE, detokenize } from '../../envs/reason/vocab.js';
@@ -91,6 +92,20 @@ describe('Reason-* envs: contract', () => {
     });
   }
 
+  it("FlattenObservation over a Reason env: every step flattens the env's own observation", () => {
+    // the env reuses its step result; the wrapper's obs put into it must not come back as the env's next obs
+    const env = new FlattenObservation(make<ReasonObs, number>('Reason-Arith-v0'));
+    const r0 = env.reset({ seed: 1 });
+    const n = r0.obs.length;
+    let mask = r0.info.actionMask as Uint8Array;
+    const rng = new Rng(2);
+    for (let t = 0; t < 6; t++) {
+      const r = env.step(sampleMasked(rng, mask));
+      expect(r.obs).toHaveLength(n);
+      if (r.terminated || r.truncated) mask = env.reset().info.actionMask as Uint8Array;
+      else mask = r.info.actionMask as Uint8Array;
+    }
+  });
   it('rejects unknown options, bad difficulties, reset options and out-of-space actions with clear errors', () => {
     expect(() => new ReasonArith({ difficuty: 2 })).toThrow(/unknown option "difficuty"; known options: difficulty/);
     expect(() => new ReasonCountdown({ difficulty: 6 })).toThrow(/difficulty must be an integer in \[1, 5\], got 6/);
