@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { make, specs } from '../core/registry.js';
 import type { SpaceJSON } from '../core/spaces.js';
 import { registerAll } from '../../envs/index.js';
+import { UsageError } from './usage.js';
 
 /** One row of `rxgym envs`. */
 export interface EnvRow {
@@ -19,6 +20,10 @@ export interface EnvRow {
 /** Build every registered env (optionally of one family) once to read its spaces. */
 export function envRows(family?: string): EnvRow[] {
   registerAll();
+  const families = [...new Set(specs().map((s) => s.family ?? '-'))].sort();
+  if (family !== undefined && !families.includes(family)) {
+    throw new UsageError(`--family: unknown family "${family}" (known: ${families.join(', ')})`);
+  }
   return specs()
     .filter((s) => family === undefined || s.family === family)
     .map((s) => {

@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Bad input given to the real CLI process: the exit code and the one-line error a user sees.
+vi.setConfig({ testTimeout: 120_000 });
+const ROOT = resolve(import.meta.dirname, '../..');
+// `npm test` builds dist/ first (pretest); straight `vitest` runs fall back to transpiling the sources on the fly.
+const ENTRY = existsSync(join(ROOT, 'dist/src/cli/main.js'))
+  ? ['dist/src/cli/main.js']
+  : ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts'];
+const dir = mkdtempSync(join(tmpdir(), 'rxgym-bad-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = (args: string[]): { out: string; err: string; code: number | null } => {
+  const r = spawnSync(process.execPath, [...ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 100_000 });
+  return { out: r.stdout, err: r.stderr, code: r.status };
+};
+
+describe('rxgym: bad input on the command line', () => {
+  it('envs --family with an unknown family is a usage error naming the known families, not "0 envs"', () => {
+    const r = cli(['envs', '--family', 'clasic']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--family: unknown family "clasic" \(known: .*classic/);
+    expect(r.out).toBe('');
+  });
+});
