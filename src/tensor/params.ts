@@ -27,7 +27,10 @@ export class ParamStore {
   add(name: string, shape: number[], values: Float32Array): tf.Variable {
     const full = `${this.prefix}/${name}`;
     if (this.vars.has(full)) throw new RxgymError(`network parameter "${full}" defined twice`);
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), true, `${full}_${uid++}`);
+    // the variable shares the initial tensor's data: dispose that tensor, or it outlives the variable's dispose()
+    const init = tf.tensor(values, shape, 'float32');
+    const v = tf.variable(init, true, `${full}_${uid++}`);
+    init.dispose();
     this.vars.set(full, v);
     return v;
   }

@@ -79,4 +79,23 @@ describe('no tensor leaks', () => {
     ppo.dispose();
     dqn.dispose();
   });
+
+  it('an agent built and disposed leaves no tensor behind (its initial weights included)', async () => {
+    setBackendLogger(() => {});
+    await initBackend();
+    const ctx = {
+      observationSpace: new Box(-1, 1, [3]),
+      actionSpace: new Discrete(2),
+      numEnvs: 2,
+      seed: 1,
+      totalSteps: 1e4,
+    };
+    const before = tf.memory().numTensors;
+    const ppo = new PpoAgent(resolveParams('agent', { network: { hidden: [4] } }, PPO_PARAMS) as never, ctx);
+    ppo.dispose();
+    const dqn = new DqnAgent(resolveParams('agent', { network: { hidden: [4] } }, DQN_PARAMS) as never, ctx);
+    dqn.dispose();
+    // was: 16 tensors more (one per variable: the tensor it was created from)
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
