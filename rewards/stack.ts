@@ -26,6 +26,7 @@ import {
   type RewardEvent,
   type RewardRegistry,
   type RewardSource,
+  type RewardSourceEntry,
 } from '../src/core/reward.js';
 
 export type { RewardComponentConfig, RewardContext } from '../src/core/reward.js';
@@ -134,13 +135,11 @@ export function checkUrl(url: unknown, path: string): void {
     );
 }
 
-function buildComponent(
-  raw: unknown,
-  i: number,
-  ctx: RewardContext,
-  taken: Set<string>,
-  sources: RewardRegistry,
-): Component {
+/**
+ * The checks of one component that need no env: an object, a known source, only that source's options. Returns the
+ * source's registry entry; throws a RewardConfigError naming `rewards[i]...` otherwise.
+ */
+export function checkComponentKeys(raw: unknown, i: number, sources: RewardRegistry): RewardSourceEntry {
   const at = `rewards[${i}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new RewardConfigError(
@@ -173,6 +172,20 @@ function buildComponent(
       );
     }
   }
+  return entry;
+}
+
+function buildComponent(
+  raw: unknown,
+  i: number,
+  ctx: RewardContext,
+  taken: Set<string>,
+  sources: RewardRegistry,
+): Component {
+  const at = `rewards[${i}]`;
+  const entry = checkComponentKeys(raw, i, sources);
+  const cfg = raw as RewardComponentConfig;
+  const info = entry.info;
   const d = info.defaults ?? {};
   const full: RewardComponentConfig = { ...d, ...cfg };
   const {

@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { spec } from '../core/registry.js';
+import { RewardConfigError } from '../core/reward.js';
+import { checkComponentKeys } from '../../rewards/stack.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario } from '../train/scenario.js';
 import { readScenarioFile } from '../train/scenario-file.js';
 import { startRun } from '../train/run.js';
@@ -17,13 +19,26 @@ import { wireTraining } from './watch.js';
 
 const fmt = (x: number | null): string => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
+/** `f()`, with a reward stack error it throws named as pre-training's (`pretrain.rewards[i]...`). */
+function asPretrain(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RewardConfigError) throw new RewardConfigError(`pretrain.${e.path}`, e.detail);
+    throw e;
+  }
+}
+
 /** Every run's scenario validated up front (a typo fails now, not in the tenth child); each distinct error once. */
 function validateRuns(file: string, plan: ReturnType<typeof planBench>): void {
   const registry = wireTraining();
   const runsOf = new Map<string, string[]>();
   for (const run of plan.runs) {
     try {
-      validateScenario(run.scenario, registry, run.key);
+      const s = validateScenario(run.scenario, registry, run.key);
+      // The env-free checks of the reward stacks (a source or option typo), which the run makes only when it starts.
+      s.rewards?.forEach((c, i) => checkComponentKeys(c, i, registry.rewards));
+      s.pretrain?.rewards.forEach((c, i) => asPretrain(() => checkComponentKeys(c, i, registry.rewards)));
     } catch (e) {
       const list = scenarioErrorList(e);
       const lines = list ? list.map((x) => x.message) : [(e as Error).message];

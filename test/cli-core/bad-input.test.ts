@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -25,5 +25,23 @@ describe('rxgym: bad input on the command line', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--family: unknown family "clasic" \(known: .*classic/);
     expect(r.out).toBe('');
+  });
+
+  it('bench --list rejects a reward source typo up front instead of calling every scenario valid', () => {
+    const file = join(dir, 'typo.yaml');
+    const stack = '      - { source: extrinsic }\n      - { source: cuont, key: blstats, weight: 0.05 }\n';
+    writeFileSync(
+      file,
+      'name: typo\nenv: { id: Dungeon-Room-5x5-v0, numEnvs: 1 }\nagent: { type: random, numSteps: 16 }\n' +
+        'budget: { steps: 64 }\nbench:\n  rewards:\n    extrinsic:\n      - { source: extrinsic }\n' +
+        `    count:\n${stack}  seeds: [1]\n`,
+    );
+    const out = join(dir, 'bench-typo');
+    const r = cli(['bench', file, '--out', out, '--list']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/rewards\[1\]\.source: unknown reward source "cuont"; did you mean "count"\?/);
+    expect(r.err).toMatch(/\(run Dungeon-Room-5x5-v0__count__s1\)/);
+    expect(r.out).not.toMatch(/all scenarios valid/);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 });
