@@ -58,6 +58,14 @@ describe('checkEnv', () => {
     expect(checks('close')).toEqual(['close:error']);
   });
 
+  it('an env without metadata.renderModes is a finding, not a TypeError thrown by checkEnv', () => {
+    const env = new BrokenEnv('none');
+    (env as { metadata: unknown }).metadata = undefined;
+    const found = checkEnv(env);
+    expect(found.map((f) => `${f.check}:${f.severity}`)).toEqual(['render:error']);
+    expect(found[0]!.message).toContain('metadata.renderModes must be an array');
+  });
+
   it('a declared fixed layout passes the seed check: Explore-Maze-v0 is the same maze for every seed', () => {
     const maze = () => new ExploreMaze({ width: 5, height: 4, renderMode: 'ansi' });
     expect(maze().capabilities.fixedLayout).toBe(true);

@@ -144,7 +144,15 @@ function trajectory(env: Env<unknown, unknown>, seed: number): unknown[] {
 }
 
 function checkRender(env: Env<unknown, unknown>, name: string, add: (check: string, m: string) => void): void {
-  const modes = env.metadata.renderModes.filter((m): m is RenderMode => m !== 'human');
+  const declared: unknown = env.metadata?.renderModes;
+  if (!Array.isArray(declared)) {
+    add(
+      'render',
+      `${name}: metadata.renderModes must be an array of render modes, e.g. metadata = { renderModes: [] }`,
+    );
+    return;
+  }
+  const modes = declared.filter((m): m is RenderMode => m !== 'human');
   for (const mode of modes) {
     let target: Env<unknown, unknown> | undefined;
     try {
