@@ -79,6 +79,9 @@ const MANIFEST = 'bench.json';
 /** Refuse an output directory that holds something else; returns true when it holds this benchmark already. */
 export function checkOutDir(outDir: string, plan: BenchPlan, resume: boolean): boolean {
   if (!existsSync(outDir)) return false;
+  if (!statSync(outDir).isDirectory()) {
+    throw new RxgymError(`output directory "${outDir}" is a file; choose another --out (nothing was written)`);
+  }
   const entries = readdirSync(outDir);
   if (entries.length === 0) return false;
   const manifestPath = join(outDir, MANIFEST);

@@ -5,6 +5,7 @@ import type { RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
 import { writeBenchReport } from '../report/bench-report.js';
 import { writeRunReport } from '../report/run-report.js';
+import { UsageError } from './usage.js';
 
 /** Re-plot a benchmark directory from its runs' result.json and events (summary.md, curves.svg/png, summary.html). */
 async function plotBench(dir: string): Promise<string[]> {
@@ -45,6 +46,9 @@ export function registerPlotCommand(program: Command): void {
         throw new RxgymError(
           `no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`,
         );
+      }
+      if (opts.out !== undefined && existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+        throw new UsageError(`--out: "${opts.out}" is a file; give a directory for the report`);
       }
       const files = existsSync(join(dir, 'bench.json'))
         ? await plotBench(dir)

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
@@ -34,6 +34,9 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
   const dir = resolve(path);
   const runJson = join(dir, 'run.json');
   const fp = fingerprint(s, seed);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new RxgymError(`${dir} is a file, not a run directory; choose another output directory (--out)`);
+  }
   if (existsSync(runJson)) {
     let prev: { runId: string; fingerprint: unknown };
     try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -43,5 +43,21 @@ describe('rxgym: bad input on the command line', () => {
     expect(r.err).toMatch(/\(run Dungeon-Room-5x5-v0__count__s1\)/);
     expect(r.out).not.toMatch(/all scenarios valid/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('run, bench and plot with --out naming a file say so (no raw ENOTDIR/EEXIST) and leave the file alone', () => {
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'keep me\n');
+    const run = cli(['run', '--env', 'CartPole-v1', '--agent', 'random', '--steps', '1024', '--out', file, '--quiet']);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/notes\.txt is a file, not a run directory; choose another output directory \(--out\)/);
+    const bench = cli(['bench', 'scenarios/smoke.yaml', '--out', file]);
+    expect(bench.code).toBe(1);
+    expect(bench.err).toMatch(/output directory ".*notes\.txt" is a file; choose another --out/);
+    const plot = cli(['plot', 'test/report/fixtures/run-cartpole-ppo', '--out', file]);
+    expect(plot.code).toBe(2);
+    expect(plot.err).toMatch(/--out: ".*notes\.txt" is a file; give a directory for the report/);
+    for (const r of [run, bench, plot]) expect(r.err).not.toMatch(/ENOTDIR|EEXIST|RXGYM_DEBUG/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me\n');
   });
 });
