@@ -439,6 +439,14 @@ export function buildRewardStack(
   ctx: RewardContext,
   sources: RewardRegistry,
 ): RewardStack {
+  if (configs === undefined && !sources.entry('extrinsic')) {
+    // the default component names a source the user never wrote: say where it comes from
+    throw new RewardConfigError(
+      'rewards',
+      'not given, so the run trains on the env reward (source "extrinsic"), which this registry lacks; register ' +
+        'the built-in sources (registerAllSources(registry.rewards)) or list the rewards to use',
+    );
+  }
   const list: unknown = configs ?? [{ source: 'extrinsic', weight: 1 }];
   if (!Array.isArray(list))
     throw new RewardConfigError(

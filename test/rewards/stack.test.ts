@@ -4,6 +4,8 @@ import { type RewardContext } from '../../rewards/index.js';
 import { RewardConfigError } from '../../rewards/registry.js';
 import { scalarBatch } from './batch.js';
 import { testRegistry, buildRewardStack } from '../support/registry.js';
+import { buildRewardStack as buildStack } from '../../rewards/stack.js';
+import { RewardRegistry } from '../../src/core/reward.js';
 const ctx: RewardContext = {
   envId: 'Test-v0',
   observationSpace: new Box(-10, 10, [1]),
@@ -130,6 +132,21 @@ describe('reward stack', () => {
     expect(err(undefined, { ...ctx, llm: { baseUrl: 'not a url' } })).toMatch(
       /^llm\.baseUrl: "not a url" is not an http\(s\) URL/,
     );
+  });
+
+  it("no rewards given and a user's registry without the built-in sources: the error says why and how to fix", () => {
+    const mine = new RewardRegistry();
+    mine.register('mine', () => ({
+      name: 'mine',
+      kind: 'intrinsic',
+      compute: (b) => new Float32Array(b.rewards.length),
+    }));
+    // was: 'rewards[0].source: unknown reward source "extrinsic" (known: mine)', a key the scenario never had
+    expect(() => buildStack(undefined, ctx, mine)).toThrow(
+      /^rewards: not given, so the run trains on the env reward \(source "extrinsic"\), which this registry lacks; /,
+    );
+    expect(() => buildStack(undefined, ctx, mine)).toThrow(/registerAllSources\(registry\.rewards\)/);
+    expect(buildStack([{ source: 'mine' }], ctx, mine).componentNames).toEqual(['mine']);
   });
 
   it('allows negative extrinsic weight (penalty flip) and summarises components', () => {
