@@ -1,3 +1,4 @@
+import { RxgymError } from './env.js';
 import { closestName } from './names.js';
 import { describeList, describeNumber, paramError, type NumberBounds, type ParamWording } from './param-wording.js';
 
@@ -150,8 +151,18 @@ function checkValue(at: At, v: unknown, spec: ParamSpec, errors?: Error[]): unkn
     case 'object':
       if (!isMapping(v)) fail(at, 'a mapping', v);
       return spec.fields ? resolveAt(at, v, spec.fields, errors, 'given') : v;
+    default: {
+      // a schema written without the types (plain JS, a cast) would otherwise drop the given value silently
+      const kind = JSON.stringify((spec as { kind: unknown }).kind);
+      const where = at.key ? `${at.root}.${at.key}` : at.root;
+      throw new RxgymError(
+        `${where}: its parameter schema has kind ${kind}, which is none of ${KINDS.join(', ')}; fix the schema`,
+      );
+    }
   }
 }
+
+const KINDS = ['number', 'boolean', 'enum', 'string', 'numbers', 'strings', 'object'];
 
 /**
  * Resolve `given` against `schema` below `at`. With `errors`, every bad key is recorded there (one error per key)

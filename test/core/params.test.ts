@@ -34,6 +34,15 @@ describe('parameter schema', () => {
     expect(resolveParams('x', { seed: undefined }, S).seed).toBeUndefined();
   });
 
+  it('a schema kind the kit does not know is an error when a value is given (was: the value dropped)', () => {
+    const bad = { steps: { kind: 'int', default: 16, doc: '' } } as never;
+    expect(() => resolveParams('agent', { steps: 32 }, bad)).toThrow(RxgymError);
+    expect(() => resolveParams('agent', { steps: 32 }, bad)).toThrow(
+      'agent.steps: its parameter schema has kind "int", which is none of number, boolean, enum, string, numbers, ' +
+        'strings, object; fix the schema',
+    );
+  });
+
   it('integer ranges', () => {
     expect(path({ n: 6 })).toThrow('x.n: expected an integer in [1, 5], got 6');
     expect(path({ n: 1.5 })).toThrow('x.n: expected an integer in [1, 5], got 1.5');
