@@ -1,7 +1,14 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../stream/events.js';
 import type { EventWriter } from '../stream/operators.js';
+
+/** The text of `path` when it exists and its last line was cut off (a process killed mid-write), else undefined. */
+function tornText(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  return text.length > 0 && !text.endsWith('\n') ? text : undefined;
+}
 
 /** Appends every event except frames (the viewer's and scored ones) as one JSON line to `<runDir>/events.jsonl`. */
 export class JsonlWriter implements EventWriter {
@@ -10,6 +17,9 @@ export class JsonlWriter implements EventWriter {
 
   constructor(runDir: string) {
     this.path = join(runDir, 'events.jsonl');
+    // A resumed run's first event must not be glued to a line cut off by a kill: end that line (readers skip it).
+    // Ended, not cut: a bench parent follows this file from a byte offset taken before the run started.
+    if (tornText(this.path) !== undefined) appendFileSync(this.path, '\n');
   }
 
   write(e: RunEvent): void {
@@ -48,8 +58,12 @@ export class CsvWriter {
 
   constructor(runDir: string) {
     this.path = join(runDir, 'metrics.csv');
-    if (existsSync(this.path)) {
-      const header = readFileSync(this.path, 'utf8').split('\n', 1)[0]!.split(',');
+    // A row cut off by a kill would read as a row of wrong numbers: drop it before a resumed run appends.
+    const torn = tornText(this.path);
+    if (torn !== undefined) truncateSync(this.path, Buffer.byteLength(torn.slice(0, torn.lastIndexOf('\n') + 1)));
+    const text = existsSync(this.path) ? readFileSync(this.path, 'utf8') : '';
+    if (text !== '') {
+      const header = text.split('\n', 1)[0]!.split(',');
       this.statKeys = header.slice(CSV_COLUMNS.length);
     }
   }
