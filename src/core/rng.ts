@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import seedrandom from 'seedrandom';
+import { RxgymError } from './env.js';
 
 /** Serialisable generator state, for checkpoints. */
 export type RngState = { seed: number; state: object };
@@ -15,7 +16,8 @@ export class Rng {
 
   constructor(seed: number, state?: object) {
     if (!Number.isInteger(seed) || seed < 0) {
-      throw new Error(`Rng seed must be a non-negative integer, got ${String(seed)}; pass e.g. reset({ seed: 0 })`);
+      const got = typeof seed === 'string' ? JSON.stringify(seed) : String(seed);
+      throw new RxgymError(`Rng seed must be a non-negative integer, got ${got}; pass e.g. reset({ seed: 0 })`);
     }
     this.seed = seed;
     this.prng = state

@@ -181,6 +181,14 @@ describe('classic-control envs', () => {
     expect(() => env.step(0.5)).toThrow(/outside the action space/);
   });
 
+  it('a seed that is not a non-negative integer is an RxgymError naming the fix (was: a plain Error)', () => {
+    const env = make('CartPole-v1');
+    for (const seed of [-3, 1.5, '1']) expect(() => env.reset({ seed: seed as number })).toThrow(RxgymError);
+    expect(() => env.reset({ seed: '1' as never })).toThrow(
+      'Rng seed must be a non-negative integer, got "1"; pass e.g. reset({ seed: 0 })',
+    );
+  });
+
   it('reset and step after close() are clear errors, as on the MuJoCo and dungeon envs; close twice is safe', () => {
     for (const id of ids) {
       const env = make<Float32Array, unknown>(id);
