@@ -56,6 +56,11 @@ export class EnvRegistry {
   /** Register an env id. Re-registering an id replaces it. */
   register(opts: RegisterOptions): void {
     parseId(opts.id);
+    if (typeof opts.entryPoint !== 'function') {
+      throw new RxgymError(
+        `env "${opts.id}": entryPoint must be a function building the env, e.g. entryPoint: (kw) => new MyEnv(kw)`,
+      );
+    }
     this.byId.set(opts.id, {
       id: opts.id,
       entryPoint: opts.entryPoint,
@@ -103,6 +108,12 @@ export class EnvRegistry {
     const s = this.spec(id);
     const merged = { ...structuredClone(s.kwargs), ...kwargs };
     let env = s.entryPoint(merged);
+    // a block-bodied arrow without `return` is an easy slip in plain JS
+    if (typeof env !== 'object' || env === null) {
+      throw new RxgymError(
+        `env "${id}": its entryPoint returned ${String(env)} instead of an env; return it, e.g. (kw) => new MyEnv(kw)`,
+      );
+    }
     env.spec = { ...s, kwargs: merged };
     if (passiveChecker && !opts.disableEnvChecker) env = passiveChecker(env);
     env = new OrderEnforcing(env);

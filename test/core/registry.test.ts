@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { make, parseId, spec, specs, TimeLimit, OrderEnforcing, PassiveEnvChecker, Wrapper } from './support/core.js';
+import { RxgymError } from '../../src/core/env.js';
+import { EnvRegistry } from '../../src/core/registry.js';
 
 describe('registry', () => {
   it('make applies PassiveEnvChecker, OrderEnforcing and TimeLimit around the raw env', () => {
@@ -19,6 +21,18 @@ describe('registry', () => {
       /env "CartPole-v0" has no such version; registered versions: "CartPole-v1"/,
     );
     expect(() => make('bad id!')).toThrow(/malformed env id/);
+  });
+
+  it('an entryPoint that is not a function, or returns no env, is a clear error (was: a TypeError)', () => {
+    const envs = new EnvRegistry();
+    expect(() => envs.register({ id: 'NoEntry-v0' } as never)).toThrow(
+      'env "NoEntry-v0": entryPoint must be a function building the env, e.g. entryPoint: (kw) => new MyEnv(kw)',
+    );
+    envs.register({ id: 'NoReturn-v0', entryPoint: (() => undefined) as never });
+    expect(() => envs.make('NoReturn-v0')).toThrow(RxgymError);
+    expect(() => envs.make('NoReturn-v0')).toThrow(
+      'env "NoReturn-v0": its entryPoint returned undefined instead of an env; return it, e.g. (kw) => new MyEnv(kw)',
+    );
   });
 
   it('parses ids and lists specs sorted', () => {
