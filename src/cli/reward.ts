@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError, type Env } from '../core/env.js';
-import { make } from '../core/registry.js';
+import { make, spec } from '../core/registry.js';
 import { createLlmClient } from '../llm/client.js';
 import type { LlmClient, LlmOptions } from '../llm/types.js';
 import { registerAll } from '../../envs/index.js';
@@ -12,7 +12,7 @@ import { describeOutcomes, generateRewards, type GenerateResult } from '../../re
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
 import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
 import { cliRegistry } from './registry.js';
-import { UsageError } from './usage.js';
+import { UsageError, asUsage } from './usage.js';
 import { loadScenario } from '../train/scenario.js';
 
 /** Write a file atomically (temp file + rename), creating its directory. */
@@ -23,8 +23,14 @@ export function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function withEnv<T>(id: string, fn: (env: Env<unknown, unknown>) => T): T {
+/** An env id typed on the command line: unknown, it is a usage error (exit 2) naming the closest ids. */
+function checkEnvId(id: string): void {
   registerAll();
+  asUsage(() => spec(id));
+}
+
+function withEnv<T>(id: string, fn: (env: Env<unknown, unknown>) => T): T {
+  checkEnvId(id);
   const env = make(id);
   try {
     return fn(env);
@@ -134,6 +140,7 @@ export async function rewardGenerate(
 ): Promise<GenerateResult> {
   if (!flags.env) throw new UsageError('reward generate needs --env <id>');
   if (!flags.out) throw new UsageError('reward generate needs --out <file.ts> for the chosen reward module');
+  checkEnvId(flags.env);
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
   const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
@@ -247,6 +254,7 @@ export async function rewardRefine(
   more: RewardCommandOptions = {},
 ): Promise<RefineResult> {
   if (!flags.env) throw new UsageError('reward refine needs --env <id>');
+  checkEnvId(flags.env);
   const task = taskOf(flags);
   const llm = clientFromFlags(flags);
   const registry = cliRegistry();

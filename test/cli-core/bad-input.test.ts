@@ -60,4 +60,20 @@ describe('rxgym: bad input on the command line', () => {
     for (const r of [run, bench, plot]) expect(r.err).not.toMatch(/ENOTDIR|EEXIST|RXGYM_DEBUG/);
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
   });
+
+  it('reward types/check/generate/refine with an unknown env id are usage errors (exit 2) with the closest id', () => {
+    const llm = ['--llm-url', 'http://127.0.0.1:9', '--task', 'balance the pole'];
+    const cases = [
+      ['reward', 'types', 'CartPol-v1'],
+      ['reward', 'check', 'scenarios/rewards/dungeon-keyroom-s5.ts', '--env', 'CartPol-v1'],
+      ['reward', 'generate', '--env', 'CartPol-v1', '--out', join(dir, 'gen.ts'), ...llm],
+      ['reward', 'refine', '--env', 'CartPol-v1', '--run-dir', join(dir, 'refine'), ...llm],
+    ];
+    for (const args of cases) {
+      const r = cli(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.err).toMatch(/^rxgym: unknown env id "CartPol-v1"; did you mean "CartPole-v1"\?/);
+    }
+    expect(existsSync(join(dir, 'refine'))).toBe(false);
+  });
 });
