@@ -29,6 +29,17 @@ export function mujoco2Compatible(xml: string): string {
   return xml.replace(/\s*<size\s+memory="[^"]*"\s*\/>/g, '');
 }
 
+/** Write `--out`; a path that cannot be written (a directory, a missing folder) is a usage error naming it. */
+function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const why = code === 'EISDIR' ? 'it is a directory' : code === 'ENOENT' ? 'its directory does not exist' : code;
+    throw new UsageError(`--out: cannot write "${path}" (${why}); give a file path in an existing directory`);
+  }
+}
+
 /** `rxgym mjcf <id> [--out file]`: write an env's MuJoCo model (e.g. for native `mujoco-testspeed`). */
 export function registerMjcfCommand(program: Command): void {
   program
@@ -42,7 +53,7 @@ export function registerMjcfCommand(program: Command): void {
     )
     .action((id: string, opts: { out?: string; mujoco2?: boolean }) => {
       const xml = opts.mujoco2 ? mujoco2Compatible(mjcfOf(id)) : mjcfOf(id);
-      if (opts.out) writeFileSync(opts.out, xml);
+      if (opts.out) writeOut(opts.out, xml);
       else process.stdout.write(xml);
     });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -75,5 +75,21 @@ describe('rxgym: bad input on the command line', () => {
       expect(r.err).toMatch(/^rxgym: unknown env id "CartPol-v1"; did you mean "CartPole-v1"\?/);
     }
     expect(existsSync(join(dir, 'refine'))).toBe(false);
+  });
+
+  it('mjcf --out naming a directory or a path in a missing folder is a usage error, not a raw EISDIR/ENOENT', () => {
+    const folder = join(dir, 'models');
+    mkdirSync(folder);
+    for (const [out, why] of [
+      [folder, 'it is a directory'],
+      [join(dir, 'nowhere', 'ip.xml'), 'its directory does not exist'],
+    ] as const) {
+      const r = cli(['mjcf', 'InvertedPendulum-v0', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        `rxgym: --out: cannot write "${out}" (${why}); give a file path in an existing directory`,
+      );
+      expect(r.err).not.toMatch(/EISDIR|ENOENT|RXGYM_DEBUG/);
+    }
   });
 });
