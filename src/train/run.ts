@@ -829,8 +829,9 @@ class Run implements RunHandle {
         },
         time: Date.now(),
       });
-      this.close();
-      this.resolveDone(sum);
+      const teardown = this.close();
+      if (teardown === undefined) this.resolveDone(sum);
+      else this.rejectDone(teardown);
     } catch (e) {
       this.fail(e);
     }
@@ -860,16 +861,31 @@ class Run implements RunHandle {
     st.dispose();
   }
 
-  private close(): void {
+  /**
+   * Tear the run down. Every part is closed even when one throws (a user's agent `dispose()`), so that `done`
+   * still settles; returns the first error thrown, if any.
+   */
+  private close(): unknown {
     this.finished = true;
-    this.jsonl.flush();
-    this.subject.complete();
-    this.tensorboard.close();
-    if (this.phase) this.closePhase(this.phase);
-    this.disposeStack(this.stacks.pretrain);
-    this.disposeStack(this.stacks.main);
-    this.vec.close();
+    let first: unknown;
+    const part = (f: () => void): void => {
+      try {
+        f();
+      } catch (e) {
+        first ??= e;
+      }
+    };
+    part(() => this.jsonl.flush());
+    part(() => this.subject.complete());
+    part(() => this.tensorboard.close());
+    part(() => {
+      if (this.phase) this.closePhase(this.phase);
+    });
+    part(() => this.disposeStack(this.stacks.pretrain));
+    part(() => this.disposeStack(this.stacks.main));
+    part(() => this.vec.close());
     for (const w of this.stopWaiters) w();
+    return first;
   }
 
   private maybeFrame(t: number): void {

@@ -9,6 +9,7 @@ import { testRegistry } from '../support/registry.js';
 import { EnvRegistry, createRegistry, envRegistry } from '../../src/core/registry.js';
 import { CartPoleEnv } from '../../envs/classic/cartpole.js';
 import { registerAgents } from '../../agents/index.js';
+import { defineAgent } from '../../src/core/agent.js';
 import { registerAllSources } from '../../rewards/index.js';
 
 setupTraining();
@@ -125,6 +126,48 @@ describe('startRun', () => {
     const sum = await startRun(s, { runDir: join(tmp(), 'own'), quiet: true, registry }).done;
     expect(sum.reason).toBe('budget');
     expect(sum.lastEval?.meanReturn).toBeGreaterThan(0);
+  });
+
+  it("a user's agent whose dispose() throws: done still settles, with that error (was: never settled)", async () => {
+    const registry = createRegistry();
+    registerAllSources(registry.rewards);
+    const agent = (act: (count: number) => Int32Array) =>
+      defineAgent({
+        type: 'fragile',
+        description: 'acts 0; its dispose throws',
+        params: {},
+        rolloutSteps: () => 16,
+        unsupported: () => undefined,
+        create: () => ({
+          type: 'fragile',
+          act: (_obs, count) => ({ actions: act(count) }),
+          learn: () => ({}),
+          save() {},
+          load() {},
+          loadWeights() {},
+          dispose() {
+            throw new Error('dispose failed');
+          },
+        }),
+      });
+    const scenario = () =>
+      validateScenario(
+        { env: { id: 'CartPole-v1', numEnvs: 2 }, agent: { type: 'fragile' }, budget: { steps: 64 } },
+        registry,
+      );
+    registry.agents.register(agent((count) => new Int32Array(count)));
+    await expect(startRun(scenario(), { runDir: join(tmp(), 'f1'), quiet: true, registry }).done).rejects.toThrow(
+      'dispose failed',
+    );
+    // a failing run whose teardown fails too rejects with the run's own error
+    registry.agents.register(
+      agent(() => {
+        throw new Error('act failed');
+      }),
+    );
+    await expect(startRun(scenario(), { runDir: join(tmp(), 'f2'), quiet: true, registry }).done).rejects.toThrow(
+      'act failed',
+    );
   });
 
   it('pause, stepOnce and resume control the stream; frames only while requested', async () => {
