@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 
@@ -35,6 +35,14 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
   return n;
+}
+
+/** An --out directory checked before any work: a path naming a file is a usage error, not a failure at the end. */
+function outDir(path: string): string {
+  if (existsSync(path) && !statSync(path).isDirectory()) {
+    throw new UsageError(`--out: "${path}" is a file; give a directory (it is created when missing)`);
+  }
+  return path;
 }
 
 /** Play the episodes a command asks for, with frames of the encoder's size unless --width/--height say otherwise. */
@@ -188,6 +196,7 @@ export function registerVlmCommand(program: Command): void {
   frameOptions(vlm.command('frames').description('write the frames the encoder sees as PNG files'))
     .requiredOption('--out <dir>', 'directory for the PNGs')
     .action(async (o: FrameFlags & { out: string }) => {
+      outDir(o.out);
       const { encoder, played } = await framesFor(o);
       encoder.dispose();
       mkdirSync(o.out, { recursive: true });
@@ -215,8 +224,8 @@ export function registerVlmCommand(program: Command): void {
     .action(async (o: { out?: string; epochs: string; scale: string; seed: string }) => {
       const scale = Number(o.scale);
       if (!(scale > 0)) throw new UsageError(`--scale must be a positive number, got "${o.scale}"`);
+      const out = outDir(o.out ?? builtinWeightsDir());
       await initBackend();
-      const out = o.out ?? builtinWeightsDir();
       const { model, report } = pretrainBuiltin({
         envs: cliRegistry().envs,
         epochs: int('epochs', o.epochs, 1),

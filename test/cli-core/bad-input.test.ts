@@ -92,4 +92,17 @@ describe('rxgym: bad input on the command line', () => {
       expect(r.err).not.toMatch(/EISDIR|ENOENT|RXGYM_DEBUG/);
     }
   });
+
+  it('vlm pretrain and vlm frames with --out naming a file stop before any work (pretrain trained, then hit EEXIST)', () => {
+    const file = join(dir, 'weights.txt');
+    writeFileSync(file, 'keep me\n');
+    const frames = ['vlm', 'frames', '--env', 'InvertedPendulum-v0', '--episodes', '1', '--max-steps', '2'];
+    for (const args of [['vlm', 'pretrain', '--epochs', '1', '--scale', '0.01'], frames]) {
+      const r = cli([...args, '--out', file]);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.err).toContain(`rxgym: --out: "${file}" is a file; give a directory`);
+      expect(r.err).not.toMatch(/EEXIST|vlm pretrain: epoch|RXGYM_DEBUG/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('keep me\n');
+  });
 });
