@@ -93,7 +93,7 @@ describe('rxgym: bad input on the command line', () => {
     }
   });
 
-  it('vlm pretrain and vlm frames with --out naming a file stop before any work (pretrain trained, then hit EEXIST)', () => {
+  it('vlm pretrain and frames with --out naming a file stop before any work (pretrain trained, then EEXIST)', () => {
     const file = join(dir, 'weights.txt');
     writeFileSync(file, 'keep me\n');
     const frames = ['vlm', 'frames', '--env', 'InvertedPendulum-v0', '--episodes', '1', '--max-steps', '2'];
