@@ -275,6 +275,10 @@ export class MultiBinary implements Space<Int8Array> {
   }
   /** Fair coin per element; `mask` entries 0 or 1 fix the value, 2 leaves it random. */
   sample(rng: Rng, mask?: ArrayLike<number>): Int8Array {
+    if (mask && (mask.length !== this.size || Array.prototype.some.call(mask, (m) => m !== 0 && m !== 1 && m !== 2))) {
+      const got = `mask ${formatValue(mask)}`;
+      throw new RxgymError(`${this}.sample: ${got}; pass ${this.size} entries of 0, 1 (fixed) or 2 (random)`);
+    }
     const out = new Int8Array(this.size);
     for (let i = 0; i < this.size; i++) {
       const m = mask ? mask[i]! : 2;
@@ -316,6 +320,9 @@ export class Text implements Space<string> {
       throw new RxgymError(`${self}: minLength must be ${want}, got ${formatValue(minLength)}`);
     }
     this.charset = [...new Set(charset)].sort().join('');
+    // sample() would spell "undefined" for every character: a string the space does not contain
+    if (this.charset.length === 0 && maxLength > 0)
+      throw new RxgymError(`${self}: charset is empty; give the characters strings may hold, or maxLength 0`);
   }
   sample(rng: Rng): string {
     const len = rng.int(this.minLength, this.maxLength + 1);

@@ -102,6 +102,13 @@ describe('spaces', () => {
       [() => new MultiBinary([2, 0]), /^MultiBinary\(\[2, 0\]\): dimensions must be positive integers, got 0$/],
       [() => new Text(-1), /^Text\(-1, minLength=1\): maxLength must be a non-negative integer, got -1$/],
       [() => new Text(3, 5), /^Text\(3, minLength=5\): minLength must be an integer in \[0, maxLength=3\], got 5$/],
+      // was: samples "undefinedundefined..." outside the space
+      [() => new Text(4, 1, ''), /^Text\(4, minLength=1\): charset is empty; give the characters strings may hold/],
+      // was: a sample holding 3, outside the space
+      [
+        () => new MultiBinary(3).sample(new Rng(0), [3, 0, 1]),
+        /^MultiBinary\(\[3\]\)\.sample: mask \[3, 0, 1\]; pass 3 entries of 0, 1 \(fixed\) or 2 \(random\)$/,
+      ],
       [() => new Dict({}), /^Dict\{\}: needs at least one sub-space/],
       [() => new Tuple([]), /^Tuple\(\): needs at least one sub-space/],
       [
