@@ -219,6 +219,14 @@ function buildComponent(
     if (e instanceof RxgymError) throw new RewardConfigError(at, `source "${cfg.source}": ${e.message}`);
     throw e;
   }
+  if (typeof source?.compute !== 'function') {
+    const got = source === undefined ? 'undefined' : 'an object without compute()';
+    throw new RewardConfigError(
+      at,
+      `the factory of source "${cfg.source}" returned ${got} instead of a RewardSource; ` +
+        'return { name, kind, compute(batch) }',
+    );
+  }
   const group = groupCfg ?? (source.kind === 'extrinsic' ? 'extrinsic' : 'intrinsic');
   let transform: BatchStepTransform | undefined;
   let constraint: LagrangeMultiplier | undefined;

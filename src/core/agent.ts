@@ -71,6 +71,14 @@ export class AgentRegistry {
 
   /** Register an agent type (re-registering a type replaces it). */
   register(def: AgentDefinition): void {
+    const missing = ['rolloutSteps', 'unsupported', 'create'].filter(
+      (k) => typeof (def as unknown as Record<string, unknown> | undefined)?.[k] !== 'function',
+    );
+    if (typeof def?.type !== 'string' || missing.length > 0) {
+      const what = typeof def?.type === 'string' ? `agent "${def.type}"` : 'an agent definition without a type';
+      const lacks = [...(typeof def?.type === 'string' ? [] : ['type']), ...missing];
+      throw new RxgymError(`${what} lacks ${lacks.join(', ')}; build it with defineAgent({ type, params, ... })`);
+    }
     this.defs.set(def.type, def);
   }
 

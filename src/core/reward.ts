@@ -124,6 +124,11 @@ export class RewardRegistry {
 
   /** Register a reward source under `name` (re-registering the same name replaces it). */
   register(name: string, factory: RewardSourceFactory, info: RewardSourceInfo = {}): void {
+    if (typeof factory !== 'function') {
+      throw new RxgymError(
+        `reward source "${name}": the factory must be a function (cfg, ctx) => RewardSource, got ${typeof factory}`,
+      );
+    }
     this.entries.set(name, { factory, info });
   }
 

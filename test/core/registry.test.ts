@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { make, parseId, spec, specs, TimeLimit, OrderEnforcing, PassiveEnvChecker, Wrapper } from './support/core.js';
 import { RxgymError } from '../../src/core/env.js';
 import { EnvRegistry } from '../../src/core/registry.js';
+import { AgentRegistry } from '../../src/core/agent.js';
 
 describe('registry', () => {
   it('make applies PassiveEnvChecker, OrderEnforcing and TimeLimit around the raw env', () => {
@@ -33,6 +34,14 @@ describe('registry', () => {
     expect(() => envs.make('NoReturn-v0')).toThrow(
       'env "NoReturn-v0": its entryPoint returned undefined instead of an env; return it, e.g. (kw) => new MyEnv(kw)',
     );
+  });
+
+  it('an agent definition lacking type or functions is refused at register (was: a TypeError at startRun)', () => {
+    const agents = new AgentRegistry();
+    expect(() => agents.register({ type: 'half' } as never)).toThrow(
+      'agent "half" lacks rolloutSteps, unsupported, create; build it with defineAgent({ type, params, ... })',
+    );
+    expect(() => agents.register({} as never)).toThrow(RxgymError);
   });
 
   it('parses ids and lists specs sorted', () => {

@@ -149,6 +149,21 @@ describe('reward stack', () => {
     expect(buildStack([{ source: 'mine' }], ctx, mine).componentNames).toEqual(['mine']);
   });
 
+  it('a registration or factory that breaks the contract (plain JS) is a clear error, not a TypeError', () => {
+    const mine = new RewardRegistry();
+    expect(() => mine.register('nofn', 42 as never)).toThrow(
+      'reward source "nofn": the factory must be a function (cfg, ctx) => RewardSource, got number',
+    );
+    mine.register('undef', (() => undefined) as never);
+    mine.register('nocompute', (() => ({ name: 'nocompute', kind: 'intrinsic' })) as never);
+    expect(() => buildStack([{ source: 'undef' }], ctx, mine)).toThrow(
+      'rewards[0]: the factory of source "undef" returned undefined instead of a RewardSource',
+    );
+    expect(() => buildStack([{ source: 'nocompute' }], ctx, mine)).toThrow(
+      'rewards[0]: the factory of source "nocompute" returned an object without compute() instead of a RewardSource',
+    );
+  });
+
   it('allows negative extrinsic weight (penalty flip) and summarises components', () => {
     const s = buildRewardStack([{ source: 'extrinsic', weight: -1 }], ctx);
     const b = s.annotate(
