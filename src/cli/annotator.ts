@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { RxgymError } from '../core/env.js';
 import { LlmError, resolveLlmOptions, type LlmOptions } from '../llm/index.js';
 import { checkRedis, redisTarget } from '../llm/service/redis.js';
 import { runAnnotationService } from '../bench/queue/annotation-service.js';
 import { exitCodeOf, intOption, onSignals } from './queue-common.js';
+import { UsageError, asUsage } from './usage.js';
 
 interface AnnotatorCliOptions {
   queue?: string;
@@ -21,9 +21,10 @@ interface AnnotatorCliOptions {
 }
 
 async function annotator(o: AnnotatorCliOptions): Promise<void> {
-  if (o.queue === undefined)
-    throw new RxgymError('rxgym annotator needs --queue redis://host:6379 (the Redis the trainers use)');
-  const target = redisTarget(o.queue);
+  const queue = o.queue;
+  if (queue === undefined)
+    throw new UsageError('rxgym annotator needs --queue redis://host:6379 (the Redis the trainers use)');
+  const target = asUsage(() => redisTarget(queue));
   const llm: LlmOptions = {
     ...(o.llmUrl ? { baseUrl: o.llmUrl } : {}),
     ...(o.llmModel ? { model: o.llmModel } : {}),
@@ -33,7 +34,7 @@ async function annotator(o: AnnotatorCliOptions): Promise<void> {
   try {
     resolved = resolveLlmOptions(llm);
   } catch (e) {
-    throw e instanceof LlmError ? new RxgymError(e.message) : e;
+    throw e instanceof LlmError ? new UsageError(e.message) : e;
   }
   const concurrency = intOption('concurrency', o.concurrency, 1);
   const rate =

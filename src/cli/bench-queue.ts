@@ -4,6 +4,7 @@ import type { BenchPlan } from '../bench/matrix.js';
 import { submitBench } from '../bench/queue/submit.js';
 import { checkRedis, redisTarget } from '../llm/service/redis.js';
 import { exitCodeOf, intOption, onSignals } from './queue-common.js';
+import { asUsage } from './usage.js';
 
 /** The options of `rxgym bench` that concern a queue. */
 export interface BenchQueueOptions {
@@ -19,7 +20,7 @@ export interface BenchQueueOptions {
  * into the output directory as the local runner writes them. Running it again resumes (finished runs are kept).
  */
 export async function benchOnQueue(file: string, plan: BenchPlan, o: BenchQueueOptions): Promise<void> {
-  const target = redisTarget(o.queue);
+  const target = asUsage(() => redisTarget(o.queue));
   const attempts = intOption('attempts', o.attempts ?? '3', 1);
   const retryDelayMs = intOption('retry-delay', o.retryDelay ?? '10000', 0);
   const everyMs = o.every === undefined ? 10_000 : intOption('every', o.every, 1);

@@ -1,11 +1,11 @@
 import { constants } from 'node:os';
-import { RxgymError } from '../core/env.js';
+import { UsageError } from './usage.js';
 
-/** An integer option of at least `min`, or an error naming the flag. */
+/** An integer option of at least `min`, or a usage error (exit 2) naming the flag. */
 export function intOption(name: string, v: string, min: number): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new RxgymError(`--${name}: expected an integer >= ${min}, got "${v}"`);
+    throw new UsageError(`--${name}: expected an integer >= ${min}, got "${v}"`);
   }
   return n;
 }

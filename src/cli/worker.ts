@@ -1,7 +1,6 @@
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { RxgymError } from '../core/env.js';
 import { checkRedis, openRedis, redisTarget } from '../llm/service/redis.js';
 import { startRun } from '../train/run.js';
 import { loadScenario } from '../train/scenario.js';
@@ -9,6 +8,7 @@ import { runWorker } from '../bench/queue/worker.js';
 import { DirStore, RedisStore, type CheckpointStore } from '../bench/queue/store.js';
 import { cliRegistry } from './registry.js';
 import { exitCodeOf, intOption, onSignals } from './queue-common.js';
+import { UsageError, asUsage } from './usage.js';
 
 interface WorkerCliOptions {
   queue?: string;
@@ -24,9 +24,10 @@ interface WorkerCliOptions {
 }
 
 async function worker(o: WorkerCliOptions): Promise<void> {
-  if (o.queue === undefined)
-    throw new RxgymError('rxgym worker needs --queue redis://host:6379 (the Redis of rxgym bench --queue)');
-  const target = redisTarget(o.queue);
+  const queue = o.queue;
+  if (queue === undefined)
+    throw new UsageError('rxgym worker needs --queue redis://host:6379 (the Redis of rxgym bench --queue)');
+  const target = asUsage(() => redisTarget(queue));
   const jobs = intOption('jobs', o.jobs, 1);
   const limitMb = intOption('store-limit', o.storeLimit, 1);
   const lockDurationMs = intOption('lock-duration', o.lockDuration, 100);

@@ -105,4 +105,23 @@ describe('rxgym: bad input on the command line', () => {
     }
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
   });
+
+  it('bench --queue, worker and annotator: a bad --queue URL or flag value exits 2', () => {
+    const llm = ['--llm-url', 'http://127.0.0.1:9/v1'];
+    const cases: [string[], string][] = [
+      [['bench', 'scenarios/smoke.yaml', '--queue', 'localhost:6379'], '--queue: "localhost:6379" must start with'],
+      [['bench', 'scenarios/smoke.yaml', '--queue', 'redis://127.0.0.1:9', '--attempts', '0'], '--attempts: expected'],
+      [['worker', '--queue', 'not a url'], '--queue: "not a url" is not a URL'],
+      [['worker', '--queue', 'redis://127.0.0.1:9', '--jobs', '0'], '--jobs: expected an integer >= 1, got "0"'],
+      [['worker'], 'rxgym worker needs --queue redis://host:6379'],
+      [['annotator', '--queue', 'http://h:1', ...llm], '--queue: "http://h:1" must start with redis://'],
+      [['annotator', '--queue', 'redis://127.0.0.1:9', '--llm-url', 'nowhere'], 'LLM base URL "nowhere" is not a URL'],
+      [['annotator', '--queue', 'redis://127.0.0.1:9', ...llm, '--rate', 'x'], '--rate: expected an integer >= 1'],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.err).toContain(`rxgym: ${message}`);
+    }
+  });
 });
