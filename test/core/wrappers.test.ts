@@ -13,6 +13,7 @@ import {
   RescaleAction,
   TransformObservation,
   TransformReward,
+  Wrapper,
   type Env,
   type EpisodeStats,
 } from './support/core.js';
@@ -90,6 +91,25 @@ describe('wrappers', () => {
     scaled.reset({ seed: 0, options: { xInit: 0, yInit: 0 } });
     expect(scaled.step(new Float32Array([0.5])).obs[2]).toBeCloseTo(0.15, 6);
     expect(() => scaled.step(new Float32Array([1.5]))).toThrow(/outside the action space/);
+    // bounds that float32 rounds down (0.7 -> 0.699999988): the bound itself, given as a double, is inside
+    const narrow = new RescaleAction(make<Float32Array, Float32Array>('Pendulum-v1'), -0.7, 0.7);
+    narrow.reset({ seed: 0 });
+    expect(() => narrow.step([0.7])).not.toThrow();
+    expect(() => narrow.step([-0.7])).not.toThrow();
+    expect(() => narrow.step([0.7001])).toThrow(/outside the action space/);
+    // a range whose upper bound float32 rounds down: its image stays inside the env's [-2, 2]
+    const seen: number[] = [];
+    class Spy extends Wrapper<Float32Array, Float32Array> {
+      override step(a: Float32Array) {
+        seen.push(a[0]!);
+        return super.step(a);
+      }
+    }
+    const spy = new RescaleAction(new Spy(make<Float32Array, Float32Array>('Pendulum-v1')), -2, -1.7);
+    spy.reset({ seed: 0 });
+    spy.step([-1.7]); // without the clamp: 2.0000007 (float32), outside the torque range
+    spy.step([-2]);
+    expect(seen).toEqual([2, -2]);
     expect(() => new ClipAction(make('CartPole-v1') as never)).toThrow(/needs a Box action space, got Discrete/);
   });
 

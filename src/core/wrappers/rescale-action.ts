@@ -30,8 +30,13 @@ export class RescaleAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArra
 
   override step(action: ArrayLike<number>) {
     const s = this.space;
+    // the bounds are held in the dtype (fround for float32): compare the action there too, so maxAction itself passes
+    const inDtype = s.dtype === 'float32' ? Math.fround : (x: number) => x;
     let ok = action != null && action.length === s.size;
-    for (let i = 0; ok && i < s.size; i++) ok = action[i]! >= s.low[i]! && action[i]! <= s.high[i]!;
+    for (let i = 0; ok && i < s.size; i++) {
+      const a = inDtype(action[i]!);
+      ok = a >= s.low[i]! && a <= s.high[i]!;
+    }
     if (!ok) {
       throw new RxgymError(
         `RescaleAction: action is outside the action space ` +
@@ -40,7 +45,9 @@ export class RescaleAction<O> extends Wrapper<O, ArrayLike<number>, O, TypedArra
     }
     const { low, high } = this.inner;
     for (let i = 0; i < s.size; i++) {
-      this.buf[i] = low[i]! + ((action[i]! - s.low[i]!) * (high[i]! - low[i]!)) / (s.high[i]! - s.low[i]!);
+      const v = low[i]! + ((action[i]! - s.low[i]!) * (high[i]! - low[i]!)) / (s.high[i]! - s.low[i]!);
+      // a bound given as a double lies just outside its float32 copy: keep its image inside the env's Box
+      this.buf[i] = Math.min(Math.max(v, low[i]!), high[i]!);
     }
     return this.env.step(this.buf);
   }
