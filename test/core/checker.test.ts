@@ -58,6 +58,16 @@ describe('checkEnv', () => {
     expect(checks('close')).toEqual(['close:error']);
   });
 
+  it('an env made by id stays usable after checkEnv: close() twice is checked on a fresh copy (was: closed)', () => {
+    const env = make('CartPole-v1');
+    expect(checkEnv(env)).toEqual([]);
+    expect(() => env.reset({ seed: 0 })).not.toThrow();
+    // a broken close() is still found on the copy
+    const envs = new EnvRegistry();
+    envs.register({ id: 'UserOnly-Close-v0', entryPoint: () => new BrokenEnv('close') });
+    expect(checkEnv(envs.make('UserOnly-Close-v0')).map((f) => `${f.check}:${f.severity}`)).toEqual(['close:error']);
+  });
+
   it('an env without metadata.renderModes is a finding, not a TypeError thrown by checkEnv', () => {
     const env = new BrokenEnv('none');
     (env as { metadata: unknown }).metadata = undefined;

@@ -25,8 +25,9 @@ export interface CheckEnvOptions {
  * Gymnasium's check_env: spaces valid, reset/step results well formed and inside the spaces, reset seeding
  * deterministic (seed 123 twice equal; 456 different unless the env declares a `fixedLayout`), reset options accepted,
  * steps deterministic for a seed, every declared render mode returns the right type (envs made by id are rebuilt
- * by their spec's entry point with kwarg `renderMode`), and close() twice is safe. Returns the findings (empty when
- * the env passes); never throws for a broken env.
+ * by their spec's entry point with kwarg `renderMode`), and close() twice is safe (on a fresh copy for envs made by
+ * id, which stay open; an env without a spec is closed). Returns the findings (empty when the env passes); never
+ * throws for a broken env.
  */
 export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {}): CheckFinding[] {
   const findings: CheckFinding[] = [];
@@ -125,8 +126,11 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
   }
   if (!opts.skipCloseCheck) {
     attempt('close', () => {
-      env.close();
-      env.close();
+      // as Gymnasium's check_env: an env made by id is checked on a fresh copy, so the caller's env stays usable
+      const target = env.spec ? env.spec.entryPoint({ ...env.spec.kwargs }) : env;
+      if (target !== env) target.reset({ seed: 0 });
+      target.close();
+      target.close();
     });
   }
   return findings;
