@@ -189,9 +189,10 @@ export class OniSource implements RewardSource {
     if (!msgs) {
       if (!this.warnedNoMessages) {
         this.warnedNoMessages = true;
-        this.emit('error', {
-          message: 'the batch carries no messages (the env sets no info.message); ONI rewards are 0',
-        });
+        const message = 'the batch carries no messages (the env sets no info.message); ONI rewards are 0';
+        // on the console too: events.jsonl alone left a run on such an env training on a silent 0
+        warnOnce(`${this.name}: ${message}; use ONI on an env with messages (e.g. Dungeon-*)`);
+        this.emit('error', { message });
       }
       return out;
     }
