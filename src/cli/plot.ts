@@ -12,6 +12,7 @@ async function plotBench(dir: string): Promise<string[]> {
   let manifest: { name?: string; runs?: string[] };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as typeof manifest;
+    if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) throw new Error('not an object');
   } catch {
     throw new RxgymError(`"${join(dir, 'bench.json')}" is unreadable; is "${dir}" the --out of \`rxgym bench\`?`);
   }
@@ -22,7 +23,9 @@ async function plotBench(dir: string): Promise<string[]> {
     const p = join(runsDir, key, 'result.json');
     if (!existsSync(p)) continue;
     try {
-      results.push(JSON.parse(readFileSync(p, 'utf8')) as RunResult);
+      const r = JSON.parse(readFileSync(p, 'utf8')) as RunResult;
+      // a damaged result (not the runner's) counts as unfinished, not as a crash deep in the charts
+      if ([r.key, r.env, r.rewards].every((x) => typeof x === 'string')) results.push(r);
     } catch {
       // a result being written when the bench was stopped: that run is not finished
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -123,5 +123,20 @@ describe('rxgym: bad input on the command line', () => {
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.err).toContain(`rxgym: ${message}`);
     }
+  });
+
+  it('plot of a benchmark with a damaged bench.json or result.json: a clear error or a report, no TypeError', () => {
+    const bench = join(dir, 'bench-damaged');
+    cpSync(join(ROOT, 'test/report/fixtures/bench-smoke'), bench, { recursive: true });
+    const one = join(bench, 'runs', readdirSync(join(bench, 'runs')).sort()[0]!, 'result.json');
+    writeFileSync(one, '{"status": "done"}\n');
+    const partial = cli(['plot', bench]);
+    expect(partial.code).toBe(0);
+    expect(partial.out).toContain(join(bench, 'summary.html'));
+    writeFileSync(join(bench, 'bench.json'), 'null\n');
+    const r = cli(['plot', bench]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bench\.json" is unreadable; is ".*bench-damaged" the --out of `rxgym bench`\?/);
+    for (const x of [partial, r]) expect(x.err).not.toMatch(/Cannot read|must be of type|RXGYM_DEBUG/);
   });
 });
