@@ -169,7 +169,9 @@ export function parseEventsJsonl(text: string): RunEvent[] {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      out.push(JSON.parse(line) as RunEvent);
+      const e = JSON.parse(line) as RunEvent | null;
+      // a damaged line that still parses (null, a number) is skipped like a torn one
+      if (e !== null && typeof e === 'object' && typeof e.type === 'string') out.push(e);
     } catch {
       // a line being written when the run was interrupted
     }

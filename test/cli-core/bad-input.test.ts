@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -138,5 +148,14 @@ describe('rxgym: bad input on the command line', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/bench\.json" is unreadable; is ".*bench-damaged" the --out of `rxgym bench`\?/);
     for (const x of [partial, r]) expect(x.err).not.toMatch(/Cannot read|must be of type|RXGYM_DEBUG/);
+  });
+
+  it('plot of a run whose events.jsonl holds lines that parse but are no events (null, 7) skips them', () => {
+    const run = join(dir, 'run-damaged');
+    cpSync(join(ROOT, 'test/report/fixtures/run-cartpole-ppo'), run, { recursive: true });
+    appendFileSync(join(run, 'events.jsonl'), 'null\n7\n');
+    const r = cli(['plot', run, '--out', join(dir, 'run-damaged-report')]);
+    expect(r.err).not.toMatch(/Cannot read|Cannot use|RXGYM_DEBUG/);
+    expect(r.code).toBe(0);
   });
 });
