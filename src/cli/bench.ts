@@ -36,7 +36,11 @@ function validateRuns(file: string, plan: ReturnType<typeof planBench>): void {
   for (const run of plan.runs) {
     try {
       const s = validateScenario(run.scenario, registry, run.key);
-      // The env-free checks of the reward stacks (a source or option typo), which the run makes only when it starts.
+      // What the run checks only when it starts: the env id, and the env-free checks of the reward stacks.
+      registry.envs.spec(s.env.id);
+      if (s.rewards?.length === 0) {
+        throw new RewardConfigError('rewards', 'is empty; list at least one component, e.g. [{ source: extrinsic }]');
+      }
       s.rewards?.forEach((c, i) => checkComponentKeys(c, i, registry.rewards));
       s.pretrain?.rewards.forEach((c, i) => asPretrain(() => checkComponentKeys(c, i, registry.rewards)));
     } catch (e) {

@@ -158,4 +158,23 @@ describe('rxgym: bad input on the command line', () => {
     expect(r.err).not.toMatch(/Cannot read|Cannot use|RXGYM_DEBUG/);
     expect(r.code).toBe(0);
   });
+
+  it('bench --list rejects an unknown env id and an empty reward stack of the matrix up front', () => {
+    const head = 'name: m\nenv: { id: Dungeon-Room-5x5-v0, numEnvs: 1 }\nagent: { type: random, numSteps: 16 }\n';
+    const cases: [string, RegExp][] = [
+      [
+        'bench:\n  envs: [Dungeon-Room-5x5-v0, Dungeon-Rom-5x5-v0]\n  seeds: [1]\n',
+        /unknown env id "Dungeon-Rom-5x5-v0"; did you mean "Dungeon-Room-5x5-v0".* \(run Dungeon-Rom-5x5-v0__\w+__s1\)/,
+      ],
+      ['bench:\n  rewards: { none: [] }\n  seeds: [1]\n', /rewards: is empty; list at least one component/],
+    ];
+    for (const [bench, error] of cases) {
+      const file = join(dir, 'matrix.yaml');
+      writeFileSync(file, `${head}budget: { steps: 64 }\n${bench}`);
+      const r = cli(['bench', file, '--out', join(dir, 'bench-matrix'), '--list']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(error);
+      expect(r.out).not.toMatch(/all scenarios valid/);
+    }
+  });
 });
