@@ -1,13 +1,30 @@
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../stream/events.js';
 import type { EventWriter } from '../stream/operators.js';
 
-/** The text of `path` when it exists and its last line was cut off (a process killed mid-write), else undefined. */
-function tornText(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
-  return text.length > 0 && !text.endsWith('\n') ? text : undefined;
+/** True when `path` exists and its last line was cut off (a process killed mid-write); reads its last byte only. */
+function endsTorn(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const size = statSync(path).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, last, 0, 1, size - 1);
+  } finally {
+    closeSync(fd);
+  }
+  return last[0] !== 0x0a;
 }
 
 /** Appends every event except frames (the viewer's and scored ones) as one JSON line to `<runDir>/events.jsonl`. */
@@ -19,7 +36,7 @@ export class JsonlWriter implements EventWriter {
     this.path = join(runDir, 'events.jsonl');
     // A resumed run's first event must not be glued to a line cut off by a kill: end that line (readers skip it).
     // Ended, not cut: a bench parent follows this file from a byte offset taken before the run started.
-    if (tornText(this.path) !== undefined) appendFileSync(this.path, '\n');
+    if (endsTorn(this.path)) appendFileSync(this.path, '\n');
   }
 
   write(e: RunEvent): void {
@@ -59,9 +76,11 @@ export class CsvWriter {
   constructor(runDir: string) {
     this.path = join(runDir, 'metrics.csv');
     // A row cut off by a kill would read as a row of wrong numbers: drop it before a resumed run appends.
-    const torn = tornText(this.path);
-    if (torn !== undefined) truncateSync(this.path, Buffer.byteLength(torn.slice(0, torn.lastIndexOf('\n') + 1)));
-    const text = existsSync(this.path) ? readFileSync(this.path, 'utf8') : '';
+    let text = existsSync(this.path) ? readFileSync(this.path, 'utf8') : '';
+    if (text !== '' && !text.endsWith('\n')) {
+      text = text.slice(0, text.lastIndexOf('\n') + 1);
+      truncateSync(this.path, Buffer.byteLength(text));
+    }
     if (text !== '') {
       const header = text.split('\n', 1)[0]!.split(',');
       this.statKeys = header.slice(CSV_COLUMNS.length);
