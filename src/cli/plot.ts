@@ -53,9 +53,19 @@ export function registerPlotCommand(program: Command): void {
       if (opts.out !== undefined && existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
         throw new UsageError(`--out: "${opts.out}" is a file; give a directory for the report`);
       }
-      const files = existsSync(join(dir, 'bench.json'))
-        ? await plotBench(dir)
-        : await writeRunReport(dir, opts.out ?? dir);
+      const bench = existsSync(join(dir, 'bench.json'));
+      let files: string[];
+      try {
+        files = bench ? await plotBench(dir) : await writeRunReport(dir, opts.out ?? dir);
+      } catch (e) {
+        if (e instanceof RxgymError || !(e instanceof TypeError || e instanceof RangeError)) throw e;
+        // records that parse but lack what the charts read: name the files instead of a message from deep inside
+        const what = bench ? 'its runs\' result.json and events.jsonl files' : 'its events.jsonl and summary.json';
+        throw new RxgymError(
+          `cannot draw "${dir}": ${what} hold records rxgym did not write (${e.message}); the files are damaged or ` +
+            'from another version: remove the damaged lines, or rerun',
+        );
+      }
       process.stdout.write(`${files.join('\n')}\n`);
     });
 }

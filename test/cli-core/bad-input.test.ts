@@ -157,6 +157,12 @@ describe('rxgym: bad input on the command line', () => {
     const r = cli(['plot', run, '--out', join(dir, 'run-damaged-report')]);
     expect(r.err).not.toMatch(/Cannot read|Cannot use|RXGYM_DEBUG/);
     expect(r.code).toBe(0);
+    // events of a known type without their fields: one line naming the damaged files, exit 1
+    appendFileSync(join(run, 'events.jsonl'), '{"type":"rewards"}\n{"type":"annotation"}\n');
+    const bad = cli(['plot', run, '--out', join(dir, 'run-damaged-report2')]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^rxgym: cannot draw ".*run-damaged": its events\.jsonl and summary\.json hold records/);
+    expect(bad.err).not.toMatch(/RXGYM_DEBUG/);
   });
 
   it('bench --list rejects an unknown env id and an empty reward stack of the matrix up front', () => {
