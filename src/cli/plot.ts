@@ -60,7 +60,7 @@ export function registerPlotCommand(program: Command): void {
       } catch (e) {
         if (e instanceof RxgymError || !(e instanceof TypeError || e instanceof RangeError)) throw e;
         // records that parse but lack what the charts read: name the files instead of a message from deep inside
-        const what = bench ? 'its runs\' result.json and events.jsonl files' : 'its events.jsonl and summary.json';
+        const what = bench ? "its runs' result.json and events.jsonl files" : 'its events.jsonl and summary.json';
         throw new RxgymError(
           `cannot draw "${dir}": ${what} hold records rxgym did not write (${e.message}); the files are damaged or ` +
             'from another version: remove the damaged lines, or rerun',
