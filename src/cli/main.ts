@@ -2,18 +2,27 @@
 import { Command, CommanderError } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { UsageError } from './usage.js';
-import { registerInfoCommand } from './info.js';
-import { registerEnvsCommand } from './envs.js';
-import { registerCheckCommand } from './check.js';
-import { registerWatchCommand } from './watch.js';
-import { registerBenchCommand } from './bench.js';
-import { registerMjcfCommand } from './mjcf.js';
-import { registerRunCommand } from './run.js';
-import { registerRewardCommand } from './reward.js';
-import { registerPlotCommand } from './plot.js';
-import { registerWorkerCommand } from './worker.js';
-import { registerAnnotatorCommand } from './annotator.js';
-import { registerVlmCommand } from './vlm.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each subcommand's module, loaded on demand: `rxgym envs` need not load TensorFlow.js, MuJoCo and the trainers
+ * (about 0.7 s instead of 2.7 s to start). Listed in help order.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  info: async () => (await import('./info.js')).registerInfoCommand,
+  envs: async () => (await import('./envs.js')).registerEnvsCommand,
+  check: async () => (await import('./check.js')).registerCheckCommand,
+  mjcf: async () => (await import('./mjcf.js')).registerMjcfCommand,
+  watch: async () => (await import('./watch.js')).registerWatchCommand,
+  bench: async () => (await import('./bench.js')).registerBenchCommand,
+  reward: async () => (await import('./reward.js')).registerRewardCommand,
+  run: async () => (await import('./run.js')).registerRunCommand,
+  plot: async () => (await import('./plot.js')).registerPlotCommand,
+  worker: async () => (await import('./worker.js')).registerWorkerCommand,
+  annotator: async () => (await import('./annotator.js')).registerAnnotatorCommand,
+  vlm: async () => (await import('./vlm.js')).registerVlmCommand,
+};
 
 const program = new Command();
 program
@@ -32,22 +41,19 @@ program.hook('preAction', (_program, command) => {
   active = command;
 });
 
-// Subcommands register themselves here, one module each.
-registerInfoCommand(program);
-registerEnvsCommand(program);
-registerCheckCommand(program);
-registerMjcfCommand(program);
-registerWatchCommand(program);
-registerBenchCommand(program);
-registerRewardCommand(program);
-registerRunCommand(program);
-registerPlotCommand(program);
-registerWorkerCommand(program);
-registerAnnotatorCommand(program);
-registerVlmCommand(program);
+/**
+ * Register the command named first on the command line, or every command (help, a version flag, an unknown or
+ * misspelt name: commander then lists them or suggests the closest).
+ */
+async function registerCommands(): Promise<void> {
+  const name = process.argv[2];
+  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(one.map((n) => COMMANDS[n]!()))) register(program);
+}
 
 async function main(): Promise<void> {
   try {
+    await registerCommands();
     await program.parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
