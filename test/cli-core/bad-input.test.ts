@@ -11,16 +11,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CLI_ENTRY, ROOT } from '../support/cli.js';
 
 // Bad input given to the real CLI process: the exit code and the one-line error a user sees.
 vi.setConfig({ testTimeout: 120_000 });
-const ROOT = resolve(import.meta.dirname, '../..');
-// `npm test` builds dist/ first (pretest); straight `vitest` runs fall back to transpiling the sources on the fly.
-const ENTRY = existsSync(join(ROOT, 'dist/src/cli/main.js'))
-  ? ['dist/src/cli/main.js']
-  : ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts'];
+const ENTRY = CLI_ENTRY;
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

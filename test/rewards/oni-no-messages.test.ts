@@ -1,15 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CLI_ENTRY, ROOT } from '../support/cli.js';
 
 // ONI on an env that sets no info.message, trained with the real CLI: its reward is 0, and the user must hear it.
 vi.setConfig({ testTimeout: 120_000 });
-const ROOT = resolve(import.meta.dirname, '../..');
-const ENTRY = existsSync(join(ROOT, 'dist/src/cli/main.js'))
-  ? ['dist/src/cli/main.js']
-  : ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts'];
+const ENTRY = CLI_ENTRY;
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-oni-nomsg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -28,17 +28,20 @@ function batch(T: number, N: number): TransitionBatch {
   };
 }
 
+/** The context of the tiny agents below: Box(3) observations, two actions, two envs. */
+const agentContext = (totalSteps: number) => ({
+  observationSpace: new Box(-1, 1, [3]),
+  actionSpace: new Discrete(2),
+  numEnvs: 2,
+  seed: 1,
+  totalSteps,
+});
+
 describe('no tensor leaks', () => {
   it('tf.memory().numTensors is the same after 1000 updates as after 10 (PPO; DQN every 5th; tiny nets)', async () => {
     setBackendLogger(() => {});
     await initBackend();
-    const ctx = {
-      observationSpace: new Box(-1, 1, [3]),
-      actionSpace: new Discrete(2),
-      numEnvs: 2,
-      seed: 1,
-      totalSteps: 1e9,
-    };
+    const ctx = agentContext(1e9);
     const ppo = new PpoAgent(
       resolveParams(
         'agent',
@@ -83,13 +86,7 @@ describe('no tensor leaks', () => {
   it('an agent built and disposed leaves no tensor behind (its initial weights included)', async () => {
     setBackendLogger(() => {});
     await initBackend();
-    const ctx = {
-      observationSpace: new Box(-1, 1, [3]),
-      actionSpace: new Discrete(2),
-      numEnvs: 2,
-      seed: 1,
-      totalSteps: 1e4,
-    };
+    const ctx = agentContext(1e4);
     const before = tf.memory().numTensors;
     const ppo = new PpoAgent(resolveParams('agent', { network: { hidden: [4] } }, PPO_PARAMS) as never, ctx);
     ppo.dispose();

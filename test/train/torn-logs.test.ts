@@ -1,15 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CLI_ENTRY, ROOT } from '../support/cli.js';
 
 // A run killed while it wrote a line of events.jsonl or metrics.csv, then resumed with the real CLI.
 vi.setConfig({ testTimeout: 120_000 });
-const ROOT = resolve(import.meta.dirname, '../..');
-const ENTRY = existsSync(join(ROOT, 'dist/src/cli/main.js'))
-  ? ['dist/src/cli/main.js']
-  : ['--import', './test/viz/ts-loader.mjs', 'src/cli/main.ts'];
+const ENTRY = CLI_ENTRY;
 const dir = mkdtempSync(join(tmpdir(), 'rxgym-torn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
