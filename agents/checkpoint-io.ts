@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RxgymError } from '../src/core/env.js';
 import type { Space } from '../src/core/spaces.js';
+import { spaceFromJSON } from '../src/core/space-json.js';
 import { Rng, type RngState } from '../src/core/rng.js';
 import { writeFileAtomic } from '../src/tensor/io.js';
 
@@ -25,13 +26,25 @@ export function checkIdentity(dir: string, saved: Record<string, unknown>, mine:
         `--resume/--load at a ${mine.type} checkpoint or start a new run directory`,
     );
   }
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(b);
   if (!same(saved.observationSpace, mine.observationSpace) || !same(saved.actionSpace, mine.actionSpace)) {
     throw new RxgymError(
       `the checkpoint in ${dir} was trained on another env (observation/action spaces differ: saved ` +
         `${JSON.stringify(saved.observationSpace)} / ${JSON.stringify(saved.actionSpace)}); use a checkpoint of this ` +
         `env`,
     );
+  }
+}
+
+/**
+ * A saved space description as this build writes it: checkpoints written before Box bounds were encoded hold `null`
+ * for an infinite bound, which must still match. A description that does not parse is compared as it is.
+ */
+function canonical(saved: unknown): unknown {
+  try {
+    return spaceFromJSON(saved).toJSON();
+  } catch {
+    return saved;
   }
 }
 

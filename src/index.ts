@@ -1,5 +1,6 @@
 /** rxgym's public API. */
 export * from './core/spaces.js';
+export { boundFromJSON, spaceFromJSON } from './core/space-json.js';
 export * from './core/env.js';
 export { Rng, type RngState } from './core/rng.js';
 export { register, make, specs, spec, parseId, type RegisterOptions, type MakeOptions } from './core/registry.js';

@@ -1,5 +1,6 @@
 import { isDescribed, RxgymError, type Env } from '../../src/core/env.js';
 import type { SpaceJSON } from '../../src/core/spaces.js';
+import { boundFromJSON } from '../../src/core/space-json.js';
 import { unwrap } from '../../src/core/wrapper.js';
 
 /** The env's `state()`/`describeState()` view, reached through wrappers; a clear error when the env has none. */
@@ -39,8 +40,8 @@ export function actionDeclaration(space: SpaceJSON, names?: readonly string[]): 
       );
     }
     case 'Box': {
-      const lo = Math.min(...space.low),
-        hi = Math.max(...space.high);
+      const lo = Math.min(...space.low.map((b) => boundFromJSON(b, 'low'))),
+        hi = Math.max(...space.high.map((b) => boundFromJSON(b, 'high')));
       return (
         `type Action = number[]; // Box of shape [${space.shape.join(', ')}], ` + `values in [${lo}, ${hi}] (flattened)`
       );

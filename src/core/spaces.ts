@@ -7,10 +7,16 @@ export type BoxDtype = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int
 /** The typed array behind each Box dtype. */
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
-/** JSON description of a space (`toJSON`). */
+/**
+ * A Box bound as JSON text can hold it: a finite number, or the string "Infinity" / "-Infinity" (JSON has no
+ * infinities, and `JSON.stringify` would write `null`). `spaceFromJSON` (space-json.ts) reads it back exactly.
+ */
+export type BoundJSON = number | 'Infinity' | '-Infinity';
+
+/** JSON description of a space (`toJSON`); it survives `JSON.stringify` exactly (see BoundJSON). */
 export type SpaceJSON =
   | { type: 'Discrete'; n: number; start: number }
-  | { type: 'Box'; shape: number[]; dtype: BoxDtype; low: number[]; high: number[] }
+  | { type: 'Box'; shape: number[]; dtype: BoxDtype; low: BoundJSON[]; high: BoundJSON[] }
   | { type: 'MultiDiscrete'; nvec: number[]; start: number[] }
   | { type: 'MultiBinary'; shape: number[] }
   | { type: 'Text'; minLength: number; maxLength: number; charset: string }
@@ -183,8 +189,8 @@ export class Box implements Space<TypedArray> {
       type: 'Box',
       shape: [...this.shape],
       dtype: this.dtype,
-      low: Array.from(this.low),
-      high: Array.from(this.high),
+      low: Array.from(this.low, boundToJSON),
+      high: Array.from(this.high, boundToJSON),
     };
   }
   /** `Box(low, high, [shape], dtype)`, the bounds as one number when every entry shares it. */
@@ -195,6 +201,11 @@ export class Box implements Space<TypedArray> {
     };
     return `Box(${bound(this.low)}, ${bound(this.high)}, [${this.shape.join(', ')}], ${this.dtype})`;
   }
+}
+
+/** A bound as JSON text can hold it; NaN never is one (the constructor refuses it). */
+function boundToJSON(v: number): BoundJSON {
+  return v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v;
 }
 
 function broadcast(self: string, v: number | ArrayLike<number>, n: number, name: string): Float64Array {
