@@ -11,6 +11,10 @@
 //   the 1x1 square in the middle of one wall (e.g. x < -9, |y| < 0.5 for the middle left), a goal that a policy
 //   drifting diagonally into a corner does not reach; goal "the dot is in the middle left" (right, top centre,
 //   bottom centre: the arena's captions name thirds).
+// - Explore-Arena-Centre-v0 (`centre`): the same arena, each episode started in the 1x1 square of a random corner;
+//   success = the mass is in the centre square |x|, |y| < 2 (4% of the arena) at step 100, the episode's last, so a
+//   policy must get there and stop (saturated drift ends at a wall or in a corner); `sparse` pays 1 at step 100 if
+//   so; goal "the dot is in the centre" (a caption seen in pretraining).
 // - Manip-Reach-Sparse-v0: Manip-Reach-v0 with 100-step episodes; success = the gripper has come within 0.05 of the
 //   goal; goal "the gripper is at the goal".
 // - InvertedPendulum-Upright-v0 (`ip-upright`): InvertedPendulum-v0 with 100-step episodes that do NOT end when the
@@ -100,6 +104,7 @@ const TASKS = {
     goal: 'the dot is in the top left',
     baseline: 'a dot in an arena',
   },
+  centre: { env: 'Explore-Arena-Centre-v0', goal: 'the dot is in the centre', baseline: 'a dot in an arena' },
   reach: {
     env: 'Manip-Reach-Sparse-v0',
     goal: 'the gripper is at the goal',

@@ -61,6 +61,50 @@ function uprightWindow(env, sparse, window, oracle, report) {
   return env;
 }
 
+/** A small seeded generator (mulberry32) for the wrapper's start positions: [0, 1). */
+function uniform01(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Wraps an Explore-Arena-v0 (in place): each episode starts uniformly in the 1x1 square of one of the four corners
+ * (|x|, |y| in [9, 10], the corner chosen uniformly; drawn by the wrapper, seeded by `reset({ seed })`), and success =
+ * the mass is inside the centre square |x|, |y| < `half` at step `window` (the episode's last, with
+ * maxEpisodeSteps = window). Reward: 1 at that step if `sparse` and inside, else 0. The start is written into the
+ * arena's own observation array (the one reset returns is the env's state), so the next step starts from it.
+ */
+function centreAtEnd(env, sparse, half, window) {
+  const reset = env.reset.bind(env);
+  const step = env.step.bind(env);
+  let rand = uniform01(1);
+  let t = 0;
+  env.reset = (opts) => {
+    if (opts?.seed !== undefined) rand = uniform01(opts.seed * 7919 + 17);
+    t = 0;
+    const r = reset(opts);
+    const corner = Math.floor(rand() * 4);
+    r.obs[0] = (corner & 1 ? 1 : -1) * (9 + rand());
+    r.obs[1] = (corner & 2 ? 1 : -1) * (9 + rand());
+    r.info.success = false;
+    return r;
+  };
+  env.step = (action) => {
+    const r = step(action);
+    t += 1;
+    const now = t >= window && Math.abs(r.obs[0]) < half && Math.abs(r.obs[1]) < half;
+    r.info.success = now;
+    return { ...r, reward: sparse && now ? 1 : 0 };
+  };
+  return env;
+}
+
 /** Registers the wrapped envs of the sparse tasks in `registry`, and the `constant` reward source of the controls. */
 export function registerSparseTasks(registry) {
   // the same value every step: a reward with the VLM reward's mean and group but no information about the frame
@@ -90,6 +134,13 @@ export function registerSparseTasks(registry) {
         const [along, across] = axis === 'x' ? [r.obs[0], r.obs[1]] : [r.obs[1], r.obs[0]];
         return side * along > edge && Math.abs(across) < half;
       }),
+    maxEpisodeSteps: 100,
+  });
+  // the centre of the arena at the end of an episode started in a random corner (see centreAtEnd)
+  registry.envs.register({
+    id: 'Explore-Arena-Centre-v0',
+    entryPoint: ({ sparse, half = 2, window = 100, ...kw }) =>
+      centreAtEnd(arenaSpec.entryPoint(kw), sparse === true, half, window),
     maxEpisodeSteps: 100,
   });
   registry.envs.register({
