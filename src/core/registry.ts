@@ -106,7 +106,7 @@ export class EnvRegistry {
   /** Build an env: kwargs merged over the spec's, then the passive checker, OrderEnforcing and TimeLimit. */
   make<O = unknown, A = unknown>(id: string, kwargs: Record<string, unknown> = {}, opts: MakeOptions = {}): Env<O, A> {
     const s = this.spec(id);
-    const merged = { ...structuredClone(s.kwargs), ...kwargs };
+    const merged = { ...cloneKwargs(s.kwargs), ...kwargs };
     let env = s.entryPoint(merged);
     // a block-bodied arrow without `return` is an easy slip in plain JS
     if (typeof env !== 'object' || env === null) {
@@ -121,6 +121,24 @@ export class EnvRegistry {
     if (limit !== undefined && limit !== -1) env = new TimeLimit(env, limit);
     return env as Env<O, A>;
   }
+}
+
+/**
+ * A copy of registered kwargs for one env, as Gymnasium's deepcopy: plain objects, arrays, typed arrays, Maps and Sets
+ * are copied (an env that mutates its kwargs leaves the spec alone); functions and class instances are passed as they
+ * are (structuredClone refused a function and turned an instance into a plain object without its methods).
+ */
+function cloneKwargs<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (ArrayBuffer.isView(v)) return structuredClone(v);
+  if (Array.isArray(v)) return v.map(cloneKwargs) as T;
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, cloneKwargs(x)])) as T;
+  if (v instanceof Set) return new Set([...v].map(cloneKwargs)) as T;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
+  for (const [k, x] of Object.entries(v)) out[k] = cloneKwargs(x);
+  return out as T;
 }
 
 /** The default env registry (Gymnasium's global registry): what `register`, `make`, `spec` and `specs` use. */
