@@ -12,7 +12,8 @@
 //   policy ends a 100-step episode in that square when it starts in the 1x1 square of a random corner (uniform
 //   actions, and N(0, 1) actions clipped by the env as a Gaussian policy's first samples would be), 2000 episodes.
 // - `kneel`: Humanoid-Kneel-v0 env steps per second with and without 48x48 frames (is PPO affordable here?).
-// Usage (after `npx tsc -p tsconfig.json`): node test/bench/vlm-candidates-probe.mjs arena|dungeon|centre|kneel [episodes]
+// Usage (after `npx tsc -p tsconfig.json`):
+//   node test/bench/vlm-candidates-probe.mjs arena|dungeon|centre|kneel [episodes]
 import { builtinRegistry, initBackend, setBackendLogger } from '../../dist/src/index.js';
 import { openEncoder } from '../../dist/rewards/vlm/encoders.js';
 import { GoalBaselineReward } from '../../dist/rewards/vlm/goal-baseline.js';
