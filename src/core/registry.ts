@@ -114,10 +114,11 @@ export class EnvRegistry {
         `env "${id}": its entryPoint returned ${String(env)} instead of an env; return it, e.g. (kw) => new MyEnv(kw)`,
       );
     }
-    env.spec = { ...s, kwargs: merged };
+    const limit = opts.maxEpisodeSteps ?? s.maxEpisodeSteps;
+    // the spec tells the limit in force (Gymnasium's env.spec.max_episode_steps), not the registered one
+    env.spec = { ...s, kwargs: merged, maxEpisodeSteps: limit === -1 ? undefined : limit };
     if (passiveChecker && !opts.disableEnvChecker) env = passiveChecker(env);
     env = new OrderEnforcing(env);
-    const limit = opts.maxEpisodeSteps ?? s.maxEpisodeSteps;
     if (limit !== undefined && limit !== -1) env = new TimeLimit(env, limit);
     return env as Env<O, A>;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Box, Discrete, type Env, type RenderMode } from './support/core.js';
+import { Box, Discrete, make, TimeLimit, type Env, type RenderMode } from './support/core.js';
 import { EnvRegistry } from '../../src/core/registry.js';
 
 /** A one-step env that keeps the kwargs it was built with. */
@@ -39,5 +39,16 @@ describe('Gymnasium API: make', () => {
     // plain data is still copied: an env that mutates its kwargs leaves the spec alone
     (kw.n as { a: number[] }).a.push(2);
     expect(envs.spec('Kw-v0').kwargs.n).toEqual({ a: [1] });
+  });
+
+  it('env.spec.maxEpisodeSteps is the limit in force: make override, -1, outer TimeLimit (was: the registered one)', () => {
+    expect(make('CartPole-v1').spec?.maxEpisodeSteps).toBe(500);
+    expect(make('CartPole-v1', {}, { maxEpisodeSteps: 10 }).spec?.maxEpisodeSteps).toBe(10);
+    expect(make('CartPole-v1', {}, { maxEpisodeSteps: -1 }).spec?.maxEpisodeSteps).toBeUndefined();
+    const wrapped = new TimeLimit(make('CartPole-v1', {}, { maxEpisodeSteps: -1 }), 7);
+    expect(wrapped.spec?.maxEpisodeSteps).toBe(7);
+    expect(wrapped.spec?.id).toBe('CartPole-v1');
+    // the registry's own spec is left alone
+    expect(make('CartPole-v1').spec?.maxEpisodeSteps).toBe(500);
   });
 });
