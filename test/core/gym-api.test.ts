@@ -41,7 +41,7 @@ describe('Gymnasium API: make', () => {
     expect(envs.spec('Kw-v0').kwargs.n).toEqual({ a: [1] });
   });
 
-  it('env.spec.maxEpisodeSteps is the limit in force: make override, -1, outer TimeLimit (was: the registered one)', () => {
+  it('env.spec.maxEpisodeSteps is the limit in force: make override, -1, outer TimeLimit (was: registered)', () => {
     expect(make('CartPole-v1').spec?.maxEpisodeSteps).toBe(500);
     expect(make('CartPole-v1', {}, { maxEpisodeSteps: 10 }).spec?.maxEpisodeSteps).toBe(10);
     expect(make('CartPole-v1', {}, { maxEpisodeSteps: -1 }).spec?.maxEpisodeSteps).toBeUndefined();
