@@ -10,10 +10,11 @@
 // - `centre`: "the dot is in the centre" on an 81x81 grid: where its top 1/2/4/8% of positions lie, the 4x4 centre
 //   square (|x|, |y| < 2) against the rest, the corners and the wall band, a coarse map; then how often a random
 //   policy ends a 100-step episode in that square when it starts in the 1x1 square of a random corner (uniform
-//   actions, and N(0, 1) actions clipped by the env as a Gaussian policy's first samples would be), 2000 episodes.
+//   actions, and N(0, 1) actions clipped by the env as a Gaussian policy's first samples would be), 2000 episodes,
+//   and a crude PD controller (100 episodes); argv[3] lists the arena dt values to try (default 0.1).
 // - `kneel`: Humanoid-Kneel-v0 env steps per second with and without 48x48 frames (is PPO affordable here?).
 // Usage (after `npx tsc -p tsconfig.json`):
-//   node test/bench/vlm-candidates-probe.mjs arena|dungeon|centre|kneel [episodes]
+//   node test/bench/vlm-candidates-probe.mjs arena|dungeon|kneel [episodes] | centre [dt,...]
 import { builtinRegistry, initBackend, setBackendLogger } from '../../dist/src/index.js';
 import { openEncoder } from '../../dist/rewards/vlm/encoders.js';
 import { GoalBaselineReward } from '../../dist/rewards/vlm/goal-baseline.js';
@@ -260,28 +261,40 @@ if (what === 'centre') {
   out({ mapRowsTopToBottom: map });
   const rng = new Rng(5);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.random())) * Math.cos(2 * Math.PI * rng.random());
-  for (const policy of ['uniform', 'gauss']) {
-    const env = registry.envs.make('Explore-Arena-v0');
-    let end = 0;
-    let ever = 0;
-    const N = 2000;
-    for (let e = 0; e < N; e++) {
-      const { obs } = env.reset({ seed: e });
-      obs[0] = (e & 1 ? 1 : -1) * rng.uniform(9, 10);
-      obs[1] = (e & 2 ? 1 : -1) * rng.uniform(9, 10);
-      let o = obs;
-      let seen = false;
-      for (let t = 0; t < 100; t++) {
-        const a = policy === 'uniform' ? [rng.uniform(-1, 1), rng.uniform(-1, 1)] : [gauss(), gauss()];
-        o = env.step(Float32Array.from(a)).obs;
-        seen = seen || inSq(o[0], o[1], 2);
+  // argv[3]: the arena's dt values to try, e.g. 0.1,0.05 (a smaller dt: the same frames, a slower mass)
+  for (const dt of (process.argv[3] ?? '0.1').split(',').map(Number))
+    for (const policy of ['uniform', 'gauss', 'pd']) {
+      const env = registry.envs.make('Explore-Arena-v0', { dt });
+      let end = 0;
+      let ever = 0;
+      const N = policy === 'pd' ? 100 : 2000;
+      const first = [];
+      for (let e = 0; e < N; e++) {
+        const { obs } = env.reset({ seed: e });
+        obs[0] = (e & 1 ? 1 : -1) * rng.uniform(9, 10);
+        obs[1] = (e & 2 ? 1 : -1) * rng.uniform(9, 10);
+        let o = obs;
+        let seen = false;
+        for (let t = 0; t < 100; t++) {
+          // pd: a crude controller towards (0, 0) (gains scaled to dt), to check the task is feasible
+          const a =
+            policy === 'uniform'
+              ? [rng.uniform(-1, 1), rng.uniform(-1, 1)]
+              : policy === 'gauss'
+                ? [gauss(), gauss()]
+                : [0, 1].map((j) => -0.3 * o[j] - ((2 * 0.1) / dt) * o[j + 2]);
+          o = env.step(Float32Array.from(a)).obs;
+          if (!seen && inSq(o[0], o[1], 2)) first.push(t + 1);
+          seen = seen || inSq(o[0], o[1], 2);
+        }
+        if (inSq(o[0], o[1], 2)) end++;
+        if (seen) ever++;
       }
-      if (inSq(o[0], o[1], 2)) end++;
-      if (seen) ever++;
+      env.close();
+      const line = { randomFromCorner: policy, dt, episodes: N, endInSquare4x4: end / N, everInSquare4x4: ever / N };
+      if (policy === 'pd') line.meanFirstStepInSquare = r3(mean(first));
+      out(line);
     }
-    env.close();
-    out({ randomFromCorner: policy, episodes: N, endInSquare4x4: end / N, everInSquare4x4: ever / N });
-  }
 }
 
 if (what === 'kneel') {

@@ -14,7 +14,8 @@
 // - Explore-Arena-Centre-v0 (`centre`): the same arena, each episode started in the 1x1 square of a random corner;
 //   success = the mass is in the centre square |x|, |y| < 2 (4% of the arena) at step 100, the episode's last, so a
 //   policy must get there and stop (saturated drift ends at a wall or in a corner); `sparse` pays 1 at step 100 if
-//   so; goal "the dot is in the centre" (a caption seen in pretraining).
+//   so; goal "the dot is in the centre" (a caption seen in pretraining). `centre-slow`: the same with the arena's dt
+//   0.07 instead of 0.1 (the same frames, a slower mass that random actions never bring to the square).
 // - Manip-Reach-Sparse-v0: Manip-Reach-v0 with 100-step episodes; success = the gripper has come within 0.05 of the
 //   goal; goal "the gripper is at the goal".
 // - InvertedPendulum-Upright-v0 (`ip-upright`): InvertedPendulum-v0 with 100-step episodes that do NOT end when the
@@ -105,6 +106,13 @@ const TASKS = {
     baseline: 'a dot in an arena',
   },
   centre: { env: 'Explore-Arena-Centre-v0', goal: 'the dot is in the centre', baseline: 'a dot in an arena' },
+  // the same with a slower mass (dt 0.07: the same frames; no random episode of 2000 enters the square)
+  'centre-slow': {
+    env: 'Explore-Arena-Centre-v0',
+    kwargs: { dt: 0.07 },
+    goal: 'the dot is in the centre',
+    baseline: 'a dot in an arena',
+  },
   reach: {
     env: 'Manip-Reach-Sparse-v0',
     goal: 'the gripper is at the goal',
