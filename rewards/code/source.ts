@@ -20,7 +20,7 @@ const positive = (doc: string) => ({ kind: 'number', positive: true, optional: t
 
 /** Options of the `code` source in a scenario's `rewards:` list (exactly one of `file` and `code`). */
 const CODE_PARAMS = defineParams({
-  file: { kind: 'string', optional: true, doc: 'path of the reward module (.ts or .js)' },
+  file: { kind: 'string', optional: true, doc: 'the reward module (.ts or .js), relative to the scenario file' },
   code: { kind: 'string', optional: true, doc: "the module's source inline, instead of `file`" },
   onError: {
     kind: 'enum',
@@ -173,8 +173,9 @@ export function createCodeSource(cfg: RewardComponentConfig, ctx: RewardContext)
     } catch (e) {
       throw new RewardConfigError(
         'file',
-        `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the ` +
-          `path is relative to the working directory`,
+        `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); a ` +
+          `relative path is read from the scenario file's directory (from the working directory for a scenario ` +
+          `given as an object)`,
       );
     }
   } else {

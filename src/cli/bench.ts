@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
 import { spec } from '../core/registry.js';
@@ -7,6 +7,7 @@ import { RewardConfigError } from '../core/reward.js';
 import { checkComponentKeys } from '../../rewards/stack.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario } from '../train/scenario.js';
 import { readScenarioFile } from '../train/scenario-file.js';
+import { resolveRewardFiles } from '../train/scenario-paths.js';
 import { startRun } from '../train/run.js';
 import { measureEnvThroughput } from '../bench/env-throughput.js';
 import { planBench } from '../bench/matrix.js';
@@ -71,7 +72,9 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
   if (!existsSync(file)) throw new UsageError(`bench file ${file} does not exist`);
   const jobs = intFlag('jobs', o.jobs, 1);
   const everyMs = o.every === undefined ? undefined : intFlag('every', o.every, 1);
-  const plan = planBench(readScenarioFile(file, 'bench'), safeName(basename(file).replace(/\.(ya?ml|json)$/, '')));
+  // Reward files resolved against the bench file: each run's copy (runs/<key>/scenario.yaml) holds absolute paths.
+  const doc = resolveRewardFiles(readScenarioFile(file, 'bench'), dirname(resolve(file)));
+  const plan = planBench(doc, safeName(basename(file).replace(/\.(ya?ml|json)$/, '')));
   validateRuns(file, plan);
   const outDir = o.out ?? join('runs', `bench-${plan.name}`);
   if (o.list) {

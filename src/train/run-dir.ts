@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
 import type { Scenario } from './scenario.js';
+import { resolveRewardFiles } from './scenario-paths.js';
 
 /** Files that may be in a run directory before its run starts: what `rxgym bench` puts beside a run it starts. */
 const BEFORE_RUN = new Set(['scenario.yaml', 'result.json', 'stderr.log']);
@@ -52,7 +53,9 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
           `(--out); nothing was overwritten`,
       );
     }
-    if (JSON.stringify(prev.fingerprint) !== JSON.stringify(fp)) {
+    // Runs started before reward files were resolved against the scenario hold them relative to the working directory.
+    const same = (a: unknown) => JSON.stringify(resolveRewardFiles(a, process.cwd()));
+    if (same(prev.fingerprint) !== same(fp)) {
       throw new RxgymError(
         `${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); --resume needs the same ` +
           `env, agent, hyper-parameters, rewards and seed; nothing was overwritten`,

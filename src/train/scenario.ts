@@ -5,6 +5,8 @@ import { builtinRegistry } from './builtins.js';
 import { RxgymError } from '../core/env.js';
 import { ErrorCollector, checkName, safeName, scenarioErrorList } from './scenario-errors.js';
 import { readScenarioFile } from './scenario-file.js';
+import { resolveRewardFiles } from './scenario-paths.js';
+import { dirname, resolve } from 'node:path';
 
 export { ScenarioErrors, scenarioErrorList, checkName, safeName } from './scenario-errors.js';
 
@@ -374,13 +376,16 @@ export function validateScenario(
   };
 }
 
-/** Load and validate a scenario from a YAML/JSON file or an object; every error names the file. */
+/**
+ * Load and validate a scenario from a YAML/JSON file or an object; every error names the file. A reward component's
+ * relative `file:` is resolved against the scenario file's directory (an object's, against the working directory).
+ */
 export function loadScenario(
   source: string | Record<string, unknown>,
   registry: ScenarioRegistry = builtinRegistry(),
 ): Scenario {
   if (typeof source !== 'string') return validateScenario(source, registry);
-  const doc = readScenarioFile(source);
+  const doc = resolveRewardFiles(readScenarioFile(source), dirname(resolve(source)));
   const base = source.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/, '');
   try {
     return validateScenario(doc, registry, base);
