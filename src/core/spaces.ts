@@ -75,8 +75,9 @@ export class Discrete implements Space<number> {
     if (!Number.isInteger(start)) throw new RxgymError(`${self}: start must be an integer, got ${formatValue(start)}`);
   }
   /** Uniform over the space, or over the entries where `mask[i] === 1`; an all-zero mask returns `start`. */
-  sample(rng: Rng, mask?: ArrayLike<number>): number {
-    if (mask === undefined) return this.start + rng.int(0, this.n);
+  sample(rng: Rng, mask?: ArrayLike<number> | null): number {
+    // null is "no mask", as Gymnasium's None inside a Tuple or Dict mask
+    if (mask == null) return this.start + rng.int(0, this.n);
     if (mask.length !== this.n) {
       const got = `mask ${formatValue(mask)} has length ${mask.length}`;
       throw new RxgymError(`${this}.sample: ${got}; pass one 0/1 per action (${this.n})`);
@@ -145,7 +146,8 @@ export class Box implements Space<TypedArray> {
     }
   }
   /** Bounded dims uniform, half-bounded shifted exponential, unbounded standard normal (as Gymnasium). */
-  sample(rng: Rng): TypedArray {
+  sample(rng: Rng, mask?: unknown): TypedArray {
+    if (mask != null) throw noMask(this, mask);
     const out = allocTyped(this.dtype, this.size);
     const isInt = this.dtype !== 'float32' && this.dtype !== 'float64';
     for (let i = 0; i < this.size; i++) {
@@ -243,7 +245,11 @@ export class MultiDiscrete implements Space<Int32Array> {
     this.shape = [this.nvec.length];
   }
   /** Uniform per component; `mask` is an array of per-component 0/1 masks (all-zero picks start). */
-  sample(rng: Rng, mask?: ArrayLike<ArrayLike<number>>): Int32Array {
+  sample(rng: Rng, mask?: ArrayLike<ArrayLike<number> | null> | null): Int32Array {
+    if (mask != null && mask.length !== this.nvec.length) {
+      const got = `mask has ${mask.length} entries for ${this.nvec.length} components`;
+      throw new RxgymError(`${this}.sample: ${got}; pass one 0/1 mask (or null) per component`);
+    }
     const out = new Int32Array(this.nvec.length);
     for (let i = 0; i < out.length; i++) {
       const sub = new Discrete(this.nvec[i]!, this.start[i]!);
@@ -285,7 +291,7 @@ export class MultiBinary implements Space<Int8Array> {
     this.size = prod(this.shape);
   }
   /** Fair coin per element; `mask` entries 0 or 1 fix the value, 2 leaves it random. */
-  sample(rng: Rng, mask?: ArrayLike<number>): Int8Array {
+  sample(rng: Rng, mask?: ArrayLike<number> | null): Int8Array {
     if (mask && (mask.length !== this.size || Array.prototype.some.call(mask, (m) => m !== 0 && m !== 1 && m !== 2))) {
       const got = `mask ${formatValue(mask)}`;
       throw new RxgymError(`${this}.sample: ${got}; pass ${this.size} entries of 0, 1 (fixed) or 2 (random)`);
@@ -335,7 +341,8 @@ export class Text implements Space<string> {
     if (this.charset.length === 0 && maxLength > 0)
       throw new RxgymError(`${self}: charset is empty; give the characters strings may hold, or maxLength 0`);
   }
-  sample(rng: Rng): string {
+  sample(rng: Rng, mask?: unknown): string {
+    if (mask != null) throw noMask(this, mask);
     const len = rng.int(this.minLength, this.maxLength + 1);
     let s = '';
     for (let i = 0; i < len; i++) s += this.charset[rng.int(0, this.charset.length)];
@@ -368,7 +375,18 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
       throw new RxgymError('Dict{}: needs at least one sub-space, e.g. new Dict({ pos: new Box(...) })');
     }
   }
-  sample(rng: Rng, mask?: Record<string, unknown>): { [K in keyof S]: SpaceValue<S[K]> } {
+  /** One sample per key; `mask` maps keys to their sub-space's mask (a key left out, or null, is unmasked). */
+  sample(rng: Rng, mask?: Record<string, unknown> | null): { [K in keyof S]: SpaceValue<S[K]> } {
+    if (mask != null) {
+      const unknown = typeof mask === 'object' ? Object.keys(mask).filter((k) => !(k in this.spaces)) : [];
+      if (typeof mask !== 'object' || unknown.length) {
+        const got = unknown.length
+          ? `mask key ${formatValue(unknown[0])} is not a key of the space`
+          : `mask ${formatValue(mask)}`;
+        const keys = Object.keys(this.spaces).join(', ');
+        throw new RxgymError(`${this}.sample: ${got}; pass an object whose keys are among ${keys}`);
+      }
+    }
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(this.spaces)) out[k] = this.spaces[k]!.sample(rng, mask?.[k]);
     return out as { [K in keyof S]: SpaceValue<S[K]> };
@@ -402,7 +420,14 @@ export class Tuple implements Space<unknown[]> {
       throw new RxgymError('Tuple(): needs at least one sub-space, e.g. new Tuple([new Discrete(2)])');
     }
   }
-  sample(rng: Rng, mask?: readonly unknown[]): unknown[] {
+  /** One sample per sub-space; `mask` holds one mask (or null) per sub-space. */
+  sample(rng: Rng, mask?: readonly unknown[] | null): unknown[] {
+    if (mask != null && (!Array.isArray(mask) || mask.length !== this.spaces.length)) {
+      const got = `mask ${formatValue(mask)}`;
+      throw new RxgymError(
+        `${this}.sample: ${got}; pass an array of one mask (or null) per sub-space (${this.spaces.length})`,
+      );
+    }
     return this.spaces.map((s, i) => s.sample(rng, mask?.[i]));
   }
   contains(x: unknown): x is unknown[] {
@@ -415,6 +440,11 @@ export class Tuple implements Space<unknown[]> {
   toString(): string {
     return `Tuple(${this.spaces.map((s) => String(s)).join(', ')})`;
   }
+}
+
+/** The error for a mask given to a space that takes none. */
+function noMask(space: Space<unknown>, mask: unknown): RxgymError {
+  return new RxgymError(`${String(space)}.sample: takes no mask, got ${formatValue(mask)}; leave it out (or null)`);
 }
 
 /** Number of floats in the flattened form of an element of `space` (Discrete one-hot, as Gymnasium). */

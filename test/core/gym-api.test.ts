@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Box, Discrete, make, TimeLimit, type Env, type RenderMode } from './support/core.js';
+import {
+  Box,
+  Dict,
+  Discrete,
+  make,
+  MultiDiscrete,
+  Rng,
+  RxgymError,
+  Text,
+  TimeLimit,
+  Tuple,
+  type Env,
+  type RenderMode,
+} from './support/core.js';
 import { EnvRegistry } from '../../src/core/registry.js';
 
 /** A one-step env that keeps the kwargs it was built with. */
@@ -50,5 +63,41 @@ describe('Gymnasium API: make', () => {
     expect(wrapped.spec?.id).toBe('CartPole-v1');
     // the registry's own spec is left alone
     expect(make('CartPole-v1').spec?.maxEpisodeSteps).toBe(500);
+  });
+});
+
+describe('Gymnasium API: space masks', () => {
+  it('null inside a Tuple, Dict or MultiDiscrete mask means no mask for that part (was: a TypeError)', () => {
+    const rng = new Rng(0);
+    const tuple = new Tuple([new Discrete(2), new Discrete(3), new MultiDiscrete([2, 2])]);
+    for (let i = 0; i < 20; i++) {
+      const [a, b, c] = tuple.sample(rng, [[0, 1], null, [null, [1, 0]]]) as [number, number, Int32Array];
+      expect(a).toBe(1);
+      expect(tuple.spaces[1]!.contains(b)).toBe(true);
+      expect(c[1]).toBe(0);
+    }
+    const dict = new Dict({ a: new Discrete(3), b: new Box(0, 1, [2]) });
+    expect(dict.sample(rng, { a: [0, 0, 1], b: null }).a).toBe(2);
+    expect(new Discrete(4).contains(new Discrete(4).sample(rng, null))).toBe(true);
+  });
+
+  it('a mask that does not fit the space is an RxgymError naming it (was: silently unmasked)', () => {
+    const rng = new Rng(0);
+    // one component's mask missing: the second component was sampled without its mask
+    expect(() => new MultiDiscrete([2, 3]).sample(rng, [[0, 1]])).toThrow(
+      'MultiDiscrete([2, 3]).sample: mask has 1 entries for 2 components; pass one 0/1 mask (or null) per component',
+    );
+    // a misspelt key: the mask was ignored
+    expect(() => new Dict({ action: new Discrete(3) }).sample(rng, { actoin: [0, 0, 1] })).toThrow(
+      'Dict{action: Discrete(3)}.sample: mask key "actoin" is not a key of the space; pass an object whose keys are ' +
+        'among action',
+    );
+    expect(() => new Tuple([new Discrete(2), new Discrete(2)]).sample(rng, [[1, 0]])).toThrow(RxgymError);
+    // Box and Text take no mask (Gymnasium raises for a Box mask); it was ignored
+    expect(() => new Box(0, 1, [2]).sample(rng, [1, 0])).toThrow(
+      'Box(0, 1, [2], float32).sample: takes no mask, got [1, 0]; leave it out (or null)',
+    );
+    expect(() => new Dict({ b: new Box(0, 1, [1]) }).sample(rng, { b: [1] })).toThrow(RxgymError);
+    expect(() => new Text(3).sample(rng, [1])).toThrow(RxgymError);
   });
 });
