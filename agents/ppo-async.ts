@@ -8,6 +8,7 @@ import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
 import type { WeightEntry } from '../src/tensor/params.js';
 import type { LearnerData } from './ppo-learner-worker.js';
+import { contextToJSON } from './ppo-spaces.js';
 
 /** The PPO settings the asynchronous wrapper reads. */
 interface AsyncHp {
@@ -57,7 +58,7 @@ export class AsyncPpoAgent implements Agent {
   ) {
     const data: LearnerData = {
       hp: { ...hp, async: false } as unknown as LearnerData['hp'],
-      ctx: { ...ctx, observationSpace: ctx.observationSpace.toJSON(), actionSpace: ctx.actionSpace.toJSON() },
+      ctx: contextToJSON(ctx),
       flag: this.flag.buffer as SharedArrayBuffer,
       syncPort: this.sync.port2,
     };

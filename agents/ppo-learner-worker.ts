@@ -4,63 +4,25 @@
  * `save`, `load` and `loadWeights` answer on the synchronous port the main thread blocks on.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type { AgentContext } from '../src/core/agent.js';
-import {
-  Box,
-  Dict,
-  Discrete,
-  MultiBinary,
-  MultiDiscrete,
-  type Space,
-  type SpaceJSON,
-  Tuple,
-} from '../src/core/spaces.js';
 import type { AnnotatedBatch } from '../src/stream/batch.js';
 import { initBackend, setBackendLogger } from '../src/tensor/backend.js';
 import { PpoAgent, type PpoHp } from './ppo.js';
+import { type ContextJSON, contextFromJSON } from './ppo-spaces.js';
 
 /** What the main thread gives the learner. */
 export interface LearnerData {
   hp: PpoHp;
-  ctx: Omit<AgentContext, 'observationSpace' | 'actionSpace'> & { observationSpace: SpaceJSON; actionSpace: SpaceJSON };
+  ctx: ContextJSON;
   /** Int32 flag the main thread waits on for synchronous requests (0: waiting, 1: answered). */
   flag: SharedArrayBuffer;
   /** The port synchronous answers are posted on. */
   syncPort: MessagePort;
 }
 
-/** A space rebuilt from its JSON description (structured-cloned, so infinite bounds survive). */
-function spaceFromJSON(j: SpaceJSON): Space<unknown> {
-  switch (j.type) {
-    case 'Discrete':
-      return new Discrete(j.n, j.start);
-    case 'Box':
-      return new Box(Float64Array.from(j.low), Float64Array.from(j.high), j.shape, j.dtype);
-    case 'MultiBinary':
-      return new MultiBinary(j.shape);
-    case 'MultiDiscrete':
-      return new MultiDiscrete(j.nvec, j.start);
-    case 'Dict': {
-      const spaces: Record<string, Space<unknown>> = {};
-      for (const [k, v] of Object.entries(j.spaces)) spaces[k] = spaceFromJSON(v);
-      return new Dict(spaces);
-    }
-    case 'Tuple':
-      return new Tuple(j.spaces.map(spaceFromJSON));
-    default:
-      throw new Error(`the learner thread cannot rebuild a ${j.type} space`);
-  }
-}
-
 const data = workerData as LearnerData;
 setBackendLogger(() => {});
 await initBackend();
-const ctx: AgentContext = {
-  ...data.ctx,
-  observationSpace: spaceFromJSON(data.ctx.observationSpace),
-  actionSpace: spaceFromJSON(data.ctx.actionSpace),
-};
-const agent = new PpoAgent(data.hp, ctx);
+const agent = new PpoAgent(data.hp, contextFromJSON(data.ctx));
 const flag = new Int32Array(data.flag);
 let version = 0;
 

@@ -21,6 +21,8 @@ import { WasmKernels } from '../src/tensor/wasm-direct.js';
 import { DirectEncoder } from '../src/tensor/direct-encoder.js';
 import { PpoDirect } from './ppo-direct.js';
 import { AsyncPpoAgent } from './ppo-async.js';
+import { allocMinibatch, gatherMinibatch, type Minibatch, type UpdateRows } from './ppo-minibatch.js';
+import { ParallelPpoAgent, type GradientPeer } from './ppo-parallel.js';
 
 /** PPO's hyper-parameters (CleanRL's ppo.py defaults). */
 export const PPO_PARAMS = defineParams({
@@ -75,12 +77,24 @@ export const PPO_PARAMS = defineParams({
     default: false,
     doc: 'learn in a worker thread while acting goes on (agents/ppo-async.ts); the policy lags by one update',
   },
+  learnerThreads: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 2,
+    default: 1,
+    doc:
+      '2: each minibatch gradient is computed in two halves, one in a worker thread, and averaged before one Adam ' +
+      'step (agents/ppo-parallel.ts; same loss, weights within float rounding of 1 thread); 1: one thread',
+  },
 });
 
 /** PpoAgent's resolved hyper-parameters. */
 export type PpoHp = ParamsOf<typeof PPO_PARAMS>;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** Where the gradient starts in a flat minibatch result: after the loss and the loss's five named parts. */
+const AUX_OFFSET = 6;
 
 /** Proximal Policy Optimisation, discrete (with action masks) and continuous (Gaussian, state-independent log-std). */
 export class PpoAgent implements Agent {
@@ -104,7 +118,8 @@ export class PpoAgent implements Agent {
   private readonly id;
   /** The direct-kernel path (`hp.kernels`: discrete actions, encoders without convolutions, wasm backend). */
   private readonly direct: PpoDirect | undefined;
-  private readonly grads: Float32Array;
+  /** The direct path's [loss, aux x 5, gradient] (Adam's flat layout after the first 6). */
+  private readonly flat: Float32Array;
 
   constructor(
     private readonly hp: PpoHp,
@@ -164,7 +179,7 @@ export class PpoAgent implements Agent {
       offsets.set(v, total);
       total += v.size;
     }
-    this.grads = new Float32Array(k ? total : 0);
+    this.flat = new Float32Array(k ? AUX_OFFSET + total : 0);
     this.direct = k && new PpoDirect(k, new DirectEncoder(k, parts!), this.actor, this.critic, (v) => offsets.get(v)!);
   }
 
@@ -237,6 +252,28 @@ export class PpoAgent implements Agent {
   }
 
   learn(batch: AnnotatedBatch): TrainStats {
+    const it = this.update(batch, undefined);
+    const r = it.next();
+    if (!r.done) throw new Error('ppo.learn: the one-thread update waited for a gradient peer');
+    return r.value;
+  }
+
+  /**
+   * `learn` with each minibatch's gradient computed in two halves, the second by `peer` (a worker thread with a
+   * replica of the networks) while this thread computes the first (`agent.learnerThreads: 2`).
+   */
+  async learnSplit(batch: AnnotatedBatch, peer: GradientPeer): Promise<TrainStats> {
+    const it = this.update(batch, peer);
+    let r = it.next();
+    while (!r.done) r = it.next(await peer.result());
+    return r.value;
+  }
+
+  /**
+   * One update. With a `peer`, each minibatch's second half goes to the peer and the generator yields after
+   * computing the first half's gradient: the driver resumes it with the peer's flat result.
+   */
+  private *update(batch: AnnotatedBatch, peer: GradientPeer | undefined): Generator<void, TrainStats, Float32Array> {
     const hp = this.hp;
     const T = batch.numSteps;
     const N = batch.numEnvs;
@@ -246,7 +283,6 @@ export class PpoAgent implements Agent {
     const oldV = batch.extras?.value;
     if (!oldLogp || !oldV)
       throw new Error('ppo.learn: the batch lacks logProb/value extras; collect it with this agent as the policy');
-
     // Advantages: one GAE per value head; truncated episodes bootstrap from V(final observation).
     const groups =
       this.taskHeads === 2
@@ -311,18 +347,24 @@ export class PpoAgent implements Agent {
     const kept = learnRows(batch);
     const perm = kept.rows;
     const mbSize = Math.floor(perm.length / hp.numMinibatches);
+    const src: UpdateRows = {
+      obs: batch.obs,
+      actions: batch.actions,
+      actionMasks: batch.actionMasks,
+      logProb: oldLogp,
+      value: oldV,
+      returns,
+    };
+    // the peer gathers its half itself: it gets the rollout once per update, then row indices per minibatch
+    peer?.setRows(src);
     const A = this.nActions;
-    const actDim = this.discrete ? 1 : A;
-    const mbObs: ObsBatch = {};
-    const mbActs = this.discrete ? new Int32Array(mbSize) : new Float32Array(mbSize * A);
-    const mbMask = this.discrete && batch.actionMasks ? new Uint8Array(mbSize * A) : undefined;
-    const mbLogp = new Float32Array(mbSize);
-    const mbAdv = new Float32Array(mbSize);
-    const mbRet = new Float32Array(mbSize * H);
-    const mbV = new Float32Array(mbSize * H);
+    const masked = this.discrete && batch.actionMasks !== undefined;
+    const mb = allocMinibatch(mbSize, this.discrete, A, H, masked);
+    // with a peer: this thread's half (the first `own` rows of each minibatch)
+    const own = mbSize - (mbSize >> 1);
+    const half = peer ? allocMinibatch(own, this.discrete, A, H, masked) : mb;
     // Each statistic of the update, summed over minibatch steps (reported as means).
     const sums = { loss: 0, gradNorm: 0, policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFrac: 0 };
-    const direct = this.direct;
     let steps = 0;
     let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && mbSize > 0; epoch++) {
@@ -331,23 +373,14 @@ export class PpoAgent implements Agent {
       let klSum = 0;
       let klCount = 0;
       for (let start = 0; start + mbSize <= perm.length; start += mbSize) {
-        // Minibatch rows are gathered on the host and uploaded once: cheaper than backend gathers for small nets.
         const rowsIdx = perm.slice(start, start + mbSize);
-        selectRows(batch.obs, rowsIdx, mbObs);
+        const mbAdv = mb.adv;
         let am = 0;
         for (let r = 0; r < mbSize; r++) {
-          const k = rowsIdx[r]!;
-          if (this.discrete) (mbActs as Int32Array)[r] = batch.actions[k]!;
-          else (mbActs as Float32Array).set(batch.actions.subarray(k * A, (k + 1) * A), r * A);
-          if (mbMask) mbMask.set(batch.actionMasks!.subarray(k * A, (k + 1) * A), r * A);
-          mbLogp[r] = oldLogp[k]!;
-          mbAdv[r] = advantages[k]!;
-          am += advantages[k]!;
-          for (let h = 0; h < H; h++) {
-            mbRet[r * H + h] = returns[k * H + h]!;
-            mbV[r * H + h] = oldV[k * H + h]!;
-          }
+          mbAdv[r] = advantages[rowsIdx[r]!]!;
+          am += advantages[rowsIdx[r]!]!;
         }
+        // normalised over the whole minibatch, before any split
         if (hp.normAdv) {
           am /= mbSize;
           let v = 0;
@@ -355,41 +388,18 @@ export class PpoAgent implements Agent {
           const sd = Math.sqrt(v / Math.max(1, mbSize - 1));
           for (let r = 0; r < mbSize; r++) mbAdv[r] = (mbAdv[r]! - am) / (sd + 1e-8);
         }
-        let res;
-        if (direct) {
-          const mb = {
-            obs: mbObs,
-            actions: mbActs as Int32Array,
-            mask: mbMask,
-            oldLogp: mbLogp,
-            adv: mbAdv,
-            ret: mbRet,
-            oldV: mbV,
-          };
-          const g = direct.gradients(mb, mbSize, hp, this.grads);
-          res = { loss: g.loss, gradNorm: this.adam.stepWithGradients(this.grads), aux: g.aux };
+        let res: { loss: number; gradNorm: number; aux: Float32Array };
+        if (!peer) {
+          gatherMinibatch(src, rowsIdx, mb, this.discrete, A, H);
+          const g = this.gradientOf(mb, mbSize);
+          res = { loss: g[0]!, gradNorm: this.adam.stepWithGradients(g.subarray(AUX_OFFSET)), aux: g.subarray(1) };
         } else {
-          const aux: tf.Scalar[] = [];
-          const inputs = this.encoder.toTensors(mbObs, mbSize);
-          const acts = this.discrete
-            ? tf.tensor1d(mbActs as Int32Array, 'int32')
-            : tf.tensor2d(mbActs as Float32Array, [mbSize, actDim]);
-          const mask = mbMask ? tf.tensor2d(mbMask, [mbSize, A], 'bool') : undefined;
-          const t = {
-            inputs,
-            acts,
-            mask,
-            oldLogp: tf.tensor1d(mbLogp),
-            adv: tf.tensor1d(mbAdv),
-            ret: tf.tensor2d(mbRet, [mbSize, H]),
-            oldV: tf.tensor2d(mbV, [mbSize, H]),
-          };
-          try {
-            res = this.adam.step(() => this.loss(t, aux), aux);
-          } finally {
-            tf.dispose([...inputs, acts, t.oldLogp, t.adv, t.ret, t.oldV]);
-            mask?.dispose();
-          }
+          peer.request(Int32Array.from(rowsIdx.slice(own)), mbAdv.slice(own), this.adam.weights());
+          gatherMinibatch(src, rowsIdx.slice(0, own), half, this.discrete, A, H);
+          half.adv.set(mbAdv.subarray(0, own));
+          const g = this.gradientOf(half, own);
+          const other: Float32Array = yield;
+          res = this.combine(g, own, other, mbSize - own);
         }
         steps++;
         // the loss's named parts, in the order `loss()` keeps them
@@ -427,6 +437,75 @@ export class PpoAgent implements Agent {
       explainedVariance: explainedVariance(oldV, returns, H),
       ...kept.stats,
     };
+  }
+
+  /**
+   * Two halves' flat results (`gradientOf` of `na` and `nb` rows) as the whole minibatch's: each mean (loss, its
+   * parts, gradient) weighted by its rows, this thread's half first, then one Adam step.
+   */
+  private combine(
+    a: Float32Array,
+    na: number,
+    b: Float32Array,
+    nb: number,
+  ): { loss: number; gradNorm: number; aux: Float32Array } {
+    if (b.length !== a.length) throw new RxgymError(`ppo: the gradient peer sent ${b.length} values, not ${a.length}`);
+    const wa = na / (na + nb);
+    const wb = nb / (na + nb);
+    const g = new Float32Array(a.length);
+    for (let k = 0; k < a.length; k++) g[k] = wa * a[k]! + wb * b[k]!;
+    return { loss: g[0]!, gradNorm: this.adam.stepWithGradients(g.subarray(AUX_OFFSET)), aux: g.subarray(1) };
+  }
+
+  /**
+   * The loss, its five named parts and the gradient (Adam's flat layout) of one minibatch of `n` rows, as one flat
+   * array: the direct kernels' or the tape's.
+   */
+  private gradientOf(mb: Minibatch, n: number): Float32Array {
+    const hp = this.hp;
+    if (this.direct) {
+      const flat = this.flat;
+      const m = { ...mb, actions: mb.actions as Int32Array };
+      const g = this.direct.gradients(m, n, hp, flat.subarray(AUX_OFFSET));
+      flat[0] = g.loss;
+      flat.set(g.aux, 1);
+      return flat;
+    }
+    const A = this.nActions;
+    const H = this.heads;
+    const aux: tf.Scalar[] = [];
+    const inputs = this.encoder.toTensors(mb.obs, n);
+    const acts = this.discrete
+      ? tf.tensor1d(mb.actions as Int32Array, 'int32')
+      : tf.tensor2d(mb.actions as Float32Array, [n, A]);
+    const mask = mb.mask ? tf.tensor2d(mb.mask, [n, A], 'bool') : undefined;
+    const t = {
+      inputs,
+      acts,
+      mask,
+      oldLogp: tf.tensor1d(mb.oldLogp),
+      adv: tf.tensor1d(mb.adv),
+      ret: tf.tensor2d(mb.ret, [n, H]),
+      oldV: tf.tensor2d(mb.oldV, [n, H]),
+    };
+    try {
+      return this.adam.gradient(() => this.loss(t, aux), aux);
+    } finally {
+      tf.dispose([...inputs, acts, t.oldLogp, t.adv, t.ret, t.oldV]);
+      mask?.dispose();
+    }
+  }
+
+  /**
+   * The peer's side of `learnSplit`: with the weights `weights` (Adam's flat layout), the flat result of
+   * `gradientOf` for rows `idx` of `src` with (already normalised) advantages `adv`.
+   */
+  peerGradient(src: UpdateRows, idx: Int32Array, adv: Float32Array, weights: Float32Array): Float32Array {
+    this.adam.setWeights(weights);
+    const mb = allocMinibatch(idx.length, this.discrete, this.nActions, this.heads, src.actionMasks !== undefined);
+    gatherMinibatch(src, idx, mb, this.discrete, this.nActions, this.heads);
+    mb.adv.set(adv);
+    return this.gradientOf(mb, idx.length).slice();
   }
 
   private loss(
@@ -551,7 +630,15 @@ export const ppoDefinition = defineAgent({
     if (act instanceof Box && (act.dtype === 'float32' || act.dtype === 'float64')) return undefined;
     return `ppo handles Discrete or float Box action spaces, not ${act.constructor.name}`;
   },
-  create: (hp, ctx) => (hp.async ? new AsyncPpoAgent(new PpoAgent(hp, ctx), hp, ctx) : new PpoAgent(hp, ctx)),
+  create: (hp, ctx) => {
+    if (hp.async && hp.learnerThreads > 1) {
+      throw new RxgymError(
+        'agent.async and agent.learnerThreads: 2 both use the second core and cannot be combined; choose one',
+      );
+    }
+    if (hp.async) return new AsyncPpoAgent(new PpoAgent(hp, ctx), hp, ctx);
+    return hp.learnerThreads > 1 ? new ParallelPpoAgent(new PpoAgent(hp, ctx), hp, ctx) : new PpoAgent(hp, ctx);
+  },
   constraints: true,
   filters: true,
 });

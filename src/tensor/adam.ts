@@ -67,6 +67,17 @@ export class Adam {
    * in `aux`, read together with the gradient in a single transfer.
    */
   step(lossFn: () => tf.Scalar, aux: tf.Scalar[] = []): StepResult {
+    const data = this.gradient(lossFn, aux);
+    const nAux = aux.length;
+    const norm = this.apply(data.subarray(1 + nAux));
+    return { loss: data[0]!, gradNorm: norm, aux: data.slice(1, 1 + nAux) };
+  }
+
+  /**
+   * The loss, the `aux` scalars and the gradient of `lossFn`, read in one transfer as one flat array
+   * ([loss, ...aux, ...gradient in `params` order]), without a step: what `step` applies.
+   */
+  gradient(lossFn: () => tf.Scalar, aux: tf.Scalar[] = []): Float32Array {
     const flat = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(lossFn, this.params);
       const parts: tf.Tensor[] = [tf.reshape(value, [1])];
@@ -77,9 +88,21 @@ export class Adam {
     for (const a of aux) a.dispose();
     const data = flat.dataSync() as Float32Array;
     flat.dispose();
-    const nAux = aux.length;
-    const norm = this.apply(data.subarray(1 + nAux));
-    return { loss: data[0]!, gradNorm: norm, aux: data.slice(1, 1 + nAux) };
+    return data;
+  }
+
+  /** A copy of the parameters as one flat array (`params` order): what `setWeights` takes. */
+  weights(): Float32Array {
+    return this.master.slice();
+  }
+
+  /** Set every parameter from a flat array (`weights()` of an optimizer over the same variables). */
+  setWeights(flat: Float32Array): void {
+    if (flat.length !== this.master.length) {
+      throw new RxgymError(`optimizer weights: ${flat.length} values given, the network has ${this.master.length}`);
+    }
+    this.master.set(flat);
+    this.push();
   }
 
   /**

@@ -4,7 +4,8 @@
 //     CleanRL-style PyTorch reference (test/bench/peers/cleanrl_ppo_cartpole.py, Debian's python3-torch): the ratio;
 //   - rxgym PPO on Dungeon-KeyRoom-S5-v0 with the sparse-dungeon network and with the glyph CNN
 //     (test/bench/peers/keyroom-*.yaml);
-//   - each rxgym case also with asynchronous PPO (agent.async: the learner in a worker thread);
+//   - each rxgym case also with asynchronous PPO (agent.async: the learner in a worker thread), and the KeyRoom
+//     cases with the data-parallel gradient (agent.learnerThreads: 2: each minibatch's second half in a worker);
 //   - with --base DIR, the same rxgym runs from another built checkout (the commit before a change), in the same
 //     rounds: before/after ratios.
 // Steps/s is the training loop's own (the last `batch` event: env steps over the run's time without start-up or the
@@ -14,7 +15,8 @@
 // the ratios of neighbouring runs, not absolute figures.
 //
 //   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout] [--only cartpole,keyroom]
-//                                          [--python /usr/bin/python3] [--json out.json]
+//                                          [--variants rxgym,async,threads,base] [--python /usr/bin/python3]
+//                                          [--json out.json]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const opt = (name, dflt) => {
 const rounds = Number(opt('rounds', '3'));
 const base = opt('base', undefined);
 const only = new Set(opt('only', 'cartpole,keyroom').split(','));
+const variants = new Set(opt('variants', 'rxgym,async,threads,base').split(','));
 const python = opt('python', '/usr/bin/python3');
 const jsonOut = opt('json', undefined);
 
@@ -60,12 +63,14 @@ const startup = new Map();
  * One rxgym run of `scenario` with the build in `checkout`: steps/s of the training loop and its CPU per 1k steps.
  * With `steps`, a run of that budget whose whole-process CPU is returned (the start-up estimate).
  */
-function rxgym(checkout, scenario, steps, async = false) {
+function rxgym(checkout, scenario, steps, variant = 'rxgym') {
   const out = mkdtempSync(join(tmpdir(), 'rxgym-tp-'));
   try {
     let text = readFileSync(scenario, 'utf8');
     // asynchronous PPO: the learner in a worker thread while this one acts (agents/ppo-async.ts)
-    if (async) text = text.replace(/^agent:\n/m, 'agent:\n  async: true\n');
+    if (variant === 'async') text = text.replace(/^agent:\n/m, 'agent:\n  async: true\n');
+    // data-parallel PPO: each minibatch's gradient in two halves, one in a worker thread (agents/ppo-parallel.ts)
+    if (variant === 'threads') text = text.replace(/^agent:\n/m, 'agent:\n  learnerThreads: 2\n');
     // a build from before `agent.kernels` existed refuses the key: its run goes without it
     if (checkout !== root) text = text.replace(/^ {2}kernels:.*$/m, '');
     if (steps !== undefined) text = text.replace(/^budget:.*$/m, `budget: { steps: ${steps} }`);
@@ -82,8 +87,8 @@ function rxgym(checkout, scenario, steps, async = false) {
     const last = batches.at(-1);
     if (steps !== undefined) return { cpu: t.cpu, steps: last.step };
     // start-up CPU (module loading, backend, envs), from a run of one batch of the same scenario, measured once
-    const key = `${checkout}\0${scenario}\0${async}`;
-    if (!startup.has(key)) startup.set(key, rxgym(checkout, scenario, batches[0].steps, async));
+    const key = `${checkout}\0${scenario}\0${variant}`;
+    if (!startup.has(key)) startup.set(key, rxgym(checkout, scenario, batches[0].steps, variant));
     const s = startup.get(key);
     const loopCpu = Math.max(1e-9, t.cpu - s.cpu);
     return {
@@ -120,15 +125,19 @@ const jobs = [];
 if (only.has('cartpole')) {
   jobs.push({ name: 'cartpole rxgym', run: () => rxgym(root, join(peers, 'cartpole-cleanrl.yaml')) });
   jobs.push({ name: 'cartpole torch', run: torch });
-  jobs.push({ name: 'cartpole async', run: () => rxgym(root, join(peers, 'cartpole-cleanrl.yaml'), undefined, true) });
+  const file = join(peers, 'cartpole-cleanrl.yaml');
+  if (variants.has('async')) jobs.push({ name: 'cartpole async', run: () => rxgym(root, file, undefined, 'async') });
   if (base) jobs.push({ name: 'cartpole base', run: () => rxgym(base, join(peers, 'cartpole-cleanrl.yaml')) });
 }
 if (only.has('keyroom')) {
   for (const net of ['sparse', 'cnn']) {
-    jobs.push({ name: `keyroom-${net} rxgym`, run: () => rxgym(root, join(peers, `keyroom-${net}.yaml`)) });
     const file = join(peers, `keyroom-${net}.yaml`);
-    jobs.push({ name: `keyroom-${net} async`, run: () => rxgym(root, file, undefined, true) });
-    if (base) jobs.push({ name: `keyroom-${net} base`, run: () => rxgym(base, join(peers, `keyroom-${net}.yaml`)) });
+    if (variants.has('rxgym')) jobs.push({ name: `keyroom-${net} rxgym`, run: () => rxgym(root, file) });
+    if (variants.has('async'))
+      jobs.push({ name: `keyroom-${net} async`, run: () => rxgym(root, file, undefined, 'async') });
+    if (variants.has('threads'))
+      jobs.push({ name: `keyroom-${net} 2threads`, run: () => rxgym(root, file, undefined, 'threads') });
+    if (base && variants.has('base')) jobs.push({ name: `keyroom-${net} base`, run: () => rxgym(base, file) });
   }
 }
 
@@ -171,6 +180,10 @@ const summary = {
     'keyroom-cnn async / base': ratio('keyroom-cnn async', 'keyroom-cnn base'),
     'keyroom-sparse rxgym / base': ratio('keyroom-sparse rxgym', 'keyroom-sparse base'),
     'keyroom-cnn rxgym / base': ratio('keyroom-cnn rxgym', 'keyroom-cnn base'),
+    'keyroom-sparse 2threads / base': ratio('keyroom-sparse 2threads', 'keyroom-sparse base'),
+    'keyroom-cnn 2threads / base': ratio('keyroom-cnn 2threads', 'keyroom-cnn base'),
+    'keyroom-sparse 2threads / rxgym': ratio('keyroom-sparse 2threads', 'keyroom-sparse rxgym'),
+    'keyroom-cnn 2threads / rxgym': ratio('keyroom-cnn 2threads', 'keyroom-cnn rxgym'),
   },
   runs: results,
 };
