@@ -469,17 +469,26 @@ export function flatten(space: Space<unknown>, x: unknown, out?: Float32Array, o
 
 function writeFlat(space: Space<unknown>, x: unknown, o: Float32Array, at: number): number {
   if (space instanceof Discrete) {
+    // a one-hot index outside [0, n) would land in the next part's slots, or nowhere
+    if (!space.contains(x)) throw notFlattenable(space, x);
     o.fill(0, at, at + space.n);
     o[at + (x as number) - space.start] = 1;
     return at + space.n;
   }
   if (space instanceof Box || space instanceof MultiBinary) {
     const a = x as ArrayLike<number>;
+    if (a == null || a.length !== space.size) throw notFlattenable(space, x);
     for (let i = 0; i < a.length; i++) o[at + i] = a[i]!;
     return at + a.length;
   }
   if (space instanceof MultiDiscrete) {
     const a = x as Int32Array;
+    if (a == null || a.length !== space.nvec.length) throw notFlattenable(space, x);
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if (!Number.isInteger(v) || v < space.start[i]! || v >= space.start[i]! + space.nvec[i]!)
+        throw notFlattenable(space, x);
+    }
     for (let i = 0; i < a.length; i++) {
       const n = space.nvec[i]!;
       o.fill(0, at, at + n);
@@ -501,6 +510,12 @@ function writeFlat(space: Space<unknown>, x: unknown, o: Float32Array, at: numbe
   }
   const why = `${space.toJSON().type} spaces cannot be flattened`;
   throw new RxgymError(`flatten(${spaceName(space)}, ${formatValue(x)}): ${why}; ${FLAT_FIX}`);
+}
+
+/** The error for a value `flatten` cannot place: not an element of its (sub-)space. */
+function notFlattenable(space: Space<unknown>, x: unknown): RxgymError {
+  const fix = 'flatten takes elements of the space (check the env against its observationSpace with checkEnv)';
+  return new RxgymError(`flatten(${spaceName(space)}, ${formatValue(x)}): the value is outside the space; ${fix}`);
 }
 
 const FLAT_FIX = 'encode it yourself (e.g. TransformObservation) or leave it out of the flattened part';

@@ -3,6 +3,7 @@ import {
   Box,
   Dict,
   Discrete,
+  flatten,
   make,
   MultiDiscrete,
   Rng,
@@ -99,5 +100,21 @@ describe('Gymnasium API: space masks', () => {
     );
     expect(() => new Dict({ b: new Box(0, 1, [1]) }).sample(rng, { b: [1] })).toThrow(RxgymError);
     expect(() => new Text(3).sample(rng, [1])).toThrow(RxgymError);
+  });
+});
+
+describe('Gymnasium API: flatten', () => {
+  it('a value outside its sub-space is an RxgymError (was: its one-hot written into the next part)', () => {
+    const pair = new Tuple([new Discrete(2), new Discrete(2)]);
+    expect(Array.from(flatten(pair, [1, 0]))).toEqual([0, 1, 1, 0]);
+    // was [0, 0, 1, 0]: the one-hot of 3 fell into the second part's slots and was wiped there
+    expect(() => flatten(pair, [3, 0])).toThrow(
+      'flatten(Discrete(2), 3): the value is outside the space; flatten takes elements of the space (check the env ' +
+        'against its observationSpace with checkEnv)',
+    );
+    expect(() => flatten(new MultiDiscrete([2, 2]), new Int32Array([0, 2]))).toThrow(RxgymError);
+    // a Box part of the wrong length shifted every later part
+    const mixed = new Dict({ pos: new Box(0, 1, [2]), k: new Discrete(2) });
+    expect(() => flatten(mixed, { pos: new Float32Array(1), k: 1 })).toThrow(/flatten\(Box\(0, 1, \[2\], float32\)/);
   });
 });
