@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Box,
+  checkEnv,
   Dict,
   Discrete,
   flatten,
@@ -116,5 +117,20 @@ describe('Gymnasium API: flatten', () => {
     // a Box part of the wrong length shifted every later part
     const mixed = new Dict({ pos: new Box(0, 1, [2]), k: new Discrete(2) });
     expect(() => flatten(mixed, { pos: new Float32Array(1), k: 1 })).toThrow(/flatten\(Box\(0, 1, \[2\], float32\)/);
+  });
+});
+
+describe('Gymnasium API: checkEnv', () => {
+  it('a NaN reward is reported once, by the step check, not also as nondeterminism (was: "NaN vs NaN")', () => {
+    class NanReward extends KwargsEnv {
+      override step() {
+        return { ...super.step(), reward: Number.NaN };
+      }
+    }
+    const findings = checkEnv(new NanReward({}));
+    expect(findings.filter((f) => f.check === 'step').map((f) => f.message)).toEqual([
+      'step() reward NaN is not finite',
+    ]);
+    expect(findings.filter((f) => f.check === 'determinism')).toEqual([]);
   });
 });
