@@ -3,12 +3,24 @@ import type { Space } from './spaces.js';
 
 /** Base of every wrapper: forwards everything to the inner env; subclasses override what they change. */
 export class Wrapper<O = unknown, A = unknown, IO = O, IA = A> implements Env<O, A> {
+  // set by a subclass's constructor, as Gymnasium's `self.observation_space = ...` in a wrapper's __init__
+  private ownObservationSpace?: Space<O>;
+  private ownActionSpace?: Space<A>;
+  private ownMetadata?: { renderModes: RenderMode[]; renderFps?: number };
   constructor(readonly env: Env<IO, IA>) {}
+  /** The inner env's observation space, or the one this wrapper was given (`this.observationSpace = ...`). */
   get observationSpace(): Space<O> {
-    return this.env.observationSpace as unknown as Space<O>;
+    return this.ownObservationSpace ?? (this.env.observationSpace as unknown as Space<O>);
   }
+  set observationSpace(s: Space<O>) {
+    this.ownObservationSpace = s;
+  }
+  /** The inner env's action space, or the one this wrapper was given (`this.actionSpace = ...`). */
   get actionSpace(): Space<A> {
-    return this.env.actionSpace as unknown as Space<A>;
+    return this.ownActionSpace ?? (this.env.actionSpace as unknown as Space<A>);
+  }
+  set actionSpace(s: Space<A>) {
+    this.ownActionSpace = s;
   }
   get spec(): EnvSpec | undefined {
     return this.env.spec;
@@ -16,8 +28,12 @@ export class Wrapper<O = unknown, A = unknown, IO = O, IA = A> implements Env<O,
   set spec(s: EnvSpec | undefined) {
     this.env.spec = s;
   }
+  /** The inner env's metadata, or the one this wrapper was given (`this.metadata = ...`). */
   get metadata(): { renderModes: RenderMode[]; renderFps?: number } {
-    return this.env.metadata;
+    return this.ownMetadata ?? this.env.metadata;
+  }
+  set metadata(m: { renderModes: RenderMode[]; renderFps?: number }) {
+    this.ownMetadata = m;
   }
   get renderMode(): RenderMode | undefined {
     return this.env.renderMode;

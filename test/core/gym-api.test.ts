@@ -12,6 +12,7 @@ import {
   Text,
   TimeLimit,
   Tuple,
+  Wrapper,
   type Env,
   type RenderMode,
 } from './support/core.js';
@@ -132,5 +133,31 @@ describe('Gymnasium API: checkEnv', () => {
       'step() reward NaN is not finite',
     ]);
     expect(findings.filter((f) => f.check === 'determinism')).toEqual([]);
+  });
+});
+
+describe('Gymnasium API: Wrapper', () => {
+  it('a wrapper sets its spaces and metadata in its constructor, as in Gymnasium (was: TypeError, getter only)', () => {
+    class DoubleObs extends Wrapper<Float32Array, number> {
+      constructor(env: Env<Float32Array, number>) {
+        super(env);
+        this.observationSpace = new Box(-10, 10, [4]);
+        this.actionSpace = new Discrete(2, 0);
+        this.metadata = { renderModes: [] };
+      }
+      override reset(opts?: { seed?: number }) {
+        const r = this.env.reset(opts);
+        return { obs: r.obs.map((x) => x * 2), info: r.info };
+      }
+    }
+    const inner = make<Float32Array, number>('CartPole-v1');
+    const env = new DoubleObs(inner);
+    expect(String(env.observationSpace)).toBe('Box(-10, 10, [4], float32)');
+    expect(env.metadata.renderModes).toEqual([]);
+    expect(String(inner.observationSpace)).not.toBe(String(env.observationSpace));
+    expect(env.observationSpace.contains(env.reset({ seed: 0 }).obs)).toBe(true);
+    // a wrapper that sets nothing still forwards the inner env's
+    expect(new Wrapper(inner).observationSpace).toBe(inner.observationSpace);
+    expect(new Wrapper(inner).metadata).toBe(inner.metadata);
   });
 });
