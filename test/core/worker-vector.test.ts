@@ -115,6 +115,9 @@ describe('WorkerVectorEnv', () => {
     expect(typeof v.render(2)).toBe('string');
     expect(() => v.render(3)).toThrow(/index 3 out of range/);
     expect(() => v.step(new Int32Array([0, 1, 5]))).toThrow(/action 5 is outside the action space Discrete\(2\)/);
+    // Sub-env 2 threw: stepping is refused until a reset (as SyncVectorEnv does).
+    expect(() => v.step(new Int32Array(3))).toThrow(/sub-env 2 threw during step \(.*action 5.*\), so the vector env/);
+    v.reset({ seed: 0 });
     expect(() => v.step(new Int32Array(2))).toThrow(/expected 3 actions/);
     v.step(new Int32Array([0, 1, 0]));
     v.close();
@@ -236,7 +239,7 @@ describe('WorkerVectorEnv', () => {
     );
   });
 
-  it('reports an env error raised in a worker in the middle of a fast run, and goes on stepping', () => {
+  it('reports an env error raised in a worker in the middle of a fast run, and steps again after a reset', () => {
     const v = new WorkerVectorEnv('InfoToy-v0', {
       numEnvs: 4,
       numWorkers: 2,
@@ -252,11 +255,17 @@ describe('WorkerVectorEnv', () => {
         t % 500 === 250
           ? Int32Array.from([0, 1, 2, 3], (i) => (i === (t / 250) % 4 || (t > 2000 && i === 0) ? 2 : ok[i]!))
           : ok;
+      let infos: VecInfo;
       try {
-        expect(v.step(bad).infos.n).toBeInstanceOf(Float64Array);
+        infos = v.step(bad).infos;
       } catch (e) {
         failures.push((e as Error).message);
+        // The failed sub-envs must be reset before the next step (as SyncVectorEnv).
+        v.reset({ options: { resetMask: Array.from(bad, (a) => a === 2) } });
+        continue;
       }
+      // A step where every sub-env ends has only the resets' infos and finalInfo (resets make that likelier).
+      expect(infos.n ?? infos.finalInfo).toBeInstanceOf(infos.n ? Float64Array : Array);
     }
     expect(failures.length).toBe(6);
     for (const m of failures) expect(m).toMatch(/InfoToy: action 2 asks for a failure/);

@@ -41,6 +41,29 @@ export function endedError(i: number): RxgymError {
   );
 }
 
+/** The first error a sub-env threw inside a vector env's step or reset. */
+export interface SubEnvFailure {
+  index: number;
+  during: 'step' | 'reset';
+  message: string;
+}
+
+/** What was thrown, as one message. */
+export function thrownMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The error of every step after a sub-env threw (its state is unknown), the same for the in-process and the worker
+ * vector env, until a reset that covers the sub-env, or close().
+ */
+export function failedError(f: SubEnvFailure): RxgymError {
+  return new RxgymError(
+    `vector env step: sub-env ${f.index} threw during ${f.during} (${f.message}), so the vector env refuses to step; ` +
+      `call reset() (with sub-env ${f.index} in its resetMask, if you give one) or close()`,
+  );
+}
+
 /** A validated vector `reset` request: which envs, the base seed, and the options passed to each sub-env. */
 export interface ResetRequest {
   mask?: Uint8Array;

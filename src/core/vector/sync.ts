@@ -5,7 +5,16 @@ import type { Space, TypedArray } from '../spaces.js';
 import { actionReader, allocObs, copyObs, obsLayout, obsWriter, type ActionReader, type ObsWriter } from './layout.js';
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
-import { checkAutoresetMode, checkStepActions, endedError, findAttr, resetRequest } from './common.js';
+import {
+  checkAutoresetMode,
+  checkStepActions,
+  endedError,
+  failedError,
+  findAttr,
+  resetRequest,
+  type SubEnvFailure,
+  thrownMessage,
+} from './common.js';
 import { envRegistry, type EnvRegistry } from '../registry.js';
 import { WorkerVectorEnv } from './worker.js';
 
@@ -54,6 +63,8 @@ export class SyncVectorEnv implements VectorEnv {
   private readonly result: VectorStep;
   private hasReset = false;
   private closed = false;
+  /** The sub-env that threw in step or reset: steps are refused until a reset covers it. */
+  private failure: SubEnvFailure | undefined;
 
   constructor(envFns: Array<() => Env<unknown, unknown>>, options: VectorEnvOptions = {}) {
     if (!Array.isArray(envFns) || envFns.length === 0) {
@@ -112,13 +123,21 @@ export class SyncVectorEnv implements VectorEnv {
       throw new RxgymError(
         'vector env reset: the first reset must reset every sub-env; call reset() without resetMask first',
       );
+    if (this.failure && (!mask || mask[this.failure.index])) this.failure = undefined;
     this.info.begin();
-    for (let i = 0; i < this.numEnvs; i++) {
-      if (mask && !mask[i]) continue;
-      const r = this.envs[i]!.reset({ seed: seed === undefined ? undefined : seed + i, options });
-      this.write(i, r.obs);
-      this.info.add(i, r.info);
-      this.ended[i] = 0;
+    let at = -1;
+    try {
+      for (let i = 0; i < this.numEnvs; i++) {
+        if (mask && !mask[i]) continue;
+        at = i;
+        const r = this.envs[i]!.reset({ seed: seed === undefined ? undefined : seed + i, options });
+        this.write(i, r.obs);
+        this.info.add(i, r.info);
+        this.ended[i] = 0;
+      }
+    } catch (e) {
+      if (at >= 0) this.failure ??= { index: at, during: 'reset', message: thrownMessage(e) };
+      throw e;
     }
     this.info.end();
     this.rewards.fill(0);
@@ -131,46 +150,61 @@ export class SyncVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
+    if (this.failure) throw failedError(this.failure);
     checkStepActions(actions, this.hasReset, this.numEnvs, this.actionDim);
     const mode = this.autoresetMode;
     this.info.begin();
-    for (let i = 0; i < this.numEnvs; i++) {
-      const env = this.envs[i]!;
-      if (this.ended[i]) {
-        if (mode === 'next-step') {
-          const r = env.reset();
-          this.write(i, r.obs);
-          this.info.add(i, r.info);
-          this.rewards[i] = 0;
-          this.terminations[i] = 0;
-          this.truncations[i] = 0;
-          this.ended[i] = 0;
+    // The sub-env being stepped (-1 outside a sub-env's own calls): what a throw below is recorded against.
+    let at = -1;
+    try {
+      for (let i = 0; i < this.numEnvs; i++) {
+        at = i;
+        const env = this.envs[i]!;
+        if (this.ended[i]) {
+          if (mode === 'next-step') {
+            const r = env.reset();
+            this.write(i, r.obs);
+            this.info.add(i, r.info);
+            this.rewards[i] = 0;
+            this.terminations[i] = 0;
+            this.truncations[i] = 0;
+            this.ended[i] = 0;
+            continue;
+          }
+          at = -1;
+          throw endedError(i);
+        }
+        const r = env.step(this.readAction(actions, i));
+        this.rewards[i] = r.reward;
+        this.terminations[i] = r.terminated ? 1 : 0;
+        this.truncations[i] = r.truncated ? 1 : 0;
+        if ((r.terminated || r.truncated) && mode === 'same-step') {
+          const finalObs = copyObs(r.obs);
+          // a copy: envs may reuse their info object, and the reset below would overwrite it
+          const finalInfo: Info = { ...r.info };
+          if (this.finalState) finalInfo.state = this.stateOf(i);
+          const rr = env.reset();
+          this.write(i, rr.obs);
+          this.info.add(i, rr.info);
+          this.info.set(i, 'finalObs', finalObs);
+          this.info.set(i, 'finalInfo', finalInfo);
           continue;
         }
-        throw endedError(i);
+        if (r.terminated || r.truncated) this.ended[i] = 1;
+        this.write(i, r.obs);
+        this.info.add(i, r.info);
       }
-      const r = env.step(this.readAction(actions, i));
-      this.rewards[i] = r.reward;
-      this.terminations[i] = r.terminated ? 1 : 0;
-      this.truncations[i] = r.truncated ? 1 : 0;
-      if ((r.terminated || r.truncated) && mode === 'same-step') {
-        const finalObs = copyObs(r.obs);
-        // a copy: envs may reuse their info object, and the reset below would overwrite it
-        const finalInfo: Info = { ...r.info };
-        if (this.finalState) finalInfo.state = this.stateOf(i);
-        const rr = env.reset();
-        this.write(i, rr.obs);
-        this.info.add(i, rr.info);
-        this.info.set(i, 'finalObs', finalObs);
-        this.info.set(i, 'finalInfo', finalInfo);
-        continue;
-      }
-      if (r.terminated || r.truncated) this.ended[i] = 1;
-      this.write(i, r.obs);
-      this.info.add(i, r.info);
+    } catch (e) {
+      if (at >= 0) this.failure = { index: at, during: 'step', message: thrownMessage(e) };
+      throw e;
     }
     this.info.end();
     return this.result;
+  }
+
+  /** The sub-env that threw in step or reset, until a reset covers it (the worker thread reports it). */
+  get failedSubEnv(): number | undefined {
+    return this.failure?.index;
   }
 
   /** Call `method` (or read the property) on every sub-env, looking through wrappers. */

@@ -81,9 +81,11 @@ function done(): void {
   Atomics.notify(ctl, CTL.STATE);
 }
 
-function fail(e: unknown): void {
+/** Report an error; `local`: the index, in this worker, of the sub-env that threw in a step or reset. */
+function fail(e: unknown, local?: number): void {
   Atomics.store(ctl, CTL.STATUS, STATUS.ERROR);
-  reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
+  const message = e instanceof Error ? e.message : String(e);
+  reply(local === undefined ? { ok: false, message } : { ok: false, message, subEnv: init.lo + local });
 }
 
 /** The default env registry of this thread, with the id's registrar and the `imports` modules loaded into it. */
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
         return;
       }
     } catch (e) {
-      fail(e);
+      fail(e, cmd === CMD.STEP || cmd === CMD.RESET ? venv.failedSubEnv : undefined);
     }
     done();
   }

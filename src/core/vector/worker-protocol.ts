@@ -50,10 +50,11 @@ export interface WorkerInit {
 }
 
 /**
- * A worker's answer on the port: a value, or the message of the error it hit. After a step or reset the value is
- * the InfoReply that completes its shared info table, and it is posted only when there is one.
+ * A worker's answer on the port: a value, or the message of the error it hit (with the index, among all sub-envs, of
+ * the sub-env that threw in a step or reset). After a step or reset the value is the InfoReply that completes its
+ * shared info table, and it is posted only when there is one.
  */
-export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string };
+export type WorkerReply = { ok: true; value: unknown } | { ok: false; message: string; subEnv?: number };
 
 /** The CALL method name that switches final-state capture on or off in a worker (not an env method). */
 export const CAPTURE_FINAL_STATE = '__rxgym_captureFinalState';

@@ -12,7 +12,14 @@ import { RxgymError } from '../env.js';
 import { envRegistry, type EnvRegistry } from '../registry.js';
 import type { Space, TypedArray } from '../spaces.js';
 import { actionReader, allocObs, isDictLayout, obsLayout, type ArrayKind } from './layout.js';
-import { checkAutoresetMode, checkStepActions, endedError, resetRequest } from './common.js';
+import {
+  checkAutoresetMode,
+  checkStepActions,
+  endedError,
+  failedError,
+  resetRequest,
+  type SubEnvFailure,
+} from './common.js';
 import { InfoBatch } from './info.js';
 import type { AutoresetMode, VecInfo, VecObs, VectorEnv, VectorStep } from './types.js';
 import { allocInfoTable, InfoTableReader, type InfoReply } from './worker-infos.js';
@@ -96,6 +103,8 @@ export class WorkerVectorEnv implements VectorEnv {
   private readonly timeoutMs: number;
   private hasReset = false;
   private closed = false;
+  /** The sub-env that threw in step or reset: steps are refused until a reset covers it (as SyncVectorEnv). */
+  private failure: SubEnvFailure | undefined;
 
   constructor(
     readonly id: string,
@@ -218,6 +227,7 @@ export class WorkerVectorEnv implements VectorEnv {
       throw new RxgymError(
         'vector env reset: the first reset must reset every sub-env; call reset() without resetMask first',
       );
+    if (this.failure && (!mask || mask[this.failure.index])) this.failure = undefined;
     const active: Slot[] = [];
     for (const s of this.slots) {
       let local: Uint8Array | undefined;
@@ -243,6 +253,7 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Step every sub-env with its action (`numEnvs` values, or `numEnvs x actionDim` for array action spaces). */
   step(actions: TypedArray | ArrayLike<number>): VectorStep {
     this.assertOpen();
+    if (this.failure) throw failedError(this.failure);
     checkStepActions(actions, this.hasReset, this.numEnvs, this.actionDim);
     if (this.autoresetMode === 'disabled') {
       for (let i = 0; i < this.numEnvs; i++) {
@@ -329,6 +340,8 @@ export class WorkerVectorEnv implements VectorEnv {
         }
         if (!reply.ok) {
           error ??= reply.message;
+          if (reply.subEnv !== undefined && (what === 'step' || what === 'reset'))
+            this.failure ??= { index: reply.subEnv, during: what, message: reply.message };
           continue;
         }
       }

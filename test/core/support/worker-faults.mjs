@@ -1,7 +1,8 @@
 // WorkerFault-v0, an env whose step ends the worker thread it runs in (process.exit(7) at step `exitAt`, default 5),
-// for the WorkerVectorEnv fault tests: never step it in the test thread. It reaches the workers through its spec's
-// `source`, as a user's env module would: a worker imports this module and calls `registerWorkerFaults(envs)`; the
-// test thread registers it with its own kernel classes (`faultRegistration(api)`).
+// for the WorkerVectorEnv fault tests: never step it in the test thread with exitAt reachable. With `throwAt`, the
+// sub-env reset with seed `throwSeed` throws an Error at that step instead (safe in any thread). It reaches the
+// workers through its spec's `source`, as a user's env module would: a worker imports this module and calls
+// `registerWorkerFaults(envs)`; the test thread registers it with its own kernel classes (`faultRegistration(api)`).
 import { Box, Discrete } from '../../../dist/src/core/spaces.js';
 
 /** The registration of WorkerFault-v0 built on `api`'s spaces. */
@@ -15,15 +16,19 @@ export function faultRegistration(api) {
 
     constructor(kwargs) {
       this.exitAt = Number(kwargs.exitAt ?? 5);
+      this.throwAt = kwargs.throwAt === undefined ? undefined : Number(kwargs.throwAt);
+      this.throwSeed = kwargs.throwSeed === undefined ? undefined : Number(kwargs.throwSeed);
     }
 
-    reset() {
+    reset(opts = {}) {
+      if (opts.seed !== undefined) this.seed = opts.seed;
       this.t = 0;
       return { obs: this.obs, info: {} };
     }
 
     step() {
       if (++this.t >= this.exitAt) process.exit(7);
+      if (this.t === this.throwAt && this.seed === this.throwSeed) throw new Error(`fault at step ${this.t}`);
       return { obs: this.obs, reward: 0, terminated: false, truncated: false, info: {} };
     }
 
