@@ -6,8 +6,9 @@ import { faultRegistration } from './support/worker-faults.mjs';
 register(faultRegistration({ Box, Discrete }));
 // Sub-env 3 (reset with seed 0 + 3) throws at its third step; exitAt is out of reach, so no thread ends.
 const kwargs = { throwAt: 3, throwSeed: 3, exitAt: 1e9 };
-const refusal =
-  /^vector env step: sub-env 3 threw during step \(fault at step 3\), so the vector env refuses to step; call reset\(\)/;
+const refusal = new RegExp(
+  '^vector env step: sub-env 3 threw during step \\(fault at step 3\\), so the vector env refuses to step; call reset',
+);
 
 /** The in-process and the worker vector env over the same faulty envs (the worker one in two real threads). */
 const builds: Array<[string, () => VectorEnv]> = [
