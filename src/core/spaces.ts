@@ -83,7 +83,15 @@ export class Discrete implements Space<number> {
       throw new RxgymError(`${this}.sample: ${got}; pass one 0/1 per action (${this.n})`);
     }
     let valid = 0;
-    for (let i = 0; i < this.n; i++) if (mask[i]) valid++;
+    for (let i = 0; i < this.n; i++) {
+      const m = mask[i] as unknown;
+      // probabilities ([0.2, 0.8]) or -1/2 were all taken as "allowed": a silently uniform sample
+      if (m !== 0 && m !== 1 && m !== true && m !== false) {
+        const got = `mask ${formatValue(mask)} has entry ${formatValue(m)} at ${i}`;
+        throw new RxgymError(`${this}.sample: ${got}; entries are 1 (allowed) or 0 (not allowed)`);
+      }
+      if (m) valid++;
+    }
     if (valid === 0) return this.start;
     let k = rng.int(0, valid);
     for (let i = 0; i < this.n; i++) if (mask[i] && k-- === 0) return this.start + i;

@@ -103,6 +103,16 @@ describe('Gymnasium API: space masks', () => {
     expect(() => new Dict({ b: new Box(0, 1, [1]) }).sample(rng, { b: [1] })).toThrow(RxgymError);
     expect(() => new Text(3).sample(rng, [1])).toThrow(RxgymError);
   });
+
+  it('a Discrete mask entry other than 0/1 is an RxgymError (was: probabilities sampled uniformly)', () => {
+    const rng = new Rng(0);
+    expect(() => new Discrete(2).sample(rng, [0.2, 0.8])).toThrow(
+      'Discrete(2).sample: mask [0.2, 0.8] has entry 0.2 at 0; entries are 1 (allowed) or 0 (not allowed)',
+    );
+    expect(() => new Discrete(3).sample(rng, [0, -1, 0])).toThrow(RxgymError);
+    expect(new Discrete(3).sample(rng, new Uint8Array([0, 0, 1]))).toBe(2);
+    expect(new Discrete(3).sample(rng, [false, true, false] as unknown as number[])).toBe(1);
+  });
 });
 
 describe('Gymnasium API: flatten', () => {
