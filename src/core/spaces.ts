@@ -144,6 +144,20 @@ export class Box implements Space<TypedArray> {
         this.low[i] = Math.fround(this.low[i]!);
         this.high[i] = Math.fround(this.high[i]!);
       }
+    const range = INT_RANGE[dtype];
+    // an integer Box holds the integers inside its bounds: sample() clamped to 0.5 and stored 0, outside the space
+    if (range)
+      for (let i = 0; i < this.size; i++) {
+        this.low[i] = Math.ceil(this.low[i]!);
+        this.high[i] = Math.floor(this.high[i]!);
+        const lo = this.low[i]!,
+          hi = this.high[i]!;
+        if ((Number.isFinite(lo) && lo < range[0]) || (Number.isFinite(hi) && hi > range[1])) {
+          const got = `bounds [${formatNumber(lo)}, ${formatNumber(hi)}] at ${i}`;
+          const fix = `keep them within [${range[0]}, ${range[1]}] or choose a wider dtype`;
+          throw new RxgymError(`${self}: ${got} exceed the range of ${dtype}; ${fix}`);
+        }
+      }
     for (let i = 0; i < this.size; i++) {
       if (!(this.low[i]! <= this.high[i]!)) {
         const lo = formatNumber(this.low[i]!),

@@ -171,3 +171,23 @@ describe('Gymnasium API: Wrapper', () => {
     expect(new Wrapper(inner).metadata).toBe(inner.metadata);
   });
 });
+
+describe('Gymnasium API: integer Box bounds', () => {
+  it('samples stay inside an integer Box with fractional bounds (was: 0 sampled from [0.5, 2.5])', () => {
+    const rng = new Rng(0);
+    const box = new Box(0.5, 2.5, [64], 'int32');
+    expect([box.low[0], box.high[0]]).toEqual([1, 2]);
+    expect(box.contains(box.sample(rng))).toBe(true);
+    expect(() => new Box(0.2, 0.8, [1], 'int8')).toThrow(RxgymError);
+  });
+
+  it("bounds outside the dtype's range are an RxgymError, as in Gymnasium (was: accepted)", () => {
+    expect(() => new Box(-1, 300, [2], 'uint8')).toThrow(
+      'Box(-1, 300, [2], uint8): bounds [-1, 300] at 0 exceed the range of uint8; keep them within [0, 255] or ' +
+        'choose a wider dtype',
+    );
+    // infinite bounds stay allowed: they mean the whole range
+    expect(String(new Box(-Infinity, Infinity, [1], 'int8'))).toBe('Box(-inf, inf, [1], int8)');
+    expect(String(new Box(0, 255, [1], 'uint8'))).toBe('Box(0, 255, [1], uint8)');
+  });
+});
