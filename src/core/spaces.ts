@@ -345,6 +345,8 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export class Text implements Space<string> {
   readonly shape: readonly number[] = [];
   readonly charset: string;
+  /** The characters one by one: a character outside the BMP is two UTF-16 units of `charset`. */
+  private readonly chars: readonly string[];
   constructor(
     readonly maxLength: number,
     readonly minLength = 1,
@@ -358,7 +360,8 @@ export class Text implements Space<string> {
       const want = `an integer in [0, maxLength=${maxLength}]`;
       throw new RxgymError(`${self}: minLength must be ${want}, got ${formatValue(minLength)}`);
     }
-    this.charset = [...new Set(charset)].sort().join('');
+    this.chars = [...new Set(charset)].sort();
+    this.charset = this.chars.join('');
     // sample() would spell "undefined" for every character: a string the space does not contain
     if (this.charset.length === 0 && maxLength > 0)
       throw new RxgymError(`${self}: charset is empty; give the characters strings may hold, or maxLength 0`);
@@ -367,12 +370,15 @@ export class Text implements Space<string> {
     if (mask != null) throw noMask(this, mask);
     const len = rng.int(this.minLength, this.maxLength + 1);
     let s = '';
-    for (let i = 0; i < len; i++) s += this.charset[rng.int(0, this.charset.length)];
+    for (let i = 0; i < len; i++) s += this.chars[rng.int(0, this.chars.length)];
     return s;
   }
+  /** A string of minLength..maxLength characters (counted as characters, not UTF-16 units) from the charset. */
   contains(x: unknown): x is string {
-    if (typeof x !== 'string' || x.length < this.minLength || x.length > this.maxLength) return false;
-    for (const c of x) if (!this.charset.includes(c)) return false;
+    if (typeof x !== 'string') return false;
+    const chars = [...x];
+    if (chars.length < this.minLength || chars.length > this.maxLength) return false;
+    for (const c of chars) if (!this.chars.includes(c)) return false;
     return true;
   }
   toJSON(): SpaceJSON {
@@ -380,7 +386,7 @@ export class Text implements Space<string> {
   }
   /** `Text(min..max, charset of n)`. */
   toString(): string {
-    return `Text(${this.minLength}..${this.maxLength}, charset of ${this.charset.length})`;
+    return `Text(${this.minLength}..${this.maxLength}, charset of ${this.chars.length})`;
   }
 }
 

@@ -191,3 +191,18 @@ describe('Gymnasium API: integer Box bounds', () => {
     expect(String(new Box(0, 255, [1], 'uint8'))).toBe('Box(0, 255, [1], uint8)');
   });
 });
+
+describe('Gymnasium API: Text', () => {
+  it('a charset with characters outside the BMP samples whole characters its contains() accepts', () => {
+    const rng = new Rng(0);
+    const text = new Text(3, 1, '😀ab');
+    for (let i = 0; i < 50; i++) {
+      const s = text.sample(rng);
+      // was: half a surrogate pair per character, and '😀😀' (4 UTF-16 units) longer than maxLength 3
+      expect(text.contains(s)).toBe(true);
+    }
+    expect(text.contains('😀😀😀')).toBe(true);
+    expect(text.contains('😀😀😀a')).toBe(false);
+    expect(String(text)).toBe('Text(1..3, charset of 3)');
+  });
+});
