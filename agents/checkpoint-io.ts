@@ -22,8 +22,8 @@ export function identity(type: string, obs: Space<unknown>, act: Space<unknown>)
 export function checkIdentity(dir: string, saved: Record<string, unknown>, mine: AgentIdentity): void {
   if (saved.type !== mine.type) {
     throw new RxgymError(
-      `the checkpoint in ${dir} holds a "${String(saved.type)}" agent, this run uses "${mine.type}"; point ` +
-        `--resume/--load at a ${mine.type} checkpoint or start a new run directory`,
+      `the checkpoint in ${dir} holds a "${String(saved.type)}" agent, this run uses "${mine.type}"; resume from ` +
+        `or load a ${mine.type} checkpoint instead, or start a new run directory`,
     );
   }
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(b);

@@ -382,7 +382,9 @@ class Stack implements RewardStack {
   load(dir: string): void {
     const path = join(dir, 'stack.json');
     if (!existsSync(path))
-      throw new RxgymError(`reward stack checkpoint ${path} is missing; start without --resume or restore the file`);
+      throw new RxgymError(
+        `reward stack checkpoint ${path} is missing; start a new run instead of resuming, or restore the file`,
+      );
     const saved = loadStateFile(dir, 'stack') as { components: Record<string, SavedComponent> };
     const names = Object.keys(saved.components).sort().join(', ');
     if (names !== [...this.componentNames].sort().join(', ')) {

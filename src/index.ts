@@ -30,6 +30,7 @@ export { annotate, learn, logTo, type EventWriter, type LearnedBatch } from './s
 export type { Policy, PolicyOutput, ActOptions } from './stream/policy.js';
 export { initBackend, setBackendLogger } from './tensor/backend.js';
 export { startRun, type RunHandle, type RunSummary, type StartRunOptions, type PretrainSummary } from './train/run.js';
+export type { RunOptionNames } from './train/run-dir.js';
 export { loadScenario, validateScenario, type Scenario } from './train/scenario.js';
 export { evaluate, type EvalResult } from './train/evaluate.js';
 export { builtinRegistry } from './train/builtins.js';

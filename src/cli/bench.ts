@@ -9,6 +9,7 @@ import { loadScenario, safeName, scenarioErrorList, validateScenario } from '../
 import { readScenarioFile } from '../train/scenario-file.js';
 import { resolveRewardFiles } from '../train/scenario-paths.js';
 import { startRun } from '../train/run.js';
+import { CLI_OPTION_NAMES } from '../train/run-dir.js';
 import { measureEnvThroughput } from '../bench/env-throughput.js';
 import { planBench } from '../bench/matrix.js';
 import { runBench } from '../bench/runner.js';
@@ -133,7 +134,14 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
 async function runOne(file: string, o: { runDir: string; continue?: boolean }): Promise<void> {
   const registry = wireTraining();
   const scenario = loadScenario(file, registry);
-  const handle = startRun(scenario, { registry, runDir: o.runDir, resume: o.continue === true, quiet: true });
+  // Its errors reach the user of `rxgym bench`, whose flags are --resume and --out.
+  const handle = startRun(scenario, {
+    registry,
+    runDir: o.runDir,
+    resume: o.continue === true,
+    quiet: true,
+    optionNames: CLI_OPTION_NAMES,
+  });
   let stopped: NodeJS.Signals | undefined;
   let finished = false;
   // Kept to the end: a signal after the run finished (the bench stopping its children) must not kill the process

@@ -6,6 +6,7 @@ import { cliRegistry } from './registry.js';
 import { onStopSignals, signalExitCode } from './signals.js';
 import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
 import { startRun, type RunHandle, type RunSummary } from '../train/run.js';
+import { CLI_OPTION_NAMES } from '../train/run-dir.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario, type Scenario } from '../train/scenario.js';
 
 /** Build the CLI's registry of envs, agents and reward sources (the composition root); idempotent. */
@@ -195,7 +196,7 @@ async function runCommand(file: string | undefined, o: RunCliOptions): Promise<v
         if (!o.json) process.stdout.write(`${fmtSummary(before)}  (finished before)\n`);
         continue;
       }
-      current = startRun(scenario, { registry, runDir, seed, resume, quiet });
+      current = startRun(scenario, { registry, runDir, seed, resume, quiet, optionNames: CLI_OPTION_NAMES });
       const s = await current.done;
       current = undefined;
       summaries.push(s);

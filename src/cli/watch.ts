@@ -182,7 +182,8 @@ async function trainMode(file: string, o: WatchCliOptions): Promise<void> {
   precheckScreen({ mode: 'train', plain: o.plain });
   const runDir = o.runDir ?? freshRunDir(scenario.output.dir);
   await initBackend(); // logs its choice now, before a full-screen layout takes the terminal
-  const handle = startRun(scenario, { registry, runDir, resume: o.resume, quiet: true });
+  const optionNames = { resume: '--resume', runDir: '--run-dir' };
+  const handle = startRun(scenario, { registry, runDir, resume: o.resume, quiet: true, optionNames });
   const tty = !o.plain && isInteractive();
   const state = await watch(handle, { mode: 'train', plain: o.plain, everyMs: intFlag('every', o.every, 10) });
   const summary = await handle.done;

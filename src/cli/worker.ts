@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkRedis, openRedis, redisTarget } from '../llm/service/redis.js';
 import { startRun } from '../train/run.js';
+import { CLI_OPTION_NAMES } from '../train/run-dir.js';
 import { loadScenario } from '../train/scenario.js';
 import { runWorker } from '../bench/queue/worker.js';
 import { DirStore, RedisStore, type CheckpointStore } from '../bench/queue/store.js';
@@ -91,7 +92,13 @@ async function worker(o: WorkerCliOptions): Promise<void> {
 async function runJob(file: string, o: { runDir: string; resume?: boolean }): Promise<void> {
   const registry = cliRegistry();
   const scenario = loadScenario(file, registry);
-  const handle = startRun(scenario, { registry, runDir: o.runDir, resume: o.resume === true, quiet: true });
+  const handle = startRun(scenario, {
+    registry,
+    runDir: o.runDir,
+    resume: o.resume === true,
+    quiet: true,
+    optionNames: CLI_OPTION_NAMES,
+  });
   let finished = false;
   onSignals(() => {
     if (finished) process.exit();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
+import { API_OPTION_NAMES, type RunOptionNames } from './run-dir.js';
 
 /** What a checkpoint records besides the agent's own files. */
 export interface CheckpointMeta {
@@ -115,7 +116,10 @@ function checkpointDirs(root: string): string[] {
  * pointer is repaired when it is missing, empty or names a checkpoint that is gone. A damaged newest checkpoint is
  * an error that names the bad file and the newest intact one (`--resume-from` it, or delete the bad one).
  */
-export function latestCheckpoint(root: string): { dir: string; meta: CheckpointMeta } | undefined {
+export function latestCheckpoint(
+  root: string,
+  names: RunOptionNames = API_OPTION_NAMES,
+): { dir: string; meta: CheckpointMeta } | undefined {
   const dirs = checkpointDirs(root);
   if (dirs.length === 0) return undefined;
   const ptr = join(root, 'checkpoints', 'latest');
@@ -127,7 +131,8 @@ export function latestCheckpoint(root: string): { dir: string; meta: CheckpointM
   if (bad) {
     const intact = dirs.find((d) => d !== newest && verifyCheckpoint(d) === undefined);
     const offer = intact
-      ? `the newest intact checkpoint is ${intact}: delete ${newest} and --resume again to continue from it`
+      ? `the newest intact checkpoint is ${intact}: delete ${newest} and resume again (${names.resume}) to ` +
+        'continue from it'
       : 'no intact checkpoint is left: start a new run';
     throw new RxgymError(`checkpoint ${newest} is damaged: ${bad}; ${offer}`);
   }

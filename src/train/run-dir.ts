@@ -19,6 +19,23 @@ export function fingerprint(s: Scenario, seed: number): Record<string, unknown> 
   };
 }
 
+/**
+ * How errors about a run directory name the options that choose it and resume it: a library caller reads the
+ * option names of `startRun` (the default), the CLI passes its flags (`CLI_OPTION_NAMES`).
+ */
+export interface RunOptionNames {
+  /** The option that continues a run, e.g. "resume: true" or "--resume". */
+  resume: string;
+  /** The option that chooses the run directory, e.g. "runDir" or "--out". */
+  runDir: string;
+}
+
+/** `startRun`'s option names: the wording library callers get. */
+export const API_OPTION_NAMES: RunOptionNames = { resume: 'resume: true', runDir: 'runDir' };
+
+/** The flags of `rxgym run` (and the commands that start runs for it). */
+export const CLI_OPTION_NAMES: RunOptionNames = { resume: '--resume', runDir: '--out' };
+
 /** A run directory: where a run's identity, events, metrics, checkpoints and summary live. */
 export interface RunDir {
   readonly path: string;
@@ -31,12 +48,18 @@ export interface RunDir {
  * Check that `path` can hold this run before anything is written: a new run needs a directory that is missing,
  * empty or holds only run files of no run; `resume` needs the same run. Throws a clear error otherwise.
  */
-export function checkRunDir(path: string, s: Scenario, seed: number, resume: boolean): RunDir {
+export function checkRunDir(
+  path: string,
+  s: Scenario,
+  seed: number,
+  resume: boolean,
+  names: RunOptionNames = API_OPTION_NAMES,
+): RunDir {
   const dir = resolve(path);
   const runJson = join(dir, 'run.json');
   const fp = fingerprint(s, seed);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new RxgymError(`${dir} is a file, not a run directory; choose another output directory (--out)`);
+    throw new RxgymError(`${dir} is a file, not a run directory; choose another output directory (${names.runDir})`);
   }
   if (existsSync(runJson)) {
     let prev: { runId: string; fingerprint: unknown };
@@ -44,26 +67,29 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
       prev = JSON.parse(readFileSync(runJson, 'utf8')) as { runId: string; fingerprint: unknown };
     } catch {
       throw new RxgymError(
-        `${runJson} is not valid JSON: the run directory is damaged; choose another output directory (--out)`,
+        `${runJson} is not valid JSON: the run directory is damaged; choose another output directory ` +
+          `(${names.runDir})`,
       );
     }
     if (!resume) {
       throw new RxgymError(
-        `${dir} already holds run ${prev.runId}; pass --resume to continue it, or choose another output directory ` +
-          `(--out); nothing was overwritten`,
+        `${dir} already holds run ${prev.runId}; pass ${names.resume} to continue it, or choose another output ` +
+          `directory (${names.runDir}); nothing was overwritten`,
       );
     }
     // Runs started before reward files were resolved against the scenario hold them relative to the working directory.
     const same = (a: unknown) => JSON.stringify(resolveRewardFiles(a, process.cwd()));
     if (same(prev.fingerprint) !== same(fp)) {
       throw new RxgymError(
-        `${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); --resume needs the same ` +
-          `env, agent, hyper-parameters, rewards and seed; nothing was overwritten`,
+        `${dir} holds a different run (${JSON.stringify(prev.fingerprint).slice(0, 200)}); ${names.resume} needs ` +
+          `the same env, agent, hyper-parameters, rewards and seed; nothing was overwritten`,
       );
     }
     return { path: dir, runId: prev.runId, existing: true };
   }
-  if (resume) throw new RxgymError(`nothing to resume in ${dir} (no run.json); drop --resume to start a new run there`);
+  if (resume) {
+    throw new RxgymError(`nothing to resume in ${dir} (no run.json); drop ${names.resume} to start a new run there`);
+  }
   if (existsSync(dir)) {
     const entries = readdirSync(dir).filter((f) => !f.startsWith('.'));
     if (entries.includes('checkpoints'))
@@ -72,7 +98,8 @@ export function checkRunDir(path: string, s: Scenario, seed: number, resume: boo
     if (foreign.length > 0) {
       const what = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}`;
       throw new RxgymError(
-        `${dir} is not empty and holds no run (${what}); choose an empty or new output directory (--out); nothing ` +
+        `${dir} is not empty and holds no run (${what}); choose an empty or new output directory ` +
+          `(${names.runDir}); nothing ` +
           `was written`,
       );
     }

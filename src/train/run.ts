@@ -31,7 +31,7 @@ import {
   type RunProfile,
 } from './phase.js';
 import { Progress } from './progress.js';
-import { checkRunDir, createRunDir } from './run-dir.js';
+import { API_OPTION_NAMES, checkRunDir, createRunDir, type RunOptionNames } from './run-dir.js';
 import type { Scenario } from './scenario.js';
 import { emptyTally, recentMeans, tally, type RunTally } from './summary.js';
 
@@ -48,6 +48,8 @@ export interface StartRunOptions {
   registry?: Registry;
   /** false: no exploration tracking (`explore` events) even when the env declares an exploration cell. */
   exploration?: boolean;
+  /** How errors name the resume and run-directory options (default: these options; the CLI passes its flags). */
+  optionNames?: RunOptionNames;
 }
 
 /** What the reward-free pre-training phase of a run with `pretrain:` did. */
@@ -199,7 +201,7 @@ export function startRun(scenario: Scenario, opts: StartRunOptions): RunHandle {
   const registry = opts.registry ?? builtinRegistry();
   const seed = opts.seed ?? scenario.seeds[0]!;
   const def = registry.agents.get(scenario.agent.type);
-  const dir = checkRunDir(opts.runDir, scenario, seed, opts.resume === true);
+  const dir = checkRunDir(opts.runDir, scenario, seed, opts.resume === true, opts.optionNames);
   const limit = scenario.env.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: scenario.env.maxEpisodeSteps };
   const vec = makeVec(scenario.env.id, {
     numEnvs: scenario.env.numEnvs,
@@ -371,8 +373,9 @@ class Run implements RunHandle {
       const done = s.pretrain ? this.readPretrain() : undefined;
       // a run with pre-training that stopped before fine-tuning began continues its pre-training checkpoint
       const before = s.pretrain && !done ? join(this.runDir, 'pretrain') : undefined;
+      const names = this.opts.optionNames;
       const ck = this.opts.resume
-        ? (latestCheckpoint(this.runDir) ?? (before !== undefined ? latestCheckpoint(before) : undefined))
+        ? (latestCheckpoint(this.runDir, names) ?? (before !== undefined ? latestCheckpoint(before, names) : undefined))
         : undefined;
       if (this.opts.resume && !ck && !s.pretrain)
         throw new RxgymError(
@@ -604,7 +607,8 @@ class Run implements RunHandle {
       if (!/loss/i.test(k) || Number.isFinite(v)) continue;
       const last =
         this.lastCheckpointStep >= 0
-          ? ` the last good checkpoint is at step ${this.lastCheckpointStep} (--resume continues from it);`
+          ? ` the last good checkpoint is at step ${this.lastCheckpointStep} ` +
+            `(${(this.opts.optionNames ?? API_OPTION_NAMES).resume} continues from it);`
           : '';
       throw new RxgymError(
         `training diverged at step ${step}: ${k} is ${v};${last} lower the learning rate (agent.lr) or clip ` +

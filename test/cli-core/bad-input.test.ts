@@ -65,6 +65,15 @@ describe('rxgym: bad input on the command line', () => {
     expect(plot.code).toBe(2);
     expect(plot.err).toMatch(/--out: ".*notes\.txt" is a file; give a directory for the report/);
     for (const r of [run, bench, plot]) expect(r.err).not.toMatch(/ENOTDIR|EEXIST|RXGYM_DEBUG/);
+    // The CLI names its own flags where startRun's library callers read its option names (resume: true, runDir).
+    const out = join(dir, 'taken');
+    const args = ['run', '--env', 'CartPole-v1', '--agent', 'random', '--steps', '1024', '--out', out, '--quiet'];
+    expect(cli(args).code).toBe(0);
+    const again = cli(args);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(
+      /already holds run .*; pass --resume to continue it, or choose another output directory \(--out\)/,
+    );
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
   });
 

@@ -205,17 +205,26 @@ describe('startRun bad input', () => {
     const dir = join(tmp(), 'x');
     await startRun(small({ budget: { steps: 128 }, eval: { episodes: 1 } }), { runDir: dir, quiet: true }).done;
     const before = readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]);
-    expect(() => startRun(small(), { runDir: dir, quiet: true })).toThrow(/already holds run .*--resume/);
+    // A library caller reads startRun's option names, not the CLI's flags (--resume, --out).
+    const taken =
+      /already holds run .*; pass resume: true to continue it, or choose another output directory \(runDir\)/;
+    expect(() => startRun(small(), { runDir: dir, quiet: true })).toThrow(taken);
     expect(() =>
       startRun(small({ agent: { type: 'ppo', lr: 0.01, numSteps: 32 } }), { runDir: dir, quiet: true, resume: true }),
-    ).toThrow(/holds a different run/);
+    ).toThrow(/holds a different run .*; resume: true needs the same env/);
     expect(() =>
       startRun(small({ env: { id: 'Acrobot-v1', numEnvs: 2 } }), { runDir: dir, quiet: true, resume: true }),
     ).toThrow(/holds a different run/);
     expect(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs])).toEqual(before);
     expect(() => startRun(small(), { runDir: join(tmp(), 'none'), quiet: true, resume: true })).toThrow(
-      'nothing to resume',
+      /nothing to resume in .*; drop resume: true to start a new run there/,
     );
+    for (const call of [
+      () => startRun(small(), { runDir: dir, quiet: true }),
+      () => startRun(small(), { runDir: join(tmp(), 'none'), quiet: true, resume: true }),
+      () => startRun(small(), { runDir: join(dir, 'run.json'), quiet: true }),
+    ])
+      expect(call).toThrow(/^(?!.*--(resume|out)).*$/s);
   });
 
   it('an agent that cannot act in the env is refused', () => {
