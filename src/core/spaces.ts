@@ -76,6 +76,7 @@ export class Discrete implements Space<number> {
   }
   /** Uniform over the space, or over the entries where `mask[i] === 1`; an all-zero mask returns `start`. */
   sample(rng: Rng, mask?: ArrayLike<number> | null): number {
+    checkRng(this, rng);
     // null is "no mask", as Gymnasium's None inside a Tuple or Dict mask
     if (mask == null) return this.start + rng.int(0, this.n);
     if (mask.length !== this.n) {
@@ -169,6 +170,7 @@ export class Box implements Space<TypedArray> {
   }
   /** Bounded dims uniform, half-bounded shifted exponential, unbounded standard normal (as Gymnasium). */
   sample(rng: Rng, mask?: unknown): TypedArray {
+    checkRng(this, rng);
     if (mask != null) throw noMask(this, mask);
     const out = allocTyped(this.dtype, this.size);
     const isInt = this.dtype !== 'float32' && this.dtype !== 'float64';
@@ -268,6 +270,7 @@ export class MultiDiscrete implements Space<Int32Array> {
   }
   /** Uniform per component; `mask` is an array of per-component 0/1 masks (all-zero picks start). */
   sample(rng: Rng, mask?: ArrayLike<ArrayLike<number> | null> | null): Int32Array {
+    checkRng(this, rng);
     if (mask != null && mask.length !== this.nvec.length) {
       const got = `mask has ${mask.length} entries for ${this.nvec.length} components`;
       throw new RxgymError(`${this}.sample: ${got}; pass one 0/1 mask (or null) per component`);
@@ -314,6 +317,7 @@ export class MultiBinary implements Space<Int8Array> {
   }
   /** Fair coin per element; `mask` entries 0 or 1 fix the value, 2 leaves it random. */
   sample(rng: Rng, mask?: ArrayLike<number> | null): Int8Array {
+    checkRng(this, rng);
     if (mask && (mask.length !== this.size || Array.prototype.some.call(mask, (m) => m !== 0 && m !== 1 && m !== 2))) {
       const got = `mask ${formatValue(mask)}`;
       throw new RxgymError(`${this}.sample: ${got}; pass ${this.size} entries of 0, 1 (fixed) or 2 (random)`);
@@ -367,6 +371,7 @@ export class Text implements Space<string> {
       throw new RxgymError(`${self}: charset is empty; give the characters strings may hold, or maxLength 0`);
   }
   sample(rng: Rng, mask?: unknown): string {
+    checkRng(this, rng);
     if (mask != null) throw noMask(this, mask);
     const len = rng.int(this.minLength, this.maxLength + 1);
     let s = '';
@@ -405,6 +410,7 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
   }
   /** One sample per key; `mask` maps keys to their sub-space's mask (a key left out, or null, is unmasked). */
   sample(rng: Rng, mask?: Record<string, unknown> | null): { [K in keyof S]: SpaceValue<S[K]> } {
+    checkRng(this, rng);
     if (mask != null) {
       const unknown = typeof mask === 'object' ? Object.keys(mask).filter((k) => !(k in this.spaces)) : [];
       if (typeof mask !== 'object' || unknown.length) {
@@ -450,6 +456,7 @@ export class Tuple implements Space<unknown[]> {
   }
   /** One sample per sub-space; `mask` holds one mask (or null) per sub-space. */
   sample(rng: Rng, mask?: readonly unknown[] | null): unknown[] {
+    checkRng(this, rng);
     if (mask != null && (!Array.isArray(mask) || mask.length !== this.spaces.length)) {
       const got = `mask ${formatValue(mask)}`;
       throw new RxgymError(
@@ -468,6 +475,13 @@ export class Tuple implements Space<unknown[]> {
   toString(): string {
     return `Tuple(${this.spaces.map((s) => String(s)).join(', ')})`;
   }
+}
+
+/** Spaces hold no generator of their own (Gymnasium's do): `space.sample()` without one failed deep inside. */
+function checkRng(space: Space<unknown>, rng: unknown): void {
+  if (typeof (rng as Rng | undefined)?.random === 'function') return;
+  const got = rng === undefined ? 'no generator' : formatValue(rng);
+  throw new RxgymError(`${String(space)}.sample: needs an Rng, got ${got}; pass one, e.g. space.sample(new Rng(0))`);
 }
 
 /** The error for a mask given to a space that takes none. */

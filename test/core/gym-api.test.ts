@@ -206,3 +206,21 @@ describe('Gymnasium API: Text', () => {
     expect(String(text)).toBe('Text(1..3, charset of 3)');
   });
 });
+
+describe('Gymnasium API: sample without a generator', () => {
+  it('space.sample() (the Gymnasium idiom) is an RxgymError naming the fix (was: a TypeError from inside)', () => {
+    const spaces = [
+      new Discrete(2),
+      new Box(0, 1, [2]),
+      new MultiDiscrete([2]),
+      new Text(2),
+      new Tuple([new Discrete(2)]),
+    ];
+    for (const space of spaces) {
+      expect(() => (space as { sample(): unknown }).sample()).toThrow(
+        `${String(space)}.sample: needs an Rng, got no generator; pass one, e.g. space.sample(new Rng(0))`,
+      );
+    }
+    expect(() => new Dict({ a: new Discrete(2) }).sample(0 as never)).toThrow(/needs an Rng, got 0;/);
+  });
+});
