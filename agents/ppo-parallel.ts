@@ -7,7 +7,7 @@ import type { AnnotatedBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
 import { currentBackend } from '../src/tensor/backend.js';
-import type { GradWorkerData, GradWorkerReply } from './ppo-grad-worker.js';
+import type { GradWorkerData, GradWorkerReply, SharedFlat } from './ppo-grad-worker.js';
 import type { UpdateRows } from './ppo-minibatch.js';
 import { contextToJSON } from './ppo-spaces.js';
 
@@ -26,6 +26,9 @@ export class GradientPeer {
   /** The worker thread (tests end it to check the failure path). */
   readonly worker: Worker;
   private pending: Promise<Float32Array> | undefined;
+  /** Weights and gradient in shared memory (no copies through messages), sized on first use. */
+  private shared: { buffers: SharedFlat; w: Float32Array; g: Float32Array; seq: Int32Array } | undefined;
+  private seq = 0;
   private settle: { resolve: (g: Float32Array) => void; reject: (e: Error) => void } | undefined;
   private failure: RxgymError | undefined;
   private disposed = false;
@@ -41,8 +44,11 @@ export class GradientPeer {
     const url = new URL(workerModuleUrl(new URL(`./ppo-grad-worker${ext}`, import.meta.url).href));
     this.worker = new Worker(url, { workerData: data, execArgv: workerExecArgv() });
     this.worker.on('message', (m: GradWorkerReply) => {
-      if (m.type === 'grad') this.take()?.resolve(m.data);
-      else this.fail(new Error(m.message));
+      if (m.type === 'error') return this.fail(new Error(m.message));
+      const sh = this.shared!;
+      // the atomic read orders this thread's reads of the gradient after the worker's writes
+      if (Atomics.load(sh.seq, 0) !== m.seq || m.seq !== this.seq) return this.fail(new Error('answers out of order'));
+      this.take()?.resolve(sh.g);
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
@@ -70,20 +76,37 @@ export class GradientPeer {
     this.worker.postMessage({ type: 'rows', rows });
   }
 
-  /** Ask for the gradient of rows `idx` with advantages `adv` under `weights` (each its own buffer: transferred). */
-  request(idx: Int32Array, adv: Float32Array, weights: Float32Array): void {
+  /** The shared array of `size` weights the next request is computed with (the caller fills it). */
+  weights(size: number): Float32Array {
+    if (this.shared?.w.length !== size) {
+      const buffers: SharedFlat = {
+        weights: new SharedArrayBuffer(4 * size),
+        grad: new SharedArrayBuffer(4 * (size + 6)),
+        seq: new SharedArrayBuffer(4),
+      };
+      const [w, g, seq] = [buffers.weights, buffers.grad, buffers.seq];
+      this.shared = { buffers, w: new Float32Array(w), g: new Float32Array(g), seq: new Int32Array(seq) };
+    }
+    return this.shared.w;
+  }
+
+  /**
+   * Ask for the gradient of rows `idx` with advantages `adv` (each its own buffer: transferred) under the weights
+   * written into `weights()`. The result is a view of shared memory, valid until the next request.
+   */
+  request(idx: Int32Array, adv: Float32Array): void {
     if (this.failure) throw this.failure;
+    if (!this.shared) throw new Error('GradientPeer.request: weights() was not filled');
     if (this.settle) throw new Error('GradientPeer.request: the previous request was not collected');
     this.pending = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
     });
     // a failure is reported by result(); until it is asked for, the promise must not count as unhandled
     this.pending.catch(() => {});
-    this.worker.postMessage({ type: 'grad', idx, adv, weights }, [
-      idx.buffer,
-      adv.buffer,
-      weights.buffer,
-    ] as ArrayBuffer[]);
+    this.seq += 1;
+    Atomics.store(this.shared.seq, 0, 0);
+    const msg = { type: 'grad', idx, adv, shared: this.shared.buffers, seq: this.seq };
+    this.worker.postMessage(msg, [idx.buffer, adv.buffer] as ArrayBuffer[]);
   }
 
   /** The answer to the last request: rejects with an RxgymError naming the worker when it failed or died. */

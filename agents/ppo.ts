@@ -120,6 +120,10 @@ export class PpoAgent implements Agent {
   private readonly direct: PpoDirect | undefined;
   /** The direct path's [loss, aux x 5, gradient] (Adam's flat layout after the first 6). */
   private readonly flat: Float32Array;
+  /** The gradient peer's minibatch arrays (when this agent is the replica in the worker). */
+  private peerMb: Minibatch | undefined;
+  /** Two halves' results combined (learnerThreads: 2). */
+  private combined = new Float32Array(0);
 
   constructor(
     private readonly hp: PpoHp,
@@ -394,7 +398,8 @@ export class PpoAgent implements Agent {
           const g = this.gradientOf(mb, mbSize);
           res = { loss: g[0]!, gradNorm: this.adam.stepWithGradients(g.subarray(AUX_OFFSET)), aux: g.subarray(1) };
         } else {
-          peer.request(Int32Array.from(rowsIdx.slice(own)), mbAdv.slice(own), this.adam.weights());
+          this.adam.weightsInto(peer.weights(this.adam.size));
+          peer.request(Int32Array.from(rowsIdx.slice(own)), mbAdv.slice(own));
           gatherMinibatch(src, rowsIdx.slice(0, own), half, this.discrete, A, H);
           half.adv.set(mbAdv.subarray(0, own));
           const g = this.gradientOf(half, own);
@@ -452,7 +457,8 @@ export class PpoAgent implements Agent {
     if (b.length !== a.length) throw new RxgymError(`ppo: the gradient peer sent ${b.length} values, not ${a.length}`);
     const wa = na / (na + nb);
     const wb = nb / (na + nb);
-    const g = new Float32Array(a.length);
+    if (this.combined.length !== a.length) this.combined = new Float32Array(a.length);
+    const g = this.combined;
     for (let k = 0; k < a.length; k++) g[k] = wa * a[k]! + wb * b[k]!;
     return { loss: g[0]!, gradNorm: this.adam.stepWithGradients(g.subarray(AUX_OFFSET)), aux: g.subarray(1) };
   }
@@ -498,14 +504,20 @@ export class PpoAgent implements Agent {
 
   /**
    * The peer's side of `learnSplit`: with the weights `weights` (Adam's flat layout), the flat result of
-   * `gradientOf` for rows `idx` of `src` with (already normalised) advantages `adv`.
+   * `gradientOf` for rows `idx` of `src` with (already normalised) advantages `adv`, written into `out`.
    */
-  peerGradient(src: UpdateRows, idx: Int32Array, adv: Float32Array, weights: Float32Array): Float32Array {
+  peerGradient(src: UpdateRows, idx: Int32Array, adv: Float32Array, weights: Float32Array, out: Float32Array): void {
     this.adam.setWeights(weights);
-    const mb = allocMinibatch(idx.length, this.discrete, this.nActions, this.heads, src.actionMasks !== undefined);
+    let mb = this.peerMb;
+    if (mb?.oldLogp.length !== idx.length) {
+      mb = allocMinibatch(idx.length, this.discrete, this.nActions, this.heads, src.actionMasks !== undefined);
+      this.peerMb = mb;
+    }
     gatherMinibatch(src, idx, mb, this.discrete, this.nActions, this.heads);
     mb.adv.set(adv);
-    return this.gradientOf(mb, idx.length).slice();
+    const g = this.gradientOf(mb, idx.length);
+    if (g.length !== out.length) throw new Error(`ppo: a gradient of ${g.length} values for ${out.length}`);
+    out.set(g);
   }
 
   private loss(

@@ -91,12 +91,17 @@ export class Adam {
     return data;
   }
 
-  /** A copy of the parameters as one flat array (`params` order): what `setWeights` takes. */
-  weights(): Float32Array {
-    return this.master.slice();
+  /** Copy the parameters into `out` as one flat array (`params` order): what `setWeights` takes. */
+  weightsInto(out: Float32Array): void {
+    out.set(this.master);
   }
 
-  /** Set every parameter from a flat array (`weights()` of an optimizer over the same variables). */
+  /** Number of scalar parameters (the length of the flat arrays). */
+  get size(): number {
+    return this.master.length;
+  }
+
+  /** Set every parameter from a flat array (`weightsInto` of an optimizer over the same variables). */
   setWeights(flat: Float32Array): void {
     if (flat.length !== this.master.length) {
       throw new RxgymError(`optimizer weights: ${flat.length} values given, the network has ${this.master.length}`);
