@@ -9,6 +9,7 @@ import {
   MultiDiscrete,
   Rng,
   RxgymError,
+  SyncVectorEnv,
   Text,
   TimeLimit,
   Tuple,
@@ -222,5 +223,20 @@ describe('Gymnasium API: sample without a generator', () => {
       );
     }
     expect(() => new Dict({ a: new Discrete(2) }).sample(0 as never)).toThrow(/needs an Rng, got 0;/);
+  });
+});
+
+describe('Gymnasium API: vector env', () => {
+  it('a plain-array sub-env observation is refused with the reason (was: "an array of 4, expected 4 values")', () => {
+    class ArrayObs extends KwargsEnv {
+      override readonly observationSpace = new Box(0, 9, [4]);
+      override reset() {
+        return { obs: [1, 2, 3, 4] as unknown as Float32Array, info: {} };
+      }
+    }
+    const venv = new SyncVectorEnv([() => new ArrayObs({})]);
+    expect(() => venv.reset()).toThrow(
+      'sub-env 0 returned an observation an array of 4, expected a typed array of 4 values (e.g. Float32Array)',
+    );
   });
 });

@@ -70,7 +70,8 @@ function flatWriter(l: FlatLayout, buf: TypedArray, what: string): ObsWriter {
   return (i, obs) => {
     const a = obs as TypedArray;
     if (!ArrayBuffer.isView(a) || a.length !== size) {
-      throw new RxgymError(`sub-env ${i} returned ${what} ${describe(obs)}, expected ${size} values`);
+      const want = `a typed array of ${size} values (e.g. Float32Array)`;
+      throw new RxgymError(`sub-env ${i} returned ${what} ${describe(obs)}, expected ${want}`);
     }
     const off = i * size;
     for (let k = 0; k < size; k++) buf[off + k] = a[k]!;
