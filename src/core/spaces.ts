@@ -128,6 +128,17 @@ export class Box implements Space<TypedArray> {
     if (!(dtype in CTORS)) {
       throw new RxgymError(`${self}: unknown dtype ${formatValue(dtype)}; use one of ${Object.keys(CTORS).join(', ')}`);
     }
+    for (const [name, v] of [
+      ['low', low],
+      ['high', high],
+    ] as const) {
+      if (!isNumbers(v)) {
+        const fix = 'pass a number or an array of numbers';
+        throw new RxgymError(`${self}: ${name} must be a number or numbers, got ${formatValue(v)}; ${fix}`);
+      }
+    }
+    if (shape !== undefined && !Array.isArray(shape))
+      throw new RxgymError(`${self}: shape must be an array of positive integers, e.g. [3], got ${formatValue(shape)}`);
     const inferred = shape ?? (typeof low !== 'number' ? [low.length] : typeof high !== 'number' ? [high.length] : [1]);
     for (const d of inferred) {
       if (!Number.isInteger(d) || d <= 0) {
@@ -234,6 +245,19 @@ function boundToJSON(v: number): BoundJSON {
   return v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v;
 }
 
+/** A number, or an array (typed or plain) holding only numbers. */
+function isNumbers(v: unknown): v is number | ArrayLike<number> {
+  if (typeof v === 'number') return true;
+  if (ArrayBuffer.isView(v)) return !(v instanceof DataView);
+  return Array.isArray(v) && v.every((x) => typeof x === 'number');
+}
+
+/** True when `x` has the methods of a Space (a sub-space of a Dict or Tuple). */
+function isSpaceLike(x: unknown): boolean {
+  const s = x as Space<unknown> | undefined;
+  return typeof s?.sample === 'function' && typeof s.contains === 'function' && typeof s.toJSON === 'function';
+}
+
 function broadcast(self: string, v: number | ArrayLike<number>, n: number, name: string): Float64Array {
   const out = new Float64Array(n);
   if (typeof v === 'number') out.fill(v);
@@ -254,14 +278,22 @@ export class MultiDiscrete implements Space<Int32Array> {
   readonly start: Int32Array;
   constructor(nvec: ArrayLike<number>, start?: ArrayLike<number>) {
     const self = `MultiDiscrete(${formatValue(nvec)}${start ? `, start=${formatValue(start)}` : ''})`;
+    // a bare number made MultiDiscrete([]), a space of no components
+    if (typeof nvec === 'number' || !isNumbers(nvec))
+      throw new RxgymError(`${self}: nvec must be an array of sizes, e.g. [3, 4]; for one size use Discrete(n)`);
     if (nvec.length === 0) throw new RxgymError(`${self}: nvec must not be empty; pass one size per component`);
-    this.nvec = Int32Array.from(nvec as ArrayLike<number>);
-    for (let i = 0; i < this.nvec.length; i++) {
-      if (this.nvec[i]! <= 0) {
+    for (let i = 0; i < nvec.length; i++) {
+      if (!Number.isInteger(nvec[i]) || nvec[i]! <= 0) {
         throw new RxgymError(`${self}: nvec[${i}] must be a positive integer, got ${formatValue(nvec[i])}`);
       }
     }
-    this.start = start ? Int32Array.from(start as ArrayLike<number>) : new Int32Array(this.nvec.length);
+    if (
+      start !== undefined &&
+      (typeof start === 'number' || !isNumbers(start) || !Array.from(start).every(Number.isInteger))
+    )
+      throw new RxgymError(`${self}: start must be an array of integers, one per component`);
+    this.nvec = Int32Array.from(nvec);
+    this.start = start ? Int32Array.from(start) : new Int32Array(this.nvec.length);
     if (this.start.length !== this.nvec.length) {
       const got = `start has ${this.start.length} entries and nvec ${this.nvec.length}`;
       throw new RxgymError(`${self}: ${got}; give one start per component`);
@@ -404,8 +436,18 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
 {
   readonly shape: readonly number[] = [];
   constructor(readonly spaces: S) {
+    if (typeof spaces !== 'object' || spaces === null || Array.isArray(spaces) || isSpaceLike(spaces))
+      throw new RxgymError(
+        `Dict: takes an object of named sub-spaces, e.g. new Dict({ pos: new Box(...) }), got ${formatValue(spaces)}`,
+      );
     if (Object.keys(spaces).length === 0) {
       throw new RxgymError('Dict{}: needs at least one sub-space, e.g. new Dict({ pos: new Box(...) })');
+    }
+    for (const [k, v] of Object.entries(spaces)) {
+      if (!isSpaceLike(v))
+        throw new RxgymError(
+          `Dict: key ${formatValue(k)} holds ${formatValue(v)}, not a space; give e.g. new Discrete(2)`,
+        );
     }
   }
   /** One sample per key; `mask` maps keys to their sub-space's mask (a key left out, or null, is unmasked). */
@@ -450,9 +492,17 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
 export class Tuple implements Space<unknown[]> {
   readonly shape: readonly number[] = [];
   constructor(readonly spaces: readonly Space<unknown>[]) {
+    if (!Array.isArray(spaces))
+      throw new RxgymError(
+        `Tuple: takes an array of sub-spaces, e.g. new Tuple([new Discrete(2)]), got ${formatValue(spaces)}`,
+      );
     if (spaces.length === 0) {
       throw new RxgymError('Tuple(): needs at least one sub-space, e.g. new Tuple([new Discrete(2)])');
     }
+    spaces.forEach((v, i) => {
+      if (!isSpaceLike(v))
+        throw new RxgymError(`Tuple: entry ${i} is ${formatValue(v)}, not a space; give e.g. new Discrete(2)`);
+    });
   }
   /** One sample per sub-space; `mask` holds one mask (or null) per sub-space. */
   sample(rng: Rng, mask?: readonly unknown[] | null): unknown[] {

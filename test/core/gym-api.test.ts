@@ -6,6 +6,7 @@ import {
   Discrete,
   flatten,
   make,
+  MultiBinary,
   MultiDiscrete,
   Rng,
   RxgymError,
@@ -238,5 +239,28 @@ describe('Gymnasium API: vector env', () => {
     expect(() => venv.reset()).toThrow(
       'sub-env 0 returned an observation an array of 4, expected a typed array of 4 values (e.g. Float32Array)',
     );
+  });
+});
+
+describe('Gymnasium API: space constructors', () => {
+  it('arguments of the wrong kind are RxgymErrors naming the fix (were TypeErrors, or a silent empty space)', () => {
+    const bad = (f: () => unknown) => () => f();
+    // a bare number was MultiDiscrete([]), a space of no components
+    expect(bad(() => new MultiDiscrete(3 as never))).toThrow(
+      'MultiDiscrete(3): nvec must be an array of sizes, e.g. [3, 4]; for one size use Discrete(n)',
+    );
+    expect(bad(() => new MultiDiscrete(undefined as never))).toThrow(RxgymError);
+    expect(bad(() => new MultiDiscrete([2.5, 3]))).toThrow('nvec[0] must be a positive integer, got 2.5');
+    expect(bad(() => new Box(0, 1, 3 as never))).toThrow('shape must be an array of positive integers, e.g. [3]');
+    expect(bad(() => new Box(undefined as never, 1, [2]))).toThrow('low must be a number or numbers, got undefined');
+    expect(bad(() => new Box('0' as never, 1, [2]))).toThrow(RxgymError);
+    expect(bad(() => new Tuple(new Discrete(2) as never))).toThrow('Tuple: takes an array of sub-spaces');
+    expect(bad(() => new Tuple([3 as never]))).toThrow('Tuple: entry 0 is 3, not a space; give e.g. new Discrete(2)');
+    expect(bad(() => new Dict({ a: 3 } as never))).toThrow('Dict: key "a" holds 3, not a space');
+    expect(bad(() => new Dict([new Discrete(2)] as never))).toThrow('Dict: takes an object of named sub-spaces');
+    // the right kinds still build
+    expect(String(new MultiDiscrete(new Int32Array([2, 3]), [1, 0]))).toBe('MultiDiscrete([2, 3], start=[1, 0])');
+    expect(String(new Box(new Float64Array([0, 0]), [1, 2]))).toBe('Box(0, [1, 2], [2], float32)');
+    expect(String(new Dict({ t: new Tuple([new MultiBinary(2)]) }))).toBe('Dict{t: Tuple(MultiBinary([2]))}');
   });
 });
