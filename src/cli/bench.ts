@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError } from '../core/env.js';
-import { spec } from '../core/registry.js';
+import { make, spec } from '../core/registry.js';
 import { RewardConfigError } from '../core/reward.js';
 import { checkComponentKeys } from '../../rewards/stack.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario } from '../train/scenario.js';
@@ -16,7 +16,7 @@ import { runBench } from '../bench/runner.js';
 import { benchOnQueue } from './bench-queue.js';
 import { registerAll } from '../../envs/index.js';
 import { onStopSignals, signalExitCode } from './signals.js';
-import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
+import { UsageError, asUsage, checkKwargsFlag, intFlag, jsonObjectFlag } from './usage.js';
 import { wireTraining } from './watch.js';
 
 const fmt = (x: number | null): string => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
@@ -196,6 +196,7 @@ export function registerBenchCommand(program: Command): void {
         registerAll();
         asUsage(() => spec(id));
         const kwargs = o.kwargs === undefined ? {} : jsonObjectFlag('kwargs', o.kwargs);
+        if (o.kwargs !== undefined) checkKwargsFlag(make, id, kwargs);
         const r = measureEnvThroughput(id, {
           steps: intFlag('steps', o.steps, 1),
           numEnvs: intFlag('num-envs', o.numEnvs, 1),

@@ -37,6 +37,9 @@ export function registerCheckCommand(program: Command): void {
       try {
         findings = checkEnv(make(id, kwargs));
       } catch (e) {
+        // kwargs typed on the command line that the env refuses are wrong usage, not a finding about the env
+        if (opts.kwargs !== undefined && e instanceof RxgymError)
+          this.error(`error: --kwargs: ${e.message}`, { exitCode: 2, code: 'rxgym.usage' });
         findings = [{ check: 'make', severity: 'error', message: e instanceof Error ? e.message : String(e) }];
       }
       const ok = findings.length === 0;

@@ -46,7 +46,7 @@ export function registerPlotCommand(program: Command): void {
     .option('--out <dir>', "write a run's report here instead of into the run directory")
     .action(async (dir: string, opts: { out?: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new RxgymError(
+        throw new UsageError(
           `no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`,
         );
       }
@@ -54,6 +54,12 @@ export function registerPlotCommand(program: Command): void {
         throw new UsageError(`--out: "${opts.out}" is a file; give a directory for the report`);
       }
       const bench = existsSync(join(dir, 'bench.json'));
+      if (!bench && !['events.jsonl', 'metrics.csv'].some((f) => existsSync(join(dir, f)))) {
+        throw new UsageError(
+          `"${dir}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory (the --out of \`rxgym ` +
+            'run`) or a benchmark directory (of `rxgym bench`, with its bench.json)',
+        );
+      }
       let files: string[];
       try {
         files = bench ? await plotBench(dir) : await writeRunReport(dir, opts.out ?? dir);

@@ -43,7 +43,7 @@ function readModule(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new RxgymError(
+    throw new UsageError(
       `cannot read reward module "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }

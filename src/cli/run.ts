@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Registry } from '../core/registry.js';
 import { cliRegistry } from './registry.js';
 import { onStopSignals, signalExitCode } from './signals.js';
-import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
+import { UsageError, asUsage, checkKwargsFlag, intFlag, jsonObjectFlag } from './usage.js';
 import { startRun, type RunHandle, type RunSummary } from '../train/run.js';
 import { CLI_OPTION_NAMES } from '../train/run-dir.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario, type Scenario } from '../train/scenario.js';
@@ -119,7 +119,9 @@ function buildScenario(file: string | undefined, o: RunCliOptions, registry: Reg
     agent[p.slice(0, eq)] = parseValue(p.slice(eq + 1));
   }
   if (o.out) raw.output = { dir: o.out };
-  return validateFlags(raw, o, registry);
+  const scenario = validateFlags(raw, o, registry);
+  if (o.kwargs) checkKwargsFlag((id, k) => registry.envs.make(id, k), scenario.env.id, scenario.env.kwargs);
+  return scenario;
 }
 
 function fmtSummary(s: RunSummary): string {

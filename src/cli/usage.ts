@@ -31,6 +31,25 @@ export function intFlag(name: string, v: string, min: number): number {
   return n;
 }
 
+/**
+ * Env kwargs typed on the command line (`--kwargs`), checked by building the env with them once: an unknown key or a
+ * bad value is wrong usage (exit 2), as a bad --param is, not a failure found after the command started.
+ */
+export function checkKwargsFlag(
+  build: (id: string, kwargs: Record<string, unknown>) => { close(): void },
+  id: string,
+  kwargs: Record<string, unknown>,
+): void {
+  let env: { close(): void };
+  try {
+    env = build(id, kwargs);
+  } catch (e) {
+    if (e instanceof RxgymError) throw new UsageError(`--kwargs: ${e.message}`);
+    throw e;
+  }
+  env.close();
+}
+
 /** A JSON object flag value (env kwargs), or a UsageError naming the flag. */
 export function jsonObjectFlag(name: string, text: string): Record<string, unknown> {
   let v: unknown;

@@ -6,6 +6,9 @@ import { PNG } from 'pngjs';
 import { initBackend } from '../tensor/backend.js';
 import { cliRegistry } from './registry.js';
 import { UsageError } from './usage.js';
+import { type Env, RxgymError } from '../core/env.js';
+import { RewardConfigError } from '../core/reward.js';
+import { capabilitiesOf } from '../core/capabilities.js';
 import { vlmPolicy } from './vlm-policy.js';
 import { progressOf } from '../../rewards/vlm/captions.js';
 import { playEpisodes } from '../../rewards/vlm/play.js';
@@ -45,6 +48,33 @@ function outDir(path: string): string {
   return path;
 }
 
+/** The encoder --encoder names; a spec it does not know, or a model directory that is missing, is wrong usage. */
+function encoderFlag(spec: string): ImageTextEncoder {
+  try {
+    return openEncoder(spec);
+  } catch (e) {
+    if (!(e instanceof RxgymError)) throw e;
+    throw new UsageError(`--encoder: ${e instanceof RewardConfigError ? e.detail : e.message}`);
+  }
+}
+
+/** --env must render frames, and --camera name one of its cameras (checked on `probe`, which is closed). */
+function checkCamera(id: string, camera: string | undefined, probe: Env<unknown, unknown>): void {
+  const cams = capabilitiesOf(probe).frames?.cameras;
+  probe.close();
+  if (!cams) {
+    throw new UsageError(
+      `--env: ${id} cannot render frames (it declares no \`frames\` capability); use an env that renders: ` +
+        'MuJoCo, Dungeon-*, Explore-Arena-v0',
+    );
+  }
+  if (camera !== undefined && !cams.includes(camera)) {
+    throw new UsageError(
+      `--camera: ${id} has no camera "${camera}"; use one of ${cams.map((c) => `"${c}"`).join(', ')}`,
+    );
+  }
+}
+
 /** Play the episodes a command asks for, with frames of the encoder's size unless --width/--height say otherwise. */
 async function framesFor(
   o: FrameFlags,
@@ -55,9 +85,10 @@ async function framesFor(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  checkCamera(o.env, o.camera, registry.envs.make(o.env));
   await initBackend();
   const policy = await vlmPolicy(o.policy, o.env);
-  const encoder = o.encoder === 'http' ? judgeEncoder() : openEncoder(o.encoder);
+  const encoder = o.encoder === 'http' ? judgeEncoder() : encoderFlag(o.encoder);
   const width = int('width', o.width, 8) ?? encoder.frameSize.width,
     height = int('height', o.height, 8) ?? encoder.frameSize.height;
   try {

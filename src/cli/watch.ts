@@ -9,7 +9,7 @@ import type { RenderMode } from '../core/env.js';
 import { obsLayout, viewObsBatch } from '../core/obs-batch.js';
 import type { Registry } from '../core/registry.js';
 import { cliRegistry } from './registry.js';
-import { UsageError, asUsage, intFlag, jsonObjectFlag } from './usage.js';
+import { UsageError, asUsage, checkKwargsFlag, intFlag, jsonObjectFlag } from './usage.js';
 import { latestCheckpoint } from '../train/checkpoint.js';
 import { startRun } from '../train/run.js';
 import { loadScenario } from '../train/scenario.js';
@@ -58,7 +58,7 @@ export async function checkpointPolicy(
         },
       }
     : latestCheckpoint(runDir);
-  if (!ck) throw new RxgymError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
+  if (!ck) throw new UsageError(`--policy: run "${runDir}" has no checkpoint yet; train longer or give another run`);
   if (ck.meta.envId !== envId) {
     const other = ck.meta.envId;
     throw new UsageError(`--policy: the checkpoint in ${ck.dir} is for ${other}, not ${envId}; pass --env ${other}`);
@@ -147,6 +147,7 @@ async function playMode(o: WatchCliOptions): Promise<void> {
   const maxSteps = o.steps === undefined ? undefined : intFlag('steps', o.steps, 1);
   const stepsPerSecond = positive('sps', o.sps);
   let userKwargs = parseKwargs(o.kwargs);
+  if (o.kwargs !== undefined) checkKwargsFlag(make, id, userKwargs);
   let fromCheckpoint: ((v: VectorEnv) => PlayPolicy) | undefined;
   let agent = 'random';
   if (o.policy !== 'random') {

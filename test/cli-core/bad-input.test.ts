@@ -93,6 +93,40 @@ describe('rxgym: bad input on the command line', () => {
     expect(existsSync(join(dir, 'refine'))).toBe(false);
   });
 
+  it('bad flag values are usage errors (exit 2) before any work: --kwargs, --encoder, --camera, plot and more', () => {
+    const kw = ['--kwargs', '{"nope":1}'];
+    const frames = ['vlm', 'frames', '--episodes', '1', '--max-steps', '2', '--out', join(dir, 'frames')];
+    const cases: [string[], RegExp][] = [
+      [
+        ['run', '--env', 'CartPole-v1', '--agent', 'random', '--steps', '1024', '--out', join(dir, 'kw'), ...kw],
+        /^rxgym: --kwargs: CartPole-v1: unknown kwarg "nope"; known kwargs: renderMode/,
+      ],
+      [['watch', '--env', 'CartPole-v1', ...kw], /^rxgym: --kwargs: CartPole-v1: unknown kwarg "nope"/],
+      [['bench', 'env', 'CartPole-v1', '--steps', '10', ...kw], /^rxgym: --kwargs: CartPole-v1: unknown kwarg/],
+      [['check', 'CartPole-v1', ...kw], /--kwargs: CartPole-v1: unknown kwarg "nope"/],
+      [
+        ['vlm', 'score', '--env', 'InvertedPendulum-v0', '--goal', 'up', '--encoder', 'nope'],
+        /rxgym: --encoder: unknown encoder "nope" \(use builtin, onnx:<dir>, http, http:embeddings\)/,
+      ],
+      [
+        ['vlm', 'score', '--env', 'InvertedPendulum-v0', '--goal', 'up', '--camera', 'nope'],
+        /^rxgym: --camera: InvertedPendulum-v0 has no camera "nope"; use one of "track", "free"/,
+      ],
+      [[...frames, '--env', 'Dungeon-Room-5x5-v0', '--camera', 'top'], /--camera: .* no camera "top"; use one of/],
+      [[...frames, '--env', 'CartPole-v1'], /^rxgym: --env: CartPole-v1 cannot render frames/],
+      [['plot', join(dir, 'missing')], /^rxgym: no directory ".*missing"; give a run directory/],
+      [['plot', 'scenarios'], /^rxgym: "scenarios" holds neither events\.jsonl nor metrics\.csv; give an rxgym run/],
+      [['reward', 'check', join(dir, 'nope.ts'), '--env', 'CartPole-v1'], /cannot read reward module .*ENOENT/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/RXGYM_DEBUG/);
+    }
+    expect(existsSync(join(dir, 'frames'))).toBe(false);
+  });
+
   it('mjcf --out naming a directory or a path in a missing folder is a usage error, not a raw EISDIR/ENOENT', () => {
     const folder = join(dir, 'models');
     mkdirSync(folder);
