@@ -107,7 +107,12 @@ export class EnvRegistry {
   make<O = unknown, A = unknown>(id: string, kwargs: Record<string, unknown> = {}, opts: MakeOptions = {}): Env<O, A> {
     const s = this.spec(id);
     const merged = { ...cloneKwargs(s.kwargs), ...kwargs };
-    let env = s.entryPoint(merged);
+    let env: Env<unknown, unknown>;
+    try {
+      env = s.entryPoint(merged);
+    } catch (e) {
+      throw makeOptionHint(e, kwargs);
+    }
     // a block-bodied arrow without `return` is an easy slip in plain JS
     if (typeof env !== 'object' || env === null) {
       throw new RxgymError(
@@ -122,6 +127,19 @@ export class EnvRegistry {
     if (limit !== undefined && limit !== -1) env = new TimeLimit(env, limit);
     return env as Env<O, A>;
   }
+}
+
+/** What `make` takes as its third argument; Gymnasium users pass them among the kwargs (max_episode_steps=). */
+const MAKE_OPTION_KEYS: readonly (keyof MakeOptions)[] = ['maxEpisodeSteps', 'disableEnvChecker'];
+
+/** An env's unknown-kwarg error for a make option given as a kwarg, plus where it belongs; other errors unchanged. */
+function makeOptionHint(e: unknown, kwargs: Record<string, unknown>): unknown {
+  if (!(e instanceof RxgymError)) return e;
+  const key = MAKE_OPTION_KEYS.find((k) => k in kwargs && e.message.includes(`"${k}"`));
+  if (!key) return e;
+  // the same error object, so its class (e.g. ScenarioError, a usage error in the CLI) is kept
+  e.message = `${e.message}; ${key} is an option of make, not an env kwarg: make(id, kwargs, { ${key}: ... })`;
+  return e;
 }
 
 /**

@@ -59,6 +59,15 @@ describe('Gymnasium API: make', () => {
     expect(envs.spec('Kw-v0').kwargs.n).toEqual({ a: [1] });
   });
 
+  it('maxEpisodeSteps passed as a kwarg (Gymnasium: make(id, max_episode_steps=10)) names the make option', () => {
+    expect(() => make('CartPole-v1', { maxEpisodeSteps: 10 })).toThrow(
+      'CartPole-v1: unknown kwarg "maxEpisodeSteps"; known kwargs: renderMode, suttonBartoReward; maxEpisodeSteps is ' +
+        'an option of make, not an env kwarg: make(id, kwargs, { maxEpisodeSteps: ... })',
+    );
+    // other errors of an entry point pass through unchanged
+    expect(() => make('CartPole-v1', { nope: 1 })).toThrow(/unknown kwarg "nope"; known kwargs: [a-zA-Z, ]+$/);
+  });
+
   it('env.spec.maxEpisodeSteps is the limit in force: make override, -1, outer TimeLimit (was: registered)', () => {
     expect(make('CartPole-v1').spec?.maxEpisodeSteps).toBe(500);
     expect(make('CartPole-v1', {}, { maxEpisodeSteps: 10 }).spec?.maxEpisodeSteps).toBe(10);
