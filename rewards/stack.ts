@@ -325,7 +325,10 @@ class Stack implements RewardStack {
           raw[k] = 0;
           bad++;
         }
-      if (bad > 0) this.emit(c.name, 'error', { message: `${bad} non-finite values replaced by 0`, count: bad });
+      if (bad > 0) {
+        const message = `${bad} non-finite values replaced by 0`;
+        this.emit(c.name, 'error', { message, count: bad, zeroed: 'nonFinite' });
+      }
       if (c.transform) raw = c.transform.apply(raw, batch);
       if (c.constraint) {
         constraints.push(c.constraint.observe(raw, batch));

@@ -136,7 +136,7 @@ export class CodeRewardSource implements RewardSource {
     this.subject.next({
       source: this.name,
       kind: 'error',
-      data: { kind: err.kind, message: err.message, count: res.errorCount, policy: this.onError },
+      data: { kind: err.kind, message: err.message, count: res.errorCount, policy: this.onError, zeroed: 'codeError' },
       time: Date.now(),
     });
   }

@@ -7,6 +7,7 @@ import { onStopSignals, signalExitCode } from './signals.js';
 import { UsageError, asUsage, checkKwargsFlag, intFlag, jsonObjectFlag } from './usage.js';
 import { startRun, type RunHandle, type RunSummary } from '../train/run.js';
 import { CLI_OPTION_NAMES } from '../train/run-dir.js';
+import { zeroedTotals } from '../train/summary.js';
 import { loadScenario, safeName, scenarioErrorList, validateScenario, type Scenario } from '../train/scenario.js';
 
 /** Build the CLI's registry of envs, agents and reward sources (the composition root); idempotent. */
@@ -130,7 +131,9 @@ function fmtSummary(s: RunSummary): string {
   const ev = l ? `eval ${l.meanReturn.toFixed(1)} ± ${l.stdReturn.toFixed(1)}${success}` : 'no eval';
   const target = s.targetMet === undefined ? '' : s.targetMet ? '  target met' : '  target NOT met';
   const speed = `${s.wallSeconds.toFixed(1)} s (${s.stepsPerSecond.toFixed(0)} steps/s)`;
-  return `${s.envId} ${s.agent} seed ${s.seed}: ${s.steps} steps in ${speed}, ${ev}${target}  -> ${s.runDir}`;
+  const z = s.zeroedRewards && zeroedTotals(s.zeroedRewards);
+  const zeroed = z ? `  rewards zeroed: ${z.nonFinite} non-finite, ${z.codeErrors} reward-code errors` : '';
+  return `${s.envId} ${s.agent} seed ${s.seed}: ${s.steps} steps in ${speed}, ${ev}${target}${zeroed}  -> ${s.runDir}`;
 }
 
 /** The summary of a seed's run that already took its whole budget (`--resume` skips it), if there is one. */

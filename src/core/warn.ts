@@ -11,6 +11,11 @@ export function setWarningHandler(h: WarningHandler): WarningHandler {
   return prev;
 }
 
+/** Emit `message` (a caller that warns once per run keeps its own record). */
+export function warn(message: string): void {
+  handler(message);
+}
+
 /** Emit `message` once per process. */
 export function warnOnce(message: string): void {
   if (seen.has(message)) return;

@@ -77,7 +77,7 @@ export type RunEvent =
       scaled: number;
       time: number;
     }
-  | { type: 'error'; source: string; message: string; fatal: boolean; time: number }
+  | { type: 'error'; source: string; message: string; fatal: boolean; time: number; zeroed?: ZeroedRewards }
   | {
       type: 'end';
       step: number;
@@ -86,6 +86,15 @@ export type RunEvent =
       time: number;
     }
   | { type: 'phase'; phase: RunPhase; step: number; budget: number; rewards: string[]; from?: string; time: number };
+
+/**
+ * Rewards of a batch that a source's failure replaced by 0 (the run goes on): `count` transitions, because the
+ * source returned a non-finite value, or because its reward code failed under `onError: zero` (or `skip`).
+ */
+export interface ZeroedRewards {
+  reason: 'nonFinite' | 'codeError';
+  count: number;
+}
 
 /** One constraint component's Lagrange multiplier after a batch, with its threshold and latest episodic value. */
 export interface MultiplierFigures {

@@ -4,11 +4,12 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { Agent, AgentDefinition } from '../core/agent.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { RxgymError } from '../core/env.js';
+import { warn } from '../core/warn.js';
 import { envRegistry, type Registry } from '../core/registry.js';
 import type { RewardEvent } from '../core/reward.js';
 import { makeVec } from '../core/vector/sync.js';
 import type { VectorEnv } from '../core/vector/types.js';
-import type { PhaseTagged, RunEvent, RunEventOf, RunPhase, TrainStats } from '../stream/events.js';
+import type { PhaseTagged, RunEvent, RunEventOf, RunPhase, TrainStats, ZeroedRewards } from '../stream/events.js';
 import { definedMetrics, explorationFor } from '../stream/exploration.js';
 import { logTo, type LearnedBatch } from '../stream/operators.js';
 import { Rollout } from '../stream/rollout.js';
@@ -96,6 +97,11 @@ export interface RunSummary {
   explore?: Record<string, number>;
   /** The last counters of each annotator (labels, failures by kind), for runs with LLM-labelled rewards. */
   annotators?: RunTally['annotators'];
+  /**
+   * Per reward component, the transitions whose reward was replaced by 0 and why (non-finite values; reward-code
+   * errors under `onError: zero` or `skip`); present when any was. A resumed run counts from its resume.
+   */
+  zeroedRewards?: RunTally['zeroedRewards'];
   /** The last Lagrange multipliers of the constraint components, for runs that have some. */
   multipliers?: RunTally['multipliers'];
   /** Runs with `pretrain:`: the pre-training phase (`steps` above and everything else count the fine-tuning phase). */
@@ -268,6 +274,8 @@ class Run implements RunHandle {
   private readonly clock = { t: 0 };
   /** Everything the events of the current phase add up to (the summary and the metrics rows read it). */
   private tally: RunTally = emptyTally();
+  /** The components and reasons whose zeroed rewards were warned about on stderr (once each). */
+  private readonly warnedZeroed = new Set<string>();
   private phase: Phase | undefined;
   private pipeline: Subscription | undefined;
   private stackEvents: Subscription | undefined;
@@ -318,17 +326,31 @@ class Run implements RunHandle {
     this.subject.next(e);
   }
 
+  /**
+   * The first time a component's rewards are replaced by 0 (for each reason), one stderr line: each batch's count
+   * goes to events.jsonl only, which nobody reads while the run trains on those zeros.
+   */
+  private warnZeroed(source: string, reason: ZeroedRewards['reason'], message: string): void {
+    if (this.warnedZeroed.has(`${source}\n${reason}`)) return;
+    this.warnedZeroed.add(`${source}\n${reason}`);
+    const why = reason === 'nonFinite' ? 'returned non-finite rewards' : 'reward code failed on transitions';
+    warn(
+      `reward component "${source}" ${why}, scored 0 and training goes on (first: ${message.split('\n')[0]}); ` +
+        'summary.json counts them (zeroedRewards), events.jsonl has every batch',
+    );
+  }
+
   /** A reward source's side-channel event, as a RunEvent. */
   private onStackEvent(e: RewardEvent): void {
     const now = Date.now();
     if (e.kind === 'error') {
-      this.emit({
-        type: 'error',
-        source: e.source,
-        message: String(e.data.message ?? JSON.stringify(e.data)),
-        fatal: false,
-        time: now,
-      });
+      const message = String(e.data.message ?? JSON.stringify(e.data));
+      const reason = e.data.zeroed;
+      const count = e.data.count;
+      const zeroed: ZeroedRewards | undefined =
+        (reason === 'nonFinite' || reason === 'codeError') && typeof count === 'number' ? { reason, count } : undefined;
+      if (zeroed) this.warnZeroed(e.source, zeroed.reason, message);
+      this.emit({ type: 'error', source: e.source, message, fatal: false, time: now, ...(zeroed ? { zeroed } : {}) });
     } else if (e.kind === 'frame') {
       const d = e.data as Omit<RunEventOf<'scoredFrame'>, 'type' | 'source' | 'time'>;
       const { step, envIndex, frame, raw, scaled } = d;
@@ -769,6 +791,7 @@ class Run implements RunHandle {
       targetMet = v !== undefined && v >= target.atLeast;
     }
     const annotators = Object.keys(t.annotators).length > 0 ? { annotators: t.annotators } : {};
+    const zeroed = Object.keys(t.zeroedRewards).length > 0 ? { zeroedRewards: t.zeroedRewards } : {};
     return {
       runId: this.runId,
       runDir: this.runDir,
@@ -786,6 +809,7 @@ class Run implements RunHandle {
       ...(targetMet !== undefined ? { targetMet } : {}),
       ...(p.tracker && !pre ? { explore: definedMetrics(p.tracker.metrics()) } : {}),
       ...annotators,
+      ...zeroed,
       ...(t.multipliers ? { multipliers: t.multipliers } : {}),
       ...(this.pretrainInfo
         ? { pretrain: this.pretrainInfo }

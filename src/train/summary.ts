@@ -31,13 +31,30 @@ export interface RunTally {
   readonly annotators: Readonly<Record<string, AnnotatorCounters>>;
   /** Non-fatal errors reported by reward sources and annotators. */
   readonly errors: number;
+  /** Per reward component, the transitions whose reward was replaced by 0 (non-finite values, reward-code errors). */
+  readonly zeroedRewards: Readonly<Record<string, ZeroedCounts>>;
   /** The latest Lagrange multipliers of the constraint components, for runs that have some. */
   readonly multipliers?: Readonly<Record<string, MultiplierFigures>>;
 }
 
+/** Rewards of one component replaced by 0 so far: non-finite values, and transitions its reward code failed on. */
+export interface ZeroedCounts {
+  nonFinite: number;
+  codeErrors: number;
+}
+
 /** The tally of a run that has seen nothing (or of a resumed run, with the episode count it had). */
 export function emptyTally(episodes = 0): RunTally {
-  return { step: 0, episodes, recentReturns: [], recentSuccess: [], sps: 0, annotators: {}, errors: 0 };
+  return {
+    step: 0,
+    episodes,
+    recentReturns: [],
+    recentSuccess: [],
+    sps: 0,
+    annotators: {},
+    errors: 0,
+    zeroedRewards: {},
+  };
 }
 
 function pushWindow(xs: readonly number[], add: readonly number[]): readonly number[] {
@@ -75,11 +92,29 @@ export function tally(t: RunTally, e: RunEvent): RunTally {
       const { type: _t, source, time: _time, samples: _s, ...counters } = e;
       return { ...t, annotators: { ...t.annotators, [source]: counters } };
     }
-    case 'error':
-      return e.fatal ? t : { ...t, errors: t.errors + 1 };
+    case 'error': {
+      if (e.fatal) return t;
+      if (!e.zeroed) return { ...t, errors: t.errors + 1 };
+      const was = t.zeroedRewards[e.source] ?? { nonFinite: 0, codeErrors: 0 };
+      const now =
+        e.zeroed.reason === 'nonFinite'
+          ? { ...was, nonFinite: was.nonFinite + e.zeroed.count }
+          : { ...was, codeErrors: was.codeErrors + e.zeroed.count };
+      return { ...t, errors: t.errors + 1, zeroedRewards: { ...t.zeroedRewards, [e.source]: now } };
+    }
     default:
       return t;
   }
+}
+
+/** All rewards replaced by 0 so far, by reason; undefined when none was. */
+export function zeroedTotals(byComponent: Readonly<Record<string, ZeroedCounts>>): ZeroedCounts | undefined {
+  const all = Object.values(byComponent);
+  if (all.length === 0) return undefined;
+  return {
+    nonFinite: all.reduce((a, z) => a + z.nonFinite, 0),
+    codeErrors: all.reduce((a, z) => a + z.codeErrors, 0),
+  };
 }
 
 /** Mean of `xs`, undefined when empty. */
