@@ -7,6 +7,7 @@ import {
   flatten,
   make,
   MultiBinary,
+  RecordEpisodeStatistics,
   MultiDiscrete,
   Rng,
   RxgymError,
@@ -17,19 +18,24 @@ import {
   Wrapper,
   type Env,
   type RenderMode,
+  type ResetOptions,
+  type ResetResult,
+  type Space,
+  type StepResult,
+  type TypedArray,
 } from './support/core.js';
 import { EnvRegistry } from '../../src/core/registry.js';
 
 /** A one-step env that keeps the kwargs it was built with. */
-class KwargsEnv implements Env<Float32Array, number> {
-  readonly observationSpace = new Box(0, 1, [1]);
+class KwargsEnv implements Env<TypedArray, number> {
+  readonly observationSpace: Space<TypedArray> = new Box(0, 1, [1]);
   readonly actionSpace = new Discrete(2);
   readonly metadata = { renderModes: [] as RenderMode[] };
   constructor(readonly kw: Record<string, unknown>) {}
-  reset() {
+  reset(_opts?: ResetOptions): ResetResult<TypedArray> {
     return { obs: new Float32Array(1), info: {} };
   }
-  step() {
+  step(_action?: number): StepResult<TypedArray> {
     return { obs: new Float32Array(1), reward: 0, terminated: true, truncated: false, info: {} };
   }
   render() {
@@ -157,10 +163,31 @@ describe('Gymnasium API: checkEnv', () => {
   });
 });
 
+describe('Gymnasium API: RecordEpisodeStatistics', () => {
+  it("an info key the env already sets is an RxgymError, as Gymnasium asserts (was: the env's value lost)", () => {
+    class EpisodeInfo extends KwargsEnv {
+      override step() {
+        return { ...super.step(), info: { episode: 41 } };
+      }
+    }
+    const env = new RecordEpisodeStatistics(new EpisodeInfo({}));
+    env.reset();
+    expect(() => env.step(0)).toThrow(
+      'RecordEpisodeStatistics: info already holds "episode"; pass another key, e.g. ' +
+        "new RecordEpisodeStatistics(env, { statsKey: 'episodeStats' })",
+    );
+    const renamed = new RecordEpisodeStatistics(new EpisodeInfo({}), { statsKey: 'episodeStats' });
+    renamed.reset();
+    const r = renamed.step(0);
+    expect(r.info.episode).toBe(41);
+    expect((r.info.episodeStats as { l: number }).l).toBe(1);
+  });
+});
+
 describe('Gymnasium API: Wrapper', () => {
   it('a wrapper sets its spaces and metadata in its constructor, as in Gymnasium (was: TypeError, getter only)', () => {
-    class DoubleObs extends Wrapper<Float32Array, number> {
-      constructor(env: Env<Float32Array, number>) {
+    class DoubleObs extends Wrapper<TypedArray, number> {
+      constructor(env: Env<TypedArray, number>) {
         super(env);
         this.observationSpace = new Box(-10, 10, [4]);
         this.actionSpace = new Discrete(2, 0);
@@ -171,7 +198,7 @@ describe('Gymnasium API: Wrapper', () => {
         return { obs: r.obs.map((x) => x * 2), info: r.info };
       }
     }
-    const inner = make<Float32Array, number>('CartPole-v1');
+    const inner = make<TypedArray, number>('CartPole-v1');
     const env = new DoubleObs(inner);
     expect(String(env.observationSpace)).toBe('Box(-10, 10, [4], float32)');
     expect(env.metadata.renderModes).toEqual([]);
@@ -228,7 +255,7 @@ describe('Gymnasium API: sample without a generator', () => {
       new Tuple([new Discrete(2)]),
     ];
     for (const space of spaces) {
-      expect(() => (space as { sample(): unknown }).sample()).toThrow(
+      expect(() => (space as unknown as { sample(): unknown }).sample()).toThrow(
         `${String(space)}.sample: needs an Rng, got no generator; pass one, e.g. space.sample(new Rng(0))`,
       );
     }
@@ -239,9 +266,9 @@ describe('Gymnasium API: sample without a generator', () => {
 describe('Gymnasium API: vector env', () => {
   it('a plain-array sub-env observation is refused with the reason (was: "an array of 4, expected 4 values")', () => {
     class ArrayObs extends KwargsEnv {
-      override readonly observationSpace = new Box(0, 9, [4]);
+      override readonly observationSpace: Space<TypedArray> = new Box(0, 9, [4]);
       override reset() {
-        return { obs: [1, 2, 3, 4] as unknown as Float32Array, info: {} };
+        return { obs: [1, 2, 3, 4] as unknown as TypedArray, info: {} };
       }
     }
     const venv = new SyncVectorEnv([() => new ArrayObs({})]);

@@ -1,4 +1,5 @@
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
+import { RxgymError } from '../env.js';
 import { Wrapper } from '../wrapper.js';
 import { OPTION_WORDING, defineParams, resolveParams, type ParamsOf } from '../params.js';
 
@@ -50,6 +51,11 @@ export class RecordEpisodeStatistics<O, A> extends Wrapper<O, A> {
     this.episodeReturn += r.reward;
     this.episodeLength++;
     if (r.terminated || r.truncated) {
+      // Gymnasium asserts this too: the env's own value (or an inner wrapper's statistics) would be lost silently
+      if (this.statsKey in r.info) {
+        const fix = `pass another key, e.g. new RecordEpisodeStatistics(env, { statsKey: 'episodeStats' })`;
+        throw new RxgymError(`RecordEpisodeStatistics: info already holds "${this.statsKey}"; ${fix}`);
+      }
       const stats: EpisodeStats = {
         r: this.episodeReturn,
         l: this.episodeLength,
