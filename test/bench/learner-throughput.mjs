@@ -14,7 +14,8 @@
 // loop; on a loaded machine they move less than wall-clock figures. The load average is printed with every run: read
 // the ratios of neighbouring runs, not absolute figures.
 //
-//   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout] [--only cartpole,keyroom]
+//   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout]
+//                                          [--only cartpole,keyroom | keyroom-sparse | keyroom-cnn]
 //                                          [--variants rxgym,async,threads,base] [--python /usr/bin/python3]
 //                                          [--json out.json]
 import { spawnSync } from 'node:child_process';
@@ -129,8 +130,9 @@ if (only.has('cartpole')) {
   if (variants.has('async')) jobs.push({ name: 'cartpole async', run: () => rxgym(root, file, undefined, 'async') });
   if (base) jobs.push({ name: 'cartpole base', run: () => rxgym(base, join(peers, 'cartpole-cleanrl.yaml')) });
 }
-if (only.has('keyroom')) {
-  for (const net of ['sparse', 'cnn']) {
+for (const net of ['sparse', 'cnn']) {
+  // --only keyroom runs both networks, --only keyroom-cnn (or keyroom-sparse) one
+  if (only.has('keyroom') || only.has(`keyroom-${net}`)) {
     const file = join(peers, `keyroom-${net}.yaml`);
     if (variants.has('rxgym')) jobs.push({ name: `keyroom-${net} rxgym`, run: () => rxgym(root, file) });
     if (variants.has('async'))
