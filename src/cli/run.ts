@@ -172,8 +172,14 @@ async function runCommand(file: string | undefined, o: RunCliOptions): Promise<v
   const multi = scenario.seeds.length > 1;
   const dirOf = (seed: number): string => (multi ? join(scenario.output.dir, `seed-${seed}`) : scenario.output.dir);
   // --resume continues the seeds that have a run directory and starts the others; with none at all there is nothing to
-  // resume, which startRun says for the first seed.
+  // resume: the flag was wrong.
   const anyToResume = scenario.seeds.some((seed) => existsSync(join(dirOf(seed), 'run.json')));
+  if (o.resume && !anyToResume) {
+    const where = multi ? `${scenario.output.dir}/seed-*` : scenario.output.dir;
+    throw new UsageError(
+      `--resume: nothing to resume in ${where} (no run.json); drop --resume to start a new run there`,
+    );
+  }
   const quiet = o.quiet === true || o.json === true;
   const summaries: RunSummary[] = [];
   let stopped: NodeJS.Signals | undefined;

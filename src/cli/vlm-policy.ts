@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { capabilitiesOf } from '../core/capabilities.js';
-import type { Env } from '../core/env.js';
+import { type Env, RxgymError } from '../core/env.js';
 import { Discrete, type TypedArray } from '../core/spaces.js';
 import type { VecObs, VectorEnv } from '../core/vector/types.js';
 import type { PlayPolicy } from '../../rewards/vlm/play.js';
+import { expertFor } from '../../rewards/vlm/experts.js';
 import { UsageError } from './usage.js';
 import { checkpointPolicy } from './watch.js';
 
@@ -27,6 +28,15 @@ function asVecObs(obs: unknown): VecObs {
  * checkpoint, loaded as `rxgym watch --policy` loads it (src/train's checkpoints); its env must be `envId`.
  */
 export async function vlmPolicy(flag: string, envId: string): Promise<VlmPolicyChoice> {
+  if (flag === 'expert' || flag === 'mixed') {
+    // an env without a scripted expert is a wrong --policy, said before any frame is played
+    try {
+      expertFor(envId);
+    } catch (e) {
+      if (e instanceof RxgymError) throw new UsageError(`--policy ${flag}: ${e.message}`);
+      throw e;
+    }
+  }
   if (flag === 'random' || flag === 'expert' || flag === 'mixed') return { kind: flag };
   if (!existsSync(flag) || !statSync(flag).isDirectory()) {
     throw new UsageError(

@@ -117,6 +117,25 @@ describe('rxgym: bad input on the command line', () => {
       [['plot', join(dir, 'missing')], /^rxgym: no directory ".*missing"; give a run directory/],
       [['plot', 'scenarios'], /^rxgym: "scenarios" holds neither events\.jsonl nor metrics\.csv; give an rxgym run/],
       [['reward', 'check', join(dir, 'nope.ts'), '--env', 'CartPole-v1'], /cannot read reward module .*ENOENT/],
+      [
+        ['vlm', 'score', '--env', 'InvertedPendulum-v0', '--goal', 'up', '--policy', 'expert'],
+        /rxgym: --policy expert: no scripted expert for InvertedPendulum-v0/,
+      ],
+      [
+        [
+          'run',
+          '--env',
+          'CartPole-v1',
+          '--agent',
+          'random',
+          '--steps',
+          '1024',
+          '--out',
+          join(dir, 'fresh'),
+          '--resume',
+        ],
+        /^rxgym: --resume: nothing to resume in .*fresh \(no run\.json\); drop --resume to start a new run there/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);
