@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PPO_PARAMS, type PpoAgent, ppoDefinition } from '../../agents/ppo.js';
 import type { ParallelPpoAgent } from '../../agents/ppo-parallel.js';
@@ -117,6 +120,26 @@ describe('PPO with a data-parallel gradient on two threads (learnerThreads: 2)',
         expect(a.stats[k]!, k).toBeCloseTo(one.stats[k]!, 4);
     });
   }
+
+  it('save, load and a further update: the resumed agent learns the same weights as the one that went on', async () => {
+    const hp = resolveParams('agent', { numMinibatches: 2, updateEpochs: 1, learnerThreads: 2, ...cnn }, PPO_PARAMS);
+    const dir = mkdtempSync(join(tmpdir(), 'rxgym-ppo-parallel-'));
+    const a = ppoDefinition.create(hp, ctx);
+    const b = ppoDefinition.create(hp, { ...ctx, seed: 99 });
+    try {
+      await a.learn(batch(7, 6, 3));
+      a.save(dir);
+      await a.learn(batch(7, 6, 4));
+      b.load(dir);
+      await b.learn(batch(7, 6, 4));
+      const w = (x: unknown) => (x as { inner: PpoAgent }).inner.weights().map((e) => [...e.data]);
+      expect(w(b)).toEqual(w(a));
+    } finally {
+      a.dispose();
+      b.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a gradient worker that dies ends learn with an RxgymError naming it (no hang)', async () => {
     const hp = resolveParams('agent', { learnerThreads: 2, ...cnn }, PPO_PARAMS);
