@@ -16,6 +16,8 @@ import { RENDER_MODE } from './params.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
 import { resetBounds } from './reset-bounds.js';
 import { closedError } from './closed.js';
+import type { EnvCapabilities, FrameRequest } from '../../src/core/capabilities.js';
+import { MOUNTAIN_CAR_CAMERAS, MountainCarFrames } from './mountain-car-frames.js';
 
 const ID = 'MountainCar-v0';
 const MIN_POS = -1.2,
@@ -48,6 +50,10 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   readonly actionSpace = new Discrete(3);
   readonly metadata = { renderModes: ['ansi', 'rgb_array'] as RenderMode[], renderFps: 30 };
   readonly renderMode?: RenderMode;
+  /** Frames on request (`requestFrames`), for consumers that read pixels (VLM rewards). */
+  readonly capabilities: EnvCapabilities = { frames: { cameras: MOUNTAIN_CAR_CAMERAS } };
+  private frames: MountainCarFrames | undefined;
+  private readonly frameInfo: { frame?: RgbFrame } = {};
   private readonly goalVelocity: number;
   private position = 0;
   private velocity = 0;
@@ -90,7 +96,17 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
     this.velocity = v;
     const terminated = p >= GOAL_POS && v >= this.goalVelocity;
     this.writeObs();
-    return this.finish(-1, terminated);
+    const r = this.finish(-1, terminated);
+    if (this.frames) {
+      this.frameInfo.frame = this.frames.render(p);
+      r.info = this.frameInfo;
+    }
+    return r;
+  }
+
+  /** See FrameSource: from now on every step puts the frame after it in `info.frame` (null stops). */
+  requestFrames(req: FrameRequest | null): void {
+    this.frames = req ? new MountainCarFrames(ID, req) : undefined;
   }
 
   /** Reused by every step (no allocation on the hot path); all five fields are rewritten each step. */

@@ -23,6 +23,9 @@ interface HumanoidLike {
 interface PendulumLike {
   pole: { angle: number };
 }
+interface MountainCarLike {
+  position: number;
+}
 interface ArenaLike {
   x: number;
   y: number;
@@ -30,7 +33,7 @@ interface ArenaLike {
 }
 
 /** The env families that have captions. */
-export type CaptionFamily = 'dungeon' | 'manip' | 'humanoid' | 'pendulum' | 'arena';
+export type CaptionFamily = 'dungeon' | 'manip' | 'humanoid' | 'pendulum' | 'arena' | 'mountaincar';
 
 /** The caption family of an env id, or undefined. */
 export function captionFamily(envId: string): CaptionFamily | undefined {
@@ -39,6 +42,7 @@ export function captionFamily(envId: string): CaptionFamily | undefined {
   if (envId.startsWith('Humanoid')) return 'humanoid';
   if (envId.startsWith('InvertedPendulum')) return 'pendulum';
   if (envId.startsWith('Explore-Arena')) return 'arena';
+  if (envId.startsWith('MountainCar-')) return 'mountaincar';
   return undefined;
 }
 
@@ -118,12 +122,27 @@ function arena(s: ArenaLike): string[] {
   return [row === 'middle' && col === 'centre' ? 'the dot is in the centre' : `the dot is in the ${row} ${col}`];
 }
 
+/**
+ * MountainCar: where the car is on the track `sin(3x)` (x in [-1.2, 0.6], the valley's bottom at -0.52, the flag at
+ * 0.5), in six stretches. Velocity is left out: one frame does not show it.
+ */
+function mountainCar(s: MountainCarLike): string[] {
+  const x = s.position;
+  if (x >= 0.5) return ['the car is at the flag'];
+  if (x >= 0.2) return ['the car is high on the right hill'];
+  if (x >= -0.3) return ['the car is on the right slope'];
+  if (x > -0.75) return ['the car is at the bottom of the valley'];
+  if (x > -1.0) return ['the car is on the left slope'];
+  return ['the car is high on the left hill'];
+}
+
 const SCENE: Record<CaptionFamily, string> = {
   dungeon: 'a dungeon',
   manip: 'a robot gripper above a table',
   humanoid: 'a humanoid robot',
   pendulum: 'a cart with a pole',
   arena: 'a dot in an arena',
+  mountaincar: 'a car in a valley',
 };
 
 /** The relations that hold in `state` (one phrase each), for an env of `family`. */
@@ -139,6 +158,8 @@ export function relations(family: CaptionFamily, state: unknown): string[] {
       return pendulum(state as PendulumLike);
     case 'arena':
       return arena(state as ArenaLike);
+    case 'mountaincar':
+      return mountainCar(state as MountainCarLike);
   }
 }
 
@@ -151,7 +172,8 @@ export function caption(family: CaptionFamily, rels: readonly string[]): string 
  * Ground-truth progress of a state towards the usual goal of its env, for correlation with rewards: minus the distance
  * to the stairs (dungeon) or to the goal (Manip with a goal), the fixture's open fraction (closed fraction for the
  * Close tasks), the lower hand's height above the head (ArmsUp), the head height (other humanoids), minus the pole
- * angle, x + y (arena: towards the top right); undefined when there is none.
+ * angle, x + y (arena: towards the top right), the car's position (MountainCar: towards the flag); undefined when
+ * there is none.
  */
 export function progressOf(envId: string, state: unknown): number | undefined {
   const family = captionFamily(envId);
@@ -172,5 +194,6 @@ export function progressOf(envId: string, state: unknown): number | undefined {
   }
   if (family === 'pendulum') return -Math.abs((state as PendulumLike).pole.angle);
   if (family === 'arena') return (state as ArenaLike).x + (state as ArenaLike).y;
+  if (family === 'mountaincar') return (state as MountainCarLike).position;
   return undefined;
 }

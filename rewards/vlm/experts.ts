@@ -48,12 +48,18 @@ function reachExpert(): Expert {
   };
 }
 
+/** MountainCar: pump energy, accelerating in the direction the car moves (right when still): reaches the flag. */
+function mountainCarExpert(): Expert {
+  return (state) => ((state as { velocity: number }).velocity >= 0 ? 2 : 0);
+}
+
 /** The scripted expert of `envId`, or an error listing the envs that have one. */
 export function expertFor(envId: string): Expert {
   if (envId.startsWith('Dungeon-Room') || envId.startsWith('Dungeon-Corridor')) return dungeonExpert();
   if (envId === 'Manip-Reach-v0' || envId === 'Manip-PickPlace-v0' || envId === 'Manip-Push-v0') return reachExpert();
+  if (envId === 'MountainCar-v0') return mountainCarExpert();
   throw new RxgymError(
     `no scripted expert for ${envId}; experts exist for Dungeon-Room-*, Dungeon-Corridor-* (walk to the stairs) and ` +
-      `Manip-Reach-v0 (move to the goal); use --policy random or a run directory`,
+      `Manip-Reach-v0 (move to the goal), MountainCar-v0 (pump energy); use --policy random or a run directory`,
   );
 }

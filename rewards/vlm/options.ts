@@ -38,6 +38,7 @@ export function neutralBaseline(envId: string): string {
   if (envId.startsWith('Humanoid')) return 'a humanoid robot';
   if (envId.startsWith('InvertedPendulum')) return 'a cart with a pole';
   if (envId.startsWith('Explore-Arena')) return 'a dot in an arena';
+  if (envId.startsWith('MountainCar-')) return 'a car in a valley';
   return 'a scene';
 }
 

@@ -71,7 +71,7 @@ export function playEpisodes(o: PlayOptions): { frames: FrameBatch; steps: Playe
     if (!capabilitiesOf(env).frames) {
       throw new RxgymError(
         `${o.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that ` +
-          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0, MountainCar-v0`,
       );
     }
     (unwrap(env) as unknown as FrameSource).requestFrames(o.frames);

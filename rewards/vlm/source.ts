@@ -54,7 +54,7 @@ export class VlmSource implements RewardSource {
       throw new RewardConfigError(
         'source',
         `${ctx.envId} cannot render frames (it declares no \`frames\` capability); VLM rewards need an env that ` +
-          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0`,
+          `renders: MuJoCo, Dungeon-*, Explore-Arena-v0, MountainCar-v0`,
       );
     }
     const cams = ctx.capabilities?.frames?.cameras;

@@ -17,6 +17,7 @@ import { GoalBaselineReward } from '../../rewards/vlm/goal-baseline.js';
 import { pearson, rocAuc } from '../../rewards/vlm/quality.js';
 import { builtinWeightsDir } from '../../rewards/vlm/builtin/model.js';
 import { pretrainBuiltin } from '../../rewards/vlm/builtin/pretrain.js';
+import type { CaptionFamily } from '../../rewards/vlm/captions.js';
 import type { ImageTextEncoder } from '../../rewards/vlm/encoder.js';
 import { FrameJudge } from '../../rewards/vlm/http/judge.js';
 import type { FrameBatch } from '../stream/batch.js';
@@ -252,7 +253,8 @@ export function registerVlmCommand(program: Command): void {
     .option('--epochs <n>', 'training epochs', '25')
     .option('--scale <f>', 'multiply the episodes of the training mix (e.g. 0.1 for a quick check)', '1')
     .option('--seed <s>', 'seed', '0')
-    .action(async (o: { out?: string; epochs: string; scale: string; seed: string }) => {
+    .option('--families <list>', 'caption families, comma-separated (default: the shipped mix, without mountaincar)')
+    .action(async (o: { out?: string; epochs: string; scale: string; seed: string; families?: string }) => {
       const scale = Number(o.scale);
       if (!(scale > 0)) throw new UsageError(`--scale must be a positive number, got "${o.scale}"`);
       const out = outDir(o.out ?? builtinWeightsDir());
@@ -262,6 +264,7 @@ export function registerVlmCommand(program: Command): void {
         epochs: int('epochs', o.epochs, 1),
         scale,
         seed: int('seed', o.seed, 0),
+        ...(o.families ? { families: o.families.split(',').map((f) => f.trim()) as CaptionFamily[] } : {}),
         log: (l) => process.stderr.write(`${l}\n`),
       });
       model.save(out, { kind: 'rxgym-vlm-builtin', report });

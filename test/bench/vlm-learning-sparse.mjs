@@ -25,6 +25,11 @@
 //   `constant` condition (reward = the VLM reward's mean every step, a reward source registered by the script)
 //   checks. In runs whose reward ignores the env's (vlm, constant), the env reward counts upright steps, so the
 //   evaluation's return (`evalReturn`) is the mean number of upright steps out of 100; `oracle` trains on that count.
+// - MountainCar-Flag-v0 (`mountaincar`): MountainCar-v0 (200-step episodes, the env's limit) whose episode does not
+//   end at the flag (an unreachable goal velocity); success = the car has reached position >= 0.5, the env's goal;
+//   the VLM reward from the built-in model pretrained with the MountainCar captions
+//   (`rxgym vlm pretrain --families mountaincar --out rewards/vlm/results/builtin-mountaincar`), goal "the car is at
+//   the flag".
 // In all, `sparse: true` makes the env reward 1 at the first step of success in an episode and 0 otherwise (so at
 // most 1 per episode); `info.success` stays true once reached, so the evaluation's success = reached in the episode.
 // Episodes do not end on success, so the VLM reward (positive every step) does not punish reaching the goal.
@@ -130,7 +135,14 @@ const TASKS = {
     constant: 0.76,
   },
 };
-const vlm = (t) => ({ source: 'vlm', goal: t.goal, baseline: t.baseline, alpha: t.alpha ?? 0, every: 1 });
+const vlm = (t) => ({
+  source: 'vlm',
+  goal: t.goal,
+  baseline: t.baseline,
+  alpha: t.alpha ?? 0,
+  every: 1,
+  ...(t.encoder ? { encoder: t.encoder } : {}),
+});
 const sparse = { source: 'extrinsic', weight: 1 };
 const COND = {
   vlm: (t) => ({ rewards: [vlm(t)], agent: ppo, sparse: false }),

@@ -105,6 +105,31 @@ function centreAtEnd(env, sparse, half, window) {
   return env;
 }
 
+/**
+ * Wraps a MountainCar-v0 made with an unreachable `goalVelocity` (so reaching the flag does not end the episode, as
+ * in the other tasks: a positive per-step reward must not punish reaching the goal): success = the car has reached
+ * position >= 0.5 (the flag, the env's own goal) in the episode, sticky; reward 1 at the first such step if `sparse`,
+ * else 0 (the env's -1 per step is dropped). The classic envs return one frozen info, so the wrapper returns copies.
+ */
+function flagOnce(env, sparse) {
+  const reset = env.reset.bind(env);
+  const step = env.step.bind(env);
+  let done = false;
+  env.reset = (opts) => {
+    done = false;
+    const r = reset(opts);
+    return { ...r, info: { ...r.info, success: false } };
+  };
+  env.step = (action) => {
+    const r = step(action);
+    const now = r.obs[0] >= 0.5;
+    const first = now && !done;
+    done = done || now;
+    return { ...r, reward: sparse && first ? 1 : 0, info: { ...r.info, success: done } };
+  };
+  return env;
+}
+
 /** Registers the wrapped envs of the sparse tasks in `registry`, and the `constant` reward source of the controls. */
 export function registerSparseTasks(registry) {
   // the same value every step: a reward with the VLM reward's mean and group but no information about the frame
@@ -120,6 +145,13 @@ export function registerSparseTasks(registry) {
   const arenaSpec = registry.envs.spec('Explore-Arena-v0');
   const reachSpec = registry.envs.spec('Manip-Reach-v0');
   const ipSpec = registry.envs.spec('InvertedPendulum-v0');
+  const carSpec = registry.envs.spec('MountainCar-v0');
+  // the id starts with MountainCar- so that the VLM source's default baseline is the family's scene
+  registry.envs.register({
+    id: 'MountainCar-Flag-v0',
+    entryPoint: ({ sparse, ...kw }) => flagOnce(carSpec.entryPoint({ ...kw, goalVelocity: 1 }), sparse === true),
+    maxEpisodeSteps: 200,
+  });
   registry.envs.register({
     id: 'Explore-Arena-Corner-v0',
     entryPoint: ({ sparse, edge = 9, sx = -1, sy = 1, ...kw }) =>

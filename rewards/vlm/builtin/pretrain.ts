@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EnvRegistry } from '../../../src/core/registry.js';
+import { RxgymError } from '../../../src/core/env.js';
 import { Rng } from '../../../src/core/rng.js';
 import type { Space } from '../../../src/core/spaces.js';
 import { Adam } from '../../../src/tensor/adam.js';
@@ -15,6 +16,7 @@ interface DataSpec {
   episodes: number;
   maxSteps: number;
   play: 'random' | 'expert' | 'drift';
+  kwargs?: Record<string, unknown>;
 }
 
 /** The training mix: scripted and random play over the families that have captions. */
@@ -36,6 +38,22 @@ const DATA: DataSpec[] = [
 ];
 
 /**
+ * Families added after the shipped model, opt-in (`families`): listed after DATA so that the shipped mix keeps its
+ * seeds. MountainCar's scripted play pumps energy with an unreachable goal velocity, so that an episode does not end
+ * at the flag and the car stays there (the expert keeps pushing right), giving frames of every stretch of the track.
+ */
+const EXTRA: DataSpec[] = [
+  { envId: 'MountainCar-v0', episodes: 16, maxSteps: 200, play: 'expert', kwargs: { goalVelocity: 1 } },
+  { envId: 'MountainCar-v0', episodes: 16, maxSteps: 200, play: 'random' },
+];
+
+/** The families of the shipped model's training mix (the default of `families`). */
+export const SHIPPED_FAMILIES: readonly CaptionFamily[] = ['dungeon', 'manip', 'humanoid', 'pendulum', 'arena'];
+
+/** Every family `families` can name. */
+export const PRETRAIN_FAMILIES: readonly CaptionFamily[] = [...SHIPPED_FAMILIES, 'mountaincar'];
+
+/**
  * Captions held out of training, to test zero-shot generalisation to new compositions of seen words and relations:
  * every part of each appears in training, never this combination.
  */
@@ -53,6 +71,8 @@ export interface PretrainOptions {
   epochs?: number;
   /** Multiplies every DataSpec's episodes (e.g. 0.1 for a smoke test). */
   scale?: number;
+  /** The caption families to train on (default SHIPPED_FAMILIES, the shipped model's mix). */
+  families?: readonly CaptionFamily[];
   log?: (line: string) => void;
 }
 
@@ -100,8 +120,15 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
   const t0 = Date.now();
   const images: Float32Array[] = [];
   const samples: Sample[] = [];
-  for (const [i, spec] of DATA.entries()) {
+  const families = new Set(o.families ?? SHIPPED_FAMILIES);
+  for (const f of families) {
+    if (!PRETRAIN_FAMILIES.includes(f))
+      throw new RxgymError(`unknown caption family "${f}"; use some of ${PRETRAIN_FAMILIES.join(', ')}`);
+  }
+  // indices over DATA then EXTRA, so that every spec keeps its seed whatever families are chosen
+  for (const [i, spec] of [...DATA, ...EXTRA].entries()) {
     const family = captionFamily(spec.envId)!;
+    if (!families.has(family)) continue;
     const space = o.envs.make(spec.envId).actionSpace;
     const episodes = Math.max(1, Math.round(spec.episodes * (o.scale ?? 1)));
     const { frames, steps } = playEpisodes({
@@ -112,6 +139,7 @@ export function pretrainBuiltin(o: PretrainOptions): { model: BuiltinModel; repo
       seed: seed * 1000 + i * 100,
       policy: policyFor(spec, space),
       maxSteps: spec.maxSteps,
+      ...(spec.kwargs ? { kwargs: spec.kwargs } : {}),
     });
     const img = new Float32Array(frames.count * IMAGE_DIM);
     for (let k = 0; k < frames.count; k++) imageInput(frames, k, img, k * IMAGE_DIM);
@@ -239,4 +267,5 @@ const SCENE_PREFIX: Record<CaptionFamily, string> = {
   humanoid: 'a humanoid robot:',
   pendulum: 'a cart',
   arena: 'a dot in',
+  mountaincar: 'a car in',
 };
