@@ -38,6 +38,7 @@
 // e.g. `corner 40000 vlm,sparse,random,vlm+sparse 1,2,3`
 // prints one JSON line per run; set RXGYM_DIST to use another build of dist/.
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { registerSparseTasks } from './vlm-sparse-tasks.mjs';
 
 const dist = process.env.RXGYM_DIST ?? new URL('../../dist/', import.meta.url).href;
@@ -122,6 +123,14 @@ const TASKS = {
     env: 'Manip-Reach-Sparse-v0',
     goal: 'the gripper is at the goal',
     baseline: 'a robot gripper above a table',
+  },
+  // the model pretrained with the MountainCar captions only (rewards/vlm/results/builtin-mountaincar); see RESULTS.md
+  mountaincar: {
+    env: 'MountainCar-Flag-v0',
+    goal: 'the car is at the flag',
+    baseline: 'a car in a valley',
+    alpha: 0,
+    encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
   },
   // alpha 0.25: the quality table's best for the pendulum, and in vlm-pendulum-probe.mjs the larger gap between
   // upright and fallen frames in units of the fallen frames' sd (2.9 against 2.1 at alpha 0); fixed before learning.

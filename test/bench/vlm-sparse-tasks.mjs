@@ -109,23 +109,31 @@ function centreAtEnd(env, sparse, half, window) {
  * Wraps a MountainCar-v0 made with an unreachable `goalVelocity` (so reaching the flag does not end the episode, as
  * in the other tasks: a positive per-step reward must not punish reaching the goal): success = the car has reached
  * position >= 0.5 (the flag, the env's own goal) in the episode, sticky; reward 1 at the first such step if `sparse`,
- * else 0 (the env's -1 per step is dropped). The classic envs return one frozen info, so the wrapper returns copies.
+ * else 0 (the env's -1 per step is dropped). The agent sees the observation rescaled to about [-1, 1] by a fixed
+ * affine map ((position + 0.3) / 0.9, velocity / 0.07): unscaled, the velocity (|v| <= 0.07) is nearly invisible to
+ * an MLP. The classic envs return one frozen info, so the wrapper returns copies.
  */
 function flagOnce(env, sparse) {
   const reset = env.reset.bind(env);
   const step = env.step.bind(env);
+  const obs = new Float32Array(2);
+  const scaled = (o) => {
+    obs[0] = (o[0] + 0.3) / 0.9;
+    obs[1] = o[1] / 0.07;
+    return obs;
+  };
   let done = false;
   env.reset = (opts) => {
     done = false;
     const r = reset(opts);
-    return { ...r, info: { ...r.info, success: false } };
+    return { ...r, obs: scaled(r.obs), info: { ...r.info, success: false } };
   };
   env.step = (action) => {
     const r = step(action);
     const now = r.obs[0] >= 0.5;
     const first = now && !done;
     done = done || now;
-    return { ...r, reward: sparse && first ? 1 : 0, info: { ...r.info, success: done } };
+    return { ...r, obs: scaled(r.obs), reward: sparse && first ? 1 : 0, info: { ...r.info, success: done } };
   };
   return env;
 }
