@@ -132,6 +132,16 @@ const TASKS = {
     alpha: 0,
     encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
   },
+  // the same with an entropy bonus (entCoef 0.01): registered after `mountaincar`, whose failed PPO seeds (VLM and
+  // sparse alike) collapsed to pushing right forever from the first updates
+  'mountaincar-ent': {
+    env: 'MountainCar-Flag-v0',
+    goal: 'the car is at the flag',
+    baseline: 'a car in a valley',
+    alpha: 0,
+    encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
+    ppo: { entCoef: 0.01 },
+  },
   // alpha 0.25: the quality table's best for the pendulum, and in vlm-pendulum-probe.mjs the larger gap between
   // upright and fallen frames in units of the fallen frames' sd (2.9 against 2.1 at alpha 0); fixed before learning.
   // constant 0.76: the VLM reward's mean over random-action episodes of this task at alpha 0.25 (the same probe).
@@ -153,10 +163,12 @@ const vlm = (t) => ({
   ...(t.encoder ? { encoder: t.encoder } : {}),
 });
 const sparse = { source: 'extrinsic', weight: 1 };
+// the task's PPO: the shared settings, with the task's overrides (`ppo`) if it has any
+const ppoOf = (t) => (t.ppo ? { ...ppo, ...t.ppo } : ppo);
 const COND = {
-  vlm: (t) => ({ rewards: [vlm(t)], agent: ppo, sparse: false }),
-  sparse: () => ({ rewards: [sparse], agent: ppo, sparse: true }),
-  'vlm+sparse': (t) => ({ rewards: [vlm(t), sparse], agent: ppo, sparse: true }),
+  vlm: (t) => ({ rewards: [vlm(t)], agent: ppoOf(t), sparse: false }),
+  sparse: (t) => ({ rewards: [sparse], agent: ppoOf(t), sparse: true }),
+  'vlm+sparse': (t) => ({ rewards: [vlm(t), sparse], agent: ppoOf(t), sparse: true }),
   // the reward is ignored; sparse false so that the pendulum's env reward counts upright steps
   random: () => ({ rewards: [sparse], agent: { type: 'random' }, sparse: false }),
   // a per-step reward equal to the VLM reward's mean: its sign and size without its information
