@@ -1,4 +1,4 @@
-import type { FrameRequest } from '../../src/core/capabilities.js';
+import { checkFrameSize, type FrameRequest } from '../../src/core/capabilities.js';
 import { RxgymError, type RgbFrame } from '../../src/core/env.js';
 import { clear, fillCircle, fillPolygon, thickLine } from './raster.js';
 
@@ -24,13 +24,7 @@ export class MountainCarFrames {
 
   constructor(id: string, req: FrameRequest) {
     const { width, height } = req;
-    for (const [k, v] of [
-      ['width', width],
-      ['height', height],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048)
-        throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
-    }
+    checkFrameSize(id, req);
     if (req.camera !== undefined && req.camera !== 'side')
       throw new RxgymError(`${id}: unknown camera "${req.camera}" for frames; MountainCar has "side"`);
     this.frame = { width, height, data: new Uint8Array(width * height * 3) };

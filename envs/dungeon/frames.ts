@@ -1,4 +1,4 @@
-import type { FrameRequest } from '../../src/core/capabilities.js';
+import { checkFrameSize, type FrameRequest } from '../../src/core/capabilities.js';
 import { RxgymError, type RgbFrame } from '../../src/core/env.js';
 import { COLS, ROWS } from './engine/consts.js';
 import type { Game } from './engine/game.js';
@@ -25,13 +25,7 @@ export class DungeonFrames {
 
   constructor(id: string, req: FrameRequest) {
     const { width, height } = req;
-    for (const [k, v] of [
-      ['width', width],
-      ['height', height],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048)
-        throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
-    }
+    checkFrameSize(id, req);
     const camera = req.camera ?? 'crop';
     if (camera !== 'crop' && camera !== 'map') {
       throw new RxgymError(

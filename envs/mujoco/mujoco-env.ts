@@ -1,5 +1,11 @@
 import type { MjData, MjModel } from '@mujoco/mujoco';
-import type { CapableEnv, EnvCapabilities, FrameRequest, FrameSource } from '../../src/core/capabilities.js';
+import {
+  type CapableEnv,
+  checkFrameSize,
+  type EnvCapabilities,
+  type FrameRequest,
+  type FrameSource,
+} from '../../src/core/capabilities.js';
 import type {
   DescribedEnv,
   Env,
@@ -220,13 +226,7 @@ export abstract class MujocoEnv<S = unknown>
     this.frames = undefined;
     if (!req) return;
     const { width, height } = req;
-    for (const [k, v] of [
-      ['width', width],
-      ['height', height],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 8 || v > 2048)
-        throw new RxgymError(`${this.id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
-    }
+    checkFrameSize(this.id, req);
     const renderer = new RayRenderer(this.model, width, height, resolveCamera(this.model, this.id, req.camera));
     this.frames = { renderer, frame: { width, height, data: new Uint8Array(width * height * 3) } };
   }

@@ -1,3 +1,5 @@
+import { RxgymError } from './env.js';
+
 /**
  * What an env can do beyond the Env contract, declared by the env instead of guessed by the kernel or the application
  * from its id, its observation key names or its class. Plain JSON, so a worker can send it to the main thread.
@@ -37,6 +39,17 @@ export interface FrameRequest {
   readonly width: number;
   readonly height: number;
   readonly camera?: string;
+}
+
+/** Refuses a frame request whose width or height is not an integer in [8, 2048], naming the env (`id`). */
+export function checkFrameSize(id: string, req: FrameRequest): void {
+  for (const [k, v] of [
+    ['width', req.width],
+    ['height', req.height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 8 || v > 2048)
+      throw new RxgymError(`${id}: frame ${k} must be an integer in [8, 2048], got ${v}`);
+  }
 }
 
 /**
