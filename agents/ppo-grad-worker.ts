@@ -1,61 +1,72 @@
 /**
  * The gradient worker of data-parallel PPO (`agent.learnerThreads: 2`, agents/ppo-parallel.ts), run as compiled JS.
- * It holds a replica of the PPO networks: `rows` gives it the rollout of the coming update, each `grad` message the
- * weights (shared memory) and one half-minibatch (row indices, normalised advantages), answered with the flat
- * [loss, aux, gradient] (shared memory too).
+ * It holds a replica of the PPO networks. A `rows` message gives it the rollout of the coming update and the shared
+ * buffers (agents/ppo-grad-shared.ts); it then serves that update's minibatches from shared memory, waiting on the
+ * control word with Atomics, each answered with the flat [loss, aux, gradient], until the main thread ends the update.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, setBackendLogger } from '../src/tensor/backend.js';
 import { PpoAgent, type PpoHp } from './ppo.js';
+import {
+  CMD_END,
+  CTRL_CMD,
+  CTRL_COUNT,
+  CTRL_DONE,
+  CTRL_ERROR,
+  CTRL_SEQ,
+  ERROR_BYTES,
+  type GradWorkerData,
+  type GradWorkerReply,
+  type SharedFlat,
+  sharedViews,
+} from './ppo-grad-shared.js';
 import type { UpdateRows } from './ppo-minibatch.js';
-import { type ContextJSON, contextFromJSON } from './ppo-spaces.js';
+import { contextFromJSON } from './ppo-spaces.js';
 
-/** What the main thread gives the gradient worker. */
-export interface GradWorkerData {
-  hp: Record<string, unknown>;
-  ctx: ContextJSON;
-  /** The main thread's tensor backend: the replica computes with the same kernels. */
-  backend: string | undefined;
-}
-
-/** The worker's answers. */
-export type GradWorkerReply = { type: 'grad'; seq: number } | { type: 'error'; message: string };
-
-/** The flat arrays both threads see: the weights (written by the main thread), the gradient and its sequence. */
-export interface SharedFlat {
-  weights: SharedArrayBuffer;
-  grad: SharedArrayBuffer;
-  seq: SharedArrayBuffer;
-}
-
-type Request =
-  | { type: 'rows'; rows: UpdateRows }
-  | { type: 'grad'; idx: Int32Array; adv: Float32Array; shared: SharedFlat; seq: number };
+type Request = { type: 'rows'; rows: UpdateRows; shared: SharedFlat; seq: number };
 
 const data = workerData as GradWorkerData;
 if (data.backend) process.env.RXGYM_BACKEND = data.backend;
+// the replica computes on this thread alone: no second wasm thread pool
+delete process.env.RXGYM_WASM_THREADS;
 setBackendLogger(() => {});
 await initBackend();
 const agent = new PpoAgent(data.hp as unknown as PpoHp, contextFromJSON(data.ctx));
-let rows: UpdateRows | undefined;
-let views: { src: SharedFlat; w: Float32Array; g: Float32Array; seq: Int32Array } | undefined;
+let views: (ReturnType<typeof sharedViews> & { src: SharedFlat }) | undefined;
+/** The sequence number of the last command served. */
+let served = 0;
+
+/** Serve one update's requests until the main thread ends it. */
+function serve(rows: UpdateRows, v: NonNullable<typeof views>): void {
+  const ctrl = v.ctrl;
+  for (;;) {
+    Atomics.wait(ctrl, CTRL_SEQ, served);
+    // the atomic load orders this thread's reads of the request after the main thread's writes
+    const seq = Atomics.load(ctrl, CTRL_SEQ);
+    if (seq === served) continue;
+    served = seq;
+    const cmd = ctrl[CTRL_CMD];
+    if (cmd !== CMD_END) {
+      try {
+        const n = ctrl[CTRL_COUNT]!;
+        agent.peerGradient(rows, v.idx.subarray(0, n), v.adv.subarray(0, n), v.w, v.g);
+      } catch (e) {
+        const text = new TextEncoder().encode(e instanceof Error ? e.message : String(e)).subarray(0, ERROR_BYTES);
+        v.err.set(text);
+        ctrl[CTRL_ERROR] = Math.max(1, text.length);
+      }
+    }
+    Atomics.store(ctrl, CTRL_DONE, seq);
+    Atomics.notify(ctrl, CTRL_DONE);
+    if (cmd === CMD_END) return;
+  }
+}
 
 parentPort!.on('message', (m: Request) => {
   try {
-    if (m.type === 'rows') {
-      rows = m.rows;
-      return;
-    }
-    if (!rows) throw new Error('a gradient was asked for before the rollout rows');
-    if (views?.src !== m.shared) {
-      const sh = m.shared;
-      views = { src: sh, w: new Float32Array(sh.weights), g: new Float32Array(sh.grad), seq: new Int32Array(sh.seq) };
-    }
-    // the main thread wrote the weights before posting; the atomic read orders this thread's reads after it
-    Atomics.load(views.seq, 0);
-    agent.peerGradient(rows, m.idx, m.adv, views.w, views.g);
-    Atomics.store(views.seq, 0, m.seq);
-    parentPort!.postMessage({ type: 'grad', seq: m.seq } satisfies GradWorkerReply);
+    if (views?.src !== m.shared) views = { src: m.shared, ...sharedViews(m.shared) };
+    served = m.seq;
+    serve(m.rows, views);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     parentPort!.postMessage({ type: 'error', message } satisfies GradWorkerReply);

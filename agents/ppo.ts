@@ -268,9 +268,13 @@ export class PpoAgent implements Agent {
    */
   async learnSplit(batch: AnnotatedBatch, peer: GradientPeer): Promise<TrainStats> {
     const it = this.update(batch, peer);
-    let r = it.next();
-    while (!r.done) r = it.next(await peer.result());
-    return r.value;
+    try {
+      let r = it.next();
+      while (!r.done) r = it.next(await peer.result());
+      return r.value;
+    } finally {
+      await peer.endUpdate();
+    }
   }
 
   /**
@@ -360,7 +364,7 @@ export class PpoAgent implements Agent {
       returns,
     };
     // the peer gathers its half itself: it gets the rollout once per update, then row indices per minibatch
-    peer?.setRows(src);
+    peer?.setRows(src, this.adam.size);
     const A = this.nActions;
     const masked = this.discrete && batch.actionMasks !== undefined;
     const mb = allocMinibatch(mbSize, this.discrete, A, H, masked);
@@ -398,8 +402,8 @@ export class PpoAgent implements Agent {
           const g = this.gradientOf(mb, mbSize);
           res = { loss: g[0]!, gradNorm: this.adam.stepWithGradients(g.subarray(AUX_OFFSET)), aux: g.subarray(1) };
         } else {
-          this.adam.weightsInto(peer.weights(this.adam.size));
-          peer.request(Int32Array.from(rowsIdx.slice(own)), mbAdv.slice(own));
+          this.adam.weightsInto(peer.weights());
+          peer.request(rowsIdx.slice(own), mbAdv.subarray(own));
           gatherMinibatch(src, rowsIdx.slice(0, own), half, this.discrete, A, H);
           half.adv.set(mbAdv.subarray(0, own));
           const g = this.gradientOf(half, own);

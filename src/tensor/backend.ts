@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RxgymError } from '../core/env.js';
+import { setThreadedWasm, wasmThreadsRequested } from './wasm-threads.js';
 
 /** The backends rxgym can run tensors on, fastest first. */
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
@@ -27,7 +28,29 @@ export function setBackendLogger(log: (line: string) => void): void {
   logger = log;
 }
 
+/** The notice's words for the wasm backend's thread pool, set when `RXGYM_WASM_THREADS` started one. */
+let poolNote = '';
+
+/** The wasm backend with the thread pool `RXGYM_WASM_THREADS` asks for (src/tensor/wasm-threads.ts). */
+async function loadThreadedWasm(threads: number): Promise<boolean> {
+  let got: number;
+  try {
+    got = await setThreadedWasm(threads);
+  } catch (e) {
+    throw new RxgymError(
+      `RXGYM_WASM_THREADS=${threads}: the multi-threaded wasm backend could not start ` +
+        `(${e instanceof Error ? e.message : String(e)}); unset RXGYM_WASM_THREADS to use the one-thread wasm backend`,
+    );
+  }
+  poolNote = ` (${got} threads, RXGYM_WASM_THREADS)`;
+  return true;
+}
+
 async function tryLoad(choice: BackendChoice): Promise<boolean> {
+  if (choice === 'wasm') {
+    const threads = wasmThreadsRequested();
+    if (threads !== undefined) return loadThreadedWasm(threads);
+  }
   const pkg = PACKAGE[choice];
   if (pkg !== undefined) {
     try {
@@ -62,12 +85,12 @@ async function pick(): Promise<string> {
           `${pkg ?? '@tensorflow/tfjs'}@4.22.0\` or unset RXGYM_BACKEND`,
       );
     }
-    logger(`rxgym: tensor backend ${choice} (forced by RXGYM_BACKEND)`);
+    logger(`rxgym: tensor backend ${choice}${poolNote} (forced by RXGYM_BACKEND)`);
     return tf.getBackend();
   }
   for (const choice of ORDER) {
     if (await tryLoad(choice)) {
-      logger(`rxgym: tensor backend ${choice}`);
+      logger(`rxgym: tensor backend ${choice}${poolNote}`);
       return tf.getBackend();
     }
   }

@@ -6,6 +6,7 @@
 //     (test/bench/peers/keyroom-*.yaml);
 //   - each rxgym case also with asynchronous PPO (agent.async: the learner in a worker thread), and the KeyRoom
 //     cases with the data-parallel gradient (agent.learnerThreads: 2: each minibatch's second half in a worker);
+//   - with the variant `pool`, the KeyRoom cases on the wasm backend's multi-threaded build (RXGYM_WASM_THREADS=2);
 //   - with --base DIR, the same rxgym runs from another built checkout (the commit before a change), in the same
 //     rounds: before/after ratios.
 // Steps/s is the training loop's own (the last `batch` event: env steps over the run's time without start-up or the
@@ -16,7 +17,7 @@
 //
 //   node test/bench/learner-throughput.mjs [--rounds 3] [--base /path/to/built/checkout]
 //                                          [--only cartpole,keyroom | keyroom-sparse | keyroom-cnn]
-//                                          [--variants rxgym,async,threads,base] [--python /usr/bin/python3]
+//                                          [--variants rxgym,async,threads,pool,base] [--python /usr/bin/python3]
 //                                          [--json out.json]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,8 +51,8 @@ if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) {
 const load = () => loadavg()[0].toFixed(1);
 
 /** Run a command under /usr/bin/time; returns its stdout and CPU seconds (user + system). */
-function timed(cmd, argv, cwd) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'RXGYM_CPU %U %S', cmd, ...argv], { cwd, encoding: 'utf8' });
+function timed(cmd, argv, cwd, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'RXGYM_CPU %U %S', cmd, ...argv], { cwd, env, encoding: 'utf8' });
   const m = /RXGYM_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (r.status !== 0)
     throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}):\n${(r.stderr ?? '').slice(-2000)}`);
@@ -79,7 +80,9 @@ function rxgym(checkout, scenario, steps, variant = 'rxgym') {
     writeFileSync(file, text);
     const l0 = load();
     const main = join(checkout, 'dist', 'src', 'cli', 'main.js');
-    const t = timed('node', [main, 'run', file, '--seed', '1', '--out', join(out, 'run'), '--quiet'], checkout);
+    // the wasm backend's multi-threaded build: XNNPACK's kernels on a pool of 2 threads (src/tensor/wasm-threads.ts)
+    const env = variant === 'pool' ? { ...process.env, RXGYM_WASM_THREADS: '2' } : process.env;
+    const t = timed('node', [main, 'run', file, '--seed', '1', '--out', join(out, 'run'), '--quiet'], checkout, env);
     const events = readFileSync(join(out, 'run', 'events.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -139,6 +142,8 @@ for (const net of ['sparse', 'cnn']) {
       jobs.push({ name: `keyroom-${net} async`, run: () => rxgym(root, file, undefined, 'async') });
     if (variants.has('threads'))
       jobs.push({ name: `keyroom-${net} 2threads`, run: () => rxgym(root, file, undefined, 'threads') });
+    if (variants.has('pool'))
+      jobs.push({ name: `keyroom-${net} wasm-pool`, run: () => rxgym(root, file, undefined, 'pool') });
     if (base && variants.has('base')) jobs.push({ name: `keyroom-${net} base`, run: () => rxgym(base, file) });
   }
 }
@@ -186,6 +191,9 @@ const summary = {
     'keyroom-cnn 2threads / base': ratio('keyroom-cnn 2threads', 'keyroom-cnn base'),
     'keyroom-sparse 2threads / rxgym': ratio('keyroom-sparse 2threads', 'keyroom-sparse rxgym'),
     'keyroom-cnn 2threads / rxgym': ratio('keyroom-cnn 2threads', 'keyroom-cnn rxgym'),
+    'keyroom-sparse wasm-pool / base': ratio('keyroom-sparse wasm-pool', 'keyroom-sparse base'),
+    'keyroom-cnn wasm-pool / base': ratio('keyroom-cnn wasm-pool', 'keyroom-cnn base'),
+    'keyroom-cnn wasm-pool / rxgym': ratio('keyroom-cnn wasm-pool', 'keyroom-cnn rxgym'),
   },
   runs: results,
 };
