@@ -39,14 +39,13 @@ const WAIT_SLICE_MS = 20;
 
 /**
  * The second half of each minibatch's gradient, computed in a worker thread (agents/ppo-grad-worker.ts) that holds a
- * replica of the networks. `setRows` hands it the rollout of an update (a message); the minibatches of that update go
- * through shared memory and are signalled with Atomics (wait/notify) rather than a message each way, which kept both
- * threads' event loops in every minibatch (KeyRoom-S5, sparse-dungeon network, 2 threads: 1.05x the steps/s of the
- * message version, median of 5 interleaved runs). `request` writes row indices, normalised advantages and the current
- * weights and wakes the worker; `result` blocks until the worker's flat [loss, aux, gradient] is written (in slices,
- * between which the event loop runs, so a dead worker is an error, not a hang); `endUpdate` sends the worker back to
- * its event loop for the next
- * update's rows. Requests are answered in order, one at a time.
+ * replica of the networks. `setRows` hands it the rollout of an update (a message); that update's minibatches go
+ * through shared memory, signalled with Atomics (wait/notify) instead of a message each way through both threads'
+ * event loops (KeyRoom-S5, sparse-dungeon network, 2 threads: 1.05x the steps/s of the message version, median of 5
+ * interleaved runs). `request` writes row indices and normalised advantages (the caller has written the weights into
+ * `weights()`) and wakes the worker; `result` blocks until the worker's flat [loss, aux, gradient] is written, in
+ * slices between which the event loop runs, so a dead worker is an error, not a hang; `endUpdate` sends the worker
+ * back to its event loop for the next update's rows. Requests are answered in order, one at a time.
  */
 export class GradientPeer {
   /** The worker thread (tests end it to check the failure path). */
