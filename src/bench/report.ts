@@ -163,7 +163,10 @@ export function summaryTable(results: readonly RunResult[], scores: ReadonlyMap<
   return { header, rows, notes };
 }
 
-/** The exploration table (runs that tracked it): unique cells, coverage, depth, distinct messages, over seeds. */
+/**
+ * The exploration table (runs that tracked it): unique cells over the run and per episode, coverage, depth, distinct
+ * messages, over seeds.
+ */
 export function exploreTable(results: readonly RunResult[]): Table | undefined {
   const tracked = groups(results)
     .map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) }))
@@ -174,16 +177,20 @@ export function exploreTable(results: readonly RunResult[]): Table | undefined {
     return v.n ? pm(v, digits) : 'n/a';
   };
   return {
-    header: ['env', 'rewards', 'unique cells', 'coverage', 'max depth', 'distinct messages'],
+    header: ['env', 'rewards', 'unique cells', 'cells per episode', 'coverage', 'max depth', 'distinct messages'],
     rows: tracked.map(({ g, runs }) => [
       g.env,
       g.rewards,
       cell(runs, 'uniqueCells', 1),
+      cell(runs, 'episodeUniqueCells', 1),
       cell(runs, 'coverage', 3),
       cell(runs, 'maxDepth', 1),
       cell(runs, 'distinctMessages', 1),
     ]),
-    notes: ['Over the whole run, mean ± sample std over seeds.'],
+    notes: [
+      'Over the whole run (cells per episode: distinct cells an episode visits, averaged over the episodes), mean ± ' +
+        'sample std over seeds.',
+    ],
   };
 }
 

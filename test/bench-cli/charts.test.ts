@@ -129,7 +129,7 @@ describe('bench results and reports', () => {
     });
     const md = summaryMarkdown('t', rs, 4, scores);
     expect(md).toContain('## Exploration (whole run)');
-    expect(md).toMatch(/\| E-v0 \| ext \| 10\.5 ± 0\.7 \| n\/a \| 1\.0 ± 0\.0 \| 4\.0 ± 0\.0 \|/);
+    expect(md).toMatch(/\| E-v0 \| ext \| 10\.5 ± 0\.7 \| n\/a \| n\/a \| 1\.0 ± 0\.0 \| 4\.0 ± 0\.0 \|/);
   });
 
   it('learning curves: per env a line per stack, mean over seeds, 95% band, eval and training apart', () => {

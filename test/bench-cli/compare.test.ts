@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baselineOf, benchScores, benchStats, statsTable } from '../../src/bench/compare.js';
-import { summaryMarkdown, type FinalScores } from '../../src/bench/report.js';
+import { exploreTable, summaryMarkdown, type FinalScores } from '../../src/bench/report.js';
 import type { RunResult } from '../../src/bench/results.js';
 import { aggregatePanels, writeBenchReport } from '../../src/report/bench-report.js';
 
@@ -141,5 +141,37 @@ describe('bench statistics', () => {
     }
     const html = readFileSync(join(dir, 'summary.html'), 'utf8');
     expect(html).toContain('<h2>Statistics (rliable)</h2>');
+  });
+});
+
+describe('bench exploration table', () => {
+  it('gives unique cells over the run and per episode, and n/a where a run did not measure one', () => {
+    const a = {
+      ...run('A-v0', 'count', 1, 0.5, 0),
+      explore: { uniqueCells: 100, episodeUniqueCells: 50, maxDepth: 1 },
+    };
+    const b = {
+      ...run('A-v0', 'count', 2, 0.5, 0),
+      explore: { uniqueCells: 120, episodeUniqueCells: 60, maxDepth: 1 },
+    };
+    const c = { ...run('A-v0', 'oni', 1, 0.5, 0), explore: { uniqueCells: 90, maxDepth: 2 } };
+    const t = exploreTable([a, b, c])!;
+    expect(t.header).toEqual([
+      'env',
+      'rewards',
+      'unique cells',
+      'cells per episode',
+      'coverage',
+      'max depth',
+      'distinct messages',
+    ]);
+    const count = t.rows.find((r) => r[1] === 'count')!;
+    const oni = t.rows.find((r) => r[1] === 'oni')!;
+    expect(count.slice(2, 4)).toEqual([
+      expect.stringMatching(/^110\.0 ± 14\.1/),
+      expect.stringMatching(/^55\.0 ± 7\.1/),
+    ]);
+    expect(oni[3]).toBe('n/a');
+    expect(t.notes.join(' ')).toContain('cells per episode');
   });
 });
