@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The sparse-hard table of rewards/intrinsic/RESULTS.md, from a bench summary.md (`rxgym bench` or `rxgym plot`
+// writes it): per env and reward stack, runs, final success mean and IQM, AUC mean (all with 95% stratified-bootstrap
+// CIs), P(stack > extrinsic) on final success and AUC with the verdict in bold, and cells per episode; then the rows
+// pooled over the envs (stratified bootstrap over tasks, as rliable does).
+//
+//   node test/bench/sparse-hard-table.mjs [runs/bench-sparse-hard/summary.md]
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2] ?? 'runs/bench-sparse-hard/summary.md';
+const lines = readFileSync(file, 'utf8').split('\n');
+const STACKS = {
+  extrinsic: 'extrinsic',
+  count: 'count',
+  rnd: 'RND',
+  noveld: 'NovelD',
+  e3b: 'E3B',
+  'oni-retrieval': 'ONI retrieval',
+  'oni-classification': 'ONI classification',
+  'oni-ranking': 'ONI ranking',
+};
+const short = (env) => env.replace(/^Dungeon-/, '').replace(/-v\d+$/, '');
+const cells = (row) =>
+  row
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
+
+// rows of the named section's table, keyed by env and stack
+function section(title) {
+  const out = new Map();
+  let inside = false;
+  for (const l of lines) {
+    if (l.startsWith('## ')) inside = l.startsWith(`## ${title}`);
+    else if (inside && l.startsWith('| ') && !l.startsWith('| env ')) {
+      const c = cells(l);
+      out.set(`${c[0]}\0${c[1]}`, c);
+    }
+  }
+  return out;
+}
+
+const stats = section('Statistics');
+const explore = section('Exploration');
+if (stats.size === 0) {
+  console.error(`${file}: no "## Statistics" table (write it with: npx rxgym plot <bench directory>)`);
+  process.exit(1);
+}
+const bold = (s) => s.replace(/ (better|worse)$/, ' **$1**');
+const perEpisode = (c) => {
+  const m = /^([\d.]+) ± ([\d.]+)$/.exec(c ?? '');
+  return m ? `${Math.round(Number(m[1]))} ± ${Math.round(Number(m[2]))}` : 'n/a';
+};
+console.log(
+  '| env | rewards | runs | final mean [95% CI] | final IQM [95% CI] | AUC mean [95% CI] | P(> extrinsic), final | ' +
+    'P(> extrinsic), AUC | cells per episode |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [key, c] of stats) {
+  const [env, stack] = key.split('\0');
+  if (!(stack in STACKS)) continue;
+  // Statistics columns: env, rewards, runs, final IQM, final mean, AUC IQM, AUC mean, P final, P AUC
+  const ex = explore.get(key);
+  const row = [short(env), STACKS[stack], c[2], c[4], c[3], c[6], bold(c[7] ?? ''), bold(c[8] ?? '')];
+  // the pooled rows ('all envs') have no exploration figures
+  console.log(`| ${row.join(' | ')} | ${ex ? perEpisode(ex[3]) : ''} |`);
+}
