@@ -10,8 +10,8 @@ import { RxgymError } from '../core/env.js';
  * pool size is capped at half the logical cores. `RXGYM_WASM_THREADS=N` (N >= 2, opt-in) loads that build anyway:
  * the workers run the package's own worker script through Node's worker_threads (the Emscripten glue supports Node),
  * the cap is lifted for the moment of initialisation, and the workers are unreferenced once the pool is up so that
- * they never keep the process alive. Matmuls split the output among the threads; each output element is still
- * reduced by one thread in the same order, so results do not depend on the thread count (checked by the tests).
+ * they never keep the process alive. The pool splits a kernel's output among the threads; in the cases checked
+ * (CartPole PPO, the glyph CNN; test/tensor/wasm-threads.test.ts) the weights are the same bit for bit as with one.
  */
 const WASM_PKG = '@tensorflow/tfjs-backend-wasm';
 
