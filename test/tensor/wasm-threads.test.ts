@@ -39,11 +39,12 @@ function lastWeights(out: string): string {
 
 describe('RXGYM_WASM_THREADS: the multi-threaded wasm backend', () => {
   it('starts a pool of 2, exits on its own and trains the glyph CNN to the same weights as one thread', () => {
-    // one PPO update of the glyph CNN on KeyRoom-S5 (convolutions and matmuls on the pool), checkpointed
+    // one PPO update (one epoch) of the glyph CNN on KeyRoom-S5 (convolutions and matmuls on the pool), checkpointed
     const scenario = join(dir, 'keyroom-cnn.yaml');
     writeFileSync(
       scenario,
       readFileSync(join(ROOT, 'test/bench/peers/keyroom-cnn.yaml'), 'utf8')
+        .replace(/^agent:\n/m, 'agent:\n  updateEpochs: 1\n')
         .replace(/^budget:.*$/m, 'budget: { steps: 1024 }')
         .replace(/^checkpoint:.*$/m, 'checkpoint: { every: 1024 }'),
     );
