@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 interface WasmModule {
   HEAPF32: Float32Array;
   HEAP32: Int32Array;
+  /** The module's memory (exported by the multi-threaded build, whose memory is shared). */
+  wasmMemory?: { buffer: ArrayBufferLike };
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   __FusedMatMul(
@@ -51,6 +53,21 @@ export class WasmBuffer {
   }
 }
 
+/**
+ * The module's float32 heap view, over its memory as it is now. The glue refreshes `HEAPF32` when memory grows on the
+ * main thread; in the multi-threaded build (RXGYM_WASM_THREADS) memory that grew on a pool thread leaves the view
+ * over the old, shorter buffer until the next glue call, so the memory's own buffer decides (`cached`: the view this
+ * returned before, reused while it is current).
+ */
+export function currentHeap(
+  mod: Pick<WasmModule, 'HEAPF32' | 'wasmMemory'>,
+  cached: Float32Array | undefined,
+): Float32Array {
+  const buffer = mod.wasmMemory?.buffer;
+  if (buffer === undefined || mod.HEAPF32.buffer === buffer) return mod.HEAPF32;
+  return cached?.buffer === buffer ? cached : new Float32Array(buffer);
+}
+
 const LINEAR = 0;
 const RELU = 1;
 const FLOAT32 = 0;
@@ -67,6 +84,7 @@ export class WasmKernels {
   private readonly mod: WasmModule;
   private readonly shapes: number;
   private readonly owned: WasmBuffer[] = [];
+  private latest: Float32Array | undefined;
 
   private constructor(private readonly backend: WasmBackend) {
     this.mod = backend.wasm;
@@ -93,7 +111,9 @@ export class WasmKernels {
 
   /** The wasm heap as float32 (re-read on every use: memory growth replaces it). */
   heap(): Float32Array {
-    return this.mod.HEAPF32;
+    const h = currentHeap(this.mod, this.latest);
+    this.latest = h;
+    return h;
   }
 
   /** A new registered buffer of `size` floats (zeros are not guaranteed). */

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { currentHeap } from '../../src/tensor/wasm-direct.js';
 import { CLI_ENTRY, ROOT } from '../support/cli.js';
 
 // RXGYM_WASM_THREADS (src/tensor/wasm-threads.ts): the wasm backend's multi-threaded build in real CLI processes.
@@ -66,5 +67,21 @@ describe('RXGYM_WASM_THREADS: the multi-threaded wasm backend', () => {
       expect(r.err).toContain(`RXGYM_WASM_THREADS="${bad}" is not a thread count; use an integer from 2 to 8`);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('the direct kernels read the heap as it is now', () => {
+  it('currentHeap follows a shared memory that grew behind a stale view, and reuses its own view', () => {
+    const old = new SharedArrayBuffer(16);
+    const stale = new Float32Array(old);
+    const grown = new SharedArrayBuffer(64);
+    const mod = { HEAPF32: stale, wasmMemory: { buffer: grown } };
+    const h = currentHeap(mod, undefined);
+    expect(h.buffer).toBe(grown);
+    expect(h.length).toBe(16);
+    expect(currentHeap(mod, h)).toBe(h);
+    // current view, or no exported memory (the one-thread build): the glue's own view
+    expect(currentHeap({ HEAPF32: stale, wasmMemory: { buffer: old } }, h)).toBe(stale);
+    expect(currentHeap({ HEAPF32: stale }, h)).toBe(stale);
   });
 });
