@@ -35,7 +35,7 @@ const opt = (name, dflt) => {
 const rounds = Number(opt('rounds', '3'));
 const base = opt('base', undefined);
 const only = new Set(opt('only', 'cartpole,keyroom').split(','));
-const variants = new Set(opt('variants', 'rxgym,async,threads,base').split(','));
+const variants = new Set(opt('variants', 'rxgym,async,threads,pool,base').split(','));
 const python = opt('python', '/usr/bin/python3');
 const jsonOut = opt('json', undefined);
 
