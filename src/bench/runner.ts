@@ -76,6 +76,22 @@ interface Active {
 
 const MANIFEST = 'bench.json';
 
+/** What differs between a benchmark's manifest and a plan of the same name, in words. */
+function matrixChange(m: { envs?: unknown; stacks?: unknown; seeds?: unknown }, plan: BenchPlan): string {
+  const parts: string[] = [];
+  const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : '?');
+  for (const [what, there, here] of [
+    ['envs', m.envs, plan.envs],
+    ['reward stacks', m.stacks, plan.stacks],
+    ['seeds', m.seeds, plan.seeds],
+  ] as const) {
+    if (list(there) !== list(here)) parts.push(`its ${what} differ (there: ${list(there)}; here: ${list(here)})`);
+  }
+  return parts.length > 0
+    ? parts.join('; ')
+    : "its envs, reward stacks and seeds are the same, so the scenario settings or a stack's rewards differ";
+}
+
 /** Refuse an output directory that holds something else; returns true when it holds this benchmark already. */
 export function checkOutDir(outDir: string, plan: BenchPlan, resume: boolean): boolean {
   if (!existsSync(outDir)) return false;
@@ -91,12 +107,19 @@ export function checkOutDir(outDir: string, plan: BenchPlan, resume: boolean): b
         'Choose another --out (nothing was written).',
     );
   }
-  let m: { name?: string; fingerprint?: string };
+  let m: { name?: string; fingerprint?: string; envs?: unknown; stacks?: unknown; seeds?: unknown };
   try {
     m = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof m;
   } catch {
     throw new RxgymError(
       `output directory "${outDir}" has an unreadable ${MANIFEST}; choose another --out (nothing was written)`,
+    );
+  }
+  if (m.fingerprint !== plan.fingerprint && m.name === plan.name) {
+    throw new RxgymError(
+      `output directory "${outDir}" holds results of another version of benchmark "${plan.name}": ` +
+        `${matrixChange(m, plan)}. A resumed matrix must be the same matrix: choose another --out, or restore ` +
+        'the bench file (nothing was overwritten).',
     );
   }
   if (m.fingerprint !== plan.fingerprint) {

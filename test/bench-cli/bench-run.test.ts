@@ -92,6 +92,16 @@ describe('rxgym bench', () => {
     expect(() => checkOutDir(out, same, false)).toThrow(/already holds results of this benchmark; pass --resume/);
     const other = planBench({ ...doc, name: 'other', bench: { seeds: [7] } }, 'other');
     expect(() => checkOutDir(out, other, true)).toThrow(/holds another benchmark's results \("tiny"/);
+    // the same benchmark changed: what differs, in words
+    const bench = doc.bench as Record<string, unknown>;
+    const moreSeeds = planBench({ ...doc, bench: { ...bench, seeds: [1, 2, 3] } }, 'tiny');
+    expect(() => checkOutDir(out, moreSeeds, true)).toThrow(
+      /another version of benchmark "tiny": its seeds differ \(there: 1, 2; here: 1, 2, 3\)\. A resumed matrix/,
+    );
+    const otherSettings = planBench({ ...doc, budget: { steps: 4096 } }, 'tiny');
+    expect(() => checkOutDir(out, otherSettings, true)).toThrow(
+      /its envs, reward stacks and seeds are the same, so the scenario settings or a stack's rewards differ/,
+    );
     const foreign = join(dir, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
