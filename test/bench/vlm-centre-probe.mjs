@@ -5,59 +5,20 @@
 // success rate, the mean final |x|, |y| and distance to (0, 0), the final position of each episode, and the VLM
 // return per 100 steps (mean ± sd). Usage (after `npx tsc -p tsconfig.json`; RXGYM_DIST for another dist/):
 //   node test/bench/vlm-centre-probe.mjs [episodes=8] [seed=50000] [run dir,...]
-import { registerSparseTasks } from './vlm-sparse-tasks.mjs';
+import { ms, openProbe, r2 } from './vlm-probe.mjs';
 
-const dist = (process.env.RXGYM_DIST ?? new URL('../../dist/', import.meta.url).href).replace(/\/?$/, '/');
-const { builtinRegistry, initBackend, setBackendLogger } = await import(`${dist}src/index.js`);
-const { playEpisodes } = await import(`${dist}rewards/vlm/play.js`);
-const { openEncoder } = await import(`${dist}rewards/vlm/encoders.js`);
-const { GoalBaselineReward } = await import(`${dist}rewards/vlm/goal-baseline.js`);
-const { vlmPolicy } = await import(`${dist}src/cli/vlm-policy.js`);
-
-const episodes = Number(process.argv[2] ?? 8);
-const seed = Number(process.argv[3] ?? 50_000);
-const runs = (process.argv[4] ?? '').split(',').filter((d) => d !== '');
-const ENV = 'Explore-Arena-Centre-v0';
-setBackendLogger(() => {});
-await initBackend();
-const registry = builtinRegistry();
-registerSparseTasks(registry);
-const encoder = openEncoder('builtin');
-const rm = new GoalBaselineReward(
-  await encoder.embedTexts(['the dot is in the centre']),
-  await encoder.embedTexts(['a dot in an arena']),
-  encoder.dim,
-  0,
-);
-const r2 = (x) => Math.round(x * 100) / 100;
-const ms = (xs) => {
-  const m = xs.reduce((a, x) => a + x, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${r2(m)} ± ${r2(sd)}`;
-};
+const { episodes, rm, policies, play } = await openProbe({
+  env: 'Explore-Arena-Centre-v0',
+  encoder: 'builtin',
+  goal: 'the dot is in the centre',
+  baseline: 'a dot in an arena',
+});
 const pd = (dt) => () => (obs) => Float32Array.from([0, 1].map((j) => -0.3 * obs[j] - ((2 * 0.1) / dt) * obs[j + 2]));
-const policies = [
+for (const p of await policies([
   { name: 'pd dt 0.1', kwargs: { dt: 0.1 }, make: pd(0.1) },
   { name: 'pd dt 0.07', kwargs: { dt: 0.07 }, make: pd(0.07) },
-];
-for (const dir of runs) {
-  const agent = await vlmPolicy(dir, ENV);
-  policies.push({ name: dir.split('/').pop(), kwargs: agent.kwargs, make: agent.make });
-}
-for (const p of policies) {
-  const played = playEpisodes({
-    envs: registry.envs,
-    envId: ENV,
-    frames: encoder.frameSize,
-    episodes,
-    seed,
-    maxSteps: 100,
-    policy: 'random',
-    kwargs: p.kwargs,
-    makePolicy: p.make,
-  });
-  const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
-  const emb = await encoder.embedImages(played.frames, rows);
+])) {
+  const { played, emb } = await play(p, 100);
   const ret = [];
   played.steps.forEach((s, i) => {
     ret[s.episode] = (ret[s.episode] ?? 0) + rm.score(emb, i);

@@ -6,70 +6,29 @@
 // Usage (after building dist/; RXGYM_DIST for another dist/):
 //   node test/bench/vlm-mountaincar-agents.mjs [episodes=8] [seed=50000] [run dir,...]
 import { fileURLToPath } from 'node:url';
-import { registerSparseTasks } from './vlm-sparse-tasks.mjs';
+import { expertFor, mean, ms, openProbe, r2 } from './vlm-probe.mjs';
 
-const dist = (process.env.RXGYM_DIST ?? new URL('../../dist/', import.meta.url).href).replace(/\/?$/, '/');
-const { builtinRegistry, initBackend, setBackendLogger } = await import(`${dist}src/index.js`);
-const { playEpisodes } = await import(`${dist}rewards/vlm/play.js`);
-const { openEncoder } = await import(`${dist}rewards/vlm/encoders.js`);
-const { GoalBaselineReward } = await import(`${dist}rewards/vlm/goal-baseline.js`);
-const { expertFor } = await import(`${dist}rewards/vlm/experts.js`);
-const { vlmPolicy } = await import(`${dist}src/cli/vlm-policy.js`);
-
-const episodes = Number(process.argv[2] ?? 8);
-const seed = Number(process.argv[3] ?? 50_000);
-const runs = (process.argv[4] ?? '').split(',').filter((d) => d !== '');
-const ENV = 'MountainCar-Flag-v0';
-setBackendLogger(() => {});
-await initBackend();
-const registry = builtinRegistry();
-registerSparseTasks(registry);
 const model = fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url));
-const encoder = openEncoder(`builtin:${model}`);
-const rm = new GoalBaselineReward(
-  await encoder.embedTexts(['the car is at the flag']),
-  await encoder.embedTexts(['a car in a valley']),
-  encoder.dim,
-  0,
-);
-const r2 = (x) => Math.round(x * 100) / 100;
-const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
-const ms = (xs) => {
-  const m = mean(xs);
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${r2(m)} ± ${r2(sd)}`;
-};
+const { episodes, encoder, rm, policies, play } = await openProbe({
+  env: 'MountainCar-Flag-v0',
+  encoder: `builtin:${model}`,
+  goal: 'the car is at the flag',
+  baseline: 'a car in a valley',
+});
 const expert = expertFor('MountainCar-v0');
-const policies = [
+for (const p of await policies([
   { name: 'expert', kwargs: {}, make: () => (_o, state) => expert(state) },
   { name: 'random', kwargs: {}, make: () => (_o, _s, rng) => Math.floor(rng.random() * 3) },
-];
-for (const dir of runs) {
-  const agent = await vlmPolicy(dir, ENV);
-  policies.push({ name: dir.split('/').pop(), kwargs: agent.kwargs, make: agent.make });
-}
-for (const p of policies) {
+])) {
   const counts = [0, 0, 0];
-  const played = playEpisodes({
-    envs: registry.envs,
-    envId: ENV,
-    frames: encoder.frameSize,
-    episodes,
-    seed,
-    maxSteps: 200,
-    policy: 'random',
-    kwargs: p.kwargs,
-    makePolicy: (env) => {
-      const f = p.make(env);
-      return (o, s, rng) => {
-        const a = f(o, s, rng);
-        counts[Number(a)] += 1;
-        return a;
-      };
-    },
+  const { played, emb } = await play(p, 200, (env) => {
+    const f = p.make(env);
+    return (o, s, rng) => {
+      const a = f(o, s, rng);
+      counts[Number(a)] += 1;
+      return a;
+    };
   });
-  const rows = Int32Array.from({ length: played.frames.count }, (_, i) => i);
-  const emb = await encoder.embedImages(played.frames, rows);
   const byEp = Array.from({ length: episodes }, () => ({ ret: 0, max: -Infinity, last: 0, success: false }));
   played.steps.forEach((s, i) => {
     const e = byEp[s.episode];
