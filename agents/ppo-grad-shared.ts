@@ -26,30 +26,31 @@ export interface SharedFlat {
   err: SharedArrayBuffer;
 }
 
-/** Control words (Int32): the last command's sequence number (main), the last answered one (worker), ... */
-export const CTRL_SEQ = 0;
-export const CTRL_DONE = 1;
-/** ... the command (grad or end), the request's row count, and the byte length of an error text (0: none). */
-export const CTRL_CMD = 2;
-export const CTRL_COUNT = 3;
-export const CTRL_ERROR = 4;
-export const CTRL_WORDS = 8;
-/** Commands in `CTRL_CMD`: compute a gradient, or end the update (the worker returns to its event loop). */
-export const CMD_GRAD = 1;
-export const CMD_END = 2;
+/**
+ * Control words (Int32): SEQ the last command's sequence number (main thread), DONE the last answered one (worker),
+ * CMD the command, COUNT the request's row count, ERROR the byte length of an error text (0: none); WORDS in all.
+ */
+export const CTRL = { SEQ: 0, DONE: 1, CMD: 2, COUNT: 3, ERROR: 4, WORDS: 8 } as const;
+/** Commands in `CTRL.CMD`: compute a gradient, or end the update (the worker returns to its event loop). */
+export const CMD = { GRAD: 1, END: 2 } as const;
 /** Room for an error text from the worker, UTF-8. */
 export const ERROR_BYTES = 4096;
 
-/** Typed views of the shared buffers. */
-export function sharedViews(b: SharedFlat): {
+/** The shared buffers and their typed views. */
+export interface SharedViews {
+  buffers: SharedFlat;
   w: Float32Array;
   g: Float32Array;
   ctrl: Int32Array;
   idx: Int32Array;
   adv: Float32Array;
   err: Uint8Array;
-} {
+}
+
+/** Typed views of the shared buffers `b`. */
+export function sharedViews(b: SharedFlat): SharedViews {
   return {
+    buffers: b,
     w: new Float32Array(b.weights),
     g: new Float32Array(b.grad),
     ctrl: new Int32Array(b.ctrl),
@@ -57,4 +58,16 @@ export function sharedViews(b: SharedFlat): {
     adv: new Float32Array(b.adv),
     err: new Uint8Array(b.err),
   };
+}
+
+/** New shared buffers for `weightCount` weights (and the six loss values) and up to `rows` rows a request. */
+export function allocShared(weightCount: number, rows: number): SharedViews {
+  return sharedViews({
+    weights: new SharedArrayBuffer(4 * weightCount),
+    grad: new SharedArrayBuffer(4 * (weightCount + 6)),
+    ctrl: new SharedArrayBuffer(4 * CTRL.WORDS),
+    idx: new SharedArrayBuffer(4 * rows),
+    adv: new SharedArrayBuffer(4 * rows),
+    err: new SharedArrayBuffer(ERROR_BYTES),
+  });
 }

@@ -8,16 +8,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, setBackendLogger } from '../src/tensor/backend.js';
 import { PpoAgent, type PpoHp } from './ppo.js';
 import {
-  CMD_END,
-  CTRL_CMD,
-  CTRL_COUNT,
-  CTRL_DONE,
-  CTRL_ERROR,
-  CTRL_SEQ,
+  CMD,
+  CTRL,
   ERROR_BYTES,
   type GradWorkerData,
   type GradWorkerReply,
   type SharedFlat,
+  type SharedViews,
   sharedViews,
 } from './ppo-grad-shared.js';
 import type { UpdateRows } from './ppo-minibatch.js';
@@ -32,39 +29,39 @@ delete process.env.RXGYM_WASM_THREADS;
 setBackendLogger(() => {});
 await initBackend();
 const agent = new PpoAgent(data.hp as unknown as PpoHp, contextFromJSON(data.ctx));
-let views: (ReturnType<typeof sharedViews> & { src: SharedFlat }) | undefined;
+let views: SharedViews | undefined;
 /** The sequence number of the last command served. */
 let served = 0;
 
 /** Serve one update's requests until the main thread ends it. */
-function serve(rows: UpdateRows, v: NonNullable<typeof views>): void {
+function serve(rows: UpdateRows, v: SharedViews): void {
   const ctrl = v.ctrl;
   for (;;) {
-    Atomics.wait(ctrl, CTRL_SEQ, served);
+    Atomics.wait(ctrl, CTRL.SEQ, served);
     // the atomic load orders this thread's reads of the request after the main thread's writes
-    const seq = Atomics.load(ctrl, CTRL_SEQ);
+    const seq = Atomics.load(ctrl, CTRL.SEQ);
     if (seq === served) continue;
     served = seq;
-    const cmd = ctrl[CTRL_CMD];
-    if (cmd !== CMD_END) {
+    const cmd = ctrl[CTRL.CMD];
+    if (cmd !== CMD.END) {
       try {
-        const n = ctrl[CTRL_COUNT]!;
+        const n = ctrl[CTRL.COUNT]!;
         agent.peerGradient(rows, v.idx.subarray(0, n), v.adv.subarray(0, n), v.w, v.g);
       } catch (e) {
         const text = new TextEncoder().encode(e instanceof Error ? e.message : String(e)).subarray(0, ERROR_BYTES);
         v.err.set(text);
-        ctrl[CTRL_ERROR] = Math.max(1, text.length);
+        ctrl[CTRL.ERROR] = Math.max(1, text.length);
       }
     }
-    Atomics.store(ctrl, CTRL_DONE, seq);
-    Atomics.notify(ctrl, CTRL_DONE);
-    if (cmd === CMD_END) return;
+    Atomics.store(ctrl, CTRL.DONE, seq);
+    Atomics.notify(ctrl, CTRL.DONE);
+    if (cmd === CMD.END) return;
   }
 }
 
 parentPort!.on('message', (m: Request) => {
   try {
-    if (views?.src !== m.shared) views = { src: m.shared, ...sharedViews(m.shared) };
+    if (views?.buffers !== m.shared) views = sharedViews(m.shared);
     served = m.seq;
     serve(m.rows, views);
   } catch (e) {

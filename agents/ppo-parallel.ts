@@ -8,19 +8,12 @@ import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
 import { currentBackend } from '../src/tensor/backend.js';
 import {
-  CMD_END,
-  CMD_GRAD,
-  CTRL_CMD,
-  CTRL_COUNT,
-  CTRL_DONE,
-  CTRL_ERROR,
-  CTRL_SEQ,
-  CTRL_WORDS,
-  ERROR_BYTES,
+  allocShared,
+  CMD,
+  CTRL,
   type GradWorkerData,
   type GradWorkerReply,
-  type SharedFlat,
-  sharedViews,
+  type SharedViews,
 } from './ppo-grad-shared.js';
 import type { UpdateRows } from './ppo-minibatch.js';
 import { contextToJSON } from './ppo-spaces.js';
@@ -111,30 +104,30 @@ export class GradientPeer {
   /** Ask for the gradient of rows `idx` with advantages `adv` under the weights written into `weights()`. */
   request(idx: ArrayLike<number>, adv: Float32Array): void {
     const sh = this.views();
-    if (Atomics.load(sh.ctrl, CTRL_DONE) !== this.seq)
+    if (Atomics.load(sh.ctrl, CTRL.DONE) !== this.seq)
       throw new Error('GradientPeer.request: the previous request was not collected');
     sh.idx.set(idx);
     sh.adv.set(adv.subarray(0, idx.length));
-    sh.ctrl[CTRL_COUNT] = idx.length;
-    sh.ctrl[CTRL_CMD] = CMD_GRAD;
-    sh.ctrl[CTRL_ERROR] = 0;
+    sh.ctrl[CTRL.COUNT] = idx.length;
+    sh.ctrl[CTRL.CMD] = CMD.GRAD;
+    sh.ctrl[CTRL.ERROR] = 0;
     this.signal(sh);
   }
 
   private signal(sh: SharedViews): void {
     this.seq += 1;
     // the store publishes this thread's writes above to the worker, whose atomic load of the sequence sees them
-    Atomics.store(sh.ctrl, CTRL_SEQ, this.seq);
-    Atomics.notify(sh.ctrl, CTRL_SEQ);
+    Atomics.store(sh.ctrl, CTRL.SEQ, this.seq);
+    Atomics.notify(sh.ctrl, CTRL.SEQ);
   }
 
   /** Block (in slices, letting the event loop run between them) until the worker has answered the last command. */
   private async answered(sh: SharedViews): Promise<void> {
     for (;;) {
-      const done = Atomics.load(sh.ctrl, CTRL_DONE);
+      const done = Atomics.load(sh.ctrl, CTRL.DONE);
       if (done === this.seq) return;
       if (this.failure) throw this.failure;
-      if (Atomics.wait(sh.ctrl, CTRL_DONE, done, WAIT_SLICE_MS) === 'timed-out')
+      if (Atomics.wait(sh.ctrl, CTRL.DONE, done, WAIT_SLICE_MS) === 'timed-out')
         await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -146,7 +139,7 @@ export class GradientPeer {
   async result(): Promise<Float32Array> {
     const sh = this.views();
     await this.answered(sh);
-    const len = sh.ctrl[CTRL_ERROR]!;
+    const len = sh.ctrl[CTRL.ERROR]!;
     if (len > 0) {
       this.fail(new Error(new TextDecoder().decode(sh.err.slice(0, len))));
       throw this.failure;
@@ -158,7 +151,7 @@ export class GradientPeer {
   async endUpdate(): Promise<void> {
     if (this.failure || !this.shared) return;
     const sh = this.shared;
-    sh.ctrl[CTRL_CMD] = CMD_END;
+    sh.ctrl[CTRL.CMD] = CMD.END;
     this.signal(sh);
     await this.answered(sh);
   }
@@ -167,35 +160,11 @@ export class GradientPeer {
   dispose(): void {
     this.disposed = true;
     if (this.shared && !this.failure) {
-      this.shared.ctrl[CTRL_CMD] = CMD_END;
+      this.shared.ctrl[CTRL.CMD] = CMD.END;
       this.signal(this.shared);
     }
     void this.worker.terminate();
   }
-}
-
-/** Views of the shared buffers of `GradientPeer`. */
-interface SharedViews {
-  buffers: SharedFlat;
-  w: Float32Array;
-  g: Float32Array;
-  ctrl: Int32Array;
-  idx: Int32Array;
-  adv: Float32Array;
-  err: Uint8Array;
-}
-
-/** Shared buffers for `weightCount` weights and up to `rows` rows a request. */
-function allocShared(weightCount: number, rows: number): SharedViews {
-  const buffers: SharedFlat = {
-    weights: new SharedArrayBuffer(4 * weightCount),
-    grad: new SharedArrayBuffer(4 * (weightCount + 6)),
-    ctrl: new SharedArrayBuffer(4 * CTRL_WORDS),
-    idx: new SharedArrayBuffer(4 * rows),
-    adv: new SharedArrayBuffer(4 * rows),
-    err: new SharedArrayBuffer(ERROR_BYTES),
-  };
-  return { buffers, ...sharedViews(buffers) };
 }
 
 /**
