@@ -61,6 +61,14 @@ const ppo = {
   entCoef: 0.0,
   network: { hidden: [64, 64], activation: 'tanh' },
 };
+// MountainCar with the model pretrained on its captions only (tasks `mountaincar` and `mountaincar-ent` below)
+const MOUNTAINCAR = {
+  env: 'MountainCar-Flag-v0',
+  goal: 'the car is at the flag',
+  baseline: 'a car in a valley',
+  alpha: 0,
+  encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
+};
 const TASKS = {
   corner: { env: 'Explore-Arena-Corner-v0', goal: 'the dot is in the top left', baseline: 'a dot in an arena' },
   'corner-br': {
@@ -125,23 +133,10 @@ const TASKS = {
     baseline: 'a robot gripper above a table',
   },
   // the model pretrained with the MountainCar captions only (rewards/vlm/results/builtin-mountaincar); see RESULTS.md
-  mountaincar: {
-    env: 'MountainCar-Flag-v0',
-    goal: 'the car is at the flag',
-    baseline: 'a car in a valley',
-    alpha: 0,
-    encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
-  },
+  mountaincar: MOUNTAINCAR,
   // the same with an entropy bonus (entCoef 0.01): registered after `mountaincar`, whose failed PPO seeds (VLM and
   // sparse alike) collapsed to pushing right forever from the first updates
-  'mountaincar-ent': {
-    env: 'MountainCar-Flag-v0',
-    goal: 'the car is at the flag',
-    baseline: 'a car in a valley',
-    alpha: 0,
-    encoder: `builtin:${fileURLToPath(new URL('../../rewards/vlm/results/builtin-mountaincar/', import.meta.url))}`,
-    ppo: { entCoef: 0.01 },
-  },
+  'mountaincar-ent': { ...MOUNTAINCAR, ppo: { entCoef: 0.01 } },
   // alpha 0.25: the quality table's best for the pendulum, and in vlm-pendulum-probe.mjs the larger gap between
   // upright and fallen frames in units of the fallen frames' sd (2.9 against 2.1 at alpha 0); fixed before learning.
   // constant 0.76: the VLM reward's mean over random-action episodes of this task at alpha 0.25 (the same probe).
