@@ -152,3 +152,32 @@ export function planBench(doc: unknown, defaultName: string): BenchPlan {
     .slice(0, 16);
   return { name, fingerprint, runs, envs, stacks: Object.keys(stacks), seeds };
 }
+
+/**
+ * `--only`: a comma-separated list of patterns over run keys (`<env>__<stack>__s<seed>`, as `--list` prints them),
+ * `*` matching any text; a run is selected when one pattern matches its whole key. A pattern that selects nothing is
+ * an error naming it, so a typo does not silently run nothing.
+ */
+export function onlyFilter(text: string, plan: BenchPlan): (run: BenchRun) => boolean {
+  const patterns = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (patterns.length === 0) throw new RxgymError('--only is empty; give run key patterns, e.g. --only "*__rnd__*"');
+  const regexes = patterns.map((p) => {
+    const body = p
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    return { p, re: new RegExp(`^${body}$`) };
+  });
+  for (const { p, re } of regexes) {
+    if (!plan.runs.some((r) => re.test(r.key))) {
+      throw new RxgymError(
+        `--only "${p}" matches none of the ${plan.runs.length} runs of benchmark "${plan.name}"; run keys look like ` +
+          `${plan.runs[0]?.key ?? '?'} (--list prints them all), and * matches any text`,
+      );
+    }
+  }
+  return (run) => regexes.some(({ re }) => re.test(run.key));
+}

@@ -48,6 +48,11 @@ export interface BenchOptions {
    * and stop at the end of their batch with a checkpoint; they are recorded as interrupted, for `--resume`.
    */
   signal?: AbortSignal;
+  /**
+   * Run only these runs of the matrix now (`--only`); the others are left as they are: finished ones are still
+   * reported, the rest wait for a later invocation.
+   */
+  only?: (run: BenchRun) => boolean;
 }
 
 /** What `runBench` returns: the runs that finished (done or failed), and those left for `--resume`. */
@@ -209,6 +214,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
   const queue: BenchRun[] = [];
   let skipped = 0;
   let continuing = 0;
+  let leftOut = 0;
   for (const run of plan.runs) {
     const prev = opts.resume ? previous(run, join(opts.outDir, 'runs', run.key)) : undefined;
     if (prev?.status === 'done') {
@@ -216,6 +222,11 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
       if (!existsSync(path)) writeAtomic(path, `${JSON.stringify(prev, null, 2)}\n`);
       results.set(run.key, prev);
       skipped += 1;
+      continue;
+    }
+    if (opts.only && !opts.only(run)) {
+      // not run now (an interrupted one keeps its checkpoints for a later --resume)
+      leftOut += 1;
       continue;
     }
     if (prev?.status === 'interrupted') {
@@ -228,6 +239,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     const cont = continuing ? ` (${continuing} interrupted, continued from their checkpoints)` : '';
     write(`resuming: ${skipped} of ${plan.runs.length} runs already finished, ${queue.length} to go${cont}\n`);
   }
+  if (opts.only) write(`--only: ${queue.length} run(s) now, ${leftOut} other unfinished run(s) left for later\n`);
 
   const active = new Map<string, Active>();
   let interrupted = false;

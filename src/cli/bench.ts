@@ -11,7 +11,7 @@ import { resolveRewardFiles } from '../train/scenario-paths.js';
 import { startRun } from '../train/run.js';
 import { CLI_OPTION_NAMES } from '../train/run-dir.js';
 import { measureEnvThroughput } from '../bench/env-throughput.js';
-import { planBench } from '../bench/matrix.js';
+import { onlyFilter, planBench } from '../bench/matrix.js';
 import { runBench } from '../bench/runner.js';
 import { benchOnQueue } from './bench-queue.js';
 import { registerAll } from '../../envs/index.js';
@@ -67,6 +67,7 @@ interface BenchCliOptions {
   queue?: string;
   attempts?: string;
   retryDelay?: string;
+  only?: string;
 }
 
 async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
@@ -78,14 +79,20 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
   const plan = planBench(doc, safeName(basename(file).replace(/\.(ya?ml|json)$/, '')));
   validateRuns(file, plan);
   const outDir = o.out ?? join('runs', `bench-${plan.name}`);
+  const only = o.only === undefined ? undefined : onlyFilter(o.only, plan);
   if (o.list) {
     const steps = plan.runs[0]!.steps.toLocaleString('en-US');
-    const keys = plan.runs.map((r) => `  ${r.key}`).join('\n');
-    process.stdout.write(`${plan.name}: ${plan.runs.length} runs (all scenarios valid), ${steps} steps each\n`);
+    const listed = only ? plan.runs.filter(only) : plan.runs;
+    const keys = listed.map((r) => `  ${r.key}`).join('\n');
+    const of = only ? `${listed.length} of ${plan.runs.length} runs selected by --only` : `${plan.runs.length} runs`;
+    process.stdout.write(`${plan.name}: ${of} (all scenarios valid), ${steps} steps each\n`);
     process.stdout.write(`${keys}\n`);
     return;
   }
-  if (o.queue !== undefined) return benchOnQueue(file, plan, { ...o, queue: o.queue });
+  if (o.queue !== undefined) {
+    if (only) throw new UsageError('--only runs a part of the matrix on this machine; it does not apply to --queue');
+    return benchOnQueue(file, plan, { ...o, queue: o.queue });
+  }
   const tty = Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
   const main = process.argv[1]!;
   const matrix = `${plan.envs.length} env(s) x ${plan.stacks.length} reward stack(s) x ${plan.seeds.length} seed(s)`;
@@ -107,6 +114,7 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
       tty,
       everyMs,
       signal: stop.signal,
+      only,
       child: (scenarioPath, runDir, _events, resume) => {
         const run = ['bench', 'run-one', scenarioPath, '--run-dir', runDir, ...(resume ? ['--continue'] : [])];
         return { cmd: process.execPath, args: [...process.execArgv, main, ...run] };
@@ -170,6 +178,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--resume', 'finish the benchmark in --out: skip finished runs, continue interrupted ones, rerun failed')
     .option('--every <ms>', 'progress refresh interval')
     .option('--list', 'validate every run and list them, without running')
+    .option('--only <patterns>', 'run only the runs whose key matches (comma-separated, * = any text); see --list')
     .option('--queue <url>', 'run on a Redis queue (redis://host:6379) served by `rxgym worker`s; again: resumes')
     .option('--attempts <n>', 'with --queue: tries of a failing run before it is reported failed', '3')
     .option('--retry-delay <ms>', 'with --queue: delay before the first retry, doubled for each further one', '10000')

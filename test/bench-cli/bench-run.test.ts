@@ -136,6 +136,29 @@ describe('rxgym bench', () => {
     expect(readFileSync(join(out2, 'summary.md'), 'utf8')).toMatch(/1 of 6 runs finished/);
     expect(text).toMatch(/continue with: rxgym bench .* --resume/);
   });
+
+  it('--only runs a slice; the finished runs kept in a folder resume the matrix in a new directory', () => {
+    const part = join(dir, 'part');
+    let r = cli(`bench ${benchFile} --out ${part} --only '*__scaled__s2'`);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--only: 1 run\(s\) now, 3 other unfinished run\(s\) left for later/);
+    expect(readFileSync(join(part, 'summary.md'), 'utf8')).toMatch(/1 of 4 runs finished/);
+    expect(existsSync(join(part, 'runs', 'CartPole-v1__extrinsic__s1'))).toBe(false);
+    r = cli(`bench ${benchFile} --out ${part} --only 'CartPole-v1__nope__*'`);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--only "CartPole-v1__nope__\*" matches none of the 4 runs of benchmark "tiny"/);
+    // a new machine: only result.json files and the manifest were kept (test/bench/bench-results.mjs)
+    const kept = join(dir, 'kept');
+    const moved = join(dir, 'moved');
+    const tool = join(ROOT, 'test', 'bench', 'bench-results.mjs');
+    expect(spawnSync('node', [tool, 'save', part, kept], { encoding: 'utf8' }).stdout).toMatch(/saved 1 finished/);
+    expect(spawnSync('node', [tool, 'restore', kept, moved], { encoding: 'utf8' }).status).toBe(0);
+    r = cli(`bench ${benchFile} --out ${moved} --resume`);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/resuming: 1 of 4 runs already finished, 3 to go/);
+    expect(readFileSync(join(moved, 'summary.md'), 'utf8')).toMatch(/4 of 4 runs finished/);
+    expect(result(moved, 'CartPole-v1__scaled__s2')).toEqual(result(part, 'CartPole-v1__scaled__s2'));
+  });
 });
 
 describe('rxgym bench: a run is finished only when it took its budget', () => {
