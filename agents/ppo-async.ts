@@ -40,7 +40,7 @@ export class AsyncPpoAgent implements Agent {
   private readonly worker: Worker;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly sync = new MessageChannel();
-  private readonly ready: Promise<void>;
+  private readonly started: Promise<void>;
   private pending: Promise<Extract<Reply, { type: 'learned' }>> | undefined;
   private waiting: ((r: Reply) => void) | undefined;
   private failure: Error | undefined;
@@ -67,15 +67,20 @@ export class AsyncPpoAgent implements Agent {
     const url = new URL(workerModuleUrl(new URL(`./ppo-learner-worker${ext}`, import.meta.url).href));
     this.worker = new Worker(url, { workerData: data, transferList: [this.sync.port2], execArgv: workerExecArgv() });
     let resolveReady!: () => void;
-    this.ready = new Promise((r) => {
-      resolveReady = r;
+    let rejectReady!: (e: Error) => void;
+    this.started = new Promise((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
     });
+    // awaited by the trainer and by `learn`; a failure is reported there
+    this.started.catch(() => undefined);
     this.worker.on('message', (m: Reply) => {
       if (m.type === 'ready') resolveReady();
       else this.waiting?.(m);
     });
     const fail = (e: Error): void => {
       this.failure = new RxgymError(`the PPO learner thread failed: ${e.message}`);
+      rejectReady(this.failure);
       this.waiting?.({ type: 'error', message: e.message });
     };
     this.worker.on('error', fail);
@@ -86,6 +91,11 @@ export class AsyncPpoAgent implements Agent {
 
   act(obs: ObsBatch, count: number, opts?: ActOptions): PolicyOutput {
     return this.policy.act(obs, count, opts);
+  }
+
+  /** The learner thread's start-up, before the training loop's clock. */
+  ready(): Promise<void> {
+    return this.started;
   }
 
   private next(): Promise<Extract<Reply, { type: 'learned' }>> {
@@ -103,7 +113,7 @@ export class AsyncPpoAgent implements Agent {
   }
 
   async learn(batch: AnnotatedBatch): Promise<TrainStats> {
-    await this.ready;
+    await this.started;
     // this batch was collected with the weights of `acting` updates
     const collectedWith = this.acting;
     let stats: TrainStats = {};

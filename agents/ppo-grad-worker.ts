@@ -1,8 +1,9 @@
 /**
  * The gradient worker of data-parallel PPO (`agent.learnerThreads: 2`, agents/ppo-parallel.ts), run as compiled JS.
- * It holds a replica of the PPO networks. A `rows` message gives it the rollout of the coming update and the shared
- * buffers (agents/ppo-grad-shared.ts); it then serves that update's minibatches from shared memory, waiting on the
- * control word with Atomics, each answered with the flat [loss, aux, gradient], until the main thread ends the update.
+ * It holds a replica of the PPO networks. A `rows` message gives it the shared buffers (agents/ppo-grad-shared.ts):
+ * the rows of the updates (refilled by the main thread before each) and the control words; it then serves minibatch
+ * requests from shared memory, waiting on the control word with Atomics, each answered with the flat [loss, aux,
+ * gradient], until the main thread ends this loop (new buffers come with the next message, or the agent is disposed).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, setBackendLogger } from '../src/tensor/backend.js';
@@ -29,11 +30,12 @@ delete process.env.RXGYM_WASM_THREADS;
 setBackendLogger(() => {});
 await initBackend();
 const agent = new PpoAgent(data.hp as unknown as PpoHp, contextFromJSON(data.ctx));
+parentPort!.postMessage({ type: 'ready' } satisfies GradWorkerReply);
 let views: SharedViews | undefined;
 /** The sequence number of the last command served. */
 let served = 0;
 
-/** Serve one update's requests until the main thread ends it. */
+/** Serve requests on these buffers until the main thread ends the loop. */
 function serve(rows: UpdateRows, v: SharedViews): void {
   const ctrl = v.ctrl;
   for (;;) {

@@ -11,9 +11,12 @@ import {
   allocShared,
   CMD,
   CTRL,
+  fillRows,
   type GradWorkerData,
   type GradWorkerReply,
+  sameRowsLayout,
   type SharedViews,
+  sharedRowsLike,
 } from './ppo-grad-shared.js';
 import type { UpdateRows } from './ppo-minibatch.js';
 import { contextToJSON } from './ppo-spaces.js';
@@ -32,22 +35,29 @@ const WAIT_SLICE_MS = 20;
 
 /**
  * The second half of each minibatch's gradient, computed in a worker thread (agents/ppo-grad-worker.ts) that holds a
- * replica of the networks. `setRows` hands it the rollout of an update (a message); that update's minibatches go
- * through shared memory, signalled with Atomics (wait/notify) instead of a message each way through both threads'
- * event loops (KeyRoom-S5, sparse-dungeon network, 2 threads: 1.05x the steps/s of the message version, median of 5
- * interleaved runs). `request` writes row indices and normalised advantages (the caller has written the weights into
- * `weights()`) and wakes the worker; `result` blocks until the worker's flat [loss, aux, gradient] is written, in
- * slices between which the event loop runs, so a dead worker is an error, not a hang; `endUpdate` sends the worker
- * back to its event loop for the next update's rows. Requests are answered in order, one at a time.
+ * replica of the networks. Everything goes through shared memory, signalled with Atomics (wait/notify) instead of a
+ * message each way through both threads' event loops (KeyRoom-S5, sparse-dungeon network, 2 threads: 1.05x the
+ * steps/s of the message version, median of 5 interleaved runs): `setRows` copies the rollout of an update into
+ * shared arrays (one message when they are made, the first time or when the rollout's layout changes); `request`
+ * writes row indices and normalised advantages (the caller has written the weights into `weights()`) and wakes the
+ * worker; `result` blocks until the worker's flat [loss, aux, gradient] is written, in slices between which the event
+ * loop runs, so a dead worker is an error, not a hang; `endUpdate` waits until the last request is answered (the
+ * worker then waits for the next update's). Requests are answered in order, one at a time.
  */
 export class GradientPeer {
   /** The worker thread (tests end it to check the failure path). */
   readonly worker: Worker;
   private shared: SharedViews | undefined;
+  /** The update's rows in shared memory (the worker has views of the same arrays). */
+  private rows: UpdateRows | undefined;
   /** The sequence number of the last command (request or end) this thread issued. */
   private seq = 0;
   private failure: RxgymError | undefined;
   private disposed = false;
+  /** Resolves when the worker has built its replica; rejects if it fails first. */
+  readonly started: Promise<void>;
+  private startedResolve!: () => void;
+  private startedReject!: (e: Error) => void;
 
   constructor(hp: Record<string, unknown>, ctx: AgentContext) {
     const data: GradWorkerData = {
@@ -59,8 +69,15 @@ export class GradientPeer {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const url = new URL(workerModuleUrl(new URL(`./ppo-grad-worker${ext}`, import.meta.url).href));
     this.worker = new Worker(url, { workerData: data, execArgv: workerExecArgv() });
+    this.started = new Promise<void>((resolve, reject) => {
+      this.startedResolve = resolve;
+      this.startedReject = reject;
+    });
+    // awaited by the trainer; a failure before then is also reported by the next request
+    this.started.catch(() => undefined);
     this.worker.on('message', (m: GradWorkerReply) => {
-      if (m.type === 'error') this.fail(new Error(m.message));
+      if (m.type === 'ready') this.startedResolve();
+      else this.fail(new Error(m.message));
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
@@ -73,21 +90,30 @@ export class GradientPeer {
       `the PPO gradient worker thread (agent.learnerThreads: 2) failed: ${e.message}; ` +
         'rerun with learnerThreads: 1 to learn on one thread',
     );
+    this.startedReject(this.failure);
   }
 
   /**
-   * Give the worker the rows of the coming update (copied: the rollout reuses its arrays) and the size of the
-   * weights; until `endUpdate` the worker serves requests from shared memory.
+   * Give the worker the rows of the coming update (copied into shared memory: the rollout reuses its arrays) and the
+   * size of the weights. The worker is idle here (`endUpdate` waited for its last answer), so the copy is safe.
    */
   setRows(rows: UpdateRows, weightCount: number): void {
     if (this.failure) throw this.failure;
-    const n = rows.logProb.length;
-    if (this.shared?.w.length !== weightCount || this.shared.idx.length < n) {
-      // new control words start at 0: so does the sequence (the worker takes it from the message)
-      this.shared = allocShared(weightCount, n);
-      this.seq = 0;
+    if (this.shared?.w.length === weightCount && this.rows && sameRowsLayout(this.rows, rows)) {
+      fillRows(this.rows, rows);
+      return;
     }
-    this.worker.postMessage({ type: 'rows', rows, shared: this.shared.buffers, seq: this.seq });
+    // new buffers: the worker leaves its loop on the old control words and takes the new ones from a message
+    if (this.shared) {
+      this.shared.ctrl[CTRL.CMD] = CMD.END;
+      this.signal(this.shared);
+    }
+    // new control words start at 0: so does the sequence (the worker takes it from the message)
+    this.shared = allocShared(weightCount, rows.logProb.length);
+    this.rows = sharedRowsLike(rows);
+    this.seq = 0;
+    fillRows(this.rows, rows);
+    this.worker.postMessage({ type: 'rows', rows: this.rows, shared: this.shared.buffers, seq: this.seq });
   }
 
   private views(): SharedViews {
@@ -147,13 +173,10 @@ export class GradientPeer {
     return sh.g;
   }
 
-  /** End the update: the worker goes back to its event loop (for the next `setRows`) once it has answered. */
+  /** End the update: wait until the worker has answered the last request (it then waits for the next update's). */
   async endUpdate(): Promise<void> {
     if (this.failure || !this.shared) return;
-    const sh = this.shared;
-    sh.ctrl[CTRL.CMD] = CMD.END;
-    this.signal(sh);
-    await this.answered(sh);
+    await this.answered(this.shared);
   }
 
   /** Stop the worker. */
@@ -194,6 +217,11 @@ export class ParallelPpoAgent implements Agent {
 
   learn(batch: AnnotatedBatch): Promise<TrainStats> {
     return this.inner.learnSplit(batch, this.peer);
+  }
+
+  /** The gradient worker's start-up (about 0.5 s of module loading here), before the training loop's clock. */
+  ready(): Promise<void> {
+    return this.peer.started;
   }
 
   save(dir: string): void {

@@ -25,6 +25,11 @@ export interface AgentContext {
 export interface Agent extends Policy {
   readonly type: string;
   learn(batch: AnnotatedBatch): TrainStats | Promise<TrainStats>;
+  /**
+   * Resolves when the agent's own threads have started (their module loading is start-up, like the main thread's):
+   * the trainer awaits it before the training loop's clock starts. Rejects with a clear error if one failed to.
+   */
+  ready?(): Promise<void>;
   /** Write weights, optimizer state and RNG state into `dir` (which exists). */
   save(dir: string): void;
   /** Restore what `save` wrote; throws a clear error if it was written for another env or agent. */

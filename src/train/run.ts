@@ -410,7 +410,7 @@ class Run implements RunHandle {
         );
       }
       if (!s.pretrain) {
-        this.begin(undefined, ck ? { resume: ck } : {});
+        await this.begin(undefined, ck ? { resume: ck } : {});
         return;
       }
       // URLB: reward-free pre-training, then fine-tuning from its weights. A resumed run continues the fine-tuning
@@ -418,12 +418,12 @@ class Run implements RunHandle {
       // checkpoint (under pretrain/).
       const inPretrain = ck !== undefined && before !== undefined && ck.dir.startsWith(join(before, 'checkpoints'));
       if (inPretrain) {
-        this.begin('pretrain', { resume: ck });
+        await this.begin('pretrain', { resume: ck });
       } else if (ck || done) {
         this.pretrainInfo = done;
-        this.begin('finetune', ck ? { resume: ck } : { weights: join(done!.checkpoint!, 'agent') });
+        await this.begin('finetune', ck ? { resume: ck } : { weights: join(done!.checkpoint!, 'agent') });
       } else {
-        this.begin('pretrain', {});
+        await this.begin('pretrain', {});
       }
     } catch (e) {
       this.fail(e);
@@ -446,10 +446,10 @@ class Run implements RunHandle {
    * Build a phase (`undefined`: a run without pre-training) and start its pipeline. `from.resume`: continue a
    * checkpoint; `from.weights`: a fresh agent with these (pre-trained) weights.
    */
-  private begin(
+  private async begin(
     name: RunPhase | undefined,
     from: { resume?: { dir: string; meta: CheckpointMeta }; weights?: string },
-  ): void {
+  ): Promise<void> {
     const s = this.s;
     const pre = name === 'pretrain';
     const stack = pre ? this.stacks.pretrain! : this.stacks.main;
@@ -474,6 +474,15 @@ class Run implements RunHandle {
       tokenKeys: this.vec.capabilities.tokenKeys,
       constraints: stack.constraintNames,
     });
+    // the agent's own threads start before the training loop's clock (start-up, like the main thread's)
+    if (agent.ready) {
+      try {
+        await agent.ready();
+      } catch (e) {
+        agent.dispose();
+        throw e;
+      }
+    }
     if (from.weights) {
       agent.loadWeights(from.weights);
       // the summary's profile counts the fine-tuning phase, like its steps and wall time
@@ -751,11 +760,7 @@ class Run implements RunHandle {
       this.lastCheckpointStep = -1;
       setImmediate(() => {
         if (this.finished) return;
-        try {
-          this.begin('finetune', { weights: join(dir, 'agent') });
-        } catch (e) {
-          this.fail(e);
-        }
+        this.begin('finetune', { weights: join(dir, 'agent') }).catch((e: unknown) => this.fail(e));
       });
     } catch (e) {
       this.fail(e);

@@ -141,10 +141,25 @@ describe('PPO with a data-parallel gradient on two threads (learnerThreads: 2)',
     }
   });
 
+  it('ready() resolves once the worker has started; a worker that dies first rejects it, naming it', async () => {
+    const hp = resolveParams('agent', { learnerThreads: 2, ...cnn }, PPO_PARAMS);
+    const agent = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
+    const early = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
+    try {
+      await expect(agent.ready()).resolves.toBeUndefined();
+      await early.gradientWorker.terminate();
+      await expect(early.ready()).rejects.toThrow(/PPO gradient worker thread \(agent.learnerThreads: 2\) failed/);
+    } finally {
+      agent.dispose();
+      early.dispose();
+    }
+  });
+
   it('a gradient worker that dies ends learn with an RxgymError naming it (no hang)', async () => {
     const hp = resolveParams('agent', { learnerThreads: 2, ...cnn }, PPO_PARAMS);
     const agent = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
     try {
+      await agent.ready();
       await agent.gradientWorker.terminate();
       await expect(agent.learn(batch(7, 6, 3))).rejects.toThrow(
         /PPO gradient worker thread \(agent.learnerThreads: 2\)/,
