@@ -47,6 +47,18 @@ if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) {
   console.error('no dist/: build first (npx tsc -p tsconfig.json)');
   process.exit(2);
 }
+// the reference needs PyTorch and NumPy: say so before any run, not as a Python traceback in the first round
+if (only.has('cartpole')) {
+  const probe = spawnSync(python, ['-c', 'import numpy, torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    const why = probe.error ? probe.error.message : (probe.stderr ?? '').trim().split('\n').at(-1);
+    console.error(
+      `the PyTorch reference cannot run with ${python} (${why}): install Debian's python3-torch ` +
+        '(apt-get install python3-torch), pass --python, or leave CartPole out (--only keyroom)',
+    );
+    process.exit(2);
+  }
+}
 
 const load = () => loadavg()[0].toFixed(1);
 
