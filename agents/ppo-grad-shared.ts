@@ -87,8 +87,8 @@ function sharedLike<T extends RowArray>(a: T): T {
 
 /**
  * An update's rows in shared memory, shaped like `rows` (same keys, array types and lengths): posted to the worker
- * once, refilled by `fillRows` for each update, so the rollout is not cloned through a message every update (about
- * 12 ms of the worker's time per KeyRoom update of 1,024 rows, before its first minibatch could start).
+ * once, refilled by `fillRows` for each update, so the rollout is not cloned through a message every update (no
+ * measurable difference in steps/s on KeyRoom-S5; it saves a copy on each side).
  */
 export function sharedRowsLike(rows: UpdateRows): UpdateRows {
   const obs: ObsBatch = {};

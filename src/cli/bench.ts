@@ -79,7 +79,7 @@ async function benchMatrix(file: string, o: BenchCliOptions): Promise<void> {
   const plan = planBench(doc, safeName(basename(file).replace(/\.(ya?ml|json)$/, '')));
   validateRuns(file, plan);
   const outDir = o.out ?? join('runs', `bench-${plan.name}`);
-  const only = o.only === undefined ? undefined : onlyFilter(o.only, plan);
+  const only = o.only === undefined ? undefined : asUsage(() => onlyFilter(o.only!, plan));
   if (o.list) {
     const steps = plan.runs[0]!.steps.toLocaleString('en-US');
     const listed = only ? plan.runs.filter(only) : plan.runs;

@@ -145,7 +145,7 @@ describe('rxgym bench', () => {
     expect(readFileSync(join(part, 'summary.md'), 'utf8')).toMatch(/1 of 4 runs finished/);
     expect(existsSync(join(part, 'runs', 'CartPole-v1__extrinsic__s1'))).toBe(false);
     r = cli(`bench ${benchFile} --out ${part} --only 'CartPole-v1__nope__*'`);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/--only "CartPole-v1__nope__\*" matches none of the 4 runs of benchmark "tiny"/);
     // a new machine: only result.json files and the manifest were kept (test/bench/bench-results.mjs)
     const kept = join(dir, 'kept');
