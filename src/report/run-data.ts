@@ -78,7 +78,8 @@ export function seriesFromEvents(events: readonly RunEvent[]): RunSeries {
   const successes: boolean[] = [];
   let lastStep = 0;
   for (const e of events) {
-    if ((e as PhaseTagged).phase === 'pretrain') {
+    // a run with pre-training starts in it: its start event still describes the whole run (config, seed, eval mode)
+    if ((e as PhaseTagged).phase === 'pretrain' && e.type !== 'start') {
       if ('step' in e && typeof e.step === 'number') s.meta.pretrainSteps = Math.max(s.meta.pretrainSteps ?? 0, e.step);
       continue;
     }

@@ -39,6 +39,18 @@ async function plot(...args: string[]): Promise<string> {
 }
 
 describe('one run: series, charts, report', () => {
+  it('a run that starts with reward-free pre-training keeps its start event: seed, budget and evaluation mode', () => {
+    const config = { name: 'urlb', budget: { steps: 256 }, eval: { deterministic: false } };
+    const start = { type: 'start', runId: 'r', env: 'E-v0', agent: 'ppo', numEnvs: 2, seed: 3, config, time: 0 };
+    const s = seriesFromEvents([
+      { ...start, phase: 'pretrain' },
+      { type: 'batch', step: 128, steps: 128, sps: 10, time: 1, phase: 'pretrain' },
+      { type: 'phase', phase: 'finetune', step: 0, budget: 256, rewards: ['extrinsic'], time: 2 },
+      { type: 'batch', step: 128, steps: 128, sps: 10, time: 3, phase: 'finetune' },
+    ] as never);
+    expect(s.meta).toMatchObject({ seed: 3, name: 'urlb', budget: 256, evalDeterministic: false, pretrainSteps: 128 });
+  });
+
   it('charts an ONI run: return, success, reward parts raw and scaled, losses, entropy, KL, SPS, annotator', () => {
     const s = seriesFromEvents(parseEventsJsonl(readFileSync(join(fixtures, 'run-demo-oni', 'events.jsonl'), 'utf8')));
     const panels = runPanels(s);
