@@ -41,7 +41,7 @@ describe.skipIf(!hasTmux)('rxgym watch in a terminal (tmux)', () => {
     screen = await t.waitFor(/EXIT=\d+/);
     expect(screen).toMatch(/EXIT=0/);
     expect(screen).not.toMatch(/[┌│└]/); // the alternate screen is gone: the terminal is restored
-  }, 60_000);
+  });
 
   it('refuses a terminal that is too small, naming the size it needs, and leaves the terminal usable', async () => {
     const t = new TmuxSession(`${CLI} watch --env CartPole-v1`, 80, 24);
@@ -50,7 +50,7 @@ describe.skipIf(!hasTmux)('rxgym watch in a terminal (tmux)', () => {
     expect(screen).toMatch(/terminal is 80x24; rxgym watch needs at least 100x30/);
     expect(screen).toMatch(/EXIT=1/);
     expect(screen).not.toMatch(/at .*\.ts:\d+/); // no stack trace
-  }, 60_000);
+  });
 });
 
 describe.runIf(!hasTmux)('rxgym watch in a terminal (tmux)', () => {
