@@ -85,7 +85,8 @@ export class AsyncPpoAgent implements Agent {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => {
-      if (code !== 0 && !this.disposed) fail(new Error(`it exited with code ${code}`));
+      // any exit before dispose is a failure: a thread ended while still loading exits with code 0
+      if (!this.disposed) fail(new Error(`it exited with code ${code}`));
     });
   }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PPO_PARAMS, ppoDefinition } from '../../agents/ppo.js';
 import { resolveParams } from '../../src/core/params.js';
@@ -54,6 +55,18 @@ describe('asynchronous PPO (agent.async: the learner in a worker thread)', () =>
     totalSteps: 1e5,
   };
   const make = () => ppoDefinition.create(resolveParams('agent', { async: true, numSteps: 16 }, PPO_PARAMS), ctx);
+
+  it('a learner thread that dies before it started rejects ready() and learn, naming it (no hang)', async () => {
+    const agent = make();
+    try {
+      // ended at once, while it is still loading its modules (about 0.5 s)
+      await (agent as unknown as { worker: Worker }).worker.terminate();
+      await expect(agent.ready!()).rejects.toThrow(/the PPO learner thread failed: it exited with code \d/);
+      await expect(agent.learn(batch(16, 4, 1))).rejects.toThrow(/the PPO learner thread failed/);
+    } finally {
+      agent.dispose();
+    }
+  });
 
   it('hands each batch to the learner and reports the previous update; the policy lags by at most one', async () => {
     const agent = make();

@@ -143,12 +143,13 @@ describe('PPO with a data-parallel gradient on two threads (learnerThreads: 2)',
 
   it('ready() resolves once the worker has started; a worker that dies first rejects it, naming it', async () => {
     const hp = resolveParams('agent', { learnerThreads: 2, ...cnn }, PPO_PARAMS);
-    const agent = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
+    // ended at once, while it is still loading its modules (about 0.5 s)
     const early = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
+    await early.gradientWorker.terminate();
+    const agent = ppoDefinition.create(hp, ctx) as ParallelPpoAgent;
     try {
-      await expect(agent.ready()).resolves.toBeUndefined();
-      await early.gradientWorker.terminate();
       await expect(early.ready()).rejects.toThrow(/PPO gradient worker thread \(agent.learnerThreads: 2\) failed/);
+      await expect(agent.ready()).resolves.toBeUndefined();
     } finally {
       agent.dispose();
       early.dispose();
