@@ -2,7 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { Agent, AgentContext } from '../src/core/agent.js';
 import { RxgymError } from '../src/core/env.js';
 import type { ObsBatch } from '../src/core/obs-batch.js';
-import { workerExecArgv, workerModuleUrl } from '../src/core/vector/worker-modules.js';
+import { startSignal, workerExecArgv, workerModuleUrl } from '../src/core/vector/worker-modules.js';
 import type { AnnotatedBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
@@ -40,7 +40,8 @@ export class AsyncPpoAgent implements Agent {
   private readonly worker: Worker;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly sync = new MessageChannel();
-  private readonly started: Promise<void>;
+  /** The learner thread's start-up. */
+  private readonly start = startSignal();
   private pending: Promise<Extract<Reply, { type: 'learned' }>> | undefined;
   private waiting: ((r: Reply) => void) | undefined;
   private failure: Error | undefined;
@@ -66,21 +67,13 @@ export class AsyncPpoAgent implements Agent {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const url = new URL(workerModuleUrl(new URL(`./ppo-learner-worker${ext}`, import.meta.url).href));
     this.worker = new Worker(url, { workerData: data, transferList: [this.sync.port2], execArgv: workerExecArgv() });
-    let resolveReady!: () => void;
-    let rejectReady!: (e: Error) => void;
-    this.started = new Promise((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    // awaited by the trainer and by `learn`; a failure is reported there
-    this.started.catch(() => undefined);
     this.worker.on('message', (m: Reply) => {
-      if (m.type === 'ready') resolveReady();
+      if (m.type === 'ready') this.start.started();
       else this.waiting?.(m);
     });
     const fail = (e: Error): void => {
       this.failure = new RxgymError(`the PPO learner thread failed: ${e.message}`);
-      rejectReady(this.failure);
+      this.start.failed(this.failure);
       this.waiting?.({ type: 'error', message: e.message });
     };
     this.worker.on('error', fail);
@@ -96,7 +89,7 @@ export class AsyncPpoAgent implements Agent {
 
   /** The learner thread's start-up, before the training loop's clock. */
   ready(): Promise<void> {
-    return this.started;
+    return this.start.promise;
   }
 
   private next(): Promise<Extract<Reply, { type: 'learned' }>> {
@@ -114,7 +107,7 @@ export class AsyncPpoAgent implements Agent {
   }
 
   async learn(batch: AnnotatedBatch): Promise<TrainStats> {
-    await this.started;
+    await this.start.promise;
     // this batch was collected with the weights of `acting` updates
     const collectedWith = this.acting;
     let stats: TrainStats = {};

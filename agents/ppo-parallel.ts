@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Agent, AgentContext } from '../src/core/agent.js';
 import { RxgymError } from '../src/core/env.js';
 import type { ObsBatch } from '../src/core/obs-batch.js';
-import { workerExecArgv, workerModuleUrl } from '../src/core/vector/worker-modules.js';
+import { startSignal, workerExecArgv, workerModuleUrl } from '../src/core/vector/worker-modules.js';
 import type { AnnotatedBatch } from '../src/stream/batch.js';
 import type { TrainStats } from '../src/stream/events.js';
 import type { ActOptions, PolicyOutput } from '../src/stream/policy.js';
@@ -54,10 +54,8 @@ export class GradientPeer {
   private seq = 0;
   private failure: RxgymError | undefined;
   private disposed = false;
-  /** Resolves when the worker has built its replica; rejects if it fails first. */
-  readonly started: Promise<void>;
-  private startedResolve!: () => void;
-  private startedReject!: (e: Error) => void;
+  /** The worker's start-up: resolves when it has built its replica, rejects if it fails first. */
+  readonly start = startSignal();
 
   constructor(hp: Record<string, unknown>, ctx: AgentContext) {
     const data: GradWorkerData = {
@@ -69,14 +67,8 @@ export class GradientPeer {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const url = new URL(workerModuleUrl(new URL(`./ppo-grad-worker${ext}`, import.meta.url).href));
     this.worker = new Worker(url, { workerData: data, execArgv: workerExecArgv() });
-    this.started = new Promise<void>((resolve, reject) => {
-      this.startedResolve = resolve;
-      this.startedReject = reject;
-    });
-    // awaited by the trainer; a failure before then is also reported by the next request
-    this.started.catch(() => undefined);
     this.worker.on('message', (m: GradWorkerReply) => {
-      if (m.type === 'ready') this.startedResolve();
+      if (m.type === 'ready') this.start.started();
       else this.fail(new Error(m.message));
     });
     this.worker.on('error', (e) => this.fail(e));
@@ -90,7 +82,7 @@ export class GradientPeer {
       `the PPO gradient worker thread (agent.learnerThreads: 2) failed: ${e.message}; ` +
         'rerun with learnerThreads: 1 to learn on one thread',
     );
-    this.startedReject(this.failure);
+    this.start.failed(this.failure);
   }
 
   /**
@@ -221,7 +213,7 @@ export class ParallelPpoAgent implements Agent {
 
   /** The gradient worker's start-up (about 0.5 s of module loading here), before the training loop's clock. */
   ready(): Promise<void> {
-    return this.peer.started;
+    return this.peer.start.promise;
   }
 
   save(dir: string): void {

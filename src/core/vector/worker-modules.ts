@@ -82,3 +82,18 @@ export function workerExecArgv(argv: readonly string[] = process.execArgv): stri
   }
   return dropped ? kept : undefined;
 }
+
+/**
+ * A worker thread's start-up as a promise (an agent's `ready()`): `started` or `failed` settles it. A failure nobody
+ * awaits is not an unhandled rejection; the owner reports it again at its next call.
+ */
+export function startSignal(): { promise: Promise<void>; started: () => void; failed: (e: Error) => void } {
+  let started!: () => void;
+  let failed!: (e: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    failed = reject;
+  });
+  promise.catch(() => undefined);
+  return { promise, started, failed };
+}
