@@ -7,6 +7,7 @@ import { applyDense, type DenseParams, type ParamStore } from './params.js';
 import { orthogonal } from './init.js';
 import { hashNgrams } from './ngram.js';
 import type { NetworkOverrides } from './network-params.js';
+import { embedConvFits, embedConvSameRelu } from './embed-conv.js';
 
 /** One network config for every agent: MLP torso, glyph CNN for 2-D integer maps, n-gram encoder for message lines. */
 export interface NetworkConfig {
@@ -422,8 +423,14 @@ export class ObsEncoder {
     if (p.kind === 'flat') return x;
     if (p.kind === 'message') return applyDense(this.msgParams.get(p.key)!, x, 'relu');
     const g = this.glyphParams.get(p.key)!;
-    let h: tf.Tensor = embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
-    for (const c of g.convs) h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
+    const first = g.convs[0];
+    // the embedding and the first convolution as one op (embed-conv.ts: the same function, far fewer multiply-adds)
+    const fused = first !== undefined && embedConvFits(first.k.shape[3]!);
+    let h: tf.Tensor = fused
+      ? embedConvSameRelu(g.embed as tf.Tensor2D, x as tf.Tensor3D, first.k as tf.Tensor4D, first.b as tf.Tensor1D)
+      : embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
+    for (const c of g.convs.slice(fused ? 1 : 0))
+      h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
     return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
   }
 }
