@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { RxgymError } from '../core/env.js';
 
+/**
+ * The sum of a [B,H,W,O] tensor over B, H and W as a [1,N]x[N,O] matMul with ones: on wasm ~20x faster than
+ * tf.sum(x, [0, 1, 2]), which transposes the reduced axes to the end first (1.24 ms against 0.06 ms for 256 9x9x32).
+ */
+export function sumOverCells(x: tf.Tensor4D): tf.Tensor1D {
+  const O = x.shape[3];
+  const n = x.size / O;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, O])), [O]) as tf.Tensor1D);
+}
+
 interface Shape {
   B: number;
   H: number;
@@ -72,7 +82,7 @@ export function embedConvSameRelu(table: tf.Tensor2D, ids: tf.Tensor3D, k: tf.Te
           const dTable = tf.matMul(S, tf.transpose(kr)); // [V,D]
           const dkr = tf.matMul(tf.transpose(st), S); // [D,M]
           const dk = tf.transpose(tf.reshape(dkr, [D, kh, kw, O]), [1, 2, 0, 3]);
-          return [dTable, dk, tf.sum(dz, [0, 1, 2])];
+          return [dTable, dk, sumOverCells(dz as tf.Tensor4D)];
         });
       },
     };

@@ -7,7 +7,7 @@ import { applyDense, type DenseParams, type ParamStore } from './params.js';
 import { orthogonal } from './init.js';
 import { hashNgrams } from './ngram.js';
 import type { NetworkOverrides } from './network-params.js';
-import { embedConvFits, embedConvSameRelu } from './embed-conv.js';
+import { embedConvFits, embedConvSameRelu, sumOverCells } from './embed-conv.js';
 
 /** One network config for every agent: MLP torso, glyph CNN for 2-D integer maps, n-gram encoder for message lines. */
 export interface NetworkConfig {
@@ -148,7 +148,7 @@ export function convSameRelu(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sk, sy] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
         const dz = tf.mul(dy, tf.step(sy)) as tf.Tensor4D;
-        const db = tf.sum(dz, [0, 1, 2]);
+        const db = sumOverCells(dz);
         const kFlip = tf.transpose(tf.reverse(sk, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [kh,kw,O,C]
         const dx = tf.conv2d(dz, kFlip, 1, backPads);
         const xPadT = tf.transpose(tf.pad(sx, pads), [3, 1, 2, 0]) as tf.Tensor4D; // [C,Hp,Wp,B]
