@@ -148,15 +148,16 @@ export class DqnAgent implements Agent {
     const data = q.dataSync() as Float32Array;
     q.dispose();
     const eps = opts.deterministic ? 0 : this.epsilon();
+    const rng = opts.evalRng ?? this.rng;
     const actions = new Int32Array(count);
     const mask = opts.actionMask;
     for (let r = 0; r < count; r++) {
-      if (eps > 0 && this.rng.random() < eps) {
-        let a = this.rng.int(0, this.n);
+      if (eps > 0 && rng.random() < eps) {
+        let a = rng.int(0, this.n);
         if (mask) {
           const allowed = [];
           for (let j = 0; j < this.n; j++) if (mask[r * this.n + j]) allowed.push(j);
-          if (allowed.length) a = allowed[this.rng.int(0, allowed.length)]!;
+          if (allowed.length) a = allowed[rng.int(0, allowed.length)]!;
         }
         actions[r] = a;
       } else {
@@ -170,7 +171,7 @@ export class DqnAgent implements Agent {
         }
       }
     }
-    if (!opts.deterministic) this.actSteps += count;
+    if (!opts.deterministic && !opts.evalRng) this.actSteps += count;
     return { actions, envActions: this.actionStart === 0 ? actions : actions.map((a) => a + this.actionStart) };
   }
 

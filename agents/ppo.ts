@@ -215,11 +215,12 @@ export class PpoAgent implements Agent {
     const logProb = new Float32Array(count);
     const value = new Float32Array(count * H);
     const greedy = opts.deterministic === true;
+    const rng = opts.evalRng ?? this.rng;
     for (let r = 0; r < count; r++) for (let h = 0; h < H; h++) value[r * H + h] = data[r * stride + A + h]!;
     if (this.discrete) {
       const actions = new Int32Array(count);
       for (let r = 0; r < count; r++) {
-        const s = sampleCategorical(data, r * stride, A, this.rng, greedy, opts.actionMask, r * A);
+        const s = sampleCategorical(data, r * stride, A, rng, greedy, opts.actionMask, r * A);
         actions[r] = s.action;
         logProb[r] = s.logProb;
       }
@@ -232,7 +233,7 @@ export class PpoAgent implements Agent {
     for (let r = 0; r < count; r++) {
       for (let d = 0; d < A; d++) {
         const mean = data[r * stride + d]!;
-        const a = greedy ? mean : mean + Math.exp(ls[d]!) * this.rng.normal();
+        const a = greedy ? mean : mean + Math.exp(ls[d]!) * rng.normal();
         actions[r * A + d] = a;
         const lo = this.low![d]!;
         const hi = this.high![d]!;

@@ -88,7 +88,7 @@ export class RaftAgent implements Agent {
         logits,
         r * A,
         A,
-        this.rng,
+        opts.evalRng ?? this.rng,
         opts.deterministic === true,
         opts.actionMask,
         r * A,

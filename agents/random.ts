@@ -22,17 +22,18 @@ export class RandomAgent implements Agent {
 
   act(_obs: ObsBatch, count: number, opts: ActOptions = {}): PolicyOutput {
     const space = this.ctx.actionSpace;
+    const rng = opts.evalRng ?? this.rng;
     if (space instanceof Discrete) {
       const actions = new Int32Array(count);
       for (let r = 0; r < count; r++) {
         const mask = opts.actionMask?.subarray(r * space.n, (r + 1) * space.n);
-        actions[r] = (space.sample(this.rng, mask) as number) - space.start;
+        actions[r] = (space.sample(rng, mask) as number) - space.start;
       }
       return { actions, envActions: space.start === 0 ? actions : actions.map((a) => a + space.start) };
     }
     const dim = (space as Box | MultiDiscrete).shape.reduce((a, b) => a * b, 1);
     const actions = new Float32Array(count * dim);
-    for (let r = 0; r < count; r++) actions.set(space.sample(this.rng) as ArrayLike<number>, r * dim);
+    for (let r = 0; r < count; r++) actions.set(space.sample(rng) as ArrayLike<number>, r * dim);
     return { actions };
   }
 

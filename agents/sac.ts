@@ -183,17 +183,18 @@ export class SacAgent implements Agent {
     return { action, logProb: tf.sum(tf.sub(gauss, corr), 1) as tf.Tensor1D };
   }
 
-  private noise(n: number): tf.Tensor2D {
+  private noise(n: number, rng = this.rng): tf.Tensor2D {
     const e = new Float32Array(n * this.dim);
-    for (let k = 0; k < e.length; k++) e[k] = this.rng.normal();
+    for (let k = 0; k < e.length; k++) e[k] = rng.normal();
     return tf.tensor2d(e, [n, this.dim]);
   }
 
   act(obs: ObsBatch, count: number, opts: ActOptions = {}): PolicyOutput {
     const actions = new Float32Array(count * this.dim);
+    const rng = opts.evalRng ?? this.rng;
     if (!opts.deterministic && this.actSteps < this.hp.learningStarts) {
       for (let r = 0; r < count; r++)
-        for (let d = 0; d < this.dim; d++) actions[r * this.dim + d] = this.rng.uniform(this.low[d]!, this.high[d]!);
+        for (let d = 0; d < this.dim; d++) actions[r * this.dim + d] = rng.uniform(this.low[d]!, this.high[d]!);
     } else {
       const t = tf.tidy(() => {
         const inputs = this.actorEnc.toTensors(obs, count);
@@ -201,12 +202,12 @@ export class SacAgent implements Agent {
           const { mean } = this.dist(inputs);
           return tf.add(tf.mul(tf.tanh(mean), tf.tensor1d(this.scale)), tf.tensor1d(this.bias));
         }
-        return this.sampleAction(inputs, this.noise(count)).action;
+        return this.sampleAction(inputs, this.noise(count, rng)).action;
       });
       actions.set(t.dataSync() as Float32Array);
       t.dispose();
     }
-    if (!opts.deterministic) this.actSteps += count;
+    if (!opts.deterministic && !opts.evalRng) this.actSteps += count;
     return { actions };
   }
 

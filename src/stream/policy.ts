@@ -1,9 +1,16 @@
+import type { Rng } from '../core/rng.js';
 import type { ObsBatch } from './batch.js';
 
 /** How to act: greedy/mean actions for evaluation, and the discrete action mask (`count x n`, 1 = allowed). */
 export interface ActOptions {
   deterministic?: boolean;
   actionMask?: Uint8Array;
+  /**
+   * Set by evaluation with sampled actions: they draw from this stream instead of the agent's own, and the agent's
+   * acting state (its random stream, DQN's exploration schedule, SAC's warm-up count) stays as it was, so evaluating
+   * does not change what training does next (and a run evaluated every 10k steps trains as one never evaluated).
+   */
+  evalRng?: Rng;
 }
 
 /**

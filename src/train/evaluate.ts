@@ -1,6 +1,7 @@
 import { envRegistry, type EnvRegistry } from '../core/registry.js';
 import type { Env } from '../core/env.js';
 import type { TypedArray } from '../core/spaces.js';
+import { Rng } from '../core/rng.js';
 import type { ObsBatch } from '../stream/batch.js';
 import type { Policy } from '../stream/policy.js';
 
@@ -25,8 +26,9 @@ function rowsOf(obs: unknown): Record<string, ArrayLike<number>> {
 
 /**
  * Deterministic evaluation: one episode per seed (env i reset with seeds[i]), all envs stepped in lock-step with
- * one batched `act` per step. Greedy actions unless `deterministic` is false. `maxEpisodeSteps` overrides the env's
- * registered episode limit (-1: none), as in training. `envs`: the registry that builds `envId` (the run's: a
+ * one batched `act` per step. Greedy actions unless `deterministic` is false; sampled actions then come from a random
+ * stream seeded by `seeds`, not the agent's, so evaluating does not change training. `maxEpisodeSteps` overrides the
+ * env's registered episode limit (-1: none), as in training. `envs`: the registry that builds `envId` (the run's: a
  * library user's own registry, not only the global one).
  */
 export function evaluate(
@@ -48,6 +50,8 @@ export function evaluate(
   const masks: (ArrayLike<number> | undefined)[] = cur.map((r) => r.info.actionMask as ArrayLike<number> | undefined);
   let obs = cur.map((r) => rowsOf(r.obs));
   const active = new Set(seeds.map((_, i) => i));
+  // sampled actions draw from a stream of the evaluation's own, seeded by its env seeds: the agent's is left alone
+  const evalRng = deterministic ? undefined : new Rng(seeds.reduce((h, s) => (Math.imul(h, 31) + s) >>> 0, 0x5eed));
   for (let step = 0; step < maxSteps && active.size > 0; step++) {
     const idx = [...active];
     const batch: ObsBatch = {};
@@ -73,7 +77,7 @@ export function evaluate(
         for (let a = 0; a < n; a++) actionMask![r * n + a] = m && !m[a] ? 0 : 1;
       });
     }
-    const out = policy.act(batch, idx.length, { deterministic, actionMask });
+    const out = policy.act(batch, idx.length, { deterministic, actionMask, evalRng });
     const acts = out.envActions ?? out.actions;
     const dim = acts.length / idx.length;
     const next = obs.slice();

@@ -80,6 +80,38 @@ describe('startRun', () => {
     expect(evB).toEqual(evA);
   });
 
+  it('sampled-action evaluation leaves training alone (PPO, DQN): the checkpoint of an unevaluated run', async () => {
+    /** Every file of the last checkpoint's agent directory (weights, optimizer, random stream, counters). */
+    const agentFiles = (dir: string): string => {
+      const ptr = readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8').trim();
+      const agent = join(dir, 'checkpoints', ptr, 'agent');
+      return readdirSync(agent)
+        .sort()
+        .map((f) => `${f}:${readFileSync(join(agent, f)).toString('base64')}`)
+        .join('\n');
+    };
+    const dqn = { type: 'dqn', learningStarts: 256, trainFrequency: 4, bufferSize: 1024, batchSize: 32 };
+    for (const agent of [undefined, dqn]) {
+      const over = (ev: Record<string, unknown>) => ({
+        ...(agent ? { agent } : {}),
+        eval: ev,
+        checkpoint: { every: 1024 },
+      });
+      const evaluated = join(tmp(), 'evaluated');
+      const sum = await startRun(small(over({ every: 256, episodes: 2, deterministic: false })), {
+        runDir: evaluated,
+        quiet: true,
+      }).done;
+      expect(sum.reason).toBe('budget');
+      const plain = join(tmp(), 'plain');
+      // greedy, and at the end only
+      await startRun(small(over({ every: 0, episodes: 2 })), { runDir: plain, quiet: true }).done;
+      const evals = readFileSync(join(evaluated, 'events.jsonl'), 'utf8').match(/"type":"eval"/g) ?? [];
+      expect(evals.length, agent?.type ?? 'ppo').toBeGreaterThanOrEqual(4);
+      expect(agentFiles(evaluated) === agentFiles(plain), agent?.type ?? 'ppo').toBe(true);
+    }
+  });
+
   it('env.maxEpisodeSteps cuts training and evaluation episodes at the limit', async () => {
     // Pendulum never terminates and is registered with a 200-step limit: with 7, every episode lasts exactly 7 steps.
     const s = small({
