@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RxgymError } from '../core/env.js';
 
-/**
- * The sum of a [B,H,W,O] tensor over B, H and W as a [1,N]x[N,O] matMul with ones: on wasm ~20x faster than
- * tf.sum(x, [0, 1, 2]), which transposes the reduced axes to the end first (1.24 ms against 0.06 ms for 256 9x9x32).
- */
-export function sumOverCells(x: tf.Tensor4D): tf.Tensor1D {
-  const O = x.shape[3];
-  const n = x.size / O;
-  return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, O])), [O]) as tf.Tensor1D);
-}
-
 interface Shape {
   B: number;
   H: number;
@@ -37,8 +27,8 @@ export function embedConvFits(outChannels: number): boolean {
  *   minibatch of 9x9 crops): the forward pass is a sum of kh·kw gathered rows per cell;
  * - backward, the gradient of P is S[g,i,j,:] = the sum of dz over the output cells that read glyph g through offset
  *   (i,j) (dz = dy where the output is positive), gathered glyph by glyph; then d table = S · k^T, dk = table^T · S,
- *   db = the sum of dz. That replaces the input-gradient and filter-gradient convolutions (192M multiply-adds) and the
- *   embedding's scatter.
+ *   db = the sum of S's centre-tap rows (every cell reads itself through that tap). That replaces the input-gradient
+ *   and filter-gradient convolutions (192M multiply-adds) and the embedding's scatter.
  * Padding cells are zero in the embedded map, as with convSameRelu: they add nothing. The sums run in JavaScript
  * (float64 accumulators, rounded once), relu and the gradient's mask in the backend's kernels; the values differ from
  * the convolution's by rounding only (~1e-6);
@@ -77,12 +67,18 @@ export function embedConvSameRelu(table: tf.Tensor2D, ids: tf.Tensor3D, k: tf.Te
         const [st, sk, sy] = saved as [tf.Tensor2D, tf.Tensor4D, tf.Tensor4D];
         return tf.tidy(() => {
           const dz = tf.mul(dy, tf.step(sy));
-          const S = tf.tensor2d(backwardSums(id, shape, V, dz.dataSync() as Float32Array), [V, M]);
+          const sums = backwardSums(id, shape, V, dz.dataSync() as Float32Array);
+          // every output cell reads its own cell through the centre tap: db is that tap's column of S summed over the
+          // glyphs (V·O additions; a tf.sum over B, H, W transposes the whole dz first on wasm)
+          const db = new Float32Array(O);
+          const centre = (shape.top * kw + shape.left) * O;
+          for (let g = 0; g < V; g++) for (let o = 0; o < O; o++) db[o] += sums[g * M + centre + o]!;
+          const S = tf.tensor2d(sums, [V, M]);
           const kr = kernelRows(sk);
           const dTable = tf.matMul(S, tf.transpose(kr)); // [V,D]
           const dkr = tf.matMul(tf.transpose(st), S); // [D,M]
           const dk = tf.transpose(tf.reshape(dkr, [D, kh, kw, O]), [1, 2, 0, 3]);
-          return [dTable, dk, sumOverCells(dz as tf.Tensor4D)];
+          return [dTable, dk, tf.tensor1d(db)];
         });
       },
     };

@@ -7,7 +7,7 @@ import { applyDense, type DenseParams, type ParamStore } from './params.js';
 import { orthogonal } from './init.js';
 import { hashNgrams } from './ngram.js';
 import type { NetworkOverrides } from './network-params.js';
-import { embedConvFits, embedConvSameRelu, sumOverCells } from './embed-conv.js';
+import { embedConvFits, embedConvSameRelu } from './embed-conv.js';
 
 /** One network config for every agent: MLP torso, glyph CNN for 2-D integer maps, n-gram encoder for message lines. */
 export interface NetworkConfig {
@@ -111,6 +111,17 @@ function samePads(kh: number, kw: number): [[number, number], [number, number], 
     [left, kw - 1 - left],
     [0, 0],
   ];
+}
+
+/**
+ * The sum of a [B,H,W,O] tensor over B, H and W as a [1,N]x[N,O] matMul with ones: on wasm 3-4x faster than
+ * tf.sum(x, [0, 1, 2]), which transposes the reduced axes to the end first (0.4-0.55 ms against 1.2-2.0 ms for 256
+ * 9x9x32 cells, a new tensor every call).
+ */
+function sumOverCells(x: tf.Tensor4D): tf.Tensor1D {
+  const O = x.shape[3];
+  const n = x.size / O;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, O])), [O]) as tf.Tensor1D);
 }
 
 /**
@@ -431,6 +442,7 @@ export class ObsEncoder {
       : embedLookup(g.embed as tf.Tensor2D, x); // [B, H, W, E]
     for (const c of g.convs.slice(fused ? 1 : 0))
       h = convSameRelu(h as tf.Tensor4D, c.k as tf.Tensor4D, c.b as tf.Tensor1D);
-    return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu');
+    // the CNN's dense layer (2592 inputs by default): gradients with the large operand on the left (matmul.ts)
+    return applyDense(g.out, tf.reshape(h, [h.shape[0]!, -1]), 'relu', g.convs.length > 0);
   }
 }

@@ -104,8 +104,13 @@ let uid = 0;
 /**
  * act(x W + b) as one fused kernel (bias and relu folded into the matmul: fewer intermediate tensors, which is
  * what small networks pay for); other activations are applied by the caller. The gradient avoids tfjs's slow
- * transposed matMul kernels (src/tensor/matmul.ts).
+ * transposed matMul kernels (src/tensor/matmul.ts); `wide` as in denseForward.
  */
-export function applyDense(p: DenseParams, x: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
-  return denseForward(x as tf.Tensor2D, p.W as tf.Tensor2D, p.b as tf.Tensor1D, activation);
+export function applyDense(
+  p: DenseParams,
+  x: tf.Tensor,
+  activation: 'linear' | 'relu' = 'linear',
+  wide = false,
+): tf.Tensor2D {
+  return denseForward(x as tf.Tensor2D, p.W as tf.Tensor2D, p.b as tf.Tensor1D, activation, wide);
 }

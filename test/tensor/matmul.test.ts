@@ -21,16 +21,21 @@ afterAll(async () => {
 
 for (const backend of ['cpu', 'wasm']) {
   describe(`matmul ops with plain-matMul gradients (${backend})`, () => {
-    it('denseForward has the values and gradients of tf.fused.matMul (linear and relu)', async () => {
+    it('denseForward has the values and gradients of tf.fused.matMul (linear and relu; narrow and wide)', async () => {
       await tf.setBackend(backend);
       const x = tf.tensor2d(values(37 * 23, 1), [37, 23]);
       const W = tf.tensor2d(values(23 * 11, 2, 0.3), [23, 11]);
       const b = tf.tensor1d(values(11, 3));
-      for (const activation of ['linear', 'relu'] as const) {
+      for (const [activation, wide] of [
+        ['linear', false],
+        ['relu', false],
+        ['linear', true],
+        ['relu', true],
+      ] as const) {
         const ref = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor =>
           tf.sum(tf.square(tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi, activation })));
         const ours = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor =>
-          tf.sum(tf.square(denseForward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, activation)));
+          tf.sum(tf.square(denseForward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, activation, wide)));
         expect(relErr(ref(x, W, b), ours(x, W, b))).toBeLessThan(1e-5);
         const g1 = tf.grads(ref)([x, W, b]);
         const g2 = tf.grads(ours)([x, W, b]);
