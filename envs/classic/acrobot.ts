@@ -10,7 +10,7 @@ import type {
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
-import { NO_INFO, ReusedStep } from './step-result.js';
+import { GOAL_INFO, NO_INFO, ReusedStep } from './step-result.js';
 import { closedError } from './closed.js';
 import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
 import { RENDER_MODE } from './params.js';
@@ -101,7 +101,7 @@ export class AcrobotEnv implements DescribedEnv<AcrobotState>, Env<Float32Array,
   private readonly result = new ReusedStep(this.obs);
 
   private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
-    return this.result.set(this.obs, reward, terminated);
+    return this.result.set(this.obs, reward, terminated, GOAL_INFO[terminated ? 1 : 0]);
   }
 
   render(): string | RgbFrame | undefined {

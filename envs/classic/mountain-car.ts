@@ -10,7 +10,7 @@ import type {
 import { RxgymError } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete, type Space } from '../../src/core/spaces.js';
-import { NO_INFO, ReusedStep } from './step-result.js';
+import { GOAL_INFO, NO_INFO, ReusedStep } from './step-result.js';
 import { KWARG_WORDING, defineParams, resolveParams } from '../../src/core/params.js';
 import { RENDER_MODE } from './params.js';
 import { clear, fillCircle, fillPolygon, newFrame, thickLine } from './raster.js';
@@ -53,7 +53,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   /** Frames on request (`requestFrames`), for consumers that read pixels (VLM rewards). */
   readonly capabilities: EnvCapabilities = { frames: { cameras: MOUNTAIN_CAR_CAMERAS } };
   private frames: MountainCarFrames | undefined;
-  private readonly frameInfo: { frame?: RgbFrame } = {};
+  private readonly frameInfo: { frame?: RgbFrame; success?: boolean } = {};
   private readonly goalVelocity: number;
   private position = 0;
   private velocity = 0;
@@ -99,6 +99,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
     const r = this.finish(-1, terminated);
     if (this.frames) {
       this.frameInfo.frame = this.frames.render(p);
+      this.frameInfo.success = terminated;
       r.info = this.frameInfo;
     }
     return r;
@@ -113,7 +114,7 @@ export class MountainCarEnv implements DescribedEnv<MountainCarState>, Env<Float
   private readonly result = new ReusedStep(this.obs);
 
   private finish(reward: number, terminated: boolean): StepResult<Float32Array> {
-    return this.result.set(this.obs, reward, terminated);
+    return this.result.set(this.obs, reward, terminated, GOAL_INFO[terminated ? 1 : 0]);
   }
 
   render(): string | RgbFrame | undefined {

@@ -89,7 +89,7 @@ describe('classic-control envs', () => {
     expect([steps, ret]).toEqual([500, 500]);
   });
 
-  it('MountainCar: -1 per step, the energy-pumping policy reaches the flag, the left wall stops the car', () => {
+  it('MountainCar: -1 a step, energy pumping reaches the flag (info.success), the left wall stops the car', () => {
     const env = make<Float32Array, number>('MountainCar-v0');
     let { obs } = env.reset({ seed: 0 });
     expect(obs[0]).toBeGreaterThanOrEqual(-0.6);
@@ -102,8 +102,10 @@ describe('classic-control envs', () => {
       obs = r.obs;
       steps++;
       expect(r.reward).toBe(-1);
+      expect(r.info.success).toBe(r.terminated); // rxgym's key: false until the flag, true on reaching it
     } while (!r.terminated && !r.truncated);
     expect(r.terminated).toBe(true);
+    expect(r.info.success).toBe(true);
     expect(obs[0]).toBeGreaterThanOrEqual(0.5);
     expect(steps).toBeLessThan(200);
     env.reset({ seed: 0 });
@@ -152,8 +154,9 @@ describe('classic-control envs', () => {
       obs = s.obs;
       steps++;
       if (!s.terminated) expect(s.reward).toBe(-1);
+      expect(s.info.success).toBe(s.terminated);
     } while (!s.terminated && !s.truncated);
-    expect([s.reward, s.terminated]).toEqual([0, true]);
+    expect([s.reward, s.terminated, s.info.success]).toEqual([0, true, true]);
     expect(-obs[0]! - (obs[0]! * obs[2]! - obs[1]! * obs[3]!)).toBeGreaterThan(1);
     expect(steps).toBeLessThan(500);
   });
