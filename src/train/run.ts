@@ -34,7 +34,7 @@ import {
 import { Progress } from './progress.js';
 import { API_OPTION_NAMES, checkRunDir, createRunDir, type RunOptionNames } from './run-dir.js';
 import type { Scenario } from './scenario.js';
-import { emptyTally, recentMeans, tally, type RunTally } from './summary.js';
+import { emptyTally, recentMeans, resumedTally, tally, tallyCounters, type RunTally } from './summary.js';
 
 /** Options of `startRun`. */
 export interface StartRunOptions {
@@ -99,7 +99,8 @@ export interface RunSummary {
   annotators?: RunTally['annotators'];
   /**
    * Per reward component, the transitions whose reward was replaced by 0 and why (non-finite values; reward-code
-   * errors under `onError: zero` or `skip`); present when any was. A resumed run counts from its resume.
+   * errors under `onError: zero` or `skip`); present when any was. A resumed run includes the counts from before its
+   * interruption (its checkpoint carries them; checkpoints written before 2026-12-06 carry none).
    */
   zeroedRewards?: RunTally['zeroedRewards'];
   /** The last Lagrange multipliers of the constraint components, for runs that have some. */
@@ -500,7 +501,7 @@ class Run implements RunHandle {
         this.maybeFrame(t);
       },
     });
-    let episodes = 0;
+    let counters: Record<string, number> = {};
     const ck = from.resume;
     if (ck) {
       agent.load(join(ck.dir, 'agent'));
@@ -508,7 +509,7 @@ class Run implements RunHandle {
       this.segment = ck.meta.segment;
       rollout.reset(segmentSeed(phaseSeed, this.segment));
       rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
-      episodes = ck.meta.counters.episodes ?? 0;
+      counters = ck.meta.counters;
       this.lastCheckpointStep = ck.meta.step;
     }
     const checkpointEvery = s.checkpoint.every;
@@ -527,7 +528,7 @@ class Run implements RunHandle {
       }),
     };
     this.phase = phase;
-    this.tally = emptyTally(episodes);
+    this.tally = resumedTally(counters);
     this.stackEvents = stack.events$.subscribe((e) => this.onStackEvent(e));
     this.startStep = rollout.globalStep;
     this.t0 = performance.now();
@@ -715,7 +716,7 @@ class Run implements RunHandle {
       segment: this.segment,
       seed: this.seed,
       time: Date.now(),
-      counters: { episodes: this.tally.episodes },
+      counters: tallyCounters(this.tally),
       episodeIds: p.rollout.getState().episodeIds,
     };
     const dir = writeCheckpoint(root, meta, (d) => {

@@ -57,6 +57,38 @@ export function emptyTally(episodes = 0): RunTally {
   };
 }
 
+const ZEROED = 'zeroed.';
+
+/**
+ * The counts a checkpoint carries across a resume, as flat numbers (its `counters`): episodes, non-fatal errors and
+ * each component's zeroed rewards (`zeroed.<component>.nonFinite` / `.codeErrors`), so that the summary of a resumed
+ * run counts what happened before the interruption too.
+ */
+export function tallyCounters(t: RunTally): Record<string, number> {
+  const out: Record<string, number> = { episodes: t.episodes, errors: t.errors };
+  for (const [name, z] of Object.entries(t.zeroedRewards)) {
+    out[`${ZEROED}${name}.nonFinite`] = z.nonFinite;
+    out[`${ZEROED}${name}.codeErrors`] = z.codeErrors;
+  }
+  return out;
+}
+
+/** The tally a resumed run starts from: `tallyCounters` of its checkpoint (older checkpoints have episodes only). */
+export function resumedTally(counters: Readonly<Record<string, number>>): RunTally {
+  const zeroed: Record<string, ZeroedCounts> = {};
+  for (const [k, v] of Object.entries(counters)) {
+    if (!k.startsWith(ZEROED) || typeof v !== 'number') continue;
+    const dot = k.lastIndexOf('.');
+    const reason = k.slice(dot + 1);
+    if (reason !== 'nonFinite' && reason !== 'codeErrors') continue;
+    const name = k.slice(ZEROED.length, dot);
+    zeroed[name] ??= { nonFinite: 0, codeErrors: 0 };
+    zeroed[name][reason] = v;
+  }
+  const num = (k: string): number => (typeof counters[k] === 'number' ? counters[k] : 0);
+  return { ...emptyTally(num('episodes')), errors: num('errors'), zeroedRewards: zeroed };
+}
+
 function pushWindow(xs: readonly number[], add: readonly number[]): readonly number[] {
   if (add.length === 0) return xs;
   const out = xs.concat(add);

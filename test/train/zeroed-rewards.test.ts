@@ -82,6 +82,39 @@ describe('rewards replaced by 0', () => {
     expect(warnings.find((w) => /shaped/.test(w))).toMatch(/^reward component "shaped" reward code failed on /);
   });
 
+  it('a resumed run counts the zeroed rewards from before its interruption (the checkpoint carries them)', async () => {
+    const registry = builtinRegistry();
+    registry.rewards.register('nanny', (cfg) => nanEveryThird(String(cfg.name ?? 'nanny')));
+    const scenario = validateScenario(
+      {
+        name: 'zeroed-resume',
+        env: { id: 'CartPole-v1', numEnvs: 2 },
+        agent: { type: 'random', numSteps: 64 },
+        budget: { steps: 1024 },
+        eval: { every: 0, episodes: 1 },
+        checkpoint: { every: 512 },
+        rewards: [{ source: 'extrinsic' }, { source: 'nanny', weight: 0.1 }],
+      },
+      registry,
+    );
+    const before: WarningHandler = setWarningHandler(() => {});
+    try {
+      const whole = await startRun(scenario, { registry, runDir: join(dir, 'whole'), quiet: true }).done;
+      // 8 batches of 128 transitions, 43 NaN each
+      expect(whole.zeroedRewards).toEqual({ nanny: { nonFinite: 8 * 43, codeErrors: 0 } });
+      const first = startRun(scenario, { registry, runDir: join(dir, 'cut'), quiet: true });
+      first.events$.subscribe((e) => {
+        if (e.type === 'checkpoint' && e.step === 512) void first.stop();
+      });
+      expect((await first.done).steps).toBe(512);
+      const resumed = await startRun(scenario, { registry, runDir: join(dir, 'cut'), quiet: true, resume: true }).done;
+      expect(resumed.steps).toBe(1024);
+      expect(resumed.zeroedRewards).toEqual(whole.zeroedRewards);
+    } finally {
+      setWarningHandler(before);
+    }
+  });
+
   it('rxgym run says how many in its summary line, and warns once on stderr', () => {
     const file = join(dir, 'code.yaml');
     writeFileSync(
