@@ -89,8 +89,8 @@ export class DungeonEnv
   private readonly before = new Before();
   // The step info is reused between steps; reset has its own, and a terminal step gets a fresh one, so a
   // vector env's finalInfo survives the reset that follows it.
-  private info: Info = { message: '', success: false };
-  private readonly resetInfo: Info = { message: '', success: false };
+  private info: Info;
+  private readonly resetInfo: Info;
   private readonly result: StepResult<DungeonObs>;
   private done = false;
   private closed = false;
@@ -112,8 +112,15 @@ export class DungeonEnv
     this.observationSpace = this.writer.space;
     this.actionSpace = new Discrete(task.actions.length);
     this.reward = new RewardFn(task.reward, task.targetDepth ?? 0, events);
+    this.info = this.newInfo();
+    this.resetInfo = this.newInfo();
     this.penalty = opts.penaltyStep;
     this.result = { obs: this.writer.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+  }
+
+  /** A step's info: the message line, and `success` for tasks with a goal (RewardFn.hasGoal). */
+  private newInfo(): Info {
+    return this.reward.hasGoal ? { message: '', success: false } : { message: '' };
   }
 
   /** Names of the actions, index = action id. */
@@ -134,7 +141,7 @@ export class DungeonEnv
     this.reward.reset();
     this.done = false;
     this.resetInfo.message = this.game.msg;
-    this.resetInfo.success = false;
+    if (this.reward.hasGoal) this.resetInfo.success = false;
     return { obs: this.writer.write(this.game, true), info: this.resetInfo };
   }
 
@@ -163,12 +170,12 @@ export class DungeonEnv
     r.reward = s.reward + (tookTime || this.done ? 0 : this.penalty);
     r.terminated = this.done || s.terminal || g.dead;
     r.truncated = false;
-    if (r.terminated && !this.done) this.info = { message: '', success: false };
+    if (r.terminated && !this.done) this.info = this.newInfo();
     this.done = r.terminated;
     // obs and info are set again every step: a wrapper may have replaced them in this reused result
     r.info = this.info;
     this.info.message = g.msg;
-    this.info.success = s.success;
+    if (this.reward.hasGoal) this.info.success = s.success;
     r.obs = this.writer.write(g, false);
     if (this.frames) this.info.frame = this.frames.render(g);
     return r;

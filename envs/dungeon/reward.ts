@@ -36,6 +36,12 @@ export interface Scored {
 
 /** Scores a step for a task's reward kind (and, for text levels, its events). */
 export class RewardFn {
+  /**
+   * Whether the task has a goal whose reaching is `success`. Gold, Eat, Score and Scout pay a quantity (gold, food,
+   * score, newly seen cells) with nothing to succeed at, as NLE's Score task: their steps report no `info.success`, so
+   * evaluations report no success rate and `rxgym bench` compares them on normalised returns.
+   */
+  readonly hasGoal: boolean;
   private readonly fired: Uint8Array;
   private readonly out: Scored = { reward: 0, success: false, terminal: false };
   constructor(
@@ -44,6 +50,7 @@ export class RewardFn {
     readonly events: readonly LevelEvent[] = [],
   ) {
     this.fired = new Uint8Array(events.length);
+    this.hasGoal = !(kind === 'gold' || kind === 'eat' || kind === 'score' || kind === 'scout');
   }
   reset(): void {
     this.fired.fill(0);

@@ -212,6 +212,36 @@ describe('renderers', () => {
   });
 });
 
+describe('info.success', () => {
+  it('tasks with a goal report it every step; Gold, Eat, Score and Scout pay a quantity and report none', () => {
+    for (const [id, goal] of [
+      ['Dungeon-Room-5x5-v0', true],
+      ['Dungeon-StaircaseLvl3-v0', true],
+      ['Dungeon-Oracle-v0', true],
+      ['Dungeon-Score-v0', false],
+      ['Dungeon-Scout-v0', false],
+      ['Dungeon-Gold-v0', false],
+      ['Dungeon-Eat-v0', false],
+    ] as const) {
+      const env = make<unknown, number>(id);
+      const reset = env.reset({ seed: 1 });
+      const rng = new Rng(2);
+      const infos = [reset.info];
+      for (let t = 0; t < 30; t++) {
+        const r = env.step(rng.int(0, (env.actionSpace as { n: number }).n));
+        infos.push(r.info);
+        if (r.terminated || r.truncated) infos.push(env.reset().info);
+      }
+      for (const info of infos) expect(typeof info.success === 'boolean', `${id} ${JSON.stringify(info)}`).toBe(goal);
+      expect(
+        infos.every((i) => typeof i.message === 'string'),
+        id,
+      ).toBe(true);
+      env.close();
+    }
+  });
+});
+
 describe('vector envs', () => {
   it("same-step autoreset keeps the terminal step's info.success and message in finalInfo", async () => {
     const { makeVec } = await import('../../src/core/vector/sync.js');
