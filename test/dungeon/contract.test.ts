@@ -3,6 +3,7 @@ import { checkEnv } from '../../src/core/checker/check-env.js';
 import { make, specs } from '../../src/core/registry.js';
 import { registerAll } from '../../envs/index.js';
 import { Rng } from '../../src/core/rng.js';
+import type { Discrete } from '../../src/core/spaces.js';
 import { isDescribed, type Env } from '../../src/core/env.js';
 import { unwrap } from '../../src/core/wrapper.js';
 import { FlattenObservation, RecordEpisodeStatistics } from '../../src/core/wrappers/index.js';
@@ -228,7 +229,7 @@ describe('info.success', () => {
       const rng = new Rng(2);
       const infos = [reset.info];
       for (let t = 0; t < 30; t++) {
-        const r = env.step(rng.int(0, (env.actionSpace as { n: number }).n));
+        const r = env.step(rng.int(0, (env.actionSpace as Discrete).n));
         infos.push(r.info);
         if (r.terminated || r.truncated) infos.push(env.reset().info);
       }

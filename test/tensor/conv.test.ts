@@ -5,11 +5,7 @@ import { Box, Dict } from '../../src/core/spaces.js';
 import { Rng } from '../../src/core/rng.js';
 import { ParamStore } from '../../src/tensor/params.js';
 import { ObsEncoder, convSameRelu, embedLookup, resolveNetworkConfig } from '../../src/tensor/network.js';
-
-function values(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
+import { maxAbsDiff, values } from '../support/numeric.js';
 
 /** relu(conv2d(x, k, 1, 'same') + b) via tf.conv2d; the reference. */
 function reference(x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
@@ -40,13 +36,6 @@ function valueAndGrads(conv: typeof reference, c: (typeof CASES)[number], seed: 
     const grads = tf.grads(f)([x, k, b]);
     return [out, ...grads].map((t) => t.dataSync() as Float32Array);
   });
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 describe('convSameRelu (im2col conv)', () => {

@@ -6,11 +6,7 @@ import { Rng } from '../../src/core/rng.js';
 import { ParamStore, applyDense } from '../../src/tensor/params.js';
 import { embedConvSameRelu } from '../../src/tensor/embed-conv.js';
 import { ObsEncoder, convSameRelu, embedLookup, resolveNetworkConfig } from '../../src/tensor/network.js';
-
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => scale * rng.normal());
-}
+import { maxAbsDiff, values } from '../support/numeric.js';
 
 const CASES: { name: string; ids: [number, number, number]; vocab: number; k: [number, number, number, number] }[] = [
   { name: '3x3 on 9x9 crops, 16 -> 32 (the dungeon default)', ids: [6, 9, 9], vocab: 113, k: [3, 3, 16, 32] },
@@ -34,7 +30,7 @@ function valueAndGrads(
   const used = Math.max(1, c.vocab - 2);
   const rng = new Rng(seed);
   const ids = tf.tensor3d(
-    Int32Array.from({ length: B * H * W }, () => Math.floor(rng.uniform() * used)),
+    Int32Array.from({ length: B * H * W }, () => rng.int(0, used)),
     c.ids,
     'int32',
   );
@@ -62,13 +58,6 @@ function valueAndGrads(
 
 const reference = (t: tf.Tensor2D, ids: tf.Tensor3D, k: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D =>
   convSameRelu(embedLookup(t, ids) as tf.Tensor4D, k, b);
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 describe('embedConvSameRelu (glyph embedding and first convolution as one op)', () => {
   beforeAll(() => {

@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
 import { denseForward, matMul2d } from '../../src/tensor/matmul.js';
-
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => scale * rng.normal());
-}
+import { values } from '../support/numeric.js';
 
 /** Largest |a - b| relative to the largest |a|. */
 function relErr(a: tf.Tensor, b: tf.Tensor): number {

@@ -34,25 +34,29 @@ function nanEveryThird(name: string): RewardSource {
   };
 }
 
+/** A random agent on CartPole (2 envs x 64 steps a batch) with `over` (name, budget, rewards ...); nanny registered. */
+function randomCartPole(over: Record<string, unknown>) {
+  const registry = builtinRegistry();
+  registry.rewards.register('nanny', (cfg) => nanEveryThird(String(cfg.name ?? 'nanny')));
+  const base = {
+    env: { id: 'CartPole-v1', numEnvs: 2 },
+    agent: { type: 'random', numSteps: 64 },
+    eval: { every: 0, episodes: 1 },
+  };
+  return { registry, scenario: validateScenario({ ...base, ...over }, registry) };
+}
+
 describe('rewards replaced by 0', () => {
   it('are counted per component and reason in summary.json, with one stderr warning per component', async () => {
-    const registry = builtinRegistry();
-    registry.rewards.register('nanny', (cfg) => nanEveryThird(String(cfg.name ?? 'nanny')));
-    const scenario = validateScenario(
-      {
-        name: 'zeroed',
-        env: { id: 'CartPole-v1', numEnvs: 2 },
-        agent: { type: 'random', numSteps: 64 },
-        budget: { steps: 512 },
-        eval: { every: 0, episodes: 1 },
-        rewards: [
-          { source: 'extrinsic' },
-          { source: 'nanny', weight: 0.1 },
-          { source: 'code', name: 'shaped', code: FAILS_ON_1, onError: 'zero', weight: 0.1 },
-        ],
-      },
-      registry,
-    );
+    const { registry, scenario } = randomCartPole({
+      name: 'zeroed',
+      budget: { steps: 512 },
+      rewards: [
+        { source: 'extrinsic' },
+        { source: 'nanny', weight: 0.1 },
+        { source: 'code', name: 'shaped', code: FAILS_ON_1, onError: 'zero', weight: 0.1 },
+      ],
+    });
     const warnings: string[] = [];
     const before: WarningHandler = setWarningHandler((m) => warnings.push(m));
     let summary: Awaited<ReturnType<typeof startRun>['done']>;
@@ -83,20 +87,12 @@ describe('rewards replaced by 0', () => {
   });
 
   it('a resumed run counts the zeroed rewards from before its interruption (the checkpoint carries them)', async () => {
-    const registry = builtinRegistry();
-    registry.rewards.register('nanny', (cfg) => nanEveryThird(String(cfg.name ?? 'nanny')));
-    const scenario = validateScenario(
-      {
-        name: 'zeroed-resume',
-        env: { id: 'CartPole-v1', numEnvs: 2 },
-        agent: { type: 'random', numSteps: 64 },
-        budget: { steps: 1024 },
-        eval: { every: 0, episodes: 1 },
-        checkpoint: { every: 512 },
-        rewards: [{ source: 'extrinsic' }, { source: 'nanny', weight: 0.1 }],
-      },
-      registry,
-    );
+    const { registry, scenario } = randomCartPole({
+      name: 'zeroed-resume',
+      budget: { steps: 1024 },
+      checkpoint: { every: 512 },
+      rewards: [{ source: 'extrinsic' }, { source: 'nanny', weight: 0.1 }],
+    });
     const before: WarningHandler = setWarningHandler(() => {});
     try {
       const whole = await startRun(scenario, { registry, runDir: join(dir, 'whole'), quiet: true }).done;
