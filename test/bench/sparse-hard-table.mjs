@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The sparse-hard table of rewards/intrinsic/RESULTS.md, from a bench summary.md (`rxgym bench` or `rxgym plot`
 // writes it): per env and reward stack, runs, final success mean and IQM, AUC mean (all with 95% stratified-bootstrap
-// CIs), P(stack > extrinsic) on final success and AUC with the verdict in bold, and cells per episode; then the rows
-// pooled over the envs (stratified bootstrap over tasks, as rliable does).
+// CIs), P(stack > extrinsic) on final success and AUC with the verdict in bold, and the exploration beside them
+// (distinct cells per episode, the deepest level reached, distinct messages seen over the run; mean ± sd over seeds);
+// then the rows pooled over the envs (stratified bootstrap over tasks, as rliable does).
 //
 //   node test/bench/sparse-hard-table.mjs [runs/bench-sparse-hard/summary.md]
 import { readFileSync } from 'node:fs';
@@ -47,21 +48,24 @@ if (stats.size === 0) {
   process.exit(1);
 }
 const bold = (s) => s.replace(/ (better|worse)$/, ' **$1**');
-const perEpisode = (c) => {
+// a "mean ± sd" cell with `digits` decimals
+const meanSd = (c, digits) => {
   const m = /^([\d.]+) ± ([\d.]+)$/.exec(c ?? '');
-  return m ? `${Math.round(Number(m[1]))} ± ${Math.round(Number(m[2]))}` : 'n/a';
+  return m ? `${Number(m[1]).toFixed(digits)} ± ${Number(m[2]).toFixed(digits)}` : 'n/a';
 };
 console.log(
   '| env | rewards | runs | final mean [95% CI] | final IQM [95% CI] | AUC mean [95% CI] | P(> extrinsic), final | ' +
-    'P(> extrinsic), AUC | cells per episode |',
+    'P(> extrinsic), AUC | cells per episode | max depth | distinct messages |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [key, c] of stats) {
   const [env, stack] = key.split('\0');
   if (!(stack in STACKS)) continue;
   // Statistics columns: env, rewards, runs, final IQM, final mean, AUC IQM, AUC mean, P final, P AUC
   const ex = explore.get(key);
   const row = [short(env), STACKS[stack], c[2], c[4], c[3], c[6], bold(c[7] ?? ''), bold(c[8] ?? '')];
-  // the pooled rows ('all envs') have no exploration figures
-  console.log(`| ${row.join(' | ')} | ${ex ? perEpisode(ex[3]) : ''} |`);
+  // Exploration columns: env, rewards, unique cells, cells per episode, coverage, max depth, distinct messages;
+  // the pooled rows ('all envs') have none
+  const explored = ex ? [meanSd(ex[3], 0), meanSd(ex[5], 1), meanSd(ex[6], 0)] : ['', '', ''];
+  console.log(`| ${[...row, ...explored].join(' | ')} |`);
 }
