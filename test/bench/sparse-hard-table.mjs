@@ -2,7 +2,8 @@
 // The sparse-hard table of rewards/intrinsic/RESULTS.md, from a bench summary.md (`rxgym bench` or `rxgym plot`
 // writes it): per env and reward stack, runs, final success mean and IQM, AUC mean (all with 95% stratified-bootstrap
 // CIs), P(stack > extrinsic) on final success and AUC with the verdict in bold, and the exploration beside them
-// (distinct cells per episode, the deepest level reached, distinct messages seen over the run; mean ± sd over seeds);
+// (distinct cells per episode, the deepest level reached, distinct messages seen over the run; mean ± sd over seeds)
+// and the seeds that ever reached the goal in training (mean steps to the first success over them);
 // then the rows pooled over the envs (stratified bootstrap over tasks, as rliable does).
 //
 //   node test/bench/sparse-hard-table.mjs [runs/bench-sparse-hard/summary.md]
@@ -41,7 +42,22 @@ function section(title) {
   return out;
 }
 
+// the report's first table (before any "## " heading): per env and stack, steps to first success over the seeds that
+// succeeded at least once in training, with how many did
+function overview() {
+  const out = new Map();
+  for (const l of lines) {
+    if (l.startsWith('## ')) break;
+    if (l.startsWith('| ') && !l.startsWith('| env ')) {
+      const c = cells(l);
+      out.set(`${c[0]}\0${c[1]}`, c);
+    }
+  }
+  return out;
+}
+
 const stats = section('Statistics');
+const first = overview();
 const explore = section('Exploration');
 if (stats.size === 0) {
   console.error(`${file}: no "## Statistics" table (write it with: npx rxgym plot <bench directory>)`);
@@ -55,9 +71,16 @@ const meanSd = (c, digits) => {
 };
 console.log(
   '| env | rewards | runs | final mean [95% CI] | final IQM [95% CI] | AUC mean [95% CI] | P(> extrinsic), final | ' +
-    'P(> extrinsic), AUC | cells per episode | max depth | distinct messages |',
+    'P(> extrinsic), AUC | cells per episode | max depth | distinct messages | first success (seeds) |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+// "153,805 (5/5)" -> "5/5 at 154k"; "never (0/5)" -> "0/5"
+const firstSuccess = (c) => {
+  const m = /^([\d,]+) \((\d+\/\d+)\)$/.exec(c ?? '');
+  if (m) return `${m[2]} at ${Math.round(Number(m[1].replace(/,/g, '')) / 1000)}k`;
+  const never = /^never \((\d+\/\d+)\)$/.exec(c ?? '');
+  return never ? never[1] : '';
+};
 for (const [key, c] of stats) {
   const [env, stack] = key.split('\0');
   if (!(stack in STACKS)) continue;
@@ -66,6 +89,8 @@ for (const [key, c] of stats) {
   const row = [short(env), STACKS[stack], c[2], c[4], c[3], c[6], bold(c[7] ?? ''), bold(c[8] ?? '')];
   // Exploration columns: env, rewards, unique cells, cells per episode, coverage, max depth, distinct messages;
   // the pooled rows ('all envs') have none
+  // Overview columns: env, rewards, seeds, 4 success and return columns, steps to first success
   const explored = ex ? [meanSd(ex[3], 0), meanSd(ex[5], 1), meanSd(ex[6], 0)] : ['', '', ''];
+  explored.push(firstSuccess(first.get(key)?.[7]));
   console.log(`| ${[...row, ...explored].join(' | ')} |`);
 }
