@@ -1,13 +1,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { writeAtomic } from '../bench/atomic.js';
+import { summaryCsv } from '../bench/report.js';
 import type { RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
 import { writeBenchReport } from '../report/bench-report.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from './usage.js';
 
-/** Re-plot a benchmark directory from its runs' result.json and events (summary.md, curves.svg/png, summary.html). */
+/**
+ * Re-plot a benchmark directory from its runs' result.json and events: summary.csv, summary.md, curves.svg/png,
+ * summary.html (the bench writes them when the matrix ends; this brings all of them up to the runs finished so far).
+ */
 async function plotBench(dir: string): Promise<string[]> {
   let manifest: { name?: string; runs?: string[] };
   try {
@@ -32,7 +37,9 @@ async function plotBench(dir: string): Promise<string[]> {
   }
   if (results.length === 0)
     throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
-  return writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir);
+  const csv = join(dir, 'summary.csv');
+  writeAtomic(csv, summaryCsv(results));
+  return [csv, ...(await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir))];
 }
 
 /** `rxgym plot <dir>`: charts and an HTML report for a run directory or a benchmark directory. */

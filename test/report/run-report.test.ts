@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -118,9 +118,15 @@ describe('one run: series, charts, report', () => {
 
   it('`rxgym plot` re-plots a benchmark directory, and names a directory that is neither', async () => {
     const dir = copy('bench-smoke');
+    // a summary.csv from when fewer runs had finished is brought up to date with the rest of the report
+    writeFileSync(join(dir, 'summary.csv'), 'env,rewards,seed\nCartPole-v1,extrinsic,1\n');
     const out = await plot(dir);
     expect(out).toContain(join(dir, 'summary.html'));
+    expect(out).toContain(join(dir, 'summary.csv'));
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('4 of 4 runs finished');
+    const csv = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('env,rewards,seed,status,steps,wall_seconds,sps,episodes,return,success,first_success_step');
+    expect(csv).toHaveLength(5);
     const empty = mkdtempSync(join(tmpdir(), 'rxgym-plot-'));
     dirs.push(empty);
     await expect(plot(empty)).rejects.toThrow(
