@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseEventsJsonl } from '../../src/bench/results.js';
 import { registerPlotCommand } from '../../src/cli/plot.js';
 import { readRunSeries, seriesFromEvents } from '../../src/report/run-data.js';
-import { runPanels, runTable, writeRunReport } from '../../src/report/run-report.js';
+import { runPanels, runTable } from '../../src/report/run-report.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dirs: string[] = [];
