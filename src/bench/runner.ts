@@ -18,6 +18,7 @@ import type { RunEvent } from '../stream/events.js';
 import { writeAtomic } from './atomic.js';
 import type { BenchPlan, BenchRun } from './matrix.js';
 import { writeBenchReport } from '../report/bench-report.js';
+import { bar, OverallLine } from './progress-line.js';
 import { summaryCsv } from './report.js';
 import { endStatus, parseEventsJsonl, resultFromEvents, type RunResult } from './results.js';
 
@@ -152,11 +153,6 @@ function readResult(runDir: string): RunResult | undefined {
   }
 }
 
-function bar(frac: number, width: number): string {
-  const n = Math.max(0, Math.min(width, Math.round(frac * width)));
-  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}]`;
-}
-
 /** True when `runDir` holds a run that can continue: its run.json and a checkpoint (or a finished pre-training). */
 function resumable(runDir: string): boolean {
   if (!existsSync(join(runDir, 'run.json'))) return false;
@@ -245,7 +241,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
   let interrupted = false;
   let stopSignal: NodeJS.Signals = 'SIGINT';
   let linesDrawn = 0;
-  const t0 = Date.now();
+  const overallLine = new OverallLine();
 
   const startRun = (run: BenchRun): Active => {
     const dir = join(opts.outDir, 'runs', run.key);
@@ -352,11 +348,8 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     const doneSteps = plan.runs.reduce((s, r) => s + (results.get(r.key)?.status === 'done' ? r.steps : 0), 0);
     const activeSteps = [...active.values()].reduce((s, a) => s + Math.min(a.step, a.run.steps), 0);
     const allSteps = plan.runs.reduce((s, r) => s + r.steps, 0);
-    const frac = allSteps > 0 ? Math.min(1, (doneSteps + activeSteps) / allSteps) : 0;
-    const elapsed = (Date.now() - t0) / 1000;
     const runs = `runs ${results.size}/${total} (${active.size} running)`;
-    const pct = `${(frac * 100).toFixed(0).padStart(3)}%`;
-    const overall = `overall ${bar(frac, 30)} ${pct}  ${runs}  ${elapsed.toFixed(0)} s`;
+    const overall = overallLine.render(doneSteps + activeSteps, allSteps, runs);
     if (!opts.tty) {
       write(`${overall}\n`);
       return;

@@ -1,5 +1,6 @@
 import type { BenchPlan, BenchRun } from '../matrix.js';
 import type { RunResult } from '../results.js';
+import { bar, OverallLine } from '../progress-line.js';
 import type { BenchJobProgress } from './jobs.js';
 
 /** What the submitter last saw of a run's job. */
@@ -7,11 +8,6 @@ export interface RunView {
   state: string;
   attempts: number;
   progress?: BenchJobProgress;
-}
-
-function bar(frac: number, width: number): string {
-  const n = Math.max(0, Math.min(width, Math.round(frac * width)));
-  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}]`;
 }
 
 /** A finished run in a few words (as the local runner says it). */
@@ -27,7 +23,7 @@ export function describeResult(r: RunResult): string {
  */
 export class BenchView {
   private drawn = 0;
-  private readonly t0 = Date.now();
+  private readonly overall = new OverallLine();
 
   constructor(
     private readonly plan: BenchPlan,
@@ -66,11 +62,13 @@ export class BenchView {
       return Math.min(r.steps, views.get(r.key)?.progress?.step ?? 0);
     };
     const all = this.plan.runs.reduce((s, r) => s + r.steps, 0);
-    const frac = all > 0 ? this.plan.runs.reduce((s, r) => s + steps(r), 0) / all : 0;
     const active = [...views.values()].filter((v) => v.state === 'active').length;
     const runs = `runs ${this.results.size}/${this.plan.runs.length} (${active} running)`;
-    const pct = `${(frac * 100).toFixed(0).padStart(3)}%`;
-    const line = `overall ${bar(frac, 30)} ${pct}  ${runs}  ${((Date.now() - this.t0) / 1000).toFixed(0)} s`;
+    const line = this.overall.render(
+      this.plan.runs.reduce((s, r) => s + steps(r), 0),
+      all,
+      runs,
+    );
     if (!this.tty) {
       if (overall || final) this.write(`${line}\n`);
       return;
