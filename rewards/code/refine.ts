@@ -1,11 +1,11 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Env } from '../../src/core/env.js';
 import type { ChatMessage, LlmClient } from '../../src/llm/types.js';
 import { rewardDeclarations } from './declarations.js';
 import { generateRewards, type Candidate, type CandidateOutcome, type LlmFailures } from './generate.js';
 import { initialMessages, reflectionMessage, type TrainFeedback } from './prompt.js';
 import type { TrainFn } from './train-fn.js';
+import { writeFileAtomic } from '../../src/core/atomic.js';
 
 /** Options of the Eureka loop. */
 export interface RefineOptions {
@@ -50,10 +50,7 @@ export interface RefineResult {
 }
 
 function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, { makeDir: true });
 }
 
 /** Eureka's ranking: success rate first, then the env's own return. */

@@ -1,5 +1,5 @@
-import type { FinalScores, Table } from './report.js';
-import type { RunResult } from './results.js';
+import type { FinalScores, RunResult } from './results.js';
+import type { Table } from './table.js';
 import {
   bootstrapCi,
   iqm,

@@ -1,5 +1,6 @@
 import { benchScores, benchStats, statsTable } from './compare.js';
-import type { RunResult } from './results.js';
+import type { FinalScores, RunResult } from './results.js';
+import type { Table } from './table.js';
 
 /** Mean and sample standard deviation (0 for one value; NaN for none). */
 export function meanStd(xs: readonly number[]): { mean: number; std: number; n: number } {
@@ -43,26 +44,6 @@ export function groups(results: readonly RunResult[]): { env: string; rewards: s
     map.get(k)!.runs.push(r);
   }
   return [...map.values()];
-}
-
-/**
- * A run's final scores, kept apart: its last evaluation (and whether it acted greedily) and its last 100 training
- * episodes (the policy sampling its actions, as it trained). Read from the run's events (src/report/run-data.ts).
- */
-export interface FinalScores {
-  evalReturn?: number;
-  evalSuccess?: number;
-  evalEpisodes?: number;
-  evalDeterministic?: boolean;
-  trainReturn?: number;
-  trainSuccess?: number;
-}
-
-/** A table: header cells, rows of cells, and the sentences that say what its columns are. */
-export interface Table {
-  header: string[];
-  rows: string[][];
-  notes: string[];
 }
 
 const pm = (m: { mean: number; std: number; n: number }, d: number): string =>

@@ -9,6 +9,19 @@ export interface CurvePoint {
 }
 
 /**
+ * A run's final scores, kept apart: its last evaluation (and whether it acted greedily) and its last 100 training
+ * episodes (the policy sampling its actions, as it trained). Read from the run's events (src/report/run-data.ts).
+ */
+export interface FinalScores {
+  evalReturn?: number;
+  evalSuccess?: number;
+  evalEpisodes?: number;
+  evalDeterministic?: boolean;
+  trainReturn?: number;
+  trainSuccess?: number;
+}
+
+/**
  * What one run contributes to the benchmark (written as result.json). `done`: it reached its budget (or its own stop
  * condition); `failed`: it ended with an error; `interrupted`: it was stopped first (`--resume` continues it).
  */

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { RxgymError } from '../core/env.js';
 import type { RunEvent } from '../stream/events.js';
-import { writeAtomic } from './atomic.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import type { BenchPlan, BenchRun } from './matrix.js';
 import { writeBenchReport } from '../report/bench-report.js';
 import { bar, OverallLine } from './progress-line.js';
@@ -203,7 +203,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     seeds: plan.seeds,
     runs: plan.runs.map((r) => r.key),
   };
-  writeAtomic(join(opts.outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(opts.outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const results = new Map<string, RunResult>();
   const unfinished = new Map<string, RunResult>();
@@ -215,7 +215,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
     const prev = opts.resume ? previous(run, join(opts.outDir, 'runs', run.key)) : undefined;
     if (prev?.status === 'done') {
       const path = join(opts.outDir, 'runs', run.key, 'result.json');
-      if (!existsSync(path)) writeAtomic(path, `${JSON.stringify(prev, null, 2)}\n`);
+      if (!existsSync(path)) writeFileAtomic(path, `${JSON.stringify(prev, null, 2)}\n`);
       results.set(run.key, prev);
       skipped += 1;
       continue;
@@ -252,7 +252,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
       mkdirSync(dir, { recursive: true });
     }
     const scenarioPath = join(dir, 'scenario.yaml');
-    writeAtomic(scenarioPath, stringify(run.scenario));
+    writeFileAtomic(scenarioPath, stringify(run.scenario));
     const eventsPath = join(dir, 'events.jsonl');
     const { cmd, args } = opts.child(scenarioPath, dir, eventsPath, resume);
     const child = spawn(cmd, args, {
@@ -315,7 +315,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
       // (A child killed by a signal after it wrote the end of its budget has finished: only its exit was cut short.)
       result.status = 'failed';
       // Keep what the child said; name its most telling line (an error message rather than Node's version footer).
-      writeAtomic(join(dir, 'stderr.log'), a.stderr);
+      writeFileAtomic(join(dir, 'stderr.log'), a.stderr);
       const lines = a.stderr
         .split('\n')
         .map((l) => l.trim())
@@ -324,7 +324,7 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
       const how = `exited with ${signal ?? `code ${code}`}`;
       result.error = result.error ?? (telling ? `${telling} (see ${join(dir, 'stderr.log')})` : how);
     }
-    writeAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     if (result.status === 'interrupted') {
       unfinished.set(a.run.key, result);
       const at = `at step ${result.steps} of ${a.run.steps}`;
@@ -422,6 +422,6 @@ export async function runBench(plan: BenchPlan, opts: BenchOptions): Promise<Ben
 /** Write summary.csv, then summary.md, curves.svg, curves.png and summary.html (src/report); returns their paths. */
 export async function writeReports(plan: BenchPlan, results: readonly RunResult[], outDir: string): Promise<string[]> {
   const csv = join(outDir, 'summary.csv');
-  writeAtomic(csv, summaryCsv(results));
+  writeFileAtomic(csv, summaryCsv(results));
   return [csv, ...(await writeBenchReport(plan.name, results, plan.runs.length, outDir))];
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomic } from '../bench/atomic.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { summaryCsv } from '../bench/report.js';
 import type { RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
@@ -38,7 +38,7 @@ async function plotBench(dir: string): Promise<string[]> {
   if (results.length === 0)
     throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
   const csv = join(dir, 'summary.csv');
-  writeAtomic(csv, summaryCsv(results));
+  writeFileAtomic(csv, summaryCsv(results));
   return [csv, ...(await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir))];
 }
 

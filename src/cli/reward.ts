@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RxgymError, type Env } from '../core/env.js';
 import { make, spec } from '../core/registry.js';
@@ -11,16 +11,14 @@ import { rewardDeclarations, taskDescriptionOf } from '../../rewards/code/declar
 import { describeOutcomes, generateRewards, type GenerateResult } from '../../rewards/code/generate.js';
 import { refineRewards, type RefineResult } from '../../rewards/code/refine.js';
 import { startRunTrainer, type TrainFn } from '../train/code-trainer.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { cliRegistry } from './registry.js';
 import { UsageError, asUsage } from './usage.js';
 import { loadScenario } from '../train/scenario.js';
 
-/** Write a file atomically (temp file + rename), creating its directory. */
-export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/** Write a file atomically, creating its directory. */
+function writeAtomic(path: string, text: string): void {
+  writeFileAtomic(path, text, { makeDir: true });
 }
 
 /** An env id typed on the command line: unknown, it is a usage error (exit 2) naming the closest ids. */

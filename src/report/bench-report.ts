@@ -2,15 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { benchScores, benchStats, statsTable, type BenchStats, type EnvScores } from '../bench/compare.js';
-import {
-  exploreTable,
-  fewEvalEpisodes,
-  finishedLine,
-  summaryMarkdown,
-  summaryTable,
-  type FinalScores,
-} from '../bench/report.js';
-import type { RunResult } from '../bench/results.js';
+import { exploreTable, fewEvalEpisodes, finishedLine, summaryMarkdown, summaryTable } from '../bench/report.js';
+import type { FinalScores, RunResult } from '../bench/results.js';
 import { aggregateChartSpec, aggregateGridSpec, type AggregatePanel } from './aggregate-specs.js';
 import { reportHtml, type Section } from './html.js';
 import { toSvg, svgToPng } from './render.js';

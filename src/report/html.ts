@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import type { Table } from '../bench/report.js';
+import type { Table } from '../bench/table.js';
 import { toVega } from './render.js';
 
 /** A part of an HTML report: a table, interactive charts, or a paragraph of text. */

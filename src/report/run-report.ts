@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import type { Table } from '../bench/report.js';
+import type { Table } from '../bench/table.js';
 import { reportHtml } from './html.js';
 import { svgToPng, toSvg } from './render.js';
 import { readRunSeries, type RunSeries } from './run-data.js';

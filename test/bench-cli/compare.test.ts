@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baselineOf, benchScores, benchStats, statsTable } from '../../src/bench/compare.js';
-import { exploreTable, summaryMarkdown, type FinalScores } from '../../src/bench/report.js';
+import { exploreTable, summaryMarkdown } from '../../src/bench/report.js';
+import type { FinalScores } from '../../src/bench/results.js';
 import type { RunResult } from '../../src/bench/results.js';
 import { aggregatePanels, writeBenchReport } from '../../src/report/bench-report.js';
 

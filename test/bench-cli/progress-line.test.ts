@@ -24,6 +24,8 @@ describe("a bench's overall line", () => {
     );
     vi.setSystemTime(1_200_000);
     expect(line.render(99.9e6, 100e6, 'runs 99/100 (1 running)')).toMatch(/ 1200 s {2}~2 s left$/);
-    expect(line.render(100e6, 100e6, 'runs 100/100 (0 running)')).toMatch(/100%  runs 100\/100 \(0 running\)  1200 s$/);
+    expect(line.render(100e6, 100e6, 'runs 100/100 (0 running)')).toMatch(
+      /100% {2}runs 100\/100 \(0 running\) {2}1200 s$/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { Queue, type Job } from 'bullmq';
 import { stringify } from 'yaml';
 import { RxgymError } from '../../core/env.js';
 import { ConnectionReporter, type RedisTarget } from '../../llm/service/redis.js';
-import { writeAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../../core/atomic.js';
 import type { BenchPlan, BenchRun } from '../matrix.js';
 import type { RunResult } from '../results.js';
 import { checkOutDir, writeReports } from '../runner.js';
@@ -96,7 +96,7 @@ export async function submitBench(plan: BenchPlan, opts: SubmitOptions): Promise
     seeds: plan.seeds,
     runs: plan.runs.map((r) => r.key),
   };
-  writeAtomic(join(opts.outDir, 'bench.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(opts.outDir, 'bench.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const results = new Map<string, RunResult>();
   const pending: BenchRun[] = [];
@@ -213,7 +213,7 @@ async function follow(
       const error = `${job.failedReason} (after ${job.attemptsMade} attempt(s))`;
       const r = failedResult(run, error, p?.step ?? 0);
       mkdirSync(join(opts.outDir, 'runs', run.key), { recursive: true });
-      writeAtomic(join(opts.outDir, 'runs', run.key, 'result.json'), `${JSON.stringify(r, null, 2)}\n`);
+      writeFileAtomic(join(opts.outDir, 'runs', run.key, 'result.json'), `${JSON.stringify(r, null, 2)}\n`);
       results.set(run.key, r);
       open.delete(run.key);
       view.line(`FAILED ${run.key}: ${error}`);
@@ -244,8 +244,8 @@ async function follow(
 function collect(outDir: string, run: BenchRun, rv: BenchJobResult, view: BenchView): void {
   const dir = join(outDir, 'runs', run.key);
   unpackResultFiles(dir, rv.files);
-  writeAtomic(join(outDir, 'scenarios', `${run.key}.yaml`), stringify(run.scenario));
-  writeAtomic(join(dir, 'result.json'), `${JSON.stringify(rv.result, null, 2)}\n`);
+  writeFileAtomic(join(outDir, 'scenarios', `${run.key}.yaml`), stringify(run.scenario));
+  writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(rv.result, null, 2)}\n`);
   const omitted = Object.entries(rv.omitted ?? {}).map(([f, n]) => `${f} (${(n / 1e6).toFixed(1)} MB)`);
   view.done(rv.result, omitted);
 }
