@@ -24,4 +24,11 @@ describe('writeFileAtomic (write-file-atomic)', () => {
     expect(() => writeFileAtomic(p, 'x')).toThrow(`could not write ${p}: ENOENT`);
     expect(readdirSync(dir)).toEqual(['a.json']);
   });
+
+  it('creates the directory when asked (makeDir)', () => {
+    const p = join(dir, 'made', 'deeper', 'c.json');
+    writeFileAtomic(p, '{"c":3}', { makeDir: true });
+    expect(readFileSync(p, 'utf8')).toBe('{"c":3}');
+    expect(readdirSync(join(dir, 'made', 'deeper'))).toEqual(['c.json']);
+  });
 });
