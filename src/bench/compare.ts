@@ -29,6 +29,17 @@ export interface EnvScores {
   env: string;
   measure: 'success' | 'return';
   stacks: StackScores[];
+  /** The AUC covers the first `aucSteps` steps of each run (`BenchScoreOptions`), not the whole run. */
+  aucSteps?: number;
+}
+
+/** How `benchScores` scores the runs. */
+export interface BenchScoreOptions {
+  /**
+   * The area under the learning curve over the first this many steps of each run instead of the whole run (a budget
+   * prefix: sample efficiency at a fixed budget, e.g. URLB's 100k fine-tuning steps). The final score is unchanged.
+   */
+  aucSteps?: number;
 }
 
 type Scores = ReadonlyMap<string, FinalScores>;
@@ -40,7 +51,8 @@ function finalOf(r: RunResult, s: FinalScores | undefined, measure: EnvScores['m
 }
 
 /** Every finished run's two scores, per env and stack (first-seen order). */
-export function benchScores(results: readonly RunResult[], scores: Scores): EnvScores[] {
+export function benchScores(results: readonly RunResult[], scores: Scores, opts: BenchScoreOptions = {}): EnvScores[] {
+  const horizon = (r: RunResult): number => (opts.aucSteps === undefined ? r.steps : Math.min(opts.aucSteps, r.steps));
   const done = results.filter((r) => r.status === 'done');
   const out: EnvScores[] = [];
   for (const env of [...new Set(done.map((r) => r.env))]) {
@@ -68,13 +80,13 @@ export function benchScores(results: readonly RunResult[], scores: Scores): EnvS
           .map((r) =>
             normalisedAuc(
               curve(r).map((p) => ({ step: p.step, value: norm(p.value) })),
-              r.steps,
+              horizon(r),
             ),
           )
           .filter(Number.isFinite),
       });
     }
-    out.push({ env, measure, stacks });
+    out.push({ env, measure, stacks, ...(opts.aucSteps === undefined ? {} : { aucSteps: opts.aucSteps }) });
   }
   return out;
 }
@@ -226,13 +238,17 @@ export function statsTable(envs: readonly EnvScores[], st: BenchStats): Table {
     versus(r.vsBaseline?.auc),
   ]);
   const byReturn = envs.filter((e) => e.measure === 'return').map((e) => e.env);
+  const aucSteps = envs.find((e) => e.aucSteps !== undefined)?.aucSteps;
   const notes = [
     'Score: the success rate (final: the last evaluation, or the last 100 training episodes without one)' +
       (byReturn.length
         ? `; on ${byReturn.join(', ')} (no success reported) the return, min-max normalised over that env's runs.`
         : '.'),
-    "AUC: the area under the training curve (success of the last 20 episodes) over the run's steps, divided by the " +
-      'steps: the mean score over training, so learning sooner scores higher.',
+    'AUC: the area under the training curve (success of the last 20 episodes) over ' +
+      (aucSteps === undefined
+        ? "the run's steps, divided by the steps: the mean score over training, so learning sooner scores higher."
+        : `the first ${aucSteps.toLocaleString('en-US')} steps of each run (or all of a shorter run), divided by ` +
+          'those steps: the mean score over that budget, so learning sooner scores higher.'),
     'IQM: mean of the middle 50% of runs (scipy trim_mean 0.25); mean: of per-env means. "all envs" pools the envs. ' +
       `95% CIs: percentile stratified bootstrap (runs resampled within each env, ${st.reps} repetitions, seeded).`,
     `P(> ${b}): the probability that a run of the stack scores above a run of ${b} on the same env (Mann-Whitney ` +

@@ -1,4 +1,4 @@
-import { benchScores, benchStats, statsTable } from './compare.js';
+import { benchScores, benchStats, statsTable, type BenchScoreOptions } from './compare.js';
 import type { FinalScores, RunResult } from './results.js';
 import type { Table } from './table.js';
 
@@ -215,6 +215,7 @@ export function summaryMarkdown(
   results: readonly RunResult[],
   totalRuns: number,
   scores: ReadonlyMap<string, FinalScores>,
+  opts: BenchScoreOptions = {},
 ): string {
   const t = summaryTable(results, scores);
   const lines = [
@@ -224,7 +225,7 @@ export function summaryMarkdown(
     '',
     ...mdTable(t),
   ];
-  const envs = benchScores(results, scores);
+  const envs = benchScores(results, scores, opts);
   if (envs.length > 0) {
     const st = statsTable(envs, benchStats(envs));
     lines.push('', '## Statistics (rliable)', '', ...mdTable(st), '', ...st.notes.map((n) => `- ${n}`));

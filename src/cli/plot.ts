@@ -5,15 +5,16 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { summaryCsv } from '../bench/report.js';
 import type { RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
-import { writeBenchReport } from '../report/bench-report.js';
+import { writeBenchReport, type BenchReportOptions } from '../report/bench-report.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from './usage.js';
 
 /**
  * Re-plot a benchmark directory from its runs' result.json and events: summary.csv, summary.md, curves.svg/png,
- * summary.html (the bench writes them when the matrix ends; this brings all of them up to the runs finished so far).
+ * summary.html (the bench writes them when the matrix ends; this brings all of them up to the runs finished so far),
+ * into the directory or `opts.outDir`.
  */
-async function plotBench(dir: string): Promise<string[]> {
+async function plotBench(dir: string, opts: BenchReportOptions): Promise<string[]> {
   let manifest: { name?: string; runs?: string[] };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as typeof manifest;
@@ -37,9 +38,10 @@ async function plotBench(dir: string): Promise<string[]> {
   }
   if (results.length === 0)
     throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
-  const csv = join(dir, 'summary.csv');
+  const report = await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir, opts);
+  const csv = join(opts.outDir ?? dir, 'summary.csv');
   writeFileAtomic(csv, summaryCsv(results));
-  return [csv, ...(await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir))];
+  return [csv, ...report];
 }
 
 /** `rxgym plot <dir>`: charts and an HTML report for a run directory or a benchmark directory. */
@@ -50,8 +52,12 @@ export function registerPlotCommand(program: Command): void {
       'draw a run (report.html, report.svg, report.png) or a benchmark (summary.html, curves.svg, curves.png)',
     )
     .argument('<dir>', 'a run directory (the --out of `rxgym run`) or a benchmark directory (of `rxgym bench`)')
-    .option('--out <dir>', "write a run's report here instead of into the run directory")
-    .action(async (dir: string, opts: { out?: string }) => {
+    .option('--out <dir>', 'write the report here instead of into the run or benchmark directory')
+    .option(
+      '--auc-steps <n>',
+      "a benchmark's AUC over the first n steps of each run instead of the whole run (e.g. 100352: a 100k budget)",
+    )
+    .action(async (dir: string, opts: { out?: string; aucSteps?: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UsageError(
           `no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`,
@@ -61,6 +67,13 @@ export function registerPlotCommand(program: Command): void {
         throw new UsageError(`--out: "${opts.out}" is a file; give a directory for the report`);
       }
       const bench = existsSync(join(dir, 'bench.json'));
+      const aucSteps = opts.aucSteps === undefined ? undefined : Number(opts.aucSteps);
+      if (aucSteps !== undefined && !(Number.isInteger(aucSteps) && aucSteps > 0)) {
+        throw new UsageError(`--auc-steps: expected a positive whole number of steps, got "${opts.aucSteps}"`);
+      }
+      if (aucSteps !== undefined && !bench) {
+        throw new UsageError(`--auc-steps applies to a benchmark directory (with its bench.json); "${dir}" is not one`);
+      }
       if (!bench && !['events.jsonl', 'metrics.csv'].some((f) => existsSync(join(dir, f)))) {
         throw new UsageError(
           `"${dir}" holds neither events.jsonl nor metrics.csv; give an rxgym run directory (the --out of \`rxgym ` +
@@ -69,7 +82,9 @@ export function registerPlotCommand(program: Command): void {
       }
       let files: string[];
       try {
-        files = bench ? await plotBench(dir) : await writeRunReport(dir, opts.out ?? dir);
+        files = bench
+          ? await plotBench(dir, { ...(opts.out === undefined ? {} : { outDir: opts.out }), aucSteps })
+          : await writeRunReport(dir, opts.out ?? dir);
       } catch (e) {
         if (e instanceof RxgymError || !(e instanceof TypeError || e instanceof RangeError)) throw e;
         // records that parse but lack what the charts read: name the files instead of a message from deep inside

@@ -1,7 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import { benchScores, benchStats, statsTable, type BenchStats, type EnvScores } from '../bench/compare.js';
+import {
+  benchScores,
+  benchStats,
+  statsTable,
+  type BenchScoreOptions,
+  type BenchStats,
+  type EnvScores,
+} from '../bench/compare.js';
 import { exploreTable, fewEvalEpisodes, finishedLine, summaryMarkdown, summaryTable } from '../bench/report.js';
 import type { FinalScores, RunResult } from '../bench/results.js';
 import { aggregateChartSpec, aggregateGridSpec, type AggregatePanel } from './aggregate-specs.js';
@@ -202,17 +209,26 @@ export function aggregatePanels(envs: readonly EnvScores[], st: BenchStats): Agg
   ];
 }
 
+/** Where a bench report goes and how it scores (`writeBenchReport`). */
+export interface BenchReportOptions extends BenchScoreOptions {
+  /** Write the report here instead of into the bench directory (which still holds the runs read). */
+  outDir?: string;
+}
+
 /**
  * Write a benchmark's summary.md, curves.svg, curves.png and summary.html (tables and interactive charts, one
- * self-contained file) from its finished runs; returns the paths written.
+ * self-contained file) from the finished runs in `benchDir`; returns the paths written.
  */
 export async function writeBenchReport(
   name: string,
   results: readonly RunResult[],
   totalRuns: number,
-  outDir: string,
+  benchDir: string,
+  opts: BenchReportOptions = {},
 ): Promise<string[]> {
-  const series = loadBenchSeries(outDir, results);
+  const outDir = opts.outDir ?? benchDir;
+  mkdirSync(outDir, { recursive: true });
+  const series = loadBenchSeries(benchDir, results);
   const scores = new Map([...series].map(([k, s]) => [k, finalScores(s)] as const));
   const files: Record<string, string> = {
     md: join(outDir, 'summary.md'),
@@ -220,7 +236,7 @@ export async function writeBenchReport(
     png: join(outDir, 'curves.png'),
     html: join(outDir, 'summary.html'),
   };
-  writeFileAtomic(files.md, summaryMarkdown(name, results, totalRuns, scores));
+  writeFileAtomic(files.md, summaryMarkdown(name, results, totalRuns, scores, opts));
   const panels = benchPanels(results, series);
   const envs = new Set(results.map((r) => r.env)).size;
   // one env: its four panels two by two; more envs: one column per env (up to 3), one row per metric
@@ -235,7 +251,7 @@ export async function writeBenchReport(
   writeFileAtomic(files.svg, svg);
   writeFileAtomic(files.png, svgToPng(svg));
   const colorDomain = seriesOrder(panels);
-  const envScores = benchScores(results, scores);
+  const envScores = benchScores(results, scores, opts);
   // the statistics table after the results; the aggregate charts after the learning curves (which keep chart ids 0..)
   const statistics: Section[] = [];
   const aggregate: Section[] = [];

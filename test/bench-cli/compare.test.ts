@@ -65,6 +65,21 @@ describe('bench statistics', () => {
     expect(ex.auc[0]).toBeCloseTo(0.275, 12);
   });
 
+  it('AUC over a budget prefix (aucSteps): the first n steps only, the final score unchanged; the table says so', () => {
+    const { results, scores } = matrix();
+    const envs = benchScores(results, scores, { aucSteps: 600 });
+    const ex = envs[0]!.stacks[0]!;
+    // by hand over 0..600: 0 to 400, linear 0 -> 0.5 over 400..500, 0.5 over 500..600: (25 + 50) / 600
+    expect(ex.auc[0]).toBeCloseTo(0.125, 12);
+    ex.final.forEach((f, i) => expect(f).toBeCloseTo(0.81 + i / 100, 12));
+    // a budget past the run's end is the whole run
+    expect(benchScores(results, scores, { aucSteps: 5000 })[0]!.stacks[0]!.auc[0]).toBeCloseTo(0.275, 12);
+    const notes = statsTable(envs, benchStats(envs, 200)).notes.join(' ');
+    expect(notes).toContain('over the first 600 steps of each run');
+    expect(statsTable(benchScores(results, scores), benchStats(benchScores(results, scores), 200)).notes.join(' '))
+      .toContain("over the run's steps");
+  });
+
   it('per env and pooled: IQM, mean, P(X>Y) against the extrinsic stack with a verdict', () => {
     const { results, scores } = matrix();
     const envs = benchScores(results, scores);

@@ -127,6 +127,14 @@ describe('one run: series, charts, report', () => {
     const csv = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('env,rewards,seed,status,steps,wall_seconds,sps,episodes,return,success,first_success_step');
     expect(csv).toHaveLength(5);
+    // the AUC over a budget prefix, into another directory: the bench directory's own report is left as it was
+    const before = readFileSync(join(dir, 'summary.md'), 'utf8');
+    const prefix = join(dir, 'first-2048');
+    await plot(dir, '--auc-steps', '2048', '--out', prefix);
+    expect(readFileSync(join(prefix, 'summary.md'), 'utf8')).toContain('over the first 2,048 steps of each run');
+    expect(existsSync(join(prefix, 'summary.csv'))).toBe(true);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toBe(before);
+    await expect(plot(dir, '--auc-steps', '0')).rejects.toThrow('--auc-steps: expected a positive whole number');
     const empty = mkdtempSync(join(tmpdir(), 'rxgym-plot-'));
     dirs.push(empty);
     await expect(plot(empty)).rejects.toThrow(
