@@ -1,4 +1,4 @@
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { checkEnv, type CheckFinding } from '../core/checker/check-env.js';
 import { RxgymError } from '../core/env.js';
 import { make, spec } from '../core/registry.js';

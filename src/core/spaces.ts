@@ -1,5 +1,5 @@
 import { RxgymError } from './env.js';
-import { Rng } from './rng.js';
+import type { Rng } from './rng.js';
 import { formatList, formatNumber, formatValue, uniform } from './space-format.js';
 
 /** Element types a Box can hold. */

@@ -65,7 +65,7 @@ describe('bench statistics', () => {
     expect(ex.auc[0]).toBeCloseTo(0.275, 12);
   });
 
-  it('AUC over a budget prefix (aucSteps): the first n steps only, the final score unchanged; the table says so', () => {
+  it('AUC over a budget prefix (aucSteps): the first n steps, the final score unchanged, the note says so', () => {
     const { results, scores } = matrix();
     const envs = benchScores(results, scores, { aucSteps: 600 });
     const ex = envs[0]!.stacks[0]!;
@@ -76,8 +76,9 @@ describe('bench statistics', () => {
     expect(benchScores(results, scores, { aucSteps: 5000 })[0]!.stacks[0]!.auc[0]).toBeCloseTo(0.275, 12);
     const notes = statsTable(envs, benchStats(envs, 200)).notes.join(' ');
     expect(notes).toContain('over the first 600 steps of each run');
-    expect(statsTable(benchScores(results, scores), benchStats(benchScores(results, scores), 200)).notes.join(' '))
-      .toContain("over the run's steps");
+    expect(
+      statsTable(benchScores(results, scores), benchStats(benchScores(results, scores), 200)).notes.join(' '),
+    ).toContain("over the run's steps");
   });
 
   it('per env and pooled: IQM, mean, P(X>Y) against the extrinsic stack with a verdict', () => {
