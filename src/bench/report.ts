@@ -175,6 +175,38 @@ export function exploreTable(results: readonly RunResult[]): Table | undefined {
   };
 }
 
+/**
+ * The reward-free pre-training of the runs that had one (URLB): steps, episodes, how often an episode reached the
+ * task's goal although nothing paid for it, and its exploration; undefined when no run pre-trained.
+ */
+export function pretrainTable(results: readonly RunResult[]): Table | undefined {
+  const tracked = groups(results)
+    .map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.pretrain) }))
+    .filter((x) => x.runs.length > 0);
+  if (tracked.length === 0) return undefined;
+  const cell = (runs: RunResult[], value: (r: RunResult) => number | undefined, digits: number): string => {
+    const v = meanStd(runs.map((r) => value(r) ?? NaN).filter((x) => Number.isFinite(x)));
+    return v.n ? pm(v, digits) : 'n/a';
+  };
+  return {
+    header: ['env', 'rewards', 'seeds', 'steps', 'episodes', 'success', 'cells per episode', 'max depth'],
+    rows: tracked.map(({ g, runs }) => [
+      g.env,
+      g.rewards,
+      String(runs.length),
+      [...new Set(runs.map((r) => (r.pretrain?.steps ?? 0).toLocaleString('en-US')))].join(', '),
+      cell(runs, (r) => r.pretrain?.episodes, 0),
+      cell(runs, (r) => r.pretrain?.success, 3),
+      cell(runs, (r) => r.pretrain?.explore?.episodeUniqueCells, 1),
+      cell(runs, (r) => r.pretrain?.explore?.maxDepth, 1),
+    ]),
+    notes: [
+      "Success: the fraction of the pre-training's episodes that reached the task's goal, which paid nothing then; " +
+        'mean ± sample std over seeds.',
+    ],
+  };
+}
+
 /** The minimum number of evaluation episodes the statistics assume for a final score. */
 export const MIN_EVAL_EPISODES = 50;
 
@@ -234,5 +266,7 @@ export function summaryMarkdown(
   }
   const ex = exploreTable(results);
   if (ex) lines.push('', '## Exploration (whole run)', '', ...mdTable(ex));
+  const pre = pretrainTable(results);
+  if (pre) lines.push('', '## Pre-training (reward-free)', '', ...mdTable(pre), '', ...pre.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }

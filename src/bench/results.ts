@@ -46,12 +46,12 @@ export interface RunResult {
    */
   explore?: Record<string, number>;
   /**
-   * Runs with reward-free pre-training (URLB): its env steps and final exploration metrics. Everything else in the
-   * result
-   * (steps, SPS, returns, success, curve, first success) counts the fine-tuning phase only, so it compares with a run
-   * from scratch.
+   * Runs with reward-free pre-training (URLB): its env steps, episodes, the fraction of those episodes that reached
+   * the task's goal (when the env reports success; the agent was not paid for it) and its final exploration metrics.
+   * Everything else in the result (steps, SPS, returns, success, curve, first success) counts the fine-tuning phase
+   * only, so it compares with a run from scratch.
    */
-  pretrain?: { steps: number; explore?: Record<string, number> };
+  pretrain?: { steps: number; episodes?: number; success?: number; explore?: Record<string, number> };
 }
 
 const WINDOW = 100;
@@ -77,6 +77,8 @@ export function resultFromEvents(
   const curve: CurvePoint[] = [];
   let explore: Record<string, number> | undefined;
   let pretrain: RunResult['pretrain'];
+  let pretrainSuccesses = 0;
+  let pretrainJudged = 0;
   const recent = (): CurvePoint | undefined => {
     if (returns.length === 0) return undefined;
     const r = returns.slice(-20);
@@ -94,6 +96,14 @@ export function resultFromEvents(
       if (ev.type === 'batch' || ev.type === 'end' || ev.type === 'checkpoint')
         pretrain.steps = Math.max(pretrain.steps, ev.step);
       if (ev.type === 'explore') pretrain.explore = ev.metrics;
+      if (ev.type === 'episode') {
+        pretrain.episodes = (pretrain.episodes ?? 0) + 1;
+        if (ev.success !== undefined) {
+          pretrainJudged += 1;
+          if (ev.success) pretrainSuccesses += 1;
+          pretrain.success = pretrainSuccesses / pretrainJudged;
+        }
+      }
       if (ev.type === 'error' && ev.fatal) error = ev.message;
       if (ev.type === 'end' && ev.reason === 'error' && !error) error = 'run ended with an error';
       continue;

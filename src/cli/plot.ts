@@ -3,11 +3,22 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../core/atomic.js';
 import { summaryCsv } from '../bench/report.js';
-import type { RunResult } from '../bench/results.js';
+import { parseEventsJsonl, resultFromEvents, type RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
 import { writeBenchReport, type BenchReportOptions } from '../report/bench-report.js';
 import { writeRunReport } from '../report/run-report.js';
 import { UsageError } from './usage.js';
+
+/**
+ * A result recorded before the bench counted pre-training episodes (and how many reached the goal) gets them from the
+ * run's events when they are still there; any other result is returned as it is.
+ */
+function withPretrainEpisodes(r: RunResult, runsDir: string): RunResult {
+  const events = join(runsDir, r.key, 'events.jsonl');
+  if (!r.pretrain || r.pretrain.episodes !== undefined || !existsSync(events)) return r;
+  const fresh = resultFromEvents(r, parseEventsJsonl(readFileSync(events, 'utf8')), r.wallSeconds);
+  return fresh.pretrain ? { ...r, pretrain: { ...r.pretrain, ...fresh.pretrain } } : r;
+}
 
 /**
  * Re-plot a benchmark directory from its runs' result.json and events: summary.csv, summary.md, curves.svg/png,
@@ -31,7 +42,7 @@ async function plotBench(dir: string, opts: BenchReportOptions): Promise<string[
     try {
       const r = JSON.parse(readFileSync(p, 'utf8')) as RunResult;
       // a damaged result (not the runner's) counts as unfinished, not as a crash deep in the charts
-      if ([r.key, r.env, r.rewards].every((x) => typeof x === 'string')) results.push(r);
+      if ([r.key, r.env, r.rewards].every((x) => typeof x === 'string')) results.push(withPretrainEpisodes(r, runsDir));
     } catch {
       // a result being written when the bench was stopped: that run is not finished
     }

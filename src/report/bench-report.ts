@@ -9,7 +9,14 @@ import {
   type BenchStats,
   type EnvScores,
 } from '../bench/compare.js';
-import { exploreTable, fewEvalEpisodes, finishedLine, summaryMarkdown, summaryTable } from '../bench/report.js';
+import {
+  exploreTable,
+  fewEvalEpisodes,
+  finishedLine,
+  pretrainTable,
+  summaryMarkdown,
+  summaryTable,
+} from '../bench/report.js';
 import type { FinalScores, RunResult } from '../bench/results.js';
 import { aggregateChartSpec, aggregateGridSpec, type AggregatePanel } from './aggregate-specs.js';
 import { reportHtml, type Section } from './html.js';
@@ -279,10 +286,12 @@ export async function writeBenchReport(
     aggregate.push({ kind: 'charts', title: 'Aggregate', charts: agg.map((p) => aggregateChartSpec(p, domain)) });
   }
   const ex = exploreTable(results);
+  const pre = pretrainTable(results);
   const sections: Section[] = [
     { kind: 'table', title: 'Results', table: summaryTable(results, scores) },
     ...statistics,
     ...(ex ? [{ kind: 'table' as const, title: 'Exploration', table: ex }] : []),
+    ...(pre ? [{ kind: 'table' as const, title: 'Pre-training (reward-free)', table: pre }] : []),
     { kind: 'charts', title: 'Learning curves', charts: panels.map((p) => chartSpec(p, { colorDomain })) },
     ...aggregate,
     {

@@ -65,6 +65,19 @@ describe('bench statistics', () => {
     expect(ex.auc[0]).toBeCloseTo(0.275, 12);
   });
 
+  it('summary.md gets a pre-training table when runs pre-trained (URLB): steps, episodes, unpaid success', () => {
+    const { results, scores } = matrix();
+    expect(summaryMarkdown('m', results, results.length, scores)).not.toContain('## Pre-training');
+    const pre = results.map((r, i) =>
+      r.rewards === 'explore'
+        ? { ...r, pretrain: { steps: 500, episodes: 10 + i, success: 0.2, explore: { episodeUniqueCells: 30 } } }
+        : r,
+    );
+    const md = summaryMarkdown('m', pre, pre.length, scores);
+    expect(md).toContain('## Pre-training (reward-free)');
+    expect(md).toMatch(/\| A-v0 \| explore \| 5 \| 500 \| 18 ± 6 \| 0\.200 ± 0\.000 \| 30\.0 ± 0\.0 \| n\/a \|/);
+  });
+
   it('AUC over a budget prefix (aucSteps): the first n steps, the final score unchanged, the note says so', () => {
     const { results, scores } = matrix();
     const envs = benchScores(results, scores, { aucSteps: 600 });

@@ -131,11 +131,14 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(existsSync(join(dir, 'checkpoints', 'latest'))).toBe(true);
 
     // the bench result counts the fine-tuning phase and reports the pre-training separately
-    const result = resultFromEvents(
-      { key: 'k', env: 'Dungeon-MazeWalk-9x9-v0', rewards: 'urlb', seed: 2 },
-      parseEventsJsonl(readFileSync(join(dir, 'events.jsonl'), 'utf8')),
-      1,
-    );
+    const logged = parseEventsJsonl(readFileSync(join(dir, 'events.jsonl'), 'utf8'));
+    const result = resultFromEvents({ key: 'k', env: 'Dungeon-MazeWalk-9x9-v0', rewards: 'urlb', seed: 2 }, logged, 1);
+    // the pre-training's episodes, and the fraction that reached the goal (unpaid), as its episode events say
+    const preEpisodes = logged.filter((e) => e.type === 'episode' && (e as PhaseTagged).phase === 'pretrain');
+    expect(preEpisodes.length).toBeGreaterThan(0);
+    expect(result.pretrain?.episodes).toBe(preEpisodes.length);
+    const reached = preEpisodes.filter((e) => e.type === 'episode' && e.success === true).length;
+    expect(result.pretrain?.success).toBeCloseTo(reached / preEpisodes.length, 12);
     expect(result.status).toBe('done');
     expect(result.steps).toBe(1024);
     expect(result.pretrain?.steps).toBe(2048);
