@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerPlotCommand } from '../../src/cli/plot.js';
 import { setupTraining, tmpDir } from '../support/train-setup.js';
 import { loadWeights } from '../../src/tensor/io.js';
 import { startRun } from '../../src/train/run.js';
@@ -139,6 +141,25 @@ describe('pretrain: reward-free pre-training, then fine-tuning (URLB)', () => {
     expect(result.pretrain?.episodes).toBe(preEpisodes.length);
     const reached = preEpisodes.filter((e) => e.type === 'episode' && e.success === true).length;
     expect(result.pretrain?.success).toBeCloseTo(reached / preEpisodes.length, 12);
+    // a result recorded before pre-training episodes were counted: `rxgym plot` takes them from the run's events
+    const bench = join(tmp(), 'bench');
+    cpSync(dir, join(bench, 'runs', 'k'), { recursive: true });
+    writeFileSync(join(bench, 'bench.json'), JSON.stringify({ name: 'urlb-small', runs: ['k'] }));
+    const old = { ...result, pretrain: { steps: result.pretrain!.steps, explore: result.pretrain!.explore } };
+    writeFileSync(join(bench, 'runs', 'k', 'result.json'), JSON.stringify(old));
+    const program = new Command().exitOverride();
+    registerPlotCommand(program);
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'rxgym', 'plot', bench]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const md = readFileSync(join(bench, 'summary.md'), 'utf8');
+    expect(md).toContain('## Pre-training (reward-free)');
+    const row = md.split('\n').find((l) => l.startsWith('| Dungeon-MazeWalk-9x9-v0 | urlb |') && l.includes('2,048'));
+    expect(row?.split('|')[5]?.trim()).toBe(`${preEpisodes.length} ± 0`);
     expect(result.status).toBe('done');
     expect(result.steps).toBe(1024);
     expect(result.pretrain?.steps).toBe(2048);
