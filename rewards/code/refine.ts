@@ -49,10 +49,6 @@ export interface RefineResult {
   bestFile?: string;
 }
 
-function writeAtomic(path: string, text: string): void {
-  writeFileAtomic(path, text, { makeDir: true });
-}
-
 /** Eureka's ranking: success rate first, then the env's own return. */
 function better(a: TrainFeedback | undefined, b: TrainFeedback | undefined): boolean {
   if (!a) return false;
@@ -79,7 +75,7 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
   let best: (RefineCandidate & { code: string }) | undefined;
   const llm: LlmFailures = { errors: { unreachable: 0, http: 0, timeout: 0, badAnswer: 0 }, statuses: {} };
   const save = (): void =>
-    writeAtomic(
+    writeFileAtomic(
       join(runDir, 'refine.json'),
       JSON.stringify(
         {
@@ -96,6 +92,7 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
         null,
         2,
       ),
+      { makeDir: true },
     );
 
   for (let it = 0; it < iterations; it++) {
@@ -125,9 +122,10 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
         outcome: cand.outcome,
         problem: cand.problem,
       };
-      writeAtomic(join(dir, 'conversation.json'), JSON.stringify(cand.conversation, null, 2));
-      if (cand.report) writeAtomic(join(dir, 'check.json'), JSON.stringify(cand.report, null, 2));
-      if (cand.code) writeAtomic(join(dir, 'reward.ts'), cand.code);
+      writeFileAtomic(join(dir, 'conversation.json'), JSON.stringify(cand.conversation, null, 2), { makeDir: true });
+      if (cand.report)
+        writeFileAtomic(join(dir, 'check.json'), JSON.stringify(cand.report, null, 2), { makeDir: true });
+      if (cand.code) writeFileAtomic(join(dir, 'reward.ts'), cand.code, { makeDir: true });
       if (cand.fit && cand.code) {
         log(`iteration ${it + 1}: training candidate ${cand.index} for ${steps} steps`);
         rec.feedback = await opts.train({
@@ -137,7 +135,7 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
           steps,
           seed,
         });
-        writeAtomic(join(dir, 'feedback.json'), JSON.stringify(rec.feedback, null, 2));
+        writeFileAtomic(join(dir, 'feedback.json'), JSON.stringify(rec.feedback, null, 2), { makeDir: true });
         log(
           `iteration ${it + 1}: candidate ${cand.index} success rate ` +
             `${rec.feedback.successRate.toFixed(3)}${rec.feedback.error ? ` (${rec.feedback.error})` : ''}`,
@@ -156,16 +154,19 @@ export async function refineRewards(opts: RefineOptions): Promise<RefineResult> 
     const answer = [...iterBest.cand.conversation].reverse().find((m) => m.role === 'assistant')!;
     // Eureka keeps four messages: system, the task, the best answer of this round, and its reflection.
     messages = [...initial, answer, reflectionMessage(iterBest.rec.feedback!)];
-    writeAtomic(join(runDir, `iter-${it}`, 'next-prompt.json'), JSON.stringify(messages, null, 2));
+    writeFileAtomic(join(runDir, `iter-${it}`, 'next-prompt.json'), JSON.stringify(messages, null, 2), {
+      makeDir: true,
+    });
     save();
   }
   save();
   if (!best) return { candidates: all, llm };
   const bestFile = join(runDir, 'best-reward.ts');
-  writeAtomic(
+  writeFileAtomic(
     bestFile,
     `// Best of rxgym reward refine on ${opts.envId} (iteration ${best.iteration}, candidate ${best.index}, success ` +
       `rate ${best.feedback!.successRate})\n${best.code}`,
+    { makeDir: true },
   );
   return { candidates: all, best, bestFile, llm };
 }

@@ -212,6 +212,18 @@ const ci = (x: Interval): string =>
 const versus = (c: Comparison | undefined): string =>
   c ? `${ci(c.pxy)}${c.verdict === 'n.s.' ? '' : ` ${c.verdict}`}` : '';
 
+/** A bench's scores per env and stack, with their statistics (none when no run finished). */
+export interface ScoredBench {
+  envs: EnvScores[];
+  st?: BenchStats;
+}
+
+/** `benchScores` then `benchStats`: the bootstrap runs once for a report's markdown and HTML both. */
+export function scoreBench(results: readonly RunResult[], scores: Scores, opts: BenchScoreOptions = {}): ScoredBench {
+  const envs = benchScores(results, scores, opts);
+  return envs.length > 0 ? { envs, st: benchStats(envs) } : { envs };
+}
+
 /** The statistics table: IQM and mean of the final score and of the AUC, P(stack > baseline), per env and pooled. */
 export function statsTable(envs: readonly EnvScores[], st: BenchStats): Table {
   const b = st.baseline;

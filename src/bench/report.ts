@@ -1,4 +1,4 @@
-import { benchScores, benchStats, statsTable, type BenchScoreOptions } from './compare.js';
+import { scoreBench, statsTable, type ScoredBench } from './compare.js';
 import type { FinalScores, RunResult } from './results.js';
 import type { Table } from './table.js';
 
@@ -48,6 +48,11 @@ export function groups(results: readonly RunResult[]): { env: string; rewards: s
 
 const pm = (m: { mean: number; std: number; n: number }, d: number): string =>
   m.n === 0 ? 'n/a' : `${m.mean.toFixed(d)} ± ${m.std.toFixed(d)}`;
+
+/** "mean ± sd" over the runs of what `value` reads from each (runs without it left out), or n/a. */
+function meanCell(runs: readonly RunResult[], value: (r: RunResult) => number | undefined, digits: number): string {
+  return pm(meanStd(runs.map((r) => value(r) ?? NaN)), digits);
+}
 
 /** How evaluation acted in the given runs: one word for the header, or per cell when the runs differ. */
 function evalMode(scores: readonly FinalScores[]): { header: string; cell: (s: FinalScores[]) => string } {
@@ -153,10 +158,8 @@ export function exploreTable(results: readonly RunResult[]): Table | undefined {
     .map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.explore) }))
     .filter((x) => x.runs.length > 0);
   if (tracked.length === 0) return undefined;
-  const cell = (runs: RunResult[], key: string, digits: number): string => {
-    const v = meanStd(runs.map((r) => r.explore?.[key] ?? NaN).filter((x) => Number.isFinite(x)));
-    return v.n ? pm(v, digits) : 'n/a';
-  };
+  const cell = (runs: RunResult[], key: string, digits: number): string =>
+    meanCell(runs, (r) => r.explore?.[key], digits);
   return {
     header: ['env', 'rewards', 'unique cells', 'cells per episode', 'coverage', 'max depth', 'distinct messages'],
     rows: tracked.map(({ g, runs }) => [
@@ -184,10 +187,6 @@ export function pretrainTable(results: readonly RunResult[]): Table | undefined 
     .map((g) => ({ g, runs: g.runs.filter((r) => r.status === 'done' && r.pretrain) }))
     .filter((x) => x.runs.length > 0);
   if (tracked.length === 0) return undefined;
-  const cell = (runs: RunResult[], value: (r: RunResult) => number | undefined, digits: number): string => {
-    const v = meanStd(runs.map((r) => value(r) ?? NaN).filter((x) => Number.isFinite(x)));
-    return v.n ? pm(v, digits) : 'n/a';
-  };
   return {
     header: ['env', 'rewards', 'seeds', 'steps', 'episodes', 'success', 'cells per episode', 'max depth'],
     rows: tracked.map(({ g, runs }) => [
@@ -195,10 +194,10 @@ export function pretrainTable(results: readonly RunResult[]): Table | undefined 
       g.rewards,
       String(runs.length),
       [...new Set(runs.map((r) => (r.pretrain?.steps ?? 0).toLocaleString('en-US')))].join(', '),
-      cell(runs, (r) => r.pretrain?.episodes, 0),
-      cell(runs, (r) => r.pretrain?.success, 3),
-      cell(runs, (r) => r.pretrain?.explore?.episodeUniqueCells, 1),
-      cell(runs, (r) => r.pretrain?.explore?.maxDepth, 1),
+      meanCell(runs, (r) => r.pretrain?.episodes, 0),
+      meanCell(runs, (r) => r.pretrain?.success, 3),
+      meanCell(runs, (r) => r.pretrain?.explore?.episodeUniqueCells, 1),
+      meanCell(runs, (r) => r.pretrain?.explore?.maxDepth, 1),
     ]),
     notes: [
       "Success: the fraction of the pre-training's episodes that reached the task's goal, which paid nothing then; " +
@@ -247,7 +246,7 @@ export function summaryMarkdown(
   results: readonly RunResult[],
   totalRuns: number,
   scores: ReadonlyMap<string, FinalScores>,
-  opts: BenchScoreOptions = {},
+  scored: ScoredBench = scoreBench(results, scores),
 ): string {
   const t = summaryTable(results, scores);
   const lines = [
@@ -257,9 +256,8 @@ export function summaryMarkdown(
     '',
     ...mdTable(t),
   ];
-  const envs = benchScores(results, scores, opts);
-  if (envs.length > 0) {
-    const st = statsTable(envs, benchStats(envs));
+  if (scored.st) {
+    const st = statsTable(scored.envs, scored.st);
     lines.push('', '## Statistics (rliable)', '', ...mdTable(st), '', ...st.notes.map((n) => `- ${n}`));
     const few = fewEvalEpisodes(results, scores);
     if (few) lines.push(`- ${few}`);

@@ -101,7 +101,6 @@ export function resultFromEvents(
         if (ev.success !== undefined) {
           pretrainJudged += 1;
           if (ev.success) pretrainSuccesses += 1;
-          pretrain.success = pretrainSuccesses / pretrainJudged;
         }
       }
       if (ev.type === 'error' && ev.fatal) error = ev.message;
@@ -158,6 +157,7 @@ export function resultFromEvents(
   }
   const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const trainSuccess = successes.length ? successes.filter(Boolean).length / successes.length : undefined;
+  if (pretrain && pretrainJudged > 0) pretrain.success = pretrainSuccesses / pretrainJudged;
   return {
     key: run.key,
     env: run.env,

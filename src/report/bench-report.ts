@@ -1,14 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import {
-  benchScores,
-  benchStats,
-  statsTable,
-  type BenchScoreOptions,
-  type BenchStats,
-  type EnvScores,
-} from '../bench/compare.js';
+import { scoreBench, statsTable, type BenchScoreOptions, type BenchStats, type EnvScores } from '../bench/compare.js';
 import {
   exploreTable,
   fewEvalEpisodes,
@@ -243,7 +236,8 @@ export async function writeBenchReport(
     png: join(outDir, 'curves.png'),
     html: join(outDir, 'summary.html'),
   };
-  writeFileAtomic(files.md, summaryMarkdown(name, results, totalRuns, scores, opts));
+  const scored = scoreBench(results, scores, opts);
+  writeFileAtomic(files.md, summaryMarkdown(name, results, totalRuns, scores, scored));
   const panels = benchPanels(results, series);
   const envs = new Set(results.map((r) => r.env)).size;
   // one env: its four panels two by two; more envs: one column per env (up to 3), one row per metric
@@ -258,12 +252,11 @@ export async function writeBenchReport(
   writeFileAtomic(files.svg, svg);
   writeFileAtomic(files.png, svgToPng(svg));
   const colorDomain = seriesOrder(panels);
-  const envScores = benchScores(results, scores, opts);
+  const { envs: envScores, st } = scored;
   // the statistics table after the results; the aggregate charts after the learning curves (which keep chart ids 0..)
   const statistics: Section[] = [];
   const aggregate: Section[] = [];
-  if (envScores.length > 0) {
-    const st = benchStats(envScores);
+  if (st) {
     const agg = aggregatePanels(envScores, st);
     const domain = [...new Set([...colorDomain, ...st.profiles.map((p) => p.stack)])];
     const runs = Math.max(0, ...st.rows.map((r) => r.runs));

@@ -28,12 +28,13 @@ const cells = (row) =>
     .split('|')
     .map((c) => c.trim());
 
-// rows of the named section's table, keyed by env and stack
+// rows of the named section's table, keyed by env and stack; title null: the report's first table, before any "## "
+// heading (per env and stack, steps to first success over the seeds that ever succeeded in training, and how many did)
 function section(title) {
   const out = new Map();
-  let inside = false;
+  let inside = title === null;
   for (const l of lines) {
-    if (l.startsWith('## ')) inside = l.startsWith(`## ${title}`);
+    if (l.startsWith('## ')) inside = title !== null && l.startsWith(`## ${title}`);
     else if (inside && l.startsWith('| ') && !l.startsWith('| env ')) {
       const c = cells(l);
       out.set(`${c[0]}\0${c[1]}`, c);
@@ -42,22 +43,8 @@ function section(title) {
   return out;
 }
 
-// the report's first table (before any "## " heading): per env and stack, steps to first success over the seeds that
-// succeeded at least once in training, with how many did
-function overview() {
-  const out = new Map();
-  for (const l of lines) {
-    if (l.startsWith('## ')) break;
-    if (l.startsWith('| ') && !l.startsWith('| env ')) {
-      const c = cells(l);
-      out.set(`${c[0]}\0${c[1]}`, c);
-    }
-  }
-  return out;
-}
-
 const stats = section('Statistics');
-const first = overview();
+const first = section(null);
 const explore = section('Exploration');
 if (stats.size === 0) {
   console.error(`${file}: no "## Statistics" table (write it with: npx rxgym plot <bench directory>)`);
