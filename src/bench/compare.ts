@@ -1,3 +1,4 @@
+import { RxgymError } from '../core/env.js';
 import type { FinalScores, RunResult } from './results.js';
 import type { Table } from './table.js';
 import {
@@ -40,6 +41,11 @@ export interface BenchScoreOptions {
    * prefix: sample efficiency at a fixed budget, e.g. URLB's 100k fine-tuning steps). The final score is unchanged.
    */
   aucSteps?: number;
+  /**
+   * The stack every other is compared with (P(stack > baseline)); default `baselineOf`: `extrinsic` when there is one.
+   * Another stack makes pairwise comparisons, e.g. one reward model of ONI against another.
+   */
+  baseline?: string;
 }
 
 type Scores = ReadonlyMap<string, FinalScores>;
@@ -147,10 +153,18 @@ function compare(x: TaskScores, y: TaskScores, reps: number): Comparison {
   return { pxy, verdict: runs >= MIN_RUNS_FOR_VERDICT ? verdict(pxy) : 'n.s.' };
 }
 
-/** Stratified-bootstrap statistics of every stack (2000 repetitions, seeded: the same numbers on every call). */
-export function benchStats(envs: readonly EnvScores[], reps = REPS): BenchStats {
+/**
+ * Stratified-bootstrap statistics of every stack (2000 repetitions, seeded: the same numbers on every call), each
+ * compared with `baseline` (default `baselineOf`; a stack no run has is an RxgymError naming those there are).
+ */
+export function benchStats(envs: readonly EnvScores[], reps = REPS, baselineStack?: string): BenchStats {
   const stacks = [...new Set(envs.flatMap((e) => e.stacks.map((s) => s.stack)))];
-  const baseline = baselineOf(stacks);
+  if (baselineStack !== undefined && !stacks.includes(baselineStack)) {
+    throw new RxgymError(
+      `baseline: no finished run has the reward stack "${baselineStack}"; give one of ${stacks.join(', ')}`,
+    );
+  }
+  const baseline = baselineStack ?? baselineOf(stacks);
   const rows: StackStats[] = [];
   const row = (env: string | undefined, stack: string, mine: StackScores[], base: StackScores[]): StackStats => {
     const f = mine.map((s) => s.final);
@@ -221,7 +235,7 @@ export interface ScoredBench {
 /** `benchScores` then `benchStats`: the bootstrap runs once for a report's markdown and HTML both. */
 export function scoreBench(results: readonly RunResult[], scores: Scores, opts: BenchScoreOptions = {}): ScoredBench {
   const envs = benchScores(results, scores, opts);
-  return envs.length > 0 ? { envs, st: benchStats(envs) } : { envs };
+  return envs.length > 0 ? { envs, st: benchStats(envs, REPS, opts.baseline) } : { envs };
 }
 
 /** The statistics table: IQM and mean of the final score and of the AUC, P(stack > baseline), per env and pooled. */

@@ -49,6 +49,10 @@ async function plotBench(dir: string, opts: BenchReportOptions): Promise<string[
   }
   if (results.length === 0)
     throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
+  if (opts.baseline !== undefined && !results.some((r) => r.rewards === opts.baseline)) {
+    const stacks = [...new Set(results.map((r) => r.rewards))].join(', ');
+    throw new UsageError(`--baseline: no finished run has the reward stack "${opts.baseline}"; give one of ${stacks}`);
+  }
   const report = await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir, opts);
   const csv = join(opts.outDir ?? dir, 'summary.csv');
   writeFileAtomic(csv, summaryCsv(results));
@@ -68,7 +72,11 @@ export function registerPlotCommand(program: Command): void {
       '--auc-steps <n>',
       "a benchmark's AUC over the first n steps of each run instead of the whole run (e.g. 100352: a 100k budget)",
     )
-    .action(async (dir: string, opts: { out?: string; aucSteps?: string }) => {
+    .option(
+      '--baseline <stack>',
+      'compare every reward stack with this one instead of extrinsic (e.g. oni-retrieval: ONI model against model)',
+    )
+    .action(async (dir: string, opts: { out?: string; aucSteps?: string; baseline?: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UsageError(
           `no directory "${dir}"; give a run directory (rxgym run --out) or a benchmark directory (rxgym bench --out)`,
@@ -82,8 +90,13 @@ export function registerPlotCommand(program: Command): void {
       if (aucSteps !== undefined && !(Number.isInteger(aucSteps) && aucSteps > 0)) {
         throw new UsageError(`--auc-steps: expected a positive whole number of steps, got "${opts.aucSteps}"`);
       }
-      if (aucSteps !== undefined && !bench) {
-        throw new UsageError(`--auc-steps applies to a benchmark directory (with its bench.json); "${dir}" is not one`);
+      for (const [flag, given] of [
+        ['--auc-steps', aucSteps],
+        ['--baseline', opts.baseline],
+      ] as const) {
+        if (given !== undefined && !bench) {
+          throw new UsageError(`${flag} applies to a benchmark directory (with its bench.json); "${dir}" is not one`);
+        }
       }
       if (!bench && !['events.jsonl', 'metrics.csv'].some((f) => existsSync(join(dir, f)))) {
         throw new UsageError(
@@ -94,7 +107,11 @@ export function registerPlotCommand(program: Command): void {
       let files: string[];
       try {
         files = bench
-          ? await plotBench(dir, { ...(opts.out === undefined ? {} : { outDir: opts.out }), aucSteps })
+          ? await plotBench(dir, {
+              ...(opts.out === undefined ? {} : { outDir: opts.out }),
+              aucSteps,
+              ...(opts.baseline === undefined ? {} : { baseline: opts.baseline }),
+            })
           : await writeRunReport(dir, opts.out ?? dir);
       } catch (e) {
         if (e instanceof RxgymError || !(e instanceof TypeError || e instanceof RangeError)) throw e;

@@ -132,6 +132,20 @@ describe('bench statistics', () => {
     ]);
   });
 
+  it('compares with another stack than extrinsic when asked, and names the stacks for one no run has', () => {
+    const { results, scores } = matrix();
+    const envs = benchScores(results, scores);
+    const st = benchStats(envs, 200, 'explore');
+    expect(st.baseline).toBe('explore');
+    const pooled = st.rows.find((r) => r.env === undefined && r.stack === 'extrinsic')!;
+    expect(pooled.vsBaseline!.final.pxy.point).toBe(0);
+    expect(pooled.vsBaseline!.final.verdict).toBe('worse');
+    expect(statsTable(envs, st).header).toContain('P(> explore), final');
+    expect(() => benchStats(envs, 200, 'rnd')).toThrow(
+      'baseline: no finished run has the reward stack "rnd"; give one of explore, extrinsic',
+    );
+  });
+
   it('no verdict with fewer than 5 runs a side', () => {
     const { results, scores } = matrix();
     const few = results.filter((r) => r.seed <= 3);

@@ -4,7 +4,8 @@
 // CIs), P(stack > extrinsic) on final success and AUC with the verdict in bold, and the exploration beside them
 // (distinct cells per episode, the deepest level reached, distinct messages seen over the run; mean ± sd over seeds)
 // and the seeds that ever reached the goal in training (mean steps to the first success over them);
-// then the rows pooled over the envs (stratified bootstrap over tasks, as rliable does).
+// then the rows pooled over the envs (stratified bootstrap over tasks, as rliable does). P(>) is against the report's
+// baseline: extrinsic, or the stack given to `rxgym plot --baseline` (ONI's models against each other).
 //
 //   node test/bench/sparse-hard-table.mjs [runs/bench-sparse-hard/summary.md]
 import { readFileSync } from 'node:fs';
@@ -56,9 +57,12 @@ const meanSd = (c, digits) => {
   const m = /^([\d.]+) ± ([\d.]+)$/.exec(c ?? '');
   return m ? `${Number(m[1]).toFixed(digits)} ± ${Number(m[2]).toFixed(digits)}` : 'n/a';
 };
+// the stack the report compares with (extrinsic unless `rxgym plot --baseline` named another)
+const base = /\| P\(> ([^)]+)\), final \|/.exec(lines.join('\n'))?.[1] ?? 'extrinsic';
+const baseName = STACKS[base] ?? base;
 console.log(
-  '| env | rewards | runs | final mean [95% CI] | final IQM [95% CI] | AUC mean [95% CI] | P(> extrinsic), final | ' +
-    'P(> extrinsic), AUC | cells per episode | max depth | distinct messages | first success (seeds) |',
+  `| env | rewards | runs | final mean [95% CI] | final IQM [95% CI] | AUC mean [95% CI] | P(> ${baseName}), final | ` +
+    `P(> ${baseName}), AUC | cells per episode | max depth | distinct messages | first success (seeds) |`,
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 // "153,805 (5/5)" -> "5/5 at 154k"; "never (0/5)" -> "0/5"

@@ -135,6 +135,14 @@ describe('one run: series, charts, report', () => {
     expect(existsSync(join(prefix, 'summary.csv'))).toBe(true);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toBe(before);
     await expect(plot(dir, '--auc-steps', '0')).rejects.toThrow('--auc-steps: expected a positive whole number');
+    // every stack against another one than extrinsic
+    const vsCount = join(dir, 'vs-count');
+    await plot(dir, '--baseline', 'count', '--out', vsCount);
+    expect(readFileSync(join(vsCount, 'summary.md'), 'utf8')).toContain('| P(> count), final | P(> count), AUC |');
+    await expect(plot(dir, '--baseline', 'rnd', '--out', join(dir, 'vs-rnd'))).rejects.toThrow(
+      '--baseline: no finished run has the reward stack "rnd"; give one of extrinsic, count',
+    );
+    expect(existsSync(join(dir, 'vs-rnd'))).toBe(false);
     const empty = mkdtempSync(join(tmpdir(), 'rxgym-plot-'));
     dirs.push(empty);
     await expect(plot(empty)).rejects.toThrow(
