@@ -32,6 +32,15 @@ export interface ExploreMetrics extends Record<string, number | undefined> {
   episodeUniqueCells: number;
 }
 
+/** What `ExplorationTracker.state()` returns and a checkpoint keeps (explore.json). */
+export interface ExplorationState {
+  cells: number[];
+  messages: string[];
+  maxDepth: number;
+  episodes: number;
+  episodeCellSum: number;
+}
+
 /**
  * How to read a transition's cell: from the batch's next observation (`k` = t * N + i), or after each vector step from
  * the live sub-env `i` (for envs whose observation does not carry the position). Sets `depth` as a side effect, so that
@@ -176,7 +185,26 @@ export class ExplorationTracker {
     ep.set(this.epCells);
     this.serial = serial;
     this.epCells = ep;
-    while (this.stamps.length < n) this.stamps.push(new Int32Array(Math.max(64, this.stamps[0]?.length ?? 0)));
+    // room for every cell seen so far (a restored tracker knows cells before its first batch)
+    let len = Math.max(64, this.stamps[0]?.length ?? 0);
+    while (len < this.count) len *= 2;
+    while (this.stamps.length < n) this.stamps.push(new Int32Array(len));
+  }
+
+  /** A new cell's dense index. */
+  private add(cell: number): number {
+    const id = this.count++;
+    if (cell >= 0 && cell < DENSE_MAX && Number.isInteger(cell)) {
+      if (cell >= this.dense.length) {
+        let len = this.dense.length;
+        while (len <= cell) len *= 2;
+        const bigger = new Int32Array(len);
+        bigger.set(this.dense);
+        this.dense = bigger;
+      }
+      this.dense[cell] = id + 1;
+    } else this.index.set(cell, id);
+    return id;
   }
 
   /** The dense index of a cell, -1 if new. */
@@ -189,17 +217,7 @@ export class ExplorationTracker {
   private visit(i: number, cell: number): void {
     let id = this.lookup(cell);
     if (id < 0) {
-      id = this.count++;
-      if (cell >= 0 && cell < DENSE_MAX && Number.isInteger(cell)) {
-        if (cell >= this.dense.length) {
-          let len = this.dense.length;
-          while (len <= cell) len *= 2;
-          const bigger = new Int32Array(len);
-          bigger.set(this.dense);
-          this.dense = bigger;
-        }
-        this.dense[cell] = id + 1;
-      } else this.index.set(cell, id);
+      id = this.add(cell);
       if (id >= this.stamps[0]!.length) {
         // grow every env's stamps (doubling: amortised, never per step)
         for (let e = 0; e < this.stamps.length; e++) {
@@ -259,6 +277,35 @@ export class ExplorationTracker {
       }
     }
     return this.metrics();
+  }
+
+  /**
+   * The whole-run state a checkpoint keeps (every cell in first-seen order, every message, the deepest level, the
+   * episodes ended and their cells), so that a resumed run's figures cover the whole run, not only its last segment.
+   * Episodes in progress are not kept: a checkpoint is taken where the episodes were cut.
+   */
+  state(): ExplorationState {
+    const cells = new Array<number>(this.count);
+    for (let c = 0; c < this.dense.length; c++) if (this.dense[c]! > 0) cells[this.dense[c]! - 1] = c;
+    for (const [c, id] of this.index) cells[id] = c;
+    return {
+      cells,
+      messages: [...this.messages],
+      maxDepth: this.maxDepth,
+      episodes: this.episodes,
+      episodeCellSum: this.episodeCellSum,
+    };
+  }
+
+  /** Continue from a checkpoint's `state()`; call before the first batch. */
+  restore(st: ExplorationState): void {
+    if (this.count > 0 || this.episodes > 0)
+      throw new Error('ExplorationTracker.restore: the tracker has seen batches');
+    for (const c of st.cells) if (this.lookup(c) < 0) this.add(c);
+    for (const m of st.messages) this.messages.add(m);
+    this.maxDepth = st.maxDepth;
+    this.episodes = st.episodes;
+    this.episodeCellSum = st.episodeCellSum;
   }
 
   /** The metrics so far. */

@@ -10,7 +10,7 @@ import type { RewardEvent } from '../core/reward.js';
 import { makeVec } from '../core/vector/sync.js';
 import type { VectorEnv } from '../core/vector/types.js';
 import type { PhaseTagged, RunEvent, RunEventOf, RunPhase, TrainStats, ZeroedRewards } from '../stream/events.js';
-import { definedMetrics, explorationFor } from '../stream/exploration.js';
+import { definedMetrics, explorationFor, type ExplorationState } from '../stream/exploration.js';
 import { logTo, type LearnedBatch } from '../stream/operators.js';
 import { Rollout } from '../stream/rollout.js';
 import { initBackend } from '../tensor/backend.js';
@@ -506,6 +506,9 @@ class Run implements RunHandle {
     if (ck) {
       agent.load(join(ck.dir, 'agent'));
       if (existsSync(join(ck.dir, 'rewards'))) stack.load(join(ck.dir, 'rewards'));
+      // the exploration so far (checkpoints before 2026-12-07 kept none: their figures cover the resumed part only)
+      if (tracker && existsSync(join(ck.dir, 'explore.json')))
+        tracker.restore(JSON.parse(readFileSync(join(ck.dir, 'explore.json'), 'utf8')) as ExplorationState);
       this.segment = ck.meta.segment;
       rollout.reset(segmentSeed(phaseSeed, this.segment));
       rollout.setState({ globalStep: ck.meta.step, episodeIds: ck.meta.episodeIds });
@@ -705,7 +708,7 @@ class Run implements RunHandle {
     });
   }
 
-  /** Write a checkpoint of the phase (agent and reward stack) under `root` (the run, or its pretrain/ folder). */
+  /** A checkpoint of the phase (agent, reward stack, exploration so far) under `root` (the run, or its pretrain/). */
   private saveCheckpoint(p: Phase, root: string, step: number): string {
     const meta: CheckpointMeta = {
       format: 'rxgym-checkpoint/1',
@@ -724,6 +727,7 @@ class Run implements RunHandle {
       checkWeights(join(d, 'agent'), step);
       mkdirSync(join(d, 'rewards'), { recursive: true });
       p.stack.save(join(d, 'rewards'));
+      if (p.tracker) writeFileAtomic(join(d, 'explore.json'), JSON.stringify(p.tracker.state()));
     });
     this.emit({ type: 'checkpoint', step, dir, time: Date.now() });
     return dir;

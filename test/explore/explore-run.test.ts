@@ -7,7 +7,7 @@ import { explorationFor, ExplorationTracker, liveCellReader } from '../../src/st
 import type { ExplorationCellSource } from '../../src/core/capabilities.js';
 import { DungeonEnv } from '../../envs/dungeon/env.js';
 import { unwrap } from '../../src/core/wrapper.js';
-import { makeVec, SyncVectorEnv } from '../../src/core/vector/sync.js';
+import { makeVec, type SyncVectorEnv } from '../../src/core/vector/sync.js';
 import { Rollout } from '../../src/stream/rollout.js';
 import type { RunEvent } from '../../src/stream/events.js';
 import { setBackendLogger } from '../../src/tensor/backend.js';
@@ -34,6 +34,30 @@ const ofType = <K extends RunEvent['type']>(es: RunEvent[], t: K) =>
   es.filter((e): e is Extract<RunEvent, { type: K }> => e.type === t);
 
 describe('exploration metrics in training runs', () => {
+  it('a run resumed from a checkpoint reports the whole run, as one that went on', async () => {
+    const scenario = () => ({
+      ...randomRun({ id: 'Explore-Dungeon-v0', numEnvs: 2 }, 4096),
+      checkpoint: { every: 2048 },
+    });
+    const whole = await startRun(scenario(), { runDir: tmp(), quiet: true }).done;
+    const dir = tmp();
+    const first = startRun(scenario(), { runDir: dir, quiet: true });
+    first.events$.subscribe((e) => {
+      if (e.type === 'checkpoint' && e.step === 2048) void first.stop();
+    });
+    const part = await first.done;
+    expect(part.steps).toBe(2048);
+    const ck = readFileSync(join(dir, 'checkpoints', 'latest'), 'utf8').trim();
+    const kept = JSON.parse(readFileSync(join(dir, 'checkpoints', ck, 'explore.json'), 'utf8'));
+    expect(kept.cells).toHaveLength(part.explore!.uniqueCells!);
+    expect(kept.messages).toHaveLength(part.explore!.distinctMessages!);
+    const resumed = await startRun(scenario(), { runDir: dir, quiet: true, resume: true }).done;
+    expect(resumed.steps).toBe(4096);
+    expect(whole.explore!.uniqueCells).toBeGreaterThan(part.explore!.uniqueCells!);
+    expect(whole.explore!.distinctMessages).toBeGreaterThan(1);
+    expect(resumed.explore).toEqual(whole.explore);
+  });
+
   it(
     'Explore-Maze-v0: an explore event per batch and at the end, in events.jsonl, metrics.csv, summary.json and the ' +
       'bench result',
