@@ -133,6 +133,12 @@ export function baselineOf(stacks: readonly string[]): string {
   return stacks.find((s) => s === 'extrinsic') ?? stacks.find((s) => /extrinsic/i.test(s)) ?? stacks[0] ?? '';
 }
 
+/** What is wrong with comparing against `baseline` when the finished runs have `stacks`, or undefined if nothing. */
+export function unknownBaseline(stacks: readonly string[], baseline: string): string | undefined {
+  if (stacks.includes(baseline)) return undefined;
+  return `no finished run has the reward stack "${baseline}"; give one of ${stacks.join(', ')}`;
+}
+
 const REPS = 2000;
 const TAUS = Array.from({ length: 21 }, (_, i) => i / 20);
 
@@ -159,11 +165,8 @@ function compare(x: TaskScores, y: TaskScores, reps: number): Comparison {
  */
 export function benchStats(envs: readonly EnvScores[], reps = REPS, baselineStack?: string): BenchStats {
   const stacks = [...new Set(envs.flatMap((e) => e.stacks.map((s) => s.stack)))];
-  if (baselineStack !== undefined && !stacks.includes(baselineStack)) {
-    throw new RxgymError(
-      `baseline: no finished run has the reward stack "${baselineStack}"; give one of ${stacks.join(', ')}`,
-    );
-  }
+  const problem = baselineStack === undefined ? undefined : unknownBaseline(stacks, baselineStack);
+  if (problem) throw new RxgymError(`baseline: ${problem}`);
   const baseline = baselineStack ?? baselineOf(stacks);
   const rows: StackStats[] = [];
   const row = (env: string | undefined, stack: string, mine: StackScores[], base: StackScores[]): StackStats => {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../core/atomic.js';
+import { unknownBaseline } from '../bench/compare.js';
 import { summaryCsv } from '../bench/report.js';
 import { parseEventsJsonl, resultFromEvents, type RunResult } from '../bench/results.js';
 import { RxgymError } from '../core/env.js';
@@ -49,10 +50,10 @@ async function plotBench(dir: string, opts: BenchReportOptions): Promise<string[
   }
   if (results.length === 0)
     throw new RxgymError(`no finished run in "${runsDir}" yet; run \`rxgym bench --resume\` first`);
-  if (opts.baseline !== undefined && !results.some((r) => r.rewards === opts.baseline)) {
-    const stacks = [...new Set(results.map((r) => r.rewards))].join(', ');
-    throw new UsageError(`--baseline: no finished run has the reward stack "${opts.baseline}"; give one of ${stacks}`);
-  }
+  // checked before anything is written, as a usage error (benchStats would find it too, as a library error)
+  const stacks = [...new Set(results.map((r) => r.rewards))];
+  const problem = opts.baseline === undefined ? undefined : unknownBaseline(stacks, opts.baseline);
+  if (problem) throw new UsageError(`--baseline: ${problem}`);
   const report = await writeBenchReport(manifest.name ?? 'bench', results, keys.length, dir, opts);
   const csv = join(opts.outDir ?? dir, 'summary.csv');
   writeFileAtomic(csv, summaryCsv(results));
